@@ -1,0 +1,182 @@
+//! Ytterfall, the distribution of cost over clients, brukarmix and utförandegrad: all computed
+//! from the clients' costs, so they add up to the same KPB.
+
+use crate::model::{Boendeform, Insats, Kon, Regi, Scope};
+use crate::report::{Distribution, Group, Mix, Report, Utforandegrad, Ytterfall};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+pub fn analyse(report: &mut Report) {
+    report.ytterfall = ytterfall(report);
+    report.distribution = distribution(report);
+    report.mix = mix(report);
+    report.utforandegrad = utforandegrad(report);
+}
+
+fn pct(part: Decimal, whole: Decimal) -> Option<Decimal> {
+    (!whole.is_zero()).then(|| part * Decimal::ONE_HUNDRED / whole)
+}
+
+/// KPB.md §3: a client's cost in a scope is the sum of the client's costs on rows of that scope;
+/// the denominator is the distinct clients with a cost in the scope; "exceeds" is strict.
+fn ytterfall(report: &Report) -> Vec<Ytterfall> {
+    let t = &report.settings.thresholds;
+    [
+        (Scope::Ordinart, Some("U21002"), t.ordinart),
+        (Scope::Sarskilt, None, t.sarskilt),
+        (Scope::Lss, Some("U28029"), t.lss),
+    ]
+    .into_iter()
+    .map(|(scope, kolada, threshold)| {
+        let mut in_scope: Vec<(&str, Decimal)> = report
+            .clients
+            .iter()
+            .map(|c| (c.id.as_str(), c.in_scope(scope)))
+            .filter(|(_, cost)| !cost.is_zero())
+            .collect();
+        in_scope.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let above: Vec<&(&str, Decimal)> = in_scope.iter().filter(|(_, c)| *c > threshold).collect();
+        let clients = in_scope.len() as u32;
+        let count = above.len() as u32;
+        Ytterfall {
+            scope,
+            kolada: kolada.map(str::to_owned),
+            threshold,
+            clients,
+            count,
+            share: pct(Decimal::from(count), Decimal::from(clients)),
+            cost: above.iter().map(|(_, c)| *c).sum(),
+            total_cost: in_scope.iter().map(|(_, c)| *c).sum(),
+            list: above.iter().map(|(id, _)| (*id).to_owned()).collect(),
+        }
+    })
+    .collect()
+}
+
+/// Clients with a positive cost, most expensive first (the report's order).
+fn distribution(report: &Report) -> Distribution {
+    let costs: Vec<Decimal> = report.clients.iter().map(|c| c.total).filter(|t| *t > Decimal::ZERO).collect();
+    let n = costs.len();
+    let total: Decimal = costs.iter().sum();
+    if n == 0 || total.is_zero() {
+        return Distribution::default();
+    }
+    let mut cumulative = Vec::with_capacity(n + 1);
+    cumulative.push(Decimal::ZERO);
+    for c in &costs {
+        let last = *cumulative.last().expect("starts with zero");
+        cumulative.push(last + *c);
+    }
+    // The number of clients that make up the first `p` percent (rounded up).
+    let first = |p: u32| (n * p as usize).div_ceil(100);
+    let share = |k: usize| cumulative[k] * Decimal::ONE_HUNDRED / total;
+    let deciles = (0..10)
+        .map(|g| {
+            let (a, b) = (n * g / 10, n * (g + 1) / 10);
+            (cumulative[b] - cumulative[a]) * Decimal::ONE_HUNDRED / total
+        })
+        .collect();
+    let curve = (0..=100u32).map(|p| (Decimal::from(p), share(first(p)))).collect();
+    let top = [1u32, 5, 10, 20, 50].into_iter().map(|p| (Decimal::from(p), share(first(p)))).collect();
+    let half = total / Decimal::TWO;
+    let k = cumulative.iter().position(|c| *c >= half).unwrap_or(n);
+    Distribution {
+        clients: n as u32,
+        total,
+        deciles,
+        curve,
+        top,
+        half_cost_share: Some(Decimal::from(k as u64) * Decimal::ONE_HUNDRED / Decimal::from(n as u64)),
+    }
+}
+
+fn groups(report: &Report, key: impl Fn(&crate::report::ClientCost) -> String, order: &[String]) -> Vec<Group> {
+    let total: Decimal = report.clients.iter().map(|c| c.total).sum();
+    let mut acc: BTreeMap<String, (u32, Decimal)> = BTreeMap::new();
+    for c in &report.clients {
+        let e = acc.entry(key(c)).or_default();
+        e.0 += 1;
+        e.1 += c.total;
+    }
+    let mut labels: Vec<String> = order.iter().filter(|l| acc.contains_key(*l)).cloned().collect();
+    labels.extend(acc.keys().filter(|k| !order.contains(k)).cloned());
+    labels
+        .into_iter()
+        .map(|label| {
+            let (clients, cost) = acc[&label];
+            Group {
+                label,
+                clients,
+                cost,
+                per_client: (clients > 0).then(|| cost / Decimal::from(clients)),
+                share: pct(cost, total),
+            }
+        })
+        .collect()
+}
+
+const UNKNOWN_AGE: &str = "Okänd ålder";
+const UNKNOWN_KON: &str = "Okänt kön";
+
+fn mix(report: &Report) -> Mix {
+    let by_age = groups(
+        report,
+        |c| c.age_group.clone().unwrap_or_else(|| UNKNOWN_AGE.to_owned()),
+        &report.settings.age_groups(),
+    );
+    let by_kon = groups(
+        report,
+        |c| c.kon.map_or(UNKNOWN_KON, Kon::name).to_owned(),
+        &[Kon::Kvinna.name().to_owned(), Kon::Man.name().to_owned()],
+    );
+    let by_boendeform = groups(
+        report,
+        |c| c.boendeform.name().to_owned(),
+        &[Boendeform::Ordinart, Boendeform::Sarskilt, Boendeform::LssBostad].map(|b| b.name().to_owned()),
+    );
+    let total: Decimal = report.clients.iter().map(|c| c.total).sum();
+    let by_insats = Insats::all()
+        .filter_map(|insats| {
+            let mut clients = 0u32;
+            let mut cost = Decimal::ZERO;
+            for c in &report.clients {
+                let lines: Vec<_> = c.lines.iter().filter(|l| l.insats == insats).collect();
+                if !lines.is_empty() {
+                    clients += 1;
+                    cost += lines.iter().map(|l| l.cost).sum::<Decimal>();
+                }
+            }
+            (clients > 0).then(|| Group {
+                label: insats.name().to_owned(),
+                clients,
+                cost,
+                per_client: Some(cost / Decimal::from(clients)),
+                share: pct(cost, total),
+            })
+        })
+        .collect();
+    Mix { by_age, by_kon, by_boendeform, by_insats }
+}
+
+/// Performed over granted time per cell in egen regi, where the data has both.
+fn utforandegrad(report: &Report) -> Vec<Utforandegrad> {
+    let mut acc: BTreeMap<(Insats, String), (Decimal, Decimal, u32)> = BTreeMap::new();
+    for c in &report.clients {
+        for l in c.lines.iter().filter(|l| l.regi == Regi::Egen) {
+            if l.beviljad > Decimal::ZERO || l.utford > Decimal::ZERO {
+                let e = acc.entry((l.insats, l.enhet.clone())).or_default();
+                e.0 += l.beviljad;
+                e.1 += l.utford;
+                e.2 += 1;
+            }
+        }
+    }
+    acc.into_iter()
+        .filter(|(_, (b, u, _))| *b > Decimal::ZERO && *u > Decimal::ZERO)
+        .map(|((insats, enhet), (beviljad, utford, clients))| {
+            let enhet_name =
+                report.units.iter().find(|u| u.enhet == enhet).map_or_else(|| enhet.clone(), |u| u.enhet_name.clone());
+            Utforandegrad { insats, enhet, enhet_name, beviljad, utford, grad: pct(utford, beviljad), clients }
+        })
+        .collect()
+}

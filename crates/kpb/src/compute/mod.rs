@@ -1,0 +1,1094 @@
+//! Steps 2, 4, 5 and 6 of the method (KPB.md §1) on a read [`Dataset`]: place every ledger row,
+//! distribute common costs, cost each insats per enhet, cost each client, check the data and
+//! reconcile with the ledger. Then the figures: nyckeltal, ytterfall, distribution, mix.
+//!
+//! Invariant: ledger total = Σ client costs + Σ remainders by reason (the reconciliation).
+
+mod analysis;
+mod figures;
+
+use crate::date::{Period, days_in_year, days_in_year_of_stay};
+use crate::finding::{Finding, Findings, Position, Severity};
+use crate::import::{Dataset, Span};
+use crate::mapping::{KontoTyp, Level, Target};
+use crate::model::{Boendeform, Insats, Regi, VolumeKind, VolumeUnit};
+use crate::report::{ClientCost, ClientLine, InsatsSummary, Pool, ReconLine, Reconciliation, Report, Source, UnitCost};
+use crate::settings::{AllocationKey, Settings};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// How many line numbers a [`Source`] keeps.
+const MAX_LINES: usize = 200;
+
+/// Runs the whole computation. Deterministic: the same data and settings give the same report,
+/// whatever the order of the rows.
+pub fn compute(ds: &Dataset, settings: &Settings) -> Report {
+    let year = settings.year.unwrap_or_else(|| infer_year(ds));
+    let mut c = Computation::new(ds, settings, year);
+    c.ledger();
+    c.volumes();
+    c.allocate();
+    c.clients();
+    c.checks();
+    c.report()
+}
+
+/// The year most volume rows fall in (a stay counts for the year it starts in); 2025 when the
+/// volume rows say nothing.
+pub fn infer_year(ds: &Dataset) -> i32 {
+    let mut count: BTreeMap<i32, usize> = BTreeMap::new();
+    for row in &ds.volumes {
+        match row.span {
+            Span::Period(p) => *count.entry(p.year).or_default() += 1,
+            Span::Stay { from, to } => *count.entry(to.map_or(from.year, |t| t.year)).or_default() += 1,
+            Span::Unspecified => {}
+        }
+    }
+    count.into_iter().max_by_key(|&(y, n)| (n, y)).map_or(2025, |(y, _)| y)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct CellKey {
+    insats: Insats,
+    enhet: String,
+    regi: Regi,
+}
+
+/// A client's volume in one cell.
+#[derive(Default, Clone)]
+struct ClientAcc {
+    /// Volume of the cell's basis kind.
+    volume: Decimal,
+    beviljad: Decimal,
+    utford: Decimal,
+    paid: Decimal,
+    has_paid: bool,
+    /// Volume of rows without a paid amount (annan regi).
+    unpaid_volume: Decimal,
+    /// Per period, granted and performed (for the checks).
+    periods: BTreeMap<Option<Period>, (Decimal, Decimal)>,
+    first_line: (u16, u32),
+}
+
+#[derive(Default)]
+struct Cell {
+    direct: Decimal,
+    personnel: Decimal,
+    fk: Decimal,
+    booked: BTreeMap<u32, Decimal>,
+    booked_fk: BTreeMap<u32, Decimal>,
+    allocated: Decimal,
+    volume: Decimal,
+    clients: BTreeMap<u32, ClientAcc>,
+    ledger_lines: Lines,
+    volume_lines: Lines,
+    /// Set when the cell's volume rows use another kind than the basis only.
+    other_kind_volume: Decimal,
+}
+
+impl Cell {
+    fn total(&self) -> Decimal {
+        self.direct + self.allocated
+    }
+}
+
+/// Lines per file, capped.
+#[derive(Default, Clone)]
+struct Lines(BTreeMap<u16, (Vec<u32>, u32)>);
+
+impl Lines {
+    fn add(&mut self, file: u16, line: u32) {
+        let (lines, count) = self.0.entry(file).or_default();
+        *count += 1;
+        if lines.len() < MAX_LINES && lines.last() != Some(&line) {
+            lines.push(line);
+        }
+    }
+
+    fn sources(&self, ds: &Dataset) -> Vec<Source> {
+        self.0
+            .iter()
+            .map(|(f, (lines, count))| Source {
+                file: ds.file_name(*f).to_owned(),
+                lines: lines.clone(),
+                count: *count,
+            })
+            .collect()
+    }
+
+    fn first(&self, ds: &Dataset) -> Option<Position> {
+        self.0.iter().next().and_then(|(f, (l, _))| l.first().map(|l| ds.pos(*f, *l)))
+    }
+}
+
+/// A remainder of the reconciliation being built.
+#[derive(Default)]
+struct Recon {
+    amount: Decimal,
+    lines: Lines,
+}
+
+struct Computation<'a> {
+    ds: &'a Dataset,
+    settings: &'a Settings,
+    year: i32,
+    findings: Findings,
+    cells: BTreeMap<CellKey, Cell>,
+    pools: BTreeMap<Level, (Decimal, Lines)>,
+    pool_results: Vec<Pool>,
+    recon: BTreeMap<&'static str, Recon>,
+    ledger_total: Decimal,
+    ledger_rows: u32,
+    basis: BTreeMap<Insats, VolumeKind>,
+    /// Per client: lines (insats, enhet, regi) → line.
+    client_lines: BTreeMap<u32, BTreeMap<CellKey, ClientLine>>,
+    /// Client boendeform given in the file, per client.
+    boendeform: HashMap<u32, BTreeSet<Boendeform>>,
+    /// Canonical enhet code for each raw enhet text of the volume file.
+    enhet_code: Vec<String>,
+    /// Annan regi: what was placed on clients per cell.
+    annan_placed: BTreeMap<CellKey, Decimal>,
+}
+
+/// Reconciliation keys, in the order shown.
+const RECON_ORDER: [(&str, &str, bool, &str); 12] = [
+    (
+        "placerat",
+        "Placerat på brukare (KPB)",
+        true,
+        "Direkta och fördelade gemensamma kostnader som fördelats på brukarna efter deras volym, samt vad som betalats för brukare i annan regi.",
+    ),
+    (
+        "assistansersattning",
+        "Assistansersättning från Försäkringskassan",
+        true,
+        "Dras av bara i nettokostnaden för personlig assistans SFB; ingår inte i brukarnas KPB-kostnad.",
+    ),
+    ("avgift", "Avgifter och hyror (dras inte av)", false, "Avgifter från brukare dras inte av i KPB (KPB.md §1)."),
+    (
+        "ovrig-intakt",
+        "Övriga intäkter (dras inte av)",
+        false,
+        "Externa intäkter som inte är försäljning till annan huvudman, t.ex. statsbidrag.",
+    ),
+    (
+        "exkluderat",
+        "Utanför KPB enligt mappningen",
+        false,
+        "Ansvar eller verksamheter som mappningen säger ligger utanför KPB.",
+    ),
+    (
+        "omappat",
+        "Ansvar som saknas i mappningen",
+        false,
+        "Raderna kunde inte placeras; lägg till ansvaret i mappningen.",
+    ),
+    ("bortvalt", "Enheter som valts bort", false, "Enheter som valts bort under Inställningar."),
+    (
+        "pool-utan-mottagare",
+        "Gemensamma kostnader utan mottagare",
+        false,
+        "Inga insatser i egen regi med positiv fördelningsnyckel fanns på nivån.",
+    ),
+    (
+        "utan-volym",
+        "Kostnad utan volym",
+        false,
+        "Insatser med kostnad men ingen volym i brukarstatistiken; kostnaden kan inte läggas på någon brukare.",
+    ),
+    (
+        "annan-regi-differens",
+        "Annan regi: skillnad mellan bokfört och utbetalt",
+        false,
+        "Bokförd kostnad för köpt verksamhet minus vad brukarstatistiken säger betalats per brukare.",
+    ),
+    (
+        "fk-ej-placerad",
+        "Assistansersättning som inte kunde placeras",
+        false,
+        "Assistansersättning utan timmar för personlig assistans SFB att fördela den på.",
+    ),
+    (
+        "fk-fel-insats",
+        "Assistansersättning på annan insats än personlig assistans SFB",
+        false,
+        "Kontrollera konteringen.",
+    ),
+];
+
+impl<'a> Computation<'a> {
+    fn new(ds: &'a Dataset, settings: &'a Settings, year: i32) -> Computation<'a> {
+        let enhet_code = ds
+            .enhet_codes
+            .iter()
+            .map(|raw| ds.org.enhet(raw).map_or_else(|| raw.clone(), |e| e.code.clone()))
+            .collect();
+        Computation {
+            ds,
+            settings,
+            year,
+            findings: Findings::default(),
+            cells: BTreeMap::new(),
+            pools: BTreeMap::new(),
+            pool_results: Vec::new(),
+            recon: BTreeMap::new(),
+            ledger_total: Decimal::ZERO,
+            ledger_rows: 0,
+            basis: BTreeMap::new(),
+            client_lines: BTreeMap::new(),
+            boendeform: HashMap::new(),
+            enhet_code,
+            annan_placed: BTreeMap::new(),
+        }
+    }
+
+    fn recon(&mut self, key: &'static str, amount: Decimal, file: u16, line: u32) {
+        let r = self.recon.entry(key).or_default();
+        r.amount += amount;
+        r.lines.add(file, line);
+    }
+
+    fn excluded(&self, enhet: &str) -> bool {
+        self.settings.excluded_enheter.contains(enhet)
+    }
+
+    /// Step 2a: every ledger row to a cell, a pool of common cost, or a reconciliation remainder.
+    fn ledger(&mut self) {
+        let ds = self.ds;
+        for row in &ds.ledger {
+            self.ledger_total += row.belopp;
+            self.ledger_rows += 1;
+            let pos = || ds.pos(row.file, row.line);
+            let typ = match ds.konton.lookup(&row.konto) {
+                Some(rule) => rule.typ,
+                None => {
+                    let typ = if row.belopp < Decimal::ZERO { KontoTyp::OvrigIntakt } else { KontoTyp::Kostnad };
+                    self.findings.push(Finding::new(
+                        Severity::Varning,
+                        "konto-utan-typ",
+                        pos(),
+                        format!("Konto {} har ingen kontotyp; det räknas som {}.", row.konto, typ.name()),
+                        "Lägg till kontot i filen med kontotyper (Konto från, Konto till, Kontotyp) så att intäkter dras av eller inte enligt KPB.",
+                    ));
+                    typ
+                }
+            };
+            match typ {
+                KontoTyp::Avgift => {
+                    self.recon("avgift", row.belopp, row.file, row.line);
+                    continue;
+                }
+                KontoTyp::OvrigIntakt => {
+                    self.recon("ovrig-intakt", row.belopp, row.file, row.line);
+                    continue;
+                }
+                _ => {}
+            }
+            let target = match ds.org.lookup(&row.ansvar, &row.verksamhet) {
+                Some(rule) => match (&rule.target, row.insats) {
+                    (Target::Direct { enhet, regi, .. }, Some(insats)) => {
+                        Target::Direct { insats, enhet: enhet.clone(), regi: *regi }
+                    }
+                    (t, _) => t.clone(),
+                },
+                None if !ds.has_org_map && row.insats.is_some() => Target::Direct {
+                    insats: row.insats.unwrap_or(Insats::Hemtjanst),
+                    enhet: row.ansvar.clone(),
+                    regi: Regi::Egen,
+                },
+                None => {
+                    self.recon("omappat", row.belopp, row.file, row.line);
+                    self.findings.push(
+                        Finding::new(
+                            Severity::Fel,
+                            "ansvar-utan-mappning",
+                            pos(),
+                            format!(
+                                "Ansvar {}{} finns inte i mappningen.",
+                                row.ansvar,
+                                if row.verksamhet.is_empty() { String::new() } else { format!(", verksamhet {}", row.verksamhet) }
+                            ),
+                            "Kostnaden kan inte placeras på någon insats. Lägg till ansvaret i mappningen (direkt kostnad, gemensam kostnad eller exkludera).",
+                        )
+                        .for_enhet(Some(&row.ansvar)),
+                    );
+                    continue;
+                }
+            };
+            match target {
+                Target::Exclude => self.recon("exkluderat", row.belopp, row.file, row.line),
+                Target::Common(level) => {
+                    if let Level::Enhet(e) = &level
+                        && self.excluded(e)
+                    {
+                        self.recon("bortvalt", row.belopp, row.file, row.line);
+                        continue;
+                    }
+                    if typ == KontoTyp::Assistansersattning {
+                        self.recon("fk-fel-insats", row.belopp, row.file, row.line);
+                        self.findings.push(Finding::new(
+                            Severity::Varning,
+                            "fk-gemensam",
+                            pos(),
+                            "Assistansersättning är bokförd på en gemensam kostnad.".into(),
+                            "Assistansersättningen ska bokföras på personlig assistans SFB; den ligger nu utanför KPB.",
+                        ));
+                        continue;
+                    }
+                    let pool = self.pools.entry(level).or_default();
+                    pool.0 += row.belopp;
+                    pool.1.add(row.file, row.line);
+                }
+                Target::Direct { insats, enhet, regi } => {
+                    if self.excluded(&enhet) {
+                        self.recon("bortvalt", row.belopp, row.file, row.line);
+                        continue;
+                    }
+                    if typ == KontoTyp::Assistansersattning && insats != Insats::PersonligAssistansSfb {
+                        self.recon("fk-fel-insats", row.belopp, row.file, row.line);
+                        self.findings.push(
+                            Finding::new(
+                                Severity::Varning,
+                                "fk-fel-insats",
+                                pos(),
+                                format!("Assistansersättning är bokförd på {}.", insats.name()),
+                                "Assistansersättning hör till personlig assistans SFB; kontrollera konteringen.",
+                            )
+                            .for_enhet(Some(&enhet)),
+                        );
+                        continue;
+                    }
+                    let cell = self.cells.entry(CellKey { insats, enhet, regi }).or_default();
+                    cell.ledger_lines.add(row.file, row.line);
+                    if typ == KontoTyp::Assistansersattning {
+                        cell.fk += row.belopp;
+                        if let Some(c) = row.client {
+                            *cell.booked_fk.entry(c).or_default() += row.belopp;
+                        }
+                    } else {
+                        cell.direct += row.belopp;
+                        if typ == KontoTyp::Personal {
+                            cell.personnel += row.belopp;
+                        }
+                        if let Some(c) = row.client {
+                            *cell.booked.entry(c).or_default() += row.belopp;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Step 3: volumes per client and cell, for the year.
+    fn volumes(&mut self) {
+        let ds = self.ds;
+        let year = self.year;
+        // The basis per insats: granted where the data has granted volume, unless set.
+        let mut has_granted: BTreeSet<Insats> = BTreeSet::new();
+        for row in &ds.volumes {
+            if row.kind == VolumeKind::Beviljad && row.volume.is_some_and(|v| v > Decimal::ZERO) {
+                has_granted.insert(row.insats);
+            }
+        }
+        for insats in Insats::all() {
+            let kind = self.settings.basis.get(&insats).copied().unwrap_or(if has_granted.contains(&insats) {
+                VolumeKind::Beviljad
+            } else {
+                VolumeKind::Utford
+            });
+            self.basis.insert(insats, kind);
+        }
+        let mut cell_index: HashMap<(Insats, u32, Regi), CellKey> = HashMap::new();
+        for row in &ds.volumes {
+            let pos = || ds.pos(row.file, row.line);
+            let (volume, period) = match row.span {
+                Span::Unspecified => (row.volume, None),
+                Span::Period(p) if p.year == year => (row.volume, Some(p)),
+                Span::Period(p) => {
+                    self.findings.push(Finding::new(
+                        Severity::Info,
+                        "annat-ar",
+                        pos(),
+                        format!("Raden gäller {p}, inte {year}; den räknas inte."),
+                        "Rader för andra år än det som beräknas tas inte med. Välj år under Inställningar om det är fel år.",
+                    ));
+                    continue;
+                }
+                Span::Stay { from, to } => {
+                    let days = days_in_year_of_stay(year, from, to);
+                    if days == 0 {
+                        self.findings.push(Finding::new(
+                            Severity::Info,
+                            "annat-ar",
+                            pos(),
+                            format!(
+                                "Vistelsen {from}–{} ligger utanför {year}; den räknas inte.",
+                                to.map_or(String::new(), |t| t.to_string())
+                            ),
+                            "Rader för andra år än det som beräknas tas inte med.",
+                        ));
+                        continue;
+                    }
+                    (Some(row.volume.unwrap_or(Decimal::from(days))), None)
+                }
+            };
+            let Some(volume) = volume else { continue };
+            let volume_pos = || pos().with_column(row.volume_column, "");
+            if volume < Decimal::ZERO {
+                self.findings.push(Finding::new(
+                    Severity::Fel,
+                    "negativ-volym",
+                    volume_pos(),
+                    format!("Negativ volym ({volume})."),
+                    "Raden räknas inte. Rätta registreringen i verksamhetssystemet.",
+                ));
+                continue;
+            }
+            let days = period.map_or(days_in_year(year), |p| p.days());
+            let limit = match row.insats.unit() {
+                VolumeUnit::Dygn | VolumeUnit::Dag => Some((Decimal::from(days), "dygn eller dagar än perioden har")),
+                VolumeUnit::Timme => Some((Decimal::from(days * 24), "timmar än perioden har")),
+                VolumeUnit::Manad => Some((
+                    Decimal::from(period.map_or(12, |p| if p.month.is_some() { 1 } else { 12 })),
+                    "månader än perioden har",
+                )),
+                VolumeUnit::Portion => None,
+            };
+            if let Some((limit, what)) = limit
+                && volume > limit
+            {
+                self.findings.push(Finding::new(
+                    Severity::Varning,
+                    "orimlig-volym",
+                    volume_pos(),
+                    format!("Volymen {volume} är fler {what} ({limit})."),
+                    "Volymen räknas med men är troligen fel: kontrollera enheten (timmar eller minuter?) och perioden.",
+                ));
+            }
+            let enhet_code = &self.enhet_code[row.enhet as usize];
+            let regi = row.regi.or_else(|| ds.org.enhet(enhet_code).map(|e| e.regi)).unwrap_or(Regi::Egen);
+            if self.excluded(enhet_code) {
+                continue;
+            }
+            if let Some(b) = row.boendeform {
+                self.boendeform.entry(row.client).or_default().insert(b);
+            }
+            let key = cell_index
+                .entry((row.insats, row.enhet, regi))
+                .or_insert_with(|| CellKey { insats: row.insats, enhet: enhet_code.clone(), regi })
+                .clone();
+            let basis = self.basis[&row.insats];
+            let cell = self.cells.entry(key).or_default();
+            cell.volume_lines.add(row.file, row.line);
+            let acc = cell
+                .clients
+                .entry(row.client)
+                .or_insert_with(|| ClientAcc { first_line: (row.file, row.line), ..ClientAcc::default() });
+            let per = acc.periods.entry(period).or_default();
+            match row.kind {
+                VolumeKind::Beviljad => {
+                    acc.beviljad += volume;
+                    per.0 += volume;
+                }
+                VolumeKind::Utford => {
+                    acc.utford += volume;
+                    per.1 += volume;
+                }
+            }
+            if row.kind == basis {
+                acc.volume += volume;
+                cell.volume += volume;
+                match row.paid {
+                    Some(p) => {
+                        acc.paid += p;
+                        acc.has_paid = true;
+                    }
+                    None => acc.unpaid_volume += volume,
+                }
+            } else {
+                cell.other_kind_volume += volume;
+                if let Some(p) = row.paid {
+                    acc.paid += p;
+                    acc.has_paid = true;
+                }
+            }
+        }
+    }
+
+    /// Step 2b: common costs onto the cells in egen regi, by the key.
+    fn allocate(&mut self) {
+        let pools = std::mem::take(&mut self.pools);
+        for (level, (amount, lines)) in pools {
+            let receivers: Vec<CellKey> = self
+                .cells
+                .iter()
+                .filter(|(k, c)| {
+                    k.regi == Regi::Egen
+                        && (c.direct != Decimal::ZERO || c.volume != Decimal::ZERO)
+                        && match &level {
+                            Level::Enhet(e) => k.enhet == *e,
+                            Level::Omrade(o) => {
+                                self.ds.org.enhet(&k.enhet).and_then(|e| e.omrade.as_deref()) == Some(o.as_str())
+                            }
+                            Level::Forvaltning => true,
+                        }
+                })
+                .map(|(k, _)| k.clone())
+                .collect();
+            let weights = self.weights(&receivers);
+            let sum: Decimal = weights.iter().sum();
+            let mut shares = Vec::new();
+            let mut unplaced = Decimal::ZERO;
+            if sum > Decimal::ZERO {
+                for (key, w) in receivers.iter().zip(&weights) {
+                    if w.is_zero() {
+                        continue;
+                    }
+                    let part = amount * *w / sum;
+                    self.cells.get_mut(key).expect("receiver exists").allocated += part;
+                    shares.push((key.insats, key.enhet.clone(), part));
+                }
+            } else {
+                unplaced = amount;
+                let r = self.recon.entry("pool-utan-mottagare").or_default();
+                r.amount += amount;
+                for (f, (ls, _)) in &lines.0 {
+                    for l in ls {
+                        r.lines.add(*f, *l);
+                    }
+                }
+                if let Some(first) = lines.first(self.ds) {
+                    self.findings.push(Finding::new(
+                        Severity::Fel,
+                        "pool-utan-mottagare",
+                        first,
+                        format!("Den gemensamma kostnaden {} kunde inte fördelas: inga insatser i egen regi att fördela på.", level.describe()),
+                        "Kontrollera mappningen: finns enheten eller området, och har dess insatser kostnad eller volym?",
+                    ));
+                }
+            }
+            self.pool_results.push(Pool { level, amount, shares, unplaced, ledger_rows: lines.sources(self.ds) });
+        }
+    }
+
+    fn weights(&self, receivers: &[CellKey]) -> Vec<Decimal> {
+        let pos = |d: Decimal| d.max(Decimal::ZERO);
+        let cell = |k: &CellKey| &self.cells[k];
+        match &self.settings.key {
+            AllocationKey::DirectCost => receivers.iter().map(|k| pos(cell(k).direct)).collect(),
+            AllocationKey::Volume => receivers.iter().map(|k| pos(cell(k).volume)).collect(),
+            AllocationKey::PersonnelCost => receivers.iter().map(|k| pos(cell(k).personnel)).collect(),
+            AllocationKey::FixedShares(shares) => {
+                // The insatser present share the pool by their fixed shares (renormalised), and
+                // each insats' part goes to its enheter by direct cost.
+                let mut direct_per_insats: BTreeMap<Insats, Decimal> = BTreeMap::new();
+                for k in receivers {
+                    *direct_per_insats.entry(k.insats).or_default() += pos(cell(k).direct);
+                }
+                receivers
+                    .iter()
+                    .map(|k| {
+                        let share = shares.get(&k.insats).copied().unwrap_or_default().max(Decimal::ZERO);
+                        let d = direct_per_insats[&k.insats];
+                        if d.is_zero() { Decimal::ZERO } else { share * pos(cell(k).direct) / d }
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// Steps 5 and 6: unit costs, then each client's cost per cell.
+    fn clients(&mut self) {
+        let ds = self.ds;
+        let id = |c: u32| ds.clients[c as usize].id.as_str();
+        // Annan regi per insats: booked cost, and what the volume file says was paid.
+        let mut annan: BTreeMap<Insats, (Decimal, Decimal, Decimal)> = BTreeMap::new(); // (booked, paid, unpaid volume)
+        for (k, cell) in &self.cells {
+            if k.regi == Regi::Annan {
+                let a = annan.entry(k.insats).or_default();
+                a.0 += cell.total();
+                for acc in cell.clients.values() {
+                    a.1 += acc.paid;
+                    a.2 += acc.unpaid_volume;
+                }
+            }
+        }
+        let mut annan_spread: BTreeMap<Insats, Decimal> = BTreeMap::new();
+        for (insats, (booked, paid, unpaid)) in &annan {
+            let rest = *booked - *paid;
+            if *unpaid > Decimal::ZERO && rest > Decimal::ZERO {
+                annan_spread.insert(*insats, rest / *unpaid);
+            }
+        }
+        let mut annan_placed: BTreeMap<Insats, Decimal> = BTreeMap::new();
+        let mut recon_adds: Vec<(&'static str, Decimal, Lines)> = Vec::new();
+
+        let cells = std::mem::take(&mut self.cells);
+        for (key, cell) in &cells {
+            if key.regi == Regi::Annan {
+                for (&client, acc) in &cell.clients {
+                    let spread = annan_spread.get(&key.insats).map_or(Decimal::ZERO, |r| *r * acc.unpaid_volume);
+                    let cost = acc.paid + spread;
+                    *annan_placed.entry(key.insats).or_default() += cost;
+                    *self.annan_placed.entry(key.clone()).or_default() += cost;
+                    self.client_line(client, key, acc, cost, Decimal::ZERO, Decimal::ZERO);
+                }
+                continue;
+            }
+            let total = cell.total();
+            let booked: Decimal = cell.booked.values().sum();
+            let booked_fk: Decimal = cell.booked_fk.values().sum();
+            let rest = total - booked;
+            let rest_fk = cell.fk - booked_fk;
+            let v = cell.volume;
+            let mut members: Vec<u32> =
+                cell.clients.keys().chain(cell.booked.keys()).chain(cell.booked_fk.keys()).copied().collect();
+            members.sort_by(|a, b| id(*a).cmp(id(*b)).then(a.cmp(b)));
+            members.dedup();
+            for client in members {
+                let empty = ClientAcc::default();
+                let acc = cell.clients.get(&client).unwrap_or(&empty);
+                let share = |amount: Decimal| if v.is_zero() { Decimal::ZERO } else { amount * acc.volume / v };
+                let b = cell.booked.get(&client).copied().unwrap_or_default();
+                let bfk = cell.booked_fk.get(&client).copied().unwrap_or_default();
+                let cost = b + share(rest);
+                let fk = bfk + share(rest_fk);
+                self.client_line(client, key, acc, cost, fk, b);
+            }
+            if v.is_zero() {
+                if !rest.is_zero() {
+                    recon_adds.push(("utan-volym", rest, cell.ledger_lines.clone()));
+                }
+                if !rest_fk.is_zero() {
+                    recon_adds.push(("fk-ej-placerad", rest_fk, cell.ledger_lines.clone()));
+                }
+            }
+        }
+        for (insats, (booked, _, _)) in &annan {
+            let placed = annan_placed.get(insats).copied().unwrap_or_default();
+            let diff = *booked - placed;
+            if !diff.is_zero() {
+                let mut lines = Lines::default();
+                for (k, cell) in &cells {
+                    if k.regi == Regi::Annan && k.insats == *insats {
+                        for (f, (ls, _)) in &cell.ledger_lines.0 {
+                            for l in ls {
+                                lines.add(*f, *l);
+                            }
+                        }
+                    }
+                }
+                recon_adds.push(("annan-regi-differens", diff, lines));
+            }
+        }
+        self.cells = cells;
+        for (key, amount, lines) in recon_adds {
+            let r = self.recon.entry(key).or_default();
+            r.amount += amount;
+            for (f, (ls, _)) in lines.0 {
+                for l in ls {
+                    r.lines.add(f, l);
+                }
+            }
+        }
+    }
+
+    fn client_line(
+        &mut self,
+        client: u32,
+        key: &CellKey,
+        acc: &ClientAcc,
+        cost: Decimal,
+        fk: Decimal,
+        booked: Decimal,
+    ) {
+        let line = self.client_lines.entry(client).or_default().entry(key.clone()).or_insert_with(|| ClientLine {
+            insats: key.insats,
+            enhet: key.enhet.clone(),
+            regi: key.regi,
+            volume: Decimal::ZERO,
+            cost: Decimal::ZERO,
+            assistansersattning: Decimal::ZERO,
+            booked: Decimal::ZERO,
+            beviljad: Decimal::ZERO,
+            utford: Decimal::ZERO,
+        });
+        line.volume += acc.volume;
+        line.cost += cost;
+        line.assistansersattning += fk;
+        line.booked += booked;
+        line.beviljad += acc.beviljad;
+        line.utford += acc.utford;
+    }
+
+    /// Step 4: the data checks of KPB.md §6 that need the whole picture.
+    fn checks(&mut self) {
+        let ds = self.ds;
+        let name = |code: &str| ds.org.enhet(code).map_or_else(|| code.to_owned(), |e| e.name.clone());
+        // Unit costs per insats, to find outliers.
+        let mut unit_costs: BTreeMap<Insats, Vec<(String, Decimal)>> = BTreeMap::new();
+        let mut insatser_per_enhet: BTreeMap<&str, BTreeSet<Insats>> = BTreeMap::new();
+        for (k, cell) in &self.cells {
+            let first_volume = cell.volume_lines.first(ds);
+            let first_ledger = cell.ledger_lines.first(ds);
+            if k.regi == Regi::Egen {
+                insatser_per_enhet.entry(&k.enhet).or_default().insert(k.insats);
+            }
+            if k.regi == Regi::Egen && cell.volume > Decimal::ZERO && cell.total().is_zero() && cell.booked.is_empty() {
+                self.findings.push(
+                    Finding::new(
+                        Severity::Fel,
+                        "volym-utan-kostnad",
+                        first_volume.clone().unwrap_or_default(),
+                        format!("{} vid {} har volym men ingen kostnad.", k.insats.name(), name(&k.enhet)),
+                        "Brukarna får ingen kostnad för insatsen. Kontrollera att enheten finns i mappningen och att kostnaderna är bokförda på rätt ansvar.",
+                    )
+                    .for_enhet(Some(&k.enhet)),
+                );
+            }
+            if k.regi == Regi::Egen && cell.volume.is_zero() && !cell.total().is_zero() {
+                let why = if cell.other_kind_volume > Decimal::ZERO {
+                    format!(
+                        " (det finns bara {} volym, men kostnaden delas med {} volym)",
+                        other(self.basis[&k.insats]).name(),
+                        self.basis[&k.insats].name()
+                    )
+                } else {
+                    String::new()
+                };
+                self.findings.push(
+                    Finding::new(
+                        Severity::Fel,
+                        "kostnad-utan-volym",
+                        first_ledger.clone().unwrap_or_default(),
+                        format!("{} vid {} har kostnad men ingen volym{why}.", k.insats.name(), name(&k.enhet)),
+                        "Kostnaden kan inte läggas på någon brukare och redovisas i avstämningen. Kontrollera brukarstatistiken för enheten, eller om kostnaden är bokförd på fel ansvar.",
+                    )
+                    .for_enhet(Some(&k.enhet)),
+                );
+            }
+            if k.regi == Regi::Egen && cell.volume > Decimal::ZERO && !cell.total().is_zero() {
+                unit_costs.entry(k.insats).or_default().push((k.enhet.clone(), cell.total() / cell.volume));
+            }
+            // Clients booked in the ledger but without volume anywhere.
+            for client in cell.booked.keys() {
+                if !cell.clients.contains_key(client) {
+                    self.findings.push(
+                        Finding::new(
+                            Severity::Varning,
+                            "bokford-utan-volym",
+                            first_ledger.clone().unwrap_or_default(),
+                            format!(
+                                "Brukaren {} har kostnad bokförd på {} men ingen volym där.",
+                                ds.clients[*client as usize].id,
+                                k.insats.name()
+                            ),
+                            "Kostnaden läggs ändå på brukaren. Kontrollera brukarstatistiken.",
+                        )
+                        .for_enhet(Some(&k.enhet)),
+                    );
+                }
+            }
+            // Granted against performed time, per client and period.
+            for (&client, acc) in &cell.clients {
+                let pos = ds.pos(acc.first_line.0, acc.first_line.1);
+                let cid = &ds.clients[client as usize].id;
+                let has_both = acc.beviljad > Decimal::ZERO || acc.utford > Decimal::ZERO;
+                if !has_both {
+                    continue;
+                }
+                let reports_performed = cell.clients.values().any(|a| a.utford > Decimal::ZERO);
+                let reports_granted = cell.clients.values().any(|a| a.beviljad > Decimal::ZERO);
+                if reports_performed && reports_granted {
+                    if acc.beviljad > Decimal::ZERO && acc.utford.is_zero() {
+                        self.findings.push(
+                            Finding::new(
+                                Severity::Varning,
+                                "ej-verkstallt",
+                                pos.clone(),
+                                format!("Brukaren {cid} har beviljad {} vid {} men ingen utförd tid under året.", k.insats.name().to_lowercase(), name(&k.enhet)),
+                                "Beslut som aldrig verkställts (eller ärenden som inte avslutats efter dödsfall eller flytt) ger kostnad utan insats. Kontrollera ärendet.",
+                            )
+                            .for_enhet(Some(&k.enhet)),
+                        );
+                    } else if acc.utford > Decimal::ZERO && acc.beviljad.is_zero() {
+                        self.findings.push(
+                            Finding::new(
+                                Severity::Varning,
+                                "utan-beslut",
+                                pos.clone(),
+                                format!(
+                                    "Brukaren {cid} har utförd tid för {} vid {} utan beviljad tid.",
+                                    k.insats.name().to_lowercase(),
+                                    name(&k.enhet)
+                                ),
+                                "Tid registrerad utan beslut. Kontrollera beslutet i verksamhetssystemet.",
+                            )
+                            .for_enhet(Some(&k.enhet)),
+                        );
+                    } else {
+                        for (period, (b, u)) in &acc.periods {
+                            if *u > *b && *b > Decimal::ZERO {
+                                self.findings.push(
+                                    Finding::new(
+                                        Severity::Varning,
+                                        "over-beviljat",
+                                        pos.clone(),
+                                        format!(
+                                            "Brukaren {cid} har mer utförd än beviljad tid{} ({u} mot {b}).",
+                                            period.map_or(String::new(), |p| format!(" {p}"))
+                                        ),
+                                        "Tid utöver beslutet: kontrollera registreringen eller om beslutet behöver ses över.",
+                                    )
+                                    .for_enhet(Some(&k.enhet)),
+                                );
+                            }
+                        }
+                    }
+                }
+                // More dygn in the year than it has, over all rows of the client.
+                if matches!(k.insats.unit(), VolumeUnit::Dygn | VolumeUnit::Dag)
+                    && acc.volume > Decimal::from(days_in_year(self.year))
+                {
+                    self.findings.push(
+                        Finding::new(
+                            Severity::Varning,
+                            "fler-dygn-an-aret",
+                            pos.clone(),
+                            format!(
+                                "Brukaren {cid} har {} {} {} vid {} på ett år med {} dagar.",
+                                acc.volume,
+                                k.insats.unit().plural(),
+                                k.insats.name().to_lowercase(),
+                                name(&k.enhet),
+                                days_in_year(self.year)
+                            ),
+                            "Troligen dubbelregistrerade perioder. Kontrollera vistelserna.",
+                        )
+                        .for_enhet(Some(&k.enhet)),
+                    );
+                }
+            }
+        }
+        // Outliers: a unit cost far from the median of the same insats (costs booked on the wrong unit).
+        for (insats, list) in &unit_costs {
+            if list.len() < 3 {
+                continue;
+            }
+            let mut sorted: Vec<Decimal> = list.iter().map(|(_, u)| *u).collect();
+            sorted.sort();
+            let median = sorted[sorted.len() / 2];
+            for (enhet, u) in list {
+                if median > Decimal::ZERO && (*u > median * Decimal::TWO || *u * Decimal::TWO < median) {
+                    let pos = self.cells[&CellKey { insats: *insats, enhet: enhet.clone(), regi: Regi::Egen }]
+                        .ledger_lines
+                        .first(ds)
+                        .unwrap_or_default();
+                    self.findings.push(
+                        Finding::new(
+                            Severity::Varning,
+                            "avvikande-styckkostnad",
+                            pos,
+                            format!(
+                                "{} vid {} kostar {} kr per {}, mot medianen {} kr bland enheterna.",
+                                insats.name(),
+                                name(enhet),
+                                crate::format::kr(*u),
+                                insats.unit().singular(),
+                                crate::format::kr(median)
+                            ),
+                            "En enhet som är mycket dyrare eller billigare än de andra kan ha fått kostnader bokförda på fel ansvar eller verksamhet. Kontrollera konteringen.",
+                        )
+                        .for_enhet(Some(enhet)),
+                    );
+                }
+            }
+        }
+        // Gruppbostad and servicebostad at the same enhet.
+        for (enhet, insatser) in &insatser_per_enhet {
+            if insatser.contains(&Insats::Gruppbostad) && insatser.contains(&Insats::Servicebostad) {
+                let pos = self.cells
+                    [&CellKey { insats: Insats::Servicebostad, enhet: enhet.to_string(), regi: Regi::Egen }]
+                    .volume_lines
+                    .first(ds)
+                    .or_else(|| {
+                        self.cells
+                            [&CellKey { insats: Insats::Servicebostad, enhet: enhet.to_string(), regi: Regi::Egen }]
+                            .ledger_lines
+                            .first(ds)
+                    })
+                    .unwrap_or_default();
+                self.findings.push(
+                    Finding::new(
+                        Severity::Varning,
+                        "grupp-och-servicebostad",
+                        pos,
+                        format!("{} har både gruppbostad och servicebostad.", name(enhet)),
+                        "Gruppbostad och servicebostad som blandas ihop snedvrider jämförelsen mellan enheter. Kontrollera att insatserna är rätt kodade.",
+                    )
+                    .for_enhet(Some(enhet)),
+                );
+            }
+        }
+    }
+
+    fn report(mut self) -> Report {
+        let ds = self.ds;
+        let name = |code: &str| ds.org.enhet(code).map_or_else(|| code.to_owned(), |e| e.name.clone());
+        let omrade = |code: &str| ds.org.enhet(code).and_then(|e| e.omrade.clone());
+
+        // Clients.
+        let mut clients: Vec<ClientCost> = Vec::with_capacity(self.client_lines.len());
+        for (client, lines) in std::mem::take(&mut self.client_lines) {
+            let info = &ds.clients[client as usize];
+            let age = info.birth_year.map(|y| (self.year - y).max(0) as u32).or(info.age);
+            let lines: Vec<ClientLine> = lines.into_values().collect();
+            let given = self.boendeform.get(&client);
+            let implied: BTreeSet<Boendeform> = lines.iter().filter_map(|l| Boendeform::implied_by(l.insats)).collect();
+            let forms = given.filter(|g| !g.is_empty()).unwrap_or(&implied);
+            let boendeform = if forms.contains(&Boendeform::Sarskilt) {
+                Boendeform::Sarskilt
+            } else if forms.contains(&Boendeform::LssBostad) {
+                Boendeform::LssBostad
+            } else {
+                Boendeform::Ordinart
+            };
+            clients.push(ClientCost {
+                id: info.id.clone(),
+                age,
+                age_group: age.map(|a| self.settings.age_group(a)),
+                kon: info.kon,
+                boendeform,
+                total: lines.iter().map(|l| l.cost).sum(),
+                assistansersattning: lines.iter().map(|l| l.assistansersattning).sum(),
+                lines,
+            });
+        }
+        clients.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.id.cmp(&b.id)));
+
+        // Cells.
+        let mut units = Vec::with_capacity(self.cells.len());
+        for (k, cell) in &self.cells {
+            // Annan regi: what was placed on the clients (paid, or the booked cost spread).
+            let total = match k.regi {
+                Regi::Egen => cell.total(),
+                Regi::Annan => self.annan_placed.get(k).copied().unwrap_or_default(),
+            };
+            let volume = cell.volume;
+            let per = |x: Decimal| (!volume.is_zero()).then(|| x / volume);
+            units.push(UnitCost {
+                insats: k.insats,
+                enhet: k.enhet.clone(),
+                enhet_name: name(&k.enhet),
+                omrade: omrade(&k.enhet),
+                regi: k.regi,
+                direct: cell.direct,
+                personnel: cell.personnel,
+                allocated: cell.allocated,
+                total,
+                assistansersattning: cell.fk,
+                volume,
+                basis: self.basis[&k.insats],
+                unit_cost: per(total),
+                net_unit_cost: (k.insats == Insats::PersonligAssistansSfb).then(|| per(total + cell.fk)).flatten(),
+                clients: cell.clients.len() as u32,
+                ledger_rows: cell.ledger_lines.sources(ds),
+                volume_rows: cell.volume_lines.sources(ds),
+            });
+        }
+
+        // Per insats.
+        let mut insatser = Vec::new();
+        for insats in Insats::all() {
+            let own: Vec<&UnitCost> = units.iter().filter(|u| u.insats == insats && u.regi == Regi::Egen).collect();
+            let other: Vec<&UnitCost> = units.iter().filter(|u| u.insats == insats && u.regi == Regi::Annan).collect();
+            if own.is_empty() && other.is_empty() {
+                continue;
+            }
+            let cost: Decimal = own.iter().filter(|u| !u.volume.is_zero()).map(|u| u.total).sum();
+            let volume: Decimal = own.iter().map(|u| u.volume).sum();
+            let rates: Vec<(String, Decimal)> =
+                own.iter().filter_map(|u| u.unit_cost.map(|c| (u.enhet_name.clone(), c))).collect();
+            let n_clients = clients.iter().filter(|c| c.lines.iter().any(|l| l.insats == insats)).count() as u32;
+            insatser.push(InsatsSummary {
+                insats,
+                cost,
+                volume,
+                basis: self.basis[&insats],
+                unit_cost: (!volume.is_zero()).then(|| cost / volume),
+                min: rates.iter().min_by(|a, b| a.1.cmp(&b.1)).cloned(),
+                max: rates.iter().max_by(|a, b| a.1.cmp(&b.1)).cloned(),
+                annan_cost: other.iter().map(|u| u.total).sum(),
+                annan_volume: other.iter().map(|u| u.volume).sum(),
+                clients: n_clients,
+            });
+        }
+
+        // Reconciliation.
+        let placed: Decimal = clients.iter().map(|c| c.total).sum();
+        let fk_placed: Decimal = clients.iter().map(|c| c.assistansersattning).sum();
+        let mut lines = Vec::new();
+        for (key, label, is_placed, explanation) in RECON_ORDER {
+            let (amount, sources, first) = match key {
+                "placerat" => (placed, Vec::new(), None),
+                "assistansersattning" => (fk_placed, Vec::new(), None),
+                _ => match self.recon.get(key) {
+                    Some(r) => (r.amount, r.lines.sources(ds), r.lines.first(ds)),
+                    None => continue,
+                },
+            };
+            if amount.is_zero() && !is_placed {
+                continue;
+            }
+            lines.push(ReconLine {
+                key: key.to_owned(),
+                label: label.to_owned(),
+                amount,
+                placed: is_placed,
+                explanation: explanation.to_owned(),
+                sources,
+                first,
+            });
+        }
+        let sum: Decimal = lines.iter().map(|l| l.amount).sum();
+        let reconciliation = Reconciliation {
+            ledger_total: self.ledger_total,
+            ledger_rows: self.ledger_rows,
+            difference: self.ledger_total - sum,
+            lines,
+        };
+
+        let mut report = Report {
+            year: self.year,
+            settings: self.settings.clone(),
+            files: ds.files.clone(),
+            findings: Vec::new(),
+            units,
+            insatser,
+            pools: std::mem::take(&mut self.pool_results),
+            nyckeltal: Vec::new(),
+            ytterfall: Vec::new(),
+            clients,
+            distribution: Default::default(),
+            mix: Default::default(),
+            utforandegrad: Vec::new(),
+            reconciliation,
+        };
+        analysis::analyse(&mut report);
+        report.nyckeltal = figures::nyckeltal(&report, ds);
+
+        // Findings: import first, then the computation's; errors before warnings before info.
+        let mut findings = ds.findings.clone();
+        findings.extend(self.findings.into_vec());
+        findings.sort_by_key(|f| f.severity);
+        report.findings = findings;
+        report
+    }
+}
+
+fn other(kind: VolumeKind) -> VolumeKind {
+    match kind {
+        VolumeKind::Beviljad => VolumeKind::Utford,
+        VolumeKind::Utford => VolumeKind::Beviljad,
+    }
+}

@@ -1,0 +1,206 @@
+//! Calendar dates and periods as the case systems write them.
+
+use serde::{Deserialize, Serialize};
+
+/// A calendar date (proleptic Gregorian).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
+        let valid = (1900..=2200).contains(&year) && day >= 1 && day <= days_in_month(year, month);
+        valid.then_some(Date { year, month, day })
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+    pub fn days(self) -> i64 {
+        let (y, m, d) = (self.year as i64, self.month as i64, self.day as i64);
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = if y >= 0 { y } else { y - 399 } / 400;
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146097 + doe - 719468
+    }
+
+    /// The date `days` after 1970-01-01.
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719468;
+        let era = if z >= 0 { z } else { z - 146096 } / 146097;
+        let doe = z - era * 146097;
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
+        Date { year: y, month: m, day: d }
+    }
+
+    /// Parses `2025-03-14`, `2025/03/14`, `20250314`, `14.3.2025`, `2025-03-14 00:00:00`.
+    pub fn parse(text: &str) -> Option<Date> {
+        let t = text.trim();
+        let t = t.split([' ', 'T']).next().unwrap_or(t);
+        if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+            return Date::new(t[..4].parse().ok()?, t[4..6].parse().ok()?, t[6..].parse().ok()?);
+        }
+        let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
+        if parts.len() != 3 {
+            return None;
+        }
+        let nums: Vec<i32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+        if parts[0].len() == 4 {
+            Date::new(nums[0], u8::try_from(nums[1]).ok()?, u8::try_from(nums[2]).ok()?)
+        } else if parts[2].len() == 4 {
+            Date::new(nums[2], u8::try_from(nums[1]).ok()?, u8::try_from(nums[0]).ok()?)
+        } else {
+            None
+        }
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+pub fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+pub fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+pub fn days_in_year(year: i32) -> u32 {
+    if is_leap(year) { 366 } else { 365 }
+}
+
+/// A reporting period: a whole year or one month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Period {
+    pub year: i32,
+    /// 1–12, or `None` for the whole year.
+    pub month: Option<u8>,
+}
+
+impl Period {
+    /// Parses `2025`, `2025-03`, `202503`, `2025-3`, `2025 03`, `mars 2025`, `2025-03-01`.
+    pub fn parse(text: &str) -> Option<Period> {
+        let t = text.trim();
+        let year_ok = |y: i32| (1900..=2200).contains(&y);
+        let digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
+        if digits.len() == 4 && t.len() == 4 {
+            let year = digits.parse().ok().filter(|&y| year_ok(y))?;
+            return Some(Period { year, month: None });
+        }
+        if let Some(date) = Date::parse(t) {
+            return Some(Period { year: date.year, month: Some(date.month) });
+        }
+        const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
+        let lower = t.to_lowercase();
+        if let Some(m) = MONTHS.iter().position(|m| lower.starts_with(m)) {
+            let year = lower.split_whitespace().last()?.parse().ok().filter(|&y| year_ok(y))?;
+            return Some(Period { year, month: Some(m as u8 + 1) });
+        }
+        let (y, m) = if digits.len() == 6 && t.len() == 6 {
+            (&digits[..4], &digits[4..])
+        } else {
+            let mut parts = t.split(['-', '/', ' ', '.']).filter(|p| !p.is_empty());
+            let (y, m) = (parts.next()?, parts.next()?);
+            if parts.next().is_some() {
+                return None;
+            }
+            (y, m)
+        };
+        let year = y.parse().ok().filter(|&y| year_ok(y))?;
+        let month: u8 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
+        Some(Period { year, month: Some(month) })
+    }
+
+    /// Days in the period.
+    pub fn days(self) -> u32 {
+        match self.month {
+            Some(m) => u32::from(days_in_month(self.year, m)),
+            None => days_in_year(self.year),
+        }
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.month {
+            Some(m) => write!(f, "{}-{:02}", self.year, m),
+            None => write!(f, "{}", self.year),
+        }
+    }
+}
+
+/// Days of the stay `from..=to` (both days counted) that fall in `year`; an open end runs to
+/// the end of the year.
+pub fn days_in_year_of_stay(year: i32, from: Date, to: Option<Date>) -> u32 {
+    let first = Date { year, month: 1, day: 1 }.days();
+    let last = Date { year, month: 12, day: 31 }.days();
+    let start = from.days().max(first);
+    let end = to.map_or(last, Date::days).min(last);
+    if end < start { 0 } else { (end - start + 1) as u32 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip_through_day_numbers() {
+        for days in [-1000i64, 0, 1, 19_000, 20_089, 60_000] {
+            assert_eq!(Date::from_days(days).days(), days);
+        }
+        assert_eq!(Date::parse("1970-01-01").unwrap().days(), 0);
+        assert_eq!(Date::parse("2025-01-01").unwrap().days(), 20_089);
+    }
+
+    #[test]
+    fn parses_the_forms_case_systems_write() {
+        let d = Date { year: 2025, month: 3, day: 14 };
+        for t in ["2025-03-14", "2025/03/14", "20250314", "14.3.2025", "2025-03-14 00:00:00"] {
+            assert_eq!(Date::parse(t), Some(d), "{t}");
+        }
+        assert_eq!(Date::parse("2025-02-29"), None);
+        assert_eq!(Date::parse("2024-02-29"), Some(Date { year: 2024, month: 2, day: 29 }));
+        assert_eq!(Date::parse("igår"), None);
+    }
+
+    #[test]
+    fn periods() {
+        assert_eq!(Period::parse("2025"), Some(Period { year: 2025, month: None }));
+        for t in ["2025-03", "202503", "2025-3", "2025 03", "mars 2025", "2025-03-01"] {
+            assert_eq!(Period::parse(t), Some(Period { year: 2025, month: Some(3) }), "{t}");
+        }
+        assert_eq!(Period::parse("2025-13"), None);
+        assert_eq!(Period::parse("25"), None);
+        assert_eq!(Period { year: 2024, month: Some(2) }.days(), 29);
+        assert_eq!(Period { year: 2025, month: None }.days(), 365);
+    }
+
+    #[test]
+    fn stays_are_clipped_to_the_year_counting_both_ends() {
+        let d = |s| Date::parse(s).unwrap();
+        assert_eq!(days_in_year_of_stay(2025, d("2025-01-01"), Some(d("2025-12-31"))), 365);
+        assert_eq!(days_in_year_of_stay(2025, d("2024-11-01"), Some(d("2025-01-10"))), 10);
+        assert_eq!(days_in_year_of_stay(2025, d("2025-12-20"), None), 12);
+        assert_eq!(days_in_year_of_stay(2025, d("2026-01-01"), None), 0);
+        assert_eq!(days_in_year_of_stay(2024, d("2024-03-01"), Some(d("2024-03-01"))), 1);
+    }
+}

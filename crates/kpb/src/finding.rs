@@ -1,0 +1,208 @@
+//! Where something is in the user's files, and what the engine found there.
+//!
+//! Bad input is data, not an error: every step returns its findings beside its result. A finding
+//! always names a file; it names a line and a column whenever one row and one field is at fault.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A place in an input file, counted as a user counts in a spreadsheet.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Position {
+    /// The file name as the user chose it.
+    pub file: String,
+    /// The worksheet, for `.xlsx` files.
+    pub sheet: Option<String>,
+    /// Line number from 1, the header being line 1 in a file with its header on the first line.
+    /// For a record spanning several physical lines (a quoted line break), the line it starts on.
+    pub line: Option<u32>,
+    /// Column number from 1.
+    pub column: Option<u32>,
+    /// The column's header as written in the file.
+    pub column_name: Option<String>,
+}
+
+impl Position {
+    pub fn file(file: &str) -> Position {
+        Position { file: file.to_owned(), ..Position::default() }
+    }
+
+    pub fn line(file: &str, line: u32) -> Position {
+        Position { file: file.to_owned(), line: Some(line), ..Position::default() }
+    }
+
+    pub fn with_column(mut self, column: u32, name: &str) -> Position {
+        self.column = Some(column);
+        self.column_name = Some(name.to_owned());
+        self
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(sheet) = &self.sheet {
+            write!(f, ", blad {sheet}")?;
+        }
+        if let Some(line) = self.line {
+            write!(f, ", rad {line}")?;
+        }
+        match (self.column, &self.column_name) {
+            (Some(c), Some(name)) => write!(f, ", kolumn {c} ({name})")?,
+            (Some(c), None) => write!(f, ", kolumn {c}")?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Severity {
+    /// The row or file could not be used; its cost or volume is not in the result
+    /// (and the reconciliation shows where the cost went).
+    Fel,
+    /// Used, but probably wrong: check before the figures leave the house.
+    Varning,
+    /// Worth knowing; nothing is wrong.
+    Info,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Fel => "Fel",
+            Severity::Varning => "Varning",
+            Severity::Info => "Information",
+        }
+    }
+}
+
+/// One thing found in the data: what, where, how bad, and for which enhet (for the work list).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub severity: Severity,
+    /// A short stable identifier of the kind of finding, e.g. `okand-insats` (groups the list).
+    pub kind: String,
+    /// The message in Swedish, one sentence naming the value at fault.
+    pub message: String,
+    /// Plain-Swedish explanation: why this matters and what to do.
+    pub help: String,
+    /// Where (the first place, when the same finding repeats).
+    pub pos: Position,
+    /// Further lines with the same finding (the first ones, at most [`MAX_MORE_LINES`]).
+    pub more_lines: Vec<u32>,
+    /// How many places in all share this finding (1 when it is a single place).
+    pub count: u32,
+    /// The enhet the finding concerns, for the work list per enhet.
+    pub enhet: Option<String>,
+}
+
+/// How many further line numbers a repeated finding keeps.
+pub const MAX_MORE_LINES: usize = 20;
+
+impl Finding {
+    pub fn new(severity: Severity, kind: &str, pos: Position, message: String, help: &str) -> Finding {
+        Finding {
+            severity,
+            kind: kind.to_owned(),
+            message,
+            help: help.to_owned(),
+            pos,
+            more_lines: Vec::new(),
+            count: 1,
+            enhet: None,
+        }
+    }
+
+    pub fn for_enhet(mut self, enhet: Option<&str>) -> Finding {
+        self.enhet = enhet.map(str::to_owned);
+        self
+    }
+
+    /// Records one more occurrence at `line`.
+    pub fn repeat_at(&mut self, line: Option<u32>) {
+        self.count += 1;
+        if let Some(line) = line
+            && self.more_lines.len() < MAX_MORE_LINES
+        {
+            self.more_lines.push(line);
+        }
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} ({})", self.severity.name(), self.message, self.pos)?;
+        if self.count > 1 {
+            write!(f, " och {} ställen till", self.count - 1)?;
+        }
+        Ok(())
+    }
+}
+
+/// Collects findings, folding repeats of the same (kind, message, file, column) into one.
+#[derive(Default)]
+pub struct Findings {
+    list: Vec<Finding>,
+    index: std::collections::HashMap<(String, String, String, Option<u32>), usize>,
+}
+
+impl Findings {
+    pub fn push(&mut self, finding: Finding) {
+        let key = (finding.kind.clone(), finding.message.clone(), finding.pos.file.clone(), finding.pos.column);
+        match self.index.get(&key) {
+            Some(&i) => self.list[i].repeat_at(finding.pos.line),
+            None => {
+                self.index.insert(key, self.list.len());
+                self.list.push(finding);
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn into_vec(self) -> Vec<Finding> {
+        self.list
+    }
+}
+
+impl Extend<Finding> for Findings {
+    fn extend<T: IntoIterator<Item = Finding>>(&mut self, iter: T) {
+        for f in iter {
+            self.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn position_reads_like_a_spreadsheet_reference() {
+        let p = Position::line("brukare.csv", 14).with_column(5, "Volym");
+        assert_eq!(p.to_string(), "brukare.csv, rad 14, kolumn 5 (Volym)");
+    }
+
+    #[test]
+    fn repeats_fold_into_one_finding() {
+        let mut all = Findings::default();
+        for line in [3, 7, 9] {
+            all.push(Finding::new(
+                Severity::Fel,
+                "okand-insats",
+                Position::line("b.csv", line).with_column(2, "Insats"),
+                "Okänd insats \"X\".".into(),
+                "",
+            ));
+        }
+        let list = all.into_vec();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].count, 3);
+        assert_eq!(list[0].pos.line, Some(3));
+        assert_eq!(list[0].more_lines, vec![7, 9]);
+    }
+}

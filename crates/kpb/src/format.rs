@@ -1,0 +1,97 @@
+//! Swedish number formats for display: `1 234 567 kr`, `12,5 %`, `−750`.
+//!
+//! The only place figures are rounded, and only for showing them (half away from zero).
+//! Digit groups are separated by a no-break space so that a figure never wraps.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// The group separator: U+00A0 NO-BREAK SPACE.
+pub const GROUP: char = '\u{a0}';
+/// The minus sign: U+2212 MINUS SIGN, as Swedish typography writes it.
+pub const MINUS: char = '\u{2212}';
+
+/// `value` with `decimals` decimals, decimal comma, grouped thousands and a real minus sign.
+pub fn number(value: Decimal, decimals: u32) -> String {
+    let rounded = value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+    let negative = rounded.is_sign_negative() && !rounded.is_zero();
+    let text = rounded.abs().to_string();
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i.to_owned(), f.to_owned()),
+        None => (text, String::new()),
+    };
+    let mut out = String::with_capacity(int.len() + 8);
+    if negative {
+        out.push(MINUS);
+    }
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(GROUP);
+        }
+        out.push(ch);
+    }
+    if decimals > 0 {
+        out.push(',');
+        let mut frac = frac;
+        while (frac.len() as u32) < decimals {
+            frac.push('0');
+        }
+        out.push_str(&frac);
+    }
+    out
+}
+
+/// Whole kronor: `1 234 567`.
+pub fn kr(value: Decimal) -> String {
+    number(value, 0)
+}
+
+/// Kronor and öre: `1 234 567,50`.
+pub fn ore(value: Decimal) -> String {
+    number(value, 2)
+}
+
+/// A percentage with one decimal: `12,5 %`.
+pub fn percent(value: Decimal) -> String {
+    format!("{}{GROUP}%", number(value, 1))
+}
+
+/// Compact kronor for chart axes: `950 tkr`, `12,5 mnkr`.
+pub fn kr_compact(value: Decimal) -> String {
+    let abs = value.abs();
+    if abs >= Decimal::from(10_000_000) {
+        format!("{}{GROUP}mnkr", number(value / Decimal::from(1_000_000), 1))
+    } else if abs >= Decimal::from(100_000) {
+        format!("{}{GROUP}tkr", number(value / Decimal::from(1_000), 0))
+    } else {
+        format!("{}{GROUP}kr", number(value, 0))
+    }
+}
+
+/// A volume: whole numbers without decimals, others with one: `3 665`, `12,5`.
+pub fn volume(value: Decimal) -> String {
+    if value.fract().is_zero() { number(value, 0) } else { number(value, 1) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn swedish_formats() {
+        assert_eq!(kr(d("1234567.49")), "1\u{a0}234\u{a0}567");
+        assert_eq!(kr(d("999.5")), "1\u{a0}000");
+        assert_eq!(kr(d("-750")), "\u{2212}750");
+        assert_eq!(kr(d("-0.4")), "0");
+        assert_eq!(ore(d("15.0027")), "15,00");
+        assert_eq!(ore(d("279.9")), "279,90");
+        assert_eq!(percent(d("12.46")), "12,5\u{a0}%");
+        assert_eq!(volume(d("3665")), "3\u{a0}665");
+        assert_eq!(volume(d("12.25")), "12,3");
+        assert_eq!(kr_compact(d("12500000")), "12,5\u{a0}mnkr");
+        assert_eq!(kr_compact(d("950000")), "950\u{a0}tkr");
+    }
+}

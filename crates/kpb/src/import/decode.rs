@@ -1,0 +1,120 @@
+//! Bytes to text: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode-text"), Windows-1252.
+
+/// What a file's bytes turned out to be.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Content {
+    /// Text, decoded; `encoding` names what it was read as.
+    Text { text: String, encoding: Encoding },
+    /// A ZIP container: an `.xlsx` workbook (or another Office file).
+    Zip,
+    /// The legacy binary Excel format (`.xls`), which the tool does not read.
+    LegacyExcel,
+    /// Not text: NUL bytes or control characters in what should be a text file.
+    Binary,
+    /// No bytes at all.
+    Empty,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16,
+    Windows1252,
+}
+
+impl Encoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf8Bom => "UTF-8 med BOM",
+            Encoding::Utf16 => "UTF-16",
+            Encoding::Windows1252 => "Windows-1252",
+        }
+    }
+}
+
+/// Decodes a file's bytes. Never fails: what is not text says so.
+pub fn decode(bytes: &[u8]) -> Content {
+    if bytes.is_empty() {
+        return Content::Empty;
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Content::Zip;
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Content::LegacyExcel;
+    }
+    if let Some((enc, _)) = encoding_rs::Encoding::for_bom(bytes) {
+        if enc == encoding_rs::UTF_8 {
+            return match std::str::from_utf8(&bytes[3..]) {
+                Ok(text) => text_or_binary(text.to_owned(), Encoding::Utf8Bom),
+                Err(_) => Content::Binary,
+            };
+        }
+        let (text, _, malformed) = enc.decode(bytes);
+        return if malformed { Content::Binary } else { text_or_binary(text.into_owned(), Encoding::Utf16) };
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text_or_binary(text.to_owned(), Encoding::Utf8),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            text_or_binary(text.into_owned(), Encoding::Windows1252)
+        }
+    }
+}
+
+fn text_or_binary(text: String, encoding: Encoding) -> Content {
+    let head: String = text.chars().take(8192).collect();
+    let control =
+        head.chars().filter(|&c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0c')) || c == '\u{fffd}').count();
+    if head.contains('\0') || (control > 0 && control * 100 >= head.chars().count().max(1)) {
+        Content::Binary
+    } else {
+        Content::Text { text, encoding }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(c: Content) -> (String, Encoding) {
+        match c {
+            Content::Text { text, encoding } => (text, encoding),
+            other => panic!("not text: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(text(decode("Kön;Ålder".as_bytes())), ("Kön;Ålder".into(), Encoding::Utf8));
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice("Kön".as_bytes());
+        assert_eq!(text(decode(&bom)), ("Kön".into(), Encoding::Utf8Bom));
+    }
+
+    #[test]
+    fn windows_1252_from_swedish_excel() {
+        // "Kön;Särskilt boende" as Excel writes it on a Swedish Windows.
+        let bytes = b"K\xf6n;S\xe4rskilt boende \x96 \x80";
+        assert_eq!(text(decode(bytes)), ("Kön;Särskilt boende – €".into(), Encoding::Windows1252));
+    }
+
+    #[test]
+    fn utf16_le_with_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "Kön\tÅr".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(text(decode(&bytes)), ("Kön\tÅr".into(), Encoding::Utf16));
+    }
+
+    #[test]
+    fn binary_zip_and_xls_are_recognised() {
+        assert_eq!(decode(b""), Content::Empty);
+        assert_eq!(decode(b"PK\x03\x04rest"), Content::Zip);
+        assert_eq!(decode(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1]), Content::LegacyExcel);
+        assert_eq!(decode(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0"), Content::Binary);
+    }
+}

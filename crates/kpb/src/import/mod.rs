@@ -1,0 +1,1166 @@
+//! Files in, typed rows out: decoding, delimiters, header rows, column matching, and the typed
+//! reading of each kind of file. Every row either becomes a typed row or a finding.
+
+pub mod decode;
+pub mod number;
+pub mod schema;
+pub mod sheet;
+mod xlsx;
+
+use crate::date::{Date, Period};
+use crate::finding::{Finding, Findings, Position, Severity};
+use crate::mapping::{EnhetInfo, KontoMap, KontoRule, KontoTyp, Level, OrgMap, OrgRule, Pattern, Target};
+use crate::model::{Boendeform, Insats, Kon, Regi, VolumeKind, normalise};
+use crate::pseudonym::Pseudonymizer;
+use decode::Content;
+use number::{NumberError, parse_decimal};
+use rust_decimal::Decimal;
+use schema::{Columns, FileKind};
+use serde::{Deserialize, Serialize};
+use sheet::{Row, Sheet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A file as the user gave it.
+#[derive(Clone, Debug)]
+pub struct InputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The user's choices that shape reading (the app saves these; never data).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImportSettings {
+    /// The session's pseudonym key.
+    pub pseudonym_key: Vec<u8>,
+    /// The year used to place six-digit personnummer in a century (the data year, or this year).
+    pub reference_year: i32,
+    /// Local insats name (normalised) → catalogue code.
+    pub insats_map: BTreeMap<String, String>,
+    /// Per kind of file, the header chosen for a column (field key → header as written).
+    pub columns: BTreeMap<FileKind, BTreeMap<String, String>>,
+    /// Per file name, the kind the user says the file is.
+    pub kinds: BTreeMap<String, FileKind>,
+}
+
+/// What became of one file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileReport {
+    pub name: String,
+    pub size: usize,
+    pub kind: Option<FileKind>,
+    pub status: FileStatus,
+    pub encoding: Option<String>,
+    pub delimiter: Option<String>,
+    pub sheet: Option<String>,
+    pub header_line: u32,
+    pub headers: Vec<String>,
+    /// For each field of the kind: (key, label, the header used or `None`).
+    pub columns: Vec<(String, String, Option<String>)>,
+    /// The first rows after the header, as text.
+    pub preview: Vec<Vec<String>>,
+    /// Data rows read (not counting the header and blank rows).
+    pub rows: u32,
+    /// Data rows turned into typed rows.
+    pub rows_used: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileStatus {
+    /// Read; its rows are in the data set.
+    Read,
+    /// The kind or required columns could not be recognised: the user must map columns.
+    NeedsMapping,
+    /// Not readable at all (binary, empty, legacy Excel …).
+    Unreadable,
+}
+
+/// One ledger row, typed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LedgerRow {
+    pub file: u16,
+    pub line: u32,
+    pub ansvar: String,
+    pub verksamhet: String,
+    pub konto: String,
+    pub belopp: Decimal,
+    pub insats: Option<Insats>,
+    pub client: Option<u32>,
+}
+
+/// When a volume row applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Span {
+    /// No period given: the year being computed.
+    Unspecified,
+    Period(Period),
+    /// A stay from–to (both days counted); an open end runs to the end of the year.
+    Stay {
+        from: Date,
+        to: Option<Date>,
+    },
+}
+
+/// One volume row, typed. A file row with both granted and performed volume gives two.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VolumeRow {
+    pub file: u16,
+    pub line: u32,
+    pub client: u32,
+    pub insats: Insats,
+    /// Index into [`Dataset::enhet_codes`].
+    pub enhet: u32,
+    pub regi: Option<Regi>,
+    pub boendeform: Option<Boendeform>,
+    pub kind: VolumeKind,
+    /// `None` when the volume is to be counted from the stay's dates.
+    pub volume: Option<Decimal>,
+    pub span: Span,
+    /// What was paid for this volume (annan regi).
+    pub paid: Option<Decimal>,
+    /// Column of the volume, for findings.
+    pub volume_column: u32,
+}
+
+/// What is known of a client across all files.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClientInfo {
+    /// Pseudonym, or the file's own id when it was no personnummer.
+    pub id: String,
+    pub birth_year: Option<i32>,
+    /// Age as given in the file (when there is no birth year).
+    pub age: Option<u32>,
+    pub kon: Option<Kon>,
+}
+
+/// Places per enhet (for kr/plats and beläggning).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlaceRow {
+    pub file: u16,
+    pub line: u32,
+    pub enhet: String,
+    pub platser: Decimal,
+}
+
+/// Population by age (an age group `from..=to`; `to` None = and older).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PopulationRow {
+    pub from: u32,
+    pub to: Option<u32>,
+    pub antal: Decimal,
+}
+
+/// A local insats name that matched nothing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UnknownInsats {
+    pub text: String,
+    pub rows: u32,
+    pub first: Position,
+}
+
+/// Everything read from the user's files.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Dataset {
+    pub files: Vec<FileReport>,
+    pub ledger: Vec<LedgerRow>,
+    pub volumes: Vec<VolumeRow>,
+    pub enhet_codes: Vec<String>,
+    pub clients: Vec<ClientInfo>,
+    pub org: OrgMap,
+    pub konton: KontoMap,
+    /// Whether any file gave an organisation mapping.
+    pub has_org_map: bool,
+    pub places: Vec<PlaceRow>,
+    pub population: Vec<PopulationRow>,
+    pub findings: Vec<Finding>,
+    pub unknown_insatser: Vec<UnknownInsats>,
+}
+
+impl Dataset {
+    pub fn file_name(&self, file: u16) -> &str {
+        self.files.get(usize::from(file)).map_or("", |f| f.name.as_str())
+    }
+
+    pub fn pos(&self, file: u16, line: u32) -> Position {
+        Position::line(self.file_name(file), line)
+    }
+}
+
+/// Reads every file into one data set. Never panics and never fails: what cannot be read is a
+/// finding and a [`FileStatus`].
+pub fn load(files: &[InputFile], settings: &ImportSettings) -> Dataset {
+    let mut loader = Loader {
+        ds: Dataset::default(),
+        findings: Findings::default(),
+        pseudo: Pseudonymizer::new(&settings.pseudonym_key, settings.reference_year.max(1900)),
+        settings,
+        client_index: HashMap::new(),
+        enhet_index: HashMap::new(),
+        insats_cache: HashMap::new(),
+        unknown: BTreeMap::new(),
+        konto_rules: Vec::new(),
+        bad_checksums: 0,
+    };
+    for (i, file) in files.iter().enumerate() {
+        loader.file(u16::try_from(i).unwrap_or(u16::MAX), file);
+    }
+    loader.finish()
+}
+
+struct Loader<'s> {
+    ds: Dataset,
+    findings: Findings,
+    pseudo: Pseudonymizer,
+    settings: &'s ImportSettings,
+    client_index: HashMap<String, u32>,
+    enhet_index: HashMap<String, u32>,
+    insats_cache: HashMap<String, Option<Insats>>,
+    unknown: BTreeMap<String, UnknownInsats>,
+    konto_rules: Vec<KontoRule>,
+    bad_checksums: u32,
+}
+
+/// Cell access for one row of a kind of file, producing findings with positions.
+struct Cells<'a, 'r> {
+    row: &'a Row<'r>,
+    cols: &'a Columns,
+    headers: &'a [String],
+    sheet: &'a Sheet,
+    line: u32,
+}
+
+impl Cells<'_, '_> {
+    fn text(&self, key: &str) -> &str {
+        self.cols.get(key).map_or("", |i| self.row.get(i))
+    }
+
+    fn pos(&self, key: &str) -> Position {
+        let mut pos = self.sheet.pos(self.line);
+        if let Some(i) = self.cols.get(key) {
+            pos = pos.with_column(i as u32 + 1, self.headers.get(i).map_or("", String::as_str));
+        }
+        pos
+    }
+
+    fn column(&self, key: &str) -> u32 {
+        self.cols.get(key).map_or(0, |i| i as u32 + 1)
+    }
+
+    /// A number, or a finding when the cell holds something else.
+    fn number(&self, key: &str, findings: &mut Findings) -> Result<Option<Decimal>, ()> {
+        let text = self.text(key);
+        match parse_decimal(text) {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                let (kind, message) = match e {
+                    NumberError::NotANumber => ("inte-ett-tal", format!("\"{}\" är inte ett tal.", clip(text))),
+                    NumberError::TooLarge => ("for-stort-tal", format!("Talet \"{}\" är för stort.", clip(text))),
+                };
+                findings.push(Finding::new(
+                    Severity::Fel,
+                    kind,
+                    self.pos(key),
+                    message,
+                    "Raden kunde inte läsas. Rätta cellen i källfilen (bara siffror, minustecken, mellanslag som tusentalsavgränsare och decimalkomma) och läs in filen igen.",
+                ));
+                Err(())
+            }
+        }
+    }
+
+    fn required(&self, key: &str, label: &str, findings: &mut Findings) -> Result<&str, ()> {
+        let t = self.text(key);
+        if t.is_empty() {
+            findings.push(Finding::new(
+                Severity::Fel,
+                "tom-cell",
+                self.pos(key),
+                format!("{label} saknas."),
+                "Raden kunde inte användas eftersom en obligatorisk uppgift saknas. Fyll i den i källfilen.",
+            ));
+            Err(())
+        } else {
+            Ok(t)
+        }
+    }
+}
+
+fn clip(text: &str) -> String {
+    let mut s: String = text.chars().take(40).collect();
+    if text.chars().count() > 40 {
+        s.push('…');
+    }
+    s
+}
+
+impl Loader<'_> {
+    fn file(&mut self, index: u16, file: &InputFile) {
+        let mut report = FileReport {
+            name: file.name.clone(),
+            size: file.bytes.len(),
+            kind: None,
+            status: FileStatus::Unreadable,
+            encoding: None,
+            delimiter: None,
+            sheet: None,
+            header_line: 0,
+            headers: Vec::new(),
+            columns: Vec::new(),
+            preview: Vec::new(),
+            rows: 0,
+            rows_used: 0,
+        };
+        let unreadable = |findings: &mut Findings, kind: &str, message: String, help: &str| {
+            findings.push(Finding::new(Severity::Fel, kind, Position::file(&file.name), message, help));
+        };
+        let sheets = match decode::decode(&file.bytes) {
+            Content::Empty => {
+                unreadable(
+                    &mut self.findings,
+                    "tom-fil",
+                    format!("Filen {} är tom.", file.name),
+                    "Välj filen igen; den innehåller inga byte alls.",
+                );
+                self.ds.files.push(report);
+                return;
+            }
+            Content::Binary => {
+                unreadable(
+                    &mut self.findings,
+                    "binar-fil",
+                    format!("Filen {} är ingen textfil (CSV) och ingen Excel-fil (.xlsx).", file.name),
+                    "Spara utdraget som CSV (semikolonseparerad) eller .xlsx och läs in det igen.",
+                );
+                self.ds.files.push(report);
+                return;
+            }
+            Content::Zip | Content::LegacyExcel => match xlsx::sheets(&file.name, &file.bytes) {
+                Ok(sheets) => {
+                    report.encoding = Some("Excel (.xlsx)".into());
+                    sheets
+                }
+                Err(message) => {
+                    unreadable(
+                        &mut self.findings,
+                        "trasig-xlsx",
+                        message,
+                        "Öppna filen i Excel, kontrollera den och spara den igen.",
+                    );
+                    self.ds.files.push(report);
+                    return;
+                }
+            },
+            Content::Text { text, encoding } => {
+                report.encoding = Some(encoding.name().into());
+                vec![Sheet::csv(&file.name, text)]
+            }
+        };
+        // A workbook: the first sheet whose headers fit a kind.
+        let mut chosen = None;
+        for sheet in sheets {
+            let (header_line, headers) = find_header(&sheet);
+            let kind = self.settings.kinds.get(&file.name).copied().or_else(|| {
+                let manual_fit = FileKind::ALL
+                    .into_iter()
+                    .find(|k| self.settings.columns.get(k).is_some_and(|m| schema::fit(*k, &headers, m).0));
+                manual_fit.or_else(|| schema::guess_kind(&headers))
+            });
+            let done = kind.is_some();
+            if chosen.is_none() || done {
+                chosen = Some((sheet, header_line, headers, kind));
+            }
+            if done {
+                break;
+            }
+        }
+        let Some((sheet, header_line, headers, kind)) = chosen else {
+            unreadable(&mut self.findings, "tom-fil", format!("Filen {} har inga blad.", file.name), "");
+            self.ds.files.push(report);
+            return;
+        };
+        report.sheet = sheet.sheet.clone();
+        report.delimiter = sheet.delimiter().map(|d| match d {
+            b'\t' => "tabb".to_owned(),
+            d => (d as char).to_string(),
+        });
+        report.header_line = header_line;
+        report.headers = headers.clone();
+        report.preview =
+            sheet.head(6).into_iter().filter(|(line, _)| *line > header_line).map(|(_, cells)| cells).take(5).collect();
+        if headers.is_empty() {
+            unreadable(
+                &mut self.findings,
+                "bara-rubrik",
+                format!("Filen {} innehåller inga rader.", file.name),
+                "Kontrollera att rätt fil valdes.",
+            );
+            self.ds.files.push(report);
+            return;
+        }
+        let Some(kind) = kind else {
+            report.status = FileStatus::NeedsMapping;
+            self.findings.push(Finding::new(
+                Severity::Fel,
+                "okand-filtyp",
+                sheet.pos(header_line),
+                format!(
+                    "Filen {} kändes inte igen: rubrikerna ({}) passar ingen av filtyperna.",
+                    file.name,
+                    clip(&headers.join(", "))
+                ),
+                "Ange vilken sorts fil det är och vilken kolumn som är vad; valet sparas till nästa gång.",
+            ));
+            self.ds.files.push(report);
+            return;
+        };
+        report.kind = Some(kind);
+        let empty = BTreeMap::new();
+        let manual = self.settings.columns.get(&kind).unwrap_or(&empty);
+        let cols = schema::resolve(kind, &headers, manual);
+        report.columns = kind
+            .fields()
+            .iter()
+            .map(|f| (f.key.to_owned(), f.label.to_owned(), cols.get(f.key).map(|i| headers[i].clone())))
+            .collect();
+        let missing = cols.missing(kind);
+        if !missing.is_empty() {
+            report.status = FileStatus::NeedsMapping;
+            self.findings.push(Finding::new(
+                Severity::Fel,
+                "kolumn-saknas",
+                sheet.pos(header_line),
+                format!("Filen {} ({}) saknar kolumnen {}.", file.name, kind.name(), missing.join(" och kolumnen ")),
+                "Välj vilken kolumn i filen som motsvarar den som saknas; valet sparas till nästa gång.",
+            ));
+            self.ds.files.push(report);
+            return;
+        }
+        report.status = FileStatus::Read;
+        let (rows, used) = self.rows(index, kind, &sheet, header_line, &headers, &cols);
+        report.rows = rows;
+        report.rows_used = used;
+        if rows == 0 {
+            self.findings.push(Finding::new(
+                Severity::Varning,
+                "bara-rubrik",
+                sheet.pos(header_line),
+                format!("Filen {} har rubriker men inga rader.", file.name),
+                "Kontrollera att utdraget togs för rätt period och urval.",
+            ));
+        }
+        self.ds.files.push(report);
+    }
+
+    /// Reads the data rows of a recognised file; returns (rows read, rows used).
+    fn rows(
+        &mut self,
+        file: u16,
+        kind: FileKind,
+        sheet: &Sheet,
+        header_line: u32,
+        headers: &[String],
+        cols: &Columns,
+    ) -> (u32, u32) {
+        let mut read = 0;
+        let mut used = 0;
+        let mut seen = HashSet::new();
+        let width = headers.len();
+        sheet.for_each_row(|line, row| {
+            if line <= header_line {
+                return true;
+            }
+            read += 1;
+            let cells = Cells { row, cols, headers, sheet, line };
+            if row.len() < width && (0..row.len()).all(|i| !row.get(i).is_empty()) && row.len() + 1 < width {
+                self.findings.push(Finding::new(
+                    Severity::Varning,
+                    "kort-rad",
+                    sheet.pos(line),
+                    format!("Raden har {} fält men rubriken har {}.", row.len(), width),
+                    "Filen kan vara avklippt eller ha fel avgränsare på raden. Kontrollera raden i källfilen.",
+                ));
+            }
+            // Duplicate rows: the same content twice in one file.
+            let key: Vec<&str> = (0..row.len()).map(|i| row.get(i)).collect();
+            if !seen.insert(fxhash(&key)) {
+                self.findings.push(Finding::new(
+                    Severity::Varning,
+                    "dubblett",
+                    sheet.pos(line),
+                    "Raden är en exakt dubblett av en tidigare rad i samma fil.".into(),
+                    "Dubbletter räknas med. Kontrollera om raden är dubbelregistrerad i källsystemet.",
+                ));
+            }
+            let ok = match kind {
+                FileKind::Kostnader => self.ledger_row(file, &cells),
+                FileKind::Brukare => self.volume_row(file, &cells),
+                FileKind::Mappning => self.org_row(&cells),
+                FileKind::Konton => self.konto_row(&cells),
+                FileKind::Platser => self.place_row(file, &cells),
+                FileKind::Befolkning => self.population_row(&cells),
+            };
+            if ok.is_ok() {
+                used += 1;
+            }
+            true
+        });
+        (read, used)
+    }
+
+    fn client(&mut self, raw: &str, cells: &Cells, key: &str) -> u32 {
+        let ck = self.pseudo.client(raw);
+        if ck.bad_checksum {
+            self.bad_checksums += 1;
+            if self.bad_checksums == 1 {
+                self.findings.push(Finding::new(
+                    Severity::Varning,
+                    "pnr-kontrollsiffra",
+                    cells.pos(key),
+                    "Ett personnummer har fel kontrollsiffra.".into(),
+                    "Numret har ändå ersatts med en pseudonym. Kontrollera registreringen i verksamhetssystemet.",
+                ));
+            }
+        }
+        let next = self.ds.clients.len() as u32;
+        let idx = *self.client_index.entry(ck.id.clone()).or_insert(next);
+        if idx == next {
+            self.ds.clients.push(ClientInfo { id: ck.id, ..ClientInfo::default() });
+        }
+        if let Some(facts) = ck.facts {
+            let info = &mut self.ds.clients[idx as usize];
+            info.birth_year.get_or_insert(facts.birth_year);
+            info.kon.get_or_insert(facts.kon);
+        }
+        idx
+    }
+
+    fn insats(&mut self, text: &str) -> Option<Insats> {
+        if let Some(hit) = self.insats_cache.get(text) {
+            return *hit;
+        }
+        let key = normalise(text);
+        let found = self
+            .settings
+            .insats_map
+            .get(&key)
+            .and_then(|code| Insats::recognise(code))
+            .or_else(|| Insats::recognise(&key));
+        self.insats_cache.insert(text.to_owned(), found);
+        found
+    }
+
+    fn unknown_insats(&mut self, text: &str, cells: &Cells) {
+        let entry = self.unknown.entry(normalise(text)).or_insert_with(|| UnknownInsats {
+            text: text.to_owned(),
+            rows: 0,
+            first: cells.pos("insats"),
+        });
+        entry.rows += 1;
+        self.findings.push(Finding::new(
+            Severity::Fel,
+            "okand-insats",
+            cells.pos("insats"),
+            format!("Insatsen \"{}\" finns inte i katalogen.", clip(text)),
+            "Koppla det lokala namnet till en insats i katalogen (steget Import, Insatser); kopplingen sparas till nästa år. Tills dess räknas raden inte.",
+        ));
+    }
+
+    fn ledger_row(&mut self, file: u16, c: &Cells) -> Result<(), ()> {
+        let ansvar = c.required("ansvar", "Ansvar", &mut self.findings)?.to_owned();
+        let konto = c.required("konto", "Konto", &mut self.findings)?.to_owned();
+        let Some(belopp) = c.number("belopp", &mut self.findings)? else {
+            c.required("belopp", "Belopp", &mut self.findings)?;
+            return Err(());
+        };
+        let insats_text = c.text("insats").to_owned();
+        let insats = if insats_text.is_empty() {
+            None
+        } else {
+            match self.insats(&insats_text) {
+                Some(i) => Some(i),
+                None => {
+                    self.unknown_insats(&insats_text, c);
+                    None
+                }
+            }
+        };
+        let brukare = c.text("brukare").to_owned();
+        let client = (!brukare.is_empty()).then(|| self.client(&brukare, c, "brukare"));
+        self.ds.ledger.push(LedgerRow {
+            file,
+            line: c.line,
+            ansvar,
+            verksamhet: c.text("verksamhet").to_owned(),
+            konto,
+            belopp,
+            insats,
+            client,
+        });
+        Ok(())
+    }
+
+    fn volume_row(&mut self, file: u16, c: &Cells) -> Result<(), ()> {
+        let brukare = c.required("brukare", "Brukare", &mut self.findings)?.to_owned();
+        let insats_text = c.required("insats", "Insats", &mut self.findings)?.to_owned();
+        let enhet_text = c.text("enhet").to_owned();
+        let regi = match c.text("regi") {
+            "" => None,
+            t => match Regi::recognise(t) {
+                Some(r) => Some(r),
+                None => {
+                    self.findings.push(Finding::new(
+                        Severity::Fel,
+                        "okand-regi",
+                        c.pos("regi"),
+                        format!("Regi \"{}\" känns inte igen.", clip(t)),
+                        "Skriv egen eller annan.",
+                    ));
+                    return Err(());
+                }
+            },
+        };
+        let boendeform = match c.text("boendeform") {
+            "" => None,
+            t => {
+                let b = Boendeform::recognise(t);
+                if b.is_none() {
+                    self.findings.push(Finding::new(
+                        Severity::Varning,
+                        "okand-boendeform",
+                        c.pos("boendeform"),
+                        format!("Boendeformen \"{}\" känns inte igen; den härleds av insatserna i stället.", clip(t)),
+                        "Skriv ordinärt boende, särskilt boende eller bostad enligt LSS.",
+                    ));
+                }
+                b
+            }
+        };
+        // Attributes of the client.
+        let birth_year = match c.number("fodelsear", &mut self.findings)? {
+            Some(y) => match i32::try_from(y.trunc().mantissa()).ok().filter(|y| (1890..=2100).contains(y)) {
+                Some(y) if y.to_string().len() == 4 => Some(y),
+                _ => {
+                    self.findings.push(Finding::new(
+                        Severity::Varning,
+                        "orimligt-fodelsear",
+                        c.pos("fodelsear"),
+                        format!("Födelseåret {y} är orimligt; det används inte."),
+                        "Ange födelseår med fyra siffror.",
+                    ));
+                    None
+                }
+            },
+            None => None,
+        };
+        let age = match c.number("alder", &mut self.findings)? {
+            Some(a) if a >= Decimal::ZERO && a <= Decimal::from(120) => Some(a.trunc().mantissa() as u32),
+            Some(a) => {
+                self.findings.push(Finding::new(
+                    Severity::Varning,
+                    "orimlig-alder",
+                    c.pos("alder"),
+                    format!("Åldern {a} är orimlig; den används inte."),
+                    "Ange ålder i hela år.",
+                ));
+                None
+            }
+            None => None,
+        };
+        let kon = match c.text("kon") {
+            "" => None,
+            t => {
+                let k = Kon::recognise(t);
+                if k.is_none() {
+                    self.findings.push(Finding::new(
+                        Severity::Varning,
+                        "okant-kon",
+                        c.pos("kon"),
+                        format!("Kön \"{}\" känns inte igen; det används inte.", clip(t)),
+                        "Skriv K eller M.",
+                    ));
+                }
+                k
+            }
+        };
+        let client = self.client(&brukare, c, "brukare");
+        self.client_attributes(client, birth_year, age, kon, c);
+
+        let insats = match self.insats(&insats_text) {
+            Some(i) => i,
+            None => {
+                self.unknown_insats(&insats_text, c);
+                return Err(());
+            }
+        };
+        if enhet_text.is_empty() && regi != Some(Regi::Annan) {
+            c.required("enhet", "Enhet", &mut self.findings)?;
+        }
+        let enhet = self.enhet(&enhet_text);
+
+        let span = {
+            let from = c.text("fran");
+            if !from.is_empty() {
+                let Some(from) = Date::parse(from) else {
+                    self.bad_date(c, "fran");
+                    return Err(());
+                };
+                let to = match c.text("till") {
+                    "" => None,
+                    t => match Date::parse(t) {
+                        Some(d) => Some(d),
+                        None => {
+                            self.bad_date(c, "till");
+                            return Err(());
+                        }
+                    },
+                };
+                if to.is_some_and(|to| to < from) {
+                    self.findings.push(Finding::new(
+                        Severity::Fel,
+                        "datum-ordning",
+                        c.pos("till"),
+                        "Slutdatum ligger före startdatum.".into(),
+                        "Rätta datumen i källsystemet.",
+                    ));
+                    return Err(());
+                }
+                Span::Stay { from, to }
+            } else {
+                match c.text("period") {
+                    "" => Span::Unspecified,
+                    t => match Period::parse(t) {
+                        Some(p) => Span::Period(p),
+                        None => {
+                            self.findings.push(Finding::new(
+                                Severity::Fel,
+                                "felaktig-period",
+                                c.pos("period"),
+                                format!("Perioden \"{}\" känns inte igen.", clip(t)),
+                                "Skriv år (2025) eller månad (2025-03).",
+                            ));
+                            return Err(());
+                        }
+                    },
+                }
+            }
+        };
+        let paid = c.number("belopp", &mut self.findings)?;
+
+        // (kind, volume, column key) of each volume the row gives.
+        let mut found: Vec<(VolumeKind, Option<Decimal>, &str)> = Vec::new();
+        let sixty = Decimal::from(60);
+        for (key, kind, minutes) in [
+            ("beviljad", VolumeKind::Beviljad, false),
+            ("utford", VolumeKind::Utford, false),
+            ("beviljad_min", VolumeKind::Beviljad, true),
+            ("utford_min", VolumeKind::Utford, true),
+        ] {
+            if let Some(v) = c.number(key, &mut self.findings)? {
+                found.push((kind, Some(if minutes { v / sixty } else { v }), key));
+            }
+        }
+        if c.cols.has("volym") {
+            let kind = match c.text("volymtyp") {
+                "" => VolumeKind::Beviljad,
+                t => match VolumeKind::recognise(t) {
+                    Some(k) => k,
+                    None => {
+                        self.findings.push(Finding::new(
+                            Severity::Fel,
+                            "okand-volymtyp",
+                            c.pos("volymtyp"),
+                            format!("Volymtypen \"{}\" känns inte igen.", clip(t)),
+                            "Skriv beviljad eller utförd.",
+                        ));
+                        return Err(());
+                    }
+                },
+            };
+            if let Some(v) = c.number("volym", &mut self.findings)? {
+                found.push((kind, Some(v), "volym"));
+            }
+        }
+        if found.is_empty() {
+            if matches!(span, Span::Stay { .. }) {
+                // Counted from the stay's dates: performed dygn.
+                found.push((VolumeKind::Utford, None, "fran"));
+            } else {
+                self.findings.push(Finding::new(
+                    Severity::Fel,
+                    "volym-saknas",
+                    c.pos(if c.cols.has("volym") { "volym" } else { "insats" }),
+                    "Raden saknar volym.".into(),
+                    "Ange volym, eller från- och tilldatum för vistelser.",
+                ));
+                return Err(());
+            }
+        }
+        for (i, (kind, volume, key)) in found.into_iter().enumerate() {
+            self.ds.volumes.push(VolumeRow {
+                file,
+                line: c.line,
+                client,
+                insats,
+                enhet,
+                regi,
+                boendeform,
+                kind,
+                volume,
+                span,
+                // The paid amount belongs to the row once, with its first volume.
+                paid: if i == 0 { paid } else { None },
+                volume_column: c.column(key),
+            });
+        }
+        Ok(())
+    }
+
+    fn bad_date(&mut self, c: &Cells, key: &str) {
+        self.findings.push(Finding::new(
+            Severity::Fel,
+            "felaktigt-datum",
+            c.pos(key),
+            format!("Datumet \"{}\" känns inte igen.", clip(c.text(key))),
+            "Skriv datum som ÅÅÅÅ-MM-DD.",
+        ));
+    }
+
+    fn client_attributes(
+        &mut self,
+        client: u32,
+        birth_year: Option<i32>,
+        age: Option<u32>,
+        kon: Option<Kon>,
+        c: &Cells,
+    ) {
+        let info = &mut self.ds.clients[client as usize];
+        let conflict = |what: &str, key: &str, a: String, b: String, findings: &mut Findings| {
+            findings.push(
+                Finding::new(
+                    Severity::Varning,
+                    "motstridig-brukare",
+                    c.pos(key),
+                    format!("Brukaren {} har {what} {b} här men {a} på en tidigare rad.", info.id),
+                    "Samma brukare ska ha samma uppgifter på alla rader. Den första uppgiften används; rätta i verksamhetssystemet.",
+                ),
+            );
+        };
+        if let Some(y) = birth_year {
+            match info.birth_year {
+                Some(old) if old != y => {
+                    conflict("födelseår", "fodelsear", old.to_string(), y.to_string(), &mut self.findings)
+                }
+                Some(_) => {}
+                None => info.birth_year = Some(y),
+            }
+        }
+        if let Some(a) = age {
+            match info.age {
+                Some(old) if old != a => conflict("ålder", "alder", old.to_string(), a.to_string(), &mut self.findings),
+                Some(_) => {}
+                None => info.age = Some(a),
+            }
+        }
+        if let Some(k) = kon {
+            match info.kon {
+                Some(old) if old != k => {
+                    conflict("kön", "kon", old.kolada().into(), k.kolada().into(), &mut self.findings)
+                }
+                Some(_) => {}
+                None => info.kon = Some(k),
+            }
+        }
+    }
+
+    fn enhet(&mut self, text: &str) -> u32 {
+        let next = self.ds.enhet_codes.len() as u32;
+        let idx = *self.enhet_index.entry(text.to_owned()).or_insert(next);
+        if idx == next {
+            self.ds.enhet_codes.push(text.to_owned());
+        }
+        idx
+    }
+
+    fn org_row(&mut self, c: &Cells) -> Result<(), ()> {
+        self.ds.has_org_map = true;
+        let ansvar = Pattern::parse(c.required("ansvar", "Ansvar", &mut self.findings)?);
+        let verksamhet = Pattern::parse(c.text("verksamhet"));
+        let enhet = c.text("enhet").to_owned();
+        let omrade = c.text("omrade").to_owned();
+        let regi = match c.text("regi") {
+            "" => Regi::Egen,
+            t => Regi::recognise(t).ok_or_else(|| {
+                self.findings.push(Finding::new(
+                    Severity::Fel,
+                    "okand-regi",
+                    c.pos("regi"),
+                    format!("Regi \"{}\" känns inte igen.", clip(t)),
+                    "Skriv egen eller annan.",
+                ));
+            })?,
+        };
+        let fordelning = normalise(c.text("fordelning"));
+        let target = match fordelning.as_str() {
+            "" | "direkt" | "direkt kostnad" => {
+                let text = c.required("insats", "Insats", &mut self.findings)?.to_owned();
+                let Some(insats) = self.insats(&text) else {
+                    self.unknown_insats(&text, c);
+                    return Err(());
+                };
+                let enhet = if enhet.is_empty() {
+                    c.required("enhet", "Enhet", &mut self.findings)?;
+                    return Err(());
+                } else {
+                    enhet.clone()
+                };
+                Target::Direct { insats, enhet, regi }
+            }
+            "enhet" | "gemensam enhet" | "gemensam kostnad enhet" => {
+                Target::Common(Level::Enhet(c.required("enhet", "Enhet", &mut self.findings)?.to_owned()))
+            }
+            "område" | "omrade" | "gemensam område" | "gemensam kostnad område" => {
+                Target::Common(Level::Omrade(c.required("omrade", "Område", &mut self.findings)?.to_owned()))
+            }
+            "förvaltning"
+            | "forvaltning"
+            | "gemensam förvaltning"
+            | "gemensam"
+            | "gemensam kostnad"
+            | "gemensam kostnad förvaltning"
+            | "nämnd" => Target::Common(Level::Forvaltning),
+            "exkludera" | "utanför kpb" | "utanför" | "ingår ej" | "ej kpb" => Target::Exclude,
+            other => {
+                self.findings.push(Finding::new(
+                    Severity::Fel,
+                    "okand-fordelning",
+                    c.pos("fordelning"),
+                    format!("Fördelningen \"{}\" känns inte igen.", clip(other)),
+                    "Lämna tom för direkt kostnad, eller skriv enhet, område, förvaltning eller exkludera.",
+                ));
+                return Err(());
+            }
+        };
+        if !enhet.is_empty() && !self.ds.org.enheter.iter().any(|e| e.code == enhet) {
+            let name = match c.text("enhetsnamn") {
+                "" => enhet.clone(),
+                n => n.to_owned(),
+            };
+            self.ds.org.enheter.push(EnhetInfo {
+                code: enhet,
+                name,
+                omrade: (!omrade.is_empty()).then_some(omrade),
+                regi,
+            });
+        }
+        self.ds.org.rules.push(OrgRule { ansvar, verksamhet, target, line: c.line });
+        Ok(())
+    }
+
+    fn konto_row(&mut self, c: &Cells) -> Result<(), ()> {
+        let from = c.required("konto_fran", "Konto från", &mut self.findings)?.to_owned();
+        let to = match c.text("konto_till") {
+            "" => from.clone(),
+            t => t.to_owned(),
+        };
+        let text = c.required("kontotyp", "Kontotyp", &mut self.findings)?;
+        let Some(typ) = KontoTyp::recognise(text) else {
+            self.findings.push(Finding::new(
+                Severity::Fel,
+                "okand-kontotyp",
+                c.pos("kontotyp"),
+                format!("Kontotypen \"{}\" känns inte igen.", clip(text)),
+                "Skriv kostnad, personalkostnad, intern intäkt, försäljning, avgift, assistansersättning eller övrig intäkt.",
+            ));
+            return Err(());
+        };
+        self.konto_rules.push(KontoRule { from, to, typ, line: Some(c.line) });
+        Ok(())
+    }
+
+    fn place_row(&mut self, file: u16, c: &Cells) -> Result<(), ()> {
+        let enhet = c.required("enhet", "Enhet", &mut self.findings)?.to_owned();
+        let Some(platser) = c.number("platser", &mut self.findings)? else {
+            c.required("platser", "Platser", &mut self.findings)?;
+            return Err(());
+        };
+        self.ds.places.push(PlaceRow { file, line: c.line, enhet, platser });
+        Ok(())
+    }
+
+    fn population_row(&mut self, c: &Cells) -> Result<(), ()> {
+        let text = c.required("alder", "Ålder", &mut self.findings)?;
+        let Some((from, to)) = parse_age_group(text) else {
+            self.findings.push(Finding::new(
+                Severity::Fel,
+                "felaktig-alder",
+                c.pos("alder"),
+                format!("Åldern \"{}\" känns inte igen.", clip(text)),
+                "Skriv en ålder (83) eller en åldersgrupp (80-84, 90-w, 95+).",
+            ));
+            return Err(());
+        };
+        let Some(antal) = c.number("antal", &mut self.findings)? else {
+            c.required("antal", "Antal", &mut self.findings)?;
+            return Err(());
+        };
+        self.ds.population.push(PopulationRow { from, to, antal });
+        Ok(())
+    }
+
+    fn finish(mut self) -> Dataset {
+        self.ds.konton = KontoMap::with_rules(std::mem::take(&mut self.konto_rules));
+        self.ds.unknown_insatser = self.unknown.into_values().collect();
+        self.ds.findings = self.findings.into_vec();
+        self.ds
+    }
+}
+
+/// `83`, `80-84`, `80–84`, `90-w`, `95+`, `90 år och äldre`, `0-17 år`.
+fn parse_age_group(text: &str) -> Option<(u32, Option<u32>)> {
+    let t = normalise(text).replace(" år och äldre", "+").replace(" år", "").replace('–', "-");
+    if let Some(a) = t.strip_suffix('+') {
+        return Some((a.trim().parse().ok()?, None));
+    }
+    match t.split_once('-') {
+        Some((a, b)) => {
+            let from = a.trim().parse().ok()?;
+            let b = b.trim();
+            if b == "w" || b.is_empty() {
+                Some((from, None))
+            } else {
+                let to: u32 = b.parse().ok()?;
+                (to >= from).then_some((from, Some(to)))
+            }
+        }
+        None => {
+            let a: u32 = t.trim().parse().ok()?;
+            Some((a, Some(a)))
+        }
+    }
+}
+
+/// The header row: among the first ten non-blank rows, the first with the most cells that are
+/// known header names (at least two); otherwise the first row.
+fn find_header(sheet: &Sheet) -> (u32, Vec<String>) {
+    let head = sheet.head(10);
+    let best = head
+        .iter()
+        .map(|(line, cells)| (schema::header_score(cells), *line, cells))
+        .filter(|(score, _, _)| *score >= 2)
+        .max_by_key(|(score, line, _)| (*score, std::cmp::Reverse(*line)));
+    match best.or_else(|| head.first().map(|(l, c)| (0, *l, c))) {
+        Some((_, line, cells)) => {
+            let mut headers = cells.clone();
+            while headers.last().is_some_and(|h| h.is_empty()) {
+                headers.pop();
+            }
+            (line, headers)
+        }
+        None => (0, Vec::new()),
+    }
+}
+
+/// A cheap content hash of a row, for duplicate detection.
+fn fxhash(fields: &[&str]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    fields.hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn file(name: &str, text: &str) -> InputFile {
+        InputFile { name: name.into(), bytes: text.as_bytes().to_vec() }
+    }
+
+    fn settings() -> ImportSettings {
+        ImportSettings { pseudonym_key: b"test".to_vec(), reference_year: 2025, ..ImportSettings::default() }
+    }
+
+    #[test]
+    fn reads_a_ledger_with_title_rows_and_swedish_numbers() {
+        let ds = load(
+            &[file(
+                "kostnader.csv",
+                "Utdrag Raindance 2026-01-15\n\nAnsvar;Vht;Konto;Belopp\n4110;510;5011;1 234,50\n4110;510;3110;−200\n",
+            )],
+            &settings(),
+        );
+        assert_eq!(ds.files[0].kind, Some(FileKind::Kostnader));
+        assert_eq!(ds.files[0].header_line, 3);
+        assert_eq!(ds.ledger.len(), 2);
+        assert_eq!(ds.ledger[0].line, 4);
+        assert_eq!(ds.ledger[0].belopp, "1234.5".parse().unwrap());
+        assert_eq!(ds.ledger[1].belopp, Decimal::from(-200));
+        assert!(ds.findings.is_empty(), "{:?}", ds.findings);
+    }
+
+    #[test]
+    fn bad_number_names_file_line_and_column() {
+        let ds = load(&[file("k.csv", "Ansvar;Konto;Belopp\n4110;5011;12,5\n4110;5011;tolv\n")], &settings());
+        assert_eq!(ds.ledger.len(), 1);
+        let f = &ds.findings[0];
+        assert_eq!(f.kind, "inte-ett-tal");
+        assert_eq!(f.pos.to_string(), "k.csv, rad 3, kolumn 3 (Belopp)");
+        assert_eq!(f.message, "\"tolv\" är inte ett tal.");
+    }
+
+    #[test]
+    fn volume_rows_with_granted_and_performed_time_and_personnummer() {
+        let ds = load(
+            &[file(
+                "b.csv",
+                "Personnummer;Insats;Utförare;Beviljad tid;Utförd tid;Period\n19121212-1212;Hemtjänst;HT1;10,5;9;2025-01\n",
+            )],
+            &settings(),
+        );
+        assert_eq!(ds.volumes.len(), 2);
+        assert_eq!(ds.volumes[0].kind, VolumeKind::Beviljad);
+        assert_eq!(ds.volumes[1].kind, VolumeKind::Utford);
+        let c = &ds.clients[0];
+        assert!(c.id.starts_with('P') && !c.id.contains("1212"));
+        assert_eq!((c.birth_year, c.kon), (Some(1912), Some(Kon::Man)));
+        assert_eq!(ds.volumes[0].span, Span::Period(Period { year: 2025, month: Some(1) }));
+    }
+
+    #[test]
+    fn unknown_insats_is_reported_once_per_name_with_all_lines() {
+        let ds = load(
+            &[file("b.csv", "Brukare;Insats;Enhet;Volym\n1;Fotvård;A;1\n2;Fotvård;A;1\n3;Hemtjänst;A;1\n")],
+            &settings(),
+        );
+        assert_eq!(ds.volumes.len(), 1);
+        assert_eq!(ds.unknown_insatser.len(), 1);
+        assert_eq!(ds.unknown_insatser[0].rows, 2);
+        let f = ds.findings.iter().find(|f| f.kind == "okand-insats").unwrap();
+        assert_eq!((f.count, f.pos.line, f.more_lines.clone()), (2, Some(2), vec![3]));
+    }
+
+    #[test]
+    fn unrecognised_file_needs_mapping_and_says_why() {
+        let ds = load(&[file("x.csv", "Namn;Adress\nA;B\n")], &settings());
+        assert_eq!(ds.files[0].status, FileStatus::NeedsMapping);
+        assert_eq!(ds.findings[0].kind, "okand-filtyp");
+        let ds = load(
+            &[file("k.csv", "Ansvar;Konto;Summa kronor\n1;2;3\n")],
+            &ImportSettings { kinds: BTreeMap::from([("k.csv".into(), FileKind::Kostnader)]), ..settings() },
+        );
+        assert_eq!(ds.files[0].status, FileStatus::NeedsMapping);
+        assert_eq!(
+            ds.findings[0].message,
+            "Filen k.csv (Kostnader (utdrag ur ekonomisystemet)) saknar kolumnen Belopp."
+        );
+    }
+
+    #[test]
+    fn age_groups() {
+        assert_eq!(parse_age_group("80-84"), Some((80, Some(84))));
+        assert_eq!(parse_age_group("90-w"), Some((90, None)));
+        assert_eq!(parse_age_group("95+"), Some((95, None)));
+        assert_eq!(parse_age_group("90 år och äldre"), Some((90, None)));
+        assert_eq!(parse_age_group("83"), Some((83, Some(83))));
+        assert_eq!(parse_age_group("gammal"), None);
+    }
+}

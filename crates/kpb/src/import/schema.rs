@@ -1,0 +1,554 @@
+//! The kinds of input file, their columns, and the header names each column goes by.
+
+use crate::model::normalise;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What an input file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum FileKind {
+    /// Ledger extract: one row per cost line.
+    Kostnader,
+    /// Client volume extract: one row per client, insats and period.
+    Brukare,
+    /// Organisation mapping: ansvar/verksamhet to insats and enhet, or common cost.
+    Mappning,
+    /// Account mapping: konto ranges to the kind of cost or revenue.
+    Konton,
+    /// Places per boende.
+    Platser,
+    /// Population by age.
+    Befolkning,
+}
+
+impl FileKind {
+    pub const ALL: [FileKind; 6] = [
+        FileKind::Kostnader,
+        FileKind::Brukare,
+        FileKind::Mappning,
+        FileKind::Konton,
+        FileKind::Platser,
+        FileKind::Befolkning,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Kostnader => "Kostnader (utdrag ur ekonomisystemet)",
+            FileKind::Brukare => "Brukarstatistik (utdrag ur verksamhetssystemet)",
+            FileKind::Mappning => "Mappning ansvar → insats och enhet",
+            FileKind::Konton => "Kontotyper",
+            FileKind::Platser => "Platser per boende",
+            FileKind::Befolkning => "Befolkning per ålder",
+        }
+    }
+
+    /// The columns of this kind of file.
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            FileKind::Kostnader => KOSTNADER,
+            FileKind::Brukare => BRUKARE,
+            FileKind::Mappning => MAPPNING,
+            FileKind::Konton => KONTON,
+            FileKind::Platser => PLATSER,
+            FileKind::Befolkning => BEFOLKNING,
+        }
+    }
+
+    /// Groups of columns of which at least one must be present.
+    pub fn required(self) -> &'static [&'static [&'static str]] {
+        match self {
+            FileKind::Kostnader => &[&["ansvar"], &["konto"], &["belopp"]],
+            FileKind::Brukare => {
+                &[&["brukare"], &["insats"], &["volym", "beviljad", "utford", "beviljad_min", "utford_min", "fran"]]
+            }
+            FileKind::Mappning => &[&["ansvar"], &["insats", "fordelning"]],
+            FileKind::Konton => &[&["konto_fran"], &["kontotyp"]],
+            FileKind::Platser => &[&["enhet"], &["platser"]],
+            FileKind::Befolkning => &[&["alder"], &["antal"]],
+        }
+    }
+
+    pub fn field(self, key: &str) -> Option<&'static Field> {
+        self.fields().iter().find(|f| f.key == key)
+    }
+}
+
+/// One column of a kind of file.
+pub struct Field {
+    /// Stable key, used in saved column mappings.
+    pub key: &'static str,
+    /// The Swedish column name used in templates and in the documentation.
+    pub label: &'static str,
+    /// What the column holds, for the mapping dialog and `docs/FORMAT.md`.
+    pub help: &'static str,
+    /// Header names recognised for this column (normalised: lower case, single spaces).
+    pub synonyms: &'static [&'static str],
+}
+
+macro_rules! field {
+    ($key:literal, $label:literal, $help:literal, [$($syn:literal),* $(,)?]) => {
+        Field { key: $key, label: $label, help: $help, synonyms: &[$($syn),*] }
+    };
+}
+
+const KOSTNADER: &[Field] = &[
+    field!(
+        "ansvar",
+        "Ansvar",
+        "Ansvar eller kostnadsställe (koden).",
+        [
+            "ansvar",
+            "ansvarsställe",
+            "ansvarskod",
+            "ansvar kod",
+            "kostnadsställe",
+            "kst",
+            "ansvarsenhet",
+            "resultatenhet",
+            "ansvarsnummer"
+        ]
+    ),
+    field!(
+        "verksamhet",
+        "Verksamhet",
+        "Verksamhetskod (valfri).",
+        ["verksamhet", "vht", "verksamhetskod", "verksamhet kod", "verks", "verksamhetsnummer"]
+    ),
+    field!("konto", "Konto", "Kontonummer.", ["konto", "kontonummer", "kontokod", "konto kod", "kto"]),
+    field!(
+        "belopp",
+        "Belopp",
+        "Belopp i kronor. Kostnader positiva, intäkter negativa.",
+        [
+            "belopp",
+            "utfall",
+            "belopp kr",
+            "belopp (kr)",
+            "summa",
+            "utfall helår",
+            "bokfört",
+            "bokfört belopp",
+            "netto",
+            "utfall ack",
+            "utfall ackumulerat",
+            "kronor",
+            "kr"
+        ]
+    ),
+    field!(
+        "insats",
+        "Insats",
+        "Insats (valfri), om kostnaden är kodad per insats.",
+        ["insats", "insatskod", "insatstyp", "aktivitet", "aktivitetskod"]
+    ),
+    field!(
+        "brukare",
+        "Brukare",
+        "Brukar-id eller personnummer (valfri), om kostnaden är bokförd per brukare.",
+        [
+            "brukare",
+            "brukar-id",
+            "brukarid",
+            "brukar id",
+            "personnummer",
+            "pnr",
+            "person-nr",
+            "personnr",
+            "klient",
+            "klient-id",
+            "klientid",
+            "objekt brukare"
+        ]
+    ),
+];
+
+const BRUKARE: &[Field] = &[
+    field!(
+        "brukare",
+        "Brukare",
+        "Brukar-id eller personnummer. Personnummer ersätts direkt med en pseudonym.",
+        [
+            "brukare",
+            "brukar-id",
+            "brukarid",
+            "brukar id",
+            "personnummer",
+            "pnr",
+            "person-nr",
+            "personnr",
+            "klient",
+            "klient-id",
+            "klientid",
+            "person-id",
+            "personid",
+            "löpnummer",
+            "id"
+        ]
+    ),
+    field!(
+        "fodelsear",
+        "Födelseår",
+        "Födelseår (fyra siffror).",
+        ["födelseår", "fodelsear", "födelse år", "född år", "född", "fodd"]
+    ),
+    field!(
+        "alder",
+        "Ålder",
+        "Ålder vid årets slut (om födelseår saknas).",
+        ["ålder", "alder", "ålder vid årets slut", "ålder år"]
+    ),
+    field!("kon", "Kön", "K eller M (kvinna, man).", ["kön", "kon", "kön (k/m)", "juridiskt kön"]),
+    field!(
+        "insats",
+        "Insats",
+        "Insatsens kod eller lokala namn; mappas mot katalogen.",
+        ["insats", "insatskod", "insatstyp", "insats kod", "bistånd", "biståndsinsats", "beslut", "insatsnamn"]
+    ),
+    field!(
+        "enhet",
+        "Enhet",
+        "Utförande enhet (kod eller namn); för annan regi utföraren.",
+        ["enhet", "utförare", "utförarenhet", "utförande enhet", "enhetskod", "enhet kod", "utförarkod", "enhetsnamn"]
+    ),
+    field!(
+        "regi",
+        "Regi",
+        "Egen eller annan regi.",
+        ["regi", "driftform", "utförartyp", "egen/annan regi", "egen eller annan regi", "regiform"]
+    ),
+    field!(
+        "boendeform",
+        "Boendeform",
+        "Ordinärt boende, särskilt boende eller bostad enligt LSS.",
+        ["boendeform", "boende", "boendetyp"]
+    ),
+    field!(
+        "volym",
+        "Volym",
+        "Volym i insatsens enhet (timmar, dygn, dagar …).",
+        ["volym", "antal", "mängd", "timmar", "dygn", "dagar", "tid", "antal timmar", "antal dygn", "antal dagar"]
+    ),
+    field!(
+        "volymtyp",
+        "Volymtyp",
+        "Beviljad eller utförd (för kolumnen Volym).",
+        ["volymtyp", "typ av volym", "tidstyp", "volym typ"]
+    ),
+    field!(
+        "beviljad",
+        "Beviljad volym",
+        "Beviljad tid eller volym.",
+        [
+            "beviljad tid",
+            "beviljade timmar",
+            "beviljad volym",
+            "beviljat",
+            "beviljade dygn",
+            "beviljad",
+            "beslutad tid",
+            "beviljade",
+            "beviljad tid timmar"
+        ]
+    ),
+    field!(
+        "utford",
+        "Utförd volym",
+        "Utförd tid eller volym.",
+        [
+            "utförd tid",
+            "utförda timmar",
+            "utförd volym",
+            "utfört",
+            "utförd",
+            "utförda",
+            "registrerad tid",
+            "faktisk tid",
+            "utförda dygn",
+            "utförd tid timmar"
+        ]
+    ),
+    field!(
+        "beviljad_min",
+        "Beviljade minuter",
+        "Beviljad tid i minuter (räknas om till timmar).",
+        ["beviljade minuter", "beviljad tid minuter", "beviljad tid (min)", "beviljade min"]
+    ),
+    field!(
+        "utford_min",
+        "Utförda minuter",
+        "Utförd tid i minuter (räknas om till timmar).",
+        ["utförda minuter", "utförd tid minuter", "utförd tid (min)", "utförda min"]
+    ),
+    field!(
+        "period",
+        "Period",
+        "År (2025) eller månad (2025-03).",
+        ["period", "månad", "manad", "år", "ar", "år-månad", "årmånad", "period (år eller månad)"]
+    ),
+    field!(
+        "fran",
+        "Från",
+        "Första dag (ÅÅÅÅ-MM-DD), för vistelser.",
+        [
+            "från",
+            "fran",
+            "från datum",
+            "fr o m",
+            "fr.o.m.",
+            "from",
+            "startdatum",
+            "start",
+            "inflyttning",
+            "inskrivning",
+            "beslut från"
+        ]
+    ),
+    field!(
+        "till",
+        "Till",
+        "Sista dag (ÅÅÅÅ-MM-DD), tom om pågående.",
+        [
+            "till",
+            "till datum",
+            "t o m",
+            "t.o.m.",
+            "tom",
+            "slutdatum",
+            "slut",
+            "utflyttning",
+            "utskrivning",
+            "beslut till"
+        ]
+    ),
+    field!(
+        "belopp",
+        "Belopp",
+        "Vad kommunen betalade för brukarens volym (annan regi).",
+        [
+            "belopp",
+            "ersättning",
+            "utbetalt",
+            "kostnad annan regi",
+            "betalt belopp",
+            "köpt belopp",
+            "kostnad",
+            "ersättning kr"
+        ]
+    ),
+];
+
+const MAPPNING: &[Field] = &[
+    field!(
+        "ansvar",
+        "Ansvar",
+        "Ansvar (kod), eller ett prefix följt av * (t.ex. 41*), eller bara * för resten.",
+        ["ansvar", "ansvarsställe", "ansvarskod", "kostnadsställe", "kst"]
+    ),
+    field!(
+        "verksamhet",
+        "Verksamhet",
+        "Verksamhet (kod), tom eller * för alla.",
+        ["verksamhet", "vht", "verksamhetskod"]
+    ),
+    field!("insats", "Insats", "Insatsens kod eller namn, för direkta kostnader.", ["insats", "insatskod"]),
+    field!("enhet", "Enhet", "Enhetens kod, som i brukarstatistiken.", ["enhet", "enhetskod", "utförare"]),
+    field!("enhetsnamn", "Enhetsnamn", "Enhetens namn, som det ska visas.", ["enhetsnamn", "namn", "benämning"]),
+    field!(
+        "omrade",
+        "Område",
+        "Område (t.ex. Hemtjänst, Särskilt boende, LSS) som enheten hör till.",
+        ["område", "omrade", "verksamhetsområde", "områdesnamn"]
+    ),
+    field!("regi", "Regi", "Egen eller annan regi (tom = egen).", ["regi", "driftform"]),
+    field!(
+        "fordelning",
+        "Fördelning",
+        "Tom = direkt kostnad; enhet, område eller förvaltning = gemensam kostnad på den nivån; exkludera = utanför KPB.",
+        ["fördelning", "fordelning", "gemensam", "nivå", "kostnadstyp", "typ"]
+    ),
+];
+
+const KONTON: &[Field] = &[
+    field!(
+        "konto_fran",
+        "Konto från",
+        "Första konto i intervallet (eller ett enskilt konto).",
+        ["konto från", "från konto", "konto", "konto fr o m", "kontonummer", "konto from"]
+    ),
+    field!(
+        "konto_till",
+        "Konto till",
+        "Sista konto i intervallet (tom = samma som Konto från).",
+        ["konto till", "till konto", "konto t o m", "konto tom"]
+    ),
+    field!(
+        "kontotyp",
+        "Kontotyp",
+        "kostnad, personalkostnad, intern intäkt, försäljning, avgift, assistansersättning eller övrig intäkt.",
+        ["kontotyp", "typ", "slag", "kostnadsslag", "kontoslag"]
+    ),
+];
+
+const PLATSER: &[Field] = &[
+    field!("enhet", "Enhet", "Boendets enhetskod.", ["enhet", "enhetskod", "boende", "utförare"]),
+    field!("platser", "Platser", "Antal platser (årsgenomsnitt).", ["platser", "antal platser", "platsantal"]),
+];
+
+const BEFOLKNING: &[Field] = &[
+    field!(
+        "alder",
+        "Ålder",
+        "Ålder i år (eller åldersgrupp som 80-84, 90-w).",
+        ["ålder", "alder", "åldersgrupp", "ålder år"]
+    ),
+    field!("antal", "Antal", "Antal invånare.", ["antal", "invånare", "befolkning", "antal invånare", "folkmängd"]),
+];
+
+/// Header normalised for matching: lower case, single spaces, `_` as space, no trailing colon.
+pub fn normalise_header(h: &str) -> String {
+    normalise(&h.replace('_', " ").replace('\u{feff}', "")).trim_end_matches(':').trim().to_owned()
+}
+
+/// Which column of the file each field is read from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Columns {
+    /// Field key → 0-based column index.
+    pub index: BTreeMap<&'static str, usize>,
+}
+
+impl Columns {
+    pub fn get(&self, key: &str) -> Option<usize> {
+        self.index.get(key).copied()
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.index.contains_key(key)
+    }
+
+    /// Required groups with none of their columns found, as the labels to show.
+    pub fn missing(&self, kind: FileKind) -> Vec<&'static str> {
+        kind.required()
+            .iter()
+            .filter(|group| !group.iter().any(|k| self.has(k)))
+            .map(|group| kind.field(group[0]).map_or(group[0], |f| f.label))
+            .collect()
+    }
+}
+
+/// Matches headers against a kind's synonyms, with the user's choices (field key → header as
+/// written) taking precedence. Each header is used by at most one field.
+pub fn resolve(kind: FileKind, headers: &[String], manual: &BTreeMap<String, String>) -> Columns {
+    let normal: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
+    let mut cols = Columns::default();
+    let mut used = vec![false; headers.len()];
+    for field in kind.fields() {
+        if let Some(chosen) = manual.get(field.key) {
+            let want = normalise_header(chosen);
+            if let Some(i) = normal.iter().position(|h| *h == want) {
+                cols.index.insert(field.key, i);
+                used[i] = true;
+            }
+        }
+    }
+    // Exact synonyms first, then headers with a parenthetical or unit suffix removed.
+    for pass in 0..2 {
+        for field in kind.fields() {
+            if cols.has(field.key) || manual.contains_key(field.key) {
+                continue;
+            }
+            let found = normal.iter().enumerate().find(|(i, h)| {
+                let h = if pass == 0 { h.as_str() } else { strip_suffix(h) };
+                !used[*i] && field.synonyms.contains(&h)
+            });
+            if let Some((i, _)) = found {
+                cols.index.insert(field.key, i);
+                used[i] = true;
+            }
+        }
+    }
+    cols
+}
+
+fn strip_suffix(h: &str) -> &str {
+    let h = h.split(" (").next().unwrap_or(h);
+    h.trim_end_matches(" kr").trim_end_matches(" sek").trim()
+}
+
+/// How well headers fit a kind: the number of fields found, if every required group is found.
+pub fn fit(kind: FileKind, headers: &[String], manual: &BTreeMap<String, String>) -> (bool, usize) {
+    let cols = resolve(kind, headers, manual);
+    (cols.missing(kind).is_empty(), cols.index.len())
+}
+
+/// Guesses the kind of a file from its headers: the kind whose required columns are all present
+/// and which recognises the most columns. `None` when no kind has all its required columns.
+pub fn guess_kind(headers: &[String]) -> Option<FileKind> {
+    let none = BTreeMap::new();
+    FileKind::ALL
+        .iter()
+        .map(|&k| (k, fit(k, headers, &none)))
+        .filter(|(_, (complete, _))| *complete)
+        .max_by_key(|(k, (_, n))| (*n, std::cmp::Reverse(*k as u8)))
+        .map(|(k, _)| k)
+}
+
+/// How many cells of a row look like known headers of any kind (to find the header row below
+/// title lines).
+pub fn header_score(cells: &[String]) -> usize {
+    cells
+        .iter()
+        .filter(|c| {
+            let h = normalise_header(c);
+            !h.is_empty()
+                && FileKind::ALL.iter().any(|k| {
+                    k.fields()
+                        .iter()
+                        .any(|f| f.synonyms.contains(&h.as_str()) || f.synonyms.contains(&strip_suffix(&h)))
+                })
+        })
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hs(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn guesses_each_kind_from_typical_headers() {
+        assert_eq!(guess_kind(&hs(&["Ansvar", "Verksamhet", "Konto", "Belopp"])), Some(FileKind::Kostnader));
+        assert_eq!(
+            guess_kind(&hs(&["Personnummer", "Kön", "Insats", "Utförare", "Beviljad tid", "Utförd tid"])),
+            Some(FileKind::Brukare)
+        );
+        assert_eq!(guess_kind(&hs(&["Ansvar", "Insats", "Enhet", "Fördelning"])), Some(FileKind::Mappning));
+        assert_eq!(guess_kind(&hs(&["Konto från", "Konto till", "Kontotyp"])), Some(FileKind::Konton));
+        assert_eq!(guess_kind(&hs(&["Enhet", "Platser"])), Some(FileKind::Platser));
+        assert_eq!(guess_kind(&hs(&["Ålder", "Antal"])), Some(FileKind::Befolkning));
+        assert_eq!(guess_kind(&hs(&["Namn", "Adress"])), None);
+    }
+
+    #[test]
+    fn headers_match_through_synonyms_case_and_units() {
+        let cols =
+            resolve(FileKind::Kostnader, &hs(&["ANSVAR", "Kontonummer", "Belopp (kr)", "Pnr"]), &BTreeMap::new());
+        assert_eq!(cols.get("ansvar"), Some(0));
+        assert_eq!(cols.get("konto"), Some(1));
+        assert_eq!(cols.get("belopp"), Some(2));
+        assert_eq!(cols.get("brukare"), Some(3));
+        assert!(cols.missing(FileKind::Kostnader).is_empty());
+    }
+
+    #[test]
+    fn manual_choice_wins_and_missing_columns_are_named() {
+        let manual = BTreeMap::from([("belopp".to_string(), "Kronor netto".to_string())]);
+        let headers = hs(&["Kst", "Kto", "Kronor netto", "Utfall"]);
+        let cols = resolve(FileKind::Kostnader, &headers, &manual);
+        assert_eq!(cols.get("belopp"), Some(2));
+        let cols = resolve(FileKind::Kostnader, &hs(&["Kst", "Summa"]), &BTreeMap::new());
+        assert_eq!(cols.missing(FileKind::Kostnader), vec!["Konto"]);
+    }
+}

@@ -1,0 +1,291 @@
+//! Where each ledger row belongs: the organisation mapping (ansvar/verksamhet → insats and enhet,
+//! or common cost at a level) and the account mapping (konto → kind of cost or revenue).
+
+use crate::model::{Insats, Regi, normalise};
+use serde::{Deserialize, Serialize};
+
+/// The level a common cost (gemensam kostnad) is shared at.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Level {
+    /// Over the insatser of one enhet.
+    Enhet(String),
+    /// Over the enheter of one område.
+    Omrade(String),
+    /// Over everything in egen regi.
+    Forvaltning,
+}
+
+impl Level {
+    pub fn describe(&self) -> String {
+        match self {
+            Level::Enhet(e) => format!("gemensamt för enheten {e}"),
+            Level::Omrade(o) => format!("gemensamt för området {o}"),
+            Level::Forvaltning => "gemensamt för förvaltningen".to_owned(),
+        }
+    }
+}
+
+/// What a ledger row's ansvar/verksamhet maps to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Target {
+    /// A direct cost of one insats at one enhet.
+    Direct { insats: Insats, enhet: String, regi: Regi },
+    /// A common cost, shared by the allocation key.
+    Common(Level),
+    /// Outside KPB (e.g. färdtjänst, bostadsanpassning).
+    Exclude,
+}
+
+/// A pattern on a code: exact, a prefix (`41*`) or anything (`*` or empty).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Pattern {
+    Any,
+    Prefix(String),
+    Exact(String),
+}
+
+impl Pattern {
+    pub fn parse(text: &str) -> Pattern {
+        let t = text.trim();
+        if t.is_empty() || t == "*" {
+            Pattern::Any
+        } else if let Some(p) = t.strip_suffix('*') {
+            Pattern::Prefix(p.trim().to_lowercase())
+        } else {
+            Pattern::Exact(t.to_lowercase())
+        }
+    }
+
+    fn matches(&self, code: &str) -> Option<usize> {
+        match self {
+            Pattern::Any => Some(0),
+            Pattern::Prefix(p) => code.to_lowercase().starts_with(p.as_str()).then_some(1 + p.len()),
+            Pattern::Exact(e) => code.eq_ignore_ascii_case(e).then_some(1000),
+        }
+    }
+}
+
+/// One row of the organisation mapping.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgRule {
+    pub ansvar: Pattern,
+    pub verksamhet: Pattern,
+    pub target: Target,
+    /// Line in the mapping file.
+    pub line: u32,
+}
+
+/// An enhet as the mapping describes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnhetInfo {
+    /// The code used in the volume extract.
+    pub code: String,
+    pub name: String,
+    pub omrade: Option<String>,
+    pub regi: Regi,
+}
+
+/// The organisation mapping: rules and the enheter they name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgMap {
+    pub rules: Vec<OrgRule>,
+    pub enheter: Vec<EnhetInfo>,
+}
+
+impl OrgMap {
+    /// The most specific rule for a ledger row: exact before prefix (longer first) before any,
+    /// ansvar weighing more than verksamhet; among equals the first in the file.
+    pub fn lookup(&self, ansvar: &str, verksamhet: &str) -> Option<&OrgRule> {
+        let mut best: Option<(usize, &OrgRule)> = None;
+        for rule in &self.rules {
+            let (Some(a), Some(v)) = (rule.ansvar.matches(ansvar), rule.verksamhet.matches(verksamhet)) else {
+                continue;
+            };
+            let score = a * 2000 + v;
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, rule));
+            }
+        }
+        best.map(|(_, r)| r)
+    }
+
+    /// The enhet with this code or name (compared case-insensitively).
+    pub fn enhet(&self, code_or_name: &str) -> Option<&EnhetInfo> {
+        let key = normalise(code_or_name);
+        self.enheter
+            .iter()
+            .find(|e| normalise(&e.code) == key)
+            .or_else(|| self.enheter.iter().find(|e| normalise(&e.name) == key))
+    }
+}
+
+/// What kind of money a konto holds (KPB.md §1: what is deducted and what is not).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum KontoTyp {
+    /// A cost (not personnel).
+    Kostnad,
+    /// A personnel cost (a cost; also the base of the personnel allocation key).
+    Personal,
+    /// Internal revenue: deducted.
+    InternIntakt,
+    /// Sale to another principal: deducted.
+    Forsaljning,
+    /// Fees and rents paid by clients: not deducted.
+    Avgift,
+    /// Försäkringskassan's assistansersättning: deducted only in the net PA figure.
+    Assistansersattning,
+    /// Other external revenue (e.g. statsbidrag): not deducted.
+    OvrigIntakt,
+}
+
+impl KontoTyp {
+    pub const ALL: [KontoTyp; 7] = [
+        KontoTyp::Kostnad,
+        KontoTyp::Personal,
+        KontoTyp::InternIntakt,
+        KontoTyp::Forsaljning,
+        KontoTyp::Avgift,
+        KontoTyp::Assistansersattning,
+        KontoTyp::OvrigIntakt,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            KontoTyp::Kostnad => "kostnad",
+            KontoTyp::Personal => "personalkostnad",
+            KontoTyp::InternIntakt => "intern intäkt",
+            KontoTyp::Forsaljning => "försäljning",
+            KontoTyp::Avgift => "avgift",
+            KontoTyp::Assistansersattning => "assistansersättning",
+            KontoTyp::OvrigIntakt => "övrig intäkt",
+        }
+    }
+
+    pub fn recognise(text: &str) -> Option<KontoTyp> {
+        let t = normalise(text);
+        KontoTyp::ALL.into_iter().find(|k| k.name() == t).or(match t.as_str() {
+            "personal" | "lön" | "löner" | "personalkostnader" => Some(KontoTyp::Personal),
+            "kostnader" | "övrig kostnad" | "övriga kostnader" | "material" | "lokal" | "lokaler"
+            | "köpt verksamhet" => Some(KontoTyp::Kostnad),
+            "intern" | "interna intäkter" | "intern intakt" => Some(KontoTyp::InternIntakt),
+            "forsaljning" | "försäljning av verksamhet" | "försäljning till annan huvudman" => {
+                Some(KontoTyp::Forsaljning)
+            }
+            "avgifter" | "taxa" | "taxor" | "taxor och avgifter" | "hyra" | "hyror" | "brukaravgift" => {
+                Some(KontoTyp::Avgift)
+            }
+            "assistansersattning" | "ersättning försäkringskassan" | "försäkringskassan" | "fk" => {
+                Some(KontoTyp::Assistansersattning)
+            }
+            "övriga intäkter" | "ovrig intakt" | "bidrag" | "statsbidrag" => Some(KontoTyp::OvrigIntakt),
+            _ => None,
+        })
+    }
+
+    /// Whether the amount counts in the KPB cost (gross cost minus internal revenue and sales).
+    pub fn in_kpb_cost(self) -> bool {
+        matches!(self, KontoTyp::Kostnad | KontoTyp::Personal | KontoTyp::InternIntakt | KontoTyp::Forsaljning)
+    }
+}
+
+/// One row of the account mapping: a range of konto and its kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KontoRule {
+    pub from: String,
+    pub to: String,
+    pub typ: KontoTyp,
+    /// Line in the mapping file; `None` for the built-in defaults.
+    pub line: Option<u32>,
+}
+
+/// The account mapping. Rules given by the user come first; the built-in default treats konto
+/// from 5000 to 5999 as personnel cost and anything else from 4000 as cost.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KontoMap {
+    pub rules: Vec<KontoRule>,
+}
+
+impl Default for KontoMap {
+    fn default() -> KontoMap {
+        let rule = |from: &str, to: &str, typ| KontoRule { from: from.into(), to: to.into(), typ, line: None };
+        KontoMap { rules: vec![rule("5000", "5999", KontoTyp::Personal), rule("4000", "9999", KontoTyp::Kostnad)] }
+    }
+}
+
+impl KontoMap {
+    /// The user's rules, then the defaults.
+    pub fn with_rules(mut rules: Vec<KontoRule>) -> KontoMap {
+        rules.extend(KontoMap::default().rules);
+        KontoMap { rules }
+    }
+
+    /// The kind of a konto: the narrowest matching range (the user's before the defaults).
+    pub fn lookup(&self, konto: &str) -> Option<&KontoRule> {
+        self.rules
+            .iter()
+            .filter(|r| in_range(konto, &r.from, &r.to))
+            .min_by_key(|r| (r.line.is_none(), width(&r.from, &r.to)))
+    }
+}
+
+fn in_range(konto: &str, from: &str, to: &str) -> bool {
+    match (konto.parse::<u64>(), from.parse::<u64>(), to.parse::<u64>()) {
+        // Compare numerically on the digits the range is written with: konto 51110 is in 5000–5999
+        // when the range names four-digit accounts.
+        (Ok(_), Ok(f), Ok(t)) => {
+            let digits = from.len().max(to.len());
+            let k: u64 = konto[..konto.len().min(digits)].parse().unwrap_or(u64::MAX);
+            let k = if konto.len() < digits { k * 10u64.pow((digits - konto.len()) as u32) } else { k };
+            f <= k && k <= t
+        }
+        _ => konto.eq_ignore_ascii_case(from) || konto.eq_ignore_ascii_case(to),
+    }
+}
+
+fn width(from: &str, to: &str) -> u64 {
+    match (from.parse::<u64>(), to.parse::<u64>()) {
+        (Ok(f), Ok(t)) => t.saturating_sub(f),
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(a: &str, v: &str, target: Target) -> OrgRule {
+        OrgRule { ansvar: Pattern::parse(a), verksamhet: Pattern::parse(v), target, line: 0 }
+    }
+
+    #[test]
+    fn most_specific_rule_wins() {
+        let direct = |e: &str| Target::Direct { insats: Insats::Hemtjanst, enhet: e.into(), regi: Regi::Egen };
+        let map = OrgMap {
+            rules: vec![
+                rule("*", "", Target::Common(Level::Forvaltning)),
+                rule("41*", "", Target::Common(Level::Omrade("Hemtjänst".into()))),
+                rule("4110", "", direct("A")),
+                rule("4110", "530", direct("B")),
+            ],
+            enheter: vec![],
+        };
+        assert_eq!(map.lookup("4110", "530").unwrap().target, direct("B"));
+        assert_eq!(map.lookup("4110", "531").unwrap().target, direct("A"));
+        assert_eq!(map.lookup("4190", "").unwrap().target, Target::Common(Level::Omrade("Hemtjänst".into())));
+        assert_eq!(map.lookup("6000", "").unwrap().target, Target::Common(Level::Forvaltning));
+    }
+
+    #[test]
+    fn konto_ranges_user_rules_first_then_defaults() {
+        let map = KontoMap::with_rules(vec![
+            KontoRule { from: "3000".into(), to: "3999".into(), typ: KontoTyp::Forsaljning, line: Some(2) },
+            KontoRule { from: "3110".into(), to: "3119".into(), typ: KontoTyp::Avgift, line: Some(3) },
+            KontoRule { from: "5800".into(), to: "".into(), typ: KontoTyp::Kostnad, line: Some(4) },
+        ]);
+        assert_eq!(map.lookup("3115").unwrap().typ, KontoTyp::Avgift);
+        assert_eq!(map.lookup("3470").unwrap().typ, KontoTyp::Forsaljning);
+        assert_eq!(map.lookup("51110").unwrap().typ, KontoTyp::Personal);
+        assert_eq!(map.lookup("4610").unwrap().typ, KontoTyp::Kostnad);
+        assert!(map.lookup("2910").is_none());
+    }
+}

@@ -1,0 +1,269 @@
+//! The typed result of a computation: everything the app shows and exports.
+//!
+//! Money is [`Decimal`] at full precision; nothing here is rounded.
+
+use crate::finding::{Finding, Position};
+use crate::import::FileReport;
+use crate::mapping::Level;
+use crate::model::{Boendeform, Insats, Kon, Regi, Scope, VolumeKind};
+use crate::settings::Settings;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// The whole result.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub year: i32,
+    pub settings: Settings,
+    pub files: Vec<FileReport>,
+    pub findings: Vec<Finding>,
+    /// Cost and volume per insats, enhet and regi (the cells of the computation).
+    pub units: Vec<UnitCost>,
+    /// Per insats for the whole municipality.
+    pub insatser: Vec<InsatsSummary>,
+    /// How each pool of common cost was distributed.
+    pub pools: Vec<Pool>,
+    pub nyckeltal: Vec<Nyckeltal>,
+    pub ytterfall: Vec<Ytterfall>,
+    /// Every client with a cost or a volume, most expensive first.
+    pub clients: Vec<ClientCost>,
+    pub distribution: Distribution,
+    pub mix: Mix,
+    pub utforandegrad: Vec<Utforandegrad>,
+    pub reconciliation: Reconciliation,
+}
+
+/// A ledger or volume row a figure came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub file: String,
+    pub lines: Vec<u32>,
+    /// Rows in all (the list of lines may be cut short).
+    pub count: u32,
+}
+
+/// One cell: an insats at an enhet in one regi.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UnitCost {
+    pub insats: Insats,
+    pub enhet: String,
+    pub enhet_name: String,
+    pub omrade: Option<String>,
+    pub regi: Regi,
+    /// Direct KPB cost (cost minus internal revenue and sales) booked on the cell.
+    pub direct: Decimal,
+    /// Personnel cost within `direct`.
+    pub personnel: Decimal,
+    /// Common cost allocated to the cell.
+    pub allocated: Decimal,
+    /// direct + allocated (annan regi: what was paid, or the booked cost).
+    pub total: Decimal,
+    /// Försäkringskassan's assistansersättning (negative), personlig assistans SFB only.
+    pub assistansersattning: Decimal,
+    /// The volume the cost is divided by.
+    pub volume: Decimal,
+    pub basis: VolumeKind,
+    /// total / volume; `None` without volume.
+    pub unit_cost: Option<Decimal>,
+    /// (total + assistansersättning) / volume, personlig assistans SFB.
+    pub net_unit_cost: Option<Decimal>,
+    pub clients: u32,
+    pub ledger_rows: Vec<Source>,
+    pub volume_rows: Vec<Source>,
+}
+
+/// An insats over the whole municipality.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InsatsSummary {
+    pub insats: Insats,
+    /// Egen regi: cost, volume, unit cost (Σ cost / Σ volume).
+    pub cost: Decimal,
+    pub volume: Decimal,
+    pub basis: VolumeKind,
+    pub unit_cost: Option<Decimal>,
+    /// The lowest and highest unit cost among the enheter in egen regi.
+    pub min: Option<(String, Decimal)>,
+    pub max: Option<(String, Decimal)>,
+    /// Annan regi: what was paid and the volume.
+    pub annan_cost: Decimal,
+    pub annan_volume: Decimal,
+    /// Clients with the insats (all regi).
+    pub clients: u32,
+}
+
+/// A pool of common cost and where it went.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pool {
+    pub level: Level,
+    pub amount: Decimal,
+    /// (insats, enhet, amount) per receiving cell.
+    pub shares: Vec<(Insats, String, Decimal)>,
+    /// Not distributed (no receiving cell with a positive key).
+    pub unplaced: Decimal,
+    pub ledger_rows: Vec<Source>,
+}
+
+/// A key figure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Nyckeltal {
+    /// Kolada KPI id, or an own id starting with `KPB-` for figures Kolada has none for.
+    pub id: String,
+    pub name: String,
+    /// "kr/timme", "%", "kr/brukare" …
+    pub unit: String,
+    pub value: Option<Decimal>,
+    /// Why there is no value: what is missing.
+    pub missing: Option<String>,
+    pub definition: String,
+    pub includes: String,
+    pub excludes: String,
+    pub numerator: Decimal,
+    pub numerator_label: String,
+    pub denominator: Decimal,
+    pub denominator_label: String,
+    /// The same figure per enhet, where it makes sense.
+    pub by_enhet: Vec<EnhetValue>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnhetValue {
+    pub enhet: String,
+    pub enhet_name: String,
+    pub value: Option<Decimal>,
+    pub numerator: Decimal,
+    pub denominator: Decimal,
+}
+
+/// Ytterfall in one scope.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ytterfall {
+    pub scope: Scope,
+    pub kolada: Option<String>,
+    pub threshold: Decimal,
+    /// Distinct clients with a cost in the scope.
+    pub clients: u32,
+    pub count: u32,
+    /// count / clients × 100.
+    pub share: Option<Decimal>,
+    /// Their cost in the scope, and the scope's total.
+    pub cost: Decimal,
+    pub total_cost: Decimal,
+    /// The clients above the threshold (ids), most expensive first.
+    pub list: Vec<String>,
+}
+
+/// One client's year.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientCost {
+    pub id: String,
+    pub age: Option<u32>,
+    pub age_group: Option<String>,
+    pub kon: Option<Kon>,
+    pub boendeform: Boendeform,
+    /// KPB cost for the year (gross of assistansersättning).
+    pub total: Decimal,
+    /// Assistansersättning placed on the client (negative).
+    pub assistansersattning: Decimal,
+    pub lines: Vec<ClientLine>,
+}
+
+impl ClientCost {
+    /// The cost after Försäkringskassan's payment.
+    pub fn net(&self) -> Decimal {
+        self.total + self.assistansersattning
+    }
+
+    /// The client's cost in one ytterfall scope.
+    pub fn in_scope(&self, scope: Scope) -> Decimal {
+        self.lines.iter().filter(|l| l.insats.scope() == scope).map(|l| l.cost).sum()
+    }
+}
+
+/// One insats of one client at one enhet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientLine {
+    pub insats: Insats,
+    pub enhet: String,
+    pub regi: Regi,
+    pub volume: Decimal,
+    pub cost: Decimal,
+    pub assistansersattning: Decimal,
+    /// Of `cost`, what was booked on the client in the ledger.
+    pub booked: Decimal,
+    /// Granted and performed volume, where the file has them (for utförandegrad).
+    pub beviljad: Decimal,
+    pub utford: Decimal,
+}
+
+/// How cost is spread over clients.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Distribution {
+    pub clients: u32,
+    pub total: Decimal,
+    /// Share of the cost (%) borne by each tenth of the clients, most expensive tenth first.
+    pub deciles: Vec<Decimal>,
+    /// Points of the concentration curve: (share of clients %, share of cost %), from the most
+    /// expensive client, at every percent of clients.
+    pub curve: Vec<(Decimal, Decimal)>,
+    /// "x % of the clients stand for y % of the cost": (x, y) for x = 1, 5, 10, 20, 50.
+    pub top: Vec<(Decimal, Decimal)>,
+    /// The smallest share of clients (%) that stands for half of the cost.
+    pub half_cost_share: Option<Decimal>,
+}
+
+/// Clients and cost by group.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Mix {
+    pub by_age: Vec<Group>,
+    pub by_kon: Vec<Group>,
+    pub by_boendeform: Vec<Group>,
+    pub by_insats: Vec<Group>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    pub label: String,
+    pub clients: u32,
+    pub cost: Decimal,
+    /// cost / clients.
+    pub per_client: Option<Decimal>,
+    /// Share of all cost, %.
+    pub share: Option<Decimal>,
+}
+
+/// Performed over granted time for one cell.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Utforandegrad {
+    pub insats: Insats,
+    pub enhet: String,
+    pub enhet_name: String,
+    pub beviljad: Decimal,
+    pub utford: Decimal,
+    /// utförd / beviljad × 100.
+    pub grad: Option<Decimal>,
+    pub clients: u32,
+}
+
+/// Ledger total = Σ lines, to the öre.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Reconciliation {
+    pub ledger_total: Decimal,
+    pub ledger_rows: u32,
+    pub lines: Vec<ReconLine>,
+    /// ledger_total − Σ lines: zero unless the engine is wrong.
+    pub difference: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReconLine {
+    /// Stable key.
+    pub key: String,
+    pub label: String,
+    pub amount: Decimal,
+    /// Whether this is cost placed on clients (the KPB) rather than a remainder.
+    pub placed: bool,
+    pub explanation: String,
+    /// Where the amounts came from (the first rows of each file).
+    pub sources: Vec<Source>,
+    pub first: Option<Position>,
+}
