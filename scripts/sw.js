@@ -1,0 +1,29 @@
+// Service worker: keeps the app working offline once it has been loaded.
+// Generated from scripts/sw.js by scripts/post-build.sh, which fills in the file list and the
+// version (a hash of every built file). It only ever serves the app's own static files; user
+// data never passes through it (files are read by the page, not fetched).
+const VERSION = '__VERSION__';
+const FILES = __FILES__;
+const CACHE = 'kpb-' + VERSION;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('kpb-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) {
+    return;
+  }
+  // Navigations get the cached page; everything else comes from the cache first.
+  const lookup = request.mode === 'navigate' ? caches.match('./index.html', { cacheName: CACHE }) : caches.match(request, { cacheName: CACHE });
+  event.respondWith(lookup.then((hit) => hit || fetch(request)));
+});

@@ -1,0 +1,143 @@
+//! The worker boundary: the page sends files and settings, the worker runs the engine and sends
+//! the report back. This module is the only place where values cross to JavaScript with
+//! `serde_wasm_bindgen`.
+//!
+//! A message to the worker is a JS object `{ req, files }`: `req` is a serialised [`Request`],
+//! `files` an array of `{ name, blob }`. Files go to the worker as `Blob`s (structured clone, no
+//! copy on the page) and are read there with `FileReaderSync`, so the page never holds their
+//! bytes.
+
+use kpb::Report;
+use kpb::import::ImportSettings;
+use kpb::settings::Settings;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+/// What the page asks of the worker.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Request {
+    /// Read these files (replacing any read before) and compute.
+    Load { import: ImportSettings, settings: Settings },
+    /// Compute again on the files already read, with new settings.
+    Compute { settings: Settings },
+}
+
+/// What the worker answers.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Response {
+    Progress { message: String, fraction: f64 },
+    Done(Box<Report>),
+    Failed { message: String },
+}
+
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+}
+
+/// The page's side: spawns the worker and delivers its answers to a callback.
+pub struct Client {
+    worker: web_sys::Worker,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+impl Client {
+    /// Starts the worker from `worker_loader.js` beside the page (a relative URL, so the app
+    /// works from any sub-path).
+    pub fn spawn(on_response: impl Fn(Response) + 'static) -> Result<Client, JsValue> {
+        let worker = web_sys::Worker::new("./worker_loader.js")?;
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let response = serde_wasm_bindgen::from_value::<Response>(event.data()).unwrap_or_else(|e| {
+                Response::Failed { message: format!("Svaret från beräkningen kunde inte läsas ({e}).") }
+            });
+            on_response(response);
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Ok(Client { worker, _on_message: on_message })
+    }
+
+    /// Sends a request, with files (name and content) when it is a [`Request::Load`].
+    pub fn send(&self, request: &Request, files: &[(String, web_sys::Blob)]) -> Result<(), JsValue> {
+        let message = js_sys::Object::new();
+        js_sys::Reflect::set(&message, &"req".into(), &to_js(request))?;
+        let list = js_sys::Array::new();
+        for (name, blob) in files {
+            let entry = js_sys::Object::new();
+            js_sys::Reflect::set(&entry, &"name".into(), &name.into())?;
+            js_sys::Reflect::set(&entry, &"blob".into(), blob)?;
+            list.push(&entry);
+        }
+        js_sys::Reflect::set(&message, &"files".into(), &list)?;
+        self.worker.post_message(&message)
+    }
+}
+
+/// The worker's side: answers requests until the page goes away.
+pub mod serve {
+    use super::*;
+    use kpb::import::{Dataset, InputFile};
+    use std::cell::RefCell;
+
+    thread_local! {
+        /// The files last read, kept so that a change of settings recomputes without reading again.
+        static DATA: RefCell<Option<Dataset>> = const { RefCell::new(None) };
+    }
+
+    fn scope() -> web_sys::DedicatedWorkerGlobalScope {
+        js_sys::global().unchecked_into()
+    }
+
+    fn post(response: &Response) {
+        let _ = scope().post_message(&to_js(response));
+    }
+
+    /// Installs the message handler. Called once from the worker binary's `main`.
+    pub fn run() {
+        let handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| {
+            let response = handle(&event.data()).unwrap_or_else(|message| Response::Failed { message });
+            post(&response);
+        });
+        scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
+        handler.forget();
+    }
+
+    fn handle(message: &JsValue) -> Result<Response, String> {
+        let req = js_sys::Reflect::get(message, &"req".into()).map_err(|_| "Tomt meddelande.".to_owned())?;
+        let request: Request =
+            serde_wasm_bindgen::from_value(req).map_err(|e| format!("Felaktig begäran till beräkningen ({e})."))?;
+        match request {
+            Request::Load { import, settings } => {
+                let files = read_files(message)?;
+                post(&Response::Progress { message: "Läser filerna …".into(), fraction: 0.1 });
+                let data = kpb::load(&files, &import);
+                post(&Response::Progress { message: "Beräknar …".into(), fraction: 0.7 });
+                let report = kpb::compute(&data, &settings);
+                DATA.with(|d| *d.borrow_mut() = Some(data));
+                Ok(Response::Done(Box::new(report)))
+            }
+            Request::Compute { settings } => DATA.with(|d| match &*d.borrow() {
+                Some(data) => Ok(Response::Done(Box::new(kpb::compute(data, &settings)))),
+                None => Err("Inga filer är inlästa.".into()),
+            }),
+        }
+    }
+
+    fn read_files(message: &JsValue) -> Result<Vec<InputFile>, String> {
+        let list: js_sys::Array = js_sys::Reflect::get(message, &"files".into())
+            .map_err(|_| "Filerna saknas i begäran.".to_owned())?
+            .unchecked_into();
+        let reader =
+            web_sys::FileReaderSync::new().map_err(|_| "Filerna kan inte läsas i den här webbläsaren.".to_owned())?;
+        let mut files = Vec::with_capacity(list.length() as usize);
+        for entry in list.iter() {
+            let name =
+                js_sys::Reflect::get(&entry, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+            let blob: web_sys::Blob = js_sys::Reflect::get(&entry, &"blob".into())
+                .map_err(|_| format!("Filen {name} saknas."))?
+                .unchecked_into();
+            let buffer = reader.read_as_array_buffer(&blob).map_err(|_| format!("Filen {name} kunde inte läsas."))?;
+            files.push(InputFile { name, bytes: js_sys::Uint8Array::new(&buffer).to_vec() });
+        }
+        Ok(files)
+    }
+}

@@ -1,0 +1,142 @@
+// End-to-end harness: serves the built dist/ on 127.0.0.1 under a sub-path (to prove the app
+// works from any path), drives Debian's headless Chromium with playwright-core, records every
+// request the browser makes, and saves screenshots to tests/e2e/out/.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, '../..');
+export const dist = path.join(root, 'dist');
+export const out = path.join(here, 'out');
+const require = createRequire(path.join(root, 'tools', 'package.json'));
+export const { chromium } = require('playwright-core');
+export const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The sub-path the app is served under. */
+export const BASE = '/kpb/';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.csv': 'text/csv; charset=utf-8',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.md': 'text/markdown; charset=utf-8',
+};
+
+/** Every file in dist/, as URL paths under BASE. */
+export function staticPaths() {
+  const paths = new Set([BASE]);
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else paths.add(BASE + path.relative(dist, p).split(path.sep).join('/'));
+    }
+  };
+  walk(dist);
+  return paths;
+}
+
+/**
+ * Starts a static server for dist/ on 127.0.0.1 (a free port unless given). Every request it
+ * receives is logged in `server.log` as { method, url, bodyBytes }.
+ */
+export async function serve(port = 0) {
+  const log = [];
+  const server = http.createServer((req, res) => {
+    let body = 0;
+    req.on('data', (chunk) => { body += chunk.length; });
+    req.on('end', () => {
+      log.push({ method: req.method, url: req.url, bodyBytes: body });
+      const url = new URL(req.url, 'http://x');
+      if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405).end(); return; }
+      if (!url.pathname.startsWith(BASE)) { res.writeHead(302, { Location: BASE }).end(); return; }
+      let rel = decodeURIComponent(url.pathname.slice(BASE.length)) || 'index.html';
+      const file = path.join(dist, rel);
+      if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+        res.writeHead(404).end('Finns inte');
+        return;
+      }
+      res.writeHead(200, {
+        'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': 'no-cache',
+      });
+      fs.createReadStream(file).pipe(res);
+    });
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const actualPort = server.address().port;
+  return {
+    url: `http://127.0.0.1:${actualPort}${BASE}`,
+    origin: `http://127.0.0.1:${actualPort}`,
+    port: actualPort,
+    log,
+    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
+  };
+}
+
+/** Launches headless Chromium with the flags that keep it quiet on a closed network. */
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * A browser context that records every request made by its pages and workers
+ * (method, URL, body size). Requests to any other origin are recorded and then aborted.
+ */
+export async function recordingContext(browser, origin, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'sv-SE', acceptDownloads: true, ...options });
+  const requests = [];
+  const note = (req, via) => requests.push({
+    via,
+    method: req.method(),
+    url: req.url(),
+    bodyBytes: req.postDataBuffer()?.length ?? 0,
+  });
+  context.on('request', (req) => note(req, 'context'));
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
+    note(route.request(), 'blocked');
+    return route.abort();
+  });
+  return { context, requests };
+}
+
+/** Saves a full-page screenshot as tests/e2e/out/<name>.png. */
+export async function screenshot(page, name) {
+  fs.mkdirSync(out, { recursive: true });
+  await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
+}
+
+/** Runs axe-core on the page; returns the serious and critical violations. */
+export async function axe(page) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+}
+
+/** Collects console errors and page errors. */
+export function watchErrors(page) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  return errors;
+}

@@ -1,0 +1,33 @@
+// Offline: once loaded, the app opens and computes with the server gone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, screenshot, watchErrors } from './harness.mjs';
+
+test('loads, then reloads and computes with the server stopped', async () => {
+  const server = await serve();
+  const browser = await launch();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByTestId('example').waitFor();
+    // Wait until the service worker has cached everything and controls the page.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      while (!navigator.serviceWorker.controller) await new Promise((r) => setTimeout(r, 50));
+    });
+    await server.close();
+    await assert.rejects(fetch(server.url), 'the server is really gone');
+
+    const errors = watchErrors(page);
+    await page.reload();
+    await page.getByTestId('example').click();
+    await page.getByTestId('hemtjanst').waitFor();
+    const kommun = await page.getByTestId('hemtjanst-kommun').getByTestId('kr-per-timme').innerText();
+    assert.match(kommun, /^\d[\d\u00a0]*$/);
+    await screenshot(page, 'offline');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,0 +1,60 @@
+// Privacy, enforced: during a whole session (load, upload through the real file input, compute)
+// the browser connects to no other origin, and after the initial load it sends nothing but GETs
+// of the app's own static files.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { serve, launch, recordingContext, staticPaths, dist, watchErrors } from './harness.mjs';
+
+test('no request leaves the origin and no request carries data', async () => {
+  const server = await serve();
+  const browser = await launch();
+  try {
+    const { context, requests } = await recordingContext(browser, server.origin);
+    // CSP violations (a blocked attempt never reaches the network) are recorded too.
+    await context.addInitScript(() => {
+      globalThis.__violations = [];
+      globalThis.addEventListener('securitypolicyviolation', (e) => globalThis.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(server.url);
+    await page.getByTestId('example').waitFor();
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    const initial = requests.length;
+
+    // Upload the example files through the real file input, then use the example button.
+    const files = ['kostnader.csv', 'brukare.csv', 'mappning.csv', 'konton.csv'].map((f) => path.join(dist, 'exempel', f));
+    await page.getByTestId('file-input').setInputFiles(files);
+    await page.getByTestId('hemtjanst').waitFor();
+    await page.getByTestId('example').click();
+    await page.getByTestId('hemtjanst').waitFor();
+    await page.waitForTimeout(500);
+
+    const allowed = staticPaths();
+    const offending = requests.filter((r) => {
+      const url = new URL(r.url);
+      if (r.url.startsWith('blob:') || r.url.startsWith('data:')) return false;
+      return url.origin !== server.origin || r.via === 'blocked';
+    });
+    assert.deepEqual(offending, [], 'requests to another origin');
+
+    const afterLoad = requests.slice(initial).filter((r) => !r.url.startsWith('blob:'));
+    const carrying = afterLoad.filter((r) => {
+      const url = new URL(r.url);
+      return r.method !== 'GET' || r.bodyBytes > 0 || url.search !== '' || !allowed.has(url.pathname);
+    });
+    assert.deepEqual(carrying, [], 'requests after the initial load that are not GETs of static files');
+
+    // The server saw the same: only GETs of its own files.
+    const serverOdd = server.log.filter((r) => r.method !== 'GET' || r.bodyBytes > 0 || !allowed.has(new URL(r.url, 'http://x').pathname));
+    assert.deepEqual(serverOdd, [], 'requests the server received');
+
+    const violations = await page.evaluate(() => globalThis.__violations);
+    assert.deepEqual(violations, [], 'Content-Security-Policy violations');
+    assert.deepEqual(errors, [], 'errors in the page');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
