@@ -599,8 +599,6 @@ impl<'a> Computation<'a> {
 
     /// Steps 5 and 6: unit costs, then each client's cost per cell.
     fn clients(&mut self) {
-        let ds = self.ds;
-        let id = |c: u32| ds.clients[c as usize].id.as_str();
         // Annan regi per insats: booked cost, and what the volume file says was paid.
         let mut annan: BTreeMap<Insats, (Decimal, Decimal, Decimal)> = BTreeMap::new(); // (booked, paid, unpaid volume)
         for (k, cell) in &self.cells {
@@ -643,7 +641,7 @@ impl<'a> Computation<'a> {
             let v = cell.volume;
             let mut members: Vec<u32> =
                 cell.clients.keys().chain(cell.booked.keys()).chain(cell.booked_fk.keys()).copied().collect();
-            members.sort_by(|a, b| id(*a).cmp(id(*b)).then(a.cmp(b)));
+            members.sort_unstable();
             members.dedup();
             for client in members {
                 let empty = ClientAcc::default();

@@ -1007,6 +1007,24 @@ impl Loader<'_> {
     }
 
     fn finish(mut self) -> Dataset {
+        // Number the clients in the order of their ids, so that nothing downstream depends on
+        // the order of the rows.
+        let mut order: Vec<u32> = (0..self.ds.clients.len() as u32).collect();
+        order.sort_by(|a, b| self.ds.clients[*a as usize].id.cmp(&self.ds.clients[*b as usize].id));
+        let mut new_index = vec![0u32; order.len()];
+        for (new, old) in order.iter().enumerate() {
+            new_index[*old as usize] = new as u32;
+        }
+        let mut clients = std::mem::take(&mut self.ds.clients);
+        self.ds.clients = order.iter().map(|&old| std::mem::take(&mut clients[old as usize])).collect();
+        for row in &mut self.ds.volumes {
+            row.client = new_index[row.client as usize];
+        }
+        for row in &mut self.ds.ledger {
+            if let Some(c) = row.client.as_mut() {
+                *c = new_index[*c as usize];
+            }
+        }
         self.ds.konton = KontoMap::with_rules(std::mem::take(&mut self.konto_rules));
         self.ds.unknown_insatser = self.unknown.into_values().collect();
         self.ds.findings = self.findings.into_vec();
