@@ -164,6 +164,18 @@ impl Findings {
         self.list.is_empty()
     }
 
+    /// How many distinct findings there are (a mark for [`Findings::set_enhet_since`]).
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Sets the enhet of the findings added since `mark` that have none.
+    pub fn set_enhet_since(&mut self, mark: usize, enhet: &str) {
+        for f in self.list.iter_mut().skip(mark).filter(|f| f.enhet.is_none()) {
+            f.enhet = Some(enhet.to_owned());
+        }
+    }
+
     pub fn into_vec(self) -> Vec<Finding> {
         self.list
     }

@@ -21,6 +21,8 @@ pub enum Encoding {
     Utf8Bom,
     Utf16,
     Windows1252,
+    /// UTF-8 that had been encoded twice, repaired.
+    Utf8Repaired,
 }
 
 impl Encoding {
@@ -30,6 +32,7 @@ impl Encoding {
             Encoding::Utf8Bom => "UTF-8 med BOM",
             Encoding::Utf16 => "UTF-16",
             Encoding::Windows1252 => "Windows-1252",
+            Encoding::Utf8Repaired => "UTF-8, dubbelkodad (rättad)",
         }
     }
 }
@@ -55,13 +58,52 @@ pub fn decode(bytes: &[u8]) -> Content {
         let (text, _, malformed) = enc.decode(bytes);
         return if malformed { Content::Binary } else { text_or_binary(text.into_owned(), Encoding::Utf16) };
     }
+    if let Some(enc) = utf16_without_bom(bytes) {
+        let (text, malformed) = enc.decode_without_bom_handling(bytes);
+        return if malformed { Content::Binary } else { text_or_binary(text.into_owned(), Encoding::Utf16) };
+    }
     match std::str::from_utf8(bytes) {
-        Ok(text) => text_or_binary(text.to_owned(), Encoding::Utf8),
+        Ok(text) => match repair_double_encoding(text) {
+            Some(fixed) => text_or_binary(fixed, Encoding::Utf8Repaired),
+            None => text_or_binary(text.to_owned(), Encoding::Utf8),
+        },
         Err(_) => {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             text_or_binary(text.into_owned(), Encoding::Windows1252)
         }
     }
+}
+
+/// UTF-16 without a byte order mark: ASCII text has every other byte zero.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(512) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let zero_at = |parity: usize| head.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+    let (even, odd) = (zero_at(0), zero_at(1));
+    if odd * 10 >= pairs * 9 && even == 0 {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 10 >= pairs * 9 && odd == 0 {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Text that was UTF-8, read as Windows-1252 and saved as UTF-8 again ("KÃ¶n" for "Kön"):
+/// undone when it reads back as valid UTF-8.
+fn repair_double_encoding(text: &str) -> Option<String> {
+    const MARKS: [&str; 6] = ["Ã¥", "Ã¤", "Ã¶", "Ã…", "Ã„", "Ã–"];
+    if !MARKS.iter().any(|m| text.contains(m)) {
+        return None;
+    }
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
+    if unmappable {
+        return None;
+    }
+    String::from_utf8(bytes.into_owned()).ok()
 }
 
 fn text_or_binary(text: String, encoding: Encoding) -> Content {
@@ -108,6 +150,14 @@ mod tests {
             bytes.extend_from_slice(&u.to_le_bytes());
         }
         assert_eq!(text(decode(&bytes)), ("Kön\tÅr".into(), Encoding::Utf16));
+    }
+
+    #[test]
+    fn utf16_without_bom_and_double_encoded_utf8() {
+        let bytes: Vec<u8> = "Kön;År".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(text(decode(&bytes)), ("Kön;År".into(), Encoding::Utf16));
+        let twice = "KÃ¶n;SÃ¤rskilt boende".as_bytes();
+        assert_eq!(text(decode(twice)), ("Kön;Särskilt boende".into(), Encoding::Utf8Repaired));
     }
 
     #[test]

@@ -185,9 +185,36 @@ impl Dataset {
     }
 }
 
+/// How far reading has come, for a progress bar.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress<'a> {
+    pub file: &'a str,
+    /// Index of the file being read, from 0.
+    pub index: usize,
+    pub files: usize,
+    /// Share of this file read, 0–1.
+    pub fraction: f64,
+}
+
+impl Progress<'_> {
+    /// Share of all files read, 0–1 (each file counting the same).
+    pub fn overall(&self) -> f64 {
+        (self.index as f64 + self.fraction) / self.files.max(1) as f64
+    }
+}
+
 /// Reads every file into one data set. Never panics and never fails: what cannot be read is a
 /// finding and a [`FileStatus`].
 pub fn load(files: &[InputFile], settings: &ImportSettings) -> Dataset {
+    load_with_progress(files, settings, &mut |_| {})
+}
+
+/// [`load`], reporting progress every few thousand rows.
+pub fn load_with_progress(
+    files: &[InputFile],
+    settings: &ImportSettings,
+    progress: &mut dyn FnMut(Progress),
+) -> Dataset {
     let mut loader = Loader {
         ds: Dataset::default(),
         findings: Findings::default(),
@@ -201,7 +228,10 @@ pub fn load(files: &[InputFile], settings: &ImportSettings) -> Dataset {
         bad_checksums: 0,
     };
     for (i, file) in files.iter().enumerate() {
-        loader.file(u16::try_from(i).unwrap_or(u16::MAX), file);
+        let mut report =
+            |fraction: f64| progress(Progress { file: &file.name, index: i, files: files.len(), fraction });
+        report(0.0);
+        loader.file(u16::try_from(i).unwrap_or(u16::MAX), file, &mut report);
     }
     loader.finish()
 }
@@ -293,7 +323,7 @@ fn clip(text: &str) -> String {
 }
 
 impl Loader<'_> {
-    fn file(&mut self, index: u16, file: &InputFile) {
+    fn file(&mut self, index: u16, file: &InputFile, progress: &mut dyn FnMut(f64)) {
         let mut report = FileReport {
             name: file.name.clone(),
             size: file.bytes.len(),
@@ -351,6 +381,15 @@ impl Loader<'_> {
             },
             Content::Text { text, encoding } => {
                 report.encoding = Some(encoding.name().into());
+                if encoding == decode::Encoding::Utf8Repaired {
+                    self.findings.push(Finding::new(
+                        Severity::Varning,
+                        "dubbelkodad",
+                        Position::file(&file.name),
+                        format!("Filen {} hade fel teckenkodning (t.ex. \"Ã¶\" i stället för \"ö\"); den har rättats.", file.name),
+                        "Filen har sparats som UTF-8 två gånger. Kontrollera att å, ä och ö ser rätt ut i förhandsvisningen.",
+                    ));
+                }
                 vec![Sheet::csv(&file.name, text)]
             }
         };
@@ -362,7 +401,7 @@ impl Loader<'_> {
                 let manual_fit = FileKind::ALL
                     .into_iter()
                     .find(|k| self.settings.columns.get(k).is_some_and(|m| schema::fit(*k, &headers, m).0));
-                manual_fit.or_else(|| schema::guess_kind(&headers))
+                manual_fit.or_else(|| schema::guess_kind(&headers)).or_else(|| schema::closest_kind(&headers))
             });
             let done = kind.is_some();
             if chosen.is_none() || done {
@@ -435,7 +474,7 @@ impl Loader<'_> {
             return;
         }
         report.status = FileStatus::Read;
-        let (rows, used) = self.rows(index, kind, &sheet, header_line, &headers, &cols);
+        let (rows, used) = self.rows(index, kind, &sheet, header_line, &headers, &cols, progress);
         report.rows = rows;
         report.rows_used = used;
         if rows == 0 {
@@ -451,6 +490,7 @@ impl Loader<'_> {
     }
 
     /// Reads the data rows of a recognised file; returns (rows read, rows used).
+    #[allow(clippy::too_many_arguments)]
     fn rows(
         &mut self,
         file: u16,
@@ -459,29 +499,37 @@ impl Loader<'_> {
         header_line: u32,
         headers: &[String],
         cols: &Columns,
+        progress: &mut dyn FnMut(f64),
     ) -> (u32, u32) {
         let mut read = 0;
         let mut used = 0;
         let mut seen = HashSet::new();
         let width = headers.len();
+        let lines = sheet.line_count().max(1) as f64;
+        let mut last_short = None;
         sheet.for_each_row(|line, row| {
             if line <= header_line {
                 return true;
             }
             read += 1;
+            if read % 16_384 == 0 {
+                progress(f64::from(line) / lines);
+            }
             let cells = Cells { row, cols, headers, sheet, line };
-            if row.len() < width && (0..row.len()).all(|i| !row.get(i).is_empty()) && row.len() + 1 < width {
+            let mark = self.findings.len();
+            last_short = (row.len() < width).then_some(line);
+            if row.len() < width {
                 self.findings.push(Finding::new(
                     Severity::Varning,
                     "kort-rad",
                     sheet.pos(line),
                     format!("Raden har {} fält men rubriken har {}.", row.len(), width),
-                    "Filen kan vara avklippt eller ha fel avgränsare på raden. Kontrollera raden i källfilen.",
+                    "Raden kan ha fel avgränsare, eller så är filen avklippt. Kontrollera raden i källfilen.",
                 ));
             }
             // Duplicate rows: the same content twice in one file.
             let key: Vec<&str> = (0..row.len()).map(|i| row.get(i)).collect();
-            if !seen.insert(fxhash(&key)) {
+            if !seen.insert(row_hash(&key)) {
                 self.findings.push(Finding::new(
                     Severity::Varning,
                     "dubblett",
@@ -501,8 +549,27 @@ impl Loader<'_> {
             if ok.is_ok() {
                 used += 1;
             }
+            // The work list per enhet: the row's enhet (or ansvar) on what it gave rise to.
+            let enhet = match kind {
+                FileKind::Kostnader | FileKind::Mappning => cells.text("ansvar"),
+                FileKind::Brukare | FileKind::Platser => cells.text("enhet"),
+                _ => "",
+            };
+            if !enhet.is_empty() {
+                self.findings.set_enhet_since(mark, enhet);
+            }
             true
         });
+        if let (Some(line), Some(false)) = (last_short, sheet.ends_with_newline()) {
+            self.findings.push(Finding::new(
+                Severity::Fel,
+                "avklippt-fil",
+                sheet.pos(line),
+                format!("Filen {} slutar mitt i en rad; den verkar vara avklippt.", sheet.file),
+                "Ta ut utdraget på nytt och kontrollera att hela filen kom med.",
+            ));
+        }
+        progress(1.0);
         (read, used)
     }
 
@@ -1078,7 +1145,7 @@ fn find_header(sheet: &Sheet) -> (u32, Vec<String>) {
 }
 
 /// A cheap content hash of a row, for duplicate detection.
-fn fxhash(fields: &[&str]) -> u64 {
+fn row_hash(fields: &[&str]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     fields.hash(&mut h);

@@ -492,6 +492,18 @@ pub fn guess_kind(headers: &[String]) -> Option<FileKind> {
         .map(|(k, _)| k)
 }
 
+/// The kind a file most resembles when no kind has all its required columns: the kind with the
+/// most recognised columns (at least two).
+pub fn closest_kind(headers: &[String]) -> Option<FileKind> {
+    let none = BTreeMap::new();
+    FileKind::ALL
+        .iter()
+        .map(|&k| (k, fit(k, headers, &none).1))
+        .filter(|(_, n)| *n >= 2)
+        .max_by_key(|(k, n)| (*n, std::cmp::Reverse(*k as u8)))
+        .map(|(k, _)| k)
+}
+
 /// How many cells of a row look like known headers of any kind (to find the header row below
 /// title lines).
 pub fn header_score(cells: &[String]) -> usize {

@@ -108,6 +108,22 @@ impl Sheet {
         out
     }
 
+    /// Physical lines (or rows) in the sheet, for progress.
+    pub fn line_count(&self) -> usize {
+        match &self.source {
+            Source::Csv { text, .. } => text.bytes().filter(|&b| b == b'\n').count() + 1,
+            Source::Cells(rows) => rows.last().map_or(0, |r| r.0 as usize),
+        }
+    }
+
+    /// Whether a text file ends with a line break (`None` for worksheets).
+    pub fn ends_with_newline(&self) -> Option<bool> {
+        match &self.source {
+            Source::Csv { text, .. } => Some(text.ends_with('\n') || text.ends_with('\r')),
+            Source::Cells(_) => None,
+        }
+    }
+
     /// The delimiter, for text files.
     pub fn delimiter(&self) -> Option<u8> {
         match self.source {
