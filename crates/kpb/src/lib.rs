@@ -30,6 +30,7 @@
 
 pub mod compute;
 pub mod date;
+pub mod export;
 pub mod finding;
 pub mod format;
 pub mod import;
