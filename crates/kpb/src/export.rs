@@ -366,7 +366,7 @@ pub fn tables(report: &Report, meta: &Meta) -> Vec<Table> {
         insatser.dedup();
         b.push(vec![
             c.id.clone().into(),
-            c.age.map(|a| Decimal::from(a)).into(),
+            c.age.map(Decimal::from).into(),
             opt_text(&c.age_group),
             c.kon.map_or(Cell::Empty, |k| k.kolada().into()),
             c.boendeform.name().into(),
@@ -602,7 +602,7 @@ pub fn xlsx(tables: &[Table], meta: &Meta, year: i32) -> Result<Vec<u8>, XlsxErr
     let created = ExcelDateTime::from_ymd(y, mo, d)?.and_hms(u16::from(h), mi, 0)?;
     book.set_properties(
         &DocProperties::new()
-            .set_title(&format!("Kostnad per brukare {year}"))
+            .set_title(format!("Kostnad per brukare {year}"))
             .set_subject("KPB enligt SKR:s metod")
             .set_company(&meta.organisation)
             .set_status(meta.status.name())

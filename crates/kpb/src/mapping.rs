@@ -242,9 +242,13 @@ fn in_range(konto: &str, from: &str, to: &str) -> bool {
     }
 }
 
+/// How many accounts a range holds, counted on a common number of digits (so that `3–3`, all of
+/// 3000–3999, is wider than `3500–3599`).
 fn width(from: &str, to: &str) -> u64 {
+    const DIGITS: u32 = 12;
+    let scale = |s: &str| 10u64.saturating_pow(DIGITS.saturating_sub(s.len() as u32));
     match (from.parse::<u64>(), to.parse::<u64>()) {
-        (Ok(f), Ok(t)) => t.saturating_sub(f),
+        (Ok(f), Ok(t)) => ((t + 1).saturating_mul(scale(to))).saturating_sub(f.saturating_mul(scale(from))),
         _ => 0,
     }
 }
@@ -287,5 +291,12 @@ mod tests {
         assert_eq!(map.lookup("51110").unwrap().typ, KontoTyp::Personal);
         assert_eq!(map.lookup("4610").unwrap().typ, KontoTyp::Kostnad);
         assert!(map.lookup("2910").is_none());
+        // A one-digit range holds all of 3000–3999: wider than 3500–3599.
+        let map = KontoMap::with_rules(vec![
+            KontoRule { from: "3".into(), to: "3".into(), typ: KontoTyp::OvrigIntakt, line: Some(2) },
+            KontoRule { from: "3500".into(), to: "3599".into(), typ: KontoTyp::Forsaljning, line: Some(3) },
+        ]);
+        assert_eq!(map.lookup("3511").unwrap().typ, KontoTyp::Forsaljning);
+        assert_eq!(map.lookup("3121").unwrap().typ, KontoTyp::OvrigIntakt);
     }
 }

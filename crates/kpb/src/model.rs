@@ -425,6 +425,16 @@ impl Insats {
     }
 }
 
+/// The text with its first letter in lower case, for a name inside a sentence
+/// ("Personlig assistans LSS" → "personlig assistans LSS"); an acronym ("LSS") stays.
+pub fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), text.chars().nth(1)) {
+        (Some(first), Some(second)) if !second.is_uppercase() => first.to_lowercase().chain(chars).collect(),
+        _ => text.to_owned(),
+    }
+}
+
 /// Lower-cases, trims and collapses inner whitespace: the form local names are compared in.
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -594,6 +604,13 @@ mod tests {
                 assert!(seen.insert(s.to_string()), "synonym {s} twice");
             }
         }
+    }
+
+    #[test]
+    fn names_inside_sentences() {
+        assert_eq!(lower_first("Personlig assistans LSS"), "personlig assistans LSS");
+        assert_eq!(lower_first("LSS"), "LSS");
+        assert_eq!(lower_first("Ålder"), "ålder");
     }
 
     #[test]

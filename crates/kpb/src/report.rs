@@ -3,7 +3,7 @@
 //! Money is [`Decimal`] at full precision; nothing here is rounded.
 
 use crate::finding::{Finding, Position};
-use crate::import::FileReport;
+use crate::import::{FileReport, UnknownInsats};
 use crate::mapping::Level;
 use crate::model::{Boendeform, Insats, Kon, Regi, Scope, VolumeKind};
 use crate::settings::Settings;
@@ -16,6 +16,8 @@ pub struct Report {
     pub year: i32,
     pub settings: Settings,
     pub files: Vec<FileReport>,
+    /// Local insats names that matched nothing in the catalogue (to be mapped by the user).
+    pub unknown_insatser: Vec<UnknownInsats>,
     pub findings: Vec<Finding>,
     /// Cost and volume per insats, enhet and regi (the cells of the computation).
     pub units: Vec<UnitCost>,
@@ -123,6 +125,8 @@ pub struct Nyckeltal {
     pub denominator_label: String,
     /// The same figure per enhet, where it makes sense.
     pub by_enhet: Vec<EnhetValue>,
+    /// The insatser the figure is computed from (to find the rows behind it).
+    pub insatser: Vec<Insats>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

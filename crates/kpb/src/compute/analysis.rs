@@ -67,14 +67,12 @@ fn distribution(report: &Report) -> Distribution {
         let last = *cumulative.last().expect("starts with zero");
         cumulative.push(last + *c);
     }
-    // The number of clients that make up the first `p` percent (rounded up).
-    let first = |p: u32| (n * p as usize).div_ceil(100);
+    // The number of clients that make up the first `p` percent (rounded to the nearest; the
+    // deciles use the same boundaries, so the first decile is "the most expensive 10 %").
+    let first = |p: u32| (n * p as usize + 50) / 100;
     let share = |k: usize| cumulative[k] * Decimal::ONE_HUNDRED / total;
-    let deciles = (0..10)
-        .map(|g| {
-            let (a, b) = (n * g / 10, n * (g + 1) / 10);
-            (cumulative[b] - cumulative[a]) * Decimal::ONE_HUNDRED / total
-        })
+    let deciles = (0..10u32)
+        .map(|g| (cumulative[first(10 * (g + 1))] - cumulative[first(10 * g)]) * Decimal::ONE_HUNDRED / total)
         .collect();
     let curve = (0..=100u32).map(|p| (Decimal::from(p), share(first(p)))).collect();
     let top = [1u32, 5, 10, 20, 50].into_iter().map(|p| (Decimal::from(p), share(first(p)))).collect();

@@ -5,6 +5,7 @@
 
 use crate::date::days_in_year;
 use crate::import::Dataset;
+use crate::model::lower_first;
 use crate::model::{Insats, Regi, Scope, VolumeKind};
 use crate::report::{EnhetValue, Nyckeltal, Report, UnitCost};
 use rust_decimal::Decimal;
@@ -284,6 +285,7 @@ fn empty(figure: &Figure) -> Nyckeltal {
         denominator: Decimal::ZERO,
         denominator_label: String::new(),
         by_enhet: Vec::new(),
+        insatser: Vec::new(),
     }
 }
 
@@ -303,9 +305,9 @@ fn volume_label(insats: Insats, basis: VolumeKind) -> String {
         crate::model::VolumeUnit::Timme => format!(
             "{} {unit}, {}",
             basis.name().replace("utförd", "utförda").replace("beviljad", "beviljade"),
-            insats.name().to_lowercase()
+            lower_first(insats.name())
         ),
-        _ => format!("{unit}, {}", insats.name().to_lowercase()),
+        _ => format!("{unit}, {}", lower_first(insats.name())),
     }
 }
 
@@ -316,18 +318,20 @@ impl Figures<'_> {
 
     fn unit(&self, spec: &UnitSpec) -> Nyckeltal {
         let mut n = empty(&spec.figure);
+        n.insatser = spec.num.iter().copied().chain([spec.den]).collect();
+        n.insatser.dedup();
         let basis = self.basis(spec.den);
         n.numerator_label = format!(
             "Kostnad{} ({}), kr",
             if spec.net { " efter assistansersättning" } else { "" },
-            spec.num.iter().map(|i| i.name().to_lowercase()).collect::<Vec<_>>().join(" och ")
+            spec.num.iter().map(|i| lower_first(i.name())).collect::<Vec<_>>().join(" och ")
         );
         n.denominator_label = volume_label(spec.den, basis);
         let has_any = self.report.units.iter().any(|u| u.insats == spec.den);
         if spec.granted && basis != VolumeKind::Beviljad && has_any {
             n.missing = Some(format!(
                 "Saknas underlag: brukarstatistiken har ingen beviljad tid för {} (bara utförd).",
-                spec.den.name().to_lowercase()
+                lower_first(spec.den.name())
             ));
             return n;
         }
@@ -368,11 +372,11 @@ impl Figures<'_> {
             if has_any {
                 format!(
                     "Saknas underlag: ingen volym för {} i {}.",
-                    spec.den.name().to_lowercase(),
+                    lower_first(spec.den.name()),
                     if spec.all_regi { "brukarstatistiken" } else { "egen regi" }
                 )
             } else {
-                format!("Saknas underlag: inga uppgifter om {}.", spec.den.name().to_lowercase())
+                format!("Saknas underlag: inga uppgifter om {}.", lower_first(spec.den.name()))
             }
         });
         n
@@ -380,10 +384,10 @@ impl Figures<'_> {
 
     fn own_unit(&self, insats: Insats) -> Nyckeltal {
         let unit = insats.unit().singular();
-        let name = format!("Kostnad {}, egen regi, kr/{unit}", insats.name().to_lowercase());
+        let name = format!("Kostnad {}, egen regi, kr/{unit}", lower_first(insats.name()));
         let definition = format!(
             "Kostnad för {} i egen regi delad med antal {}.",
-            insats.name().to_lowercase(),
+            lower_first(insats.name()),
             insats.unit().plural()
         );
         let num = [insats];
@@ -423,9 +427,9 @@ impl Figures<'_> {
                     crate::format::kr(y.threshold)
                 );
                 n.numerator_label = "Brukare över gränsen".into();
-                n.denominator_label = format!("Brukare med kostnad i {}", y.scope.name().to_lowercase());
+                n.denominator_label = format!("Brukare med kostnad i {}", lower_first(y.scope.name()));
                 ratio(&mut n, Decimal::from(y.count), Decimal::from(y.clients), Decimal::ONE_HUNDRED, || {
-                    format!("Saknas underlag: inga brukare med kostnad i {}.", y.scope.name().to_lowercase())
+                    format!("Saknas underlag: inga brukare med kostnad i {}.", lower_first(y.scope.name()))
                 });
                 n
             })
@@ -486,6 +490,7 @@ impl Figures<'_> {
                 n.includes = includes.to_owned();
                 n.numerator_label = "Kostnad, kr".into();
                 n.denominator_label = "Brukare".into();
+                n.insatser = insatser.to_vec();
                 let mut cost = Decimal::ZERO;
                 let mut clients = 0u32;
                 for c in &self.report.clients {
@@ -516,7 +521,7 @@ impl Figures<'_> {
             ("U21016", "Korttidsvården i extern regi, andel (%)", Korttidsboende),
         ] {
             let mut n = empty(&fig(id, name, "%", "", "", ""));
-            n.definition = format!("Volym i annan regi delad med all volym, {}.", insats.name().to_lowercase());
+            n.definition = format!("Volym i annan regi delad med all volym, {}.", lower_first(insats.name()));
             n.numerator_label = format!("{}, annan regi", volume_label(insats, self.basis(insats)));
             n.denominator_label = format!("{}, all regi", volume_label(insats, self.basis(insats)));
             let (mut annan, mut all) = (Decimal::ZERO, Decimal::ZERO);
@@ -527,7 +532,7 @@ impl Figures<'_> {
                 }
             }
             ratio(&mut n, annan, all, Decimal::ONE_HUNDRED, || {
-                format!("Saknas underlag: ingen volym för {}.", insats.name().to_lowercase())
+                format!("Saknas underlag: ingen volym för {}.", lower_first(insats.name()))
             });
             out.push(n);
         }

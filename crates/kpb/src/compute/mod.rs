@@ -11,7 +11,8 @@ use crate::date::{Period, days_in_year, days_in_year_of_stay};
 use crate::finding::{Finding, Findings, Position, Severity};
 use crate::import::{Dataset, Span};
 use crate::mapping::{KontoTyp, Level, Target};
-use crate::model::{Boendeform, Insats, Regi, VolumeKind, VolumeUnit};
+use crate::model::lower_first;
+use crate::model::{Boendeform, Insats, Regi, VolumeKind, VolumeUnit, normalise};
 use crate::report::{ClientCost, ClientLine, InsatsSummary, Pool, ReconLine, Reconciliation, Report, Source, UnitCost};
 use crate::settings::{AllocationKey, Settings};
 use rust_decimal::Decimal;
@@ -54,6 +55,14 @@ struct CellKey {
     regi: Regi,
 }
 
+/// Granted and performed volume in one period, and the first row of the period.
+#[derive(Clone, Copy)]
+struct PeriodAcc {
+    beviljad: Decimal,
+    utford: Decimal,
+    first_line: (u16, u32),
+}
+
 /// A client's volume in one cell.
 #[derive(Default, Clone)]
 struct ClientAcc {
@@ -66,7 +75,7 @@ struct ClientAcc {
     /// Volume of rows without a paid amount (annan regi).
     unpaid_volume: Decimal,
     /// Per period, granted and performed (for the checks).
-    periods: BTreeMap<Option<Period>, (Decimal, Decimal)>,
+    periods: BTreeMap<Option<Period>, PeriodAcc>,
     first_line: (u16, u32),
 }
 
@@ -164,7 +173,12 @@ const RECON_ORDER: [(&str, &str, bool, &str); 12] = [
         true,
         "Dras av bara i nettokostnaden för personlig assistans SFB; ingår inte i brukarnas KPB-kostnad.",
     ),
-    ("avgift", "Avgifter och hyror (dras inte av)", false, "Avgifter från brukare dras inte av i KPB (KPB.md §1)."),
+    (
+        "avgift",
+        "Avgifter och hyror (dras inte av)",
+        false,
+        "Avgifter och hyror från brukare dras inte av i KPB enligt SKR:s metod.",
+    ),
     (
         "ovrig-intakt",
         "Övriga intäkter (dras inte av)",
@@ -386,7 +400,12 @@ impl<'a> Computation<'a> {
         // The basis per insats: granted where the data has granted volume, unless set.
         let mut has_granted: BTreeSet<Insats> = BTreeSet::new();
         for row in &ds.volumes {
-            if row.kind == VolumeKind::Beviljad && row.volume.is_some_and(|v| v > Decimal::ZERO) {
+            let in_year = match row.span {
+                Span::Unspecified => true,
+                Span::Period(p) => p.year == year,
+                Span::Stay { from, to } => days_in_year_of_stay(year, from, to) > 0,
+            };
+            if in_year && row.kind == VolumeKind::Beviljad && row.volume.is_some_and(|v| v > Decimal::ZERO) {
                 has_granted.insert(row.insats);
             }
         }
@@ -433,7 +452,12 @@ impl<'a> Computation<'a> {
                 }
             };
             let Some(volume) = volume else { continue };
-            let volume_pos = || pos().with_column(row.volume_column, "");
+            let column_name = ds
+                .files
+                .get(usize::from(row.file))
+                .and_then(|f| f.headers.get((row.volume_column as usize).wrapping_sub(1)))
+                .map_or("", String::as_str);
+            let volume_pos = || pos().with_column(row.volume_column, column_name);
             if volume < Decimal::ZERO {
                 self.findings.push(Finding::new(
                     Severity::Fel,
@@ -484,15 +508,19 @@ impl<'a> Computation<'a> {
                 .clients
                 .entry(row.client)
                 .or_insert_with(|| ClientAcc { first_line: (row.file, row.line), ..ClientAcc::default() });
-            let per = acc.periods.entry(period).or_default();
+            let per = acc.periods.entry(period).or_insert(PeriodAcc {
+                beviljad: Decimal::ZERO,
+                utford: Decimal::ZERO,
+                first_line: (row.file, row.line),
+            });
             match row.kind {
                 VolumeKind::Beviljad => {
                     acc.beviljad += volume;
-                    per.0 += volume;
+                    per.beviljad += volume;
                 }
                 VolumeKind::Utford => {
                     acc.utford += volume;
-                    per.1 += volume;
+                    per.utford += volume;
                 }
             }
             if row.kind == basis {
@@ -527,9 +555,12 @@ impl<'a> Computation<'a> {
                         && (c.direct != Decimal::ZERO || c.volume != Decimal::ZERO)
                         && match &level {
                             Level::Enhet(e) => k.enhet == *e,
-                            Level::Omrade(o) => {
-                                self.ds.org.enhet(&k.enhet).and_then(|e| e.omrade.as_deref()) == Some(o.as_str())
-                            }
+                            Level::Omrade(o) => self
+                                .ds
+                                .org
+                                .enhet(&k.enhet)
+                                .and_then(|e| e.omrade.as_deref())
+                                .is_some_and(|name| normalise(name) == normalise(o)),
                             Level::Forvaltning => true,
                         }
                 })
@@ -804,7 +835,7 @@ impl<'a> Computation<'a> {
                                 Severity::Varning,
                                 "ej-verkstallt",
                                 pos.clone(),
-                                format!("Brukaren {cid} har beviljad {} vid {} men ingen utförd tid under året.", k.insats.name().to_lowercase(), name(&k.enhet)),
+                                format!("Brukaren {cid} har beviljad {} vid {} men ingen utförd tid under året.", lower_first(k.insats.name()), name(&k.enhet)),
                                 "Beslut som aldrig verkställts (eller ärenden som inte avslutats efter dödsfall eller flytt) ger kostnad utan insats. Kontrollera ärendet.",
                             )
                             .for_enhet(Some(&k.enhet)),
@@ -817,7 +848,7 @@ impl<'a> Computation<'a> {
                                 pos.clone(),
                                 format!(
                                     "Brukaren {cid} har utförd tid för {} vid {} utan beviljad tid.",
-                                    k.insats.name().to_lowercase(),
+                                    lower_first(k.insats.name()),
                                     name(&k.enhet)
                                 ),
                                 "Tid registrerad utan beslut. Kontrollera beslutet i verksamhetssystemet.",
@@ -825,13 +856,14 @@ impl<'a> Computation<'a> {
                             .for_enhet(Some(&k.enhet)),
                         );
                     } else {
-                        for (period, (b, u)) in &acc.periods {
+                        for (period, per) in &acc.periods {
+                            let (b, u) = (&per.beviljad, &per.utford);
                             if *u > *b && *b > Decimal::ZERO {
                                 self.findings.push(
                                     Finding::new(
                                         Severity::Varning,
                                         "over-beviljat",
-                                        pos.clone(),
+                                        ds.pos(per.first_line.0, per.first_line.1),
                                         format!(
                                             "Brukaren {cid} har mer utförd än beviljad tid{} ({u} mot {b}).",
                                             period.map_or(String::new(), |p| format!(" {p}"))
@@ -857,7 +889,7 @@ impl<'a> Computation<'a> {
                                 "Brukaren {cid} har {} {} {} vid {} på ett år med {} dagar.",
                                 acc.volume,
                                 k.insats.unit().plural(),
-                                k.insats.name().to_lowercase(),
+                                lower_first(k.insats.name()),
                                 name(&k.enhet),
                                 days_in_year(self.year)
                             ),
@@ -1060,6 +1092,7 @@ impl<'a> Computation<'a> {
             year: self.year,
             settings: self.settings.clone(),
             files: ds.files.clone(),
+            unknown_insatser: ds.unknown_insatser.clone(),
             findings: Vec::new(),
             units,
             insatser,

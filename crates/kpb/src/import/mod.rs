@@ -27,6 +27,9 @@ pub struct InputFile {
     pub bytes: Vec<u8>,
 }
 
+/// The value in [`ImportSettings::insats_map`] that says a local insats is outside KPB.
+pub const EXCLUDED_INSATS: &str = "EXKLUDERA";
+
 /// The user's choices that shape reading (the app saves these; never data).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ImportSettings {
@@ -34,7 +37,7 @@ pub struct ImportSettings {
     pub pseudonym_key: Vec<u8>,
     /// The year used to place six-digit personnummer in a century (the data year, or this year).
     pub reference_year: i32,
-    /// Local insats name (normalised) → catalogue code.
+    /// Local insats name (normalised) → catalogue code, or [`EXCLUDED_INSATS`].
     pub insats_map: BTreeMap<String, String>,
     /// Per kind of file, the header chosen for a column (field key → header as written).
     pub columns: BTreeMap<FileKind, BTreeMap<String, String>>,
@@ -615,6 +618,11 @@ impl Loader<'_> {
         found
     }
 
+    /// Whether the user has said this local insats name is outside KPB.
+    fn excluded_insats(&self, text: &str) -> bool {
+        self.settings.insats_map.get(&normalise(text)).is_some_and(|code| code == EXCLUDED_INSATS)
+    }
+
     fn unknown_insats(&mut self, text: &str, cells: &Cells) {
         let entry = self.unknown.entry(normalise(text)).or_insert_with(|| UnknownInsats {
             text: text.to_owned(),
@@ -753,6 +761,16 @@ impl Loader<'_> {
 
         let insats = match self.insats(&insats_text) {
             Some(i) => i,
+            None if self.excluded_insats(&insats_text) => {
+                self.findings.push(Finding::new(
+                    Severity::Info,
+                    "insats-utanfor-kpb",
+                    c.pos("insats"),
+                    format!("Insatsen \"{}\" ingår inte i KPB enligt insatskopplingen.", clip(&insats_text)),
+                    "Raden räknas inte. Ändra kopplingen under Import om insatsen ska ingå.",
+                ));
+                return Err(());
+            }
             None => {
                 self.unknown_insats(&insats_text, c);
                 return Err(());
