@@ -2,4 +2,8 @@
 //! Web Worker (see [`worker`]).
 
 pub mod app;
+pub mod charts;
+pub mod download;
+pub mod state;
+pub mod views;
 pub mod worker;

@@ -21,14 +21,37 @@ pub enum Request {
     Load { import: ImportSettings, settings: Settings },
     /// Compute again on the files already read, with new settings.
     Compute { settings: Settings },
+    /// Make an export file of the last report.
+    Export { what: ExportKind, meta: kpb::export::Meta },
+}
+
+/// Which export file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportKind {
+    /// Every table in one Excel workbook.
+    Workbook,
+    /// One table as CSV, by its name.
+    Csv(String),
 }
 
 /// What the worker answers.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Response {
-    Progress { message: String, fraction: f64 },
+    Progress {
+        message: String,
+        fraction: f64,
+    },
     Done(Box<Report>),
-    Failed { message: String },
+    /// A file to download.
+    File {
+        name: String,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+        mime: String,
+    },
+    Failed {
+        message: String,
+    },
 }
 
 fn to_js<T: Serialize>(value: &T) -> JsValue {
@@ -81,6 +104,8 @@ pub mod serve {
     thread_local! {
         /// The files last read, kept so that a change of settings recomputes without reading again.
         static DATA: RefCell<Option<Dataset>> = const { RefCell::new(None) };
+        /// The last report, for the exports.
+        static REPORT: RefCell<Option<Report>> = const { RefCell::new(None) };
     }
 
     fn scope() -> web_sys::DedicatedWorkerGlobalScope {
@@ -108,18 +133,54 @@ pub mod serve {
         match request {
             Request::Load { import, settings } => {
                 let files = read_files(message)?;
-                post(&Response::Progress { message: "Läser filerna …".into(), fraction: 0.1 });
-                let data = kpb::load(&files, &import);
-                post(&Response::Progress { message: "Beräknar …".into(), fraction: 0.7 });
+                let data = kpb::import::load_with_progress(&files, &import, &mut |p| {
+                    post(&Response::Progress {
+                        message: format!("Läser {} …", p.file),
+                        fraction: 0.05 + 0.75 * p.overall(),
+                    });
+                });
+                post(&Response::Progress { message: "Beräknar …".into(), fraction: 0.85 });
                 let report = kpb::compute(&data, &settings);
                 DATA.with(|d| *d.borrow_mut() = Some(data));
-                Ok(Response::Done(Box::new(report)))
+                Ok(done(report))
             }
-            Request::Compute { settings } => DATA.with(|d| match &*d.borrow() {
-                Some(data) => Ok(Response::Done(Box::new(kpb::compute(data, &settings)))),
-                None => Err("Inga filer är inlästa.".into()),
+            Request::Compute { settings } => {
+                let report = DATA.with(|d| d.borrow().as_ref().map(|data| kpb::compute(data, &settings)));
+                report.map(done).ok_or_else(|| "Inga filer är inlästa.".into())
+            }
+            Request::Export { what, meta } => REPORT.with(|r| {
+                let report = r.borrow();
+                let report = report.as_ref().ok_or("Det finns inget resultat att exportera.")?;
+                let tables = kpb::export::tables(report, &meta);
+                let year = report.year;
+                match what {
+                    ExportKind::Workbook => {
+                        let bytes = kpb::export::xlsx(&tables, &meta, year)
+                            .map_err(|e| format!("Excel-filen kunde inte skapas ({e})."))?;
+                        Ok(Response::File {
+                            name: format!("KPB {year} ({}).xlsx", meta.status.name().to_lowercase()),
+                            bytes,
+                            mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
+                        })
+                    }
+                    ExportKind::Csv(name) => {
+                        let table =
+                            tables.iter().find(|t| t.name == name).ok_or(format!("Tabellen {name} finns inte."))?;
+                        Ok(Response::File {
+                            name: format!("KPB {year} – {name}.csv"),
+                            bytes: kpb::export::csv(table),
+                            mime: "text/csv;charset=utf-8".into(),
+                        })
+                    }
+                }
             }),
         }
+    }
+
+    /// Keeps the report for the exports and answers with it.
+    fn done(report: Report) -> Response {
+        REPORT.with(|r| *r.borrow_mut() = Some(report.clone()));
+        Response::Done(Box::new(report))
     }
 
     fn read_files(message: &JsValue) -> Result<Vec<InputFile>, String> {

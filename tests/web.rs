@@ -35,24 +35,59 @@ fn engine_in_wasm_gives_the_exact_halmstad_figures() {
 }
 
 #[wasm_bindgen_test]
-async fn hemtjanst_table_shows_units_and_municipality_in_swedish_format() {
+async fn bar_chart_is_labelled_accessible_and_has_a_table_view() {
+    use kpb_app::charts::{Bar, BarChart, Unit};
     let files = [
         file("k.csv", "Ansvar;Konto;Belopp;Insats\n4110;5011;1 234 567,80;Hemtjänst\n4120;5011;600 000;Hemtjänst\n"),
         file("b.csv", "Brukare;Insats;Enhet;Beviljad tid\nA;Hemtjänst;4110;2000\nB;Hemtjänst;4120;1000,5\n"),
     ];
     let report = Arc::new(kpb::compute(&kpb::load(&files, &ImportSettings::default()), &Settings::default()));
+    let figure = report.nyckeltal.iter().find(|n| n.id == "U21003").unwrap().clone();
+    let bars: Vec<Bar> = figure
+        .by_enhet
+        .iter()
+        .map(|e| Bar { label: e.enhet_name.clone(), value: e.value.unwrap(), emphasis: false, note: None })
+        .collect();
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
+    let level = figure.value.unwrap();
     let _handle = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
-        view! { <kpb_app::app::HemtjanstTable report=report.clone() /> }
+        view! {
+            <BarChart
+                id="test".to_owned()
+                title="Hemtjänst per enhet".to_owned()
+                description="Två enheter.".to_owned()
+                unit=Unit::Kr
+                value_label="Kr per timme".to_owned()
+                bars=bars.clone()
+                reference=("Kommunen".to_owned(), level)
+            />
+        }
     });
     leptos::task::tick().await;
+    let svg = root.query_selector("svg").unwrap().unwrap();
+    assert_eq!(svg.get_attribute("role").as_deref(), Some("img"));
+    assert_eq!(svg.get_attribute("aria-labelledby").as_deref(), Some("test-titel test-beskrivning"));
+    assert_eq!(
+        root.query_selector("svg title").unwrap().unwrap().text_content().as_deref(),
+        Some("Hemtjänst per enhet")
+    );
+    assert_eq!(root.query_selector_all("svg rect").unwrap().length(), 3, "a background and two bars");
     let text = root.text_content().unwrap();
-    // 1 234 567,80 kr / 2 000 h = 617,28 → "617"; the whole: 1 834 567,80 / 3 000,5 = 611,42 → "611".
-    assert!(text.contains("1\u{a0}234\u{a0}568"), "{text}");
-    assert!(text.contains("617"), "{text}");
-    assert!(text.contains("Hela kommunen"), "{text}");
-    assert!(text.contains("3\u{a0}000,5"), "{text}");
-    assert!(text.contains("611"), "{text}");
-    assert!(text.contains("U21003"), "{text}");
+    // 1 234 567,80 kr / 2 000 h = 617,28 → "617 kr"; the whole: 1 834 567,80 / 3 000,5 = 611,42 → "611".
+    assert!(text.contains("617\u{a0}kr") || text.contains("617 kr"), "{text}");
+    assert!(text.contains("Kommunen: 611"), "{text}");
+    assert!(text.contains("Visa som tabell"), "{text}");
+    let rows = root.query_selector_all("details table tbody tr").unwrap().length();
+    assert_eq!(rows, 3, "two enheter and the reference");
+}
+
+#[wasm_bindgen_test]
+fn axis_ticks_are_round_and_cover_the_data() {
+    use kpb_app::charts::ticks;
+    let (t, lo, hi) = ticks(0.0, 536.0, 5);
+    assert_eq!((lo, hi), (0.0, 600.0));
+    assert_eq!(t, vec![0.0, 200.0, 400.0, 600.0]);
+    let (_, lo, hi) = ticks(-750.0, 12_000.0, 5);
+    assert!(lo <= -750.0 && hi >= 12_000.0);
 }

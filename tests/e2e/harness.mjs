@@ -140,3 +140,13 @@ export function watchErrors(page) {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   return errors;
 }
+
+/** The number of reports the page has received so far. */
+export async function generation(page) {
+  return Number(await page.locator('main').getAttribute('data-generation'));
+}
+
+/** Waits until the page has received a report after `before` (from `generation`). */
+export async function nextReport(page, before, timeout = 60000) {
+  await page.waitForFunction((b) => Number(document.querySelector('main')?.dataset.generation ?? 0) > b, before, { timeout });
+}

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { serve, launch, recordingContext, staticPaths, dist, watchErrors } from './harness.mjs';
+import { serve, launch, recordingContext, staticPaths, dist, watchErrors, generation, nextReport } from './harness.mjs';
 
 test('no request leaves the origin and no request carries data', async () => {
   const server = await serve();
@@ -25,10 +25,22 @@ test('no request leaves the origin and no request carries data', async () => {
 
     // Upload the example files through the real file input, then use the example button.
     const files = ['kostnader.csv', 'brukare.csv', 'mappning.csv', 'konton.csv'].map((f) => path.join(dist, 'exempel', f));
+    let g = await generation(page);
     await page.getByTestId('file-input').setInputFiles(files);
-    await page.getByTestId('hemtjanst').waitFor();
+    await nextReport(page, g);
+    // Recompute with other settings, export a workbook, and load the example data.
+    await page.getByTestId('nav-installningar').click();
+    g = await generation(page);
+    await page.getByTestId('key-volym').check();
+    await nextReport(page, g);
+    await page.getByTestId('nav-export').click();
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-xlsx').click();
+    await download;
+    await page.getByTestId('nav-start').click();
+    g = await generation(page);
     await page.getByTestId('example').click();
-    await page.getByTestId('hemtjanst').waitFor();
+    await nextReport(page, g);
     await page.waitForTimeout(500);
 
     const allowed = staticPaths();

@@ -1,0 +1,432 @@
+//! Our own SVG charts: labelled axes, Swedish number formats, a title and a text alternative, a
+//! table view, and saving as SVG or PNG. Colours are presentation attributes (no inline styles,
+//! which the CSP forbids) and differ in lightness, so they read in greyscale and in print.
+
+use crate::download;
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+/// The font for exported SVG files (in the page the stylesheet sets it).
+pub const SVG_STYLE: &str = "text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif}";
+
+pub const INK: &str = "#1b1f24";
+pub const MUTED: &str = "#4a5561";
+pub const GRID: &str = "#d5dde6";
+pub const LIGHT: &str = "#9cbfe0";
+pub const DARK: &str = "#1f4e79";
+pub const ACCENT: &str = "#b35c00";
+
+const WIDTH: f64 = 760.0;
+
+/// How values are written on axes and labels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Kr,
+    Percent,
+    Count,
+}
+
+impl Unit {
+    pub fn format(self, v: Decimal) -> String {
+        match self {
+            Unit::Kr => kpb::format::kr(v),
+            Unit::Percent => kpb::format::percent(v),
+            Unit::Count => kpb::format::volume(v),
+        }
+    }
+
+    fn tick(self, v: f64) -> String {
+        let d = Decimal::from_f64_retain(v).unwrap_or_default();
+        match self {
+            Unit::Kr => kpb::format::kr_compact(d),
+            Unit::Percent => format!("{}\u{a0}%", kpb::format::number(d, 0)),
+            Unit::Count => kpb::format::number(d, if v.fract().abs() > 1e-9 { 1 } else { 0 }),
+        }
+    }
+}
+
+/// "Nice" axis ticks from 0 (or below) to at least `max`: (ticks, top of the axis).
+pub fn ticks(min: f64, max: f64, count: usize) -> (Vec<f64>, f64, f64) {
+    let (lo, hi) = (min.min(0.0), max.max(0.0));
+    let span = if hi - lo <= 0.0 { 1.0 } else { hi - lo };
+    let raw = span / count.max(1) as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
+    let start = (lo / step).floor() * step;
+    let end = (hi / step).ceil() * step;
+    let n = ((end - start) / step).round() as usize;
+    ((0..=n).map(|i| start + i as f64 * step).collect(), start, end.max(start + step))
+}
+
+fn f(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// One bar.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    pub value: Decimal,
+    /// Drawn dark (e.g. above the municipality's level).
+    pub emphasis: bool,
+    /// A short note after the value ("lägst", "högst").
+    pub note: Option<String>,
+}
+
+/// A horizontal bar chart with an optional reference line (e.g. the municipality's level).
+#[component]
+pub fn BarChart(
+    /// Stable id, used for the element ids and the file names when saving.
+    id: String,
+    title: String,
+    /// The text alternative: what the chart shows, in a sentence or two.
+    description: String,
+    unit: Unit,
+    /// What the values are, for the axis and the table ("Kr per timme").
+    value_label: String,
+    bars: Vec<Bar>,
+    /// A vertical line and its label.
+    #[prop(optional)]
+    reference: Option<(String, Decimal)>,
+    /// Column header of the labels in the table view.
+    #[prop(default = "Enhet".to_owned())]
+    label_header: String,
+) -> impl IntoView {
+    let max_label = bars.iter().map(|b| b.label.chars().count()).max().unwrap_or(4);
+    let left = (max_label as f64 * 7.7 + 24.0).clamp(80.0, 300.0);
+    let right = 150.0;
+    let top = 34.0;
+    let bar_h = 22.0;
+    let gap = 10.0;
+    let plot_w = WIDTH - left - right;
+    let height = top + bars.len() as f64 * (bar_h + gap) + 36.0;
+    let values: Vec<f64> = bars.iter().map(|b| f(b.value)).chain(reference.iter().map(|r| f(r.1))).collect();
+    let (tick_values, lo, hi) =
+        ticks(values.iter().copied().fold(0.0, f64::min), values.iter().copied().fold(0.0, f64::max), 5);
+    let x = move |v: f64| left + (v - lo) / (hi - lo) * plot_w;
+    let bottom = top + bars.len() as f64 * (bar_h + gap);
+
+    let grid = tick_values
+        .iter()
+        .map(|&t| {
+            view! {
+                <line x1=x(t) x2=x(t) y1=top - 6.0 y2=bottom stroke=GRID stroke-width="1" />
+                <text x=x(t) y=bottom + 18.0 text-anchor="middle" font-size="12" fill=MUTED>
+                    {unit.tick(t)}
+                </text>
+            }
+        })
+        .collect_view();
+    let bar_views = bars
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let y = top + i as f64 * (bar_h + gap);
+            let v = f(b.value);
+            let (x0, x1) = if v >= 0.0 { (x(0.0), x(v)) } else { (x(v), x(0.0)) };
+            let value = match unit {
+                Unit::Kr => format!("{} kr", unit.format(b.value)),
+                _ => unit.format(b.value),
+            };
+            let text = match &b.note {
+                Some(n) => format!("{value} ({n})"),
+                None => value,
+            };
+            view! {
+                <g>
+                    <text x=left - 8.0 y=y + bar_h * 0.68 text-anchor="end" font-size="13" fill=INK>
+                        {b.label.clone()}
+                    </text>
+                    <rect
+                        x=x0
+                        y=y
+                        width=(x1 - x0).max(1.0)
+                        height=bar_h
+                        fill=if b.emphasis { DARK } else { LIGHT }
+                        stroke=DARK
+                        stroke-width="0.5"
+                    />
+                    <text
+                        x=x1.max(x0) + 6.0
+                        y=y + bar_h * 0.68
+                        font-size="12.5"
+                        fill=INK
+                        stroke="#ffffff"
+                        stroke-width="4"
+                        paint-order="stroke"
+                    >
+                        {text}
+                    </text>
+                </g>
+            }
+        })
+        .collect_view();
+    let reference_view = reference.clone().map(|(label, value)| {
+        let rx = x(f(value));
+        view! {
+            <line x1=rx x2=rx y1=top - 10.0 y2=bottom + 2.0 stroke=ACCENT stroke-width="2" stroke-dasharray="6 4" />
+            <text x=rx y=top - 14.0 text-anchor="middle" font-size="12" font-weight="600" fill=ACCENT>
+                {format!("{label}: {}", unit.format(value))}
+            </text>
+        }
+    });
+    let mut rows: Vec<(String, String)> = bars.iter().map(|b| (b.label.clone(), unit.format(b.value))).collect();
+    rows.extend(reference.map(|(label, value)| (label, unit.format(value))));
+    view! {
+        <ChartFrame id=id title=title description=description height=height headers=(label_header, value_label.clone()) rows=rows>
+            {grid}
+            <line x1=x(0.0) x2=x(0.0) y1=top - 6.0 y2=bottom stroke=INK stroke-width="1" />
+            {reference_view}
+            {bar_views}
+            <text x=left + plot_w / 2.0 y=height - 2.0 text-anchor="middle" font-size="12" fill=MUTED>
+                {value_label}
+            </text>
+        </ChartFrame>
+    }
+}
+
+/// One line of a line chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub points: Vec<(Decimal, Decimal)>,
+    pub dashed: bool,
+    pub color: &'static str,
+}
+
+/// A line chart with labelled axes (both from 0).
+#[component]
+pub fn LineChart(
+    id: String,
+    title: String,
+    description: String,
+    x_unit: Unit,
+    y_unit: Unit,
+    x_label: String,
+    y_label: String,
+    series: Vec<Series>,
+    /// Points to mark and label on the first series (x values).
+    #[prop(optional)]
+    marks: Vec<Decimal>,
+    /// Rows of the table view: (label, value) pairs; defaults to the first series' points.
+    #[prop(optional)]
+    table: Vec<(String, String)>,
+) -> impl IntoView {
+    let (left, right, top, bottom_pad) = (64.0, 24.0, 20.0, 50.0);
+    let height = 380.0;
+    let plot_w = WIDTH - left - right;
+    let plot_h = height - top - bottom_pad;
+    let xs: Vec<f64> = series.iter().flat_map(|s| s.points.iter().map(|p| f(p.0))).collect();
+    let ys: Vec<f64> = series.iter().flat_map(|s| s.points.iter().map(|p| f(p.1))).collect();
+    let (xt, x_lo, x_hi) = ticks(0.0, xs.iter().copied().fold(0.0, f64::max), 10);
+    let (yt, y_lo, y_hi) = ticks(0.0, ys.iter().copied().fold(0.0, f64::max), 5);
+    let sx = move |v: f64| left + (v - x_lo) / (x_hi - x_lo) * plot_w;
+    let sy = move |v: f64| top + plot_h - (v - y_lo) / (y_hi - y_lo) * plot_h;
+    let grid = view! {
+        {yt.iter()
+            .map(|&t| {
+                view! {
+                    <line x1=left x2=left + plot_w y1=sy(t) y2=sy(t) stroke=GRID stroke-width="1" />
+                    <text x=left - 8.0 y=sy(t) + 4.0 text-anchor="end" font-size="12" fill=MUTED>
+                        {y_unit.tick(t)}
+                    </text>
+                }
+            })
+            .collect_view()}
+        {xt.iter()
+            .map(|&t| {
+                view! {
+                    <line x1=sx(t) x2=sx(t) y1=top + plot_h y2=top + plot_h + 5.0 stroke=INK stroke-width="1" />
+                    <text x=sx(t) y=top + plot_h + 19.0 text-anchor="middle" font-size="12" fill=MUTED>
+                        {x_unit.tick(t)}
+                    </text>
+                }
+            })
+            .collect_view()}
+    };
+    let lines = series
+        .iter()
+        .map(|s| {
+            let d = s
+                .points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, sx(f(p.0)), sy(f(p.1))))
+                .collect::<String>();
+            view! {
+                <path
+                    d=d
+                    fill="none"
+                    stroke=s.color
+                    stroke-width=if s.dashed { "1.5" } else { "2.5" }
+                    stroke-dasharray=if s.dashed { "6 5" } else { "none" }
+                />
+            }
+        })
+        .collect_view();
+    let first = series.first().cloned();
+    let mark_views = first.as_ref().map(|s| {
+        marks
+            .iter()
+            .filter_map(|m| s.points.iter().find(|p| p.0 == *m))
+            .map(|p| {
+                let (px, py) = (sx(f(p.0)), sy(f(p.1)));
+                view! {
+                    <circle cx=px cy=py r="4" fill=DARK stroke="#ffffff" stroke-width="1.5" />
+                    <text x=px + 7.0 y=py + 15.0 font-size="12" fill=INK>
+                        {format!("{} → {}", x_unit.tick(f(p.0)), y_unit.format(p.1))}
+                    </text>
+                }
+            })
+            .collect_view()
+    });
+    let legend = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let y = top + plot_h - 14.0 - (series.len() - 1 - i) as f64 * 18.0;
+            let x0 = left + plot_w - 230.0;
+            view! {
+                <line
+                    x1=x0
+                    x2=x0 + 24.0
+                    y1=y
+                    y2=y
+                    stroke=s.color
+                    stroke-width="2.5"
+                    stroke-dasharray=if s.dashed { "6 5" } else { "none" }
+                />
+                <text x=x0 + 30.0 y=y + 4.0 font-size="12" fill=INK>
+                    {s.name.clone()}
+                </text>
+            }
+        })
+        .collect_view();
+    let rows = if table.is_empty() {
+        first.map(|s| s.points.iter().map(|p| (x_unit.format(p.0), y_unit.format(p.1))).collect()).unwrap_or_default()
+    } else {
+        table
+    };
+    view! {
+        <ChartFrame id=id title=title description=description height=height headers=(x_label.clone(), y_label.clone()) rows=rows>
+            {grid}
+            <line x1=left x2=left + plot_w y1=top + plot_h y2=top + plot_h stroke=INK stroke-width="1" />
+            <line x1=left x2=left y1=top y2=top + plot_h stroke=INK stroke-width="1" />
+            {lines}
+            {mark_views}
+            {legend}
+            <text x=left + plot_w / 2.0 y=height - 6.0 text-anchor="middle" font-size="12" fill=MUTED>
+                {x_label}
+            </text>
+            <text
+                x=14
+                y=top + plot_h / 2.0
+                text-anchor="middle"
+                font-size="12"
+                fill=MUTED
+                transform=format!("rotate(-90 14 {})", top + plot_h / 2.0)
+            >
+                {y_label}
+            </text>
+        </ChartFrame>
+    }
+}
+
+/// What every chart has: a caption, the SVG with its title and text alternative, the buttons to
+/// save it, and the same data as a table.
+#[component]
+fn ChartFrame(
+    id: String,
+    title: String,
+    description: String,
+    height: f64,
+    /// Column headers of the table view.
+    headers: (String, String),
+    rows: Vec<(String, String)>,
+    children: Children,
+) -> impl IntoView {
+    let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    let title_id = format!("{id}-titel");
+    let desc_id = format!("{id}-beskrivning");
+    let labelled_by = format!("{title_id} {desc_id}");
+    let test_id = format!("chart-{id}");
+    view! {
+        <figure class="chart" data-testid=test_id>
+            <figcaption>
+                <span class="chart-title">{title.clone()}</span>
+                <span class="chart-desc">{description.clone()}</span>
+            </figcaption>
+            <svg
+                node_ref=svg_ref
+                xmlns="http://www.w3.org/2000/svg"
+                viewBox=format!("0 0 {WIDTH} {height}")
+                width=WIDTH
+                height=height
+                role="img"
+                aria-labelledby=labelled_by
+            >
+                <title id=title_id>{title}</title>
+                <desc id=desc_id>{description}</desc>
+                <rect x="0" y="0" width=WIDTH height=height fill="#ffffff" />
+                {children()}
+            </svg>
+            <ChartTools svg=svg_ref name=id />
+            <details class="chart-table">
+                <summary>"Visa som tabell"</summary>
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">{headers.0}</th>
+                            <th scope="col" class="num">{headers.1}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows
+                            .into_iter()
+                            .map(|(a, b)| {
+                                view! {
+                                    <tr>
+                                        <th scope="row">{a}</th>
+                                        <td class="num">{b}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </details>
+        </figure>
+    }
+}
+
+/// Buttons that save a chart as SVG or PNG.
+#[component]
+fn ChartTools(svg: NodeRef<leptos::svg::Svg>, name: String) -> impl IntoView {
+    let file = format!("KPB – {name}");
+    let file2 = file.clone();
+    view! {
+        <div class="chart-tools">
+            <button
+                class="small secondary"
+                on:click=move |_| {
+                    if let Some(el) = svg.get() {
+                        download::save_svg(&el.into(), &file);
+                    }
+                }
+            >
+                "Spara som SVG"
+            </button>
+            <button
+                class="small secondary"
+                on:click=move |_| {
+                    if let Some(el) = svg.get() {
+                        download::save_png(&el.into(), &file2);
+                    }
+                }
+            >
+                "Spara som PNG"
+            </button>
+        </div>
+    }
+}

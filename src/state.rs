@@ -1,0 +1,299 @@
+//! The session's shared state, provided as context: the files, the user's choices, the report.
+//!
+//! Only choices are remembered between visits (column and insats mappings, settings) – in the
+//! browser's localStorage, never data.
+
+use crate::worker::{Client, Request, Response};
+use kpb::Report;
+use kpb::export::Status as ResultStatus;
+use kpb::import::ImportSettings;
+use kpb::settings::Settings;
+use leptos::prelude::*;
+use serde::{Serialize, de::DeserializeOwned};
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// Where the computation stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Busy {
+    Idle,
+    Working { message: String, fraction: f64 },
+    Failed(String),
+}
+
+/// The views of the app, in the order of the navigation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum View {
+    Start,
+    Import,
+    Kontroll,
+    Installningar,
+    Nyckeltal,
+    Enheter,
+    Ytterfall,
+    Fordelning,
+    Brukarmix,
+    Export,
+    /// The printable report (reached from Export, not in the navigation).
+    Rapport,
+}
+
+impl View {
+    pub const ALL: [View; 11] = [
+        View::Start,
+        View::Import,
+        View::Kontroll,
+        View::Installningar,
+        View::Nyckeltal,
+        View::Enheter,
+        View::Ytterfall,
+        View::Fordelning,
+        View::Brukarmix,
+        View::Export,
+        View::Rapport,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            View::Start => "start",
+            View::Import => "import",
+            View::Kontroll => "kontroll",
+            View::Installningar => "installningar",
+            View::Nyckeltal => "nyckeltal",
+            View::Enheter => "enheter",
+            View::Ytterfall => "ytterfall",
+            View::Fordelning => "fordelning",
+            View::Brukarmix => "brukarmix",
+            View::Export => "export",
+            View::Rapport => "rapport",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Start => "Start",
+            View::Import => "Import",
+            View::Kontroll => "Kontroll",
+            View::Installningar => "Inställningar",
+            View::Nyckeltal => "Nyckeltal",
+            View::Enheter => "Enheter",
+            View::Ytterfall => "Ytterfall",
+            View::Fordelning => "Kostnadsfördelning",
+            View::Brukarmix => "Brukarmix",
+            View::Export => "Export och rapport",
+            View::Rapport => "Rapport",
+        }
+    }
+
+    pub fn from_hash(hash: &str) -> View {
+        let slug = hash.trim_start_matches('#').trim_start_matches('/');
+        View::ALL.into_iter().find(|v| v.slug() == slug).unwrap_or(View::Start)
+    }
+
+    /// Whether the view needs a computed report.
+    pub fn needs_report(self) -> bool {
+        !matches!(self, View::Start | View::Import)
+    }
+}
+
+/// A file the worker made, to be saved by the browser.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Download {
+    pub name: String,
+    pub bytes: Arc<Vec<u8>>,
+    pub mime: String,
+}
+
+/// The session, shared through context. All fields are reactive handles (cheap to copy).
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub view: RwSignal<View>,
+    pub busy: RwSignal<Busy>,
+    pub report: RwSignal<Option<Arc<Report>>>,
+    pub import: RwSignal<ImportSettings>,
+    pub settings: RwSignal<Settings>,
+    pub status: RwSignal<ResultStatus>,
+    pub organisation: RwSignal<String>,
+    /// The files of the session (name, content), kept to read them again after a mapping change.
+    files: StoredValue<Vec<(String, web_sys::Blob)>, LocalStorage>,
+    client: StoredValue<Option<Rc<Client>>, LocalStorage>,
+    /// A download the worker produced, waiting to be handed to the browser.
+    pub download: RwSignal<Option<Download>>,
+    /// How many reports have arrived (shown on the page for the end-to-end tests to wait on).
+    pub generation: RwSignal<u32>,
+}
+
+const IMPORT_KEY: &str = "kpb.import.v1";
+const SETTINGS_KEY: &str = "kpb.settings.v1";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn remembered<T: DeserializeOwned>(key: &str) -> Option<T> {
+    let text = storage()?.get_item(key).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+fn remember<T: Serialize>(key: &str, value: &T) {
+    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(value)) {
+        let _ = s.set_item(key, &text);
+    }
+}
+
+impl Session {
+    /// Creates the session, restores remembered choices and starts the worker.
+    pub fn new() -> Session {
+        let mut import: ImportSettings = remembered(IMPORT_KEY).unwrap_or_default();
+        import.pseudonym_key = session_key();
+        import.reference_year = this_year();
+        let session = Session {
+            view: RwSignal::new(View::from_hash(&location_hash())),
+            busy: RwSignal::new(Busy::Idle),
+            report: RwSignal::new(None),
+            import: RwSignal::new(import),
+            settings: RwSignal::new(remembered(SETTINGS_KEY).unwrap_or_default()),
+            status: RwSignal::new(ResultStatus::Preliminar),
+            organisation: RwSignal::new(String::new()),
+            files: StoredValue::new_local(Vec::new()),
+            client: StoredValue::new_local(None),
+            download: RwSignal::new(None),
+            generation: RwSignal::new(0),
+        };
+        let client = Client::spawn(move |response| session.receive(response)).ok().map(Rc::new);
+        if client.is_none() {
+            session.busy.set(Busy::Failed("Webbläsaren kunde inte starta beräkningen (Web Worker).".into()));
+        }
+        session.client.set_value(client);
+        session
+    }
+
+    fn receive(&self, response: Response) {
+        match response {
+            Response::Progress { message, fraction } => self.busy.set(Busy::Working { message, fraction }),
+            Response::Done(report) => {
+                let first = self.report.with_untracked(Option::is_none);
+                self.report.set(Some(Arc::new(*report)));
+                self.busy.set(Busy::Idle);
+                self.generation.update(|g| *g += 1);
+                if first && self.view.get_untracked() == View::Start {
+                    self.go(View::Import);
+                }
+            }
+            Response::File { name, bytes, mime } => {
+                self.busy.set(Busy::Idle);
+                self.download.set(Some(Download { name, bytes: Arc::new(bytes), mime }));
+            }
+            Response::Failed { message } => self.busy.set(Busy::Failed(message)),
+        }
+    }
+
+    fn send(&self, request: &Request, files: &[(String, web_sys::Blob)]) {
+        let sent = self.client.with_value(|c| c.as_ref().map(|c| c.send(request, files).is_ok()));
+        match sent {
+            Some(true) => {}
+            Some(false) => self.busy.set(Busy::Failed("Begäran kunde inte skickas till beräkningen.".into())),
+            None => self.busy.set(Busy::Failed("Beräkningen är inte igång (Web Worker saknas).".into())),
+        }
+    }
+
+    /// Reads new files (replacing those read before) and computes.
+    pub fn load(&self, files: Vec<(String, web_sys::Blob)>) {
+        if files.is_empty() {
+            return;
+        }
+        self.files.set_value(files);
+        self.reload();
+    }
+
+    /// Reads the session's files again (after a change of mapping) and computes.
+    pub fn reload(&self) {
+        let files = self.files.get_value();
+        if files.is_empty() {
+            return;
+        }
+        self.busy.set(Busy::Working { message: format!("Läser {} filer …", files.len()), fraction: 0.02 });
+        let request = Request::Load { import: self.import.get_untracked(), settings: self.settings.get_untracked() };
+        self.send(&request, &files);
+    }
+
+    /// Whether files have been chosen in this session.
+    pub fn has_files(&self) -> bool {
+        self.files.with_value(|f| !f.is_empty())
+    }
+
+    /// Changes the import choices, remembers them and reads the files again.
+    pub fn update_import(&self, change: impl FnOnce(&mut ImportSettings)) {
+        self.import.update(change);
+        self.import.with_untracked(|i| {
+            let mut saved = i.clone();
+            saved.pseudonym_key.clear();
+            remember(IMPORT_KEY, &saved);
+        });
+        self.reload();
+    }
+
+    /// Changes the settings, remembers them and recomputes at once.
+    pub fn update_settings(&self, change: impl FnOnce(&mut Settings)) {
+        self.settings.update(change);
+        let settings = self.settings.get_untracked();
+        remember(SETTINGS_KEY, &settings);
+        if self.report.with_untracked(Option::is_some) {
+            self.busy.set(Busy::Working { message: "Räknar om …".into(), fraction: 0.5 });
+            self.send(&Request::Compute { settings }, &[]);
+        }
+    }
+
+    /// Asks the worker for an export file.
+    pub fn export(&self, what: crate::worker::ExportKind) {
+        self.busy.set(Busy::Working { message: "Skapar filen …".into(), fraction: 0.5 });
+        let meta = kpb::export::Meta {
+            organisation: self.organisation.get_untracked(),
+            status: self.status.get_untracked(),
+            created: now(),
+        };
+        self.send(&Request::Export { what, meta }, &[]);
+    }
+
+    /// Shows a view (and puts it in the address, so that back and forward work).
+    pub fn go(&self, view: View) {
+        self.view.set(view);
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().set_hash(&format!("/{}", view.slug()));
+            w.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    }
+}
+
+impl Default for Session {
+    fn default() -> Session {
+        Session::new()
+    }
+}
+
+fn location_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// A random key for this session's pseudonyms, from the browser's CSPRNG.
+fn session_key() -> Vec<u8> {
+    let mut key = [0u8; 32];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut key);
+    }
+    key.to_vec()
+}
+
+fn this_year() -> i32 {
+    js_sys::Date::new_0().get_full_year() as i32
+}
+
+fn now() -> (u16, u8, u8, u8, u8) {
+    let d = js_sys::Date::new_0();
+    (d.get_full_year() as u16, d.get_month() as u8 + 1, d.get_date() as u8, d.get_hours() as u8, d.get_minutes() as u8)
+}
+
+/// The session from context.
+pub fn session() -> Session {
+    expect_context::<Session>()
+}

@@ -1,0 +1,309 @@
+//! Kontroll: the findings grouped by kind and by enhet, each with file, line, column and a plain
+//! explanation; the work list to download; the reconciliation with the ledger; and marking the
+//! result preliminary or validated.
+
+use crate::state::session;
+use crate::worker::ExportKind;
+use kpb::export::Status;
+use kpb::finding::{Finding, Severity};
+use kpb::format;
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Grouping {
+    Kind,
+    Enhet,
+}
+
+#[component]
+pub fn Check() -> impl IntoView {
+    let s = session();
+    let grouping = RwSignal::new(Grouping::Kind);
+    let show_info = RwSignal::new(false);
+    view! {
+        <section class="view" aria-labelledby="kontroll-rubrik">
+            <h1 id="kontroll-rubrik">"Kontroll"</h1>
+            {move || {
+                s.report
+                    .get()
+                    .map(|r| {
+                        let count = |sev| r.findings.iter().filter(|f| f.severity == sev).map(|f| f.count).sum::<u32>();
+                        let (errors, warnings, infos) = (count(Severity::Fel), count(Severity::Varning), count(Severity::Info));
+                        view! {
+                            <div class="summary-cards">
+                                <div class="card error" data-testid="count-errors">
+                                    <span class="big">{errors}</span>
+                                    <span>"fel"</span>
+                                </div>
+                                <div class="card warn" data-testid="count-warnings">
+                                    <span class="big">{warnings}</span>
+                                    <span>"varningar"</span>
+                                </div>
+                                <div class="card info">
+                                    <span class="big">{infos}</span>
+                                    <span>"upplysningar"</span>
+                                </div>
+                                <div class="card" class:ok=r.reconciliation.difference.round_dp(2).is_zero()>
+                                    <span class="big">{format!("{} kr", format::ore(r.reconciliation.difference))}</span>
+                                    <span>"differens mot huvudboken"</span>
+                                </div>
+                            </div>
+                            <p class="lead">
+                                {if errors == 0 {
+                                    "Inga fel hittades. Gå igenom varningarna innan resultatet används."
+                                } else {
+                                    "Fel betyder att rader eller kostnader inte kom med: se avstämningen. Rätta i källsystemet eller i mappningen och läs in filerna igen."
+                                }}
+                            </p>
+                            <Reconciliation report=r.clone() />
+                        }
+                    })
+            }}
+            <StatusChoice />
+            <section aria-labelledby="fynd-rubrik">
+                <h2 id="fynd-rubrik">"Vad kontrollen hittade"</h2>
+                <div class="toolbar">
+                    <fieldset class="segmented">
+                        <legend>"Gruppera"</legend>
+                        <label>
+                            <input
+                                type="radio"
+                                name="gruppering"
+                                checked=move || grouping.get() == Grouping::Kind
+                                on:change=move |_| grouping.set(Grouping::Kind)
+                            />
+                            "per typ"
+                        </label>
+                        <label>
+                            <input
+                                type="radio"
+                                name="gruppering"
+                                data-testid="group-enhet"
+                                checked=move || grouping.get() == Grouping::Enhet
+                                on:change=move |_| grouping.set(Grouping::Enhet)
+                            />
+                            "per enhet (arbetslista)"
+                        </label>
+                    </fieldset>
+                    <label class="check">
+                        <input type="checkbox" on:change=move |ev| show_info.set(event_target_checked(&ev)) />
+                        "Visa upplysningar"
+                    </label>
+                    <button
+                        class="secondary"
+                        data-testid="download-worklist"
+                        on:click=move |_| s.export(ExportKind::Csv("Kontroll".into()))
+                    >
+                        "Ladda ned arbetslistan (CSV)"
+                    </button>
+                </div>
+                {move || {
+                    s.report
+                        .get()
+                        .map(|r| {
+                            let shown: Vec<Finding> = r
+                                .findings
+                                .iter()
+                                .filter(|f| show_info.get() || f.severity != Severity::Info)
+                                .cloned()
+                                .collect();
+                            if shown.is_empty() {
+                                return view! { <p>"Inget att visa."</p> }.into_any();
+                            }
+                            let mut groups: BTreeMap<(u8, String), Vec<Finding>> = BTreeMap::new();
+                            for f in shown {
+                                let key = match grouping.get() {
+                                    Grouping::Kind => (f.severity as u8, f.kind.clone()),
+                                    Grouping::Enhet => (0, f.enhet.clone().unwrap_or_else(|| "Utan enhet".into())),
+                                };
+                                groups.entry(key).or_default().push(f);
+                            }
+                            groups
+                                .into_iter()
+                                .map(|((_, key), list)| {
+                                    let title = match grouping.get_untracked() {
+                                        Grouping::Kind => kind_title(&key).to_owned(),
+                                        Grouping::Enhet => enhet_title(&r, &key),
+                                    };
+                                    view! { <FindingGroup title=title list=list /> }
+                                })
+                                .collect_view()
+                                .into_any()
+                        })
+                }}
+            </section>
+        </section>
+    }
+}
+
+fn enhet_title(report: &kpb::Report, code: &str) -> String {
+    match report.units.iter().find(|u| u.enhet == code) {
+        Some(u) if u.enhet_name != code => format!("{} ({code})", u.enhet_name),
+        _ => code.to_owned(),
+    }
+}
+
+/// A heading for each kind of finding.
+fn kind_title(kind: &str) -> &str {
+    match kind {
+        "okand-insats" => "Insatser som inte finns i katalogen",
+        "inte-ett-tal" => "Text där det ska stå ett tal",
+        "for-stort-tal" => "Orimligt stora tal",
+        "tom-cell" => "Obligatoriska uppgifter saknas",
+        "dubblett" => "Dubbletter",
+        "motstridig-brukare" => "Brukare med motstridiga uppgifter",
+        "ansvar-utan-mappning" => "Ansvar som saknas i mappningen",
+        "konto-utan-typ" => "Konton utan kontotyp",
+        "kostnad-utan-volym" => "Kostnad utan volym",
+        "volym-utan-kostnad" => "Volym utan kostnad",
+        "over-beviljat" => "Mer utförd än beviljad tid",
+        "ej-verkstallt" => "Beslut som inte verkställts",
+        "utan-beslut" => "Utförd tid utan beslut",
+        "orimlig-volym" => "Orimliga volymer",
+        "fler-dygn-an-aret" => "Fler dygn än året har",
+        "negativ-volym" => "Negativa volymer",
+        "avvikande-styckkostnad" => "Enheter med avvikande styckkostnad (möjlig felkontering)",
+        "grupp-och-servicebostad" => "Gruppbostad och servicebostad på samma enhet",
+        "pool-utan-mottagare" => "Gemensamma kostnader som inte kunde fördelas",
+        "annat-ar" => "Rader för andra år",
+        "kort-rad" => "Rader med för få fält",
+        "avklippt-fil" => "Avklippta filer",
+        "kolumn-saknas" => "Kolumner som saknas",
+        "okand-filtyp" => "Filer som inte kändes igen",
+        "bokford-utan-volym" => "Kostnad bokförd på brukare utan volym",
+        "fk-fel-insats" | "fk-gemensam" => "Assistansersättning på fel ställe",
+        "dubbelkodad" => "Fel teckenkodning",
+        "pnr-kontrollsiffra" => "Personnummer med fel kontrollsiffra",
+        "insats-utanfor-kpb" => "Insatser utanför KPB",
+        _ => kind,
+    }
+}
+
+#[component]
+fn FindingGroup(title: String, list: Vec<Finding>) -> impl IntoView {
+    let total: u32 = list.iter().map(|f| f.count).sum();
+    let worst = list.iter().map(|f| f.severity).min().unwrap_or(Severity::Info);
+    let class = match worst {
+        Severity::Fel => "error",
+        Severity::Varning => "warn",
+        Severity::Info => "info",
+    };
+    view! {
+        <details class=format!("finding-group {class}") data-testid="finding-group">
+            <summary>
+                <span class=format!("pill {class}")>{worst.name()}</span>
+                " "
+                <span class="group-title">{title}</span>
+                <span class="count">{format!(" ({total})")}</span>
+            </summary>
+            <ul class="findings">
+                {list
+                    .into_iter()
+                    .map(|f| {
+                        let more = (!f.more_lines.is_empty())
+                            .then(|| {
+                                let extra = f.count as usize - 1 - f.more_lines.len();
+                                let lines = f.more_lines.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+                                if extra > 0 {
+                                    format!("Även rad {lines} och {extra} till.")
+                                } else {
+                                    format!("Även rad {lines}.")
+                                }
+                            });
+                        view! {
+                            <li data-testid="finding">
+                                <p class="msg">{f.message.clone()}</p>
+                                <p class="where">{f.pos.to_string()} {more.map(|m| format!(" {m}"))}</p>
+                                <p class="help">{f.help.clone()}</p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </details>
+    }
+}
+
+#[component]
+fn Reconciliation(report: std::sync::Arc<kpb::Report>) -> impl IntoView {
+    let r = &report.reconciliation;
+    view! {
+        <section aria-labelledby="avstamning-rubrik" data-testid="reconciliation">
+            <h2 id="avstamning-rubrik">"Avstämning mot huvudboken"</h2>
+            <p class="hint">
+                "Allt i kostnadsfilen ska antingen ligga på en brukare eller redovisas här med sitt skäl. Differensen ska vara 0."
+            </p>
+            <table class="recon">
+                <tbody>
+                    <tr class="total">
+                        <th scope="row">{format!("Huvudbokens summa ({} rader)", r.ledger_rows)}</th>
+                        <td class="num">{format!("{} kr", format::ore(r.ledger_total))}</td>
+                        <td></td>
+                    </tr>
+                    {r.lines
+                        .iter()
+                        .map(|l| {
+                            let lines = l
+                                .first
+                                .as_ref()
+                                .map(|p| format!(" Första rad: {p}."))
+                                .unwrap_or_default();
+                            view! {
+                                <tr class:placed=l.placed>
+                                    <th scope="row">{l.label.clone()}</th>
+                                    <td class="num">{format!("{} kr", format::ore(l.amount))}</td>
+                                    <td class="expl">{format!("{}{lines}", l.explanation)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                    <tr class="total" data-testid="difference">
+                        <th scope="row">"Differens"</th>
+                        <td class="num">{format!("{} kr", format::ore(r.difference))}</td>
+                        <td></td>
+                    </tr>
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// Preliminary or validated, with what each means.
+#[component]
+fn StatusChoice() -> impl IntoView {
+    let s = session();
+    view! {
+        <section class="status-choice" aria-labelledby="status-rubrik">
+            <h2 id="status-rubrik">"Resultatets status"</h2>
+            <fieldset class="segmented">
+                <legend class="visually-hidden">"Status"</legend>
+                <label>
+                    <input
+                        type="radio"
+                        name="status"
+                        checked=move || s.status.get() == Status::Preliminar
+                        on:change=move |_| s.status.set(Status::Preliminar)
+                    />
+                    "Preliminärt"
+                </label>
+                <label>
+                    <input
+                        type="radio"
+                        name="status"
+                        data-testid="status-validated"
+                        checked=move || s.status.get() == Status::Validerad
+                        on:change=move |_| s.status.set(Status::Validerad)
+                    />
+                    "Validerat"
+                </label>
+            </fieldset>
+            <p class="hint">
+                {move || match s.status.get() {
+                    Status::Preliminar => "Preliminärt: underlaget är inte genomgånget. Ett första års resultat bör inte användas för beslut förrän felen rättats och siffrorna jämförts med fjolåret och med andra källor.",
+                    Status::Validerad => "Validerat: felen är genomgångna, avstämningen stämmer och siffrorna är jämförda med fjolåret och andra källor. Statusen står på exporter och utskrifter.",
+                }}
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,268 @@
+//! Import: what each file was recognised as, a preview, the column mapping when headers were not
+//! recognised, and the mapping of local insats names to the catalogue. Choices are remembered.
+
+use crate::state::{View, session};
+use kpb::import::schema::FileKind;
+use kpb::import::{FileReport, FileStatus};
+use kpb::model::{Insats, normalise};
+use leptos::prelude::*;
+
+#[component]
+pub fn Import() -> impl IntoView {
+    let s = session();
+    view! {
+        <section class="view" aria-labelledby="import-rubrik">
+            <h1 id="import-rubrik">"Import"</h1>
+            {move || match s.report.get() {
+                None => view! {
+                    <p>"Inga filer är inlästa ännu."</p>
+                    <crate::views::start::FilePicker />
+                }
+                .into_any(),
+                Some(r) => {
+                    let unknown = r.unknown_insatser.clone();
+                    let needs = r.files.iter().any(|f| f.status != FileStatus::Read);
+                    view! {
+                        <p class="lead">
+                            {format!("{} filer lästa.", r.files.len())}
+                            {if needs {
+                                " Någon fil behöver hjälp: välj filtyp eller kolumner nedan."
+                            } else {
+                                " Alla filer kändes igen."
+                            }}
+                        </p>
+                        <div class="file-list">
+                            {r.files.iter().cloned().map(|f| view! { <FileCard file=f /> }).collect_view()}
+                        </div>
+                        {(!unknown.is_empty()).then(|| view! { <InsatsMapping unknown=unknown /> })}
+                        <crate::views::start::FilePicker />
+                        <div class="actions">
+                            <button data-testid="to-check" on:click=move |_| s.go(View::Kontroll)>
+                                "Fortsätt till kontrollen"
+                            </button>
+                        </div>
+                    }
+                    .into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn FileCard(file: FileReport) -> impl IntoView {
+    let s = session();
+    let name = file.name.clone();
+    let status = match file.status {
+        FileStatus::Read => ("ok", "Inläst"),
+        FileStatus::NeedsMapping => ("warn", "Behöver kolumnval"),
+        FileStatus::Unreadable => ("error", "Kunde inte läsas"),
+    };
+    let kind_name = name.clone();
+    let on_kind = move |ev| {
+        let value = event_target_value(&ev);
+        let kind = FileKind::ALL.into_iter().find(|k| format!("{k:?}") == value);
+        let file = kind_name.clone();
+        s.update_import(move |i| match kind {
+            Some(k) => {
+                i.kinds.insert(file, k);
+            }
+            None => {
+                i.kinds.remove(&file);
+            }
+        });
+    };
+    let details = [
+        file.encoding.clone().map(|e| format!("Teckenkodning: {e}")),
+        file.delimiter.clone().map(|d| format!("Avgränsare: {d}")),
+        file.sheet.clone().map(|b| format!("Blad: {b}")),
+        Some(format!("{} rader, {} använda", file.rows, file.rows_used)),
+    ];
+    let kind = file.kind;
+    let mapping = kind
+        .filter(|_| file.status != FileStatus::Unreadable)
+        .map(|k| view! { <ColumnMapping file=file.clone() kind=k /> });
+    view! {
+        <article class="file-card" data-testid="file-card">
+            <header>
+                <h2>{name.clone()}</h2>
+                <span class=format!("pill {}", status.0) data-testid="file-status">
+                    {status.1}
+                </span>
+            </header>
+            <p class="meta">{details.into_iter().flatten().collect::<Vec<_>>().join(" · ")}</p>
+            <label class="field">
+                <span>"Filtyp"</span>
+                <select on:change=on_kind data-testid="file-kind">
+                    <option value="" selected=kind.is_none()>
+                        "– välj –"
+                    </option>
+                    {FileKind::ALL
+                        .into_iter()
+                        .map(|k| {
+                            view! {
+                                <option value=format!("{k:?}") selected=kind == Some(k)>
+                                    {k.name()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            {(!file.preview.is_empty()).then(|| view! { <Preview file=file.clone() /> })}
+            {mapping}
+        </article>
+    }
+}
+
+#[component]
+fn Preview(file: FileReport) -> impl IntoView {
+    view! {
+        <details class="preview" open=file.status != FileStatus::Read>
+            <summary>"Förhandsvisning av de första raderna"</summary>
+            <div class="scroll">
+                <table>
+                    <thead>
+                        <tr>
+                            {file.headers.iter().map(|h| view! { <th scope="col">{h.clone()}</th> }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {file
+                            .preview
+                            .iter()
+                            .map(|row| view! { <tr>{row.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}</tr> })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </details>
+    }
+}
+
+/// For each column of the kind: which header of the file it is read from.
+#[component]
+fn ColumnMapping(file: FileReport, kind: FileKind) -> impl IntoView {
+    let s = session();
+    let required: Vec<&str> = kind.required().iter().flat_map(|g| g.iter().copied()).collect();
+    let open = file.status == FileStatus::NeedsMapping;
+    let rows = kind
+        .fields()
+        .iter()
+        .map(|field| {
+            let current = file.columns.iter().find(|c| c.0 == field.key).and_then(|c| c.2.clone());
+            let headers = file.headers.clone();
+            let key = field.key.to_owned();
+            let on_change = move |ev| {
+                let value = event_target_value(&ev);
+                let key = key.clone();
+                s.update_import(move |i| {
+                    let map = i.columns.entry(kind).or_default();
+                    if value.is_empty() {
+                        map.remove(&key);
+                    } else {
+                        map.insert(key, value);
+                    }
+                });
+            };
+            let is_required = required.contains(&field.key);
+            view! {
+                <tr>
+                    <th scope="row">
+                        {field.label}
+                        {is_required.then(|| view! { <span class="req" title="Krävs">" *"</span> })}
+                        <span class="help">{field.help}</span>
+                    </th>
+                    <td>
+                        <select
+                            on:change=on_change
+                            aria-label=format!("Kolumn för {}", field.label)
+                            data-testid=format!("column-{}", field.key)
+                        >
+                            <option value="" selected=current.is_none()>
+                                "– saknas –"
+                            </option>
+                            {headers
+                                .into_iter()
+                                .map(|h| {
+                                    let selected = current.as_deref() == Some(h.as_str());
+                                    view! {
+                                        <option value=h.clone() selected=selected>
+                                            {h.clone()}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="mapping" open=open data-testid="column-mapping">
+            <summary>"Kolumner"</summary>
+            <p class="hint">"Välj vilken kolumn i filen som är vad. Valet sparas i webbläsaren till nästa gång (bara valet, aldrig data). * = krävs."</p>
+            <table class="form-table">
+                <tbody>{rows}</tbody>
+            </table>
+        </details>
+    }
+}
+
+/// Local insats names that matched nothing: choose the catalogue insats for each.
+#[component]
+fn InsatsMapping(unknown: Vec<kpb::import::UnknownInsats>) -> impl IntoView {
+    let s = session();
+    view! {
+        <section class="insats-mapping" aria-labelledby="insats-rubrik" data-testid="insats-mapping">
+            <h2 id="insats-rubrik">"Insatser som inte känns igen"</h2>
+            <p class="hint">"Koppla varje lokalt namn till en insats i katalogen. Kopplingen sparas till nästa år. Tills dess räknas raderna inte."</p>
+            <table class="form-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Lokalt namn"</th>
+                        <th scope="col" class="num">"Rader"</th>
+                        <th scope="col">"Första förekomst"</th>
+                        <th scope="col">"Insats i katalogen"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {unknown
+                        .into_iter()
+                        .map(|u| {
+                            let text = u.text.clone();
+                            let on_change = move |ev| {
+                                let code = event_target_value(&ev);
+                                let key = normalise(&text);
+                                s.update_import(move |i| {
+                                    if code.is_empty() {
+                                        i.insats_map.remove(&key);
+                                    } else {
+                                        i.insats_map.insert(key, code);
+                                    }
+                                });
+                            };
+                            view! {
+                                <tr>
+                                    <th scope="row">{u.text.clone()}</th>
+                                    <td class="num">{u.rows}</td>
+                                    <td>{u.first.to_string()}</td>
+                                    <td>
+                                        <select on:change=on_change aria-label=format!("Insats för {}", u.text)>
+                                            <option value="">"– välj –"</option>
+                                            <option value=kpb::import::EXCLUDED_INSATS>"Ingår inte i KPB"</option>
+                                            {Insats::all()
+                                                .map(|i| view! { <option value=i.code()>{i.name()}</option> })
+                                                .collect_view()}
+                                        </select>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,13 @@
+//! One module per view of the app.
+
+pub mod check;
+pub mod distribution;
+pub mod export;
+pub mod import;
+pub mod mix;
+pub mod nyckeltal;
+pub mod report;
+pub mod settings;
+pub mod start;
+pub mod units;
+pub mod ytterfall;

@@ -1,0 +1,222 @@
+//! Nyckeltal: a card per key figure with its value, unit, Kolada id and – under "Hur räknades
+//! detta?" – the formula with its inputs, the definition, what is included and excluded, the
+//! allocation key, the figure per enhet and the rows it came from.
+
+use crate::state::session;
+use kpb::Report;
+use kpb::format;
+use kpb::report::{Nyckeltal as Figure, Source};
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// A figure's value in its unit, Swedish style.
+pub fn value_text(unit: &str, v: Decimal) -> String {
+    if unit.starts_with("kr") {
+        format!("{} kr", format::kr(v))
+    } else if unit == "%" {
+        format::percent(v)
+    } else {
+        format::number(v, 2)
+    }
+}
+
+/// The unit as shown after the value ("per timme" for "kr/timme").
+fn unit_suffix(unit: &str) -> String {
+    match unit.strip_prefix("kr/") {
+        Some(per) => format!("per {per}"),
+        None if unit == "%" || unit == "kr" => String::new(),
+        None => unit.replace("/inv", " per invånare").replace("/plats", " per plats"),
+    }
+}
+
+/// A group of cards: its title and which figures it holds.
+type CardGroup = (&'static str, fn(&Figure) -> bool);
+
+/// The groups the cards are shown in.
+const GROUPS: [CardGroup; 4] = [
+    ("Kostnad per insats (styckkostnad)", |n| {
+        n.unit.starts_with("kr/") && n.unit != "kr/brukare" && n.unit != "kr/plats"
+    }),
+    ("Ytterfall", |n| n.name.starts_with("Ytterfall")),
+    ("Kostnad per brukare", |n| n.unit == "kr/brukare"),
+    ("Andelar, volymer och jämförelser", |n| {
+        !(n.name.starts_with("Ytterfall") || n.unit.starts_with("kr/") && n.unit != "kr/plats")
+    }),
+];
+
+#[component]
+pub fn Nyckeltal() -> impl IntoView {
+    let s = session();
+    let show_missing = RwSignal::new(true);
+    view! {
+        <section class="view" aria-labelledby="nyckeltal-rubrik">
+            <h1 id="nyckeltal-rubrik">"Nyckeltal"</h1>
+            <p class="lead">
+                "Alla nyckeltal underlaget räcker till, med Kolada-id så att de kan jämföras med andra kommuner. "
+                "Styckkostnader gäller egen regi; ytterfall räknar egen och annan regi. Varje kvot är summa delat med summa."
+            </p>
+            <label class="check">
+                <input type="checkbox" checked=true on:change=move |ev| show_missing.set(event_target_checked(&ev)) />
+                "Visa även nyckeltal som saknar underlag"
+            </label>
+            {move || {
+                s.report
+                    .get()
+                    .map(|r| {
+                        GROUPS
+                            .iter()
+                            .map(|(title, test)| {
+                                let list: Vec<Figure> = r
+                                    .nyckeltal
+                                    .iter()
+                                    .filter(|n| test(n) && (show_missing.get() || n.value.is_some()))
+                                    .cloned()
+                                    .collect();
+                                (!list.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            <section class="kpi-group">
+                                                <h2>{*title}</h2>
+                                                <div class="kpi-grid">
+                                                    {list
+                                                        .into_iter()
+                                                        .map(|n| view! { <Card figure=n report=r.clone() /> })
+                                                        .collect_view()}
+                                                </div>
+                                            </section>
+                                        }
+                                    })
+                            })
+                            .collect_view()
+                    })
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
+    let unit = figure.unit.clone();
+    let value = figure.value.map(|v| value_text(&unit, v));
+    let key = report.settings.key.name();
+    let sources = sources_of(&report, &figure);
+    let by_enhet = figure.by_enhet.clone();
+    let missing = figure.missing.clone();
+    let has_value = value.is_some();
+    view! {
+        <article class="kpi-card" class:missing=!has_value data-testid=format!("kpi-{}", figure.id)>
+            <header>
+                <h3>{figure.name.clone()}</h3>
+                <span class="kolada" title="Kolada-id">
+                    {if figure.id.starts_with("KPB-") { "eget".to_owned() } else { figure.id.clone() }}
+                </span>
+            </header>
+            {match value {
+                Some(v) => view! {
+                    <p class="value" data-testid="kpi-value">
+                        {v}
+                        " "
+                        <span class="unit">{unit_suffix(&unit)}</span>
+                    </p>
+                }
+                .into_any(),
+                None => view! { <p class="missing-text">{missing.unwrap_or_default()}</p> }.into_any(),
+            }}
+            <details class="how">
+                <summary>"Hur räknades detta?"</summary>
+                <p class="formula">
+                    <span>{format!("{}: {}", figure.numerator_label, format::number(figure.numerator, 2))}</span>
+                    <span class="op">" ÷ "</span>
+                    <span>{format!("{}: {}", figure.denominator_label, format::number(figure.denominator, 2))}</span>
+                    {figure.value.map(|v| {
+                        let scale = if unit == "%" { " × 100" } else { "" };
+                        view! { <span class="op">{format!("{scale} = {}", value_text(&unit, v))}</span> }
+                    })}
+                </p>
+                <dl>
+                    <dt>"Definition"</dt>
+                    <dd>{figure.definition.clone()}</dd>
+                    {(!figure.includes.is_empty())
+                        .then(|| view! {
+                            <dt>"Ingår"</dt>
+                            <dd>{figure.includes.clone()}</dd>
+                        })}
+                    {(!figure.excludes.is_empty())
+                        .then(|| view! {
+                            <dt>"Ingår inte"</dt>
+                            <dd>{figure.excludes.clone()}</dd>
+                        })}
+                    <dt>"Fördelningsnyckel"</dt>
+                    <dd>{format!("Gemensamma kostnader fördelade {key}.")}</dd>
+                </dl>
+                {(!by_enhet.is_empty())
+                    .then(|| {
+                        let unit = unit.clone();
+                        view! {
+                            <table class="compact">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Enhet"</th>
+                                        <th scope="col" class="num">"Täljare"</th>
+                                        <th scope="col" class="num">"Nämnare"</th>
+                                        <th scope="col" class="num">"Värde"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {by_enhet
+                                        .into_iter()
+                                        .map(|e| {
+                                            view! {
+                                                <tr>
+                                                    <th scope="row">{e.enhet_name}</th>
+                                                    <td class="num">{format::kr(e.numerator)}</td>
+                                                    <td class="num">{format::volume(e.denominator)}</td>
+                                                    <td class="num">{e.value.map(|v| value_text(&unit, v)).unwrap_or_else(|| "–".into())}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                    })}
+                {(!sources.is_empty())
+                    .then(|| {
+                        view! {
+                            <p class="sources">
+                                <strong>"Raderna det kommer från: "</strong>
+                                {sources.join("; ")}
+                            </p>
+                        }
+                    })}
+            </details>
+        </article>
+    }
+}
+
+/// "kostnader.csv rad 12, 13, 40 … (38 rader)" for the rows behind a figure.
+fn sources_of(report: &Report, figure: &Figure) -> Vec<String> {
+    let mut by_file: std::collections::BTreeMap<String, (Vec<u32>, u32)> = Default::default();
+    for u in report.units.iter().filter(|u| figure.insatser.contains(&u.insats)) {
+        for src in u.ledger_rows.iter().chain(&u.volume_rows) {
+            let e = by_file.entry(src.file.clone()).or_default();
+            e.0.extend(&src.lines);
+            e.1 += src.count;
+        }
+    }
+    by_file
+        .into_iter()
+        .map(|(file, (mut lines, count))| describe(&Source { file, lines: std::mem::take(&mut lines), count }))
+        .collect()
+}
+
+/// A source as "file rad a, b, c … (n rader)".
+pub fn describe(src: &Source) -> String {
+    let mut lines = src.lines.clone();
+    lines.sort_unstable();
+    lines.dedup();
+    let shown: Vec<String> = lines.iter().take(12).map(u32::to_string).collect();
+    let more = if src.count as usize > shown.len() { " …" } else { "" };
+    format!("{} rad {}{more} ({} rader)", src.file, shown.join(", "), src.count)
+}
