@@ -25,7 +25,14 @@ pub fn App() -> impl IntoView {
         </header>
         <div class="wrap layout">
             <Nav />
-            <main id="innehall" tabindex="-1" data-generation=move || s.generation.get()>
+            <main
+                id="innehall"
+                tabindex="-1"
+                data-generation=move || s.generation.get()
+                data-load-ms=move || s.timing.get().load_ms
+                data-compute-ms=move || s.timing.get().compute_ms
+                data-memory=move || s.timing.get().memory_bytes
+            >
                 <BusyLine />
                 {move || {
                     let view = s.view.get();

@@ -121,6 +121,8 @@ pub struct Session {
     pub download: RwSignal<Option<Download>>,
     /// How many reports have arrived (shown on the page for the end-to-end tests to wait on).
     pub generation: RwSignal<u32>,
+    /// How long the worker took for the last report.
+    pub timing: RwSignal<crate::worker::Timing>,
 }
 
 const IMPORT_KEY: &str = "kpb.import.v1";
@@ -159,6 +161,7 @@ impl Session {
             client: StoredValue::new_local(None),
             download: RwSignal::new(None),
             generation: RwSignal::new(0),
+            timing: RwSignal::new(Default::default()),
         };
         let client = Client::spawn(move |response| session.receive(response)).ok().map(Rc::new);
         if client.is_none() {
@@ -171,7 +174,8 @@ impl Session {
     fn receive(&self, response: Response) {
         match response {
             Response::Progress { message, fraction } => self.busy.set(Busy::Working { message, fraction }),
-            Response::Done(report) => {
+            Response::Done { report, timing } => {
+                self.timing.set(timing);
                 let first = self.report.with_untracked(Option::is_none);
                 self.report.set(Some(Arc::new(*report)));
                 self.busy.set(Busy::Idle);
@@ -185,6 +189,7 @@ impl Session {
                 self.download.set(Some(Download { name, bytes: Arc::new(bytes), mime }));
             }
             Response::Failed { message } => self.busy.set(Busy::Failed(message)),
+            Response::Ready => {}
         }
     }
 

@@ -11,6 +11,8 @@ use kpb::Report;
 use kpb::import::ImportSettings;
 use kpb::settings::Settings;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -34,14 +36,30 @@ pub enum ExportKind {
     Csv(String),
 }
 
+/// How long the worker took, and how much memory its engine holds (for the benchmarks).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timing {
+    /// Reading the files (0 when only recomputing).
+    pub load_ms: f64,
+    pub compute_ms: f64,
+    /// Size of the worker's WebAssembly memory, in bytes (its high-water mark: wasm memory
+    /// never shrinks).
+    pub memory_bytes: f64,
+}
+
 /// What the worker answers.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Response {
+    /// The worker has started and takes requests.
+    Ready,
     Progress {
         message: String,
         fraction: f64,
     },
-    Done(Box<Report>),
+    Done {
+        report: Box<Report>,
+        timing: Timing,
+    },
     /// A file to download.
     File {
         name: String,
@@ -61,7 +79,11 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
 /// The page's side: spawns the worker and delivers its answers to a callback.
 pub struct Client {
     worker: web_sys::Worker,
+    /// Messages sent before the worker said it is ready: a message that arrives before the
+    /// worker's WebAssembly has started would be lost.
+    waiting: Rc<RefCell<Option<Vec<JsValue>>>>,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
 }
 
 impl Client {
@@ -69,14 +91,29 @@ impl Client {
     /// works from any sub-path).
     pub fn spawn(on_response: impl Fn(Response) + 'static) -> Result<Client, JsValue> {
         let worker = web_sys::Worker::new("./worker_loader.js")?;
+        let waiting: Rc<RefCell<Option<Vec<JsValue>>>> = Rc::new(RefCell::new(Some(Vec::new())));
+        let on_response = Rc::new(on_response);
+        let (queue, target, respond) = (waiting.clone(), worker.clone(), on_response.clone());
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             let response = serde_wasm_bindgen::from_value::<Response>(event.data()).unwrap_or_else(|e| {
                 Response::Failed { message: format!("Svaret från beräkningen kunde inte läsas ({e}).") }
             });
-            on_response(response);
+            if response == Response::Ready {
+                for message in queue.borrow_mut().take().unwrap_or_default() {
+                    let _ = target.post_message(&message);
+                }
+                return;
+            }
+            respond(response);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        Ok(Client { worker, _on_message: on_message })
+        let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+            on_response(Response::Failed {
+                message: format!("Beräkningen avbröts oväntat ({}). Ladda om sidan och försök igen.", event.message()),
+            });
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(Client { worker, waiting, _on_message: on_message, _on_error: on_error })
     }
 
     /// Sends a request, with files (name and content) when it is a [`Request::Load`].
@@ -91,7 +128,13 @@ impl Client {
             list.push(&entry);
         }
         js_sys::Reflect::set(&message, &"files".into(), &list)?;
-        self.worker.post_message(&message)
+        match self.waiting.borrow_mut().as_mut() {
+            Some(queue) => {
+                queue.push(message.into());
+                Ok(())
+            }
+            None => self.worker.post_message(&message),
+        }
     }
 }
 
@@ -99,7 +142,6 @@ impl Client {
 pub mod serve {
     use super::*;
     use kpb::import::{Dataset, InputFile};
-    use std::cell::RefCell;
 
     thread_local! {
         /// The files last read, kept so that a change of settings recomputes without reading again.
@@ -124,6 +166,7 @@ pub mod serve {
         });
         scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
         handler.forget();
+        post(&Response::Ready);
     }
 
     fn handle(message: &JsValue) -> Result<Response, String> {
@@ -133,20 +176,27 @@ pub mod serve {
         match request {
             Request::Load { import, settings } => {
                 let files = read_files(message)?;
+                let start = now();
                 let data = kpb::import::load_with_progress(&files, &import, &mut |p| {
                     post(&Response::Progress {
                         message: format!("Läser {} …", p.file),
                         fraction: 0.05 + 0.75 * p.overall(),
                     });
                 });
+                drop(files);
+                let load_ms = now() - start;
                 post(&Response::Progress { message: "Beräknar …".into(), fraction: 0.85 });
+                let start = now();
                 let report = kpb::compute(&data, &settings);
+                let compute_ms = now() - start;
                 DATA.with(|d| *d.borrow_mut() = Some(data));
-                Ok(done(report))
+                Ok(done(report, load_ms, compute_ms))
             }
             Request::Compute { settings } => {
+                let start = now();
                 let report = DATA.with(|d| d.borrow().as_ref().map(|data| kpb::compute(data, &settings)));
-                report.map(done).ok_or_else(|| "Inga filer är inlästa.".into())
+                let compute_ms = now() - start;
+                report.map(|r| done(r, 0.0, compute_ms)).ok_or_else(|| "Inga filer är inlästa.".into())
             }
             Request::Export { what, meta } => REPORT.with(|r| {
                 let report = r.borrow();
@@ -178,9 +228,25 @@ pub mod serve {
     }
 
     /// Keeps the report for the exports and answers with it.
-    fn done(report: Report) -> Response {
-        REPORT.with(|r| *r.borrow_mut() = Some(report.clone()));
-        Response::Done(Box::new(report))
+    fn done(report: Report, load_ms: f64, compute_ms: f64) -> Response {
+        // The page lists only the ytterfall and the most expensive clients; the exports (made
+        // here) use the whole report.
+        let display = report.for_display(100);
+        REPORT.with(|r| *r.borrow_mut() = Some(report));
+        let memory_bytes = wasm_bindgen::memory()
+            .unchecked_into::<js_sys::WebAssembly::Memory>()
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length() as f64;
+        Response::Done { report: Box::new(display), timing: Timing { load_ms, compute_ms, memory_bytes } }
+    }
+
+    /// Milliseconds from the worker's clock.
+    fn now() -> f64 {
+        js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+            .ok()
+            .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+            .map_or(0.0, |p| p.now())
     }
 
     fn read_files(message: &JsValue) -> Result<Vec<InputFile>, String> {

@@ -77,7 +77,7 @@ pub fn Rapport() -> impl IntoView {
                                         "Huvudbokens summa {} kr ({} rader); placerat på {} brukare {} kr; differens i avstämningen {} kr.",
                                         format::kr(r.reconciliation.ledger_total),
                                         r.reconciliation.ledger_rows,
-                                        r.clients.len(),
+                                        r.client_count,
                                         format::kr(placed),
                                         format::ore(r.reconciliation.difference)
                                     )}</li>
