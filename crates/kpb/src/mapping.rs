@@ -3,6 +3,7 @@
 
 use crate::model::{Insats, Regi, normalise};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// The level a common cost (gemensam kostnad) is shared at.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -85,37 +86,77 @@ pub struct EnhetInfo {
     pub regi: Regi,
 }
 
-/// The organisation mapping: rules and the enheter they name.
+/// The organisation mapping: rules and the enheter they name, indexed for lookups per row.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgMap {
-    pub rules: Vec<OrgRule>,
-    pub enheter: Vec<EnhetInfo>,
+    rules: Vec<OrgRule>,
+    enheter: Vec<EnhetInfo>,
+    /// Rules with an exact ansvar, by the ansvar in lower case.
+    #[serde(skip)]
+    exact: HashMap<String, Vec<usize>>,
+    /// Rules with a prefix or any ansvar.
+    #[serde(skip)]
+    patterns: Vec<usize>,
+    /// Enheter by normalised code, and by normalised name.
+    #[serde(skip)]
+    by_code: HashMap<String, usize>,
+    #[serde(skip)]
+    by_name: HashMap<String, usize>,
 }
 
 impl OrgMap {
+    pub fn rules(&self) -> &[OrgRule] {
+        &self.rules
+    }
+
+    pub fn enheter(&self) -> &[EnhetInfo] {
+        &self.enheter
+    }
+
+    pub fn add_rule(&mut self, rule: OrgRule) {
+        let i = self.rules.len();
+        match &rule.ansvar {
+            Pattern::Exact(a) => self.exact.entry(a.to_lowercase()).or_default().push(i),
+            _ => self.patterns.push(i),
+        }
+        self.rules.push(rule);
+    }
+
+    /// Adds an enhet unless one with the same code is known; returns whether it was added.
+    pub fn add_enhet(&mut self, enhet: EnhetInfo) -> bool {
+        let code = normalise(&enhet.code);
+        if self.by_code.contains_key(&code) {
+            return false;
+        }
+        let i = self.enheter.len();
+        self.by_code.insert(code, i);
+        self.by_name.entry(normalise(&enhet.name)).or_insert(i);
+        self.enheter.push(enhet);
+        true
+    }
+
     /// The most specific rule for a ledger row: exact before prefix (longer first) before any,
     /// ansvar weighing more than verksamhet; among equals the first in the file.
     pub fn lookup(&self, ansvar: &str, verksamhet: &str) -> Option<&OrgRule> {
-        let mut best: Option<(usize, &OrgRule)> = None;
-        for rule in &self.rules {
+        let exact = self.exact.get(&ansvar.to_lowercase()).map_or(&[][..], Vec::as_slice);
+        let mut best: Option<(usize, usize)> = None;
+        for &i in exact.iter().chain(&self.patterns) {
+            let rule = &self.rules[i];
             let (Some(a), Some(v)) = (rule.ansvar.matches(ansvar), rule.verksamhet.matches(verksamhet)) else {
                 continue;
             };
             let score = a * 2000 + v;
-            if best.is_none_or(|(s, _)| score > s) {
-                best = Some((score, rule));
+            if best.is_none_or(|(s, j)| score > s || (score == s && i < j)) {
+                best = Some((score, i));
             }
         }
-        best.map(|(_, r)| r)
+        best.map(|(_, i)| &self.rules[i])
     }
 
-    /// The enhet with this code or name (compared case-insensitively).
+    /// The enhet with this code or name (compared case-insensitively; codes first).
     pub fn enhet(&self, code_or_name: &str) -> Option<&EnhetInfo> {
         let key = normalise(code_or_name);
-        self.enheter
-            .iter()
-            .find(|e| normalise(&e.code) == key)
-            .or_else(|| self.enheter.iter().find(|e| normalise(&e.name) == key))
+        self.by_code.get(&key).or_else(|| self.by_name.get(&key)).map(|&i| &self.enheter[i])
     }
 }
 
@@ -264,15 +305,15 @@ mod tests {
     #[test]
     fn most_specific_rule_wins() {
         let direct = |e: &str| Target::Direct { insats: Insats::Hemtjanst, enhet: e.into(), regi: Regi::Egen };
-        let map = OrgMap {
-            rules: vec![
-                rule("*", "", Target::Common(Level::Forvaltning)),
-                rule("41*", "", Target::Common(Level::Omrade("Hemtjänst".into()))),
-                rule("4110", "", direct("A")),
-                rule("4110", "530", direct("B")),
-            ],
-            enheter: vec![],
-        };
+        let mut map = OrgMap::default();
+        for r in [
+            rule("*", "", Target::Common(Level::Forvaltning)),
+            rule("41*", "", Target::Common(Level::Omrade("Hemtjänst".into()))),
+            rule("4110", "", direct("A")),
+            rule("4110", "530", direct("B")),
+        ] {
+            map.add_rule(r);
+        }
         assert_eq!(map.lookup("4110", "530").unwrap().target, direct("B"));
         assert_eq!(map.lookup("4110", "531").unwrap().target, direct("A"));
         assert_eq!(map.lookup("4190", "").unwrap().target, Target::Common(Level::Omrade("Hemtjänst".into())));

@@ -435,6 +435,15 @@ pub fn lower_first(text: &str) -> String {
     }
 }
 
+/// [`normalise`] without allocating when the text is already in that form.
+pub fn normalised(text: &str) -> std::borrow::Cow<'_, str> {
+    let clean = !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+        && text.chars().all(|c| !c.is_uppercase() && (c == ' ' || !c.is_whitespace()));
+    if clean { std::borrow::Cow::Borrowed(text) } else { std::borrow::Cow::Owned(normalise(text)) }
+}
+
 /// Lower-cases, trims and collapses inner whitespace: the form local names are compared in.
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -464,7 +473,7 @@ impl Regi {
     }
 
     pub fn recognise(text: &str) -> Option<Regi> {
-        match normalise(text).as_str() {
+        match normalised(text).as_ref() {
             "egen" | "egen regi" | "e" | "kommunal" | "kommunal regi" | "intern" => Some(Regi::Egen),
             "annan" | "annan regi" | "a" | "extern" | "extern regi" | "privat" | "entreprenad" | "köpt"
             | "köpt plats" | "lov" | "externa utförare" | "extern utförare" => Some(Regi::Annan),
@@ -497,7 +506,12 @@ impl Kon {
     }
 
     pub fn recognise(text: &str) -> Option<Kon> {
-        match normalise(text).as_str() {
+        match text {
+            "K" => return Some(Kon::Kvinna),
+            "M" => return Some(Kon::Man),
+            _ => {}
+        }
+        match normalised(text).as_ref() {
             "k" | "kvinna" | "kvinnor" | "f" | "female" | "2" => Some(Kon::Kvinna),
             "m" | "man" | "män" | "male" | "1" => Some(Kon::Man),
             _ => None,
@@ -523,7 +537,7 @@ impl Boendeform {
     }
 
     pub fn recognise(text: &str) -> Option<Boendeform> {
-        match normalise(text).as_str() {
+        match normalised(text).as_ref() {
             "ordinärt" | "ordinärt boende" | "ordinart" | "ordinart boende" | "ob" | "eget boende" => {
                 Some(Boendeform::Ordinart)
             }
@@ -575,7 +589,7 @@ impl VolumeKind {
     }
 
     pub fn recognise(text: &str) -> Option<VolumeKind> {
-        match normalise(text).as_str() {
+        match normalised(text).as_ref() {
             "beviljad" | "beviljat" | "beviljade" | "b" | "beslut" | "beslutad" => Some(VolumeKind::Beviljad),
             "utförd" | "utfört" | "utförda" | "utford" | "u" | "verkställd" | "faktisk" => Some(VolumeKind::Utford),
             _ => None,

@@ -27,12 +27,50 @@ pub struct Report {
     pub pools: Vec<Pool>,
     pub nyckeltal: Vec<Nyckeltal>,
     pub ytterfall: Vec<Ytterfall>,
-    /// Every client with a cost or a volume, most expensive first.
+    /// Every client with a cost or a volume, most expensive first (for display, only some: see
+    /// [`Report::for_display`]).
     pub clients: Vec<ClientCost>,
+    /// How many clients the computation had (also when `clients` holds only some).
+    pub client_count: u32,
     pub distribution: Distribution,
     pub mix: Mix,
     pub utforandegrad: Vec<Utforandegrad>,
     pub reconciliation: Reconciliation,
+}
+
+impl Report {
+    /// The report without the clients no view lists: the ytterfall and the `top` most expensive
+    /// stay (clients are sorted most expensive first). Everything else in the report is already
+    /// aggregated, so this is what the page needs; the exports use the whole report.
+    pub fn for_display(&self, top: usize) -> Report {
+        let listed: std::collections::BTreeSet<&str> =
+            self.ytterfall.iter().flat_map(|y| y.list.iter().map(String::as_str)).collect();
+        let clients = self
+            .clients
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| *i < top || listed.contains(c.id.as_str()))
+            .map(|(_, c)| c.clone())
+            .collect();
+        Report {
+            year: self.year,
+            settings: self.settings.clone(),
+            files: self.files.clone(),
+            unknown_insatser: self.unknown_insatser.clone(),
+            findings: self.findings.clone(),
+            units: self.units.clone(),
+            insatser: self.insatser.clone(),
+            pools: self.pools.clone(),
+            nyckeltal: self.nyckeltal.clone(),
+            ytterfall: self.ytterfall.clone(),
+            clients,
+            client_count: self.client_count,
+            distribution: self.distribution.clone(),
+            mix: self.mix.clone(),
+            utforandegrad: self.utforandegrad.clone(),
+            reconciliation: self.reconciliation.clone(),
+        }
+    }
 }
 
 /// A ledger or volume row a figure came from.

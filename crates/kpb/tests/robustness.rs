@@ -81,7 +81,7 @@ proptest! {
         let mut accounted: BTreeSet<u32> = BTreeSet::new();
         accounted.extend(data.ledger.iter().map(|r| r.line));
         accounted.extend(data.volumes.iter().map(|r| r.line));
-        accounted.extend(data.org.rules.iter().map(|r| r.line));
+        accounted.extend(data.org.rules().iter().map(|r| r.line));
         accounted.extend(data.konton.rules.iter().filter_map(|r| r.line));
         for f in &data.findings {
             accounted.extend(f.pos.line);

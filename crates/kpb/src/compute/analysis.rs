@@ -133,24 +133,27 @@ fn mix(report: &Report) -> Mix {
         &[Boendeform::Ordinart, Boendeform::Sarskilt, Boendeform::LssBostad].map(|b| b.name().to_owned()),
     );
     let total: Decimal = report.clients.iter().map(|c| c.total).sum();
-    let by_insats = Insats::all()
-        .filter_map(|insats| {
-            let mut clients = 0u32;
-            let mut cost = Decimal::ZERO;
-            for c in &report.clients {
-                let lines: Vec<_> = c.lines.iter().filter(|l| l.insats == insats).collect();
-                if !lines.is_empty() {
-                    clients += 1;
-                    cost += lines.iter().map(|l| l.cost).sum::<Decimal>();
-                }
+    // One pass: per insats, the clients having it and their cost on it.
+    let mut per_insats: BTreeMap<Insats, (u32, Decimal)> = BTreeMap::new();
+    for c in &report.clients {
+        let mut seen: Vec<Insats> = Vec::with_capacity(c.lines.len());
+        for l in &c.lines {
+            let e = per_insats.entry(l.insats).or_default();
+            e.1 += l.cost;
+            if !seen.contains(&l.insats) {
+                seen.push(l.insats);
+                e.0 += 1;
             }
-            (clients > 0).then(|| Group {
-                label: insats.name().to_owned(),
-                clients,
-                cost,
-                per_client: Some(cost / Decimal::from(clients)),
-                share: pct(cost, total),
-            })
+        }
+    }
+    let by_insats = per_insats
+        .into_iter()
+        .map(|(insats, (clients, cost))| Group {
+            label: insats.name().to_owned(),
+            clients,
+            cost,
+            per_client: Some(cost / Decimal::from(clients)),
+            share: pct(cost, total),
         })
         .collect();
     Mix { by_age, by_kon, by_boendeform, by_insats }

@@ -7,7 +7,7 @@ use crate::date::days_in_year;
 use crate::import::Dataset;
 use crate::model::lower_first;
 use crate::model::{Insats, Regi, Scope, VolumeKind};
-use crate::report::{EnhetValue, Nyckeltal, Report, UnitCost};
+use crate::report::{ClientLine, EnhetValue, Nyckeltal, Report, UnitCost};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -244,7 +244,13 @@ const UNIT_FIGURES: &[UnitSpec<'static>] = &[
 ];
 
 pub fn nyckeltal(report: &Report, ds: &Dataset) -> Vec<Nyckeltal> {
-    let f = Figures { report, ds };
+    let mut lines: BTreeMap<Insats, Vec<(Option<u32>, &ClientLine)>> = BTreeMap::new();
+    for c in &report.clients {
+        for l in &c.lines {
+            lines.entry(l.insats).or_default().push((c.age, l));
+        }
+    }
+    let f = Figures { report, ds, lines };
     let mut out = Vec::new();
     let kolada_unit: BTreeSet<Insats> = UNIT_FIGURES.iter().flat_map(|s| s.num.iter().copied()).collect();
     for spec in UNIT_FIGURES {
@@ -268,6 +274,8 @@ pub fn nyckeltal(report: &Report, ds: &Dataset) -> Vec<Nyckeltal> {
 struct Figures<'a> {
     report: &'a Report,
     ds: &'a Dataset,
+    /// Every client line by insats, with the client's age: what the unit figures add up.
+    lines: BTreeMap<Insats, Vec<(Option<u32>, &'a ClientLine)>>,
 }
 
 fn empty(figure: &Figure) -> Nyckeltal {
@@ -337,17 +345,22 @@ impl Figures<'_> {
         }
         let regi_ok = |r: Regi| spec.all_regi || r == Regi::Egen;
         // Per enhet, from the clients' lines (so that an age limit can apply).
-        let mut per_enhet: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
-        for c in &self.report.clients {
-            if spec.min_age.is_some_and(|min| c.age.is_some_and(|a| a < min)) {
-                continue;
-            }
-            for l in c.lines.iter().filter(|l| regi_ok(l.regi)) {
-                let e = per_enhet.entry(l.enhet.clone()).or_default();
-                if spec.num.contains(&l.insats) {
+        let mut per_enhet: BTreeMap<&str, (Decimal, Decimal)> = BTreeMap::new();
+        let mut insatser: Vec<Insats> = spec.num.to_vec();
+        if !insatser.contains(&spec.den) {
+            insatser.push(spec.den);
+        }
+        for insats in insatser {
+            let lines = self.lines.get(&insats).map_or(&[][..], Vec::as_slice);
+            for (age, l) in lines {
+                if !regi_ok(l.regi) || spec.min_age.is_some_and(|min| age.is_some_and(|a| a < min)) {
+                    continue;
+                }
+                let e = per_enhet.entry(l.enhet.as_str()).or_default();
+                if spec.num.contains(&insats) {
                     e.0 += l.cost + if spec.net { l.assistansersattning } else { Decimal::ZERO };
                 }
-                if l.insats == spec.den {
+                if insats == spec.den {
                     e.1 += l.volume;
                 }
             }
@@ -359,7 +372,7 @@ impl Figures<'_> {
         n.by_enhet = per_enhet
             .iter()
             .map(|(e, (num, den))| EnhetValue {
-                enhet: e.clone(),
+                enhet: (*e).to_owned(),
                 enhet_name: name(e),
                 value: (!den.is_zero()).then(|| *num / *den),
                 numerator: *num,

@@ -16,10 +16,11 @@ use crate::model::{Boendeform, Insats, Regi, VolumeKind, VolumeUnit, normalise};
 use crate::report::{ClientCost, ClientLine, InsatsSummary, Pool, ReconLine, Reconciliation, Report, Source, UnitCost};
 use crate::settings::{AllocationKey, Settings};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How many line numbers a [`Source`] keeps.
-const MAX_LINES: usize = 200;
+const MAX_LINES: usize = 50;
 
 /// Runs the whole computation. Deterministic: the same data and settings give the same report,
 /// whatever the order of the rows.
@@ -63,6 +64,30 @@ struct PeriodAcc {
     first_line: (u16, u32),
 }
 
+impl ClientAcc {
+    /// Adds another's volumes (the same client in the same cell, read under two enhet texts).
+    fn merge(&mut self, other: ClientAcc) {
+        if self.periods.is_empty() {
+            self.first_line = other.first_line;
+        }
+        self.volume += other.volume;
+        self.beviljad += other.beviljad;
+        self.utford += other.utford;
+        self.paid += other.paid;
+        self.has_paid |= other.has_paid;
+        self.unpaid_volume += other.unpaid_volume;
+        for (period, p) in other.periods {
+            match self.periods.iter_mut().find(|(q, _)| *q == period) {
+                Some((_, mine)) => {
+                    mine.beviljad += p.beviljad;
+                    mine.utford += p.utford;
+                }
+                None => self.periods.push((period, p)),
+            }
+        }
+    }
+}
+
 /// A client's volume in one cell.
 #[derive(Default, Clone)]
 struct ClientAcc {
@@ -75,7 +100,8 @@ struct ClientAcc {
     /// Volume of rows without a paid amount (annan regi).
     unpaid_volume: Decimal,
     /// Per period, granted and performed (for the checks).
-    periods: BTreeMap<Option<Period>, PeriodAcc>,
+    /// A handful at most (a year, or its months), in the order first seen.
+    periods: Vec<(Option<Period>, PeriodAcc)>,
     first_line: (u16, u32),
 }
 
@@ -151,8 +177,8 @@ struct Computation<'a> {
     basis: BTreeMap<Insats, VolumeKind>,
     /// Per client: lines (insats, enhet, regi) → line.
     client_lines: BTreeMap<u32, BTreeMap<CellKey, ClientLine>>,
-    /// Client boendeform given in the file, per client.
-    boendeform: HashMap<u32, BTreeSet<Boendeform>>,
+    /// The boendeformer the file gives each client, as a bit set (bit = `Boendeform as u8`).
+    boendeform: FxHashMap<u32, u8>,
     /// Canonical enhet code for each raw enhet text of the volume file.
     enhet_code: Vec<String>,
     /// Annan regi: what was placed on clients per cell.
@@ -250,7 +276,7 @@ impl<'a> Computation<'a> {
             ledger_rows: 0,
             basis: BTreeMap::new(),
             client_lines: BTreeMap::new(),
-            boendeform: HashMap::new(),
+            boendeform: FxHashMap::default(),
             enhet_code,
             annan_placed: BTreeMap::new(),
         }
@@ -417,7 +443,13 @@ impl<'a> Computation<'a> {
             });
             self.basis.insert(insats, kind);
         }
-        let mut cell_index: HashMap<(Insats, u32, Regi), CellKey> = HashMap::new();
+        // The cells of the volume rows, by (insats, enhet of the file, regi), merged into
+        // `self.cells` at the end (a tree of string keys is too slow per row).
+        let mut cell_index: FxHashMap<(Insats, u32, Regi), usize> = FxHashMap::default();
+        let mut volume_cells: Vec<(CellKey, Cell)> = Vec::new();
+        let basis: Vec<VolumeKind> = Insats::all().map(|i| self.basis[&i]).collect();
+        // The regi the mapping gives each enhet of the volume file.
+        let enhet_regi: Vec<Option<Regi>> = self.enhet_code.iter().map(|c| ds.org.enhet(c).map(|e| e.regi)).collect();
         for row in &ds.volumes {
             let pos = || ds.pos(row.file, row.line);
             let (volume, period) = match row.span {
@@ -490,29 +522,34 @@ impl<'a> Computation<'a> {
                 ));
             }
             let enhet_code = &self.enhet_code[row.enhet as usize];
-            let regi = row.regi.or_else(|| ds.org.enhet(enhet_code).map(|e| e.regi)).unwrap_or(Regi::Egen);
+            let regi = row.regi.or(enhet_regi[row.enhet as usize]).unwrap_or(Regi::Egen);
             if self.excluded(enhet_code) {
                 continue;
             }
             if let Some(b) = row.boendeform {
-                self.boendeform.entry(row.client).or_default().insert(b);
+                *self.boendeform.entry(row.client).or_default() |= 1 << b as u8;
             }
-            let key = cell_index
-                .entry((row.insats, row.enhet, regi))
-                .or_insert_with(|| CellKey { insats: row.insats, enhet: enhet_code.clone(), regi })
-                .clone();
-            let basis = self.basis[&row.insats];
-            let cell = self.cells.entry(key).or_default();
+            let at = *cell_index.entry((row.insats, row.enhet, regi)).or_insert_with(|| {
+                volume_cells.push((CellKey { insats: row.insats, enhet: enhet_code.clone(), regi }, Cell::default()));
+                volume_cells.len() - 1
+            });
+            let basis = basis[row.insats as usize];
+            let cell = &mut volume_cells[at].1;
             cell.volume_lines.add(row.file, row.line);
             let acc = cell
                 .clients
                 .entry(row.client)
                 .or_insert_with(|| ClientAcc { first_line: (row.file, row.line), ..ClientAcc::default() });
-            let per = acc.periods.entry(period).or_insert(PeriodAcc {
-                beviljad: Decimal::ZERO,
-                utford: Decimal::ZERO,
-                first_line: (row.file, row.line),
-            });
+            let at = match acc.periods.iter().position(|(p, _)| *p == period) {
+                Some(i) => i,
+                None => {
+                    let first =
+                        PeriodAcc { beviljad: Decimal::ZERO, utford: Decimal::ZERO, first_line: (row.file, row.line) };
+                    acc.periods.push((period, first));
+                    acc.periods.len() - 1
+                }
+            };
+            let per = &mut acc.periods[at].1;
             match row.kind {
                 VolumeKind::Beviljad => {
                     acc.beviljad += volume;
@@ -538,6 +575,24 @@ impl<'a> Computation<'a> {
                 if let Some(p) = row.paid {
                     acc.paid += p;
                     acc.has_paid = true;
+                }
+            }
+        }
+        // Two enheter of the file can be one enhet of the mapping (code and name): merge.
+        for (key, v) in volume_cells {
+            let cell = self.cells.entry(key).or_default();
+            cell.volume += v.volume;
+            cell.other_kind_volume += v.other_kind_volume;
+            for (file, (lines, count)) in v.volume_lines.0 {
+                let (to, n) = cell.volume_lines.0.entry(file).or_default();
+                *n += count;
+                to.extend(lines.into_iter().take(MAX_LINES.saturating_sub(to.len())));
+            }
+            if cell.clients.is_empty() {
+                cell.clients = v.clients;
+            } else {
+                for (client, acc) in v.clients {
+                    cell.clients.entry(client).or_default().merge(acc);
                 }
             }
         }
@@ -856,7 +911,9 @@ impl<'a> Computation<'a> {
                             .for_enhet(Some(&k.enhet)),
                         );
                     } else {
-                        for (period, per) in &acc.periods {
+                        let mut periods = acc.periods.clone();
+                        periods.sort_by_key(|(p, _)| *p);
+                        for (period, per) in &periods {
                             let (b, u) = (&per.beviljad, &per.utford);
                             if *u > *b && *b > Decimal::ZERO {
                                 self.findings.push(
@@ -973,12 +1030,14 @@ impl<'a> Computation<'a> {
             let info = &ds.clients[client as usize];
             let age = info.birth_year.map(|y| (self.year - y).max(0) as u32).or(info.age);
             let lines: Vec<ClientLine> = lines.into_values().collect();
-            let given = self.boendeform.get(&client);
-            let implied: BTreeSet<Boendeform> = lines.iter().filter_map(|l| Boendeform::implied_by(l.insats)).collect();
-            let forms = given.filter(|g| !g.is_empty()).unwrap_or(&implied);
-            let boendeform = if forms.contains(&Boendeform::Sarskilt) {
+            let given = self.boendeform.get(&client).copied().unwrap_or(0);
+            let implied =
+                lines.iter().filter_map(|l| Boendeform::implied_by(l.insats)).fold(0u8, |m, b| m | 1 << b as u8);
+            let forms = if given != 0 { given } else { implied };
+            let has = |b: Boendeform| forms & (1 << b as u8) != 0;
+            let boendeform = if has(Boendeform::Sarskilt) {
                 Boendeform::Sarskilt
-            } else if forms.contains(&Boendeform::LssBostad) {
+            } else if has(Boendeform::LssBostad) {
                 Boendeform::LssBostad
             } else {
                 Boendeform::Ordinart
@@ -1099,6 +1158,7 @@ impl<'a> Computation<'a> {
             pools: std::mem::take(&mut self.pool_results),
             nyckeltal: Vec::new(),
             ytterfall: Vec::new(),
+            client_count: clients.len() as u32,
             clients,
             distribution: Default::default(),
             mix: Default::default(),

@@ -1,10 +1,13 @@
 //! Bytes to text: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode-text"), Windows-1252.
 
+use std::borrow::Cow;
+
 /// What a file's bytes turned out to be.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Content {
+pub enum Content<'a> {
     /// Text, decoded; `encoding` names what it was read as.
-    Text { text: String, encoding: Encoding },
+    /// Borrowed from the input when it was UTF-8 already (no copy of a large file).
+    Text { text: Cow<'a, str>, encoding: Encoding },
     /// A ZIP container: an `.xlsx` workbook (or another Office file).
     Zip,
     /// The legacy binary Excel format (`.xls`), which the tool does not read.
@@ -38,7 +41,7 @@ impl Encoding {
 }
 
 /// Decodes a file's bytes. Never fails: what is not text says so.
-pub fn decode(bytes: &[u8]) -> Content {
+pub fn decode(bytes: &[u8]) -> Content<'_> {
     if bytes.is_empty() {
         return Content::Empty;
     }
@@ -51,25 +54,33 @@ pub fn decode(bytes: &[u8]) -> Content {
     if let Some((enc, _)) = encoding_rs::Encoding::for_bom(bytes) {
         if enc == encoding_rs::UTF_8 {
             return match std::str::from_utf8(&bytes[3..]) {
-                Ok(text) => text_or_binary(text.to_owned(), Encoding::Utf8Bom),
+                Ok(text) => text_or_binary(Cow::Borrowed(text), Encoding::Utf8Bom),
                 Err(_) => Content::Binary,
             };
         }
         let (text, _, malformed) = enc.decode(bytes);
-        return if malformed { Content::Binary } else { text_or_binary(text.into_owned(), Encoding::Utf16) };
+        return if malformed {
+            Content::Binary
+        } else {
+            text_or_binary(Cow::Owned(text.into_owned()), Encoding::Utf16)
+        };
     }
     if let Some(enc) = utf16_without_bom(bytes) {
         let (text, malformed) = enc.decode_without_bom_handling(bytes);
-        return if malformed { Content::Binary } else { text_or_binary(text.into_owned(), Encoding::Utf16) };
+        return if malformed {
+            Content::Binary
+        } else {
+            text_or_binary(Cow::Owned(text.into_owned()), Encoding::Utf16)
+        };
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => match repair_double_encoding(text) {
-            Some(fixed) => text_or_binary(fixed, Encoding::Utf8Repaired),
-            None => text_or_binary(text.to_owned(), Encoding::Utf8),
+            Some(fixed) => text_or_binary(Cow::Owned(fixed), Encoding::Utf8Repaired),
+            None => text_or_binary(Cow::Borrowed(text), Encoding::Utf8),
         },
         Err(_) => {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            text_or_binary(text.into_owned(), Encoding::Windows1252)
+            text_or_binary(Cow::Owned(text.into_owned()), Encoding::Windows1252)
         }
     }
 }
@@ -106,7 +117,7 @@ fn repair_double_encoding(text: &str) -> Option<String> {
     String::from_utf8(bytes.into_owned()).ok()
 }
 
-fn text_or_binary(text: String, encoding: Encoding) -> Content {
+fn text_or_binary(text: Cow<'_, str>, encoding: Encoding) -> Content<'_> {
     let head: String = text.chars().take(8192).collect();
     let control =
         head.chars().filter(|&c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0c')) || c == '\u{fffd}').count();
@@ -123,7 +134,7 @@ mod tests {
 
     fn text(c: Content) -> (String, Encoding) {
         match c {
-            Content::Text { text, encoding } => (text, encoding),
+            Content::Text { text, encoding } => (text.into_owned(), encoding),
             other => panic!("not text: {other:?}"),
         }
     }

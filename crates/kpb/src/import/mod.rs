@@ -15,10 +15,11 @@ use crate::pseudonym::Pseudonymizer;
 use decode::Content;
 use number::{NumberError, parse_decimal};
 use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap, FxHashSet};
 use schema::{Columns, FileKind};
 use serde::{Deserialize, Serialize};
 use sheet::{Row, Sheet};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 /// A file as the user gave it.
 #[derive(Clone, Debug)]
@@ -223,9 +224,12 @@ pub fn load_with_progress(
         findings: Findings::default(),
         pseudo: Pseudonymizer::new(&settings.pseudonym_key, settings.reference_year.max(1900)),
         settings,
-        client_index: HashMap::new(),
-        enhet_index: HashMap::new(),
-        insats_cache: HashMap::new(),
+        client_index: FxHashMap::default(),
+        raw_client: FxHashMap::default(),
+        enhet_index: FxHashMap::default(),
+        insats_cache: FxHashMap::default(),
+        periods: FxHashMap::default(),
+        boendeformer: FxHashMap::default(),
         unknown: BTreeMap::new(),
         konto_rules: Vec::new(),
         bad_checksums: 0,
@@ -244,9 +248,17 @@ struct Loader<'s> {
     findings: Findings,
     pseudo: Pseudonymizer,
     settings: &'s ImportSettings,
-    client_index: HashMap<String, u32>,
-    enhet_index: HashMap<String, u32>,
-    insats_cache: HashMap<String, Option<Insats>>,
+    /// Client id (pseudonym or the file's own) → index.
+    client_index: FxHashMap<String, u32>,
+    /// The id as written in the file → index, so that a repeated client costs one lookup. Holds
+    /// personnummer as written until the loader is dropped at the end of `load`; nothing else does.
+    raw_client: FxHashMap<String, u32>,
+    enhet_index: FxHashMap<String, u32>,
+    insats_cache: FxHashMap<String, Option<Insats>>,
+    /// Period texts already parsed.
+    periods: FxHashMap<String, Option<Period>>,
+    /// Boendeform texts already recognised.
+    boendeformer: FxHashMap<String, Option<Boendeform>>,
     unknown: BTreeMap<String, UnknownInsats>,
     konto_rules: Vec<KontoRule>,
     bad_checksums: u32,
@@ -257,7 +269,7 @@ struct Cells<'a, 'r> {
     row: &'a Row<'r>,
     cols: &'a Columns,
     headers: &'a [String],
-    sheet: &'a Sheet,
+    sheet: &'a Sheet<'a>,
     line: u32,
 }
 
@@ -506,9 +518,13 @@ impl Loader<'_> {
     ) -> (u32, u32) {
         let mut read = 0;
         let mut used = 0;
-        let mut seen = HashSet::new();
+        let lines_estimate = sheet.line_count();
+        let mut seen = FxHashSet::with_capacity_and_hasher(lines_estimate, Default::default());
+        if kind == FileKind::Brukare {
+            self.ds.volumes.reserve(lines_estimate);
+        }
         let width = headers.len();
-        let lines = sheet.line_count().max(1) as f64;
+        let lines = lines_estimate.max(1) as f64;
         let mut last_short = None;
         sheet.for_each_row(|line, row| {
             if line <= header_line {
@@ -531,8 +547,7 @@ impl Loader<'_> {
                 ));
             }
             // Duplicate rows: the same content twice in one file.
-            let key: Vec<&str> = (0..row.len()).map(|i| row.get(i)).collect();
-            if !seen.insert(row_hash(&key)) {
+            if !seen.insert(row_hash(row)) {
                 self.findings.push(Finding::new(
                     Severity::Varning,
                     "dubblett",
@@ -577,6 +592,9 @@ impl Loader<'_> {
     }
 
     fn client(&mut self, raw: &str, cells: &Cells, key: &str) -> u32 {
+        if let Some(&idx) = self.raw_client.get(raw) {
+            return idx;
+        }
         let ck = self.pseudo.client(raw);
         if ck.bad_checksum {
             self.bad_checksums += 1;
@@ -600,7 +618,17 @@ impl Loader<'_> {
             info.birth_year.get_or_insert(facts.birth_year);
             info.kon.get_or_insert(facts.kon);
         }
+        self.raw_client.insert(raw.to_owned(), idx);
         idx
+    }
+
+    fn period(&mut self, text: &str) -> Option<Period> {
+        if let Some(p) = self.periods.get(text) {
+            return *p;
+        }
+        let p = Period::parse(text);
+        self.periods.insert(text.to_owned(), p);
+        p
     }
 
     fn insats(&mut self, text: &str) -> Option<Insats> {
@@ -696,7 +724,14 @@ impl Loader<'_> {
         let boendeform = match c.text("boendeform") {
             "" => None,
             t => {
-                let b = Boendeform::recognise(t);
+                let b = match self.boendeformer.get(t) {
+                    Some(b) => *b,
+                    None => {
+                        let b = Boendeform::recognise(t);
+                        self.boendeformer.insert(t.to_owned(), b);
+                        b
+                    }
+                };
                 if b.is_none() {
                     self.findings.push(Finding::new(
                         Severity::Varning,
@@ -812,7 +847,7 @@ impl Loader<'_> {
             } else {
                 match c.text("period") {
                     "" => Span::Unspecified,
-                    t => match Period::parse(t) {
+                    t => match self.period(t) {
                         Some(p) => Span::Period(p),
                         None => {
                             self.findings.push(Finding::new(
@@ -957,11 +992,12 @@ impl Loader<'_> {
     }
 
     fn enhet(&mut self, text: &str) -> u32 {
-        let next = self.ds.enhet_codes.len() as u32;
-        let idx = *self.enhet_index.entry(text.to_owned()).or_insert(next);
-        if idx == next {
-            self.ds.enhet_codes.push(text.to_owned());
+        if let Some(&idx) = self.enhet_index.get(text) {
+            return idx;
         }
+        let idx = self.ds.enhet_codes.len() as u32;
+        self.enhet_index.insert(text.to_owned(), idx);
+        self.ds.enhet_codes.push(text.to_owned());
         idx
     }
 
@@ -1024,19 +1060,19 @@ impl Loader<'_> {
                 return Err(());
             }
         };
-        if !enhet.is_empty() && !self.ds.org.enheter.iter().any(|e| e.code == enhet) {
+        if !enhet.is_empty() {
             let name = match c.text("enhetsnamn") {
                 "" => enhet.clone(),
                 n => n.to_owned(),
             };
-            self.ds.org.enheter.push(EnhetInfo {
+            self.ds.org.add_enhet(EnhetInfo {
                 code: enhet,
                 name,
                 omrade: (!omrade.is_empty()).then_some(omrade),
                 regi,
             });
         }
-        self.ds.org.rules.push(OrgRule { ansvar, verksamhet, target, line: c.line });
+        self.ds.org.add_rule(OrgRule { ansvar, verksamhet, target, line: c.line });
         Ok(())
     }
 
@@ -1162,11 +1198,13 @@ fn find_header(sheet: &Sheet) -> (u32, Vec<String>) {
     }
 }
 
-/// A cheap content hash of a row, for duplicate detection.
-fn row_hash(fields: &[&str]) -> u64 {
+/// A content hash of a row (trimmed cells), for duplicate detection.
+fn row_hash(row: &Row) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    fields.hash(&mut h);
+    let mut h = rustc_hash::FxHasher::default();
+    for i in 0..row.len() {
+        row.get(i).hash(&mut h);
+    }
     h.finish()
 }
 

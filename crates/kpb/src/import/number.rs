@@ -23,6 +23,9 @@ pub fn parse_decimal(cell: &str) -> Result<Option<Decimal>, NumberError> {
     if s.is_empty() {
         return Ok(None);
     }
+    if let Some(d) = plain(s) {
+        return Ok(Some(d));
+    }
     for suffix in ["kr", "SEK", ":-", "%"] {
         if let Some(rest) = s.strip_suffix(suffix) {
             s = rest.trim_end();
@@ -98,6 +101,30 @@ pub fn parse_decimal(cell: &str) -> Result<Option<Decimal>, NumberError> {
     Ok(Some(value.normalize()))
 }
 
+/// The common case without allocating: an optional `-`, up to 18 digits, and at most one decimal
+/// comma or point with digits on both sides (`1234`, `-12,5`, `0.75`).
+fn plain(s: &str) -> Option<Decimal> {
+    let bytes = s.as_bytes();
+    let (negative, digits) = match bytes.first()? {
+        b'-' => (true, &bytes[1..]),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    let mut scale = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => mantissa = mantissa * 10 + i64::from(b - b'0'),
+            b',' | b'.' if scale.is_none() && i > 0 && i + 1 < digits.len() => scale = Some(digits.len() - i - 1),
+            _ => return None,
+        }
+    }
+    let value = Decimal::new(if negative { -mantissa } else { mantissa }, scale.unwrap_or(0) as u32);
+    Some(value.normalize())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +149,16 @@ mod tests {
         assert_eq!(ok("12,5 %"), d("12.5"));
         assert_eq!(ok("  42 kr "), d("42"));
         assert_eq!(ok("0,0"), d("0"));
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_general_one() {
+        for t in ["0", "7", "-7", "1234", "12,5", "-12.50", "0.75", "123456789012345678", "-0,0"] {
+            assert_eq!(plain(t), Some(t.replace(',', ".").parse::<Decimal>().unwrap().normalize()), "{t}");
+        }
+        for t in ["1.234.567", "12,", ",5", "1 234", "−7", "1e5", "-", "12345678901234567890"] {
+            assert_eq!(plain(t), None, "{t}");
+        }
     }
 
     #[test]

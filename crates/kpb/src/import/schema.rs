@@ -409,20 +409,33 @@ pub fn normalise_header(h: &str) -> String {
     normalise(&h.replace('_', " ").replace('\u{feff}', "")).trim_end_matches(':').trim().to_owned()
 }
 
-/// Which column of the file each field is read from.
+/// Which column of the file each field is read from. A short list, looked up once per cell of
+/// every row: a linear scan beats a tree of strings here.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Columns {
-    /// Field key → 0-based column index.
-    pub index: BTreeMap<&'static str, usize>,
+    /// (field key, 0-based column index).
+    found: Vec<(&'static str, usize)>,
 }
 
 impl Columns {
     pub fn get(&self, key: &str) -> Option<usize> {
-        self.index.get(key).copied()
+        self.found.iter().find(|(k, _)| *k == key).map(|(_, i)| *i)
     }
 
     pub fn has(&self, key: &str) -> bool {
-        self.index.contains_key(key)
+        self.get(key).is_some()
+    }
+
+    pub fn len(&self) -> usize {
+        self.found.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.found.is_empty()
+    }
+
+    fn insert(&mut self, key: &'static str, column: usize) {
+        self.found.push((key, column));
     }
 
     /// Required groups with none of their columns found, as the labels to show.
@@ -445,7 +458,7 @@ pub fn resolve(kind: FileKind, headers: &[String], manual: &BTreeMap<String, Str
         if let Some(chosen) = manual.get(field.key) {
             let want = normalise_header(chosen);
             if let Some(i) = normal.iter().position(|h| *h == want) {
-                cols.index.insert(field.key, i);
+                cols.insert(field.key, i);
                 used[i] = true;
             }
         }
@@ -461,7 +474,7 @@ pub fn resolve(kind: FileKind, headers: &[String], manual: &BTreeMap<String, Str
                 !used[*i] && field.synonyms.contains(&h)
             });
             if let Some((i, _)) = found {
-                cols.index.insert(field.key, i);
+                cols.insert(field.key, i);
                 used[i] = true;
             }
         }
@@ -477,7 +490,7 @@ fn strip_suffix(h: &str) -> &str {
 /// How well headers fit a kind: the number of fields found, if every required group is found.
 pub fn fit(kind: FileKind, headers: &[String], manual: &BTreeMap<String, String>) -> (bool, usize) {
     let cols = resolve(kind, headers, manual);
-    (cols.missing(kind).is_empty(), cols.index.len())
+    (cols.missing(kind).is_empty(), cols.len())
 }
 
 /// Guesses the kind of a file from its headers: the kind whose required columns are all present

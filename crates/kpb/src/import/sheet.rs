@@ -3,15 +3,15 @@
 use crate::finding::Position;
 
 /// One table of an input file: where it came from and its cells.
-pub struct Sheet {
+pub struct Sheet<'a> {
     pub file: String,
     pub sheet: Option<String>,
-    pub source: Source,
+    pub source: Source<'a>,
 }
 
-pub enum Source {
+pub enum Source<'a> {
     /// Delimited text and its delimiter.
-    Csv { text: String, delimiter: u8 },
+    Csv { text: std::borrow::Cow<'a, str>, delimiter: u8 },
     /// Rows of cells as text, with their line (row) numbers from 1.
     Cells(Vec<(u32, Vec<String>)>),
 }
@@ -44,8 +44,9 @@ impl Row<'_> {
     }
 }
 
-impl Sheet {
-    pub fn csv(file: &str, text: String) -> Sheet {
+impl<'a> Sheet<'a> {
+    pub fn csv(file: &str, text: impl Into<std::borrow::Cow<'a, str>>) -> Sheet<'a> {
+        let text = text.into();
         let delimiter = detect_delimiter(&text);
         Sheet { file: file.to_owned(), sheet: None, source: Source::Csv { text, delimiter } }
     }
@@ -185,7 +186,7 @@ mod tests {
 
     #[test]
     fn rows_carry_their_physical_line_and_blank_rows_are_skipped() {
-        let s = Sheet::csv("k.csv", "A;B\r\n1;\"two\nlines\"\r\n\r\n;\r\n3;4\r\n".into());
+        let s = Sheet::csv("k.csv", "A;B\r\n1;\"two\nlines\"\r\n\r\n;\r\n3;4\r\n");
         let mut seen = Vec::new();
         s.for_each_row(|line, row| {
             seen.push((line, row.get(0).to_owned(), row.get(1).to_owned()));

@@ -7,7 +7,7 @@ use std::io::Cursor;
 
 /// Every worksheet of a workbook as rows of text, with the sheet's own row numbers.
 /// Numbers keep their shortest exact decimal form; dates become `ÅÅÅÅ-MM-DD`.
-pub fn sheets(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, String> {
+pub fn sheets(file: &str, bytes: &[u8]) -> Result<Vec<Sheet<'static>>, String> {
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| format!("Filen {file} kunde inte läsas som Excel-arbetsbok ({e})."))?;
     let names = book.sheet_names().to_vec();

@@ -1,0 +1,57 @@
+//! Times import and computation of the files in a directory, natively.
+//!
+//! `cargo run --release -p kpb --example bench -- DIR [RUNS]` prints one JSON line:
+//! the median load and compute times in milliseconds over RUNS runs (default 3), the number of
+//! volume rows and clients, and the peak resident memory of the process.
+
+use kpb::{ImportSettings, InputFile, Settings, compute, load};
+use std::time::Instant;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let dir = args.next().expect("usage: bench DIR [RUNS]");
+    let runs: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(3);
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("directory")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().into_string().unwrap_or_default())
+        .filter(|n| n.ends_with(".csv") || n.ends_with(".xlsx"))
+        .collect();
+    names.sort();
+    let files: Vec<InputFile> = names
+        .iter()
+        .map(|n| InputFile { name: n.clone(), bytes: std::fs::read(format!("{dir}/{n}")).expect("file") })
+        .collect();
+    let settings = ImportSettings { pseudonym_key: b"bench".to_vec(), reference_year: 2025, ..Default::default() };
+    let (mut loads, mut computes) = (Vec::new(), Vec::new());
+    let mut last = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let data = load(&files, &settings);
+        loads.push(t.elapsed().as_secs_f64() * 1000.0);
+        let t = Instant::now();
+        let report = compute(&data, &Settings::default());
+        computes.push(t.elapsed().as_secs_f64() * 1000.0);
+        last = Some((data.volumes.len(), report.clients.len(), report.reconciliation.difference));
+        drop(report);
+        drop(data);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (rows, clients, diff) = last.expect("at least one run");
+    let peak_kib = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_owned())
+        })
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    println!(
+        "{{\"load_ms\":{:.1},\"compute_ms\":{:.1},\"volume_rows\":{rows},\"clients\":{clients},\"peak_mib\":{:.0},\"difference\":\"{diff}\"}}",
+        median(&mut loads),
+        median(&mut computes),
+        peak_kib as f64 / 1024.0
+    );
+}
