@@ -44,9 +44,10 @@ pub fn save_svg(svg: &web_sys::Element, name: &str) {
     save(&format!("{name}.svg"), standalone_svg(svg).as_bytes(), "image/svg+xml");
 }
 
-/// The SVG's markup with the namespace and the styles it needs, so it stands alone.
+/// The SVG's markup with the namespace and the styles it needs, so it stands alone. The page
+/// serialises no-break spaces as `&nbsp;`, which XML does not know: written as `&#160;`.
 pub fn standalone_svg(svg: &web_sys::Element) -> String {
-    let mut markup = svg.outer_html();
+    let mut markup = svg.outer_html().replace("&nbsp;", "&#160;");
     if !markup.contains("xmlns=") {
         markup = markup.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1);
     }

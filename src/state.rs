@@ -123,6 +123,8 @@ pub struct Session {
     pub generation: RwSignal<u32>,
     /// How long the worker took for the last report.
     pub timing: RwSignal<crate::worker::Timing>,
+    /// Set when new files are chosen: the next report opens the Import view.
+    show_import: RwSignal<bool>,
 }
 
 const IMPORT_KEY: &str = "kpb.import.v1";
@@ -162,6 +164,7 @@ impl Session {
             download: RwSignal::new(None),
             generation: RwSignal::new(0),
             timing: RwSignal::new(Default::default()),
+            show_import: RwSignal::new(false),
         };
         let client = Client::spawn(move |response| session.receive(response)).ok().map(Rc::new);
         if client.is_none() {
@@ -176,11 +179,12 @@ impl Session {
             Response::Progress { message, fraction } => self.busy.set(Busy::Working { message, fraction }),
             Response::Done { report, timing } => {
                 self.timing.set(timing);
-                let first = self.report.with_untracked(Option::is_none);
                 self.report.set(Some(Arc::new(*report)));
                 self.busy.set(Busy::Idle);
                 self.generation.update(|g| *g += 1);
-                if first && self.view.get_untracked() == View::Start {
+                // New files: show what became of them.
+                if self.show_import.get_untracked() {
+                    self.show_import.set(false);
                     self.go(View::Import);
                 }
             }
@@ -208,6 +212,9 @@ impl Session {
             return;
         }
         self.files.set_value(files);
+        self.show_import.set(true);
+        // New data has not been checked.
+        self.status.set(ResultStatus::Preliminar);
         self.reload();
     }
 

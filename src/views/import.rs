@@ -35,6 +35,7 @@ pub fn Import() -> impl IntoView {
                             {r.files.iter().cloned().map(|f| view! { <FileCard file=f /> }).collect_view()}
                         </div>
                         {(!unknown.is_empty()).then(|| view! { <InsatsMapping unknown=unknown /> })}
+                        <crate::views::mapping::MappingEditor />
                         <crate::views::start::FilePicker />
                         <div class="actions">
                             <button data-testid="to-check" on:click=move |_| s.go(View::Kontroll)>
@@ -144,7 +145,10 @@ fn Preview(file: FileReport) -> impl IntoView {
 #[component]
 fn ColumnMapping(file: FileReport, kind: FileKind) -> impl IntoView {
     let s = session();
-    let required: Vec<&str> = kind.required().iter().flat_map(|g| g.iter().copied()).collect();
+    // A column that must be there, and columns of which one must be there.
+    let single: Vec<&str> = kind.required().iter().filter(|g| g.len() == 1).map(|g| g[0]).collect();
+    let one_of: Vec<&str> = kind.required().iter().filter(|g| g.len() > 1).flat_map(|g| g.iter().copied()).collect();
+    let has_group = !one_of.is_empty();
     let open = file.status == FileStatus::NeedsMapping;
     let rows = kind
         .fields()
@@ -165,12 +169,18 @@ fn ColumnMapping(file: FileReport, kind: FileKind) -> impl IntoView {
                     }
                 });
             };
-            let is_required = required.contains(&field.key);
+            let marker = if single.contains(&field.key) {
+                Some((" *", "Krävs"))
+            } else if one_of.contains(&field.key) {
+                Some((" †", "En av kolumnerna märkta † krävs"))
+            } else {
+                None
+            };
             view! {
                 <tr>
                     <th scope="row">
                         {field.label}
-                        {is_required.then(|| view! { <span class="req" title="Krävs">" *"</span> })}
+                        {marker.map(|(m, title)| view! { <span class="req" title=title>{m}</span> })}
                         <span class="help">{field.help}</span>
                     </th>
                     <td>
@@ -202,7 +212,10 @@ fn ColumnMapping(file: FileReport, kind: FileKind) -> impl IntoView {
     view! {
         <details class="mapping" open=open data-testid="column-mapping">
             <summary>"Kolumner"</summary>
-            <p class="hint">"Välj vilken kolumn i filen som är vad. Valet sparas i webbläsaren till nästa gång (bara valet, aldrig data). * = krävs."</p>
+            <p class="hint">
+                "Välj vilken kolumn i filen som är vad. Valet sparas i webbläsaren till nästa gång (bara valet, aldrig data). * = krävs."
+                {has_group.then_some(" † = minst en av dessa krävs.")}
+            </p>
             <table class="form-table">
                 <tbody>{rows}</tbody>
             </table>

@@ -4,6 +4,7 @@ pub mod check;
 pub mod distribution;
 pub mod export;
 pub mod import;
+pub mod mapping;
 pub mod mix;
 pub mod nyckeltal;
 pub mod report;

@@ -7,19 +7,7 @@ use kpb::Report;
 use kpb::format;
 use kpb::report::{Nyckeltal as Figure, Source};
 use leptos::prelude::*;
-use rust_decimal::Decimal;
 use std::sync::Arc;
-
-/// A figure's value in its unit, Swedish style.
-pub fn value_text(unit: &str, v: Decimal) -> String {
-    if unit.starts_with("kr") {
-        format!("{} kr", format::kr(v))
-    } else if unit == "%" {
-        format::percent(v)
-    } else {
-        format::number(v, 2)
-    }
-}
 
 /// The unit as shown after the value ("per timme" for "kr/timme").
 fn unit_suffix(unit: &str) -> String {
@@ -98,7 +86,7 @@ pub fn Nyckeltal() -> impl IntoView {
 #[component]
 fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
     let unit = figure.unit.clone();
-    let value = figure.value.map(|v| value_text(&unit, v));
+    let value = figure.value.map(|v| format::figure(&unit, v));
     let key = report.settings.key.name();
     let sources = sources_of(&report, &figure);
     let by_enhet = figure.by_enhet.clone();
@@ -131,7 +119,7 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
                     <span>{format!("{}: {}", figure.denominator_label, format::number(figure.denominator, 2))}</span>
                     {figure.value.map(|v| {
                         let scale = if unit == "%" { " × 100" } else { "" };
-                        view! { <span class="op">{format!("{scale} = {}", value_text(&unit, v))}</span> }
+                        view! { <span class="op">{format!("{scale} = {}", format::figure(&unit, v))}</span> }
                     })}
                 </p>
                 <dl>
@@ -172,7 +160,7 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
                                                     <th scope="row">{e.enhet_name}</th>
                                                     <td class="num">{format::kr(e.numerator)}</td>
                                                     <td class="num">{format::volume(e.denominator)}</td>
-                                                    <td class="num">{e.value.map(|v| value_text(&unit, v)).unwrap_or_else(|| "–".into())}</td>
+                                                    <td class="num">{e.value.map(|v| format::figure(&unit, v)).unwrap_or_else(|| "–".into())}</td>
                                                 </tr>
                                             }
                                         })

@@ -3,7 +3,7 @@
 
 use crate::charts::{Bar, BarChart, Unit};
 use crate::state::{View, session};
-use crate::views::nyckeltal::value_text;
+
 use kpb::finding::Severity;
 use kpb::format;
 use kpb::model::Regi;
@@ -74,7 +74,7 @@ pub fn Rapport() -> impl IntoView {
                                     <li>"Metod: SKR:s Kostnad per brukare (KPB). Kostnad = bruttokostnad minus interna intäkter och försäljning till andra huvudmän; avgifter dras inte av."</li>
                                     <li>{format!("Gemensamma kostnader fördelade {}.", r.settings.key.name())}</li>
                                     <li>{format!(
-                                        "Huvudbokens summa {} kr ({} rader); placerat på {} brukare {} kr; differens i avstämningen {} kr.",
+                                        "Huvudbokens summa {} kr ({} rader). KPB-kostnad placerad på {} brukare: {} kr (före avgifter, övriga intäkter och assistansersättning, som redovisas i avstämningen). Differens i avstämningen: {} kr.",
                                         format::kr(r.reconciliation.ledger_total),
                                         r.reconciliation.ledger_rows,
                                         r.client_count,
@@ -103,7 +103,7 @@ pub fn Rapport() -> impl IntoView {
                                                     <tr>
                                                         <th scope="row">{n.name.clone()}</th>
                                                         <td>{if n.id.starts_with("KPB-") { "–".into() } else { n.id.clone() }}</td>
-                                                        <td class="num">{n.value.map(|v| value_text(&n.unit, v)).unwrap_or_default()}</td>
+                                                        <td class="num">{n.value.map(|v| format::figure(&n.unit, v)).unwrap_or_default()}</td>
                                                     </tr>
                                                 }
                                             })

@@ -92,6 +92,7 @@ pub fn Ytterfall() -> impl IntoView {
 
 #[component]
 fn ClientList(report: Arc<Report>, sort: RwSignal<SortBy>, selected: RwSignal<Option<String>>) -> impl IntoView {
+    let scope_filter: RwSignal<Option<Scope>> = RwSignal::new(None);
     // (scope, client) for every ytterfall, once per scope.
     let rows: Vec<(Scope, ClientCost)> = report
         .ytterfall
@@ -115,6 +116,32 @@ fn ClientList(report: Arc<Report>, sort: RwSignal<SortBy>, selected: RwSignal<Op
             <p class="hint">
                 "Underlag för individgenomgång: brukarna visas med pseudonym. Välj en brukare för att se insatsmixen. Exporten till Excel innehåller samma lista."
             </p>
+            <fieldset class="segmented scope-filter">
+                <legend>"Visa"</legend>
+                {[None, Some(Scope::Ordinart), Some(Scope::Sarskilt), Some(Scope::Lss)]
+                    .into_iter()
+                    .map(|scope| {
+                        let n = rows.iter().filter(|(s, _)| scope.is_none_or(|x| x == *s)).count();
+                        view! {
+                            <label>
+                                <input
+                                    type="radio"
+                                    name="omrade"
+                                    checked=move || scope_filter.get() == scope
+                                    on:change=move |_| scope_filter.set(scope)
+                                />
+                                {format!("{} ({n})", scope.map_or("alla områden", Scope::name))}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            {move || {
+                selected
+                    .get()
+                    .and_then(|id| report.clients.iter().find(|c| c.id == id).cloned())
+                    .map(|c| view! { <ClientDetail client=c /> })
+            }}
             <div class="scroll">
                 <table data-testid="ytterfall-list">
                     <thead>
@@ -130,7 +157,9 @@ fn ClientList(report: Arc<Report>, sort: RwSignal<SortBy>, selected: RwSignal<Op
                     </thead>
                     <tbody>
                         {move || {
-                            let mut rows = rows.clone();
+                            let scope = scope_filter.get();
+                            let mut rows: Vec<(Scope, ClientCost)> =
+                                rows.iter().filter(|(s, _)| scope.is_none_or(|x| x == *s)).cloned().collect();
                             match sort.get() {
                                 SortBy::Cost => rows.sort_by_key(|r| std::cmp::Reverse(r.1.in_scope(r.0))),
                                 SortBy::Age => rows.sort_by_key(|r| std::cmp::Reverse(r.1.age)),
@@ -167,12 +196,6 @@ fn ClientList(report: Arc<Report>, sort: RwSignal<SortBy>, selected: RwSignal<Op
                     </tbody>
                 </table>
             </div>
-            {move || {
-                selected
-                    .get()
-                    .and_then(|id| report.clients.iter().find(|c| c.id == id).cloned())
-                    .map(|c| view! { <ClientDetail client=c /> })
-            }}
         </section>
     }
 }

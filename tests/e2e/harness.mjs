@@ -150,3 +150,40 @@ export async function generation(page) {
 export async function nextReport(page, before, timeout = 60000) {
   await page.waitForFunction((b) => Number(document.querySelector('main')?.dataset.generation ?? 0) > b, before, { timeout });
 }
+
+/** The files of a ZIP archive (an .xlsx), as { name: Buffer }. Enough of the format for
+ *  checking exports: the central directory, stored and deflated entries. */
+export async function unzip(buffer) {
+  const zlib = await import('node:zlib');
+  const files = {};
+  let eocd = buffer.length - 22;
+  while (eocd >= 0 && buffer.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error('not a zip archive');
+  const count = buffer.readUInt16LE(eocd + 10);
+  let p = buffer.readUInt32LE(eocd + 16);
+  for (let i = 0; i < count; i++) {
+    const method = buffer.readUInt16LE(p + 10);
+    const size = buffer.readUInt32LE(p + 20);
+    const nameLength = buffer.readUInt16LE(p + 28);
+    const extra = buffer.readUInt16LE(p + 30);
+    const comment = buffer.readUInt16LE(p + 32);
+    const offset = buffer.readUInt32LE(p + 42);
+    const name = buffer.toString('utf8', p + 46, p + 46 + nameLength);
+    const local = offset + 30 + buffer.readUInt16LE(offset + 26) + buffer.readUInt16LE(offset + 28);
+    const data = buffer.subarray(local, local + size);
+    files[name] = method === 8 ? zlib.inflateRawSync(data) : Buffer.from(data);
+    p += 46 + nameLength + extra + comment;
+  }
+  return files;
+}
+
+/** Runs the engine natively on a directory (crates/kpb/examples/figures.rs): the figures the
+ *  page should show, formatted as the page formats them. */
+export async function engineFigures(dir) {
+  const { execFileSync } = await import('node:child_process');
+  const out = execFileSync('cargo', ['run', '-q', '-p', 'kpb', '--example', 'figures', '--', dir], { cwd: root, encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+/** Text with every kind of space as a plain space (Swedish numbers use no-break spaces). */
+export const plain = (text) => text.replace(/[\u00a0\u202f]/g, ' ').replace(/\u2212/g, '-').trim();

@@ -4,24 +4,16 @@
 //! the median load and compute times in milliseconds over RUNS runs (default 3), the number of
 //! volume rows and clients, and the peak resident memory of the process.
 
-use kpb::{ImportSettings, InputFile, Settings, compute, load};
+use kpb::{ImportSettings, Settings, compute, load};
 use std::time::Instant;
+
+mod common;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let dir = args.next().expect("usage: bench DIR [RUNS]");
     let runs: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(3);
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .expect("directory")
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().into_string().unwrap_or_default())
-        .filter(|n| n.ends_with(".csv") || n.ends_with(".xlsx"))
-        .collect();
-    names.sort();
-    let files: Vec<InputFile> = names
-        .iter()
-        .map(|n| InputFile { name: n.clone(), bytes: std::fs::read(format!("{dir}/{n}")).expect("file") })
-        .collect();
+    let files = common::read_dir(&dir);
     let settings = ImportSettings { pseudonym_key: b"bench".to_vec(), reference_year: 2025, ..Default::default() };
     let (mut loads, mut computes) = (Vec::new(), Vec::new());
     let mut last = None;

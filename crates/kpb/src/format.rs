@@ -67,6 +67,18 @@ pub fn kr_compact(value: Decimal) -> String {
     }
 }
 
+/// A key figure's value in its unit, as the app shows it: kronor whole with " kr", shares with
+/// one decimal and " %", other figures with two decimals.
+pub fn figure(unit: &str, value: Decimal) -> String {
+    if unit.starts_with("kr") {
+        format!("{} kr", kr(value))
+    } else if unit == "%" {
+        percent(value)
+    } else {
+        number(value, 2)
+    }
+}
+
 /// A volume: whole numbers without decimals, others with one: `3 665`, `12,5`.
 pub fn volume(value: Decimal) -> String {
     if value.fract().is_zero() { number(value, 0) } else { number(value, 1) }
@@ -93,5 +105,8 @@ mod tests {
         assert_eq!(volume(d("12.25")), "12,3");
         assert_eq!(kr_compact(d("12500000")), "12,5\u{a0}mnkr");
         assert_eq!(kr_compact(d("950000")), "950\u{a0}tkr");
+        assert_eq!(figure("kr/timme", d("482.49")), "482 kr");
+        assert_eq!(figure("%", d("2.19")), "2,2\u{a0}%");
+        assert_eq!(figure("dygn", d("15.955")), "15,96");
     }
 }

@@ -153,6 +153,53 @@ impl OrgMap {
         best.map(|(_, i)| &self.rules[i])
     }
 
+    /// The mapping as rows of the mapping file (Ansvar, Verksamhet, Insats, Enhet, Enhetsnamn,
+    /// Område, Regi, Fördelning), to edit and save again.
+    pub fn to_rows(&self) -> Vec<[String; 8]> {
+        let pattern = |p: &Pattern| match p {
+            Pattern::Any => String::new(),
+            Pattern::Prefix(x) => format!("{x}*"),
+            Pattern::Exact(x) => x.clone(),
+        };
+        self.rules
+            .iter()
+            .map(|r| {
+                let ansvar = match &r.ansvar {
+                    Pattern::Any => "*".to_owned(),
+                    p => pattern(p),
+                };
+                let (insats, enhet, regi, fordelning) = match &r.target {
+                    Target::Direct { insats, enhet, regi } => {
+                        (insats.code().to_owned(), enhet.clone(), regi, String::new())
+                    }
+                    Target::Common(Level::Enhet(e)) => (String::new(), e.clone(), &Regi::Egen, "enhet".to_owned()),
+                    Target::Common(Level::Omrade(_)) => {
+                        (String::new(), String::new(), &Regi::Egen, "område".to_owned())
+                    }
+                    Target::Common(Level::Forvaltning) => {
+                        (String::new(), String::new(), &Regi::Egen, "förvaltning".to_owned())
+                    }
+                    Target::Exclude => (String::new(), String::new(), &Regi::Egen, "exkludera".to_owned()),
+                };
+                let info = self.enhet(&enhet);
+                let omrade = match &r.target {
+                    Target::Common(Level::Omrade(o)) => o.clone(),
+                    _ => info.and_then(|e| e.omrade.clone()).unwrap_or_default(),
+                };
+                [
+                    ansvar,
+                    pattern(&r.verksamhet),
+                    insats,
+                    enhet.clone(),
+                    info.map(|e| e.name.clone()).filter(|n| *n != enhet).unwrap_or_default(),
+                    omrade,
+                    if *regi == Regi::Annan { "annan".to_owned() } else { String::new() },
+                    fordelning,
+                ]
+            })
+            .collect()
+    }
+
     /// The enhet with this code or name (compared case-insensitively; codes first).
     pub fn enhet(&self, code_or_name: &str) -> Option<&EnhetInfo> {
         let key = normalise(code_or_name);

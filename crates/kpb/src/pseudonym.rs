@@ -120,6 +120,48 @@ impl Pseudonymizer {
         }
     }
 
+    /// The text with every personnummer in it replaced by its pseudonym: for anything shown
+    /// that comes from a file (previews, the values quoted in findings).
+    pub fn mask(&mut self, text: &str) -> String {
+        if text.bytes().filter(u8::is_ascii_digit).count() < 10 {
+            return text.to_owned();
+        }
+        let mut out = String::with_capacity(text.len());
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let start = chars[i].0;
+            // The longest run of digits, '-', '+' and spaces from here that is a personnummer.
+            let mut found = None;
+            if chars[i].1.is_ascii_digit() && (i == 0 || !chars[i - 1].1.is_ascii_digit()) {
+                let mut j = i;
+                while j < chars.len()
+                    && (chars[j].1.is_ascii_digit() || matches!(chars[j].1, '-' | '+' | ' '))
+                    && j - i < 14
+                {
+                    j += 1;
+                    let end = chars.get(j).map_or(text.len(), |c| c.0);
+                    let candidate = &text[start..end];
+                    let next_is_digit = chars.get(j).is_some_and(|c| c.1.is_ascii_digit());
+                    if !next_is_digit && Personnummer::parse(candidate, self.reference_year).is_some() {
+                        found = Some((j, candidate));
+                    }
+                }
+            }
+            match found {
+                Some((j, candidate)) => {
+                    out.push_str(&self.client(candidate).id);
+                    i = j;
+                }
+                None => {
+                    out.push(chars[i].1);
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
     fn pseudonym(&self, digits: &str) -> String {
         const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
         let mut mac = self.mac.clone();
@@ -168,6 +210,9 @@ mod tests {
         assert_eq!(a.client("191212121212").id, x.id, "same person, other spelling");
         assert_ne!(b.client("19121212-1212").id, x.id, "another session's key");
         assert_eq!(a.client(" B-1042 ").id, "B-1042");
+        let masked = a.mask("\"19121212-1212\" är inte ett tal; 2025-03 och 1234 behålls");
+        assert_eq!(masked, format!("\"{}\" är inte ett tal; 2025-03 och 1234 behålls", x.id));
+        assert_eq!(a.mask("rad 12, 191212121212"), format!("rad 12, {}", x.id));
         assert!(a.client("B-1042").facts.is_none());
     }
 }

@@ -18,6 +18,12 @@ pub struct Report {
     pub files: Vec<FileReport>,
     /// Local insats names that matched nothing in the catalogue (to be mapped by the user).
     pub unknown_insatser: Vec<UnknownInsats>,
+    /// The organisation mapping in use, as rows of the mapping file (to edit in the app).
+    pub mapping: Vec<[String; 8]>,
+    /// The account rules in use (Konto från, Konto till, Kontotyp), the user's only.
+    pub konto_rules: Vec<[String; 3]>,
+    /// Ansvar in the ledger that no mapping rule covers, with their amounts.
+    pub unmapped: Vec<(String, Decimal)>,
     pub findings: Vec<Finding>,
     /// Cost and volume per insats, enhet and regi (the cells of the computation).
     pub units: Vec<UnitCost>,
@@ -57,6 +63,9 @@ impl Report {
             settings: self.settings.clone(),
             files: self.files.clone(),
             unknown_insatser: self.unknown_insatser.clone(),
+            mapping: self.mapping.clone(),
+            konto_rules: self.konto_rules.clone(),
+            unmapped: self.unmapped.clone(),
             findings: self.findings.clone(),
             units: self.units.clone(),
             insatser: self.insatser.clone(),

@@ -183,6 +183,8 @@ struct Computation<'a> {
     enhet_code: Vec<String>,
     /// Annan regi: what was placed on clients per cell.
     annan_placed: BTreeMap<CellKey, Decimal>,
+    /// Ansvar without a mapping rule, and their sums.
+    unmapped: BTreeMap<String, Decimal>,
 }
 
 /// Reconciliation keys, in the order shown.
@@ -279,6 +281,7 @@ impl<'a> Computation<'a> {
             boendeform: FxHashMap::default(),
             enhet_code,
             annan_placed: BTreeMap::new(),
+            unmapped: BTreeMap::new(),
         }
     }
 
@@ -338,6 +341,7 @@ impl<'a> Computation<'a> {
                 },
                 None => {
                     self.recon("omappat", row.belopp, row.file, row.line);
+                    *self.unmapped.entry(row.ansvar.clone()).or_default() += row.belopp;
                     self.findings.push(
                         Finding::new(
                             Severity::Fel,
@@ -495,7 +499,7 @@ impl<'a> Computation<'a> {
                     Severity::Fel,
                     "negativ-volym",
                     volume_pos(),
-                    format!("Negativ volym ({volume})."),
+                    format!("Negativ volym ({}).", crate::format::volume(volume)),
                     "Raden räknas inte. Rätta registreringen i verksamhetssystemet.",
                 ));
                 continue;
@@ -517,7 +521,11 @@ impl<'a> Computation<'a> {
                     Severity::Varning,
                     "orimlig-volym",
                     volume_pos(),
-                    format!("Volymen {volume} är fler {what} ({limit})."),
+                    format!(
+                        "Volymen {} är fler {what} ({}).",
+                        crate::format::volume(volume),
+                        crate::format::volume(limit)
+                    ),
                     "Volymen räknas med men är troligen fel: kontrollera enheten (timmar eller minuter?) och perioden.",
                 ));
             }
@@ -922,8 +930,10 @@ impl<'a> Computation<'a> {
                                         "over-beviljat",
                                         ds.pos(per.first_line.0, per.first_line.1),
                                         format!(
-                                            "Brukaren {cid} har mer utförd än beviljad tid{} ({u} mot {b}).",
-                                            period.map_or(String::new(), |p| format!(" {p}"))
+                                            "Brukaren {cid} har mer utförd än beviljad tid{} ({} mot {}).",
+                                            period.map_or(String::new(), |p| format!(" {p}")),
+                                            crate::format::number(*u, 2),
+                                            crate::format::number(*b, 2)
                                         ),
                                         "Tid utöver beslutet: kontrollera registreringen eller om beslutet behöver ses över.",
                                     )
@@ -944,7 +954,7 @@ impl<'a> Computation<'a> {
                             pos.clone(),
                             format!(
                                 "Brukaren {cid} har {} {} {} vid {} på ett år med {} dagar.",
-                                acc.volume,
+                                crate::format::volume(acc.volume),
                                 k.insats.unit().plural(),
                                 lower_first(k.insats.name()),
                                 name(&k.enhet),
@@ -1152,6 +1162,15 @@ impl<'a> Computation<'a> {
             settings: self.settings.clone(),
             files: ds.files.clone(),
             unknown_insatser: ds.unknown_insatser.clone(),
+            mapping: ds.org.to_rows(),
+            konto_rules: ds
+                .konton
+                .rules
+                .iter()
+                .filter(|r| r.line.is_some())
+                .map(|r| [r.from.clone(), r.to.clone(), r.typ.name().to_owned()])
+                .collect(),
+            unmapped: std::mem::take(&mut self.unmapped).into_iter().collect(),
             findings: Vec::new(),
             units,
             insatser,

@@ -10,7 +10,7 @@ mod xlsx;
 use crate::date::{Date, Period};
 use crate::finding::{Finding, Findings, Position, Severity};
 use crate::mapping::{EnhetInfo, KontoMap, KontoRule, KontoTyp, Level, OrgMap, OrgRule, Pattern, Target};
-use crate::model::{Boendeform, Insats, Kon, Regi, VolumeKind, normalise};
+use crate::model::{Boendeform, Insats, Kon, Regi, VolumeKind, lower_first, normalise};
 use crate::pseudonym::Pseudonymizer;
 use decode::Content;
 use number::{NumberError, parse_decimal};
@@ -44,6 +44,17 @@ pub struct ImportSettings {
     pub columns: BTreeMap<FileKind, BTreeMap<String, String>>,
     /// Per file name, the kind the user says the file is.
     pub kinds: BTreeMap<String, FileKind>,
+    /// Mappings edited in the app and saved (CSV text per kind: Mappning, Konton). A saved one
+    /// replaces any file of that kind.
+    pub saved: BTreeMap<FileKind, String>,
+}
+
+/// The name a saved mapping is read under.
+pub fn saved_file_name(kind: FileKind) -> String {
+    match kind {
+        FileKind::Konton => "kontotyper (sparade i webbläsaren).csv".to_owned(),
+        _ => "mappning (sparad i webbläsaren).csv".to_owned(),
+    }
 }
 
 /// What became of one file.
@@ -234,9 +245,14 @@ pub fn load_with_progress(
         konto_rules: Vec::new(),
         bad_checksums: 0,
     };
-    for (i, file) in files.iter().enumerate() {
-        let mut report =
-            |fraction: f64| progress(Progress { file: &file.name, index: i, files: files.len(), fraction });
+    let saved: Vec<InputFile> = settings
+        .saved
+        .iter()
+        .map(|(kind, text)| InputFile { name: saved_file_name(*kind), bytes: text.clone().into_bytes() })
+        .collect();
+    let all: Vec<&InputFile> = files.iter().chain(&saved).collect();
+    for (i, file) in all.iter().enumerate() {
+        let mut report = |fraction: f64| progress(Progress { file: &file.name, index: i, files: all.len(), fraction });
         report(0.0);
         loader.file(u16::try_from(i).unwrap_or(u16::MAX), file, &mut report);
     }
@@ -437,9 +453,15 @@ impl Loader<'_> {
             d => (d as char).to_string(),
         });
         report.header_line = header_line;
-        report.headers = headers.clone();
-        report.preview =
-            sheet.head(6).into_iter().filter(|(line, _)| *line > header_line).map(|(_, cells)| cells).take(5).collect();
+        report.headers = headers.iter().map(|h| self.pseudo.mask(h)).collect();
+        // The preview shows pseudonyms, never a personnummer.
+        report.preview = sheet
+            .head(6)
+            .into_iter()
+            .filter(|(line, _)| *line > header_line)
+            .map(|(_, cells)| cells.iter().map(|c| self.pseudo.mask(c)).collect())
+            .take(5)
+            .collect();
         if headers.is_empty() {
             unreadable(
                 &mut self.findings,
@@ -467,6 +489,23 @@ impl Loader<'_> {
             return;
         };
         report.kind = Some(kind);
+        if self.settings.saved.contains_key(&kind) && file.name != saved_file_name(kind) {
+            report.status = FileStatus::Read;
+            report.headers = headers;
+            self.findings.push(Finding::new(
+                Severity::Info,
+                "ersatt-av-sparad",
+                sheet.file_pos(),
+                format!(
+                    "Filen {} används inte: den sparade {} i webbläsaren gäller i stället.",
+                    file.name,
+                    lower_first(kind.name())
+                ),
+                "Ta bort den sparade mappningen under Import om filen ska gälla.",
+            ));
+            self.ds.files.push(report);
+            return;
+        }
         let empty = BTreeMap::new();
         let manual = self.settings.columns.get(&kind).unwrap_or(&empty);
         let cols = schema::resolve(kind, &headers, manual);
@@ -1147,8 +1186,25 @@ impl Loader<'_> {
             }
         }
         self.ds.konton = KontoMap::with_rules(std::mem::take(&mut self.konto_rules));
-        self.ds.unknown_insatser = self.unknown.into_values().collect();
-        self.ds.findings = self.findings.into_vec();
+        // Values quoted from the files in findings show pseudonyms, never a personnummer.
+        let mut pseudo = self.pseudo;
+        self.ds.unknown_insatser = self
+            .unknown
+            .into_values()
+            .map(|mut u| {
+                u.text = pseudo.mask(&u.text);
+                u
+            })
+            .collect();
+        self.ds.findings = self
+            .findings
+            .into_vec()
+            .into_iter()
+            .map(|mut f| {
+                f.message = pseudo.mask(&f.message);
+                f
+            })
+            .collect();
         self.ds
     }
 }

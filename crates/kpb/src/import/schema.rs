@@ -449,7 +449,8 @@ impl Columns {
 }
 
 /// Matches headers against a kind's synonyms, with the user's choices (field key → header as
-/// written) taking precedence. Each header is used by at most one field.
+/// written) taking precedence where the file has that header. Each header is used by at most one
+/// field.
 pub fn resolve(kind: FileKind, headers: &[String], manual: &BTreeMap<String, String>) -> Columns {
     let normal: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
     let mut cols = Columns::default();
@@ -466,7 +467,8 @@ pub fn resolve(kind: FileKind, headers: &[String], manual: &BTreeMap<String, Str
     // Exact synonyms first, then headers with a parenthetical or unit suffix removed.
     for pass in 0..2 {
         for field in kind.fields() {
-            if cols.has(field.key) || manual.contains_key(field.key) {
+            // A choice of a header this file does not have falls back to the synonyms.
+            if cols.has(field.key) {
                 continue;
             }
             let found = normal.iter().enumerate().find(|(i, h)| {
@@ -575,5 +577,8 @@ mod tests {
         assert_eq!(cols.get("belopp"), Some(2));
         let cols = resolve(FileKind::Kostnader, &hs(&["Kst", "Summa"]), &BTreeMap::new());
         assert_eq!(cols.missing(FileKind::Kostnader), vec!["Konto"]);
+        // Last year's choice names a header this year's file lacks: the synonyms still apply.
+        let cols = resolve(FileKind::Kostnader, &hs(&["Ansvar", "Konto", "Belopp"]), &manual);
+        assert_eq!(cols.get("belopp"), Some(2));
     }
 }

@@ -1,0 +1,295 @@
+//! The mapping editor: which insats and enhet each ansvar belongs to (or that it is a common
+//! cost), and what each konto is. Edited here, saved in the browser (only the mapping, never
+//! data) and used instead of a mapping file from then on; also downloadable as CSV.
+
+use crate::state::session;
+use kpb::import::schema::FileKind;
+use kpb::mapping::KontoTyp;
+use kpb::model::Insats;
+use leptos::prelude::*;
+
+const MAPPING_HEADER: &str = "Ansvar;Verksamhet;Insats;Enhet;Enhetsnamn;Område;Regi;Fördelning";
+const KONTO_HEADER: &str = "Konto från;Konto till;Kontotyp";
+/// How many rows the editor shows at once (use the filter for the rest).
+const SHOWN: usize = 150;
+
+fn csv<const N: usize>(header: &str, rows: &[[String; N]]) -> String {
+    let mut text = String::from(header);
+    text.push('\n');
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| if c.contains([';', '"', '\n']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c.clone() })
+            .collect();
+        text.push_str(&cells.join(";"));
+        text.push('\n');
+    }
+    text
+}
+
+#[component]
+pub fn MappingEditor() -> impl IntoView {
+    let s = session();
+    let report = s.report.get_untracked();
+    let rows = RwSignal::new(report.as_ref().map(|r| r.mapping.clone()).unwrap_or_default());
+    let konton = RwSignal::new(report.as_ref().map(|r| r.konto_rules.clone()).unwrap_or_default());
+    let unmapped = report.as_ref().map(|r| r.unmapped.clone()).unwrap_or_default();
+    let filter = RwSignal::new(String::new());
+    let changed = RwSignal::new(false);
+    let open = RwSignal::new(!unmapped.is_empty());
+    let saved =
+        move || s.import.with(|i| i.saved.contains_key(&FileKind::Mappning) || i.saved.contains_key(&FileKind::Konton));
+
+    let save = move |_| {
+        let mapping = csv(MAPPING_HEADER, &rows.get_untracked());
+        let konto = csv(KONTO_HEADER, &konton.get_untracked());
+        changed.set(false);
+        s.update_import(move |i| {
+            i.saved.insert(FileKind::Mappning, mapping);
+            i.saved.insert(FileKind::Konton, konto);
+        });
+    };
+    let forget = move |_| {
+        s.update_import(|i| {
+            i.saved.remove(&FileKind::Mappning);
+            i.saved.remove(&FileKind::Konton);
+        })
+    };
+    let download = move |_| {
+        let text = format!("\u{feff}{}", csv(MAPPING_HEADER, &rows.get_untracked()));
+        crate::download::save("mappning.csv", text.as_bytes(), "text/csv;charset=utf-8");
+        let text = format!("\u{feff}{}", csv(KONTO_HEADER, &konton.get_untracked()));
+        crate::download::save("konton.csv", text.as_bytes(), "text/csv;charset=utf-8");
+    };
+    let add = move |ansvar: String| {
+        rows.update(|r| {
+            r.push([
+                ansvar,
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ])
+        });
+        changed.set(true);
+        open.set(true);
+    };
+
+    view! {
+        <section class="mapping-editor" aria-labelledby="mappning-rubrik" data-testid="mapping-editor">
+            <h2 id="mappning-rubrik">"Mappning och kontotyper"</h2>
+            <p class="hint">
+                "Vilken insats och enhet varje ansvar hör till, eller att det är en gemensam kostnad (på enhetens, områdets eller förvaltningens nivå) eller ligger utanför KPB. "
+                "Ändringar sparas i webbläsaren – bara mappningen, aldrig data – och gäller i stället för mappningsfilen tills du tar bort dem. "
+                "Fördelning: direkt = kostnaden hör till insatsen vid enheten; enhet, område eller förvaltning = gemensam kostnad som fördelas på den nivån."
+            </p>
+            {move || saved().then(|| view! {
+                <p class="pill-line"><span class="pill info">"Sparad mappning används"</span>" Den ersätter mappnings- och kontotypsfilerna."</p>
+            })}
+            {(!unmapped.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="unmapped" data-testid="unmapped">
+                            <h3>"Ansvar som saknas i mappningen"</h3>
+                            <ul>
+                                {unmapped
+                                    .iter()
+                                    .map(|(ansvar, amount)| {
+                                        let a = ansvar.clone();
+                                        view! {
+                                            <li>
+                                                {format!("{ansvar} ({} kr) ", kpb::format::kr(*amount))}
+                                                <button class="small secondary" on:click=move |_| add(a.clone())>
+                                                    "Lägg till"
+                                                </button>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </div>
+                    }
+                })}
+            <details class="mapping-tables" prop:open=move || open.get() on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
+            <summary>{move || format!("Mappningen ({} rader) och kontotyperna ({} rader)", rows.with(Vec::len), konton.with(Vec::len))}</summary>
+            <div class="toolbar">
+                <label class="field">
+                    <span>"Filtrera"</span>
+                    <input type="text" placeholder="ansvar, enhet eller område" on:input=move |ev| filter.set(event_target_value(&ev)) />
+                </label>
+                <button class="secondary" on:click=move |_| add(String::new())>"Ny rad"</button>
+            </div>
+            <div class="scroll mapping-scroll">
+                <table class="compact edit-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Ansvar"</th>
+                            <th scope="col">"Verksamhet"</th>
+                            <th scope="col">"Fördelning"</th>
+                            <th scope="col">"Insats"</th>
+                            <th scope="col">"Enhet"</th>
+                            <th scope="col">"Enhetsnamn"</th>
+                            <th scope="col">"Område"</th>
+                            <th scope="col">"Regi"</th>
+                            <th scope="col"><span class="visually-hidden">"Ta bort"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            let needle = filter.get().to_lowercase();
+                            rows.get()
+                                .into_iter()
+                                .enumerate()
+                                .filter(|(_, r)| needle.is_empty() || r.iter().any(|c| c.to_lowercase().contains(&needle)))
+                                .take(SHOWN)
+                                .map(|(i, r)| view! { <MappingRow index=i row=r rows=rows changed=changed /> })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </div>
+            <p class="hint">{move || format!("{} rader{}.", rows.with(Vec::len), if rows.with(Vec::len) > SHOWN { format!("; de första {SHOWN} som passar filtret visas") } else { String::new() })}</p>
+            <h3>"Kontotyper"</h3>
+            <p class="hint">"Konton som inte står här: 5000–5999 personalkostnad, övriga från 4000 kostnad."</p>
+            <table class="compact edit-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Konto från"</th>
+                        <th scope="col">"Konto till"</th>
+                        <th scope="col">"Kontotyp"</th>
+                        <th scope="col"><span class="visually-hidden">"Ta bort"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        konton
+                            .get()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, r)| {
+                                let typ = r[2].clone();
+                                let cell = move |col: usize, label: &'static str| {
+                                    let value = r[col].clone();
+                                    view! {
+                                        <td>
+                                            <input
+                                                type="text"
+                                                aria-label=label
+                                                prop:value=value
+                                                on:change=move |ev| {
+                                                    let v = event_target_value(&ev);
+                                                    konton.update(|k| k[i][col] = v);
+                                                    changed.set(true);
+                                                }
+                                            />
+                                        </td>
+                                    }
+                                };
+                                view! {
+                                    <tr>
+                                        {cell(0, "Konto från")}
+                                        {cell(1, "Konto till")}
+                                        <td>
+                                            <select
+                                                aria-label="Kontotyp"
+                                                on:change=move |ev| {
+                                                    let v = event_target_value(&ev);
+                                                    konton.update(|k| k[i][2] = v);
+                                                    changed.set(true);
+                                                }
+                                            >
+                                                {KontoTyp::ALL
+                                                    .into_iter()
+                                                    .map(|k| view! { <option value=k.name() selected=typ == k.name()>{k.name()}</option> })
+                                                    .collect_view()}
+                                            </select>
+                                        </td>
+                                        <td>
+                                            <button class="small secondary" aria-label="Ta bort raden" on:click=move |_| {
+                                                konton.update(|k| { k.remove(i); });
+                                                changed.set(true);
+                                            }>"×"</button>
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+            <button class="secondary" on:click=move |_| {
+                konton.update(|k| k.push([String::new(), String::new(), "kostnad".into()]));
+                changed.set(true);
+            }>"Nytt konto"</button>
+            </details>
+            <div class="actions">
+                <button data-testid="save-mapping" on:click=save disabled=move || !changed.get()>"Spara och räkna om"</button>
+                <button class="secondary" on:click=download>"Ladda ned som CSV"</button>
+                {move || saved().then(|| view! { <button class="secondary" on:click=forget>"Ta bort sparad mappning"</button> })}
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn MappingRow(
+    index: usize,
+    row: [String; 8],
+    rows: RwSignal<Vec<[String; 8]>>,
+    changed: RwSignal<bool>,
+) -> impl IntoView {
+    let set = move |col: usize, value: String| {
+        rows.update(|r| r[index][col] = value);
+        changed.set(true);
+    };
+    let text = move |col: usize, label: &'static str, value: String| {
+        view! {
+            <td>
+                <input type="text" aria-label=label prop:value=value on:change=move |ev| set(col, event_target_value(&ev)) />
+            </td>
+        }
+    };
+    let fordelning = row[7].clone();
+    let insats = row[2].clone();
+    let regi = row[6].clone();
+    view! {
+        <tr>
+            {text(0, "Ansvar", row[0].clone())}
+            {text(1, "Verksamhet", row[1].clone())}
+            <td>
+                <select aria-label="Fördelning" on:change=move |ev| set(7, event_target_value(&ev))>
+                    {[("", "direkt"), ("enhet", "enhet"), ("område", "område"), ("förvaltning", "förvaltning"), ("exkludera", "utanför KPB")]
+                        .into_iter()
+                        .map(|(v, label)| view! { <option value=v selected=fordelning == v>{label}</option> })
+                        .collect_view()}
+                </select>
+            </td>
+            <td>
+                <select aria-label="Insats" on:change=move |ev| set(2, event_target_value(&ev))>
+                    <option value="" selected=insats.is_empty()>"–"</option>
+                    {Insats::all()
+                        .map(|i| view! { <option value=i.code() selected=insats == i.code()>{i.name()}</option> })
+                        .collect_view()}
+                </select>
+            </td>
+            {text(3, "Enhet", row[3].clone())}
+            {text(4, "Enhetsnamn", row[4].clone())}
+            {text(5, "Område", row[5].clone())}
+            <td>
+                <select aria-label="Regi" on:change=move |ev| set(6, event_target_value(&ev))>
+                    <option value="" selected=regi != "annan">"egen"</option>
+                    <option value="annan" selected=regi == "annan">"annan"</option>
+                </select>
+            </td>
+            <td>
+                <button class="small secondary" aria-label="Ta bort raden" on:click=move |_| {
+                    rows.update(|r| { r.remove(index); });
+                    changed.set(true);
+                }>"×"</button>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,260 @@
+// The whole journey in headless Chromium, as a user walks it: the example data through every
+// view (figures checked against the engine run natively on the same files), exports downloaded
+// and opened, then real files whose headers need mapping (and the mapping remembered), then a
+// file with errors, then the mapping editor. axe-core on every view; a screenshot of each.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  serve, launch, screenshot, axe, watchErrors, generation, nextReport, unzip, engineFigures, plain, root, dist,
+} from './harness.mjs';
+
+const data = path.join(root, 'tests/e2e/data');
+const files = (dir) => fs.readdirSync(dir).sort().map((f) => path.join(dir, f));
+
+/** Goes to a view through the navigation and waits until it is shown. */
+async function visit(page, slug) {
+  await page.getByTestId(`nav-${slug}`).click();
+  await page.waitForFunction((s) => location.hash === `#/${s}`, slug);
+}
+
+/** Checks a view with axe (no serious or critical violation) and saves its screenshot. */
+async function check(page, name) {
+  const violations = await axe(page);
+  assert.deepEqual(violations, [], `axe on ${name}`);
+  await screenshot(page, name);
+}
+
+/** Chooses files through the real file input and waits for the report. */
+async function upload(page, paths) {
+  const g = await generation(page);
+  await page.getByTestId('file-input').setInputFiles(paths);
+  await nextReport(page, g);
+}
+
+/** Changes a select and waits for the recomputed report. */
+async function choose(locator, value, page) {
+  const g = await generation(page);
+  await locator.selectOption(value);
+  await nextReport(page, g);
+}
+
+async function download(page, click) {
+  const [file] = await Promise.all([page.waitForEvent('download'), click()]);
+  return { name: file.suggestedFilename(), bytes: fs.readFileSync(await file.path()) };
+}
+
+test('the whole journey', async () => {
+  const server = await serve();
+  const browser = await launch();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+
+    // 1. Start, then the example data.
+    await page.goto(server.url);
+    await page.getByTestId('example').waitFor();
+    await check(page, '01-start');
+    let g = await generation(page);
+    await page.getByTestId('example').click();
+    await nextReport(page, g);
+    await page.waitForFunction(() => location.hash === '#/import');
+    assert.equal(await page.getByTestId('file-card').count(), 6);
+    assert.deepEqual(new Set(await page.getByTestId('file-status').allInnerTexts()), new Set(['Inläst']));
+    await check(page, '02-import');
+
+    const expected = await engineFigures(path.join(dist, 'exempel'));
+
+    // Kontroll: the planted errors, the reconciliation, the work list, the status.
+    await visit(page, 'kontroll');
+    assert.equal(plain(await page.getByTestId('count-errors').locator('.big').innerText()), String(expected.errors));
+    assert.equal(plain(await page.getByTestId('count-warnings').locator('.big').innerText()), String(expected.warnings));
+    const difference = page.getByTestId('difference').locator('td').first();
+    assert.equal(plain(await difference.innerText()), plain(expected.difference));
+    await page.getByTestId('finding-group').first().locator('summary').click();
+    await check(page, '03-kontroll');
+    await page.getByTestId('group-enhet').check();
+    assert.ok(await page.getByTestId('finding-group').count() >= 3);
+    const worklist = await download(page, () => page.getByTestId('download-worklist').click());
+    const worklistText = worklist.bytes.toString('utf8');
+    assert.ok(worklistText.startsWith('\ufeffAllvarlighet;Typ;Meddelande;Enhet;Fil;Blad;Rad;Kolumn'), worklistText.slice(0, 80));
+    assert.match(worklistText, /\r\nFel;okand-insats;"Insatsen ""Fotvård"" finns inte i katalogen\.";HT-NORR;brukare\.csv;;259;4 \(Insats\);1;/);
+    await page.getByTestId('status-validated').check();
+    assert.match(await page.getByTestId('badge').innerText(), /Validerad/);
+
+    // Inställningar: another key recomputes at once and moves the figures; then back.
+    await visit(page, 'installningar');
+    await check(page, '04-installningar');
+    const before = await page.evaluate(() => document.querySelector('main').dataset.generation);
+    g = Number(before);
+    await page.getByTestId('key-volym').check();
+    await nextReport(page, g);
+    await visit(page, 'nyckeltal');
+    const byVolume = plain(await page.getByTestId('kpi-U21003').getByTestId('kpi-value').innerText());
+    await visit(page, 'installningar');
+    g = await generation(page);
+    await page.getByTestId('key-direkt').check();
+    await nextReport(page, g);
+
+    // Nyckeltal: every figure as the engine computes it natively.
+    await visit(page, 'nyckeltal');
+    for (const [id, value] of Object.entries(expected.nyckeltal)) {
+      const card = page.getByTestId(`kpi-${id}`);
+      if (value === null) {
+        assert.match(await card.innerText(), /Saknas underlag/, id);
+      } else {
+        const shown = plain(await card.getByTestId('kpi-value').innerText());
+        assert.ok(shown.startsWith(plain(value)), `${id}: shown ${shown}, engine ${value}`);
+      }
+    }
+    assert.notEqual(byVolume, plain(expected.nyckeltal.U21003), 'the volume key gives another hemtjänst cost');
+    await page.getByTestId('kpi-U21003').locator('details summary').click();
+    await check(page, '05-nyckeltal');
+
+    // Enheter: the chart of each insats and its table view hold the engine's unit costs.
+    await visit(page, 'enheter');
+    const hemtjanst = page.getByTestId('units-HEMTJ');
+    assert.equal(await hemtjanst.locator('svg[role="img"]').count(), 1);
+    const tableText = plain(await hemtjanst.locator('details.chart-table').innerText({ timeout: 2000 }).catch(() => ''));
+    await hemtjanst.locator('details.chart-table summary').click();
+    const rows = plain(await hemtjanst.locator('details.chart-table table').innerText());
+    for (const [key, value] of Object.entries(expected.units).filter(([k]) => k.startsWith('HEMTJ '))) {
+      const name = key.slice('HEMTJ '.length);
+      assert.ok(rows.includes(`${name}\t${plain(value).replace(' kr', '')}`), `${name} ${value} in\n${rows}`);
+    }
+    void tableText;
+    await check(page, '06-enheter');
+
+    // Ytterfall: the list, sorted, and one client's insatsmix.
+    await visit(page, 'ytterfall');
+    const listRows = await page.getByTestId('ytterfall-list').locator('tbody tr').count();
+    assert.ok(listRows >= 7, `${listRows} ytterfall`);
+    await page.getByTestId('client-button').first().click();
+    await page.getByTestId('client-detail').waitFor();
+    await check(page, '07-ytterfall');
+
+    // Fördelning: the concentration curve, saved as SVG and PNG.
+    await visit(page, 'fordelning');
+    assert.match(await page.getByTestId('distribution-headline').innerText(), /brukare med kostnad/);
+    const chart = page.getByTestId('chart-koncentration');
+    const svg = await download(page, () => chart.getByRole('button', { name: 'Spara som SVG' }).click());
+    assert.equal(svg.name, 'KPB – koncentration.svg');
+    const svgText = svg.bytes.toString('utf8');
+    assert.ok(svgText.startsWith('<svg') && svgText.includes('xmlns="http://www.w3.org/2000/svg"'));
+    assert.match(svgText, /<title[^>]*>Koncentrationskurva/);
+    const png = await download(page, () => chart.getByRole('button', { name: 'Spara som PNG' }).click());
+    assert.equal(png.bytes.subarray(0, 8).toString('hex'), '89504e470d0a1a0a');
+    assert.ok(png.bytes.length > 10000);
+    await check(page, '08-fordelning');
+
+    await visit(page, 'brukarmix');
+    assert.equal(await page.locator('[data-testid^="mix-"]').count(), 4);
+    await check(page, '09-brukarmix');
+
+    // Export: the workbook and a CSV, opened and read.
+    await visit(page, 'export');
+    await check(page, '10-export');
+    const xlsx = await download(page, () => page.getByTestId('export-xlsx').click());
+    assert.equal(xlsx.name, 'KPB 2025 (validerad).xlsx');
+    const book = await unzip(xlsx.bytes);
+    const workbook = book['xl/workbook.xml'].toString('utf8');
+    for (const sheet of ['Om', 'Nyckeltal', 'Enheter', 'Brukare', 'Ytterfall brukare', 'Avstämning', 'Kontroll']) {
+      assert.ok(workbook.includes(`name="${sheet}"`), `sheet ${sheet}`);
+    }
+    const strings = book['xl/sharedStrings.xml'].toString('utf8');
+    assert.ok(strings.includes('KPB 2025 – Validerad'));
+    assert.ok(strings.includes('Kostnad hemtjänst, egen regi, kr/beviljad timme'));
+    const csv = await download(page, () => page.getByTestId('csv-Nyckeltal').click());
+    const csvText = csv.bytes.toString('utf8');
+    const u21003 = csvText.split('\r\n').find((l) => l.startsWith('U21003;'));
+    const exported = Number(u21003.split(';')[2].replace(',', '.'));
+    assert.equal(String(Math.round(exported)), plain(expected.nyckeltal.U21003).replace(' kr', '').replace(' ', ''));
+
+    // A tablet: the navigation moves above the content.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await visit(page, 'enheter');
+    await screenshot(page, '10b-enheter-surfplatta');
+    await visit(page, 'nyckeltal');
+    await screenshot(page, '10c-nyckeltal-surfplatta');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await visit(page, 'export');
+
+    // The printable report, on screen and as printed.
+    await page.getByTestId('print').click();
+    await page.getByTestId('report-status').waitFor();
+    assert.match(await page.getByTestId('report-status').innerText(), /Validerad/);
+    await check(page, '11-rapport');
+    await page.emulateMedia({ media: 'print' });
+    await screenshot(page, '12-rapport-utskrift');
+    await page.emulateMedia({ media: 'screen' });
+
+    // 2. Real files whose headers are not recognised: map the columns, see the right figures.
+    await visit(page, 'start');
+    await upload(page, files(path.join(data, 'okanda-rubriker')));
+    const card = (name) => page.getByTestId('file-card').filter({ hasText: name });
+    assert.equal(await card('Ekonomiutdrag 2025.csv').getByTestId('file-status').innerText(), 'Behöver kolumnval');
+    // The preview shows pseudonyms: personnummer never reach the page.
+    assert.match(await card('Brukarlista.csv').locator('.preview').innerText(), /P[A-Z2-9]{10}/);
+    assert.ok(!(await page.content()).includes('19380412'), 'a personnummer on the import page');
+    assert.equal(await card('Brukarlista.csv').getByTestId('file-status').innerText(), 'Behöver kolumnval');
+    await check(page, '13-import-kolumnval');
+    await choose(card('Ekonomiutdrag 2025.csv').getByTestId('file-kind'), 'Kostnader', page);
+    await choose(card('Ekonomiutdrag 2025.csv').getByTestId('column-ansvar'), 'Kostnadsställe kod', page);
+    await choose(card('Ekonomiutdrag 2025.csv').getByTestId('column-verksamhet'), 'Verks.', page);
+    await choose(card('Ekonomiutdrag 2025.csv').getByTestId('column-konto'), 'Kontonr', page);
+    await choose(card('Brukarlista.csv').getByTestId('column-insats'), 'Tjänst', page);
+    await choose(card('Brukarlista.csv').getByTestId('column-enhet'), 'Hemtjänstgrupp', page);
+    await choose(card('Brukarlista.csv').getByTestId('column-beviljad'), 'Beviljat antal', page);
+    assert.deepEqual(new Set(await page.getByTestId('file-status').allInnerTexts()), new Set(['Inläst']));
+    await screenshot(page, '14-import-kolumner-valda');
+    const facit = await engineFigures(path.join(data, 'facit'));
+    await visit(page, 'nyckeltal');
+    assert.equal(plain(await page.getByTestId('kpi-U21003').getByTestId('kpi-value').innerText()).split(' per')[0], plain(facit.nyckeltal.U21003));
+    // Personnummer never reach the page.
+    assert.ok(!(await page.content()).includes('19380412'), 'a personnummer on the page');
+
+    // Next year: a new visit remembers the choices (only the choices).
+    await page.goto(server.url);
+    await upload(page, files(path.join(data, 'okanda-rubriker')));
+    assert.deepEqual(new Set(await page.getByTestId('file-status').allInnerTexts()), new Set(['Inläst']));
+    const stored = await page.evaluate(() => JSON.stringify(localStorage));
+    assert.ok(!stored.includes('19380412') && !stored.includes('1 245 300'), 'localStorage holds choices, not data');
+
+    // 3. A file with errors: each error with its file, line and column.
+    await visit(page, 'start');
+    await upload(page, files(path.join(data, 'fel')));
+    await visit(page, 'kontroll');
+    for (const group of await page.getByTestId('finding-group').all()) await group.locator('summary').click();
+    const findings = plain(await page.locator('.findings').allInnerTexts().then((t) => t.join('\n')));
+    assert.match(findings, /"tolv" är inte ett tal\.\n+brukare med fel\.csv, rad 3, kolumn 4 \(Beviljad tid\)/);
+    assert.match(findings, /Insatsen "Fotvård" finns inte i katalogen\.\n+brukare med fel\.csv, rad 4, kolumn 2 \(Insats\)/);
+    assert.match(findings, /Enhet saknas\.\n+brukare med fel\.csv, rad 5, kolumn 3 \(Enhet\)/);
+    await check(page, '15-kontroll-fel');
+
+    // 4. The mapping editor: map the example's missing ansvar, save, and it is placed.
+    await visit(page, 'start');
+    g = await generation(page);
+    await page.getByTestId('example').click();
+    await nextReport(page, g);
+    await visit(page, 'import');
+    const editor = page.getByTestId('mapping-editor');
+    await editor.getByTestId('unmapped').getByRole('button', { name: 'Lägg till' }).click();
+    const newRow = editor.locator('tbody tr').filter({ has: page.locator('input[aria-label="Ansvar"]') }).last();
+    assert.equal(await newRow.locator('input[aria-label="Ansvar"]').inputValue(), '45990');
+    await newRow.locator('select[aria-label="Fördelning"]').selectOption('förvaltning');
+    g = await generation(page);
+    await page.getByTestId('save-mapping').click();
+    await nextReport(page, g);
+    await check(page, '16-import-mappning');
+    await visit(page, 'kontroll');
+    assert.ok(!(await page.getByTestId('reconciliation').innerText()).includes('Ansvar som saknas i mappningen'));
+    assert.equal(plain(await difference.innerText()), '0,00 kr');
+
+    assert.deepEqual(errors, [], 'errors in the page');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
