@@ -62,6 +62,14 @@ pub fn Distribution() -> impl IntoView {
                                 )}
                             </p>
                             <ul class="facts">{headline.into_iter().map(|h| view! { <li>{h}</li> }).collect_view()}</ul>
+                            <details class="how">
+                                <summary>"Hur räknades detta?"</summary>
+                                <p>
+                                    "Brukarna med kostnad ordnas från dyrast till billigast efter sin KPB-kostnad för året (alla insatser, egen och annan regi, före assistansersättning). "
+                                    "\"De dyraste p %\" är så många brukare, avrundat till närmaste hela brukare; deras sammanlagda kostnad delas med allas. "
+                                    "En tiondel är de dyraste (10 · n) % minus de dyraste (10 · (n − 1)) %."
+                                </p>
+                            </details>
                             <LineChart
                                 id="koncentration".to_owned()
                                 title="Koncentrationskurva: andel av kostnaden mot andel av brukarna".to_owned()

@@ -21,7 +21,9 @@ pub fn Import() -> impl IntoView {
                 .into_any(),
                 Some(r) => {
                     let unknown = r.unknown_insatser.clone();
-                    let needs = r.files.iter().any(|f| f.status != FileStatus::Read);
+                    let attention = |f: &FileReport| matches!(f.status, FileStatus::NeedsMapping | FileStatus::Unreadable);
+                    let needs = r.files.iter().any(attention);
+                    let (to_fix, fine): (Vec<FileReport>, Vec<FileReport>) = r.files.iter().cloned().partition(attention);
                     view! {
                         <p class="lead">
                             {format!("{} filer lästa.", r.files.len())}
@@ -31,9 +33,19 @@ pub fn Import() -> impl IntoView {
                                 " Alla filer kändes igen."
                             }}
                         </p>
+                        <FileTable files=r.files.clone() />
                         <div class="file-list">
-                            {r.files.iter().cloned().map(|f| view! { <FileCard file=f /> }).collect_view()}
+                            {to_fix.into_iter().map(|f| view! { <FileCard file=f /> }).collect_view()}
                         </div>
+                        {(!fine.is_empty())
+                            .then(|| view! {
+                                <details class="file-details">
+                                    <summary>"Förhandsvisning och kolumner för de inlästa filerna"</summary>
+                                    <div class="file-list">
+                                        {fine.into_iter().map(|f| view! { <FileCard file=f /> }).collect_view()}
+                                    </div>
+                                </details>
+                            })}
                         {(!unknown.is_empty()).then(|| view! { <InsatsMapping unknown=unknown /> })}
                         <crate::views::mapping::MappingEditor />
                         <crate::views::start::FilePicker />
@@ -50,15 +62,64 @@ pub fn Import() -> impl IntoView {
     }
 }
 
+fn status_of(status: FileStatus) -> (&'static str, &'static str) {
+    match status {
+        FileStatus::Read => ("ok", "Inläst"),
+        FileStatus::NeedsMapping => ("warn", "Behöver kolumnval"),
+        FileStatus::Unreadable => ("error", "Kunde inte läsas"),
+        FileStatus::Replaced => ("info", "Ersatt av sparad mappning"),
+    }
+}
+
+/// Every file on a line: what it was recognised as, how much of it was used.
+#[component]
+fn FileTable(files: Vec<FileReport>) -> impl IntoView {
+    view! {
+        <table class="file-table" data-testid="file-table">
+            <thead>
+                <tr>
+                    <th scope="col">"Fil"</th>
+                    <th scope="col">"Känd som"</th>
+                    <th scope="col" class="num">"Rader"</th>
+                    <th scope="col" class="num">"Använda"</th>
+                    <th scope="col">"Läst som"</th>
+                    <th scope="col">"Status"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {files
+                    .into_iter()
+                    .map(|f| {
+                        let (class, text) = status_of(f.status);
+                        let read_as = [f.encoding.clone(), f.delimiter.clone().map(|d| format!("avgränsare {d}")), f.sheet.clone().map(|b| format!("blad {b}"))]
+                            .into_iter()
+                            .flatten()
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        view! {
+                            <tr data-testid="file-row">
+                                <th scope="row">{f.name.clone()}</th>
+                                <td>{f.kind.map_or("–", |k| k.name())}</td>
+                                <td class="num">{f.rows}</td>
+                                <td class="num">{f.rows_used}</td>
+                                <td>{read_as}</td>
+                                <td>
+                                    <span class=format!("pill {class}") data-testid="file-status">{text}</span>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
 #[component]
 fn FileCard(file: FileReport) -> impl IntoView {
     let s = session();
     let name = file.name.clone();
-    let status = match file.status {
-        FileStatus::Read => ("ok", "Inläst"),
-        FileStatus::NeedsMapping => ("warn", "Behöver kolumnval"),
-        FileStatus::Unreadable => ("error", "Kunde inte läsas"),
-    };
+    let status = status_of(file.status);
     let kind_name = name.clone();
     let on_kind = move |ev| {
         let value = event_target_value(&ev);
@@ -87,9 +148,7 @@ fn FileCard(file: FileReport) -> impl IntoView {
         <article class="file-card" data-testid="file-card">
             <header>
                 <h2>{name.clone()}</h2>
-                <span class=format!("pill {}", status.0) data-testid="file-status">
-                    {status.1}
-                </span>
+                <span class=format!("pill {}", status.0)>{status.1}</span>
             </header>
             <p class="meta">{details.into_iter().flatten().collect::<Vec<_>>().join(" · ")}</p>
             <label class="field">

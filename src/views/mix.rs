@@ -13,6 +13,15 @@ pub fn Mix() -> impl IntoView {
         <section class="view" aria-labelledby="mix-rubrik">
             <h1 id="mix-rubrik">"Brukarmix och insatsmix"</h1>
             <p class="lead">"Vilka brukare kostnaden går till: antal brukare, kostnad och kostnad per brukare i varje grupp."</p>
+            <details class="how">
+                <summary>"Hur räknades detta?"</summary>
+                <p>
+                    "Kostnad är brukarnas KPB-kostnad för året (egen och annan regi, före assistansersättning). Kostnad per brukare = gruppens kostnad ÷ gruppens brukare. "
+                    "Ålder är ålder vid årets slut (året minus födelseåret), indelad efter åldersgrupperna under Inställningar. "
+                    "Boendeform: särskilt boende om brukaren någon gång under året bott i särskilt boende, annars bostad enligt LSS, annars ordinärt boende. "
+                    "Per insats räknas en brukare i varje insats hen haft; summan av brukarna är därför större än antalet brukare."
+                </p>
+            </details>
             {move || {
                 s.report
                     .get()

@@ -52,6 +52,24 @@ pub fn Ytterfall() -> impl IntoView {
                                                 format::kr(y.total_cost)
                                             )}
                                         </p>
+                                        <details class="how">
+                                            <summary>"Hur räknades detta?"</summary>
+                                            <p class="formula">
+                                                {format!(
+                                                    "{} brukare över gränsen ÷ {} brukare med kostnad i området × 100 = {}",
+                                                    y.count,
+                                                    y.clients,
+                                                    y.share.map(format::percent).unwrap_or_else(|| "–".into())
+                                                )}
+                                            </p>
+                                            <p>
+                                                {format!(
+                                                    "En brukares kostnad i området är summan av brukarens KPB-kostnad för insatser som hör till {} (egen och annan regi). Gränsen är {} kr; en brukare exakt på gränsen räknas inte.",
+                                                    kpb::model::lower_first(y.scope.name()),
+                                                    format::kr(y.threshold)
+                                                )}
+                                            </p>
+                                        </details>
                                     </article>
                                 }
                             })

@@ -61,7 +61,7 @@ test('the whole journey', async () => {
     await page.getByTestId('example').click();
     await nextReport(page, g);
     await page.waitForFunction(() => location.hash === '#/import');
-    assert.equal(await page.getByTestId('file-card').count(), 6);
+    assert.equal(await page.getByTestId('file-row').count(), 6);
     assert.deepEqual(new Set(await page.getByTestId('file-status').allInnerTexts()), new Set(['Inläst']));
     await check(page, '02-import');
 
@@ -194,11 +194,12 @@ test('the whole journey', async () => {
     await visit(page, 'start');
     await upload(page, files(path.join(data, 'okanda-rubriker')));
     const card = (name) => page.getByTestId('file-card').filter({ hasText: name });
-    assert.equal(await card('Ekonomiutdrag 2025.csv').getByTestId('file-status').innerText(), 'Behöver kolumnval');
+    const row = (name) => page.getByTestId('file-row').filter({ hasText: name });
+    assert.equal(await row('Ekonomiutdrag 2025.csv').getByTestId('file-status').innerText(), 'Behöver kolumnval');
     // The preview shows pseudonyms: personnummer never reach the page.
     assert.match(await card('Brukarlista.csv').locator('.preview').innerText(), /P[A-Z2-9]{10}/);
     assert.ok(!(await page.content()).includes('19380412'), 'a personnummer on the import page');
-    assert.equal(await card('Brukarlista.csv').getByTestId('file-status').innerText(), 'Behöver kolumnval');
+    assert.equal(await row('Brukarlista.csv').getByTestId('file-status').innerText(), 'Behöver kolumnval');
     await check(page, '13-import-kolumnval');
     await choose(card('Ekonomiutdrag 2025.csv').getByTestId('file-kind'), 'Kostnader', page);
     await choose(card('Ekonomiutdrag 2025.csv').getByTestId('column-ansvar'), 'Kostnadsställe kod', page);

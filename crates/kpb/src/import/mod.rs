@@ -85,8 +85,10 @@ pub enum FileStatus {
     Read,
     /// The kind or required columns could not be recognised: the user must map columns.
     NeedsMapping,
-    /// Not readable at all (binary, empty, legacy Excel …).
+    /// Not readable at all (binary, empty, broken workbook …).
     Unreadable,
+    /// A mapping file not used because a mapping saved in the app replaces it.
+    Replaced,
 }
 
 /// One ledger row, typed.
@@ -490,7 +492,7 @@ impl Loader<'_> {
         };
         report.kind = Some(kind);
         if self.settings.saved.contains_key(&kind) && file.name != saved_file_name(kind) {
-            report.status = FileStatus::Read;
+            report.status = FileStatus::Replaced;
             report.headers = headers;
             self.findings.push(Finding::new(
                 Severity::Info,
