@@ -1,7 +1,9 @@
 //! Prints, as JSON, the figures the app shows for the files in a directory, formatted as the
 //! app formats them: what the end-to-end tests compare the rendered page with.
 //!
-//! `cargo run -p kpb --example figures -- DIR`
+//! `cargo run -p kpb --example figures -- DIR [REFERENCE FILE …]`: with reference files (Kolada,
+//! network), also the comparison of every nyckeltal they have values for (all areas, against the
+//! mean).
 
 use kpb::finding::Severity;
 use kpb::{ImportSettings, Settings, compute, format, load};
@@ -9,7 +11,14 @@ use kpb::{ImportSettings, Settings, compute, format, load};
 mod common;
 
 fn main() {
-    let dir = std::env::args().nth(1).expect("usage: figures DIR");
+    let mut args = std::env::args().skip(1);
+    let dir = args.next().expect("usage: figures DIR [REFERENCE FILE …]");
+    let references: Vec<kpb::InputFile> = args
+        .map(|path| kpb::InputFile {
+            name: path.rsplit('/').next().unwrap_or(&path).to_owned(),
+            bytes: std::fs::read(&path).expect("a reference file"),
+        })
+        .collect();
     let files = common::read_dir(&dir);
     let report = compute(&load(&files, &ImportSettings::default()), &Settings::default());
     let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
@@ -32,12 +41,34 @@ fn main() {
             })
         })
         .collect();
+    // Unrounded, for the tests that compare years.
+    let exact: Vec<String> = report
+        .units
+        .iter()
+        .filter(|u| u.regi == kpb::Regi::Egen)
+        .filter_map(|u| u.unit_cost.map(|c| format!("{}:{c}", quote(&format!("{} {}", u.insats.code(), u.enhet_name)))))
+        .collect();
+    let data = kpb::compare::load(&references);
+    let comparisons: Vec<String> = kpb::compare::compare(&report, &data, &kpb::compare::CompareSettings::default())
+        .iter()
+        .map(|c| {
+            format!(
+                "{}:{{\"mean\":{},\"rank\":{},\"potential\":{}}}",
+                quote(&c.id),
+                c.mean.map_or("null".into(), |m| quote(&format::figure(&c.unit, m))),
+                c.rank.map_or("null".into(), |(r, of)| quote(&format!("{r} av {of}"))),
+                c.potential.map_or("null".into(), |p| quote(&format!("{} kr", format::kr(p))))
+            )
+        })
+        .collect();
     let count = |sev| report.findings.iter().filter(|f| f.severity == sev).map(|f| f.count).sum::<u32>();
     println!(
-        "{{\"year\":{},\"nyckeltal\":{{{}}},\"units\":{{{}}},\"difference\":{},\"errors\":{},\"warnings\":{},\"clients\":{}}}",
+        "{{\"year\":{},\"nyckeltal\":{{{}}},\"units\":{{{}}},\"units_exact\":{{{}}},\"compare\":{{{}}},\"difference\":{},\"errors\":{},\"warnings\":{},\"clients\":{}}}",
         report.year,
         nyckeltal.join(","),
         units.join(","),
+        exact.join(","),
+        comparisons.join(","),
         quote(&format!("{} kr", format::ore(report.reconciliation.difference))),
         count(Severity::Fel),
         count(Severity::Varning),

@@ -48,8 +48,8 @@ impl fmt::Display for Position {
             write!(f, ", rad {line}")?;
         }
         match (self.column, &self.column_name) {
-            (Some(c), Some(name)) => write!(f, ", kolumn {c} ({name})")?,
-            (Some(c), None) => write!(f, ", kolumn {c}")?,
+            (Some(c), Some(name)) if !name.is_empty() => write!(f, ", kolumn {c} ({name})")?,
+            (Some(c), _) => write!(f, ", kolumn {c}")?,
             _ => {}
         }
         Ok(())

@@ -28,6 +28,7 @@
 //! assert_eq!(report.reconciliation.difference, 0.into());
 //! ```
 
+pub mod compare;
 pub mod compute;
 pub mod date;
 pub mod export;
@@ -37,6 +38,7 @@ pub mod import;
 pub mod mapping;
 pub mod model;
 pub mod pseudonym;
+pub mod reference;
 pub mod report;
 pub mod settings;
 

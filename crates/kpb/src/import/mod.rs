@@ -7,6 +7,8 @@ pub mod schema;
 pub mod sheet;
 mod xlsx;
 
+pub use xlsx::sheets as workbook_sheets;
+
 use crate::date::{Date, Period};
 use crate::finding::{Finding, Findings, Position, Severity};
 use crate::mapping::{EnhetInfo, KontoMap, KontoRule, KontoTyp, Level, OrgMap, OrgRule, Pattern, Target};

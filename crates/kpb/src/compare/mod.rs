@@ -1,0 +1,463 @@
+//! Comparison with others and over time: Kolada values, network partners' aggregated files and
+//! per-unit quality results read in (`load`), the own results written out for a network or for
+//! reporting to Kolada (`network`), and the comparisons themselves (`compare`, `trends`,
+//! `quality_points`). Only aggregates cross here: no client row goes in or out.
+
+mod load;
+pub mod network;
+
+pub use load::load;
+
+use crate::finding::Finding;
+use crate::report::Report;
+use crate::{model::Insats, model::Regi, reference};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Kolada's gender dimension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Gender {
+    /// Total: the only one own figures are compared with.
+    T,
+    K,
+    M,
+}
+
+/// One value from a reference file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RefValue {
+    pub kpi: String,
+    /// Municipality id (four digits, `0180`), group id (`G…`) or a partner's id.
+    pub area: String,
+    /// A unit (enhet) within the area, for per-unit figures of a network file.
+    pub unit: Option<String>,
+    pub unit_name: Option<String>,
+    pub period: i32,
+    pub gender: Gender,
+    /// `None` when Kolada has no value (status tells why).
+    pub value: Option<Decimal>,
+    pub status: Option<String>,
+    /// The file it came from.
+    pub file: String,
+}
+
+/// A per-unit quality result (e.g. a user survey score).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QualityValue {
+    pub enhet: String,
+    pub measure: String,
+    pub value: Decimal,
+    pub year: Option<i32>,
+    pub file: String,
+    pub line: u32,
+}
+
+/// What a reference file was.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RefFile {
+    pub name: String,
+    /// "Kolada-data (v2)", "Nätverksfil från Örebro" …
+    pub kind: String,
+    pub values: u32,
+}
+
+/// Everything read from reference files.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RefData {
+    pub values: Vec<RefValue>,
+    /// Area id → name (from Kolada's municipality list, table downloads or network files).
+    pub names: BTreeMap<String, String>,
+    pub quality: Vec<QualityValue>,
+    pub files: Vec<RefFile>,
+    pub findings: Vec<Finding>,
+    /// Partners' distribution of cost over clients (area → share of cost per tenth of clients).
+    pub deciles: BTreeMap<String, Vec<Decimal>>,
+}
+
+impl RefData {
+    /// Adds what another load read (files chosen at another time).
+    pub fn merge(&mut self, other: RefData) {
+        let replaced: BTreeSet<String> = other.files.iter().map(|f| f.name.clone()).collect();
+        self.values.retain(|v| !replaced.contains(&v.file));
+        self.quality.retain(|q| !replaced.contains(&q.file));
+        self.files.retain(|f| !replaced.contains(&f.name));
+        self.findings.retain(|f| !replaced.contains(&f.pos.file));
+        self.values.extend(other.values);
+        self.names.extend(other.names);
+        self.quality.extend(other.quality);
+        self.files.extend(other.files);
+        self.findings.extend(other.findings);
+        self.deciles.extend(other.deciles);
+    }
+
+    /// The name of an area: its name if known, else its id.
+    pub fn name(&self, area: &str) -> String {
+        self.names.get(area).cloned().unwrap_or_else(|| area.to_owned())
+    }
+
+    /// The areas that have a total (T) value for the KPI in the year, municipality-level.
+    pub fn areas(&self) -> Vec<String> {
+        let mut areas: Vec<String> = self.values.iter().filter(|v| v.unit.is_none()).map(|v| v.area.clone()).collect();
+        areas.sort();
+        areas.dedup();
+        areas
+    }
+}
+
+/// What the own figures are compared with.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReferenceChoice {
+    /// The mean of the chosen municipalities.
+    #[default]
+    Mean,
+    /// The lowest of the chosen municipalities.
+    Lowest,
+    /// One municipality (or group).
+    Area(String),
+    /// The newest published KPB mean (KPB.md §7).
+    Published,
+}
+
+/// The user's choices for the comparison.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CompareSettings {
+    /// The own municipality's id (four digits), to leave it out of the others.
+    pub own_id: String,
+    pub own_name: String,
+    /// The areas to compare with; empty = all in the data.
+    pub areas: Vec<String>,
+    pub reference: ReferenceChoice,
+    /// The smallest group a network file may show (number of clients).
+    pub min_clients: u32,
+}
+
+/// Another area's value of a KPI.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Other {
+    pub area: String,
+    pub name: String,
+    pub value: Option<Decimal>,
+    pub status: Option<String>,
+    /// A group (`G…`): shown, but not counted in mean, rank or spread.
+    pub group: bool,
+}
+
+/// One KPI: own value beside the others, the spread, the position and the potential.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KpiComparison {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub year: i32,
+    pub own: Option<Decimal>,
+    pub others: Vec<Other>,
+    /// Unweighted mean, lowest and highest of the municipalities with a value (not groups, not
+    /// the own).
+    pub mean: Option<Decimal>,
+    pub lowest: Option<(String, Decimal)>,
+    pub highest: Option<(String, Decimal)>,
+    /// Own position among the municipalities with a value, lowest first: (rank, of).
+    pub rank: Option<(u32, u32)>,
+    /// 1 = the lowest quarter.
+    pub quartile: Option<u8>,
+    pub reference: Option<(String, Decimal)>,
+    /// (own − reference) × own volume, for unit costs above the reference; 0 at or below it.
+    pub potential: Option<Decimal>,
+    /// The volume the potential multiplies, and its label.
+    pub volume: Decimal,
+    pub volume_label: String,
+    pub published: Vec<reference::Published>,
+}
+
+/// Whether a KPI is a cost per volume unit (the potential applies).
+fn is_unit_cost(unit: &str) -> bool {
+    unit.starts_with("kr/") && unit != "kr/brukare" && unit != "kr/plats"
+}
+
+/// Compares every own nyckeltal that the reference data has values for (for the report's year,
+/// total gender), and those with published values.
+pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> Vec<KpiComparison> {
+    let year = report.year;
+    let wanted =
+        |area: &str| (settings.areas.is_empty() || settings.areas.iter().any(|a| a == area)) && area != settings.own_id;
+    let published = reference::published();
+    report
+        .nyckeltal
+        .iter()
+        .filter_map(|n| {
+            let values: Vec<&RefValue> = data
+                .values
+                .iter()
+                .filter(|v| {
+                    v.kpi == n.id && v.period == year && v.gender == Gender::T && v.unit.is_none() && wanted(&v.area)
+                })
+                .collect();
+            let pubs: Vec<reference::Published> = published.iter().filter(|p| p.kpi == n.id).cloned().collect();
+            if values.is_empty() && pubs.is_empty() {
+                return None;
+            }
+            let mut others: Vec<Other> = values
+                .iter()
+                .map(|v| Other {
+                    area: v.area.clone(),
+                    name: data.name(&v.area),
+                    value: v.value,
+                    status: v.status.clone(),
+                    group: v.area.starts_with('G'),
+                })
+                .collect();
+            others.sort_by(|a, b| a.value.cmp(&b.value).then_with(|| a.area.cmp(&b.area)));
+            let munis: Vec<(&str, Decimal)> =
+                others.iter().filter(|o| !o.group).filter_map(|o| o.value.map(|v| (o.area.as_str(), v))).collect();
+            let mean = (!munis.is_empty())
+                .then(|| munis.iter().map(|m| m.1).sum::<Decimal>() / Decimal::from(munis.len() as u64));
+            let lowest = munis.first().map(|(a, v)| (data.name(a), *v));
+            let highest = munis.last().map(|(a, v)| (data.name(a), *v));
+            let (rank, quartile) = match n.value {
+                Some(own) if !munis.is_empty() => {
+                    let below = munis.iter().filter(|m| m.1 < own).count() as u32;
+                    let of = munis.len() as u32 + 1;
+                    let rank = below + 1;
+                    (Some((rank, of)), Some(((4 * rank).div_ceil(of)).clamp(1, 4) as u8))
+                }
+                _ => (None, None),
+            };
+            let reference = match &settings.reference {
+                ReferenceChoice::Mean => mean.map(|m| ("medelvärdet av de valda".to_owned(), m)),
+                ReferenceChoice::Lowest => lowest.clone().map(|(a, v)| (format!("lägsta ({a})"), v)),
+                ReferenceChoice::Area(id) => {
+                    values.iter().find(|v| &v.area == id).and_then(|v| v.value).map(|v| (data.name(id), v))
+                }
+                ReferenceChoice::Published => pubs
+                    .iter()
+                    .filter(|p| p.label.starts_with("Medel"))
+                    .max_by_key(|p| p.year)
+                    .map(|p| (format!("{} {}", p.label.to_lowercase(), p.year), p.value)),
+            };
+            let potential = match (n.value, &reference) {
+                (Some(own), Some((_, r))) if is_unit_cost(&n.unit) => {
+                    Some((own - *r).max(Decimal::ZERO) * n.denominator)
+                }
+                _ => None,
+            };
+            Some(KpiComparison {
+                id: n.id.clone(),
+                name: n.name.clone(),
+                unit: n.unit.clone(),
+                year,
+                own: n.value,
+                others,
+                mean,
+                lowest,
+                highest,
+                rank,
+                quartile,
+                reference,
+                potential,
+                volume: n.denominator,
+                volume_label: n.denominator_label.clone(),
+                published: pubs,
+            })
+        })
+        .collect()
+}
+
+/// The figures of one year, for trends: compact, without clients.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct YearFigures {
+    pub year: i32,
+    /// (id, name, unit, value)
+    pub nyckeltal: Vec<(String, String, String, Option<Decimal>)>,
+    /// Unit cost per egen regi cell: (insats, enhet, enhet name, cost per volume unit).
+    pub units: Vec<(Insats, String, String, Decimal)>,
+}
+
+impl YearFigures {
+    pub fn of(report: &Report) -> YearFigures {
+        YearFigures {
+            year: report.year,
+            nyckeltal: report
+                .nyckeltal
+                .iter()
+                .map(|n| (n.id.clone(), n.name.clone(), n.unit.clone(), n.value))
+                .collect(),
+            units: report
+                .units
+                .iter()
+                .filter(|u| u.regi == Regi::Egen)
+                .filter_map(|u| u.unit_cost.map(|c| (u.insats, u.enhet.clone(), u.enhet_name.clone(), c)))
+                .collect(),
+        }
+    }
+}
+
+/// One series of a trend chart: (year, value) points.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    pub label: String,
+    pub points: Vec<(i32, Decimal)>,
+}
+
+/// A KPI over the years: own values, and Kolada's for the areas in the data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KpiTrend {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub own: Series,
+    pub others: Vec<Series>,
+}
+
+/// A unit's cost per volume unit over the years, and its largest change from one year to the next.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UnitTrend {
+    pub insats: Insats,
+    pub enhet: String,
+    pub name: String,
+    pub series: Series,
+    /// (from year, to year, change in %), the largest in absolute value.
+    pub swing: Option<(i32, i32, Decimal)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Trends {
+    pub years: Vec<i32>,
+    pub nyckeltal: Vec<KpiTrend>,
+    pub units: Vec<UnitTrend>,
+    /// The unit that swings most: index into `units`.
+    pub swinger: Option<usize>,
+}
+
+/// Trends over the own years (at least one), with Kolada's values for the same KPIs beside.
+pub fn trends(years: &[YearFigures], data: &RefData, settings: &CompareSettings) -> Trends {
+    let mut years: Vec<&YearFigures> = years.iter().collect();
+    years.sort_by_key(|y| y.year);
+    let mut ids: Vec<(String, String, String)> = Vec::new();
+    for y in &years {
+        for (id, name, unit, _) in &y.nyckeltal {
+            if !ids.iter().any(|i| &i.0 == id) {
+                ids.push((id.clone(), name.clone(), unit.clone()));
+            }
+        }
+    }
+    let wanted =
+        |area: &str| (settings.areas.is_empty() || settings.areas.iter().any(|a| a == area)) && area != settings.own_id;
+    let nyckeltal = ids
+        .into_iter()
+        .filter_map(|(id, name, unit)| {
+            let own: Vec<(i32, Decimal)> = years
+                .iter()
+                .filter_map(|y| y.nyckeltal.iter().find(|n| n.0 == id).and_then(|n| n.3).map(|v| (y.year, v)))
+                .collect();
+            let mut by_area: BTreeMap<&str, Vec<(i32, Decimal)>> = BTreeMap::new();
+            for v in data
+                .values
+                .iter()
+                .filter(|v| v.kpi == id && v.gender == Gender::T && v.unit.is_none() && wanted(&v.area))
+            {
+                if let Some(value) = v.value {
+                    by_area.entry(&v.area).or_default().push((v.period, value));
+                }
+            }
+            let others: Vec<Series> = by_area
+                .into_iter()
+                .map(|(area, mut points)| {
+                    points.sort_by_key(|p| p.0);
+                    Series { label: data.name(area), points }
+                })
+                .collect();
+            (own.len() > 1 || (!own.is_empty() && !others.is_empty())).then(|| KpiTrend {
+                id,
+                name,
+                unit,
+                own: Series { label: settings.own_name.clone(), points: own },
+                others,
+            })
+        })
+        .collect();
+    // (insats, enhet) → (the enhet's name, its cost per year)
+    type Cells = BTreeMap<(Insats, String), (String, Vec<(i32, Decimal)>)>;
+    let mut cells = Cells::new();
+    for y in &years {
+        for (insats, enhet, name, cost) in &y.units {
+            let e = cells.entry((*insats, enhet.clone())).or_insert_with(|| (name.clone(), Vec::new()));
+            e.1.push((y.year, *cost));
+        }
+    }
+    let units: Vec<UnitTrend> = cells
+        .into_iter()
+        .filter(|(_, (_, points))| points.len() > 1)
+        .map(|((insats, enhet), (name, points))| {
+            let swing = points
+                .windows(2)
+                .filter(|w| !w[0].1.is_zero())
+                .map(|w| (w[0].0, w[1].0, (w[1].1 - w[0].1) * Decimal::ONE_HUNDRED / w[0].1))
+                .max_by_key(|s| s.2.abs());
+            UnitTrend { insats, enhet, name, series: Series { label: String::new(), points }, swing }
+        })
+        .collect();
+    let swinger = units
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| u.swing.map(|s| (i, s.2.abs())))
+        .max_by_key(|(_, c)| *c)
+        .map(|(i, _)| i);
+    Trends { years: years.iter().map(|y| y.year).collect(), nyckeltal, units, swinger }
+}
+
+/// One unit's cost and quality, for the scatter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QualityPoint {
+    pub insats: Insats,
+    pub enhet: String,
+    pub name: String,
+    pub cost: Decimal,
+    pub measure: String,
+    pub quality: Decimal,
+}
+
+/// Quality results paired with the units' costs.
+#[derive(Debug, Clone, Default)]
+pub struct QualityMatch {
+    pub points: Vec<QualityPoint>,
+    /// Units in the quality files that the report does not have.
+    pub unmatched: Vec<String>,
+    /// Years of quality results that are not the report's year (not shown).
+    pub other_years: Vec<i32>,
+}
+
+/// Pairs each unit's cost per volume unit with its quality results of the report's year (matched
+/// by enhet code or name).
+pub fn quality_points(report: &Report, data: &RefData) -> QualityMatch {
+    let key = crate::model::normalise;
+    let mut points = Vec::new();
+    let mut unmatched = BTreeSet::new();
+    let mut other_years = BTreeSet::new();
+    for q in &data.quality {
+        if let Some(y) = q.year.filter(|y| *y != report.year) {
+            other_years.insert(y);
+            continue;
+        }
+        let units: Vec<_> = report
+            .units
+            .iter()
+            .filter(|u| u.regi == Regi::Egen && u.unit_cost.is_some())
+            .filter(|u| key(&u.enhet) == key(&q.enhet) || key(&u.enhet_name) == key(&q.enhet))
+            .collect();
+        if units.is_empty() {
+            unmatched.insert(q.enhet.clone());
+        }
+        for u in units {
+            points.push(QualityPoint {
+                insats: u.insats,
+                enhet: u.enhet.clone(),
+                name: u.enhet_name.clone(),
+                cost: u.unit_cost.unwrap_or_default(),
+                measure: q.measure.clone(),
+                quality: q.value,
+            });
+        }
+    }
+    QualityMatch { points, unmatched: unmatched.into_iter().collect(), other_years: other_years.into_iter().collect() }
+}

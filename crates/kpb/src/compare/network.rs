@@ -1,0 +1,101 @@
+//! The own results as an aggregated file for a network of municipalities, in Kolada's shape: the
+//! `values` are exactly Kolada's data answer (KPI, municipality, period, values per gender), so the
+//! same file serves to report KPB results to Kolada by their U-ids. Per-unit figures follow in
+//! `ou_values`, the distribution in `distribution`. No client rows, and no figure resting on fewer
+//! clients than the chosen minimum.
+
+use crate::model::Regi;
+use crate::report::Report;
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+/// The format's name and version, written in every file.
+pub const FORMAT: &str = "kpb-natverk/1";
+
+fn number(d: Decimal) -> Value {
+    // Two decimals: the file is for comparison, not for re-computation.
+    let d = d.round_dp(2).normalize();
+    serde_json::Number::from_f64(rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(0.0))
+        .map_or(Value::Null, Value::Number)
+}
+
+/// How many clients a nyckeltal rests on: the clients of its insatser, or of its ytterfall scope.
+fn clients_behind(report: &Report, id: &str) -> u32 {
+    if let Some(y) = report
+        .ytterfall
+        .iter()
+        .find(|y| y.kolada.as_deref() == Some(id) || (id == "KPB-YTTERFALL-SABO" && y.kolada.is_none()))
+    {
+        return y.clients;
+    }
+    let Some(n) = report.nyckeltal.iter().find(|n| n.id == id) else { return 0 };
+    if n.insatser.is_empty() {
+        return report.client_count;
+    }
+    n.insatser
+        .iter()
+        .filter_map(|i| report.insatser.iter().find(|s| s.insats == *i))
+        .map(|s| s.clients)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The network file for a report. `municipality` is the own id (four digits) and name.
+pub fn write(report: &Report, municipality: (&str, &str), status: &str, min_clients: u32) -> String {
+    let (id, title) = municipality;
+    let kolada_value = |value: Option<Decimal>, status: &str| json!([{ "gender": "T", "count": 1, "status": status, "value": value.map_or(Value::Null, number) }]);
+    let mut values = Vec::new();
+    let mut suppressed = 0u32;
+    for n in &report.nyckeltal {
+        let Some(v) = n.value else { continue };
+        if clients_behind(report, &n.id) < min_clients {
+            suppressed += 1;
+            values.push(json!({ "kpi": n.id, "municipality": id, "period": report.year, "values": kolada_value(None, "för få brukare") }));
+            continue;
+        }
+        values.push(
+            json!({ "kpi": n.id, "municipality": id, "period": report.year, "values": kolada_value(Some(v), "") }),
+        );
+    }
+    let mut ou_values = Vec::new();
+    for n in report.nyckeltal.iter().filter(|n| !n.by_enhet.is_empty()) {
+        for e in &n.by_enhet {
+            let clients = report
+                .units
+                .iter()
+                .filter(|u| u.enhet == e.enhet && u.regi == Regi::Egen && n.insatser.contains(&u.insats))
+                .map(|u| u.clients)
+                .max()
+                .unwrap_or(0);
+            let (value, status) = if clients < min_clients { (None, "för få brukare") } else { (e.value, "") };
+            if value.is_none() && status.is_empty() {
+                continue;
+            }
+            ou_values.push(json!({
+                "kpi": n.id, "ou": e.enhet, "title": e.enhet_name, "municipality": id, "period": report.year,
+                "values": kolada_value(value, status),
+            }));
+        }
+    }
+    let d = &report.distribution;
+    let distribution = if d.clients >= 10 * min_clients.max(1) {
+        json!({ "clients": d.clients, "deciles": d.deciles.iter().map(|v| number(*v)).collect::<Vec<_>>(),
+                "top": d.top.iter().map(|(x, y)| json!([number(*x), number(*y)])).collect::<Vec<_>>() })
+    } else {
+        json!({ "clients": Value::Null, "note": "för få brukare" })
+    };
+    let file = json!({
+        "format": FORMAT,
+        "description": "Kostnad per brukare (KPB), aggregerade resultat. Inga uppgifter om enskilda brukare.",
+        "municipality": { "id": id, "title": title },
+        "period": report.year,
+        "status": status,
+        "min_clients": min_clients,
+        "suppressed": suppressed,
+        "settings": { "allocation_key": report.settings.key.name() },
+        "values": values,
+        "ou_values": ou_values,
+        "distribution": distribution,
+    });
+    serde_json::to_string_pretty(&file).unwrap_or_default()
+}

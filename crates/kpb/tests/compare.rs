@@ -1,0 +1,218 @@
+//! Comparison with others and over time, through the real readers: Kolada answers in the v2 and
+//! v3 shapes, Kolada's municipality list, a broken file, quality results, a network file written
+//! and read back; the comparison's mean, rank, quartile and potential; trends and the swing.
+
+use kpb::compare::{self, CompareSettings, Gender, ReferenceChoice, YearFigures};
+use kpb::{ImportSettings, InputFile, Report, Settings, compute, load};
+use rust_decimal::Decimal;
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn file(dir: &str, name: &str) -> InputFile {
+    let path = format!("{}/../../{dir}/{name}", env!("CARGO_MANIFEST_DIR"));
+    InputFile { name: name.into(), bytes: std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")) }
+}
+
+fn example() -> Report {
+    let files: Vec<InputFile> =
+        ["kostnader.csv", "brukare.csv", "mappning.csv", "konton.csv", "platser.csv", "befolkning.csv"]
+            .iter()
+            .map(|n| file("public/exempel", n))
+            .collect();
+    compute(&load(&files, &ImportSettings::default()), &Settings::default())
+}
+
+const KOLADA: &str = "tests/e2e/data/kolada";
+
+#[test]
+fn kolada_v2_and_v3_answers_and_the_municipality_list() {
+    let data = compare::load(&[
+        file(KOLADA, "kolada-v2-hemtjanst.json"),
+        file(KOLADA, "kolada-v3-sarskilt-boende.json"),
+        file(KOLADA, "kolada-kommuner.json"),
+    ]);
+    let kinds: Vec<&str> = data.files.iter().map(|f| f.kind.as_str()).collect();
+    assert_eq!(kinds, vec!["Kolada-data (v2)", "Kolada-data (v3)", "Koladas kommunlista"]);
+    assert_eq!(data.name("1880"), "Örebro");
+    let stockholm_2025: Vec<_> =
+        data.values.iter().filter(|v| v.kpi == "U21003" && v.area == "0180" && v.period == 2025).collect();
+    assert_eq!(stockholm_2025.len(), 3, "T, K and M");
+    assert_eq!(stockholm_2025.iter().find(|v| v.gender == Gender::T).unwrap().value, Some(d("521.3")));
+    let malmo = data.values.iter().find(|v| v.area == "1280" && v.period == 2025).unwrap();
+    assert_eq!((malmo.value, malmo.status.as_deref()), (None, Some("Saknas")));
+    let sabo = data.values.iter().find(|v| v.kpi == "U23004" && v.area == "1381" && v.period == 2025).unwrap();
+    assert_eq!(sabo.value, Some(d("1890")));
+    // The unknown KPI is named once.
+    let unknown: Vec<_> = data.findings.iter().filter(|f| f.kind == "okant-nyckeltal").collect();
+    assert_eq!(unknown.len(), 1);
+    assert!(unknown[0].message.contains("U99998"));
+}
+
+#[test]
+fn a_broken_file_says_where() {
+    let data = compare::load(&[file(KOLADA, "kolada-trasig.json")]);
+    let f = &data.findings[0];
+    assert_eq!(f.kind, "trasig-json");
+    assert_eq!(f.pos.line, Some(3));
+    assert!(f.message.starts_with("Filen kolada-trasig.json är inte giltig JSON"), "{}", f.message);
+    assert!(data.values.is_empty());
+}
+
+#[test]
+fn kolada_tables_long_and_wide() {
+    let long = "Nyckeltals-ID;Nyckeltal;Kommun-ID;Kommun;År;Kön;Värde\nU21003;Kostnad hemtjänst;0180;Stockholm;2025;T;521,3\nU21003;Kostnad hemtjänst;1880;Örebro;2025;T;498\nU21003;Kostnad hemtjänst;1880;Örebro;2025;X;1\nU21003;Kostnad hemtjänst;;;2025;T;7\n";
+    let wide = "Kommun;Kommun-ID;Nyckeltals-ID;2023;2024;2025\nKalmar;880;U21003;412,3;420,1;430,9\nMalmö;1280;U21003;466;479,2;..\n";
+    let data = compare::load(&[
+        InputFile { name: "lang.csv".into(), bytes: long.into() },
+        InputFile { name: "bred.csv".into(), bytes: wide.into() },
+    ]);
+    assert_eq!(data.files.iter().map(|f| f.values).collect::<Vec<_>>(), vec![2, 6]);
+    assert_eq!(data.name("0880"), "Kalmar");
+    let kalmar = data.values.iter().find(|v| v.area == "0880" && v.period == 2025).unwrap();
+    assert_eq!(kalmar.value, Some(d("430.9")));
+    assert_eq!(data.values.iter().find(|v| v.area == "1280" && v.period == 2025).unwrap().value, None);
+    let bad: Vec<String> = data
+        .findings
+        .iter()
+        .filter(|f| f.kind == "kolada-felaktig-post")
+        .map(|f| format!("{}: {}", f.pos, f.message))
+        .collect();
+    assert_eq!(bad, ["lang.csv, rad 4: Okänt kön \"X\".", "lang.csv, rad 5: Raden saknar kommun."]);
+}
+
+#[test]
+fn kolada_table_as_excel_workbook() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "Nyckeltal från Kolada").unwrap();
+    for (col, head) in ["Kommun", "Kommun-ID", "Nyckeltals-ID", "2024", "2025"].iter().enumerate() {
+        sheet.write_string(2, col as u16, *head).unwrap();
+    }
+    sheet.write_string(3, 0, "Kalmar").unwrap();
+    sheet.write_string(3, 1, "0880").unwrap();
+    sheet.write_string(3, 2, "U23004").unwrap();
+    sheet.write_number(3, 3, 2050.5).unwrap();
+    sheet.write_number(3, 4, 2105).unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let data = compare::load(&[InputFile { name: "kolada.xlsx".into(), bytes }]);
+    assert!(data.findings.is_empty(), "{:?}", data.findings);
+    let mut got: Vec<(i32, Option<Decimal>)> = data.values.iter().map(|v| (v.period, v.value)).collect();
+    got.sort();
+    assert_eq!(got, vec![(2024, Some(d("2050.5"))), (2025, Some(d("2105")))]);
+    assert!(data.values.iter().all(|v| v.area == "0880" && v.kpi == "U23004" && v.gender == Gender::T));
+    assert_eq!(data.name("0880"), "Kalmar");
+}
+
+#[test]
+fn comparison_mean_rank_quartile_and_potential() {
+    let report = example();
+    let data = compare::load(&[file(KOLADA, "kolada-v2-hemtjanst.json"), file(KOLADA, "kolada-kommuner.json")]);
+    let settings =
+        CompareSettings { own_id: "9999".into(), own_name: "Exempelkommun".into(), ..CompareSettings::default() };
+    let rows = compare::compare(&report, &data, &settings);
+    let h = rows.iter().find(|r| r.id == "U21003").unwrap();
+    let own = h.own.unwrap();
+    // Stockholm 521,3, Örebro 498,0, Laholm 455,4, Kalmar 430,9; Malmö missing; the group is shown, not counted.
+    assert_eq!(h.mean, Some(d("476.4")));
+    assert_eq!(h.lowest, Some(("Kalmar".into(), d("430.9"))));
+    assert_eq!(h.highest, Some(("Stockholm".into(), d("521.3"))));
+    assert!(own > d("455.4") && own < d("498"), "{own}");
+    assert_eq!(h.rank, Some((3, 5)));
+    assert_eq!(h.quartile, Some(3));
+    assert!(h.others.iter().any(|o| o.group && o.value == Some(d("476.4"))));
+    assert!(h.others.iter().any(|o| o.area == "1280" && o.value.is_none()));
+    assert_eq!(h.potential, Some((own - d("476.4")) * h.volume));
+    // The lowest as reference; a published KPB mean also exists for U21003.
+    let settings = CompareSettings { reference: ReferenceChoice::Lowest, ..settings };
+    let h = compare::compare(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
+    assert_eq!(h.reference.as_ref().map(|r| r.1), Some(d("430.9")));
+    assert_eq!(h.potential, Some((own - d("430.9")) * h.volume));
+    assert!(h.published.iter().any(|p| p.year == 2016 && p.value == d("472")));
+}
+
+#[test]
+fn the_network_file_round_trips_and_hides_small_groups() {
+    let report = example();
+    let text = compare::network::write(&report, ("9999", "Exempelkommun"), "Validerad", 5);
+    assert!(!text.contains("\"clients\": ["), "no client rows");
+    let data = compare::load(&[InputFile { name: "exempelkommun.json".into(), bytes: text.into_bytes() }]);
+    assert_eq!(data.files[0].kind, "Nätverksfil från Exempelkommun");
+    assert_eq!(data.name("9999"), "Exempelkommun");
+    let own = report.nyckeltal.iter().find(|n| n.id == "U21003").unwrap().value.unwrap();
+    let shared = data.values.iter().find(|v| v.kpi == "U21003" && v.unit.is_none()).unwrap();
+    assert_eq!(shared.value, Some(own.round_dp(2)));
+    let norr = data.values.iter().find(|v| v.kpi == "U21003" && v.unit.as_deref() == Some("HT-NORR")).unwrap();
+    assert_eq!(norr.unit_name.as_deref(), Some("Hemtjänst Norr"));
+    assert_eq!(data.deciles["9999"].len(), 10);
+    // With a minimum larger than any group, nothing is shown.
+    let text = compare::network::write(&report, ("9999", "Exempelkommun"), "Validerad", 100_000);
+    let data = compare::load(&[InputFile { name: "x.json".into(), bytes: text.into_bytes() }]);
+    assert!(data.values.iter().all(|v| v.value.is_none() && v.status.as_deref() == Some("för få brukare")));
+    assert!(data.deciles.is_empty());
+}
+
+#[test]
+fn trends_and_the_unit_that_swings() {
+    let report = example();
+    let now = YearFigures::of(&report);
+    let mut before = now.clone();
+    before.year = 2024;
+    // A year earlier every unit cost 5 % less, except one that cost 30 % less.
+    for (i, u) in before.units.iter_mut().enumerate() {
+        u.3 *= if i == 2 { d("0.7") } else { d("0.95") };
+    }
+    for n in before.nyckeltal.iter_mut() {
+        n.3 = n.3.map(|v| v * d("0.95"));
+    }
+    let data = compare::load(&[file(KOLADA, "kolada-v2-hemtjanst.json")]);
+    let settings =
+        CompareSettings { own_id: "9999".into(), own_name: "Exempelkommun".into(), ..CompareSettings::default() };
+    let trends = compare::trends(&[now.clone(), before.clone()], &data, &settings);
+    assert_eq!(trends.years, vec![2024, 2025]);
+    let h = trends.nyckeltal.iter().find(|t| t.id == "U21003").unwrap();
+    assert_eq!(h.own.points.len(), 2);
+    assert_eq!(h.own.points[1].1, now.nyckeltal.iter().find(|n| n.0 == "U21003").unwrap().3.unwrap());
+    let stockholm = h.others.iter().find(|s| s.label == "0180").unwrap();
+    assert_eq!(stockholm.points, vec![(2023, d("498.2")), (2024, d("510.6")), (2025, d("521.3"))]);
+    let swinger = &trends.units[trends.swinger.unwrap()];
+    assert_eq!((swinger.insats, swinger.enhet.clone()), (before.units[2].0, before.units[2].1.clone()));
+    let change = swinger.swing.unwrap().2;
+    assert!((change - (d("1") / d("0.7") - d("1")) * d("100")).abs() < d("0.000001"), "{change}");
+}
+
+#[test]
+fn quality_beside_cost_per_unit() {
+    let report = example();
+    let data = compare::load(&[file(KOLADA, "kvalitet.csv")]);
+    assert_eq!(data.quality.len(), 8);
+    let compare::QualityMatch { points, unmatched, other_years } = compare::quality_points(&report, &data);
+    assert_eq!(points.len(), 7);
+    assert_eq!(unmatched, vec!["Okänd enhet".to_string()]);
+    assert!(other_years.is_empty());
+    let older = compare::load(&[InputFile {
+        name: "k.csv".into(),
+        bytes: "Enhet;Mått;Värde;År\nHT-NORR;Nöjdhet;90;2024\n".into(),
+    }]);
+    let m = compare::quality_points(&report, &older);
+    assert_eq!((m.points.len(), m.other_years), (0, vec![2024]));
+    let norr = points.iter().find(|p| p.enhet == "HT-NORR").unwrap();
+    assert_eq!(norr.quality, d("91"));
+    assert_eq!(Some(norr.cost), report.units.iter().find(|u| u.enhet == "HT-NORR").unwrap().unit_cost);
+
+    let gaps = compare::load(&[InputFile {
+        name: "k.csv".into(),
+        bytes: "Enhet;Mått;Värde\nHT-NORR;Nöjdhet;\n;Nöjdhet;80\nHT-SODER;Nöjdhet;nittio\n".into(),
+    }]);
+    let messages: Vec<String> = gaps.findings.iter().map(|f| format!("{}: {}", f.pos, f.message)).collect();
+    assert_eq!(
+        messages,
+        [
+            "k.csv, rad 2: Raden saknar värde.",
+            "k.csv, rad 3: Raden saknar enhet.",
+            "k.csv, rad 4, kolumn 3: \"nittio\" är inte ett tal."
+        ]
+    );
+    assert!(gaps.quality.is_empty());
+}
