@@ -29,6 +29,7 @@ pub fn App() -> impl IntoView {
                 id="innehall"
                 tabindex="-1"
                 data-generation=move || s.generation.get()
+                data-reference-generation=move || s.reference_generation.get()
                 data-load-ms=move || s.timing.get().load_ms
                 data-compute-ms=move || s.timing.get().compute_ms
                 data-memory=move || s.timing.get().memory_bytes
@@ -52,6 +53,10 @@ pub fn App() -> impl IntoView {
                         View::Brukarmix => views::mix::Mix().into_any(),
                         View::Export => views::export::Export().into_any(),
                         View::Rapport => views::report::Rapport().into_any(),
+                        View::Jamforelse => views::comparison::Comparison().into_any(),
+                        View::OverTid => views::trends::Trends().into_any(),
+                        View::Natverk => views::network::Network().into_any(),
+                        View::Kvalitet => views::quality::Quality().into_any(),
                     }
                 }}
             </main>
@@ -103,6 +108,8 @@ fn Nav() -> impl IntoView {
                     .map(item)
                     .collect_view()}
             </ul>
+            <p class="nav-head">"Jämförelse"</p>
+            <ul>{[View::Jamforelse, View::OverTid, View::Natverk, View::Kvalitet].map(item).collect_view()}</ul>
         </nav>
     }
 }

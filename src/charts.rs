@@ -25,6 +25,10 @@ pub enum Unit {
     Kr,
     Percent,
     Count,
+    /// A year: no digit grouping.
+    Year,
+    /// A score or other plain number with up to one decimal.
+    Plain,
 }
 
 impl Unit {
@@ -33,6 +37,8 @@ impl Unit {
             Unit::Kr => kpb::format::kr(v),
             Unit::Percent => kpb::format::percent(v),
             Unit::Count => kpb::format::volume(v),
+            Unit::Year => v.trunc().to_string(),
+            Unit::Plain => kpb::format::number(v, if v.fract().is_zero() { 0 } else { 1 }),
         }
     }
 
@@ -41,22 +47,16 @@ impl Unit {
         match self {
             Unit::Kr => kpb::format::kr_compact(d),
             Unit::Percent => format!("{}\u{a0}%", kpb::format::number(d, 0)),
-            Unit::Count => kpb::format::number(d, if v.fract().abs() > 1e-9 { 1 } else { 0 }),
+            Unit::Count | Unit::Plain => kpb::format::number(d, if v.fract().abs() > 1e-9 { 1 } else { 0 }),
+            Unit::Year => format!("{}", v.round() as i64),
         }
     }
 }
 
-/// "Nice" axis ticks from 0 (or below) to at least `max`: (ticks, top of the axis).
+/// "Nice" axis ticks from 0 (or below) to at least `max`: (ticks, bottom, top of the axis).
 pub fn ticks(min: f64, max: f64, count: usize) -> (Vec<f64>, f64, f64) {
     let (lo, hi) = (min.min(0.0), max.max(0.0));
-    let span = if hi - lo <= 0.0 { 1.0 } else { hi - lo };
-    let raw = span / count.max(1) as f64;
-    let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
-    let start = (lo / step).floor() * step;
-    let end = (hi / step).ceil() * step;
-    let n = ((end - start) / step).round() as usize;
-    ((0..=n).map(|i| start + i as f64 * step).collect(), start, end.max(start + step))
+    ticks_between(lo, if hi > lo { hi } else { lo + 1.0 }, count)
 }
 
 fn f(d: Decimal) -> f64 {
@@ -87,7 +87,7 @@ pub fn BarChart(
     value_label: String,
     bars: Vec<Bar>,
     /// A vertical line and its label.
-    #[prop(optional)]
+    #[prop(default = None)]
     reference: Option<(String, Decimal)>,
     /// Column header of the labels in the table view.
     #[prop(default = "Enhet".to_owned())]
@@ -167,7 +167,7 @@ pub fn BarChart(
         view! {
             <line x1=rx x2=rx y1=top - 10.0 y2=bottom + 2.0 stroke=ACCENT stroke-width="2" stroke-dasharray="6 4" />
             <text x=rx y=top - 14.0 text-anchor="middle" font-size="12" font-weight="600" fill=ACCENT>
-                {format!("{label}: {}", unit.format(value))}
+                {format!("{label}: {}{}", unit.format(value), if unit == Unit::Kr { " kr" } else { "" })}
             </text>
         }
     });
@@ -195,7 +195,7 @@ pub struct Series {
     pub color: &'static str,
 }
 
-/// A line chart with labelled axes (both from 0).
+/// A line chart with labelled axes and the legend below.
 #[component]
 pub fn LineChart(
     id: String,
@@ -213,14 +213,32 @@ pub fn LineChart(
     #[prop(optional)]
     table: Vec<(String, String)>,
 ) -> impl IntoView {
-    let (left, right, top, bottom_pad) = (64.0, 24.0, 20.0, 50.0);
-    let height = 380.0;
+    let (left, right, top, bottom_pad) = (84.0, 24.0, 20.0, 50.0);
+    let legend_h = if series.len() > 1 { series.len().div_ceil(2) as f64 * 18.0 + 8.0 } else { 0.0 };
+    let height = 380.0 + legend_h;
     let plot_w = WIDTH - left - right;
-    let plot_h = height - top - bottom_pad;
+    let plot_h = height - top - bottom_pad - legend_h;
     let xs: Vec<f64> = series.iter().flat_map(|s| s.points.iter().map(|p| f(p.0))).collect();
     let ys: Vec<f64> = series.iter().flat_map(|s| s.points.iter().map(|p| f(p.1))).collect();
-    let (xt, x_lo, x_hi) = ticks(0.0, xs.iter().copied().fold(0.0, f64::max), 10);
-    let (yt, y_lo, y_hi) = ticks(0.0, ys.iter().copied().fold(0.0, f64::max), 5);
+    let (xt, x_lo, x_hi) = if x_unit == Unit::Year {
+        // Years: one tick a year, from the first to the last.
+        let lo = xs.iter().copied().fold(f64::MAX, f64::min);
+        let hi = xs.iter().copied().fold(f64::MIN, f64::max).max(lo + 1.0);
+        ((lo as i64..=hi as i64).map(|y| y as f64).collect(), lo - 0.3, hi + 0.3)
+    } else {
+        ticks(0.0, xs.iter().copied().fold(0.0, f64::max), 10)
+    };
+    // Over the years the change is the point: when the values lie close together the axis starts
+    // near them (and says so), otherwise at 0.
+    let y_min = ys.iter().copied().fold(f64::MAX, f64::min);
+    let y_max = ys.iter().copied().fold(0.0, f64::max);
+    let (yt, y_lo, y_hi) = if x_unit == Unit::Year && y_min > 0.0 && y_max - y_min < y_max * 0.5 {
+        let pad = ((y_max - y_min) * 0.3).max(y_max * 0.03);
+        ticks_between((y_min - pad).max(0.0), y_max + pad, 5)
+    } else {
+        ticks(0.0, y_max, 5)
+    };
+    let axis_note = (y_lo > 0.0).then(|| format!("Obs: axeln börjar vid {}", y_unit.tick(y_lo)));
     let sx = move |v: f64| left + (v - x_lo) / (x_hi - x_lo) * plot_w;
     let sy = move |v: f64| top + plot_h - (v - y_lo) / (y_hi - y_lo) * plot_h;
     let grid = view! {
@@ -254,6 +272,14 @@ pub fn LineChart(
                 .enumerate()
                 .map(|(i, p)| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, sx(f(p.0)), sy(f(p.1))))
                 .collect::<String>();
+            // Markers on each year, so that a single year shows too.
+            let dots = (x_unit == Unit::Year)
+                .then(|| {
+                    s.points
+                        .iter()
+                        .map(|p| view! { <circle cx=sx(f(p.0)) cy=sy(f(p.1)) r="3.5" fill=s.color stroke="#ffffff" stroke-width="1" /> })
+                        .collect_view()
+                });
             view! {
                 <path
                     d=d
@@ -262,6 +288,7 @@ pub fn LineChart(
                     stroke-width=if s.dashed { "1.5" } else { "2.5" }
                     stroke-dasharray=if s.dashed { "6 5" } else { "none" }
                 />
+                {dots}
             }
         })
         .collect_view();
@@ -281,28 +308,31 @@ pub fn LineChart(
             })
             .collect_view()
     });
-    let legend = series
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let y = top + plot_h - 14.0 - (series.len() - 1 - i) as f64 * 18.0;
-            let x0 = left + plot_w - 230.0;
-            view! {
-                <line
-                    x1=x0
-                    x2=x0 + 24.0
-                    y1=y
-                    y2=y
-                    stroke=s.color
-                    stroke-width="2.5"
-                    stroke-dasharray=if s.dashed { "6 5" } else { "none" }
-                />
-                <text x=x0 + 30.0 y=y + 4.0 font-size="12" fill=INK>
-                    {s.name.clone()}
-                </text>
-            }
-        })
-        .collect_view();
+    let legend = (series.len() > 1).then(|| {
+        series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                // Below the plot, two to a row.
+                let y = top + plot_h + bottom_pad + 4.0 + (i / 2) as f64 * 18.0;
+                let x0 = left + (i % 2) as f64 * plot_w / 2.0;
+                view! {
+                    <line
+                        x1=x0
+                        x2=x0 + 24.0
+                        y1=y
+                        y2=y
+                        stroke=s.color
+                        stroke-width="2.5"
+                        stroke-dasharray=if s.dashed { "6 5" } else { "none" }
+                    />
+                    <text x=x0 + 30.0 y=y + 4.0 font-size="12" fill=INK>
+                        {s.name.clone()}
+                    </text>
+                }
+            })
+            .collect_view()
+    });
     let rows = if table.is_empty() {
         first.map(|s| s.points.iter().map(|p| (x_unit.format(p.0), y_unit.format(p.1))).collect()).unwrap_or_default()
     } else {
@@ -316,9 +346,12 @@ pub fn LineChart(
             {lines}
             {mark_views}
             {legend}
-            <text x=left + plot_w / 2.0 y=height - 6.0 text-anchor="middle" font-size="12" fill=MUTED>
+            <text x=left + plot_w / 2.0 y=top + plot_h + 40.0 text-anchor="middle" font-size="12" fill=MUTED>
                 {x_label}
             </text>
+            {axis_note.map(|note| view! {
+                <text x=left y=top + plot_h + 40.0 font-size="11.5" font-style="italic" fill=MUTED>{note}</text>
+            })}
             <text
                 x=14
                 y=top + plot_h / 2.0
@@ -331,6 +364,94 @@ pub fn LineChart(
             </text>
         </ChartFrame>
     }
+}
+
+/// One point of a scatter chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    pub label: String,
+    pub x: Decimal,
+    pub y: Decimal,
+}
+
+/// A scatter chart with labelled points (e.g. cost against quality per unit).
+#[component]
+pub fn ScatterChart(
+    id: String,
+    title: String,
+    description: String,
+    x_unit: Unit,
+    y_unit: Unit,
+    x_label: String,
+    y_label: String,
+    points: Vec<Point>,
+) -> impl IntoView {
+    let (left, right, top, bottom_pad) = (70.0, 30.0, 24.0, 52.0);
+    let height = 400.0;
+    let plot_w = WIDTH - left - right;
+    let plot_h = height - top - bottom_pad;
+    let span = |vals: Vec<f64>| {
+        let lo = vals.iter().copied().fold(f64::MAX, f64::min);
+        let hi = vals.iter().copied().fold(f64::MIN, f64::max);
+        let pad = ((hi - lo) * 0.15).max(hi.abs() * 0.02).max(1.0);
+        ticks_between(lo - pad, hi + pad, 5)
+    };
+    let (xt, x_lo, x_hi) = span(points.iter().map(|p| f(p.x)).collect());
+    let (yt, y_lo, y_hi) = span(points.iter().map(|p| f(p.y)).collect());
+    let sx = move |v: f64| left + (v - x_lo) / (x_hi - x_lo) * plot_w;
+    let sy = move |v: f64| top + plot_h - (v - y_lo) / (y_hi - y_lo) * plot_h;
+    let grid = view! {
+        {yt.iter()
+            .map(|&t| view! {
+                <line x1=left x2=left + plot_w y1=sy(t) y2=sy(t) stroke=GRID stroke-width="1" />
+                <text x=left - 8.0 y=sy(t) + 4.0 text-anchor="end" font-size="12" fill=MUTED>{y_unit.tick(t)}</text>
+            })
+            .collect_view()}
+        {xt.iter()
+            .map(|&t| view! {
+                <line x1=sx(t) x2=sx(t) y1=top y2=top + plot_h stroke=GRID stroke-width="1" />
+                <text x=sx(t) y=top + plot_h + 19.0 text-anchor="middle" font-size="12" fill=MUTED>{x_unit.tick(t)}</text>
+            })
+            .collect_view()}
+    };
+    let dots = points
+        .iter()
+        .map(|p| {
+            let (cx, cy) = (sx(f(p.x)), sy(f(p.y)));
+            view! {
+                <circle cx=cx cy=cy r="6" fill=DARK stroke="#ffffff" stroke-width="1.5" />
+                <text x=cx + 9.0 y=cy + 4.0 font-size="12" fill=INK stroke="#ffffff" stroke-width="4" paint-order="stroke">
+                    {p.label.clone()}
+                </text>
+            }
+        })
+        .collect_view();
+    let rows =
+        points.iter().map(|p| (p.label.clone(), format!("{} · {}", x_unit.format(p.x), y_unit.format(p.y)))).collect();
+    view! {
+        <ChartFrame id=id title=title description=description height=height headers=("Enhet".to_owned(), format!("{x_label} · {y_label}")) rows=rows>
+            {grid}
+            <line x1=left x2=left + plot_w y1=top + plot_h y2=top + plot_h stroke=INK stroke-width="1" />
+            <line x1=left x2=left y1=top y2=top + plot_h stroke=INK stroke-width="1" />
+            {dots}
+            <text x=left + plot_w / 2.0 y=height - 8.0 text-anchor="middle" font-size="12" fill=MUTED>{x_label}</text>
+            <text x=16 y=top + plot_h / 2.0 text-anchor="middle" font-size="12" fill=MUTED transform=format!("rotate(-90 16 {})", top + plot_h / 2.0)>
+                {y_label}
+            </text>
+        </ChartFrame>
+    }
+}
+
+/// Nice ticks between two values (not forced to include 0).
+pub fn ticks_between(lo: f64, hi: f64, count: usize) -> (Vec<f64>, f64, f64) {
+    let span = (hi - lo).max(1e-9);
+    let raw = span / count.max(1) as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
+    let start = (lo / step).floor() * step;
+    let end = (hi / step).ceil() * step;
+    let n = ((end - start) / step).round() as usize;
+    ((0..=n).map(|i| start + i as f64 * step).collect(), start, end)
 }
 
 /// What every chart has: a caption, the SVG with its title and text alternative, the buttons to

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};
 use std::rc::Rc;
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
 /// Where the computation stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,12 +35,16 @@ pub enum View {
     Fordelning,
     Brukarmix,
     Export,
+    Jamforelse,
+    OverTid,
+    Natverk,
+    Kvalitet,
     /// The printable report (reached from Export, not in the navigation).
     Rapport,
 }
 
 impl View {
-    pub const ALL: [View; 11] = [
+    pub const ALL: [View; 15] = [
         View::Start,
         View::Import,
         View::Kontroll,
@@ -50,6 +55,10 @@ impl View {
         View::Fordelning,
         View::Brukarmix,
         View::Export,
+        View::Jamforelse,
+        View::OverTid,
+        View::Natverk,
+        View::Kvalitet,
         View::Rapport,
     ];
 
@@ -65,6 +74,10 @@ impl View {
             View::Fordelning => "fordelning",
             View::Brukarmix => "brukarmix",
             View::Export => "export",
+            View::Jamforelse => "jamforelse",
+            View::OverTid => "over-tid",
+            View::Natverk => "natverk",
+            View::Kvalitet => "kvalitet",
             View::Rapport => "rapport",
         }
     }
@@ -81,6 +94,10 @@ impl View {
             View::Fordelning => "Kostnadsfördelning",
             View::Brukarmix => "Brukarmix",
             View::Export => "Export och rapport",
+            View::Jamforelse => "Jämför med andra",
+            View::OverTid => "Över tid",
+            View::Natverk => "Nätverk",
+            View::Kvalitet => "Kostnad och kvalitet",
             View::Rapport => "Rapport",
         }
     }
@@ -125,10 +142,21 @@ pub struct Session {
     pub timing: RwSignal<crate::worker::Timing>,
     /// Set when new files are chosen: the next report opens the Import view.
     show_import: RwSignal<bool>,
+    /// Every year read (figures only), for the trends.
+    pub history: RwSignal<Vec<kpb::compare::YearFigures>>,
+    /// Other years' files, kept to read them again after a change of mapping.
+    other_years: StoredValue<Vec<Vec<(String, web_sys::Blob)>>, LocalStorage>,
+    /// Kolada values, network partners' files and quality results.
+    pub reference: RwSignal<Arc<kpb::compare::RefData>>,
+    /// How many times reference data has arrived (for the end-to-end tests).
+    pub reference_generation: RwSignal<u32>,
+    /// Who the own municipality is and what to compare with (remembered: choices, not data).
+    pub compare: RwSignal<kpb::compare::CompareSettings>,
 }
 
 const IMPORT_KEY: &str = "kpb.import.v1";
 const SETTINGS_KEY: &str = "kpb.settings.v1";
+const COMPARE_KEY: &str = "kpb.compare.v1";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -165,6 +193,14 @@ impl Session {
             generation: RwSignal::new(0),
             timing: RwSignal::new(Default::default()),
             show_import: RwSignal::new(false),
+            history: RwSignal::new(Vec::new()),
+            other_years: StoredValue::new_local(Vec::new()),
+            reference: RwSignal::new(Arc::new(Default::default())),
+            reference_generation: RwSignal::new(0),
+            compare: RwSignal::new(
+                remembered(COMPARE_KEY)
+                    .unwrap_or_else(|| kpb::compare::CompareSettings { min_clients: 5, ..Default::default() }),
+            ),
         };
         let client = Client::spawn(move |response| session.receive(response)).ok().map(Rc::new);
         if client.is_none() {
@@ -177,8 +213,9 @@ impl Session {
     fn receive(&self, response: Response) {
         match response {
             Response::Progress { message, fraction } => self.busy.set(Busy::Working { message, fraction }),
-            Response::Done { report, timing } => {
+            Response::Done { report, timing, history } => {
                 self.timing.set(timing);
+                self.history.set(history);
                 self.report.set(Some(Arc::new(*report)));
                 self.busy.set(Busy::Idle);
                 self.generation.update(|g| *g += 1);
@@ -194,6 +231,11 @@ impl Session {
             }
             Response::Failed { message } => self.busy.set(Busy::Failed(message)),
             Response::Ready => {}
+            Response::Reference(data) => {
+                self.busy.set(Busy::Idle);
+                self.reference.set(Arc::new(*data));
+                self.reference_generation.update(|g| *g += 1);
+            }
         }
     }
 
@@ -206,16 +248,33 @@ impl Session {
         }
     }
 
-    /// Reads new files (replacing those read before) and computes.
+    /// Reads new files (replacing those read before, other years too) and computes.
     pub fn load(&self, files: Vec<(String, web_sys::Blob)>) {
         if files.is_empty() {
             return;
         }
         self.files.set_value(files);
+        self.other_years.set_value(Vec::new());
         self.show_import.set(true);
         // New data has not been checked.
         self.status.set(ResultStatus::Preliminar);
         self.reload();
+    }
+
+    /// Reads another year's files, kept beside the main year for the trends.
+    pub fn add_year(&self, files: Vec<(String, web_sys::Blob)>) {
+        if files.is_empty() {
+            return;
+        }
+        self.other_years.update_value(|y| y.push(files.clone()));
+        self.busy
+            .set(Busy::Working { message: format!("Läser ett annat års {} filer …", files.len()), fraction: 0.02 });
+        let request = Request::Load {
+            import: self.import.get_untracked(),
+            settings: self.settings.get_untracked(),
+            add_year: true,
+        };
+        self.send(&request, &files);
     }
 
     /// Reads the session's files again (after a change of mapping) and computes.
@@ -225,8 +284,30 @@ impl Session {
             return;
         }
         self.busy.set(Busy::Working { message: format!("Läser {} filer …", files.len()), fraction: 0.02 });
-        let request = Request::Load { import: self.import.get_untracked(), settings: self.settings.get_untracked() };
-        self.send(&request, &files);
+        let (import, settings) = (self.import.get_untracked(), self.settings.get_untracked());
+        self.send(&Request::Load { import: import.clone(), settings: settings.clone(), add_year: false }, &files);
+        for other in self.other_years.get_value() {
+            self.send(&Request::Load { import: import.clone(), settings: settings.clone(), add_year: true }, &other);
+        }
+    }
+
+    /// Reads reference files (Kolada, network partners, quality results).
+    pub fn load_reference(&self, files: Vec<(String, web_sys::Blob)>) {
+        if files.is_empty() {
+            return;
+        }
+        self.busy.set(Busy::Working { message: "Läser jämförelsefilerna …".into(), fraction: 0.3 });
+        self.send(&Request::LoadReference, &files);
+    }
+
+    pub fn clear_reference(&self) {
+        self.send(&Request::ClearReference, &[]);
+    }
+
+    /// Changes the comparison choices and remembers them.
+    pub fn update_compare(&self, change: impl FnOnce(&mut kpb::compare::CompareSettings)) {
+        self.compare.update(change);
+        self.compare.with_untracked(|c| remember(COMPARE_KEY, c));
     }
 
     /// Whether files have been chosen in this session.
@@ -306,6 +387,20 @@ fn now() -> (u16, u8, u8, u8, u8) {
 }
 
 /// The session from context.
+/// The files of a file list, by name.
+pub fn named_files(list: &web_sys::FileList) -> Vec<(String, web_sys::Blob)> {
+    (0..list.length()).filter_map(|i| list.get(i)).map(|f| (f.name(), f.unchecked_into::<web_sys::Blob>())).collect()
+}
+
+/// The files chosen in a file input's change event; the input is emptied so that choosing the
+/// same files again is a change too.
+pub fn chosen_files(ev: &leptos::ev::Event) -> Vec<(String, web_sys::Blob)> {
+    let input: web_sys::HtmlInputElement = leptos::prelude::event_target(ev);
+    let files = input.files().map(|l| named_files(&l)).unwrap_or_default();
+    input.set_value("");
+    files
+}
+
 pub fn session() -> Session {
     expect_context::<Session>()
 }

@@ -19,8 +19,13 @@ use wasm_bindgen::prelude::*;
 /// What the page asks of the worker.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Request {
-    /// Read these files (replacing any read before) and compute.
-    Load { import: ImportSettings, settings: Settings },
+    /// Read these files and compute. With `add_year`, the files are another year's: kept beside
+    /// the main year for trends; otherwise they replace everything read before.
+    Load { import: ImportSettings, settings: Settings, add_year: bool },
+    /// Read reference files (Kolada, network partners, quality results), added to those before.
+    LoadReference,
+    /// Forget the reference files.
+    ClearReference,
     /// Compute again on the files already read, with new settings.
     Compute { settings: Settings },
     /// Make an export file of the last report.
@@ -34,6 +39,8 @@ pub enum ExportKind {
     Workbook,
     /// One table as CSV, by its name.
     Csv(String),
+    /// The aggregated file for a network (and for reporting to Kolada).
+    Network { id: String, name: String, min_clients: u32 },
 }
 
 /// How long the worker took, and how much memory its engine holds (for the benchmarks).
@@ -59,7 +66,11 @@ pub enum Response {
     Done {
         report: Box<Report>,
         timing: Timing,
+        /// Every year read (the main year too), for the trends.
+        history: Vec<kpb::compare::YearFigures>,
     },
+    /// What the reference files held (all of them, not only the last chosen).
+    Reference(Box<kpb::compare::RefData>),
     /// A file to download.
     File {
         name: String,
@@ -141,13 +152,19 @@ impl Client {
 /// The worker's side: answers requests until the page goes away.
 pub mod serve {
     use super::*;
+    use kpb::compare::{RefData, YearFigures};
     use kpb::import::{Dataset, InputFile};
+    use std::collections::BTreeMap;
 
     thread_local! {
-        /// The files last read, kept so that a change of settings recomputes without reading again.
-        static DATA: RefCell<Option<Dataset>> = const { RefCell::new(None) };
-        /// The last report, for the exports.
+        /// The files read, per year, kept so that a change of settings recomputes without
+        /// reading again; and which year is the main one.
+        static YEARS: RefCell<BTreeMap<i32, Dataset>> = const { RefCell::new(BTreeMap::new()) };
+        static MAIN: RefCell<Option<i32>> = const { RefCell::new(None) };
+        /// The last report of the main year, for the exports.
         static REPORT: RefCell<Option<Report>> = const { RefCell::new(None) };
+        /// Reference data read so far.
+        static REFERENCE: RefCell<RefData> = RefCell::new(RefData::default());
     }
 
     fn scope() -> web_sys::DedicatedWorkerGlobalScope {
@@ -174,7 +191,7 @@ pub mod serve {
         let request: Request =
             serde_wasm_bindgen::from_value(req).map_err(|e| format!("Felaktig begäran till beräkningen ({e})."))?;
         match request {
-            Request::Load { import, settings } => {
+            Request::Load { import, settings, add_year } => {
                 let files = read_files(message)?;
                 let start = now();
                 let data = kpb::import::load_with_progress(&files, &import, &mut |p| {
@@ -185,18 +202,38 @@ pub mod serve {
                 });
                 drop(files);
                 let load_ms = now() - start;
+                let year = settings.year.filter(|_| !add_year).unwrap_or_else(|| kpb::compute::infer_year(&data));
+                if add_year && MAIN.with(|m| *m.borrow() == Some(year)) {
+                    return Err(format!(
+                        "Filerna gäller {year}, samma år som de redan inlästa. Välj utdragen för ett annat år; nya filer för {year} läggs in under Import."
+                    ));
+                }
+                YEARS.with(|y| {
+                    let mut years = y.borrow_mut();
+                    if !add_year {
+                        years.clear();
+                    }
+                    years.insert(year, data);
+                });
+                if !add_year || MAIN.with(|m| m.borrow().is_none()) {
+                    MAIN.with(|m| *m.borrow_mut() = Some(year));
+                }
                 post(&Response::Progress { message: "Beräknar …".into(), fraction: 0.85 });
-                let start = now();
-                let report = kpb::compute(&data, &settings);
-                let compute_ms = now() - start;
-                DATA.with(|d| *d.borrow_mut() = Some(data));
-                Ok(done(report, load_ms, compute_ms))
+                compute_all(&settings, load_ms)
             }
-            Request::Compute { settings } => {
-                let start = now();
-                let report = DATA.with(|d| d.borrow().as_ref().map(|data| kpb::compute(data, &settings)));
-                let compute_ms = now() - start;
-                report.map(|r| done(r, 0.0, compute_ms)).ok_or_else(|| "Inga filer är inlästa.".into())
+            Request::Compute { settings } => compute_all(&settings, 0.0),
+            Request::LoadReference => {
+                let files = read_files(message)?;
+                let read = kpb::compare::load(&files);
+                let all = REFERENCE.with(|r| {
+                    r.borrow_mut().merge(read);
+                    r.borrow().clone()
+                });
+                Ok(Response::Reference(Box::new(all)))
+            }
+            Request::ClearReference => {
+                REFERENCE.with(|r| *r.borrow_mut() = RefData::default());
+                Ok(Response::Reference(Box::default()))
             }
             Request::Export { what, meta } => REPORT.with(|r| {
                 let report = r.borrow();
@@ -213,6 +250,12 @@ pub mod serve {
                             mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
                         })
                     }
+                    ExportKind::Network { id, name, min_clients } => Ok(Response::File {
+                        name: format!("KPB {year} – {name} (nätverk).json"),
+                        bytes: kpb::compare::network::write(report, (&id, &name), meta.status.name(), min_clients)
+                            .into_bytes(),
+                        mime: "application/json".into(),
+                    }),
                     ExportKind::Csv(name) => {
                         let table =
                             tables.iter().find(|t| t.name == name).ok_or(format!("Tabellen {name} finns inte."))?;
@@ -227,8 +270,29 @@ pub mod serve {
         }
     }
 
-    /// Keeps the report for the exports and answers with it.
-    fn done(report: Report, load_ms: f64, compute_ms: f64) -> Response {
+    /// Computes the main year (in full) and every other year (their figures), keeps the main
+    /// report for the exports and answers with it.
+    fn compute_all(settings: &Settings, load_ms: f64) -> Result<Response, String> {
+        let start = now();
+        let main = MAIN.with(|m| *m.borrow()).ok_or("Inga filer är inlästa.")?;
+        let (report, history) = YEARS.with(|y| {
+            let years = y.borrow();
+            let mut history = Vec::with_capacity(years.len());
+            let mut report = None;
+            for (year, data) in years.iter() {
+                if *year == main {
+                    let r = kpb::compute(data, settings);
+                    history.push(YearFigures::of(&r));
+                    report = Some(r);
+                } else {
+                    let other = Settings { year: Some(*year), ..settings.clone() };
+                    history.push(YearFigures::of(&kpb::compute(data, &other)));
+                }
+            }
+            (report, history)
+        });
+        let report = report.ok_or("Inga filer är inlästa.")?;
+        let compute_ms = now() - start;
         // The page lists only the ytterfall and the most expensive clients; the exports (made
         // here) use the whole report.
         let display = report.for_display(100);
@@ -238,7 +302,7 @@ pub mod serve {
             .buffer()
             .unchecked_into::<js_sys::ArrayBuffer>()
             .byte_length() as f64;
-        Response::Done { report: Box::new(display), timing: Timing { load_ms, compute_ms, memory_bytes } }
+        Ok(Response::Done { report: Box::new(display), timing: Timing { load_ms, compute_ms, memory_bytes }, history })
     }
 
     /// Milliseconds from the worker's clock.

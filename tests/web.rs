@@ -60,7 +60,7 @@ async fn bar_chart_is_labelled_accessible_and_has_a_table_view() {
                 unit=Unit::Kr
                 value_label="Kr per timme".to_owned()
                 bars=bars.clone()
-                reference=("Kommunen".to_owned(), level)
+                reference=Some(("Kommunen".to_owned(), level))
             />
         }
     });

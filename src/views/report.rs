@@ -55,7 +55,7 @@ pub fn Rapport() -> impl IntoView {
                                             unit=Unit::Kr
                                             value_label=format!("Kr per {per}")
                                             bars=bars
-                                            reference=("Kommunen".to_owned(), level)
+                                            reference=Some(("Kommunen".to_owned(), level))
                                         />
                                     </div>
                                 }

@@ -1,7 +1,7 @@
 //! Start: what the tool does, why no data leaves the computer, files in, example data,
 //! templates and a short guide.
 
-use crate::state::{View, session};
+use crate::state::{View, named_files, session};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -137,12 +137,9 @@ pub fn FilePicker() -> impl IntoView {
     let s = session();
     let dragging = RwSignal::new(false);
     let take = move |list: Option<web_sys::FileList>| {
-        let Some(list) = list else { return };
-        let files: Vec<(String, web_sys::Blob)> = (0..list.length())
-            .filter_map(|i| list.get(i))
-            .map(|f| (f.name(), f.unchecked_into::<web_sys::Blob>()))
-            .collect();
-        s.load(files);
+        if let Some(list) = list {
+            s.load(named_files(&list));
+        }
     };
     view! {
         <div

@@ -92,7 +92,7 @@ fn InsatsUnits(summary: InsatsSummary, units: Vec<UnitCost>) -> impl IntoView {
                         unit=Unit::Kr
                         value_label=format!("Kr per {per}")
                         bars=bars
-                        reference=("Kommunen".to_owned(), level)
+                        reference=Some(("Kommunen".to_owned(), level))
                     />
                 }
                 .into_any(),

@@ -1,0 +1,280 @@
+//! Nätverk: the own results as an aggregated file – nyckeltal, per-unit figures and the
+//! distribution, no client rows, no group below the chosen minimum – for network partners and for
+//! reporting to Kolada; and the partners' files side by side.
+
+use crate::charts::{Bar, BarChart, Unit};
+use crate::state::session;
+use crate::views::comparison::{OwnIdentity, ReferenceFiles};
+use crate::worker::ExportKind;
+use kpb::compare::Gender;
+use kpb::format;
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+#[component]
+pub fn Network() -> impl IntoView {
+    let s = session();
+    let export = move |_| {
+        let c = s.compare.get_untracked();
+        s.export(ExportKind::Network {
+            id: if c.own_id.is_empty() { "0000".into() } else { c.own_id.clone() },
+            name: if c.own_name.is_empty() { "Egen kommun".into() } else { c.own_name.clone() },
+            min_clients: c.min_clients.max(1),
+        });
+    };
+    view! {
+        <section class="view" aria-labelledby="natverk-rubrik">
+            <h1 id="natverk-rubrik">"Nätverk"</h1>
+            <p class="lead">
+                "Jämför med kommunerna i ert nätverk utan att en enda uppgift om en enskild brukare lämnar datorn: "
+                "var och en laddar ned sin sammanställning här och skickar filen till de andra, som lägger in den."
+            </p>
+            <OwnIdentity />
+            <section aria-labelledby="egen-fil">
+                <h2 id="egen-fil">"Egen sammanställning"</h2>
+                <ul class="facts">
+                    <li>"Nyckeltalen (med Koladas id, så att samma fil kan användas för att rapportera KPB till Kolada), nyckeltalen per enhet och kostnadsfördelningen."</li>
+                    <li>"Inga brukare, inga personnummer, inga pseudonymer. Ett värde som vilar på färre brukare än gränsen nedan skrivs inte ut."</li>
+                    <li>"Formatet är Koladas: värden per nyckeltal, kommun och år, med kön T."</li>
+                </ul>
+                <label class="field">
+                    <span>"Minsta antal brukare bakom ett värde"</span>
+                    <input
+                        type="number"
+                        min="1"
+                        data-testid="min-clients"
+                        prop:value=move || s.compare.with(|c| c.min_clients.to_string())
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<u32>() {
+                                s.update_compare(|c| c.min_clients = n.max(1));
+                            }
+                        }
+                    />
+                </label>
+                <div class="actions">
+                    <button data-testid="export-network" on:click=export>"Ladda ned nätverksfilen (JSON)"</button>
+                </div>
+            </section>
+            <ReferenceFiles />
+            <Partners />
+            <PartnerUnits />
+            <PartnerDistribution />
+        </section>
+    }
+}
+
+/// Every partner's value of every nyckeltal, beside the own.
+#[component]
+fn Partners() -> impl IntoView {
+    let s = session();
+    move || {
+        let report = s.report.get()?;
+        let data = s.reference.get();
+        let networks = network_files(&data);
+        if networks.is_empty() {
+            return Some(view! { <p>"Inga nätverksfiler inlästa ännu."</p> }.into_any());
+        }
+        let own = s.compare.get();
+        let own_label = if own.own_name.is_empty() { "Egen kommun".to_owned() } else { own.own_name.clone() };
+        // Partners' municipality-level values for the report's year.
+        let mut table: BTreeMap<String, BTreeMap<String, Option<rust_decimal::Decimal>>> = BTreeMap::new();
+        let mut areas: Vec<String> = Vec::new();
+        for v in data.values.iter().filter(|v| {
+            networks.contains(&v.file) && v.unit.is_none() && v.gender == Gender::T && v.period == report.year
+        }) {
+            table.entry(v.kpi.clone()).or_default().insert(v.area.clone(), v.value);
+            if !areas.contains(&v.area) {
+                areas.push(v.area.clone());
+            }
+        }
+        let figures: Vec<_> = report.nyckeltal.iter().filter(|n| table.contains_key(&n.id)).cloned().collect();
+        let charts = figures
+            .iter()
+            .filter(|n| n.unit.starts_with("kr/"))
+            .take(6)
+            .map(|n| {
+                let mut bars: Vec<Bar> = areas
+                    .iter()
+                    .filter_map(|a| {
+                        table[&n.id].get(a).copied().flatten().map(|v| Bar {
+                            label: data.name(a),
+                            value: v,
+                            emphasis: false,
+                            note: None,
+                        })
+                    })
+                    .collect();
+                if let Some(v) = n.value {
+                    bars.push(Bar { label: format!("{own_label} (egen)"), value: v, emphasis: true, note: None });
+                }
+                bars.sort_by_key(|b| b.value);
+                view! {
+                    <BarChart
+                        id=format!("natverk-{}", n.id.to_lowercase())
+                        title=format!("{} {}", n.name, report.year)
+                        description=format!("{} i nätverket; den egna kommunen mörk.", n.name)
+                        unit=Unit::Kr
+                        value_label=n.unit.clone()
+                        bars=bars
+                        label_header="Kommun".to_owned()
+                    />
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <section aria-labelledby="partners">
+                <h2 id="partners">{format!("Nätverket sida vid sida, {}", report.year)}</h2>
+                <div class="scroll">
+                    <table class="compact" data-testid="network-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Nyckeltal"</th>
+                                <th scope="col" class="num own-col">{own_label.clone()}</th>
+                                {areas.iter().map(|a| view! { <th scope="col" class="num">{data.name(a)}</th> }).collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {figures.iter().map(|n| view! {
+                                <tr>
+                                    <th scope="row">{format!("{} ({})", n.name, n.id)}</th>
+                                    <td class="num own-col">{n.value.map(|v| format::figure(&n.unit, v)).unwrap_or_else(|| "–".into())}</td>
+                                    {areas.iter().map(|a| {
+                                        let text = table[&n.id].get(a).copied().flatten().map(|v| format::figure(&n.unit, v)).unwrap_or_else(|| "–".into());
+                                        view! { <td class="num">{text}</td> }
+                                    }).collect_view()}
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                {charts}
+            </section>
+        }.into_any())
+    }
+}
+
+/// The names of the network files read.
+fn network_files(data: &kpb::compare::RefData) -> Vec<String> {
+    data.files.iter().filter(|f| f.kind.starts_with("Nätverksfil")).map(|f| f.name.clone()).collect()
+}
+
+/// One nyckeltal per enhet across the network: the own units dark, the partners' light.
+#[component]
+fn PartnerUnits() -> impl IntoView {
+    let s = session();
+    let chosen: RwSignal<Option<String>> = RwSignal::new(None);
+    move || {
+        let report = s.report.get()?;
+        let data = s.reference.get();
+        let networks = network_files(&data);
+        let partner_units = |id: &str| {
+            data.values
+                .iter()
+                .filter(|v| {
+                    networks.contains(&v.file)
+                        && v.kpi == id
+                        && v.unit.is_some()
+                        && v.gender == Gender::T
+                        && v.period == report.year
+                })
+                .collect::<Vec<_>>()
+        };
+        let kpis: Vec<&kpb::report::Nyckeltal> =
+            report.nyckeltal.iter().filter(|n| !n.by_enhet.is_empty() && !partner_units(&n.id).is_empty()).collect();
+        let current = chosen.get();
+        let n = kpis.iter().find(|n| Some(&n.id) == current.as_ref()).or(kpis.first())?;
+        let own_label = s.compare.with(|c| if c.own_name.is_empty() { "egen".to_owned() } else { c.own_name.clone() });
+        let mut bars: Vec<Bar> = n
+            .by_enhet
+            .iter()
+            .filter_map(|e| {
+                e.value.map(|v| Bar {
+                    label: format!("{} ({own_label})", e.enhet_name),
+                    value: v,
+                    emphasis: true,
+                    note: None,
+                })
+            })
+            .collect();
+        let mut suppressed = Vec::new();
+        for v in partner_units(&n.id) {
+            let label = format!(
+                "{} ({})",
+                v.unit_name.clone().or_else(|| v.unit.clone()).unwrap_or_default(),
+                data.name(&v.area)
+            );
+            match v.value {
+                Some(value) => bars.push(Bar { label, value, emphasis: false, note: None }),
+                None => suppressed.push(label),
+            }
+        }
+        bars.sort_by_key(|b| b.value);
+        let options: Vec<(String, String)> = kpis.iter().map(|k| (k.id.clone(), k.name.clone())).collect();
+        let selected = n.id.clone();
+        Some(view! {
+            <section aria-labelledby="natverk-enheter" data-testid="network-units">
+                <h2 id="natverk-enheter">"Enheterna i nätverket"</h2>
+                <label class="field">
+                    <span>"Nyckeltal"</span>
+                    <select data-testid="network-unit-kpi" on:change=move |ev| chosen.set(Some(event_target_value(&ev)))>
+                        {options.into_iter().map(|(id, name)| {
+                            let sel = id == selected;
+                            view! { <option value=id.clone() selected=sel>{format!("{name} ({id})")}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <BarChart
+                    id=format!("natverk-enheter-{}", n.id.to_lowercase())
+                    title=format!("{} per enhet, {}", n.name, report.year)
+                    description=format!("Enheterna i nätverket, lägst först; de egna enheterna mörka. {} enheter.", bars.len())
+                    unit=Unit::Kr
+                    value_label=n.unit.clone()
+                    bars=bars
+                />
+                {(!suppressed.is_empty()).then(|| view! {
+                    <p class="hint">{format!("Utan värde (för få brukare): {}.", suppressed.join(", "))}</p>
+                })}
+            </section>
+        })
+    }
+}
+
+/// How concentrated the cost is, across the network: the share of the most expensive tenth.
+#[component]
+fn PartnerDistribution() -> impl IntoView {
+    let s = session();
+    move || {
+        let report = s.report.get()?;
+        let data = s.reference.get();
+        if data.deciles.is_empty() {
+            return None;
+        }
+        let own_label =
+            s.compare.with(|c| if c.own_name.is_empty() { "Egen kommun".to_owned() } else { c.own_name.clone() });
+        let mut bars: Vec<Bar> = data
+            .deciles
+            .iter()
+            .filter_map(|(area, d)| {
+                d.first().map(|v| Bar { label: data.name(area), value: *v, emphasis: false, note: None })
+            })
+            .collect();
+        if let Some(v) = report.distribution.deciles.first() {
+            bars.push(Bar { label: format!("{own_label} (egen)"), value: *v, emphasis: true, note: None });
+        }
+        bars.sort_by_key(|b| b.value);
+        Some(view! {
+            <section aria-labelledby="natverk-fordelning" data-testid="network-distribution">
+                <h2 id="natverk-fordelning">"Kostnadsfördelningen i nätverket"</h2>
+                <BarChart
+                    id="natverk-fordelning".to_owned()
+                    title=format!("Den dyraste tiondelen av brukarnas andel av kostnaden, {}", report.year)
+                    description="Hur stor del av kostnaden den dyraste tiondelen av brukarna står för, per kommun; den egna mörk.".to_owned()
+                    unit=Unit::Percent
+                    value_label="Andel av kostnaden".to_owned()
+                    bars=bars
+                    label_header="Kommun".to_owned()
+                />
+            </section>
+        })
+    }
+}

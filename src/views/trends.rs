@@ -1,0 +1,294 @@
+//! Över tid: the own figures year on year (another year's extracts added beside the main year):
+//! every nyckeltal in a table, the chosen one as a chart beside Kolada's trend, and the units of
+//! the chosen insats with the one that swings most flagged.
+
+use crate::charts::{DARK, LineChart, Series, Unit};
+use crate::state::{chosen_files, session};
+use kpb::compare::{self, KpiTrend, Trends as TrendData, UnitTrend};
+use kpb::format;
+use kpb::model::Insats;
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+
+/// Colours for the other lines, distinct from the own dark line and from each other in print.
+const OTHERS: [&str; 5] = ["#b35c00", "#6b7785", "#3f8f6b", "#9aa5b1", "#7a4d9b"];
+
+#[component]
+pub fn Trends() -> impl IntoView {
+    let s = session();
+    let take = move |ev: leptos::ev::Event| s.add_year(chosen_files(&ev));
+    let trends = Memo::new(move |_| {
+        let history = s.history.get();
+        s.reference.with(|data| s.compare.with(|settings| compare::trends(&history, data, settings)))
+    });
+    view! {
+        <section class="view" aria-labelledby="overtid-rubrik">
+            <h1 id="overtid-rubrik">"Över tid"</h1>
+            <p class="lead">
+                "Lägg in utdragen för fler år – samma slags filer som för huvudåret – så visas nyckeltalen och enheterna år för år, "
+                "bredvid Koladas värden för de kommuner du jämför med. Alla år räknas med samma inställningar."
+            </p>
+            <label class="button">
+                "Lägg till ett annat års filer"
+                <input type="file" multiple accept=".csv,.txt,.xlsx,.xls,.ods" class="visually-hidden" data-testid="year-input" on:change=take />
+            </label>
+            {move || {
+                let t = trends.get();
+                let years = t.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
+                view! {
+                    <p data-testid="years">{format!("Inlästa år: {years}.")}</p>
+                    {(t.years.len() < 2).then(|| view! { <p class="hint">"Lägg till minst ett år till för att se utvecklingen år för år."</p> })}
+                    {swing_text(&t).map(|text| view! { <p class="callout" data-testid="swing">{text}</p> })}
+                }
+            }}
+            <KpiTrends trends=trends />
+            <UnitTrends trends=trends />
+        </section>
+    }
+}
+
+/// The unit that swings most, in a sentence.
+fn swing_text(t: &TrendData) -> Option<String> {
+    let u = &t.units[t.swinger?];
+    let (from, to, change) = u.swing?;
+    Some(format!(
+        "Störst svängning: {} ({}), {} från {from} till {to} i kostnad per {}. Se efter om något har ändrats i verksamheten eller i underlaget.",
+        u.name,
+        kpb::model::lower_first(u.insats.name()),
+        signed_percent(change),
+        u.insats.unit().singular()
+    ))
+}
+
+/// The figures that can be compared from year to year: costs per volume unit and shares.
+fn comparable(t: &KpiTrend) -> bool {
+    t.unit == "%" || (t.unit.starts_with("kr/") && t.unit != "kr/brukare")
+}
+
+/// All nyckeltal year on year, and the chosen one as a chart beside Kolada's values.
+#[component]
+fn KpiTrends(trends: Memo<TrendData>) -> impl IntoView {
+    let s = session();
+    let chosen: RwSignal<Option<String>> = RwSignal::new(None);
+    let shown = move || {
+        trends.with(|t| {
+            let list: Vec<&KpiTrend> = t.nyckeltal.iter().filter(|k| comparable(k)).collect();
+            let id = chosen.get();
+            list.iter().find(|k| Some(&k.id) == id.as_ref()).or(list.first()).map(|k| (*k).clone())
+        })
+    };
+    view! {
+        {move || {
+            let t = trends.get();
+            let rows: Vec<KpiTrend> = t.nyckeltal.iter().filter(|k| comparable(k)).cloned().collect();
+            if rows.is_empty() {
+                return None;
+            }
+            let years = t.years.clone();
+            Some(view! {
+                <section aria-labelledby="nyckeltal-over-tid">
+                    <h2 id="nyckeltal-over-tid">"Nyckeltalen år för år"</h2>
+                    <div class="scroll">
+                        <table class="compact" data-testid="kpi-trends">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Nyckeltal"</th>
+                                    {years.iter().map(|y| view! { <th scope="col" class="num">{*y}</th> }).collect_view()}
+                                    <th scope="col" class="num">"Ändring"</th>
+                                    <th scope="col"><span class="visually-hidden">"Diagram"</span></th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows.into_iter().map(|k| {
+                                    let id = k.id.clone();
+                                    let label = format!("Visa {} i diagrammet", k.name);
+                                    view! {
+                                        <tr data-kpi=k.id.clone()>
+                                            <th scope="row">{k.name.clone()}" "<span class="kpi-id">{k.id.clone()}</span></th>
+                                            {years.iter().map(|y| {
+                                                let v = k.own.points.iter().find(|p| p.0 == *y).map(|p| format::figure(&k.unit, p.1));
+                                                view! { <td class="num">{v.unwrap_or_else(|| "–".into())}</td> }
+                                            }).collect_view()}
+                                            <td class="num">{change(&k.unit, &k.own.points).unwrap_or_default()}</td>
+                                            <td>
+                                                <button class="small secondary" aria-label=label on:click=move |_| chosen.set(Some(id.clone()))>
+                                                    "Visa"
+                                                </button>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                </section>
+            })
+        }}
+        {move || {
+            let k = shown()?;
+            let own_name = s.compare.with(|c| if c.own_name.is_empty() { "Egen kommun".to_owned() } else { c.own_name.clone() });
+            let unit = if k.unit == "%" { Unit::Percent } else { Unit::Kr };
+            let mut series = vec![Series {
+                name: format!("{own_name} (egen)"),
+                points: k.own.points.iter().map(|(y, v)| (Decimal::from(*y), *v)).collect(),
+                dashed: false,
+                color: DARK,
+            }];
+            series.extend(k.others.iter().take(OTHERS.len()).enumerate().map(|(i, o)| Series {
+                name: o.label.clone(),
+                points: o.points.iter().map(|(y, v)| (Decimal::from(*y), *v)).collect(),
+                dashed: true,
+                color: OTHERS[i],
+            }));
+            let table = series
+                .iter()
+                .flat_map(|s| s.points.iter().map(|(y, v)| (format!("{}, {y}", s.name), format::figure(&k.unit, *v))).collect::<Vec<_>>())
+                .collect();
+            let description = format!(
+                "Egen kommun: {}.{}",
+                k.own.points.iter().map(|(y, v)| format!("{y} {}", format::figure(&k.unit, *v))).collect::<Vec<_>>().join(", "),
+                if k.others.is_empty() { " Inga jämförelsevärden inlästa för nyckeltalet.".to_owned() } else { format!(" Streckat: {} (från jämförelsefilerna).", k.others.iter().take(OTHERS.len()).map(|o| o.label.clone()).collect::<Vec<_>>().join(", ")) }
+            );
+            Some(view! {
+                <section class="trend-block" data-testid=format!("trend-{}", k.id)>
+                    <LineChart
+                        id=format!("trend-{}", k.id.to_lowercase())
+                        title=format!("{} ({}) år för år", k.name, k.id)
+                        description=description
+                        x_unit=Unit::Year
+                        y_unit=unit
+                        x_label="År".to_owned()
+                        y_label=k.unit.clone()
+                        series=series
+                        table=table
+                    />
+                </section>
+            })
+        }}
+    }
+}
+
+/// The units' cost per volume unit year on year: a chart for one insats, a table for all.
+#[component]
+fn UnitTrends(trends: Memo<TrendData>) -> impl IntoView {
+    let chosen: RwSignal<Option<Insats>> = RwSignal::new(None);
+    let insats = move || {
+        trends.with(|t| {
+            chosen.get().or_else(|| t.swinger.map(|i| t.units[i].insats)).or_else(|| t.units.first().map(|u| u.insats))
+        })
+    };
+    view! {
+        {move || {
+            let t = trends.get();
+            if t.units.is_empty() {
+                return None;
+            }
+            let current = insats()?;
+            let mut options: Vec<Insats> = t.units.iter().map(|u| u.insats).collect();
+            options.dedup();
+            let units: Vec<&UnitTrend> = t.units.iter().filter(|u| u.insats == current).collect();
+            let swinger = t.swinger.map(|i| &t.units[i]);
+            let series: Vec<Series> = units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| {
+                    let flagged = swinger.is_some_and(|w| w.enhet == u.enhet && w.insats == u.insats);
+                    Series {
+                        name: if flagged { format!("{} (störst svängning)", u.name) } else { u.name.clone() },
+                        points: u.series.points.iter().map(|(y, v)| (Decimal::from(*y), *v)).collect(),
+                        dashed: !flagged,
+                        color: if flagged { DARK } else { OTHERS[i % OTHERS.len()] },
+                    }
+                })
+                .collect();
+            let volume = current.unit().singular();
+            let table = units
+                .iter()
+                .flat_map(|u| u.series.points.iter().map(|(y, v)| (format!("{}, {y}", u.name), format!("{} kr", format::kr(*v)))).collect::<Vec<_>>())
+                .collect();
+            let description = units
+                .iter()
+                .map(|u| format!("{}: {}", u.name, u.series.points.iter().map(|(y, v)| format!("{y} {} kr", format::kr(*v))).collect::<Vec<_>>().join(", ")))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let years = t.years.clone();
+            Some(view! {
+                <section aria-labelledby="enheter-over-tid">
+                    <h2 id="enheter-over-tid">"Enheterna år för år"</h2>
+                    <label class="field">
+                        <span>"Insats i diagrammet"</span>
+                        <select
+                            data-testid="unit-trend-insats"
+                            on:change=move |ev| {
+                                let code = event_target_value(&ev);
+                                chosen.set(Insats::all().find(|i| i.code() == code));
+                            }
+                        >
+                            {options.into_iter().map(|i| view! { <option value=i.code() selected=i == current>{i.name()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <LineChart
+                        id=format!("enheter-{}", current.code())
+                        title=format!("{}: kostnad per {volume} per enhet, egen regi", current.name())
+                        description=description
+                        x_unit=Unit::Year
+                        y_unit=Unit::Kr
+                        x_label="År".to_owned()
+                        y_label=format!("kr/{volume}")
+                        series=series
+                        table=table
+                    />
+                    <div class="scroll">
+                        <table class="compact" data-testid="unit-trends">
+                            <caption>"Kostnad per volymenhet, egen regi, alla enheter"</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Insats"</th>
+                                    <th scope="col">"Enhet"</th>
+                                    {years.iter().map(|y| view! { <th scope="col" class="num">{*y}</th> }).collect_view()}
+                                    <th scope="col" class="num">"Största ändring"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {t.units.iter().enumerate().map(|(i, u)| {
+                                    let swinger = t.swinger == Some(i);
+                                    view! {
+                                        <tr class:swinger=swinger>
+                                            <td>{u.insats.name()}</td>
+                                            <th scope="row">{u.name.clone()}</th>
+                                            {years.iter().map(|y| {
+                                                let v = u.series.points.iter().find(|p| p.0 == *y).map(|p| format!("{} kr", format::kr(p.1)));
+                                                view! { <td class="num">{v.unwrap_or_else(|| "–".into())}</td> }
+                                            }).collect_view()}
+                                            <td class="num">{u.swing.map(|s| format!("{} ({}–{})", signed_percent(s.2), s.0, s.1)).unwrap_or_default()}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                </section>
+            })
+        }}
+    }
+}
+
+/// The change from the first to the last point: in % of the first for amounts, in
+/// procentenheter for shares.
+fn change(unit: &str, points: &[(i32, Decimal)]) -> Option<String> {
+    let (first, last) = (points.first()?, points.last()?);
+    if points.len() < 2 {
+        return None;
+    }
+    if unit == "%" {
+        let d = last.1 - first.1;
+        let sign = if d > Decimal::ZERO { "+" } else { "" };
+        return Some(format!("{sign}{} %-enheter", format::number(d, 1)));
+    }
+    (!first.1.is_zero()).then(|| signed_percent((last.1 - first.1) * Decimal::ONE_HUNDRED / first.1))
+}
+
+fn signed_percent(change: Decimal) -> String {
+    let sign = if change > Decimal::ZERO { "+" } else { "" };
+    format!("{sign}{}", format::percent(change))
+}
