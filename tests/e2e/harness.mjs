@@ -187,3 +187,16 @@ export async function engineFigures(dir) {
 
 /** Text with every kind of space as a plain space (Swedish numbers use no-break spaces). */
 export const plain = (text) => text.replace(/[\u00a0\u202f]/g, ' ').replace(/\u2212/g, '-').trim();
+
+/** Chooses reference files (Kolada, network, quality) and waits until the page has them. */
+export async function uploadReference(page, paths) {
+  const before = Number(await page.locator('main').getAttribute('data-reference-generation'));
+  await page.getByTestId('reference-input').setInputFiles(paths);
+  await page.waitForFunction((b) => Number(document.querySelector('main')?.dataset.referenceGeneration ?? 0) > b, before, { timeout: 60000 });
+}
+
+/** Runs a command in the repository and returns its standard output. */
+export async function run(command, args) {
+  const { execFileSync } = await import('node:child_process');
+  return execFileSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+}

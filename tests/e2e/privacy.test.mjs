@@ -1,12 +1,21 @@
-// Privacy, enforced: during a whole session (load, upload through the real file input, compute)
+// Privacy, enforced: during a whole session (load, upload through the real file input, compute,
+// compare with Kolada files and another year, export)
 // the browser connects to no other origin, and after the initial load it sends nothing but GETs
 // of the app's own static files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, recordingContext, staticPaths, dist, watchErrors, generation, nextReport } from './harness.mjs';
+import {
+  serve, launch, recordingContext, staticPaths, dist, root, watchErrors, generation, nextReport, uploadReference, run,
+} from './harness.mjs';
+
+const kolada = path.join(root, 'tests/e2e/data/kolada');
 
 test('no request leaves the origin and no request carries data', async () => {
+  const year2024 = fs.mkdtempSync(path.join(os.tmpdir(), 'kpb-privacy-'));
+  await run('cargo', ['run', '-q', '-p', 'kpb-gen', '--', '--size', 'example', '--year', '2024', '--out', year2024]);
   const server = await serve();
   const browser = await launch();
   try {
@@ -41,6 +50,20 @@ test('no request leaves the origin and no request carries data', async () => {
     g = await generation(page);
     await page.getByTestId('example').click();
     await nextReport(page, g);
+    // Comparisons: Kolada files and another year in, every comparison view shown, the network
+    // file out. The Kolada address is shown as a link, never followed.
+    await page.getByTestId('nav-jamforelse').click();
+    await page.getByTestId('kolada-url').waitFor();
+    await uploadReference(page, ['kolada-v2-hemtjanst.json', 'kolada-v3-sarskilt-boende.json', 'kvalitet.csv'].map((f) => path.join(kolada, f)));
+    await page.getByTestId('nav-over-tid').click();
+    g = await generation(page);
+    await page.getByTestId('year-input').setInputFiles(fs.readdirSync(year2024).map((f) => path.join(year2024, f)));
+    await nextReport(page, g);
+    await page.getByTestId('nav-kvalitet').click();
+    await page.getByTestId('nav-natverk').click();
+    const networkFile = page.waitForEvent('download');
+    await page.getByTestId('export-network').click();
+    await networkFile;
     await page.waitForTimeout(500);
 
     const allowed = staticPaths();

@@ -1,0 +1,164 @@
+// Comparisons in headless Chromium: Kolada answers in the v2 and v3 shapes, a broken Kolada file,
+// a network partner's file, a second year of own extracts and quality results; the numbers in the
+// comparison views checked against the engine run natively on the same files; axe and a
+// screenshot on every comparison view.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  serve, launch, screenshot, axe, watchErrors, generation, nextReport, engineFigures, plain, root, dist, uploadReference, run,
+} from './harness.mjs';
+
+const kolada = path.join(root, 'tests/e2e/data/kolada');
+
+async function visit(page, slug) {
+  await page.getByTestId(`nav-${slug}`).click();
+  await page.waitForFunction((s) => location.hash === `#/${s}`, slug);
+}
+
+async function check(page, name) {
+  assert.deepEqual(await axe(page), [], `axe on ${name}`);
+  await screenshot(page, name);
+}
+
+test('comparison with Kolada, a network partner, another year and quality', async () => {
+  // Another year of the own municipality, and a partner municipality, made by the generator.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kpb-e2e-'));
+  const year2024 = path.join(tmp, '2024');
+  const partner = path.join(tmp, 'partner');
+  await run('cargo', ['run', '-q', '-p', 'kpb-gen', '--', '--size', 'example', '--year', '2024', '--out', year2024]);
+  await run('cargo', ['run', '-q', '-p', 'kpb-gen', '--', '--size', 'example', '--seed', '7', '--out', partner]);
+  const partnerFile = path.join(tmp, 'grannkommun.json');
+  fs.writeFileSync(partnerFile, await run('cargo', ['run', '-q', '-p', 'kpb', '--example', 'network', '--', partner, '1234', 'Grannkommun']));
+  const koladaFiles = ['kolada-v2-hemtjanst.json', 'kolada-v3-sarskilt-boende.json', 'kolada-kommuner.json'].map((f) => path.join(kolada, f));
+  const expected = await engineFigures(path.join(dist, 'exempel'));
+  const expectedCompare = JSON.parse(await run('cargo', ['run', '-q', '-p', 'kpb', '--example', 'figures', '--', path.join(dist, 'exempel'), ...koladaFiles])).compare;
+  const expected2024 = await engineFigures(year2024);
+  const expectedPartner = await engineFigures(partner);
+
+  const server = await serve();
+  const browser = await launch();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(server.url);
+    let g = await generation(page);
+    await page.getByTestId('example').click();
+    await nextReport(page, g);
+
+    // Jämför med andra: the Kolada address, then Kolada's answers.
+    await visit(page, 'jamforelse');
+    await page.getByTestId('own-id').fill('9999');
+    await page.getByTestId('own-id').press('Tab');
+    await page.getByTestId('own-name').fill('Exempelkommun');
+    await page.getByTestId('own-name').press('Tab');
+    await page.getByTestId('kolada-areas').fill('0180, 1880, 1381, 880, 1280');
+    assert.equal(
+      await page.getByTestId('kolada-url').getAttribute('href'),
+      'https://api.kolada.se/v3/data/kpi/U21003,U23004,U28030,U25005/municipality/9999,0180,1880,1381,0880,1280/year/2023,2024,2025',
+    );
+    await uploadReference(page, koladaFiles);
+    const table = plain(await page.getByTestId('reference-table').innerText());
+    assert.match(table, /kolada-v2-hemtjanst\.json\tKolada-data \(v2\)/);
+    assert.match(table, /kolada-v3-sarskilt-boende\.json\tKolada-data \(v3\)/);
+    assert.match(table, /kolada-kommuner\.json\tKoladas kommunlista/);
+    for (const id of ['U21003', 'U23004']) {
+      const block = page.getByTestId(`compare-${id}`);
+      const facts = plain(await block.getByTestId('compare-facts').innerText());
+      assert.ok(facts.includes(`Plats ${expectedCompare[id].rank} (1 = lägst)`), `${id} rank in ${facts}`);
+      assert.ok(facts.includes(`medel ${plain(expectedCompare[id].mean)}`), `${id} mean in ${facts}`);
+      assert.ok(plain(await block.getByTestId('potential').innerText()).startsWith(`Potential: ${plain(expectedCompare[id].potential)}`), id);
+    }
+    const h = page.getByTestId('compare-U21003');
+    await h.locator('details.chart-table summary').click();
+    const bars = plain(await h.locator('details.chart-table table').innerText());
+    assert.match(bars, /Kalmar\t431\n/);
+    assert.match(bars, /Stockholm\t521\n/);
+    assert.match(bars, /Liknande kommuner, äldreomsorg \(grupp\)\t476\n/);
+    assert.ok(bars.includes(`Exempelkommun (egen)\t${plain(expected.nyckeltal.U21003).replace(' kr', '')}`), bars);
+    // K and M values are never compared with the own total.
+    assert.ok(!bars.includes('537') && !bars.includes('500\n'), 'gendered values kept apart');
+    await check(page, '20-jamforelse');
+
+    // A broken Kolada file says where.
+    await uploadReference(page, [path.join(kolada, 'kolada-trasig.json')]);
+    const findings = plain(await page.getByTestId('reference-findings').innerText());
+    assert.match(findings, /Filen kolada-trasig\.json är inte giltig JSON/);
+    assert.match(findings, /kolada-trasig\.json, rad 3, kolumn \d+/);
+
+    // Nätverk: the own file (no client rows), then a partner's side by side.
+    await visit(page, 'natverk');
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-network').click()]);
+    const own = JSON.parse(fs.readFileSync(await file.path(), 'utf8'));
+    assert.equal(own.format, 'kpb-natverk/1');
+    assert.deepEqual(own.municipality, { id: '9999', title: 'Exempelkommun' });
+    assert.ok(!JSON.stringify(own).match(/"B\d{6}"/), 'no client ids in the network file');
+    assert.equal(Math.round(own.values.find((v) => v.kpi === 'U21003').values[0].value), Number(plain(expected.nyckeltal.U21003).replace(/\D/g, '')));
+    await uploadReference(page, [partnerFile]);
+    const network = plain(await page.getByTestId('network-table').innerText());
+    assert.match(network, /Grannkommun/);
+    const row = network.split('\n').find((l) => l.includes('(U21003)'));
+    assert.ok(row.includes(plain(expected.nyckeltal.U21003)) && row.includes(plain(expectedPartner.nyckeltal.U21003)), row);
+    // Per enhet across the network (own units named with the own name), and the distribution.
+    await page.getByTestId('network-unit-kpi').selectOption('U21003');
+    const units = page.getByTestId('network-units');
+    await units.locator('details.chart-table summary').click();
+    const unitRows = plain(await units.locator('details.chart-table table').innerText());
+    assert.ok(unitRows.includes(`Hemtjänst Norr (Exempelkommun)\t${plain(expected.units['HEMTJ Hemtjänst Norr']).replace(' kr', '')}`), unitRows);
+    assert.match(unitRows, /\(Grannkommun\)\t\d/);
+    const distribution = page.getByTestId('network-distribution');
+    await distribution.locator('details.chart-table summary').click();
+    const distRows = plain(await distribution.locator('details.chart-table table').innerText());
+    assert.match(distRows, /Exempelkommun \(egen\)\t\d+,\d %/);
+    assert.match(distRows, /Grannkommun\t\d+,\d %/);
+    await check(page, '21-natverk');
+
+    // Över tid: another year's extracts beside the main year.
+    await visit(page, 'over-tid');
+    g = await generation(page);
+    await page.getByTestId('year-input').setInputFiles(fs.readdirSync(year2024).map((f) => path.join(year2024, f)));
+    await nextReport(page, g);
+    assert.equal(await page.getByTestId('years').innerText(), 'Inlästa år: 2024, 2025.');
+    const kpiRow = plain(await page.getByTestId('kpi-trends').locator('tr[data-kpi="U21003"]').innerText());
+    assert.ok(kpiRow.includes(`${plain(expected2024.nyckeltal.U21003)}\t${plain(expected.nyckeltal.U21003)}`), kpiRow);
+    await page.getByTestId('kpi-trends').locator('tr[data-kpi="U23004"] button').click();
+    const trend = page.getByTestId('trend-U23004');
+    await trend.locator('details.chart-table summary').click();
+    const points = plain(await trend.locator('details.chart-table table').innerText());
+    assert.ok(points.includes(`Exempelkommun (egen), 2024\t${plain(expected2024.nyckeltal.U23004)}`), points);
+    assert.ok(points.includes(`Exempelkommun (egen), 2025\t${plain(expected.nyckeltal.U23004)}`), points);
+    assert.match(points, /Stockholm, 2024\t2 201 kr\n/, 'Kolada trend beside the own');
+    assert.match(points, /Stockholm, 2025\t2 280 kr/);
+    // The unit that swings most, found here from the engine's unrounded unit costs.
+    const swings = Object.entries(expected.units_exact)
+      .filter(([k]) => expected2024.units_exact[k])
+      .map(([k, v]) => [k, Math.abs(v - expected2024.units_exact[k]) / expected2024.units_exact[k]]);
+    const [most] = swings.sort((a, b) => b[1] - a[1])[0];
+    const swingText = await page.getByTestId('swing').innerText();
+    assert.ok(swingText.startsWith(`Störst svängning: ${most.replace(/^\S+ /, '')} (`), `${most} in ${swingText}`);
+    assert.match(swingText, /från 2024 till 2025/);
+    assert.equal(await page.getByTestId('unit-trends').locator('tr.swinger').count(), 1);
+    assert.equal(await page.getByTestId('unit-trend-insats').locator('option:checked').getAttribute('value'), most.split(' ')[0]);
+    await check(page, '22-over-tid');
+    // The main year's files again are refused, not mixed in.
+    await page.getByTestId('year-input').setInputFiles(fs.readdirSync(path.join(dist, 'exempel')).filter((f) => f.endsWith('.csv')).map((f) => path.join(dist, 'exempel', f)));
+    assert.match(await page.getByTestId('busy-error').innerText(), /^Filerna gäller 2025, samma år som de redan inlästa\./);
+    assert.equal(await page.getByTestId('years').innerText(), 'Inlästa år: 2024, 2025.');
+
+    // Kostnad och kvalitet.
+    await visit(page, 'kvalitet');
+    await uploadReference(page, [path.join(kolada, 'kvalitet.csv')]);
+    const quality = plain(await page.getByTestId('quality-HEMTJ').locator('table.compact').innerText());
+    assert.ok(quality.includes(`Hemtjänst Norr\t${plain(expected.units['HEMTJ Hemtjänst Norr']).replace(' kr', '')}\t91`), quality);
+    assert.equal(await page.getByTestId('quality-SABO').locator('svg circle').count(), 3);
+    await check(page, '23-kvalitet');
+
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
