@@ -62,7 +62,7 @@ fn a_broken_file_says_where() {
 
 #[test]
 fn kolada_tables_long_and_wide() {
-    let long = "Nyckeltals-ID;Nyckeltal;Kommun-ID;Kommun;År;Kön;Värde\nU21003;Kostnad hemtjänst;0180;Stockholm;2025;T;521,3\nU21003;Kostnad hemtjänst;1880;Örebro;2025;T;498\nU21003;Kostnad hemtjänst;1880;Örebro;2025;X;1\nU21003;Kostnad hemtjänst;;;2025;T;7\n";
+    let long = "Nyckeltals-ID;Nyckeltal;Kommun-ID;Kommun;År;Kön;Värde\nU21003;Kostnad hemtjänst;0180;Stockholm;2025;T;521,3\nU21003;Kostnad hemtjänst;1880;Örebro;2025;T;498\nU21003;Kostnad hemtjänst;1880;Örebro;2025;X;1\nU21003;Kostnad hemtjänst;;;2025;T;7\nU21003;Kostnad hemtjänst;0180;Stockholm;2024;T;1000000000000000\n";
     let wide = "Kommun;Kommun-ID;Nyckeltals-ID;2023;2024;2025\nKalmar;880;U21003;412,3;420,1;430,9\nMalmö;1280;U21003;466;479,2;..\n";
     let data = compare::load(&[
         InputFile { name: "lang.csv".into(), bytes: long.into() },
@@ -80,6 +80,11 @@ fn kolada_tables_long_and_wide() {
         .map(|f| format!("{}: {}", f.pos, f.message))
         .collect();
     assert_eq!(bad, ["lang.csv, rad 4: Okänt kön \"X\".", "lang.csv, rad 5: Raden saknar kommun."]);
+    let huge = data.findings.iter().find(|f| f.kind == "inte-ett-tal").unwrap();
+    assert_eq!(
+        format!("{}: {}", huge.pos, huge.message),
+        "lang.csv, rad 6, kolumn 7: \"1000000000000000\" är orimligt stort."
+    );
 }
 
 #[test]
@@ -120,7 +125,8 @@ fn comparison_mean_rank_quartile_and_potential() {
     assert_eq!(h.highest, Some(("Stockholm".into(), d("521.3"))));
     assert!(own > d("455.4") && own < d("498"), "{own}");
     assert_eq!(h.rank, Some((3, 5)));
-    assert_eq!(h.quartile, Some(3));
+    // The middle of five: mid-rank 2,5 of 5 is the upper end of the second quarter.
+    assert_eq!(h.quartile, Some(2));
     assert!(h.others.iter().any(|o| o.group && o.value == Some(d("476.4"))));
     assert!(h.others.iter().any(|o| o.area == "1280" && o.value.is_none()));
     assert_eq!(h.potential, Some((own - d("476.4")) * h.volume));
@@ -146,6 +152,29 @@ fn the_network_file_round_trips_and_hides_small_groups() {
     let norr = data.values.iter().find(|v| v.kpi == "U21003" && v.unit.as_deref() == Some("HT-NORR")).unwrap();
     assert_eq!(norr.unit_name.as_deref(), Some("Hemtjänst Norr"));
     assert_eq!(data.deciles["9999"].len(), 10);
+    // Kolada's ids in `values` (for reporting to Kolada), the tool's own in `kpb_values`.
+    let text = compare::network::write(&report, ("9999", "Exempelkommun"), "Validerad", 5);
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let ids = |key: &str| {
+        json[key].as_array().unwrap().iter().map(|v| v["kpi"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    assert!(ids("values").iter().all(|id| id.starts_with('U')), "{:?}", ids("values"));
+    assert!(!ids("kpb_values").is_empty() && ids("kpb_values").iter().all(|id| id.starts_with("KPB-")));
+    assert!(data.values.iter().any(|v| v.kpi == "KPB-BRUKARE"), "kpb_values read back");
+    // A share resting on few clients is suppressed like the costs of the same clients: the
+    // example has 4 clients with personlig assistans LSS.
+    let palss = report.insatser.iter().find(|i| i.insats == kpb::Insats::PersonligAssistansLss).unwrap().clients;
+    assert!(palss < 5, "{palss}");
+    let value_of =
+        |id: &str| json["values"].as_array().unwrap().iter().find(|v| v["kpi"] == id).map(|v| v["values"][0].clone());
+    assert_eq!(value_of("U28055").unwrap()["status"], "för få brukare");
+    assert!(value_of("U28055").unwrap()["value"].is_null());
+    // "The dearest x %" only where x % of the clients are at least the minimum.
+    let clients = report.distribution.clients;
+    for point in json["distribution"]["top"].as_array().unwrap() {
+        let x = point[0].as_f64().unwrap();
+        assert!(x * f64::from(clients) / 100.0 >= 5.0, "{x} % of {clients}");
+    }
     // With a minimum larger than any group, nothing is shown.
     let text = compare::network::write(&report, ("9999", "Exempelkommun"), "Validerad", 100_000);
     let data = compare::load(&[InputFile { name: "x.json".into(), bytes: text.into_bytes() }]);
@@ -215,4 +244,83 @@ fn quality_beside_cost_per_unit() {
         ]
     );
     assert!(gaps.quality.is_empty());
+}
+
+fn answer(records: &str) -> Vec<u8> {
+    format!(r#"{{"count": 1, "values": [{records}]}}"#).into_bytes()
+}
+
+fn record(kpi: &str, area: &str, year: i32, gender: &str, value: &str) -> String {
+    format!(
+        r#"{{"kpi": "{kpi}", "municipality": "{area}", "period": {year}, "values": [{{"gender": "{gender}", "count": 1, "status": "", "value": {value}}}]}}"#
+    )
+}
+
+#[test]
+fn nothing_is_counted_twice_or_mixed_up() {
+    let report = example();
+    let a = InputFile {
+        name: "kolada.json".into(),
+        bytes: answer(
+            &[record("U21003", "0180", 2025, "T", "521.3"), record("U21003", "0000", 2025, "T", "470")].join(","),
+        ),
+    };
+    // Kolada names every answer alike: another file of the same name is kept beside the first.
+    let b = InputFile {
+        name: "kolada.json".into(),
+        bytes: answer(
+            &[record("U21003", "0180", 2025, "T", "530"), record("U21003", "1880", 2025, "T", "498")].join(","),
+        ),
+    };
+    let mut data = compare::load(std::slice::from_ref(&a));
+    data.merge(compare::load(&[b]));
+    assert_eq!(data.files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["kolada.json", "kolada (2).json"]);
+    // Stockholm twice with different values: the first is used, and that is said.
+    let stockholm: Vec<_> = data.values.iter().filter(|v| v.area == "0180").collect();
+    assert_eq!(stockholm.len(), 1);
+    assert_eq!(stockholm[0].value, Some(d("521.3")));
+    let twice = data.findings.iter().find(|f| f.kind == "kolada-dubbelt-varde").expect("said");
+    assert_eq!(
+        twice.message,
+        "U21003 för 0180 2025 finns två gånger med olika värden: 521,3 i kolada.json och 530 i kolada (2).json."
+    );
+    // The same file again replaces its first reading.
+    data.merge(compare::load(&[a]));
+    assert_eq!(data.files.len(), 2);
+    assert_eq!(data.values.iter().filter(|v| v.area == "0180").count(), 1);
+    // Riket is shown beside the municipalities, not counted among them.
+    let settings = CompareSettings { own_id: "9999".into(), ..CompareSettings::default() };
+    let h = compare::compare(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
+    assert_eq!(h.mean, Some((d("521.3") + d("498")) / d("2")));
+    assert!(h.others.iter().any(|o| o.area == "0000" && o.group));
+    assert_eq!(h.rank.map(|r| r.1), Some(3));
+    // Unticking an area leaves it out; an area of a newly read file is in.
+    let settings = CompareSettings { excluded: vec!["1880".into()], ..settings };
+    let h = compare::compare(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
+    assert_eq!(h.mean, Some(d("521.3")));
+}
+
+#[test]
+fn gendered_only_unit_level_and_absurd_values_are_said() {
+    let only_k = InputFile {
+        name: "kon.json".into(),
+        bytes: answer(
+            &[record("U21003", "0180", 2025, "K", "530"), record("U21003", "0180", 2025, "M", "510")].join(","),
+        ),
+    };
+    let ou = InputFile { name: "enheter.json".into(), bytes: br#"{"values": [{"kpi": "U21003", "ou": "V15E018000101", "period": 2025, "values": [{"gender": "T", "value": 300}]}]}"#.to_vec() };
+    let huge = InputFile { name: "stor.json".into(), bytes: answer(&record("U21003", "0180", 2025, "T", "1e20")) };
+    let data = compare::load(&[only_k, ou, huge]);
+    let said =
+        |kind: &str| data.findings.iter().filter(|f| f.kind == kind).map(|f| f.message.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        said("kolada-bara-kon"),
+        ["Filen kon.json har bara värden för kvinnor och män (K, M) för U21003, inga för totalt (T)."]
+    );
+    assert_eq!(
+        said("kolada-enhetsdata"),
+        ["Filen enheter.json har värden per organisatorisk enhet (ou), inte per kommun (1 st)."]
+    );
+    assert_eq!(said("kolada-felaktig-post"), ["stor.json: post 1 (U21003, 0180, 2025) har ett orimligt stort värde."]);
+    assert!(data.values.iter().all(|v| v.gender != Gender::T), "{:?}", data.values);
 }

@@ -2,7 +2,7 @@
 //! Kolada table downloads (CSV or Excel, long or wide), network partners' files and per-unit
 //! quality results. Every value that cannot be used is a finding; nothing is mixed silently.
 
-use super::{Gender, QualityValue, RefData, RefFile, RefValue};
+use super::{Gender, Partner, QualityValue, RefData, RefFile, RefValue};
 use crate::finding::{Finding, Findings, Position, Severity};
 use crate::import::InputFile;
 use crate::import::decode::{Content, decode};
@@ -19,11 +19,31 @@ use std::str::FromStr;
 pub fn load(files: &[InputFile]) -> RefData {
     let mut r = Reader { data: RefData::default(), findings: Findings::default(), unknown_kpis: BTreeSet::new() };
     for file in files {
+        let before = r.data.values.len();
         r.file(file);
+        r.only_gendered(file, before);
+        if let Some(f) = r.data.files.iter_mut().rev().find(|f| f.name == file.name) {
+            f.digest = digest(&file.bytes);
+        }
     }
     let mut data = r.data;
     data.findings = r.findings.into_vec();
+    data.dedupe();
     data
+}
+
+/// A short fingerprint of a file's content, to tell a file read again from another of the same
+/// name.
+fn digest(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(bytes);
+    h.finish()
+}
+
+/// Values this large are no nyckeltal: a misread file (and they would overflow sums).
+fn plausible(value: Decimal) -> bool {
+    value.abs() < Decimal::from(1_000_000_000_000u64)
 }
 
 struct Reader {
@@ -85,6 +105,28 @@ fn gender(text: &str) -> Option<Gender> {
 }
 
 impl Reader {
+    /// KPIs the file has only K or M values for: said, as they are never compared.
+    fn only_gendered(&mut self, file: &InputFile, from: usize) {
+        let mut kpis: std::collections::BTreeMap<&str, bool> = std::collections::BTreeMap::new();
+        for v in &self.data.values[from..] {
+            *kpis.entry(&v.kpi).or_default() |= v.gender == Gender::T;
+        }
+        let only: Vec<&str> = kpis.into_iter().filter(|(_, t)| !t).map(|(k, _)| k).collect();
+        if !only.is_empty() {
+            self.findings.push(finding(
+                Severity::Varning,
+                "kolada-bara-kon",
+                Position::file(&file.name),
+                format!(
+                    "Filen {} har bara värden för kvinnor och män (K, M) för {}, inga för totalt (T).",
+                    file.name,
+                    only.join(", ")
+                ),
+                "Kommunens egna nyckeltal gäller alla brukare och jämförs bara med T-värden. Hämta värdena med kön T.",
+            ));
+        }
+    }
+
     fn file(&mut self, file: &InputFile) {
         let pos = Position::file(&file.name);
         let trimmed =
@@ -203,18 +245,56 @@ impl Reader {
                     n += 1;
                 }
             }
-            self.data.files.push(RefFile { name: file.name.clone(), kind: "Koladas kommunlista".into(), values: n });
+            self.data.files.push(RefFile {
+                digest: 0,
+                name: file.name.clone(),
+                kind: "Koladas kommunlista".into(),
+                values: n,
+            });
             return;
         }
         let before = self.data.values.len();
+        let mut ou_records = 0;
         for (i, record) in records.iter().enumerate() {
+            if record.get("ou").is_some() && record.get("municipality").is_none() {
+                ou_records += 1;
+                continue;
+            }
             self.record(record, file, i, None);
         }
+        if ou_records > 0 {
+            self.findings.push(finding(
+                Severity::Varning,
+                "kolada-enhetsdata",
+                pos.clone(),
+                format!(
+                    "Filen {} har värden per organisatorisk enhet (ou), inte per kommun ({ou_records} st).",
+                    file.name
+                ),
+                "De jämförs inte med kommunens nyckeltal. Hämta kommunens värden (…/municipality/…) i stället.",
+            ));
+        }
         if is_network {
+            for (i, record) in
+                root.get("kpb_values").and_then(Value::as_array).map_or(&[][..], Vec::as_slice).iter().enumerate()
+            {
+                self.record(record, file, i, None);
+            }
             let area = root.pointer("/municipality/id").and_then(area_id);
             if let (Some(id), Some(title)) = (area.clone(), root.pointer("/municipality/title").and_then(Value::as_str))
             {
-                self.data.names.insert(id, title.to_owned());
+                self.data.names.insert(id.clone(), title.to_owned());
+                let text = |p: &str| root.pointer(p).and_then(Value::as_str).unwrap_or_default().to_owned();
+                self.data.partners.insert(
+                    id,
+                    Partner {
+                        title: title.to_owned(),
+                        period: root.get("period").and_then(period),
+                        status: text("/status"),
+                        allocation_key: text("/settings/allocation_key"),
+                        min_clients: root.get("min_clients").and_then(Value::as_u64).unwrap_or(0) as u32,
+                    },
+                );
             }
             for (i, record) in
                 root.get("ou_values").and_then(Value::as_array).map_or(&[][..], Vec::as_slice).iter().enumerate()
@@ -253,7 +333,7 @@ impl Reader {
                 "Kolada hade inga värden för urvalet: prova andra år eller kommuner.",
             ));
         }
-        self.data.files.push(RefFile { name: file.name.clone(), kind, values: n });
+        self.data.files.push(RefFile { digest: 0, name: file.name.clone(), kind, values: n });
     }
 
     /// One record of Kolada's data answer: {kpi, municipality | ou, period, values: [{gender,
@@ -276,7 +356,7 @@ impl Reader {
         };
         let area = record.get("municipality").or_else(|| record.get("municipality_id")).and_then(area_id);
         let unit = if ou.is_some() { record.get("ou").and_then(area_id) } else { None };
-        let Some(area) = area.or_else(|| if ou.is_none() { record.get("ou").and_then(area_id) } else { None }) else {
+        let Some(area) = area else {
             return bad(self, format!("({kpi}) saknar kommun."));
         };
         let Some(year) = record.get("period").and_then(period) else {
@@ -305,6 +385,10 @@ impl Reader {
                 bad(self, format!("({kpi}, {area}, {year}) har ett värde som inte är ett tal."));
                 continue;
             };
+            if value.is_some_and(|v| !plausible(v)) {
+                bad(self, format!("({kpi}, {area}, {year}) har ett orimligt stort värde."));
+                continue;
+            }
             let status = entry.get("status").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
             self.data.values.push(RefValue {
                 kpi: kpi.clone(),
@@ -438,19 +522,26 @@ impl Reader {
             for (year, column, text) in cells {
                 let value = match text {
                     "" | "-" | ".." | "." => None,
-                    t => match parse_decimal(t) {
-                        Ok(v) => v,
-                        Err(_) => {
-                            self.findings.push(finding(
-                                Severity::Fel,
-                                "inte-ett-tal",
-                                pos().with_column(column as u32 + 1, ""),
-                                format!("\"{t}\" är inte ett tal."),
-                                "Värdet används inte.",
-                            ));
-                            continue;
+                    t => {
+                        let problem = match parse_decimal(t) {
+                            Ok(v) if v.is_none_or(plausible) => Ok(v),
+                            Ok(_) => Err("är orimligt stort"),
+                            Err(_) => Err("är inte ett tal"),
+                        };
+                        match problem {
+                            Ok(v) => v,
+                            Err(what) => {
+                                self.findings.push(finding(
+                                    Severity::Fel,
+                                    "inte-ett-tal",
+                                    pos().with_column(column as u32 + 1, ""),
+                                    format!("\"{t}\" {what}."),
+                                    "Värdet används inte.",
+                                ));
+                                continue;
+                            }
                         }
-                    },
+                    }
                 };
                 if kpi_title(&kpi_id).is_none() && self.unknown_kpis.insert(kpi_id.clone()) {
                     self.findings.push(finding(
@@ -476,7 +567,7 @@ impl Reader {
             true
         });
         let n = (self.data.values.len() - before) as u32;
-        self.data.files.push(RefFile { name: sheet.file.clone(), kind: "Koladatabell".into(), values: n });
+        self.data.files.push(RefFile { digest: 0, name: sheet.file.clone(), kind: "Koladatabell".into(), values: n });
     }
 
     fn quality(
@@ -529,6 +620,7 @@ impl Reader {
         });
         let n = (self.data.quality.len() - before) as u32;
         self.data.files.push(RefFile {
+            digest: 0,
             name: sheet.file.clone(),
             kind: "Kvalitetsresultat per enhet".into(),
             values: n,

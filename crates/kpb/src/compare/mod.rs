@@ -60,6 +60,21 @@ pub struct RefFile {
     /// "Kolada-data (v2)", "Nätverksfil från Örebro" …
     pub kind: String,
     pub values: u32,
+    /// A fingerprint of the content: the same name with other content is another file.
+    pub digest: u64,
+}
+
+/// What a network partner's file says about itself.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Partner {
+    pub title: String,
+    pub period: Option<i32>,
+    /// "Preliminär" or "Validerad".
+    pub status: String,
+    /// The allocation key the partner used (its name).
+    pub allocation_key: String,
+    /// The smallest group of brukare behind a value in the file.
+    pub min_clients: u32,
 }
 
 /// Everything read from reference files.
@@ -73,11 +88,34 @@ pub struct RefData {
     pub findings: Vec<Finding>,
     /// Partners' distribution of cost over clients (area → share of cost per tenth of clients).
     pub deciles: BTreeMap<String, Vec<Decimal>>,
+    /// Network partners by area id.
+    pub partners: BTreeMap<String, Partner>,
+}
+
+/// Whether an area is a group, Riket (`0000`) or a region (`00xx`): shown beside the
+/// municipalities, but not counted in their mean, rank or spread.
+pub fn is_group(area: &str) -> bool {
+    // By name too, for tables that name the areas without their ids.
+    area.starts_with('G') || area.starts_with("00") || area.eq_ignore_ascii_case("riket") || area.starts_with("Region ")
 }
 
 impl RefData {
-    /// Adds what another load read (files chosen at another time).
-    pub fn merge(&mut self, other: RefData) {
+    /// Adds what another load read (files chosen at another time). A file read again (same
+    /// name, same content) replaces its earlier reading; another file of the same name (Kolada
+    /// names every answer alike) is kept beside it, renamed "name (2)".
+    pub fn merge(&mut self, mut other: RefData) {
+        for i in 0..other.files.len() {
+            let (name, digest) = (other.files[i].name.clone(), other.files[i].digest);
+            if !self.files.iter().any(|f| f.name == name && f.digest != digest) {
+                continue;
+            }
+            let taken = |n: &str| self.files.iter().chain(&other.files).any(|f| f.name == n);
+            let renamed = (2..).map(|k| rename(&name, k)).find(|n| !taken(n)).unwrap_or_default();
+            other.files[i].name = renamed.clone();
+            other.values.iter_mut().filter(|v| v.file == name).for_each(|v| v.file = renamed.clone());
+            other.quality.iter_mut().filter(|q| q.file == name).for_each(|q| q.file = renamed.clone());
+            other.findings.iter_mut().filter(|f| f.pos.file == name).for_each(|f| f.pos.file = renamed.clone());
+        }
         let replaced: BTreeSet<String> = other.files.iter().map(|f| f.name.clone()).collect();
         self.values.retain(|v| !replaced.contains(&v.file));
         self.quality.retain(|q| !replaced.contains(&q.file));
@@ -89,6 +127,53 @@ impl RefData {
         self.files.extend(other.files);
         self.findings.extend(other.findings);
         self.deciles.extend(other.deciles);
+        self.partners.extend(other.partners);
+        self.dedupe();
+    }
+
+    /// Keeps one value per KPI, area, unit, year and gender: the first read. A second that
+    /// differs is said (as a finding at its file), not silently counted twice.
+    pub(crate) fn dedupe(&mut self) {
+        // (kpi, area, unit, period, gender) → (the first value, its file)
+        type Seen = BTreeMap<(String, String, Option<String>, i32, Gender), (Option<Decimal>, String)>;
+        let mut seen = Seen::new();
+        let mut conflicts = Vec::new();
+        self.values.retain(|v| {
+            let key = (v.kpi.clone(), v.area.clone(), v.unit.clone(), v.period, v.gender);
+            match seen.get(&key) {
+                None => {
+                    seen.insert(key, (v.value, v.file.clone()));
+                    true
+                }
+                Some((first, file)) => {
+                    if *first != v.value {
+                        conflicts.push((v.clone(), *first, file.clone()));
+                    }
+                    false
+                }
+            }
+        });
+        let show = |v: Option<Decimal>| v.map_or("inget värde".to_owned(), crate::format::volume);
+        for (v, first, file) in conflicts {
+            let message = format!(
+                "{} för {} {} finns två gånger med olika värden: {} i {file} och {} i {}.",
+                v.kpi,
+                self.name(&v.area),
+                v.period,
+                show(first),
+                show(v.value),
+                v.file
+            );
+            if !self.findings.iter().any(|f| f.message == message) {
+                self.findings.push(Finding::new(
+                    crate::finding::Severity::Varning,
+                    "kolada-dubbelt-varde",
+                    crate::finding::Position::file(&v.file),
+                    message,
+                    "Värdet som lästes in först används. Ta bort den fil som är fel.",
+                ));
+            }
+        }
     }
 
     /// The name of an area: its name if known, else its id.
@@ -102,6 +187,14 @@ impl RefData {
         areas.sort();
         areas.dedup();
         areas
+    }
+}
+
+/// "name (k)", before the extension: "kolada.json" → "kolada (2).json".
+fn rename(name: &str, k: u32) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => format!("{stem} ({k}).{ext}"),
+        _ => format!("{name} ({k})"),
     }
 }
 
@@ -125,11 +218,21 @@ pub struct CompareSettings {
     /// The own municipality's id (four digits), to leave it out of the others.
     pub own_id: String,
     pub own_name: String,
-    /// The areas to compare with; empty = all in the data.
-    pub areas: Vec<String>,
+    /// The areas the user has unticked: everything else in the data is compared with (so that
+    /// the areas of a newly read file are in).
+    pub excluded: Vec<String>,
     pub reference: ReferenceChoice,
     /// The smallest group a network file may show (number of clients).
     pub min_clients: u32,
+}
+
+impl CompareSettings {
+    /// Whether an area is compared with: not the own, not unticked.
+    pub fn wants(&self, area: &str) -> bool {
+        // By name too, for tables that name the areas without their ids.
+        let own = area == self.own_id || (!self.own_name.is_empty() && area == self.own_name);
+        !own && !self.excluded.iter().any(|a| a == area)
+    }
 }
 
 /// Another area's value of a KPI.
@@ -139,7 +242,7 @@ pub struct Other {
     pub name: String,
     pub value: Option<Decimal>,
     pub status: Option<String>,
-    /// A group (`G…`): shown, but not counted in mean, rank or spread.
+    /// A group, Riket or a region ([`is_group`]): shown, but not counted in mean, rank or spread.
     pub group: bool,
 }
 
@@ -170,6 +273,12 @@ pub struct KpiComparison {
     pub published: Vec<reference::Published>,
 }
 
+/// The quartile (1 = the lowest quarter) of a rank among `of`, by mid-rank (rank − ½) / of, so
+/// that the lowest and the highest are placed alike.
+pub fn quartile(rank: u32, of: u32) -> u8 {
+    (4 * (2 * rank).saturating_sub(1)).div_ceil(2 * of.max(1)).clamp(1, 4) as u8
+}
+
 /// Whether a KPI is a cost per volume unit (the potential applies).
 fn is_unit_cost(unit: &str) -> bool {
     unit.starts_with("kr/") && unit != "kr/brukare" && unit != "kr/plats"
@@ -179,8 +288,7 @@ fn is_unit_cost(unit: &str) -> bool {
 /// total gender), and those with published values.
 pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> Vec<KpiComparison> {
     let year = report.year;
-    let wanted =
-        |area: &str| (settings.areas.is_empty() || settings.areas.iter().any(|a| a == area)) && area != settings.own_id;
+    let wanted = |area: &str| settings.wants(area);
     let published = reference::published();
     report
         .nyckeltal
@@ -204,7 +312,7 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
                     name: data.name(&v.area),
                     value: v.value,
                     status: v.status.clone(),
-                    group: v.area.starts_with('G'),
+                    group: is_group(&v.area),
                 })
                 .collect();
             others.sort_by(|a, b| a.value.cmp(&b.value).then_with(|| a.area.cmp(&b.area)));
@@ -219,21 +327,21 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
                     let below = munis.iter().filter(|m| m.1 < own).count() as u32;
                     let of = munis.len() as u32 + 1;
                     let rank = below + 1;
-                    (Some((rank, of)), Some(((4 * rank).div_ceil(of)).clamp(1, 4) as u8))
+                    (Some((rank, of)), Some(quartile(rank, of)))
                 }
                 _ => (None, None),
             };
             let reference = match &settings.reference {
-                ReferenceChoice::Mean => mean.map(|m| ("medelvärdet av de valda".to_owned(), m)),
+                ReferenceChoice::Mean => mean.map(|m| ("det ovägda medelvärdet av de valda".to_owned(), m)),
                 ReferenceChoice::Lowest => lowest.clone().map(|(a, v)| (format!("lägsta ({a})"), v)),
                 ReferenceChoice::Area(id) => {
                     values.iter().find(|v| &v.area == id).and_then(|v| v.value).map(|v| (data.name(id), v))
                 }
-                ReferenceChoice::Published => pubs
-                    .iter()
-                    .filter(|p| p.label.starts_with("Medel"))
-                    .max_by_key(|p| p.year)
-                    .map(|p| (format!("{} {}", p.label.to_lowercase(), p.year), p.value)),
+                ReferenceChoice::Published => {
+                    pubs.iter().filter(|p| p.label.starts_with("Medel")).max_by_key(|p| p.year).map(|p| {
+                        (format!("{} {} (inte uppräknat till {year})", p.label.to_lowercase(), p.year), p.value)
+                    })
+                }
             };
             let potential = match (n.value, &reference) {
                 (Some(own), Some((_, r))) if is_unit_cost(&n.unit) => {
@@ -341,8 +449,7 @@ pub fn trends(years: &[YearFigures], data: &RefData, settings: &CompareSettings)
             }
         }
     }
-    let wanted =
-        |area: &str| (settings.areas.is_empty() || settings.areas.iter().any(|a| a == area)) && area != settings.own_id;
+    let wanted = |area: &str| settings.wants(area);
     let nyckeltal = ids
         .into_iter()
         .filter_map(|(id, name, unit)| {
@@ -351,11 +458,11 @@ pub fn trends(years: &[YearFigures], data: &RefData, settings: &CompareSettings)
                 .filter_map(|y| y.nyckeltal.iter().find(|n| n.0 == id).and_then(|n| n.3).map(|v| (y.year, v)))
                 .collect();
             let mut by_area: BTreeMap<&str, Vec<(i32, Decimal)>> = BTreeMap::new();
-            for v in data
-                .values
-                .iter()
-                .filter(|v| v.kpi == id && v.gender == Gender::T && v.unit.is_none() && wanted(&v.area))
-            {
+            // The own municipality as Kolada has it (its published figures) is a series too.
+            let own_in_kolada = |area: &str| !settings.own_id.is_empty() && area == settings.own_id;
+            for v in data.values.iter().filter(|v| {
+                v.kpi == id && v.gender == Gender::T && v.unit.is_none() && (wanted(&v.area) || own_in_kolada(&v.area))
+            }) {
                 if let Some(value) = v.value {
                     by_area.entry(&v.area).or_default().push((v.period, value));
                 }
@@ -364,7 +471,14 @@ pub fn trends(years: &[YearFigures], data: &RefData, settings: &CompareSettings)
                 .into_iter()
                 .map(|(area, mut points)| {
                     points.sort_by_key(|p| p.0);
-                    Series { label: data.name(area), points }
+                    let label = if own_in_kolada(area) {
+                        let own =
+                            if settings.own_name.is_empty() { data.name(area) } else { settings.own_name.clone() };
+                        format!("{own} enligt Kolada")
+                    } else {
+                        data.name(area)
+                    };
+                    Series { label, points }
                 })
                 .collect();
             (own.len() > 1 || (!own.is_empty() && !others.is_empty())).then(|| KpiTrend {
@@ -460,4 +574,26 @@ pub fn quality_points(report: &Report, data: &RefData) -> QualityMatch {
         }
     }
     QualityMatch { points, unmatched: unmatched.into_iter().collect(), other_years: other_years.into_iter().collect() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quartiles_are_symmetric() {
+        let of5: Vec<u8> = (1..=5).map(|r| quartile(r, 5)).collect();
+        assert_eq!(of5, [1, 2, 2, 3, 4]);
+        let of8: Vec<u8> = (1..=8).map(|r| quartile(r, 8)).collect();
+        assert_eq!(of8, [1, 1, 2, 2, 3, 3, 4, 4]);
+        assert_eq!((quartile(1, 2), quartile(2, 2)), (1, 3));
+        assert_eq!(quartile(1, 1), 2);
+    }
+
+    #[test]
+    fn riket_regions_and_groups_are_not_municipalities() {
+        assert!(is_group("0000") && is_group("0012") && is_group("G109301"));
+        assert!(!is_group("0180") && !is_group("1880"));
+        assert!(is_group("Riket") && is_group("Region Stockholm") && !is_group("Stockholm"));
+    }
 }

@@ -1,10 +1,11 @@
 //! The own results as an aggregated file for a network of municipalities, in Kolada's shape: the
 //! `values` are exactly Kolada's data answer (KPI, municipality, period, values per gender), so the
-//! same file serves to report KPB results to Kolada by their U-ids. Per-unit figures follow in
-//! `ou_values`, the distribution in `distribution`. No client rows, and no figure resting on fewer
-//! clients than the chosen minimum.
+//! same file serves to report KPB results to Kolada by their U-ids. The tool's own figures (ids
+//! `KPB-…`, which Kolada does not have) follow in `kpb_values`, per-unit figures in `ou_values`,
+//! the distribution in `distribution`. No client rows, and no figure resting on fewer clients
+//! than the chosen minimum.
 
-use crate::model::Regi;
+use crate::model::{Insats, Regi};
 use crate::report::Report;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -30,32 +31,44 @@ fn clients_behind(report: &Report, id: &str) -> u32 {
     }
     let Some(n) = report.nyckeltal.iter().find(|n| n.id == id) else { return 0 };
     if n.insatser.is_empty() {
+        // A figure over every client (the deviation from the standard cost).
         return report.client_count;
     }
-    n.insatser
+    let behind = n
+        .insatser
         .iter()
         .filter_map(|i| report.insatser.iter().find(|s| s.insats == *i))
         .map(|s| s.clients)
         .max()
-        .unwrap_or(0)
+        .unwrap_or(0);
+    if id == "U28019" {
+        // The share of the older clients' dygn rests on the older clients.
+        let older = report
+            .clients
+            .iter()
+            .filter(|c| c.age.is_some_and(|a| a >= 65) && c.lines.iter().any(|l| l.insats == Insats::Gruppbostad))
+            .count() as u32;
+        return behind.min(older);
+    }
+    behind
 }
 
 /// The network file for a report. `municipality` is the own id (four digits) and name.
 pub fn write(report: &Report, municipality: (&str, &str), status: &str, min_clients: u32) -> String {
     let (id, title) = municipality;
     let kolada_value = |value: Option<Decimal>, status: &str| json!([{ "gender": "T", "count": 1, "status": status, "value": value.map_or(Value::Null, number) }]);
-    let mut values = Vec::new();
+    let (mut values, mut kpb_values) = (Vec::new(), Vec::new());
     let mut suppressed = 0u32;
     for n in &report.nyckeltal {
         let Some(v) = n.value else { continue };
-        if clients_behind(report, &n.id) < min_clients {
+        let list = if n.id.starts_with("KPB-") { &mut kpb_values } else { &mut values };
+        let value = if clients_behind(report, &n.id) < min_clients {
             suppressed += 1;
-            values.push(json!({ "kpi": n.id, "municipality": id, "period": report.year, "values": kolada_value(None, "för få brukare") }));
-            continue;
-        }
-        values.push(
-            json!({ "kpi": n.id, "municipality": id, "period": report.year, "values": kolada_value(Some(v), "") }),
-        );
+            kolada_value(None, "för få brukare")
+        } else {
+            kolada_value(Some(v), "")
+        };
+        list.push(json!({ "kpi": n.id, "municipality": id, "period": report.year, "values": value }));
     }
     let mut ou_values = Vec::new();
     for n in report.nyckeltal.iter().filter(|n| !n.by_enhet.is_empty()) {
@@ -80,7 +93,10 @@ pub fn write(report: &Report, municipality: (&str, &str), status: &str, min_clie
     let d = &report.distribution;
     let distribution = if d.clients >= 10 * min_clients.max(1) {
         json!({ "clients": d.clients, "deciles": d.deciles.iter().map(|v| number(*v)).collect::<Vec<_>>(),
-                "top": d.top.iter().map(|(x, y)| json!([number(*x), number(*y)])).collect::<Vec<_>>() })
+                "top": d.top.iter()
+                    // "The dearest 1 %" of 60 clients is one client: only shares of at least the minimum.
+                    .filter(|(x, _)| *x * Decimal::from(d.clients) >= Decimal::from(100 * min_clients.max(1)))
+                    .map(|(x, y)| json!([number(*x), number(*y)])).collect::<Vec<_>>() })
     } else {
         json!({ "clients": Value::Null, "note": "för få brukare" })
     };
@@ -94,6 +110,7 @@ pub fn write(report: &Report, municipality: (&str, &str), status: &str, min_clie
         "suppressed": suppressed,
         "settings": { "allocation_key": report.settings.key.name() },
         "values": values,
+        "kpb_values": kpb_values,
         "ou_values": ou_values,
         "distribution": distribution,
     });

@@ -535,6 +535,7 @@ impl Figures<'_> {
         ] {
             let mut n = empty(&fig(id, name, "%", "", "", ""));
             n.definition = format!("Volym i annan regi delad med all volym, {}.", lower_first(insats.name()));
+            n.insatser = vec![insats];
             n.numerator_label = format!("{}, annan regi", volume_label(insats, self.basis(insats)));
             n.denominator_label = format!("{}, all regi", volume_label(insats, self.basis(insats)));
             let (mut annan, mut all) = (Decimal::ZERO, Decimal::ZERO);
@@ -560,6 +561,7 @@ impl Figures<'_> {
                 "",
             ));
             n.numerator_label = "Dygn i korttidsboende".into();
+            n.insatser = vec![Korttidsboende];
             n.denominator_label = "Brukare".into();
             let (mut dygn, mut clients) = (Decimal::ZERO, 0u32);
             for c in &self.report.clients {
@@ -612,6 +614,7 @@ impl Figures<'_> {
                 "Kostnad för insatsen delad med all kostnad för insatser enligt LSS och personlig assistans SFB."
                     .into();
             n.numerator_label = "Kostnad för insatsen, kr".into();
+            n.insatser = insatser.to_vec();
             n.denominator_label = "Kostnad LSS och SFB, kr".into();
             let part: Decimal = self
                 .report
@@ -637,6 +640,7 @@ impl Figures<'_> {
                 "",
             ));
             n.numerator_label = "Dygn, brukare 65 år och äldre".into();
+            n.insatser = vec![Gruppbostad];
             n.denominator_label = "Dygn i gruppbostad".into();
             let (mut old, mut all) = (Decimal::ZERO, Decimal::ZERO);
             for c in &self.report.clients {
@@ -685,6 +689,7 @@ impl Figures<'_> {
                 "",
             ));
             n.numerator_label = volume_label(insats, self.basis(insats));
+            n.insatser = vec![insats];
             n.denominator_label = "Invånare 80 år och äldre".into();
             let volume: Decimal = self.report.units.iter().filter(|u| u.insats == insats).map(|u| u.volume).sum();
             match self.population(80) {
@@ -770,6 +775,9 @@ impl Figures<'_> {
         omsattning.numerator_label = "Brukare under året".into();
         omsattning.denominator_label = "Platser".into();
         ratio(&mut omsattning, Decimal::from(clients as u64), n_places, Decimal::ONE, missing);
+        for n in [&mut kr_plats, &mut belaggning, &mut omsattning] {
+            n.insatser = vec![SarskiltBoende];
+        }
         vec![kr_plats, belaggning, omsattning]
     }
 
