@@ -62,18 +62,29 @@ fn split(rng: &mut Rng, amount: i64, profile: Profile) -> Vec<(&'static str, i64
     out
 }
 
-/// How a unit's costs differ in another year than 2025, in per mille: about 3.5 % a year of
-/// price and wage increases, a unit's own drift of up to ±6 %, and for one unit in nine a change
-/// of organisation worth 15 %. 2025 (the example year) is 1000 exactly.
-fn year_factor_pm(year: i32, unit: usize) -> i64 {
+/// How a unit's costs differ from Exempelkommun's in 2025 (the example year, 1000 exactly), in
+/// per mille. In another year: about 3.5 % a year of price and wage increases, a unit's own drift
+/// of up to ±6 %, and for one unit in nine a change of organisation worth 15 %. In another
+/// municipality (seed): its own level, up to ±12 %, and its units' own spread, up to ±8 %.
+fn cost_factor_pm(year: i32, seed: u64, unit: usize) -> i64 {
+    let hash = |salt: u64| {
+        let mut h = salt.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (unit as u64).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        h ^= h >> 31;
+        h
+    };
+    let municipality = if seed == 1 {
+        0
+    } else {
+        let level = (seed.wrapping_mul(0x94D0_49BB_1331_11EB) >> 40) % 241;
+        level as i64 - 120 + (hash(seed.rotate_left(17)) % 161) as i64 - 80
+    };
     if year == 2025 {
-        return 1000;
+        return 1000 + municipality;
     }
-    let mut h = (year as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (unit as u64).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    h ^= h >> 31;
+    let h = hash(year as u64);
     let drift = (h % 121) as i64 - 60;
     let reorganised = if (h >> 8).is_multiple_of(9) { 150 } else { 0 };
-    1000 - 35 * i64::from(2025 - year) + drift + reorganised
+    1000 + municipality - 35 * i64::from(2025 - year) + drift + reorganised
 }
 
 /// Öre for a sum in kronor at the world's scale.
@@ -93,7 +104,7 @@ pub fn ledger(w: &World, rng: &mut Rng) -> Vec<LRow> {
         let unit = &w.units[c.unit];
         direct[i] = match c.basis {
             CostBasis::Target(per_unit) => {
-                let target = per_unit * year_factor_pm(w.year, c.unit) / 1000 * vol[i].0 / 100;
+                let target = per_unit * cost_factor_pm(w.year, w.seed, c.unit) / 1000 * vol[i].0 / 100;
                 let rates = unit.admin.as_ref().map_or(0, |a| a.1)
                     + pool_bp.get(unit.omrade).copied().unwrap_or(0)
                     + FORVALTNING_BP;

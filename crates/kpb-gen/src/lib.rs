@@ -17,6 +17,7 @@
 //! [`planted`] adds the errors; [`output`] writes the text.
 
 pub mod aldre;
+pub mod comparison;
 pub mod date;
 pub mod konto;
 pub mod ledger;
@@ -151,7 +152,7 @@ pub fn generate(opts: &Options) -> Generated {
 /// The municipality at a scale (thousandths of the example's), clean.
 fn build(year: i32, seed: u64, scale: u64) -> World {
     let root = Rng::new(seed);
-    let mut w = World::new(year, scale);
+    let mut w = World::new(year, seed, scale);
     // Annan regi of all areas shares one group of ansvar: LOV, bought SÄBO and LSS places.
     let mut c48 = Codes::new("48", 3 * w.scaled(500).max(1));
     aldre::generate(&mut w, &mut root.fork("aldre"), &mut c48);

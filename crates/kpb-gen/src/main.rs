@@ -1,10 +1,11 @@
-//! `kpb-gen --size <example|10k|100k|1m> --out <dir> [--year 2025] [--seed N]`
+//! `kpb-gen --size <example|10k|100k|1m> --out <dir> [--year 2025] [--seed N]`, or
+//! `kpb-gen --jamforelse --out <dir> [--year 2025]` for the example comparison files.
 
 use kpb_gen::{Options, Size, generate};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "användning: kpb-gen --size <example|10k|100k|1m> --out <katalog> [--year 2025] [--seed N]";
+const USAGE: &str = "användning: kpb-gen --size <example|10k|100k|1m> --out <katalog> [--year 2025] [--seed N]\n           kpb-gen --jamforelse --out <katalog> [--year 2025]";
 
 fn main() -> ExitCode {
     match run() {
@@ -19,6 +20,7 @@ fn main() -> ExitCode {
 fn run() -> Result<(), String> {
     let mut opts = Options::default();
     let mut out: Option<PathBuf> = None;
+    let mut comparison = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} saknar värde"));
@@ -28,6 +30,7 @@ fn run() -> Result<(), String> {
                 opts.size = Size::parse(&v).ok_or_else(|| format!("okänd storlek {v:?}"))?;
             }
             "--out" => out = Some(PathBuf::from(value("--out")?)),
+            "--jamforelse" => comparison = true,
             "--year" => {
                 let v = value("--year")?;
                 opts.year =
@@ -45,6 +48,17 @@ fn run() -> Result<(), String> {
         }
     }
     let out = out.ok_or("--out saknas")?;
+    if comparison {
+        for (name, text) in kpb_gen::comparison::files(opts.year) {
+            let path = out.join(&name);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            std::fs::write(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+            println!("{:<32} {:>9} byte", name, text.len());
+        }
+        return Ok(());
+    }
     let generated = generate(&opts);
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     for (name, text) in &generated.files {

@@ -237,6 +237,8 @@ impl LRow {
 /// Everything generated, before the ledger is derived from it.
 pub struct World {
     pub year: i32,
+    /// The seed: 1 is Exempelkommun; another seed is another municipality, with its own cost level.
+    pub seed: u64,
     /// Scale in thousandths: 1000 is the example municipality of about 15 000 inhabitants.
     pub scale: u64,
     pub people: People,
@@ -254,9 +256,10 @@ pub struct World {
 }
 
 impl World {
-    pub fn new(year: i32, scale: u64) -> World {
+    pub fn new(year: i32, seed: u64, scale: u64) -> World {
         World {
             year,
+            seed,
             scale,
             people: People::default(),
             units: Vec::new(),

@@ -289,6 +289,49 @@ fn the_apps_example_data_is_current() {
     }
 }
 
+#[test]
+fn the_example_comparison_files_are_current_and_read_cleanly() {
+    let files = kpb_gen::comparison::files(2025);
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../public/exempel/jamforelse");
+    if std::path::Path::new(dir).exists() {
+        for (name, text) in &files {
+            let on_disk = std::fs::read_to_string(format!("{dir}/{name}")).unwrap_or_default();
+            assert!(
+                on_disk == *text,
+                "public/exempel/jamforelse/{name} differs: run `cargo run -p kpb-gen -- --jamforelse --out public/exempel/jamforelse`"
+            );
+        }
+    }
+    let reference: Vec<InputFile> = files
+        .iter()
+        .filter(|(name, _)| !name.starts_with("2024/"))
+        .map(|(name, text)| InputFile { name: name.clone(), bytes: text.clone().into_bytes() })
+        .collect();
+    let data = kpb::compare::load(&reference);
+    assert!(data.findings.is_empty(), "{:?}", data.findings);
+    assert_eq!(data.name("9901"), "Björkby");
+    assert_eq!(data.name("G99001"), "Liknande kommuner (exempel)");
+    // Three municipalities and their group, three years, every U-nyckeltal of the own report.
+    let own = &example().1;
+    let u_ids = own.nyckeltal.iter().filter(|n| n.id.starts_with('U')).count();
+    let kolada = data.values.iter().filter(|v| v.file == "kolada-exempel.json").count();
+    assert_eq!(kolada, 4 * 3 * u_ids);
+    // The invented municipalities differ from the own and from each other.
+    let hemtjanst = |area: &str| {
+        data.values.iter().find(|v| v.kpi == "U21003" && v.area == area && v.period == 2025).and_then(|v| v.value)
+    };
+    let own_value = own.nyckeltal.iter().find(|n| n.id == "U21003").and_then(|n| n.value).map(|v| v.round_dp(1));
+    let levels: std::collections::BTreeSet<_> =
+        ["9901", "9902", "9903", "9904", "9905"].map(hemtjanst).into_iter().chain([own_value]).collect();
+    assert_eq!(levels.len(), 6, "{levels:?}");
+    assert_eq!(data.quality.len(), 7);
+    let (points, unmatched) = {
+        let m = kpb::compare::quality_points(own, &data);
+        (m.points.len(), m.unmatched)
+    };
+    assert_eq!((points, unmatched), (7, Vec::<String>::new()));
+}
+
 // ---- (c) Larger sizes are clean.
 
 #[test]

@@ -1,0 +1,115 @@
+//! Example comparison files, for showing the app's comparison views on the example data: the
+//! example municipality's previous year, an answer from Kolada for three invented municipalities
+//! and their group over three years, the network files of two invented partners, and quality
+//! results for the example's units. Every value is invented: the municipalities are made by the
+//! generator (another seed, another cost level) and their figures computed by the engine.
+
+use crate::{Options, Size, generate};
+use kpb::{ImportSettings, InputFile, Insats, Regi, Report, Settings, compute, load};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+/// Invented municipalities in the Kolada answer: id (not a real municipality's), name, seed.
+const KOLADA: [(&str, &str, u64); 3] = [("9901", "Björkby", 11), ("9902", "Sjöstad", 12), ("9903", "Tallvik", 13)];
+/// Their comparison group.
+const GROUP: (&str, &str) = ("G99001", "Liknande kommuner (exempel)");
+/// Invented network partners.
+const NETWORK: [(&str, &str, u64); 2] = [("9904", "Granvik", 14), ("9905", "Ekeby", 15)];
+/// The own municipality's id and name in the example.
+pub const OWN: (&str, &str) = ("9999", "Exempelkommun");
+
+fn report(year: i32, seed: u64) -> Report {
+    let g = generate(&Options { size: Size::Example, year, seed });
+    let files: Vec<InputFile> = g
+        .files
+        .iter()
+        .map(|(name, text)| InputFile { name: (*name).to_owned(), bytes: text.clone().into_bytes() })
+        .collect();
+    compute(&load(&files, &ImportSettings::default()), &Settings::default())
+}
+
+fn number(d: Decimal) -> Value {
+    serde_json::from_str(&d.normalize().to_string()).unwrap_or(Value::Null)
+}
+
+/// Kolada's values as the API answers them (v3), one decimal as Kolada publishes.
+fn kolada_answer(years: &[i32]) -> String {
+    let mut values = Vec::new();
+    for &year in years {
+        let reports: Vec<(&str, Report)> = KOLADA.iter().map(|(id, _, seed)| (*id, report(year, *seed))).collect();
+        let Some((_, first)) = reports.first() else { continue };
+        for n in first.nyckeltal.iter().filter(|n| n.id.starts_with('U')) {
+            let of =
+                |r: &Report| r.nyckeltal.iter().find(|m| m.id == n.id).and_then(|m| m.value).map(|v| v.round_dp(1));
+            let mut sum = Decimal::ZERO;
+            let mut count = 0u32;
+            for (id, r) in &reports {
+                let v = of(r);
+                if let Some(v) = v {
+                    sum += v;
+                    count += 1;
+                }
+                values.push(entry(&n.id, id, year, v));
+            }
+            let mean = (count > 0).then(|| (sum / Decimal::from(count)).round_dp(1));
+            values.push(entry(&n.id, GROUP.0, year, mean));
+        }
+    }
+    let answer =
+        json!({ "count": values.len(), "values": values, "next_url": Value::Null, "previous_url": Value::Null });
+    serde_json::to_string_pretty(&answer).unwrap_or_default()
+}
+
+fn entry(kpi: &str, area: &str, year: i32, value: Option<Decimal>) -> Value {
+    let status = if value.is_some() { "" } else { "Saknas" };
+    json!({ "kpi": kpi, "municipality": area, "period": year,
+            "values": [{ "gender": "T", "count": 1, "status": status, "value": value.map_or(Value::Null, number) }] })
+}
+
+/// Kolada's municipality list for the invented municipalities and their group.
+fn municipality_list() -> String {
+    let mut list: Vec<Value> =
+        KOLADA.iter().map(|(id, name, _)| json!({ "id": id, "title": name, "type": "K" })).collect();
+    list.push(json!({ "id": GROUP.0, "title": GROUP.1, "type": "G" }));
+    serde_json::to_string_pretty(&json!({ "count": list.len(), "values": list })).unwrap_or_default()
+}
+
+/// Quality results for the example's own hemtjänst areas and boenden: the dearer unit tends to
+/// score a little lower, with a unit's own deviation.
+fn quality(own: &Report) -> String {
+    let mut text = String::from("Enhet;Mått;Värde;År\n");
+    for (insats, measure) in
+        [(Insats::Hemtjanst, "Andel nöjda med hemtjänsten, %"), (Insats::SarskiltBoende, "Andel nöjda med boendet, %")]
+    {
+        let units: Vec<_> = own.units.iter().filter(|u| u.insats == insats && u.regi == Regi::Egen).collect();
+        let costs: Vec<Decimal> = units.iter().filter_map(|u| u.unit_cost).collect();
+        if costs.is_empty() {
+            continue;
+        }
+        let mean = costs.iter().sum::<Decimal>() / Decimal::from(costs.len());
+        for u in units {
+            let Some(cost) = u.unit_cost else { continue };
+            let own_deviation = u.enhet.bytes().fold(0i64, |h, b| (h * 31 + i64::from(b)) % 1009) % 7 - 3;
+            let score = Decimal::from(88 + own_deviation) - (cost / mean - Decimal::ONE) * Decimal::from(60);
+            let score = score.round().clamp(Decimal::from(55), Decimal::from(98));
+            text.push_str(&format!("{};{measure};{score};{}\n", u.enhet, own.year));
+        }
+    }
+    text
+}
+
+/// The example comparison files for the example municipality's `year`: (path, content), the
+/// previous year's extracts under `<year - 1>/`.
+pub fn files(year: i32) -> Vec<(String, String)> {
+    let previous = generate(&Options { size: Size::Example, year: year - 1, seed: 1 });
+    let mut out: Vec<(String, String)> =
+        previous.files.into_iter().map(|(name, text)| (format!("{}/{name}", year - 1), text)).collect();
+    out.push(("kolada-exempel.json".into(), kolada_answer(&[year - 2, year - 1, year])));
+    out.push(("kolada-kommuner-exempel.json".into(), municipality_list()));
+    for (id, name, seed) in NETWORK {
+        let file = kpb::compare::network::write(&report(year, seed), (id, name), "Validerad", 5);
+        out.push((format!("natverk-{}.json", name.to_lowercase()), file));
+    }
+    out.push(("kvalitet-exempel.csv".into(), quality(&report(year, 1))));
+    out
+}
