@@ -131,6 +131,8 @@ pub struct Session {
     pub settings: RwSignal<Settings>,
     pub status: RwSignal<ResultStatus>,
     pub organisation: RwSignal<String>,
+    /// Whether the session's files are the example data shipped with the app.
+    pub example: RwSignal<bool>,
     /// The files of the session (name, content), kept to read them again after a mapping change.
     files: StoredValue<Vec<(String, web_sys::Blob)>, LocalStorage>,
     client: StoredValue<Option<Rc<Client>>, LocalStorage>,
@@ -156,7 +158,7 @@ pub struct Session {
 
 const IMPORT_KEY: &str = "kpb.import.v1";
 const SETTINGS_KEY: &str = "kpb.settings.v1";
-const COMPARE_KEY: &str = "kpb.compare.v1";
+const COMPARE_KEY: &str = "kpb.compare.v2";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -187,6 +189,7 @@ impl Session {
             settings: RwSignal::new(remembered(SETTINGS_KEY).unwrap_or_default()),
             status: RwSignal::new(ResultStatus::Preliminar),
             organisation: RwSignal::new(String::new()),
+            example: RwSignal::new(false),
             files: StoredValue::new_local(Vec::new()),
             client: StoredValue::new_local(None),
             download: RwSignal::new(None),
@@ -254,6 +257,7 @@ impl Session {
             return;
         }
         self.files.set_value(files);
+        self.example.set(false);
         self.other_years.set_value(Vec::new());
         self.show_import.set(true);
         // New data has not been checked.

@@ -48,9 +48,25 @@ pub fn Comparison() -> impl IntoView {
                 let data = s.reference.get();
                 let settings = s.compare.get();
                 let rows = compare::compare(&report, &data, &settings);
+                let years: std::collections::BTreeSet<i32> = data.values.iter().filter(|v| v.unit.is_none()).map(|v| v.period).collect();
+                let other_years: Vec<String> = years.iter().filter(|y| **y != report.year).map(i32::to_string).collect();
+                let years_note = (!other_years.is_empty()).then(|| {
+                    let text = if years.contains(&report.year) {
+                        format!("Jämförelsefilerna har också värden för {}: de visas under Över tid.", other_years.join(", "))
+                    } else {
+                        format!(
+                            "Jämförelsefilerna har inga värden för {} utan för {}. Kolada publicerar ett år i efterhand: hämta {} års värden när de finns, eller se utvecklingen under Över tid.",
+                            report.year, other_years.join(", "), report.year
+                        )
+                    };
+                    let class = if years.contains(&report.year) { "hint" } else { "callout" };
+                    view! { <p class=class data-testid="other-years">{text}</p> }
+                });
                 Some(view! {
                     <section aria-labelledby="per-nyckeltal">
                         <h2 id="per-nyckeltal">{format!("Nyckeltalen {}", report.year)}</h2>
+                        {years_note}
+                        {(rows.iter().filter(|r| r.rank.is_some()).count() > 1).then(|| view! { <Overview rows=rows.clone() /> })}
                         {rows.is_empty().then(|| view! {
                             <p>"Inga jämförelsevärden för årets nyckeltal ännu: lägg in en fil från Kolada eller från nätverket."</p>
                         })}
@@ -119,6 +135,11 @@ fn KoladaAddress() -> impl IntoView {
     };
     let chosen: RwSignal<Vec<String>> =
         RwSignal::new(vec!["U21003".into(), "U23004".into(), "U28030".into(), "U25005".into()]);
+    // The chosen among the report's own U-nyckeltal (a default the report lacks is left out).
+    let picked = move || {
+        let own = kpis();
+        chosen.get().into_iter().filter(|id| own.iter().any(|k| k.0 == *id)).collect::<Vec<_>>()
+    };
     let year = move || s.report.with(|r| r.as_ref().map_or(2025, |r| r.year));
     let years = RwSignal::new(3u32);
     let address = move || {
@@ -130,7 +151,7 @@ fn KoladaAddress() -> impl IntoView {
         }
         let y = year();
         let list: Vec<String> = (0..years.get() as i32).rev().map(|i| (y - i).to_string()).collect();
-        let k: Vec<String> = chosen.get();
+        let k: Vec<String> = picked();
         (!all.is_empty() && !k.is_empty()).then(|| {
             format!(
                 "https://api.kolada.se/v3/data/kpi/{}/municipality/{}/year/{}",
@@ -152,7 +173,7 @@ fn KoladaAddress() -> impl IntoView {
                 <li>"Lägg in filen här under. Spara gärna även Koladas kommunlista (adressen längst ned) så visas namn i stället för koder."</li>
             </ol>
             <details class="kpi-choice">
-                <summary>{move || format!("Nyckeltal: {}", chosen.get().join(", "))}</summary>
+                <summary>{move || format!("Nyckeltal: {}", picked().join(", "))}</summary>
                 <fieldset>
                 <legend class="visually-hidden">"Nyckeltal"</legend>
                 {move || kpis()
@@ -218,6 +239,60 @@ fn copy(text: &str) {
     }
 }
 
+/// The example comparison files (made by `kpb-gen --jamforelse`): invented municipalities, so
+/// that the comparison views can be shown on the example data.
+const EXAMPLE_REFERENCE: [&str; 5] = [
+    "kolada-exempel.json",
+    "kolada-kommuner-exempel.json",
+    "natverk-granvik.json",
+    "natverk-ekeby.json",
+    "kvalitet-exempel.csv",
+];
+
+/// With the example data: a button that adds the example's comparison files and its previous year.
+#[component]
+pub fn ExampleComparison() -> impl IntoView {
+    let s = session();
+    let add = move |_| {
+        s.busy
+            .set(crate::state::Busy::Working {
+                message: "Hämtar exemplets jämförelsefiler …".into(), fraction: 0.02
+            });
+        if s.compare.with_untracked(|c| c.own_id.is_empty() && c.own_name.is_empty()) {
+            s.compare.update(|c| {
+                c.own_id = "9999".into();
+                c.own_name = "Exempelkommun".into();
+            });
+        }
+        let previous = s.report.with_untracked(|r| r.as_ref().map(|r| r.year - 1));
+        let has_previous = s.history.with_untracked(|h| h.iter().any(|y| Some(y.year) == previous));
+        leptos::task::spawn_local(async move {
+            let fail = |e: String| s.busy.set(crate::state::Busy::Failed(e));
+            match crate::views::start::fetch_files("exempel/jamforelse", &EXAMPLE_REFERENCE).await {
+                Ok(files) => s.load_reference(files),
+                Err(e) => return fail(e),
+            }
+            if let (Some(year), false) = (previous, has_previous) {
+                let names = crate::views::start::EXAMPLE_FILES.map(|f| format!("{year}/{f}"));
+                match crate::views::start::fetch_files("exempel/jamforelse", &names.each_ref().map(String::as_str))
+                    .await
+                {
+                    Ok(files) => s.add_year(files),
+                    Err(e) => fail(e),
+                }
+            }
+        });
+    };
+    move || {
+        (s.example.get() && s.reference.with(|d| d.files.is_empty())).then(|| view! {
+            <div class="callout example-comparison">
+                <p>"Exempeldata är inläst. Vill du se jämförelserna utan egna filer? Exemplet har påhittade grannkommuner i Kolada, två nätverkskommuner, föregående år och kvalitetsresultat."</p>
+                <button class="secondary" data-testid="example-comparison" on:click=add>"Visa med exempel på jämförelser"</button>
+            </div>
+        })
+    }
+}
+
 /// The reference files: choose, list, findings, clear.
 #[component]
 pub fn ReferenceFiles() -> impl IntoView {
@@ -226,6 +301,7 @@ pub fn ReferenceFiles() -> impl IntoView {
     view! {
         <section class="reference-files" aria-labelledby="referensfiler">
             <h2 id="referensfiler">"Jämförelsefiler"</h2>
+            <ExampleComparison />
             <label class="button">
                 "Lägg in filer från Kolada, nätverket eller kvalitetsmätningar"
                 <input type="file" multiple accept=".json,.csv,.txt,.xlsx,.xls" class="visually-hidden" data-testid="reference-input" on:change=take />
@@ -274,17 +350,16 @@ fn Selection() -> impl IntoView {
                 <legend>"Jämför med"</legend>
                 {areas().into_iter().filter(|(a, _)| *a != s.compare.with(|c| c.own_id.clone())).map(|(area, name)| {
                     let a = area.clone();
-                    let checked = move || s.compare.with(|c| c.areas.is_empty() || c.areas.contains(&a));
+                    let checked = move || s.compare.with(|c| !c.excluded.contains(&a));
                     let a2 = area.clone();
                     view! {
                         <label class="check">
                             <input type="checkbox" checked=checked on:change=move |ev| {
                                 let on = event_target_checked(&ev);
                                 let id = a2.clone();
-                                let all = areas().into_iter().map(|x| x.0).collect::<Vec<_>>();
                                 s.update_compare(move |c| {
-                                    if c.areas.is_empty() { c.areas = all; }
-                                    if on { if !c.areas.contains(&id) { c.areas.push(id) } } else { c.areas.retain(|x| *x != id) }
+                                    c.excluded.retain(|x| *x != id);
+                                    if !on { c.excluded.push(id) }
                                 });
                             } />
                             {if name == area { area.clone() } else { format!("{name} ({area})") }}
@@ -304,7 +379,7 @@ fn Selection() -> impl IntoView {
                     id => ReferenceChoice::Area(id.to_owned()),
                 });
             }>
-                <option value="medel" selected=move || s.compare.with(|c| c.reference == ReferenceChoice::Mean)>"medelvärdet av de valda"</option>
+                <option value="medel" selected=move || s.compare.with(|c| c.reference == ReferenceChoice::Mean)>"det ovägda medelvärdet av de valda"</option>
                 <option value="lagsta" selected=move || s.compare.with(|c| c.reference == ReferenceChoice::Lowest)>"den lägsta av de valda"</option>
                 <option value="publicerat" selected=move || s.compare.with(|c| c.reference == ReferenceChoice::Published)>"senaste publicerade KPB-snitt"</option>
                 {move || areas().into_iter().map(|(a, name)| {
@@ -335,7 +410,7 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
         .iter()
         .filter_map(|o| {
             o.value.map(|v| Bar {
-                label: if o.group { format!("{} (grupp)", o.name) } else { o.name.clone() },
+                label: if o.area.starts_with('G') { format!("{} (grupp)", o.name) } else { o.name.clone() },
                 value: v,
                 emphasis: false,
                 note: None,
@@ -357,7 +432,7 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
     });
     let spread = match (&row.lowest, &row.highest, row.mean) {
         (Some(l), Some(h), Some(m)) => Some(format!(
-            "De valda: medel {}, lägst {} ({}), högst {} ({}).",
+            "De valda: ovägt medel {}, lägst {} ({}), högst {} ({}).",
             format::figure(&row.unit, m),
             format::figure(&row.unit, l.1),
             l.0,
@@ -380,17 +455,23 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
         (Some(_), Some((label, _)), Some(_)) => {
             Some(format!("Ingen potential mot {label}: den egna kostnaden är inte högre."))
         }
+        (None, Some(_), Some(_)) if row.unit.starts_with("kr/") => Some(format!(
+            "Ingen potential räknas för kostnad {}: den beror mer på vilka brukare som har insatsen än på hur den utförs. Jämför kostnaden per volymenhet i stället.",
+            row.unit.replace("kr/", "per ")
+        )),
         _ => None,
     };
-    let description =
-        format!("{own_label} mörk{}.", if row.mean.is_some() { ", streckad linje = medel för de valda" } else { "" });
+    let description = format!(
+        "{own_label} mörk{}.",
+        if row.mean.is_some() { ", streckad linje = ovägt medel för de valda" } else { "" }
+    );
     let own_only = (bars.len() <= 1)
         .then_some(row.own)
         .flatten()
         .map(|v| format!("{own_label} {}: {}.", row.year, format::figure(&row.unit, v)));
     let published = row.published.clone();
     view! {
-        <section class="kpi-compare" data-testid=format!("compare-{}", row.id)>
+        <section class="kpi-compare" id=format!("jamfor-{}", row.id) data-testid=format!("compare-{}", row.id)>
             <h3>{row.name.clone()} " " <span class="kolada">{row.id.clone()}</span></h3>
             {(bars.len() > 1).then(|| view! {
                 <BarChart
@@ -400,7 +481,7 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
                     unit=unit
                     value_label=row.unit.clone()
                     bars=bars
-                    reference=row.mean.map(|m| ("Medel".to_owned(), m))
+                    reference=row.mean.map(|m| ("Ovägt medel".to_owned(), m))
                     label_header="Kommun".to_owned()
                 />
             })}
@@ -415,6 +496,53 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// Every compared nyckeltal in one table: own value, the unweighted mean, position and
+/// potential; a click on a name goes to its chart.
+#[component]
+fn Overview(rows: Vec<KpiComparison>) -> impl IntoView {
+    let go = |id: &str| {
+        if let Some(e) =
+            web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&format!("jamfor-{id}")))
+        {
+            e.scroll_into_view();
+        }
+    };
+    view! {
+        <div class="scroll">
+            <table class="compact" data-testid="compare-overview">
+                <caption>"Översikt: den egna kommunen bland de valda"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Nyckeltal"</th>
+                        <th scope="col" class="num">"Egen"</th>
+                        <th scope="col" class="num">"Ovägt medel"</th>
+                        <th scope="col" class="num">"Plats (1 = lägst)"</th>
+                        <th scope="col" class="num">"Kvartil"</th>
+                        <th scope="col" class="num">"Potential"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().filter(|r| r.rank.is_some()).map(|r| {
+                        let id = r.id.clone();
+                        let figure = |v: Option<rust_decimal::Decimal>| v.map(|v| format::figure(&r.unit, v)).unwrap_or_else(|| "–".into());
+                        view! {
+                            <tr data-kpi=r.id.clone()>
+                                <th scope="row"><button class="link" on:click=move |_| go(&id)>{format!("{} ({})", r.name, r.id)}</button></th>
+                                <td class="num">{figure(r.own)}</td>
+                                <td class="num">{figure(r.mean)}</td>
+                                <td class="num">{r.rank.map(|(p, of)| format!("{p} av {of}")).unwrap_or_default()}</td>
+                                <td class="num">{r.quartile.map(|q| q.to_string()).unwrap_or_default()}</td>
+                                <td class="num">{r.potential.filter(|p| !p.is_zero()).map(|p| format!("{} kr", format::kr(p))).unwrap_or_else(|| "–".into())}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <p class="hint">"Potential: vad kostnaden per volymenhet över referensen blir med den egna volymen. Potentialerna ska inte läggas ihop: flera nyckeltal kan gälla samma kostnad."</p>
     }
 }
 

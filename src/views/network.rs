@@ -7,18 +7,29 @@ use crate::state::session;
 use crate::views::comparison::{OwnIdentity, ReferenceFiles};
 use crate::worker::ExportKind;
 use kpb::compare::Gender;
+use kpb::compare::is_group;
 use kpb::format;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
+/// A municipality's Kolada id: four digits, not Riket or a region (`00…`).
+fn valid_municipality(id: &str) -> bool {
+    id.len() == 4 && id.chars().all(|c| c.is_ascii_digit()) && !is_group(id)
+}
+
 #[component]
 pub fn Network() -> impl IntoView {
     let s = session();
+    // The file names the municipality by its Kolada id: without it, partners' files collide.
+    let ready = move || s.compare.with(|c| valid_municipality(&c.own_id));
     let export = move |_| {
         let c = s.compare.get_untracked();
+        if !valid_municipality(&c.own_id) {
+            return;
+        }
         s.export(ExportKind::Network {
-            id: if c.own_id.is_empty() { "0000".into() } else { c.own_id.clone() },
-            name: if c.own_name.is_empty() { "Egen kommun".into() } else { c.own_name.clone() },
+            id: c.own_id.clone(),
+            name: if c.own_name.is_empty() { c.own_id.clone() } else { c.own_name.clone() },
             min_clients: c.min_clients.max(1),
         });
     };
@@ -52,8 +63,11 @@ pub fn Network() -> impl IntoView {
                     />
                 </label>
                 <div class="actions">
-                    <button data-testid="export-network" on:click=export>"Ladda ned nätverksfilen (JSON)"</button>
+                    <button data-testid="export-network" on:click=export disabled=move || !ready()>"Ladda ned nätverksfilen (JSON)"</button>
                 </div>
+                {move || (!ready()).then(|| view! {
+                    <p class="hint" data-testid="network-needs-id">"Ange den egna kommunkoden (fyra siffror, som i Kolada) ovan: den talar om för de andra vems filen är."</p>
+                })}
             </section>
             <ReferenceFiles />
             <Partners />
@@ -62,6 +76,9 @@ pub fn Network() -> impl IntoView {
         </section>
     }
 }
+
+/// How many nyckeltal get a chart (all are in the table).
+const CHARTS: usize = 6;
 
 /// Every partner's value of every nyckeltal, beside the own.
 #[component]
@@ -77,12 +94,13 @@ fn Partners() -> impl IntoView {
         let own = s.compare.get();
         let own_label = if own.own_name.is_empty() { "Egen kommun".to_owned() } else { own.own_name.clone() };
         // Partners' municipality-level values for the report's year.
-        let mut table: BTreeMap<String, BTreeMap<String, Option<rust_decimal::Decimal>>> = BTreeMap::new();
+        type Cell = (Option<rust_decimal::Decimal>, Option<String>);
+        let mut table: BTreeMap<String, BTreeMap<String, Cell>> = BTreeMap::new();
         let mut areas: Vec<String> = Vec::new();
         for v in data.values.iter().filter(|v| {
             networks.contains(&v.file) && v.unit.is_none() && v.gender == Gender::T && v.period == report.year
         }) {
-            table.entry(v.kpi.clone()).or_default().insert(v.area.clone(), v.value);
+            table.entry(v.kpi.clone()).or_default().insert(v.area.clone(), (v.value, v.status.clone()));
             if !areas.contains(&v.area) {
                 areas.push(v.area.clone());
             }
@@ -91,12 +109,12 @@ fn Partners() -> impl IntoView {
         let charts = figures
             .iter()
             .filter(|n| n.unit.starts_with("kr/"))
-            .take(6)
+            .take(CHARTS)
             .map(|n| {
                 let mut bars: Vec<Bar> = areas
                     .iter()
                     .filter_map(|a| {
-                        table[&n.id].get(a).copied().flatten().map(|v| Bar {
+                        table[&n.id].get(a).and_then(|c| c.0).map(|v| Bar {
                             label: data.name(a),
                             value: v,
                             emphasis: false,
@@ -124,6 +142,7 @@ fn Partners() -> impl IntoView {
         Some(view! {
             <section aria-labelledby="partners">
                 <h2 id="partners">{format!("Nätverket sida vid sida, {}", report.year)}</h2>
+                <PartnerFacts year=report.year own_key=report.settings.key.name() />
                 <div class="scroll">
                     <table class="compact" data-testid="network-table">
                         <thead>
@@ -139,8 +158,11 @@ fn Partners() -> impl IntoView {
                                     <th scope="row">{format!("{} ({})", n.name, n.id)}</th>
                                     <td class="num own-col">{n.value.map(|v| format::figure(&n.unit, v)).unwrap_or_else(|| "–".into())}</td>
                                     {areas.iter().map(|a| {
-                                        let text = table[&n.id].get(a).copied().flatten().map(|v| format::figure(&n.unit, v)).unwrap_or_else(|| "–".into());
-                                        view! { <td class="num">{text}</td> }
+                                        let cell = table[&n.id].get(a).cloned().unwrap_or_default();
+                                        match cell {
+                                            (Some(v), _) => view! { <td class="num">{format::figure(&n.unit, v)}</td> }.into_any(),
+                                            (None, status) => view! { <td class="num muted">{status.unwrap_or_else(|| "–".into())}</td> }.into_any(),
+                                        }
                                     }).collect_view()}
                                 </tr>
                             }).collect_view()}
@@ -148,8 +170,56 @@ fn Partners() -> impl IntoView {
                     </table>
                 </div>
                 {charts}
+                {(figures.iter().filter(|n| n.unit.starts_with("kr/")).count() > CHARTS).then(|| view! {
+                    <p class="hint">{format!("Diagram för de {CHARTS} första kostnadsnyckeltalen; alla finns i tabellen ovan.")}</p>
+                })}
             </section>
         }.into_any())
+    }
+}
+
+/// What each partner's file says about itself, and where it differs from the own results.
+#[component]
+fn PartnerFacts(year: i32, own_key: &'static str) -> impl IntoView {
+    let s = session();
+    let data = s.reference.get_untracked();
+    let partners: Vec<_> = data.partners.values().cloned().collect();
+    let other_key: Vec<String> = partners
+        .iter()
+        .filter(|p| !p.allocation_key.is_empty() && p.allocation_key != own_key)
+        .map(|p| format!("{} ({})", p.title, kpb::model::lower_first(&p.allocation_key)))
+        .collect();
+    let other_year: Vec<String> = partners
+        .iter()
+        .filter(|p| p.period.is_some_and(|y| y != year))
+        .map(|p| format!("{} ({})", p.title, p.period.unwrap_or_default()))
+        .collect();
+    view! {
+        <ul class="facts" data-testid="partner-facts">
+            {partners.iter().map(|p| view! {
+                <li>{format!(
+                    "{}: {}, {}, fördelningsnyckel {}, minst {} brukare bakom ett värde.",
+                    p.title,
+                    p.period.map(|y| y.to_string()).unwrap_or_else(|| "år okänt".into()),
+                    if p.status.is_empty() { "status okänd".to_owned() } else { p.status.to_lowercase() },
+                    if p.allocation_key.is_empty() { "okänd".to_owned() } else { kpb::model::lower_first(&p.allocation_key) },
+                    p.min_clients
+                )}</li>
+            }).collect_view()}
+        </ul>
+        {(!other_key.is_empty()).then(|| view! {
+            <p class="callout">{format!(
+                "Andra fördelningsnycklar än er ({}): {}. Skillnader i kostnad per enhet kan delvis bero på det.",
+                kpb::model::lower_first(own_key),
+                other_key.join(", ")
+            )}</p>
+        })}
+        {(!other_year.is_empty()).then(|| view! {
+            <p class="callout">{format!(
+                "Filer för ett annat år än {year} visas inte här: {}. De syns under Över tid.",
+                other_year.join(", ")
+            )}</p>
+        })}
     }
 }
 

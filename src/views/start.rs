@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The example municipality's files, shipped with the app under `exempel/`.
-const EXAMPLE_FILES: [&str; 6] =
+pub const EXAMPLE_FILES: [&str; 6] =
     ["kostnader.csv", "brukare.csv", "mappning.csv", "konton.csv", "platser.csv", "befolkning.csv"];
 
 /// The templates under `mallar/`: file, what it is.
@@ -26,8 +26,11 @@ pub fn Start() -> impl IntoView {
         s.busy.set(crate::state::Busy::Working { message: "Hämtar exempeldata …".into(), fraction: 0.02 });
         s.organisation.set("Exempelkommun".into());
         leptos::task::spawn_local(async move {
-            match fetch_example().await {
-                Ok(files) => s.load(files),
+            match fetch_files("exempel", &EXAMPLE_FILES).await {
+                Ok(files) => {
+                    s.load(files);
+                    s.example.set(true);
+                }
                 Err(e) => s.busy.set(crate::state::Busy::Failed(e)),
             }
         });
@@ -179,13 +182,13 @@ pub fn FilePicker() -> impl IntoView {
     }
 }
 
-/// Fetches the example files from the app's own origin.
-async fn fetch_example() -> Result<Vec<(String, web_sys::Blob)>, String> {
+/// Fetches files shipped with the app from its own origin, under `dir/`.
+pub async fn fetch_files(dir: &str, names: &[&str]) -> Result<Vec<(String, web_sys::Blob)>, String> {
     let window = web_sys::window().ok_or("Ingen webbläsare.")?;
     let mut files = Vec::new();
-    for name in EXAMPLE_FILES {
+    for name in names {
         let fail = || format!("Exempelfilen {name} kunde inte hämtas.");
-        let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&format!("exempel/{name}")))
+        let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&format!("{dir}/{name}")))
             .await
             .map_err(|_| fail())?;
         let response: web_sys::Response = response.unchecked_into();
@@ -194,7 +197,8 @@ async fn fetch_example() -> Result<Vec<(String, web_sys::Blob)>, String> {
         }
         let blob =
             wasm_bindgen_futures::JsFuture::from(response.blob().map_err(|_| fail())?).await.map_err(|_| fail())?;
-        files.push((name.to_owned(), blob.unchecked_into()));
+        let short = name.rsplit('/').next().unwrap_or(name);
+        files.push((short.to_owned(), blob.unchecked_into()));
     }
     Ok(files)
 }

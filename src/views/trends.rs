@@ -28,6 +28,7 @@ pub fn Trends() -> impl IntoView {
                 "Lägg in utdragen för fler år – samma slags filer som för huvudåret – så visas nyckeltalen och enheterna år för år, "
                 "bredvid Koladas värden för de kommuner du jämför med. Alla år räknas med samma inställningar."
             </p>
+            <crate::views::comparison::ExampleComparison />
             <label class="button">
                 "Lägg till ett annat års filer"
                 <input type="file" multiple accept=".csv,.txt,.xlsx,.xls,.ods" class="visually-hidden" data-testid="year-input" on:change=take />
@@ -147,7 +148,15 @@ fn KpiTrends(trends: Memo<TrendData>) -> impl IntoView {
             let description = format!(
                 "Egen kommun: {}.{}",
                 k.own.points.iter().map(|(y, v)| format!("{y} {}", format::figure(&k.unit, *v))).collect::<Vec<_>>().join(", "),
-                if k.others.is_empty() { " Inga jämförelsevärden inlästa för nyckeltalet.".to_owned() } else { format!(" Streckat: {} (från jämförelsefilerna).", k.others.iter().take(OTHERS.len()).map(|o| o.label.clone()).collect::<Vec<_>>().join(", ")) }
+                if k.others.is_empty() { " Inga jämförelsevärden inlästa för nyckeltalet.".to_owned() } else { format!(
+                    " Streckat: {} (från jämförelsefilerna).{}",
+                    k.others.iter().take(OTHERS.len()).map(|o| o.label.clone()).collect::<Vec<_>>().join(", "),
+                    if k.others.len() > OTHERS.len() {
+                        format!(" {} till visas inte; välj färre kommuner under Jämför med andra.", k.others.len() - OTHERS.len())
+                    } else {
+                        String::new()
+                    }
+                ) }
             );
             Some(view! {
                 <section class="trend-block" data-testid=format!("trend-{}", k.id)>
@@ -281,14 +290,15 @@ fn change(unit: &str, points: &[(i32, Decimal)]) -> Option<String> {
         return None;
     }
     if unit == "%" {
-        let d = last.1 - first.1;
+        let d = (last.1 - first.1).round_dp(1);
         let sign = if d > Decimal::ZERO { "+" } else { "" };
-        return Some(format!("{sign}{} %-enheter", format::number(d, 1)));
+        return Some(format!("{sign}{} procentenheter", format::number(d, 1)));
     }
     (!first.1.is_zero()).then(|| signed_percent((last.1 - first.1) * Decimal::ONE_HUNDRED / first.1))
 }
 
+/// A change in %, with its sign: "+5,4 %", "−10,5 %", "0,0 %" (the sign of the rounded value).
 fn signed_percent(change: Decimal) -> String {
-    let sign = if change > Decimal::ZERO { "+" } else { "" };
+    let sign = if change.round_dp(1) > Decimal::ZERO { "+" } else { "" };
     format!("{sign}{}", format::percent(change))
 }

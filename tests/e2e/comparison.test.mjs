@@ -162,3 +162,69 @@ test('comparison with Kolada, a network partner, another year and quality', asyn
     await server.close();
   }
 });
+
+test('the example data shows every comparison view with the example comparison files', async () => {
+  const example = path.join(dist, 'exempel');
+  const expected = await engineFigures(example);
+  const expected2024 = await engineFigures(path.join(example, 'jamforelse', '2024'));
+  const server = await serve();
+  const browser = await launch();
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const errors = watchErrors(page);
+    await page.goto(server.url);
+    const g = await generation(page);
+    await page.getByTestId('example').click();
+    await nextReport(page, g);
+    await visit(page, 'jamforelse');
+    // Only the example data offers the example comparisons; one click loads them all.
+    const before = Number(await page.locator('main').getAttribute('data-reference-generation'));
+    const years = await generation(page);
+    await page.getByTestId('example-comparison').click();
+    await page.waitForFunction((b) => Number(document.querySelector('main').dataset.referenceGeneration) > b, before);
+    await nextReport(page, years);
+    assert.equal(await page.getByTestId('example-comparison').count(), 0, 'offered only until loaded');
+    const table = plain(await page.getByTestId('reference-table').innerText());
+    for (const f of ['kolada-exempel.json\tKolada-data (v3)', 'natverk-granvik.json\tNätverksfil från Granvik', 'kvalitet-exempel.csv\tKvalitetsresultat per enhet']) {
+      assert.ok(table.includes(f), `${f} in ${table}`);
+    }
+    assert.equal(await page.getByTestId('reference-findings').count(), 0, 'the example files read cleanly');
+    const h = page.getByTestId('compare-U21003');
+    await h.locator('details.chart-table summary').click();
+    const bars = plain(await h.locator('details.chart-table table').innerText());
+    for (const name of ['Björkby', 'Sjöstad', 'Tallvik', 'Granvik', 'Ekeby', 'Liknande kommuner (exempel) (grupp)']) {
+      assert.match(bars, new RegExp(`${name.replace(/[()]/g, '\\$&')}\\t\\d`), `${name} in ${bars}`);
+    }
+    assert.ok(bars.includes(`Exempelkommun (egen)\t${plain(expected.nyckeltal.U21003).replace(' kr', '')}`), bars);
+    await h.locator('details.chart-table summary').click();
+    // The overview: one row per nyckeltal with a position, the same position as in its block.
+    const overview = plain(await page.getByTestId('compare-overview').locator('tr[data-kpi="U21003"]').innerText());
+    const rank = plain(await h.getByTestId('rank').innerText()).match(/Plats (\d+) av (\d+)/);
+    assert.ok(overview.includes(`${plain(expected.nyckeltal.U21003)}\t`) && overview.includes(`\t${rank[1]} av ${rank[2]}\t`), overview);
+    await check(page, '30-exempel-jamforelse');
+
+    await visit(page, 'over-tid');
+    assert.equal(await page.getByTestId('years').innerText(), 'Inlästa år: 2024, 2025.');
+    const row = plain(await page.getByTestId('kpi-trends').locator('tr[data-kpi="U21003"]').innerText());
+    assert.ok(row.includes(`${plain(expected2024.nyckeltal.U21003)}\t${plain(expected.nyckeltal.U21003)}`), row);
+    await check(page, '31-exempel-over-tid');
+
+    await visit(page, 'natverk');
+    const network = plain(await page.getByTestId('network-table').innerText());
+    assert.match(network.split('\n')[0], /Exempelkommun\tGranvik\tEkeby/);
+    const partners = await page.getByTestId('partner-facts').innerText();
+    assert.match(partners, /^Granvik: 2025, validerad, fördelningsnyckel /m);
+    // Suppressed values say why: 4 clients with personlig assistans LSS.
+    assert.match(network.split('\n').find((l) => l.includes('(U28055)')), /för få brukare\tför få brukare$/);
+    await check(page, '32-exempel-natverk');
+
+    await visit(page, 'kvalitet');
+    assert.equal(await page.getByTestId('quality-HEMTJ').locator('svg circle').count(), 4);
+    assert.equal(await page.getByTestId('quality-SABO').locator('svg circle').count(), 3);
+    await check(page, '33-exempel-kvalitet');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

@@ -61,6 +61,9 @@ test('no request leaves the origin and no request carries data', async () => {
     await nextReport(page, g);
     await page.getByTestId('nav-kvalitet').click();
     await page.getByTestId('nav-natverk').click();
+    assert.ok(await page.getByTestId('export-network').isDisabled(), 'no network file without the own id');
+    await page.getByTestId('own-id').fill('9999');
+    await page.getByTestId('own-id').press('Tab');
     const networkFile = page.waitForEvent('download');
     await page.getByTestId('export-network').click();
     await networkFile;
