@@ -42,12 +42,35 @@ impl Unit {
         }
     }
 
-    fn tick(self, v: f64) -> String {
-        let d = Decimal::from_f64_retain(v).unwrap_or_default();
+    /// An axis label for `v`, formatted alike on the whole axis (`ticks`): one scale (kr, tkr or
+    /// mnkr) and as many decimals as the step needs (2,5 stays 2,5).
+    fn tick(self, v: f64, ticks: &[f64]) -> String {
+        let step = ticks.windows(2).map(|w| (w[1] - w[0]).abs()).fold(f64::MAX, f64::min);
+        let step = if step == f64::MAX { 1.0 } else { step };
+        let decimals = |step: f64| {
+            (0..3u32)
+                .find(|k| {
+                    let scaled = step * 10f64.powi(*k as i32);
+                    (scaled - scaled.round()).abs() < 1e-6
+                })
+                .unwrap_or(2)
+        };
+        let d = |x: f64| Decimal::from_f64_retain(x).unwrap_or_default();
+        let number = kpb::format::number;
         match self {
-            Unit::Kr => kpb::format::kr_compact(d),
-            Unit::Percent => format!("{}\u{a0}%", kpb::format::number(d, 0)),
-            Unit::Count | Unit::Plain => kpb::format::number(d, if v.fract().abs() > 1e-9 { 1 } else { 0 }),
+            Unit::Kr => {
+                let max = ticks.iter().fold(v.abs(), |m, t| m.max(t.abs()));
+                let (div, suffix) = if max >= 10_000_000.0 {
+                    (1e6, "mnkr")
+                } else if max >= 100_000.0 {
+                    (1e3, "tkr")
+                } else {
+                    (1.0, "kr")
+                };
+                format!("{}\u{a0}{suffix}", number(d(v / div), decimals(step / div)))
+            }
+            Unit::Percent => format!("{}\u{a0}%", number(d(v), decimals(step))),
+            Unit::Count | Unit::Plain => number(d(v), decimals(step)),
             Unit::Year => format!("{}", v.round() as i64),
         }
     }
@@ -113,7 +136,7 @@ pub fn BarChart(
             view! {
                 <line x1=x(t) x2=x(t) y1=top - 6.0 y2=bottom stroke=GRID stroke-width="1" />
                 <text x=x(t) y=bottom + 18.0 text-anchor="middle" font-size="12" fill=MUTED>
-                    {unit.tick(t)}
+                    {unit.tick(t, &tick_values)}
                 </text>
             }
         })
@@ -238,7 +261,7 @@ pub fn LineChart(
     } else {
         ticks(0.0, y_max, 5)
     };
-    let axis_note = (y_lo > 0.0).then(|| format!("Obs: axeln börjar vid {}", y_unit.tick(y_lo)));
+    let axis_note = (y_lo > 0.0).then(|| format!("Obs: axeln börjar vid {}", y_unit.tick(y_lo, &yt)));
     let sx = move |v: f64| left + (v - x_lo) / (x_hi - x_lo) * plot_w;
     let sy = move |v: f64| top + plot_h - (v - y_lo) / (y_hi - y_lo) * plot_h;
     let grid = view! {
@@ -247,7 +270,7 @@ pub fn LineChart(
                 view! {
                     <line x1=left x2=left + plot_w y1=sy(t) y2=sy(t) stroke=GRID stroke-width="1" />
                     <text x=left - 8.0 y=sy(t) + 4.0 text-anchor="end" font-size="12" fill=MUTED>
-                        {y_unit.tick(t)}
+                        {y_unit.tick(t, &yt)}
                     </text>
                 }
             })
@@ -257,7 +280,7 @@ pub fn LineChart(
                 view! {
                     <line x1=sx(t) x2=sx(t) y1=top + plot_h y2=top + plot_h + 5.0 stroke=INK stroke-width="1" />
                     <text x=sx(t) y=top + plot_h + 19.0 text-anchor="middle" font-size="12" fill=MUTED>
-                        {x_unit.tick(t)}
+                        {x_unit.tick(t, &xt)}
                     </text>
                 }
             })
@@ -302,7 +325,7 @@ pub fn LineChart(
                 view! {
                     <circle cx=px cy=py r="4" fill=DARK stroke="#ffffff" stroke-width="1.5" />
                     <text x=px + 7.0 y=py + 15.0 font-size="12" fill=INK>
-                        {format!("{} → {}", x_unit.tick(f(p.0)), y_unit.format(p.1))}
+                        {format!("{} → {}", x_unit.tick(f(p.0), &[]), y_unit.format(p.1))}
                     </text>
                 }
             })
@@ -404,13 +427,13 @@ pub fn ScatterChart(
         {yt.iter()
             .map(|&t| view! {
                 <line x1=left x2=left + plot_w y1=sy(t) y2=sy(t) stroke=GRID stroke-width="1" />
-                <text x=left - 8.0 y=sy(t) + 4.0 text-anchor="end" font-size="12" fill=MUTED>{y_unit.tick(t)}</text>
+                <text x=left - 8.0 y=sy(t) + 4.0 text-anchor="end" font-size="12" fill=MUTED>{y_unit.tick(t, &yt)}</text>
             })
             .collect_view()}
         {xt.iter()
             .map(|&t| view! {
                 <line x1=sx(t) x2=sx(t) y1=top y2=top + plot_h stroke=GRID stroke-width="1" />
-                <text x=sx(t) y=top + plot_h + 19.0 text-anchor="middle" font-size="12" fill=MUTED>{x_unit.tick(t)}</text>
+                <text x=sx(t) y=top + plot_h + 19.0 text-anchor="middle" font-size="12" fill=MUTED>{x_unit.tick(t, &xt)}</text>
             })
             .collect_view()}
     };

@@ -32,6 +32,7 @@ pub fn parse_areas(text: &str) -> (Vec<String>, Vec<String>) {
 #[component]
 pub fn Comparison() -> impl IntoView {
     let s = session();
+    let shown = RwSignal::new(Some(KpiKind::PerVolume));
     view! {
         <section class="view" aria-labelledby="jamforelse-rubrik">
             <h1 id="jamforelse-rubrik">"Jämför med andra"</h1>
@@ -48,6 +49,11 @@ pub fn Comparison() -> impl IntoView {
                 let data = s.reference.get();
                 let settings = s.compare.get();
                 let rows = compare::compare(&report, &data, &settings);
+                let empty = rows.is_empty();
+                // A kind the data has none of shows everything.
+                if shown.get_untracked().is_some_and(|k| !rows.iter().any(|r| KpiKind::of(&r.unit) == k)) {
+                    shown.set(None);
+                }
                 let years: std::collections::BTreeSet<i32> = data.values.iter().filter(|v| v.unit.is_none()).map(|v| v.period).collect();
                 let other_years: Vec<String> = years.iter().filter(|y| **y != report.year).map(i32::to_string).collect();
                 let years_note = (!other_years.is_empty()).then(|| {
@@ -66,11 +72,17 @@ pub fn Comparison() -> impl IntoView {
                     <section aria-labelledby="per-nyckeltal">
                         <h2 id="per-nyckeltal">{format!("Nyckeltalen {}", report.year)}</h2>
                         {years_note}
-                        {(rows.iter().filter(|r| r.rank.is_some()).count() > 1).then(|| view! { <Overview rows=rows.clone() /> })}
-                        {rows.is_empty().then(|| view! {
+                        {(!empty).then(|| view! { <KindChoice rows=rows.clone() shown=shown /> })}
+                        {move || {
+                            let rows: Vec<KpiComparison> = rows.iter().filter(|r| shown.get().is_none_or(|k| KpiKind::of(&r.unit) == k)).cloned().collect();
+                            view! {
+                                {(rows.iter().filter(|r| r.rank.is_some()).count() > 1).then(|| view! { <Overview rows=rows.clone() /> })}
+                                {rows.into_iter().map(|row| view! { <KpiBlock row=row own_name=settings.own_name.clone() /> }).collect_view()}
+                            }
+                        }}
+                        {empty.then(|| view! {
                             <p>"Inga jämförelsevärden för årets nyckeltal ännu: lägg in en fil från Kolada eller från nätverket."</p>
                         })}
-                        {rows.into_iter().map(|row| view! { <KpiBlock row=row own_name=settings.own_name.clone() /> }).collect_view()}
                     </section>
                 })
             }}
@@ -413,7 +425,7 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
                 label: if o.area.starts_with('G') { format!("{} (grupp)", o.name) } else { o.name.clone() },
                 value: v,
                 emphasis: false,
-                note: None,
+                note: o.group.then(|| "räknas inte i medel".to_owned()),
             })
         })
         .collect();
@@ -455,10 +467,14 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
         (Some(_), Some((label, _)), Some(_)) => {
             Some(format!("Ingen potential mot {label}: den egna kostnaden är inte högre."))
         }
-        (None, Some(_), Some(_)) if row.unit.starts_with("kr/") => Some(format!(
-            "Ingen potential räknas för kostnad {}: den beror mer på vilka brukare som har insatsen än på hur den utförs. Jämför kostnaden per volymenhet i stället.",
-            row.unit.replace("kr/", "per ")
-        )),
+        (None, Some(_), Some(_)) if row.unit.starts_with("kr/") => Some(
+            if row.unit == "kr/plats" {
+                "Ingen potential räknas för kostnad per plats: den är samma kostnad som per dygn (U23004), som inte ska räknas två gånger."
+            } else {
+                "Ingen potential räknas för kostnad per brukare: den beror mer på vilka brukare som har insatsen än på hur den utförs. Jämför kostnaden per volymenhet i stället."
+            }
+            .to_owned(),
+        ),
         _ => None,
     };
     let description = format!(
@@ -492,10 +508,70 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
                 {potential.map(|p| view! { <li data-testid="potential">{p}</li> })}
                 {(!missing.is_empty()).then(|| view! { <li>{format!("Utan värde: {}.", missing.join(", "))}</li> })}
                 {published.into_iter().map(|p| view! {
-                    <li>{format!("{} {}: {} – källa: {}.", p.label, p.year, format::figure(&row.unit, p.value), p.source)}</li>
+                    <li>{format!("{} {}: {} (löpande priser) – källa: {}.", p.label, p.year, format::figure(&row.unit, p.value), p.source)}</li>
                 }).collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// The kinds of nyckeltal, to show one kind at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KpiKind {
+    /// Cost per hour, dygn, day, month, portion: where the potential applies.
+    PerVolume,
+    /// Cost per client or per place.
+    PerClient,
+    /// Shares, volumes per inhabitant and the like.
+    Other,
+}
+
+impl KpiKind {
+    const ALL: [KpiKind; 3] = [KpiKind::PerVolume, KpiKind::PerClient, KpiKind::Other];
+
+    fn of(unit: &str) -> KpiKind {
+        match unit {
+            "kr/brukare" | "kr/plats" => KpiKind::PerClient,
+            u if u.starts_with("kr/") => KpiKind::PerVolume,
+            _ => KpiKind::Other,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            KpiKind::PerVolume => "Kostnad per timme, dygn, dag …",
+            KpiKind::PerClient => "Kostnad per brukare och per plats",
+            KpiKind::Other => "Andelar, ytterfall och volymer",
+        }
+    }
+
+    fn slug(self) -> &'static str {
+        match self {
+            KpiKind::PerVolume => "volym",
+            KpiKind::PerClient => "brukare",
+            KpiKind::Other => "ovrigt",
+        }
+    }
+}
+
+/// Which kind of nyckeltal to show, with how many of each.
+#[component]
+fn KindChoice(rows: Vec<KpiComparison>, shown: RwSignal<Option<KpiKind>>) -> impl IntoView {
+    let count = |k: KpiKind| rows.iter().filter(|r| KpiKind::of(&r.unit) == k).count();
+    let all = rows.len();
+    view! {
+        <label class="field">
+            <span>"Visa"</span>
+            <select data-testid="kpi-kind" on:change=move |ev| {
+                let v = event_target_value(&ev);
+                shown.set(KpiKind::ALL.into_iter().find(|k| k.slug() == v));
+            }>
+                {KpiKind::ALL.into_iter().filter(|k| count(*k) > 0).map(|k| view! {
+                    <option value=k.slug() selected=move || shown.get() == Some(k)>{format!("{} ({})", k.name(), count(k))}</option>
+                }).collect_view()}
+                <option value="alla" selected=move || shown.get().is_none()>{format!("Alla nyckeltal ({all})")}</option>
+            </select>
+        </label>
     }
 }
 
@@ -542,7 +618,7 @@ fn Overview(rows: Vec<KpiComparison>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <p class="hint">"Potential: vad kostnaden per volymenhet över referensen blir med den egna volymen. Potentialerna ska inte läggas ihop: flera nyckeltal kan gälla samma kostnad."</p>
+        <p class="hint">"Potential = (egen kostnad − referens) per volymenhet × egen volym. Potentialerna ska inte läggas ihop: flera nyckeltal kan gälla samma kostnad."</p>
     }
 }
 

@@ -46,7 +46,7 @@ pub fn Network() -> impl IntoView {
                 <ul class="facts">
                     <li>"Nyckeltalen (med Koladas id, så att samma fil kan användas för att rapportera KPB till Kolada), nyckeltalen per enhet och kostnadsfördelningen."</li>
                     <li>"Inga brukare, inga personnummer, inga pseudonymer. Ett värde som vilar på färre brukare än gränsen nedan skrivs inte ut."</li>
-                    <li>"Formatet är Koladas: värden per nyckeltal, kommun och år, med kön T."</li>
+                    <li>"Formatet är Koladas: värden per nyckeltal, kommun och år, för kön T (totalt, alla brukare)."</li>
                 </ul>
                 <label class="field">
                     <span>"Minsta antal brukare bakom ett värde"</span>
@@ -130,7 +130,7 @@ fn Partners() -> impl IntoView {
                     <BarChart
                         id=format!("natverk-{}", n.id.to_lowercase())
                         title=format!("{} {}", n.name, report.year)
-                        description=format!("{} i nätverket; den egna kommunen mörk.", n.name)
+                        description="Den egna kommunen mörk.".to_owned()
                         unit=Unit::Kr
                         value_label=n.unit.clone()
                         bars=bars
@@ -169,10 +169,10 @@ fn Partners() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-                {charts}
                 {(figures.iter().filter(|n| n.unit.starts_with("kr/")).count() > CHARTS).then(|| view! {
-                    <p class="hint">{format!("Diagram för de {CHARTS} första kostnadsnyckeltalen; alla finns i tabellen ovan.")}</p>
+                    <p class="hint">{format!("Diagram för de {CHARTS} första kostnadsnyckeltalen i tabellen; alla finns i tabellen ovan.")}</p>
                 })}
+                {charts}
             </section>
         }.into_any())
     }
@@ -337,7 +337,7 @@ fn PartnerDistribution() -> impl IntoView {
                 <h2 id="natverk-fordelning">"Kostnadsfördelningen i nätverket"</h2>
                 <BarChart
                     id="natverk-fordelning".to_owned()
-                    title=format!("Den dyraste tiondelen av brukarnas andel av kostnaden, {}", report.year)
+                    title=format!("Andel av kostnaden som går till de 10 % dyraste brukarna, {}", report.year)
                     description="Hur stor del av kostnaden den dyraste tiondelen av brukarna står för, per kommun; den egna mörk.".to_owned()
                     unit=Unit::Percent
                     value_label="Andel av kostnaden".to_owned()

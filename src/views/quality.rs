@@ -41,6 +41,7 @@ pub fn Quality() -> impl IntoView {
                 Some(view! {
                     {groups.into_iter().map(|((insats, measure), list)| {
                         let per = insats.unit().singular();
+                        let year_note = format!("Kostnaden gäller {}; kvalitetsresultaten är de som filen anger för enheterna.", report.year);
                         let description = format!("En punkt per enhet: {}. Uppe till vänster = lägre kostnad och högre resultat.", list.iter().map(|p| format!("{} {} kr, {}", p.name, format::kr(p.cost), format::volume(p.quality))).collect::<Vec<_>>().join("; "));
                         let chart_points: Vec<Point> = list.iter().map(|p| Point { label: p.name.clone(), x: p.cost, y: p.quality }).collect();
                         view! {
@@ -56,14 +57,7 @@ pub fn Quality() -> impl IntoView {
                                     y_label=measure.clone()
                                     points=chart_points
                                 />
-                                <table class="compact">
-                                    <thead><tr><th scope="col">"Enhet"</th><th scope="col" class="num">{format!("Kr per {per}")}</th><th scope="col" class="num">{measure.clone()}</th></tr></thead>
-                                    <tbody>
-                                        {list.iter().map(|p| view! {
-                                            <tr><th scope="row">{p.name.clone()}</th><td class="num">{format::kr(p.cost)}</td><td class="num">{format::volume(p.quality)}</td></tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
+                                <p class="hint">"Axlarna börjar inte vid noll. "{year_note.clone()}</p>
                             </section>
                         }
                     }).collect_view()}

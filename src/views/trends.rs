@@ -141,9 +141,10 @@ fn KpiTrends(trends: Memo<TrendData>) -> impl IntoView {
                 dashed: true,
                 color: OTHERS[i],
             }));
-            let table = series
-                .iter()
-                .flat_map(|s| s.points.iter().map(|(y, v)| (format!("{}, {y}", s.name), format::figure(&k.unit, *v))).collect::<Vec<_>>())
+            // Every series in the table, also those the chart leaves out.
+            let table = std::iter::once((format!("{own_name} (egen)"), &k.own.points))
+                .chain(k.others.iter().map(|o| (o.label.clone(), &o.points)))
+                .flat_map(|(name, points)| points.iter().map(|(y, v)| (format!("{name}, {y}"), format::figure(&k.unit, *v))).collect::<Vec<_>>())
                 .collect();
             let description = format!(
                 "Egen kommun: {}.{}",
@@ -152,7 +153,7 @@ fn KpiTrends(trends: Memo<TrendData>) -> impl IntoView {
                     " Streckat: {} (från jämförelsefilerna).{}",
                     k.others.iter().take(OTHERS.len()).map(|o| o.label.clone()).collect::<Vec<_>>().join(", "),
                     if k.others.len() > OTHERS.len() {
-                        format!(" {} till visas inte; välj färre kommuner under Jämför med andra.", k.others.len() - OTHERS.len())
+                        format!(" Högst {} jämförelselinjer visas; {} till finns i tabellen nedan. Välj färre kommuner under Jämför med andra.", OTHERS.len(), k.others.len() - OTHERS.len())
                     } else {
                         String::new()
                     }
@@ -255,7 +256,7 @@ fn UnitTrends(trends: Memo<TrendData>) -> impl IntoView {
                                     <th scope="col">"Insats"</th>
                                     <th scope="col">"Enhet"</th>
                                     {years.iter().map(|y| view! { <th scope="col" class="num">{*y}</th> }).collect_view()}
-                                    <th scope="col" class="num">"Största ändring"</th>
+                                    <th scope="col" class="num">{if years.len() == 2 { format!("Ändring {}–{}", years[0], years[1]) } else { "Största ändring".to_owned() }}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -269,7 +270,7 @@ fn UnitTrends(trends: Memo<TrendData>) -> impl IntoView {
                                                 let v = u.series.points.iter().find(|p| p.0 == *y).map(|p| format!("{} kr", format::kr(p.1)));
                                                 view! { <td class="num">{v.unwrap_or_else(|| "–".into())}</td> }
                                             }).collect_view()}
-                                            <td class="num">{u.swing.map(|s| format!("{} ({}–{})", signed_percent(s.2), s.0, s.1)).unwrap_or_default()}</td>
+                                            <td class="num">{u.swing.map(|s| if years.len() == 2 { signed_percent(s.2) } else { format!("{} ({}–{})", signed_percent(s.2), s.0, s.1) }).unwrap_or_default()}</td>
                                         </tr>
                                     }
                                 }).collect_view()}

@@ -151,8 +151,9 @@ test('comparison with Kolada, a network partner, another year and quality', asyn
     // Kostnad och kvalitet.
     await visit(page, 'kvalitet');
     await uploadReference(page, [path.join(kolada, 'kvalitet.csv')]);
-    const quality = plain(await page.getByTestId('quality-HEMTJ').locator('table.compact').innerText());
-    assert.ok(quality.includes(`Hemtjänst Norr\t${plain(expected.units['HEMTJ Hemtjänst Norr']).replace(' kr', '')}\t91`), quality);
+    await page.getByTestId('quality-HEMTJ').locator('details.chart-table summary').click();
+    const quality = plain(await page.getByTestId('quality-HEMTJ').locator('details.chart-table table').innerText());
+    assert.ok(quality.includes(`Hemtjänst Norr\t${plain(expected.units['HEMTJ Hemtjänst Norr']).replace(' kr', '')} · 91`), quality);
     assert.equal(await page.getByTestId('quality-SABO').locator('svg circle').count(), 3);
     await check(page, '23-kvalitet');
 
@@ -192,7 +193,7 @@ test('the example data shows every comparison view with the example comparison f
     const h = page.getByTestId('compare-U21003');
     await h.locator('details.chart-table summary').click();
     const bars = plain(await h.locator('details.chart-table table').innerText());
-    for (const name of ['Björkby', 'Sjöstad', 'Tallvik', 'Granvik', 'Ekeby', 'Liknande kommuner (exempel) (grupp)']) {
+    for (const name of ['Björkby', 'Sjöstad', 'Tallvik', 'Granvik', 'Ekeby', 'Liknande kommuner, exempel (grupp)']) {
       assert.match(bars, new RegExp(`${name.replace(/[()]/g, '\\$&')}\\t\\d`), `${name} in ${bars}`);
     }
     assert.ok(bars.includes(`Exempelkommun (egen)\t${plain(expected.nyckeltal.U21003).replace(' kr', '')}`), bars);
@@ -202,6 +203,12 @@ test('the example data shows every comparison view with the example comparison f
     const rank = plain(await h.getByTestId('rank').innerText()).match(/Plats (\d+) av (\d+)/);
     assert.ok(overview.includes(`${plain(expected.nyckeltal.U21003)}\t`) && overview.includes(`\t${rank[1]} av ${rank[2]}\t`), overview);
     await check(page, '30-exempel-jamforelse');
+    // One kind of nyckeltal at a time: the costs per volume unit first, then all.
+    const perVolume = await page.locator('section.kpi-compare').count();
+    await page.getByTestId('kpi-kind').selectOption('alla');
+    const all = await page.locator('section.kpi-compare').count();
+    assert.ok(perVolume >= 10 && all > perVolume + 10, `${perVolume} of ${all}`);
+    assert.equal(await page.getByTestId('compare-U28033').count(), 1, 'kr/brukare among all');
 
     await visit(page, 'over-tid');
     assert.equal(await page.getByTestId('years').innerText(), 'Inlästa år: 2024, 2025.');

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 /// Invented municipalities in the Kolada answer: id (not a real municipality's), name, seed.
 const KOLADA: [(&str, &str, u64); 3] = [("9901", "Björkby", 11), ("9902", "Sjöstad", 12), ("9903", "Tallvik", 13)];
 /// Their comparison group.
-const GROUP: (&str, &str) = ("G99001", "Liknande kommuner (exempel)");
+const GROUP: (&str, &str) = ("G99001", "Liknande kommuner, exempel");
 /// Invented network partners.
 const NETWORK: [(&str, &str, u64); 2] = [("9904", "Granvik", 14), ("9905", "Ekeby", 15)];
 /// The own municipality's id and name in the example.

@@ -310,7 +310,7 @@ fn the_example_comparison_files_are_current_and_read_cleanly() {
     let data = kpb::compare::load(&reference);
     assert!(data.findings.is_empty(), "{:?}", data.findings);
     assert_eq!(data.name("9901"), "Björkby");
-    assert_eq!(data.name("G99001"), "Liknande kommuner (exempel)");
+    assert_eq!(data.name("G99001"), "Liknande kommuner, exempel");
     // Three municipalities and their group, three years, every U-nyckeltal of the own report.
     let own = &example().1;
     let u_ids = own.nyckeltal.iter().filter(|n| n.id.starts_with('U')).count();

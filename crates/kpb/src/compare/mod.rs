@@ -262,7 +262,7 @@ pub struct KpiComparison {
     pub highest: Option<(String, Decimal)>,
     /// Own position among the municipalities with a value, lowest first: (rank, of).
     pub rank: Option<(u32, u32)>,
-    /// 1 = the lowest quarter.
+    /// 1 = the lowest quarter; only among four or more.
     pub quartile: Option<u8>,
     pub reference: Option<(String, Decimal)>,
     /// (own − reference) × own volume, for unit costs above the reference; 0 at or below it.
@@ -327,7 +327,8 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
                     let below = munis.iter().filter(|m| m.1 < own).count() as u32;
                     let of = munis.len() as u32 + 1;
                     let rank = below + 1;
-                    (Some((rank, of)), Some(quartile(rank, of)))
+                    // Quartiles of fewer than four say nothing.
+                    (Some((rank, of)), (of >= 4).then(|| quartile(rank, of)))
                 }
                 _ => (None, None),
             };
