@@ -578,7 +578,12 @@ fn KindChoice(rows: Vec<KpiComparison>, shown: RwSignal<Option<KpiKind>>) -> imp
 /// Every compared nyckeltal in one table: own value, the unweighted mean, position and
 /// potential; a click on a name goes to its chart.
 #[component]
-fn Overview(rows: Vec<KpiComparison>) -> impl IntoView {
+pub fn Overview(
+    rows: Vec<KpiComparison>,
+    /// Names as text, not as links to the charts (in the printed report).
+    #[prop(optional)]
+    plain: bool,
+) -> impl IntoView {
     let go = |id: &str| {
         if let Some(e) =
             web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&format!("jamfor-{id}")))
@@ -606,7 +611,11 @@ fn Overview(rows: Vec<KpiComparison>) -> impl IntoView {
                         let figure = |v: Option<rust_decimal::Decimal>| v.map(|v| format::figure(&r.unit, v)).unwrap_or_else(|| "–".into());
                         view! {
                             <tr data-kpi=r.id.clone()>
-                                <th scope="row"><button class="link" on:click=move |_| go(&id)>{format!("{} ({})", r.name, r.id)}</button></th>
+                                <th scope="row">{if plain {
+                                    format!("{} ({})", r.name, r.id).into_any()
+                                } else {
+                                    view! { <button class="link" on:click=move |_| go(&id)>{format!("{} ({})", r.name, r.id)}</button> }.into_any()
+                                }}</th>
                                 <td class="num">{figure(r.own)}</td>
                                 <td class="num">{figure(r.mean)}</td>
                                 <td class="num">{r.rank.map(|(p, of)| format!("{p} av {of}")).unwrap_or_default()}</td>

@@ -28,6 +28,19 @@ pub fn Rapport() -> impl IntoView {
                     .get()
                     .map(|r| {
                         let org = s.organisation.get();
+                        // The comparison, when reference files are read: the overview table.
+                        let rows: Vec<_> = s.reference.with(|d| s.compare.with(|c| kpb::compare::compare(&r, d, c)))
+                            .into_iter()
+                            .filter(|row| row.rank.is_some())
+                            .collect();
+                        let sources = s.reference.with(|d| d.files.iter().filter(|f| f.values > 0 && !f.kind.starts_with("Kvalitet") && f.kind != "Koladas kommunlista").map(|f| f.name.clone()).collect::<Vec<_>>().join(", "));
+                        let comparison = (!rows.is_empty()).then(|| view! {
+                            <section class="avoid-break" data-testid="report-comparison">
+                                <h2>"Jämförelse med andra kommuner"</h2>
+                                <p>{format!("Jämförelsevärden ur {sources}. Ovägt medel av de valda kommunerna; grupper och riket räknas inte in.")}</p>
+                                <crate::views::comparison::Overview rows=rows plain=true />
+                            </section>
+                        });
                         let status = s.status.get();
                         let errors: u32 = r.findings.iter().filter(|f| f.severity == Severity::Fel).map(|f| f.count).sum();
                         let warnings: u32 = r.findings.iter().filter(|f| f.severity == Severity::Varning).map(|f| f.count).sum();
@@ -115,6 +128,7 @@ pub fn Rapport() -> impl IntoView {
                                 <h2>"Enheterna sida vid sida"</h2>
                                 {blocks}
                             </section>
+                            {comparison}
                             <section class="avoid-break">
                                 <h2>"Ytterfall och kostnadsfördelning"</h2>
                                 <ul>

@@ -229,6 +229,16 @@ test('the example data shows every comparison view with the example comparison f
     assert.equal(await page.getByTestId('quality-HEMTJ').locator('svg circle').count(), 4);
     assert.equal(await page.getByTestId('quality-SABO').locator('svg circle').count(), 3);
     await check(page, '33-exempel-kvalitet');
+
+    // The printed report carries the comparison overview.
+    await visit(page, 'export');
+    await page.getByTestId('print').click();
+    const inReport = plain(await page.getByTestId('report-comparison').innerText());
+    assert.match(inReport, /Jämförelsevärden ur kolada-exempel\.json, natverk-granvik\.json, natverk-ekeby\.json\./);
+    assert.ok(inReport.includes(`Kostnad hemtjänst, egen regi, kr/beviljad timme (U21003)\t${plain(expected.nyckeltal.U21003)}\t`), inReport);
+    await page.emulateMedia({ media: 'print' });
+    await screenshot(page, '34-exempel-rapport-utskrift');
+    await page.emulateMedia({ media: 'screen' });
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
