@@ -122,6 +122,9 @@ fn Partners() -> impl IntoView {
                         })
                     })
                     .collect();
+                // The partners' unweighted mean, as in Jämför med andra.
+                let mean = (!bars.is_empty())
+                    .then(|| bars.iter().map(|b| b.value).sum::<rust_decimal::Decimal>() / rust_decimal::Decimal::from(bars.len()));
                 if let Some(v) = n.value {
                     bars.push(Bar { label: format!("{own_label} (egen)"), value: v, emphasis: true, note: None });
                 }
@@ -130,7 +133,8 @@ fn Partners() -> impl IntoView {
                     <BarChart
                         id=format!("natverk-{}", n.id.to_lowercase())
                         title=format!("{} {}", n.name, report.year)
-                        description="Den egna kommunen mörk.".to_owned()
+                        description="Den egna kommunen mörk, streckad linje = ovägt medel för de andra i nätverket.".to_owned()
+                        reference=mean.map(|m| ("Ovägt medel".to_owned(), m))
                         unit=Unit::Kr
                         value_label=n.unit.clone()
                         bars=bars

@@ -10,8 +10,9 @@ use kpb::model::Insats;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 
-/// Colours for the other lines, distinct from the own dark line and from each other in print.
-const OTHERS: [&str; 5] = ["#b35c00", "#6b7785", "#3f8f6b", "#9aa5b1", "#7a4d9b"];
+/// Colours for the other lines (dashed): distinct from the own dark blue line and from each
+/// other, each at least 3:1 against white.
+const OTHERS: [&str; 5] = ["#b35c00", "#2e7d4f", "#7a4d9b", "#a33b3b", "#5f6b78"];
 
 #[component]
 pub fn Trends() -> impl IntoView {
