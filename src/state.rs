@@ -148,6 +148,8 @@ pub struct Session {
     pub history: RwSignal<Vec<kpb::compare::YearFigures>>,
     /// Other years' files, kept to read them again after a change of mapping.
     other_years: StoredValue<Vec<Vec<(String, web_sys::Blob)>>, LocalStorage>,
+    /// Another year's files sent to the worker, kept once it has read them (not if refused).
+    pending_year: StoredValue<Option<Vec<(String, web_sys::Blob)>>, LocalStorage>,
     /// Kolada values, network partners' files and quality results.
     pub reference: RwSignal<Arc<kpb::compare::RefData>>,
     /// How many times reference data has arrived (for the end-to-end tests).
@@ -198,6 +200,7 @@ impl Session {
             show_import: RwSignal::new(false),
             history: RwSignal::new(Vec::new()),
             other_years: StoredValue::new_local(Vec::new()),
+            pending_year: StoredValue::new_local(None),
             reference: RwSignal::new(Arc::new(Default::default())),
             reference_generation: RwSignal::new(0),
             compare: RwSignal::new(
@@ -217,6 +220,9 @@ impl Session {
         match response {
             Response::Progress { message, fraction } => self.busy.set(Busy::Working { message, fraction }),
             Response::Done { report, timing, history } => {
+                if let Some(files) = self.pending_year.try_update_value(Option::take).flatten() {
+                    self.other_years.update_value(|y| y.push(files));
+                }
                 self.timing.set(timing);
                 self.history.set(history);
                 self.report.set(Some(Arc::new(*report)));
@@ -232,7 +238,10 @@ impl Session {
                 self.busy.set(Busy::Idle);
                 self.download.set(Some(Download { name, bytes: Arc::new(bytes), mime }));
             }
-            Response::Failed { message } => self.busy.set(Busy::Failed(message)),
+            Response::Failed { message } => {
+                self.pending_year.set_value(None);
+                self.busy.set(Busy::Failed(message));
+            }
             Response::Ready => {}
             Response::Reference(data) => {
                 self.busy.set(Busy::Idle);
@@ -257,6 +266,16 @@ impl Session {
             return;
         }
         self.files.set_value(files);
+        // Leaving the example: its invented comparison files and identity go with it.
+        if self.example.get_untracked() {
+            self.clear_reference();
+            self.compare.update(|c| {
+                if c.own_id == "9999" {
+                    c.own_id.clear();
+                    c.own_name.clear();
+                }
+            });
+        }
         self.example.set(false);
         self.other_years.set_value(Vec::new());
         self.show_import.set(true);
@@ -270,7 +289,7 @@ impl Session {
         if files.is_empty() {
             return;
         }
-        self.other_years.update_value(|y| y.push(files.clone()));
+        self.pending_year.set_value(Some(files.clone()));
         self.busy
             .set(Busy::Working { message: format!("Läser ett annat års {} filer …", files.len()), fraction: 0.02 });
         let request = Request::Load {

@@ -277,19 +277,21 @@ pub mod serve {
         let main = MAIN.with(|m| *m.borrow()).ok_or("Inga filer är inlästa.")?;
         let (report, history) = YEARS.with(|y| {
             let years = y.borrow();
-            let mut history = Vec::with_capacity(years.len());
-            let mut report = None;
-            for (year, data) in years.iter() {
-                if *year == main {
-                    let r = kpb::compute(data, settings);
-                    history.push(YearFigures::of(&r));
-                    report = Some(r);
-                } else {
-                    let other = Settings { year: Some(*year), ..settings.clone() };
-                    history.push(YearFigures::of(&kpb::compute(data, &other)));
-                }
-            }
-            (report, history)
+            let Some(report) = years.get(&main).map(|data| kpb::compute(data, settings)) else {
+                return (None, Vec::new());
+            };
+            // The main year may be set to another year in Inställningar: an other year of the
+            // same number then gives way, so that no year is in the trends twice.
+            let mut history: Vec<YearFigures> = years
+                .iter()
+                .filter(|(year, _)| **year != main && **year != report.year)
+                .map(|(year, data)| {
+                    YearFigures::of(&kpb::compute(data, &Settings { year: Some(*year), ..settings.clone() }))
+                })
+                .collect();
+            history.push(YearFigures::of(&report));
+            history.sort_by_key(|h| h.year);
+            (Some(report), history)
         });
         let report = report.ok_or("Inga filer är inlästa.")?;
         let compute_ms = now() - start;

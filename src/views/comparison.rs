@@ -280,8 +280,11 @@ pub fn ExampleComparison() -> impl IntoView {
         let has_previous = s.history.with_untracked(|h| h.iter().any(|y| Some(y.year) == previous));
         leptos::task::spawn_local(async move {
             let fail = |e: String| s.busy.set(crate::state::Busy::Failed(e));
+            // Own files chosen while fetching: the example's files are not for them.
+            let still_example = move || s.example.get_untracked();
             match crate::views::start::fetch_files("exempel/jamforelse", &EXAMPLE_REFERENCE).await {
-                Ok(files) => s.load_reference(files),
+                Ok(files) if still_example() => s.load_reference(files),
+                Ok(_) => return,
                 Err(e) => return fail(e),
             }
             if let (Some(year), false) = (previous, has_previous) {
@@ -289,7 +292,8 @@ pub fn ExampleComparison() -> impl IntoView {
                 match crate::views::start::fetch_files("exempel/jamforelse", &names.each_ref().map(String::as_str))
                     .await
                 {
-                    Ok(files) => s.add_year(files),
+                    Ok(files) if still_example() => s.add_year(files),
+                    Ok(_) => {}
                     Err(e) => fail(e),
                 }
             }
@@ -467,6 +471,10 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
         (Some(_), Some((label, _)), Some(_)) => {
             Some(format!("Ingen potential mot {label}: den egna kostnaden är inte högre."))
         }
+        (None, Some((label, _)), Some(_)) if KpiKind::of(&row.unit) == KpiKind::PerVolume => Some(format!(
+            "Ingen potential i kronor mot {label}: det är i löpande priser från ett annat år än {}.",
+            row.year
+        )),
         (None, Some(_), Some(_)) if row.unit.starts_with("kr/") => Some(
             if row.unit == "kr/plats" {
                 "Ingen potential räknas för kostnad per plats: den är samma kostnad som per dygn (U23004), som inte ska räknas två gånger."

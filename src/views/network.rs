@@ -98,7 +98,11 @@ fn Partners() -> impl IntoView {
         let mut table: BTreeMap<String, BTreeMap<String, Cell>> = BTreeMap::new();
         let mut areas: Vec<String> = Vec::new();
         for v in data.values.iter().filter(|v| {
-            networks.contains(&v.file) && v.unit.is_none() && v.gender == Gender::T && v.period == report.year
+            networks.contains(&v.file)
+                && v.unit.is_none()
+                && v.gender == Gender::T
+                && v.period == report.year
+                && own.wants(&v.area)
         }) {
             table.entry(v.kpi.clone()).or_default().insert(v.area.clone(), (v.value, v.status.clone()));
             if !areas.contains(&v.area) {
@@ -250,6 +254,7 @@ fn PartnerUnits() -> impl IntoView {
                         && v.unit.is_some()
                         && v.gender == Gender::T
                         && v.period == report.year
+                        && s.compare.with_untracked(|c| c.wants(&v.area))
                 })
                 .collect::<Vec<_>>()
         };
@@ -325,9 +330,12 @@ fn PartnerDistribution() -> impl IntoView {
         }
         let own_label =
             s.compare.with(|c| if c.own_name.is_empty() { "Egen kommun".to_owned() } else { c.own_name.clone() });
+        // Partners of the report's year only, and never the own file read back.
+        let same_year = |area: &str| data.partners.get(area).is_some_and(|p| p.period == Some(report.year));
         let mut bars: Vec<Bar> = data
             .deciles
             .iter()
+            .filter(|(area, _)| same_year(area) && s.compare.with(|c| c.wants(area)))
             .filter_map(|(area, d)| {
                 d.first().map(|v| Bar { label: data.name(area), value: *v, emphasis: false, note: None })
             })

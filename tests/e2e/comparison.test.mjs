@@ -239,6 +239,18 @@ test('the example data shows every comparison view with the example comparison f
     await page.emulateMedia({ media: 'print' });
     await screenshot(page, '34-exempel-rapport-utskrift');
     await page.emulateMedia({ media: 'screen' });
+
+    // Own files after the example: the invented comparison files and identity go.
+    await page.getByRole('button', { name: 'Tillbaka' }).click();
+    await visit(page, 'start');
+    const before2 = await generation(page);
+    const own = fs.readdirSync(path.join(example, 'jamforelse', '2024')).map((f) => path.join(example, 'jamforelse', '2024', f));
+    await page.getByTestId('file-input').setInputFiles(own);
+    await nextReport(page, before2);
+    await visit(page, 'jamforelse');
+    assert.equal(await page.getByTestId('reference-table').count(), 0);
+    assert.equal(await page.getByTestId('own-id').inputValue(), '');
+    assert.equal(await page.getByTestId('example-comparison').count(), 0, 'not offered with own files');
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

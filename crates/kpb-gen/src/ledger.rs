@@ -84,7 +84,8 @@ fn cost_factor_pm(year: i32, seed: u64, unit: usize) -> i64 {
     let h = hash(year as u64);
     let drift = (h % 121) as i64 - 60;
     let reorganised = if (h >> 8).is_multiple_of(9) { 150 } else { 0 };
-    1000 + municipality - 35 * i64::from(2025 - year) + drift + reorganised
+    // Far from 2025 the yearly change would turn costs negative: a floor.
+    (1000 + municipality - 35 * i64::from(2025 - year) + drift + reorganised).max(200)
 }
 
 /// Öre for a sum in kronor at the world's scale.

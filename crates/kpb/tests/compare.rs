@@ -136,6 +136,11 @@ fn comparison_mean_rank_quartile_and_potential() {
     assert_eq!(h.reference.as_ref().map(|r| r.1), Some(d("430.9")));
     assert_eq!(h.potential, Some((own - d("430.9")) * h.volume));
     assert!(h.published.iter().any(|p| p.year == 2016 && p.value == d("472")));
+    // Against the published mean of 2016: shown, but no kronor of potential across the years.
+    let settings = CompareSettings { reference: ReferenceChoice::Published, ..settings };
+    let h = compare::compare(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
+    assert_eq!(h.reference.as_ref().map(|r| r.1), Some(d("472")));
+    assert_eq!(h.potential, None);
 }
 
 #[test]
@@ -169,6 +174,22 @@ fn the_network_file_round_trips_and_hides_small_groups() {
         |id: &str| json["values"].as_array().unwrap().iter().find(|v| v["kpi"] == id).map(|v| v["values"][0].clone());
     assert_eq!(value_of("U28055").unwrap()["status"], "för få brukare");
     assert!(value_of("U28055").unwrap()["value"].is_null());
+    // An egen-regi figure rests on the egen-regi clients only: with a minimum between their
+    // number and that of all hemtjänst clients, U21003 is not written.
+    let with_line = |regi: Option<kpb::Regi>| {
+        report
+            .clients
+            .iter()
+            .filter(|c| c.lines.iter().any(|l| l.insats == kpb::Insats::Hemtjanst && regi.is_none_or(|r| l.regi == r)))
+            .count() as u32
+    };
+    let (egen, all) = (with_line(Some(kpb::Regi::Egen)), with_line(None));
+    assert!(egen < all, "{egen} {all}");
+    let strict: serde_json::Value =
+        serde_json::from_str(&compare::network::write(&report, ("9999", "Exempelkommun"), "Validerad", egen + 1))
+            .unwrap();
+    let u21003 = strict["values"].as_array().unwrap().iter().find(|v| v["kpi"] == "U21003").unwrap();
+    assert_eq!(u21003["values"][0]["status"], "för få brukare");
     // "The dearest x %" only where x % of the clients are at least the minimum.
     let clients = report.distribution.clients;
     for point in json["distribution"]["top"].as_array().unwrap() {

@@ -338,14 +338,21 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
                 ReferenceChoice::Area(id) => {
                     values.iter().find(|v| &v.area == id).and_then(|v| v.value).map(|v| (data.name(id), v))
                 }
+                ReferenceChoice::Published => pubs
+                    .iter()
+                    .filter(|p| p.label.starts_with("Medel"))
+                    .max_by_key(|p| p.year)
+                    .map(|p| (format!("{} {}", p.label.to_lowercase(), p.year), p.value)),
+            };
+            // Kronor of another year are not this year's: no potential against an old mean.
+            let same_year = match &settings.reference {
                 ReferenceChoice::Published => {
-                    pubs.iter().filter(|p| p.label.starts_with("Medel")).max_by_key(|p| p.year).map(|p| {
-                        (format!("{} {} (inte uppräknat till {year})", p.label.to_lowercase(), p.year), p.value)
-                    })
+                    pubs.iter().filter(|p| p.label.starts_with("Medel")).map(|p| p.year).max() == Some(year)
                 }
+                _ => true,
             };
             let potential = match (n.value, &reference) {
-                (Some(own), Some((_, r))) if is_unit_cost(&n.unit) => {
+                (Some(own), Some((_, r))) if is_unit_cost(&n.unit) && same_year => {
                     Some((own - *r).max(Decimal::ZERO) * n.denominator)
                 }
                 _ => None,

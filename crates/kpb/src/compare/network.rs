@@ -5,10 +5,11 @@
 //! the distribution in `distribution`. No client rows, and no figure resting on fewer clients
 //! than the chosen minimum.
 
-use crate::model::{Insats, Regi};
+use crate::model::Regi;
 use crate::report::Report;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
+use std::collections::BTreeSet;
 
 /// The format's name and version, written in every file.
 pub const FORMAT: &str = "kpb-natverk/1";
@@ -20,7 +21,9 @@ fn number(d: Decimal) -> Value {
         .map_or(Value::Null, Value::Number)
 }
 
-/// How many clients a nyckeltal rests on: the clients of its insatser, or of its ytterfall scope.
+/// How many clients a nyckeltal rests on: those of its ytterfall scope, or the distinct clients
+/// with a line of its insatser — in egen regi for the egen-regi figures, at its enheter where it
+/// has figures per enhet, and of the age it covers. Never more than are really behind it.
 fn clients_behind(report: &Report, id: &str) -> u32 {
     if let Some(y) = report
         .ytterfall
@@ -34,23 +37,27 @@ fn clients_behind(report: &Report, id: &str) -> u32 {
         // A figure over every client (the deviation from the standard cost).
         return report.client_count;
     }
-    let behind = n
-        .insatser
-        .iter()
-        .filter_map(|i| report.insatser.iter().find(|s| s.insats == *i))
-        .map(|s| s.clients)
-        .max()
-        .unwrap_or(0);
-    if id == "U28019" {
+    // The catalogue names every egen-regi figure so ("…, egen regi, …").
+    let egen_only = n.name.contains("egen regi") && !n.name.contains("egen och annan regi");
+    let enheter: BTreeSet<&str> = n.by_enhet.iter().map(|e| e.enhet.as_str()).collect();
+    let min_age = match id {
         // The share of the older clients' dygn rests on the older clients.
-        let older = report
-            .clients
-            .iter()
-            .filter(|c| c.age.is_some_and(|a| a >= 65) && c.lines.iter().any(|l| l.insats == Insats::Gruppbostad))
-            .count() as u32;
-        return behind.min(older);
-    }
-    behind
+        "U28019" => Some(65),
+        "U28030" => Some(18),
+        _ => None,
+    };
+    report
+        .clients
+        .iter()
+        .filter(|c| min_age.is_none_or(|m| c.age.is_some_and(|a| a >= m)))
+        .filter(|c| {
+            c.lines.iter().any(|l| {
+                n.insatser.contains(&l.insats)
+                    && (!egen_only || l.regi == Regi::Egen)
+                    && (enheter.is_empty() || enheter.contains(l.enhet.as_str()))
+            })
+        })
+        .count() as u32
 }
 
 /// The network file for a report. `municipality` is the own id (four digits) and name.
