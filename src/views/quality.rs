@@ -23,7 +23,7 @@ pub fn Quality() -> impl IntoView {
             {move || {
                 let report = s.report.get()?;
                 let data = s.reference.get();
-                let compare::QualityMatch { points, unmatched, other_years } = compare::quality_points(&report, &data);
+                let compare::QualityMatch { points, unmatched, other_years, ambiguous } = compare::quality_points(&report, &data);
                 let other_years = (!other_years.is_empty()).then(|| view! {
                     <p class="hint">{format!(
                         "Resultat för {} visas inte: kostnaderna gäller {}.",
@@ -65,6 +65,12 @@ pub fn Quality() -> impl IntoView {
                         <p class="hint">{format!("Resultat för enheter som inte finns i årets underlag (visas inte): {}.", unmatched.join(", "))}</p>
                     })}
                     {other_years}
+                    {(!ambiguous.is_empty()).then(|| view! {
+                        <p class="hint">{format!(
+                            "{} har flera insatser, och filen säger inte vilken resultatet gäller: det visas för var och en. Lägg till kolumnen Insats i filen för att välja.",
+                            ambiguous.join(", ")
+                        )}</p>
+                    })}
                 }.into_any())
             }}
         </section>

@@ -237,7 +237,8 @@ fn quality_beside_cost_per_unit() {
     let report = example();
     let data = compare::load(&[file(KOLADA, "kvalitet.csv")]);
     assert_eq!(data.quality.len(), 8);
-    let compare::QualityMatch { points, unmatched, other_years } = compare::quality_points(&report, &data);
+    let compare::QualityMatch { points, unmatched, other_years, ambiguous } = compare::quality_points(&report, &data);
+    assert!(ambiguous.is_empty());
     assert_eq!(points.len(), 7);
     assert_eq!(unmatched, vec!["Okänd enhet".to_string()]);
     assert!(other_years.is_empty());
@@ -247,6 +248,26 @@ fn quality_beside_cost_per_unit() {
     }]);
     let m = compare::quality_points(&report, &older);
     assert_eq!((m.points.len(), m.other_years), (0, vec![2024]));
+    // GB-SVALAN has two insatser: without an Insats column the result goes to both, and that
+    // is said; with it, to the one named.
+    let both = compare::load(&[InputFile {
+        name: "k.csv".into(),
+        bytes: "Enhet;Mått;Värde\nGB-SVALAN;Nöjdhet;90\n".into(),
+    }]);
+    let m = compare::quality_points(&report, &both);
+    assert_eq!(m.points.len(), 2);
+    assert_eq!(m.ambiguous, ["Gruppbostad Svalan"]);
+    let one = compare::load(&[InputFile {
+        name: "k.csv".into(),
+        bytes: "Enhet;Insats;Mått;Värde\nGB-SVALAN;Gruppbostad LSS;Nöjdhet;90\nGB-SVALAN;Simskola;Nöjdhet;80\n".into(),
+    }]);
+    let m = compare::quality_points(&report, &one);
+    assert_eq!(
+        m.points.iter().filter(|p| p.quality == d("90")).map(|p| p.insats).collect::<Vec<_>>(),
+        [kpb::Insats::Gruppbostad]
+    );
+    assert!(m.ambiguous.iter().all(|a| a == "Gruppbostad Svalan"));
+    assert_eq!(one.findings[0].message, "Insatsen \"Simskola\" känns inte igen.");
     let norr = points.iter().find(|p| p.enhet == "HT-NORR").unwrap();
     assert_eq!(norr.quality, d("91"));
     assert_eq!(Some(norr.cost), report.units.iter().find(|u| u.enhet == "HT-NORR").unwrap().unit_cost);

@@ -9,6 +9,7 @@ use crate::import::decode::{Content, decode};
 use crate::import::number::parse_decimal;
 use crate::import::schema::normalise_header;
 use crate::import::sheet::Sheet;
+use crate::model::Insats;
 use crate::reference::kpi_title;
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -446,7 +447,8 @@ impl Reader {
             let measure = find(cells, &["mått", "kvalitetsmått", "fråga", "indikator"]);
             let result = find(cells, &["värde", "resultat", "andel", "poäng", "andel nöjda"]);
             if let (Some(enhet), Some(result)) = (enhet, result) {
-                self.quality(sheet, *line, enhet, measure, result, year);
+                let insats = find(cells, &["insats", "insatskod"]);
+                self.quality(sheet, *line, QualityColumns { enhet, measure, result, year, insats });
                 return true;
             }
         }
@@ -570,15 +572,8 @@ impl Reader {
         self.data.files.push(RefFile { digest: 0, name: sheet.file.clone(), kind: "Koladatabell".into(), values: n });
     }
 
-    fn quality(
-        &mut self,
-        sheet: &Sheet,
-        header: u32,
-        enhet: usize,
-        measure: Option<usize>,
-        result: usize,
-        year: Option<usize>,
-    ) {
+    fn quality(&mut self, sheet: &Sheet, header: u32, columns: QualityColumns) {
+        let QualityColumns { enhet, measure, result, year, insats } = columns;
         let before = self.data.quality.len();
         sheet.for_each_row(|line, row| {
             if line <= header {
@@ -598,8 +593,25 @@ impl Reader {
                 }
                 return true;
             }
+            let insats = match insats.map(|c| row.get(c)).filter(|t| !t.is_empty()) {
+                None => None,
+                Some(text) => {
+                    let found = Insats::recognise(text);
+                    if found.is_none() {
+                        self.findings.push(finding(
+                            Severity::Varning,
+                            "okand-insats",
+                            sheet.pos(line).with_column(insats.unwrap_or_default() as u32 + 1, ""),
+                            format!("Insatsen \"{text}\" känns inte igen."),
+                            "Resultatet kopplas till alla enhetens insatser.",
+                        ));
+                    }
+                    found
+                }
+            };
             match parse_decimal(row.get(result)) {
                 Ok(Some(value)) => self.data.quality.push(QualityValue {
+                    insats,
                     enhet: name.to_owned(),
                     measure: measure.map_or("Kvalitet", |m| row.get(m)).to_owned(),
                     value,
@@ -626,6 +638,15 @@ impl Reader {
             values: n,
         });
     }
+}
+
+/// Where a quality table has its columns.
+struct QualityColumns {
+    enhet: usize,
+    measure: Option<usize>,
+    result: usize,
+    year: Option<usize>,
+    insats: Option<usize>,
 }
 
 enum Columns {

@@ -46,6 +46,8 @@ pub struct RefValue {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QualityValue {
     pub enhet: String,
+    /// The insats the result is for, when the file says (an enhet can have several).
+    pub insats: Option<Insats>,
     pub measure: String,
     pub value: Decimal,
     pub year: Option<i32>,
@@ -547,6 +549,8 @@ pub struct QualityMatch {
     pub unmatched: Vec<String>,
     /// Years of quality results that are not the report's year (not shown).
     pub other_years: Vec<i32>,
+    /// Enheter with several insatser whose results do not say which: shown for each.
+    pub ambiguous: Vec<String>,
 }
 
 /// Pairs each unit's cost per volume unit with its quality results of the report's year (matched
@@ -556,6 +560,7 @@ pub fn quality_points(report: &Report, data: &RefData) -> QualityMatch {
     let mut points = Vec::new();
     let mut unmatched = BTreeSet::new();
     let mut other_years = BTreeSet::new();
+    let mut ambiguous = BTreeSet::new();
     for q in &data.quality {
         if let Some(y) = q.year.filter(|y| *y != report.year) {
             other_years.insert(y);
@@ -566,9 +571,13 @@ pub fn quality_points(report: &Report, data: &RefData) -> QualityMatch {
             .iter()
             .filter(|u| u.regi == Regi::Egen && u.unit_cost.is_some())
             .filter(|u| key(&u.enhet) == key(&q.enhet) || key(&u.enhet_name) == key(&q.enhet))
+            .filter(|u| q.insats.is_none_or(|i| u.insats == i))
             .collect();
         if units.is_empty() {
             unmatched.insert(q.enhet.clone());
+        }
+        if units.iter().any(|u| u.insats != units[0].insats) {
+            ambiguous.insert(units[0].enhet_name.clone());
         }
         for u in units {
             points.push(QualityPoint {
@@ -581,7 +590,12 @@ pub fn quality_points(report: &Report, data: &RefData) -> QualityMatch {
             });
         }
     }
-    QualityMatch { points, unmatched: unmatched.into_iter().collect(), other_years: other_years.into_iter().collect() }
+    QualityMatch {
+        points,
+        unmatched: unmatched.into_iter().collect(),
+        other_years: other_years.into_iter().collect(),
+        ambiguous: ambiguous.into_iter().collect(),
+    }
 }
 
 #[cfg(test)]
