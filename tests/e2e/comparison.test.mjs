@@ -83,6 +83,16 @@ test('comparison with Kolada, a network partner, another year and quality', asyn
     assert.ok(!bars.includes('537') && !bars.includes('500\n'), 'gendered values kept apart');
     await check(page, '20-jamforelse');
 
+    // A Kolada table (CSV, a column per year, a title row above): Lund is a municipality,
+    // Riket a comparison value outside the mean.
+    await uploadReference(page, [path.join(kolada, 'kolada-tabell.csv')]);
+    assert.match(plain(await page.getByTestId('reference-table').innerText()), /kolada-tabell\.csv\tKoladatabell\t6/);
+    await h.locator('details.chart-table summary').click();
+    const withTable = plain(await h.locator('details.chart-table table').innerText());
+    assert.match(withTable, /Lund\t492\n/);
+    assert.match(withTable, /Riket\t478\n/);
+    assert.ok(plain(await h.getByTestId('compare-facts').innerText()).includes('Plats 3 av 6'), 'Lund counted, Riket not');
+
     // A broken Kolada file says where.
     await uploadReference(page, [path.join(kolada, 'kolada-trasig.json')]);
     const findings = plain(await page.getByTestId('reference-findings').innerText());

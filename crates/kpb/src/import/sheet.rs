@@ -135,7 +135,9 @@ impl<'a> Sheet<'a> {
 }
 
 /// Picks the delimiter that splits the first lines into the most consistent number of fields
-/// (more than one); ties go to `;`, then tab, then `,`, then `|`.
+/// (more than one): the most rows with the same count, so that a title line above the header
+/// ("Kolada: Kostnad hemtjänst, egen regi") does not decide. Ties go to `;`, then tab, then
+/// `,`, then `|`.
 pub fn detect_delimiter(text: &str) -> u8 {
     const CANDIDATES: [u8; 4] = [b';', b'\t', b',', b'|'];
     let mut best = (b';', 0usize, 0usize);
@@ -149,14 +151,16 @@ pub fn detect_delimiter(text: &str) -> u8 {
             .take(30)
             .map(|r| r.len())
             .collect();
-        let Some(&first) = counts.first() else { continue };
-        if first < 2 {
-            continue;
+        // The field count (more than one) that most of the sampled rows have.
+        let mut rows_with: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+        for c in counts.into_iter().filter(|c| *c > 1) {
+            *rows_with.entry(c).or_default() += 1;
         }
-        // How many of the sampled rows have the header's field count.
-        let consistent = counts.iter().filter(|&&c| c == first).count();
-        if (consistent, first) > (best.1, best.2) {
-            best = (d, consistent, first);
+        let Some((fields, consistent)) = rows_with.into_iter().max_by_key(|(fields, rows)| (*rows, *fields)) else {
+            continue;
+        };
+        if (consistent, fields) > (best.1, best.2) {
+            best = (d, consistent, fields);
         }
     }
     best.0
@@ -176,6 +180,12 @@ mod tests {
     fn detects_comma_with_quoted_decimals() {
         let t = "Ansvar,Konto,Belopp\n4110,5011,\"1234,50\"\n4110,3110,-12.5\n";
         assert_eq!(detect_delimiter(t), b',');
+    }
+
+    #[test]
+    fn a_title_line_with_commas_does_not_decide() {
+        let t = "Kolada: Kostnad hemtjänst, egen regi, kr/beviljad timme\n\nKommun;Kommun-ID;2024;2025\nLund;1281;480,2;492,0\nRiket;0000;466;478\n";
+        assert_eq!(detect_delimiter(t), b';');
     }
 
     #[test]
