@@ -10,9 +10,13 @@ use kpb::import::ImportSettings;
 use kpb::settings::Settings;
 use leptos::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
+
+/// Files chosen by the user: name and content.
+type Files = Vec<(String, web_sys::Blob)>;
 
 /// Where the computation stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -147,9 +151,10 @@ pub struct Session {
     /// Every year read (figures only), for the trends.
     pub history: RwSignal<Vec<kpb::compare::YearFigures>>,
     /// Other years' files, kept to read them again after a change of mapping.
-    other_years: StoredValue<Vec<Vec<(String, web_sys::Blob)>>, LocalStorage>,
-    /// Another year's files sent to the worker, kept once it has read them (not if refused).
-    pending_year: StoredValue<Option<Vec<(String, web_sys::Blob)>>, LocalStorage>,
+    other_years: StoredValue<Vec<Files>, LocalStorage>,
+    /// One entry per request sent and not yet answered (the worker answers each once, in
+    /// order): another year's files, kept once the worker has read them (not if refused).
+    in_flight: StoredValue<VecDeque<Option<Files>>, LocalStorage>,
     /// Kolada values, network partners' files and quality results.
     pub reference: RwSignal<Arc<kpb::compare::RefData>>,
     /// How many times reference data has arrived (for the end-to-end tests).
@@ -200,7 +205,7 @@ impl Session {
             show_import: RwSignal::new(false),
             history: RwSignal::new(Vec::new()),
             other_years: StoredValue::new_local(Vec::new()),
-            pending_year: StoredValue::new_local(None),
+            in_flight: StoredValue::new_local(VecDeque::new()),
             reference: RwSignal::new(Arc::new(Default::default())),
             reference_generation: RwSignal::new(0),
             compare: RwSignal::new(
@@ -217,12 +222,15 @@ impl Session {
     }
 
     fn receive(&self, response: Response) {
+        if !matches!(response, Response::Progress { .. } | Response::Ready) {
+            let year = self.in_flight.try_update_value(|q| q.pop_front()).flatten().flatten();
+            if let (Some(files), Response::Done { .. }) = (year, &response) {
+                self.other_years.update_value(|y| y.push(files));
+            }
+        }
         match response {
             Response::Progress { message, fraction } => self.busy.set(Busy::Working { message, fraction }),
             Response::Done { report, timing, history } => {
-                if let Some(files) = self.pending_year.try_update_value(Option::take).flatten() {
-                    self.other_years.update_value(|y| y.push(files));
-                }
                 self.timing.set(timing);
                 self.history.set(history);
                 self.report.set(Some(Arc::new(*report)));
@@ -238,10 +246,7 @@ impl Session {
                 self.busy.set(Busy::Idle);
                 self.download.set(Some(Download { name, bytes: Arc::new(bytes), mime }));
             }
-            Response::Failed { message } => {
-                self.pending_year.set_value(None);
-                self.busy.set(Busy::Failed(message));
-            }
+            Response::Failed { message } => self.busy.set(Busy::Failed(message)),
             Response::Ready => {}
             Response::Reference(data) => {
                 self.busy.set(Busy::Idle);
@@ -252,9 +257,14 @@ impl Session {
     }
 
     fn send(&self, request: &Request, files: &[(String, web_sys::Blob)]) {
+        self.send_tracked(request, files, None);
+    }
+
+    /// Sends a request; `year` are another year's files, to keep once the worker has read them.
+    fn send_tracked(&self, request: &Request, files: &[(String, web_sys::Blob)], year: Option<Files>) {
         let sent = self.client.with_value(|c| c.as_ref().map(|c| c.send(request, files).is_ok()));
         match sent {
-            Some(true) => {}
+            Some(true) => self.in_flight.update_value(|q| q.push_back(year)),
             Some(false) => self.busy.set(Busy::Failed("Begäran kunde inte skickas till beräkningen.".into())),
             None => self.busy.set(Busy::Failed("Beräkningen är inte igång (Web Worker saknas).".into())),
         }
@@ -278,6 +288,8 @@ impl Session {
         }
         self.example.set(false);
         self.other_years.set_value(Vec::new());
+        // Years still being read belonged to the files before.
+        self.in_flight.update_value(|q| q.iter_mut().for_each(|y| *y = None));
         self.show_import.set(true);
         // New data has not been checked.
         self.status.set(ResultStatus::Preliminar);
@@ -289,7 +301,6 @@ impl Session {
         if files.is_empty() {
             return;
         }
-        self.pending_year.set_value(Some(files.clone()));
         self.busy
             .set(Busy::Working { message: format!("Läser ett annat års {} filer …", files.len()), fraction: 0.02 });
         let request = Request::Load {
@@ -297,7 +308,7 @@ impl Session {
             settings: self.settings.get_untracked(),
             add_year: true,
         };
-        self.send(&request, &files);
+        self.send_tracked(&request, &files, Some(files.clone()));
     }
 
     /// Reads the session's files again (after a change of mapping) and computes.

@@ -174,6 +174,10 @@ pub struct Nyckeltal {
     pub by_enhet: Vec<EnhetValue>,
     /// The insatser the figure is computed from (to find the rows behind it).
     pub insatser: Vec<Insats>,
+    /// How many clients the figure rests on, where its own rule narrows them beyond its
+    /// insatser (the boenden with places); for the network file's minimum.
+    #[serde(default)]
+    pub clients: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

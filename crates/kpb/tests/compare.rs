@@ -141,6 +141,16 @@ fn comparison_mean_rank_quartile_and_potential() {
     let h = compare::compare(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
     assert_eq!(h.reference.as_ref().map(|r| r.1), Some(d("472")));
     assert_eq!(h.potential, None);
+    // A report of 2015 is measured against the published mean of 2015, not the newest.
+    let files: Vec<InputFile> =
+        ["kostnader.csv", "brukare.csv", "mappning.csv", "konton.csv", "platser.csv", "befolkning.csv"]
+            .iter()
+            .map(|n| file("public/exempel", n))
+            .collect();
+    let of_2015 =
+        compute(&load(&files, &ImportSettings::default()), &Settings { year: Some(2015), ..Settings::default() });
+    let h = compare::compare(&of_2015, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
+    assert_eq!(h.reference.as_ref().map(|r| (r.0.as_str(), r.1)), Some(("medel kpb-kommunerna 2015", d("461"))));
 }
 
 #[test]
@@ -365,4 +375,34 @@ fn gendered_only_unit_level_and_absurd_values_are_said() {
     );
     assert_eq!(said("kolada-felaktig-post"), ["stor.json: post 1 (U21003, 0180, 2025) har ett orimligt stort värde."]);
     assert!(data.values.iter().all(|v| v.gender != Gender::T), "{:?}", data.values);
+}
+
+#[test]
+fn figures_of_boenden_with_places_rest_on_their_clients() {
+    // Places for one boende only: U23006 rests on its clients, not on all of särskilt boende.
+    let mut files: Vec<InputFile> = ["kostnader.csv", "brukare.csv", "mappning.csv", "konton.csv", "befolkning.csv"]
+        .iter()
+        .map(|n| file("public/exempel", n))
+        .collect();
+    files.push(InputFile { name: "platser.csv".into(), bytes: "Enhet;Platser\nSB-EKEN;24\n".into() });
+    let report = compute(&load(&files, &ImportSettings::default()), &Settings::default());
+    let at_eken = report
+        .clients
+        .iter()
+        .filter(|c| {
+            c.lines
+                .iter()
+                .any(|l| l.insats == kpb::Insats::SarskiltBoende && l.regi == kpb::Regi::Egen && l.enhet == "SB-EKEN")
+        })
+        .count() as u32;
+    let all = report.insatser.iter().find(|i| i.insats == kpb::Insats::SarskiltBoende).unwrap().clients;
+    assert!(at_eken < all, "{at_eken} {all}");
+    assert_eq!(report.nyckeltal.iter().find(|n| n.id == "U23006").unwrap().clients, Some(at_eken));
+    let json: serde_json::Value =
+        serde_json::from_str(&compare::network::write(&report, ("9999", "Exempelkommun"), "Validerad", at_eken + 1))
+            .unwrap();
+    for id in ["U23006", "U23801", "U23802"] {
+        let v = json["values"].as_array().unwrap().iter().find(|v| v["kpi"] == id).unwrap();
+        assert_eq!(v["values"][0]["status"], "för få brukare", "{id}");
+    }
 }

@@ -334,23 +334,22 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
                 }
                 _ => (None, None),
             };
+            // The published KPB mean of the report's year if there is one, else the newest.
+            let published_mean =
+                pubs.iter().filter(|p| p.label.starts_with("Medel")).max_by_key(|p| (p.year == year, p.year));
             let reference = match &settings.reference {
                 ReferenceChoice::Mean => mean.map(|m| ("det ovägda medelvärdet av de valda".to_owned(), m)),
                 ReferenceChoice::Lowest => lowest.clone().map(|(a, v)| (format!("lägsta ({a})"), v)),
                 ReferenceChoice::Area(id) => {
                     values.iter().find(|v| &v.area == id).and_then(|v| v.value).map(|v| (data.name(id), v))
                 }
-                ReferenceChoice::Published => pubs
-                    .iter()
-                    .filter(|p| p.label.starts_with("Medel"))
-                    .max_by_key(|p| p.year)
-                    .map(|p| (format!("{} {}", p.label.to_lowercase(), p.year), p.value)),
+                ReferenceChoice::Published => {
+                    published_mean.map(|p| (format!("{} {}", p.label.to_lowercase(), p.year), p.value))
+                }
             };
             // Kronor of another year are not this year's: no potential against an old mean.
             let same_year = match &settings.reference {
-                ReferenceChoice::Published => {
-                    pubs.iter().filter(|p| p.label.starts_with("Medel")).map(|p| p.year).max() == Some(year)
-                }
+                ReferenceChoice::Published => published_mean.is_some_and(|p| p.year == year),
                 _ => true,
             };
             let potential = match (n.value, &reference) {

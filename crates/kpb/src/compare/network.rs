@@ -40,16 +40,17 @@ fn clients_behind(report: &Report, id: &str) -> u32 {
     // The catalogue names every egen-regi figure so ("…, egen regi, …").
     let egen_only = n.name.contains("egen regi") && !n.name.contains("egen och annan regi");
     let enheter: BTreeSet<&str> = n.by_enhet.iter().map(|e| e.enhet.as_str()).collect();
-    let min_age = match id {
-        // The share of the older clients' dygn rests on the older clients.
-        "U28019" => Some(65),
-        "U28030" => Some(18),
-        _ => None,
+    // The share of the older clients' dygn rests on the older clients (of known age); the adults'
+    // gruppbostad figure counts clients of unknown age too, as the figure does.
+    let of_age = |age: Option<u32>| match id {
+        "U28019" => age.is_some_and(|a| a >= 65),
+        "U28030" => age.is_none_or(|a| a >= 18),
+        _ => true,
     };
-    report
+    let counted = report
         .clients
         .iter()
-        .filter(|c| min_age.is_none_or(|m| c.age.is_some_and(|a| a >= m)))
+        .filter(|c| of_age(c.age))
         .filter(|c| {
             c.lines.iter().any(|l| {
                 n.insatser.contains(&l.insats)
@@ -57,7 +58,8 @@ fn clients_behind(report: &Report, id: &str) -> u32 {
                     && (enheter.is_empty() || enheter.contains(l.enhet.as_str()))
             })
         })
-        .count() as u32
+        .count() as u32;
+    n.clients.map_or(counted, |c| c.min(counted))
 }
 
 /// The network file for a report. `municipality` is the own id (four digits) and name.

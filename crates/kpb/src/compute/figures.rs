@@ -294,6 +294,7 @@ fn empty(figure: &Figure) -> Nyckeltal {
         denominator_label: String::new(),
         by_enhet: Vec::new(),
         insatser: Vec::new(),
+        clients: None,
     }
 }
 
@@ -777,6 +778,7 @@ impl Figures<'_> {
         ratio(&mut omsattning, Decimal::from(clients as u64), n_places, Decimal::ONE, missing);
         for n in [&mut kr_plats, &mut belaggning, &mut omsattning] {
             n.insatser = vec![SarskiltBoende];
+            n.clients = Some(clients as u32);
         }
         vec![kr_plats, belaggning, omsattning]
     }

@@ -134,13 +134,13 @@ impl<'a> Sheet<'a> {
     }
 }
 
-/// Picks the delimiter that splits the first lines into the most consistent number of fields
-/// (more than one): the most rows with the same count, so that a title line above the header
-/// ("Kolada: Kostnad hemtjänst, egen regi") does not decide. Ties go to `;`, then tab, then
-/// `,`, then `|`.
+/// Picks the delimiter that splits most of the first lines into more than one field, then the
+/// one under which most rows share a field count: so neither a title line above the header
+/// ("Kolada: Kostnad hemtjänst, egen regi") nor subtotal rows with decimal commas ("Summa
+/// 4110;1 455 800,50") decide. Ties go to `;`, then tab, then `,`, then `|`.
 pub fn detect_delimiter(text: &str) -> u8 {
     const CANDIDATES: [u8; 4] = [b';', b'\t', b',', b'|'];
-    let mut best = (b';', 0usize, 0usize);
+    let mut best = (b';', 0usize, 0usize, 0usize);
     for d in CANDIDATES {
         let mut reader =
             csv::ReaderBuilder::new().delimiter(d).has_headers(false).flexible(true).from_reader(text.as_bytes());
@@ -151,7 +151,8 @@ pub fn detect_delimiter(text: &str) -> u8 {
             .take(30)
             .map(|r| r.len())
             .collect();
-        // The field count (more than one) that most of the sampled rows have.
+        // How many rows it splits at all, then how many share the most common field count.
+        let split = counts.iter().filter(|c| **c > 1).count();
         let mut rows_with: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
         for c in counts.into_iter().filter(|c| *c > 1) {
             *rows_with.entry(c).or_default() += 1;
@@ -159,8 +160,8 @@ pub fn detect_delimiter(text: &str) -> u8 {
         let Some((fields, consistent)) = rows_with.into_iter().max_by_key(|(fields, rows)| (*rows, *fields)) else {
             continue;
         };
-        if (consistent, fields) > (best.1, best.2) {
-            best = (d, consistent, fields);
+        if (split, consistent, fields) > (best.1, best.2, best.3) {
+            best = (d, split, consistent, fields);
         }
     }
     best.0
@@ -185,6 +186,12 @@ mod tests {
     #[test]
     fn a_title_line_with_commas_does_not_decide() {
         let t = "Kolada: Kostnad hemtjänst, egen regi, kr/beviljad timme\n\nKommun;Kommun-ID;2024;2025\nLund;1281;480,2;492,0\nRiket;0000;466;478\n";
+        assert_eq!(detect_delimiter(t), b';');
+    }
+
+    #[test]
+    fn subtotal_rows_with_decimal_commas_do_not_decide() {
+        let t = "Ansvar;Verksamhet;Konto;Belopp\n4110;510;5011;1 245 300,00\nSumma 4110;1 245 300,00\n4120;510;5011;12,50\nSumma 4120;12,50\n4130;510;5011;7,25\nSumma 4130;7,25\n";
         assert_eq!(detect_delimiter(t), b';');
     }
 
