@@ -62,7 +62,7 @@ pub fn Quality() -> impl IntoView {
                         }
                     }).collect_view()}
                     {(!unmatched.is_empty()).then(|| view! {
-                        <p class="hint">{format!("Resultat för enheter som inte finns i årets underlag (visas inte): {}.", unmatched.join(", "))}</p>
+                        <p class="hint">{format!("Resultat för enheter (och insatser) som inte finns i årets underlag visas inte: {}.", unmatched.join(", "))}</p>
                     })}
                     {other_years}
                     {(!ambiguous.is_empty()).then(|| view! {

@@ -269,7 +269,7 @@ fn quality_beside_cost_per_unit() {
     assert_eq!(m.ambiguous, ["Gruppbostad Svalan"]);
     let one = compare::load(&[InputFile {
         name: "k.csv".into(),
-        bytes: "Enhet;Insats;Mått;Värde\nGB-SVALAN;Gruppbostad LSS;Nöjdhet;90\nGB-SVALAN;Simskola;Nöjdhet;80\n".into(),
+        bytes: "Enhet;Insats;Mått;Värde\nGB-SVALAN;Gruppbostad LSS;Nöjdhet;90\nGB-SVALAN;Simskola;Nöjdhet;80\nHT-NORR;Gruppbostad LSS;Nöjdhet;70\n".into(),
     }]);
     let m = compare::quality_points(&report, &one);
     assert_eq!(
@@ -278,6 +278,7 @@ fn quality_beside_cost_per_unit() {
     );
     assert!(m.ambiguous.iter().all(|a| a == "Gruppbostad Svalan"));
     assert_eq!(one.findings[0].message, "Insatsen \"Simskola\" känns inte igen.");
+    assert_eq!(m.unmatched, ["HT-NORR (gruppbostad LSS, vuxna)"]);
     let norr = points.iter().find(|p| p.enhet == "HT-NORR").unwrap();
     assert_eq!(norr.quality, d("91"));
     assert_eq!(Some(norr.cost), report.units.iter().find(|u| u.enhet == "HT-NORR").unwrap().unit_cost);

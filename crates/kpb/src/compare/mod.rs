@@ -544,7 +544,7 @@ pub struct QualityPoint {
 #[derive(Debug, Clone, Default)]
 pub struct QualityMatch {
     pub points: Vec<QualityPoint>,
-    /// Units in the quality files that the report does not have.
+    /// Units in the quality files that the report does not have (with the insats, when given).
     pub unmatched: Vec<String>,
     /// Years of quality results that are not the report's year (not shown).
     pub other_years: Vec<i32>,
@@ -573,7 +573,11 @@ pub fn quality_points(report: &Report, data: &RefData) -> QualityMatch {
             .filter(|u| q.insats.is_none_or(|i| u.insats == i))
             .collect();
         if units.is_empty() {
-            unmatched.insert(q.enhet.clone());
+            // With an insats: the enhet may exist, but not with that insats.
+            unmatched.insert(match q.insats {
+                Some(i) => format!("{} ({})", q.enhet, crate::model::lower_first(i.name())),
+                None => q.enhet.clone(),
+            });
         }
         if units.iter().any(|u| u.insats != units[0].insats) {
             ambiguous.insert(units[0].enhet_name.clone());
