@@ -32,6 +32,17 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// The chart unit of a nyckeltal's unit ("kr/timme", "%", "dygn" …).
+    pub fn of_figure(unit: &str) -> Unit {
+        if unit.starts_with("kr") {
+            Unit::Kr
+        } else if unit == "%" {
+            Unit::Percent
+        } else {
+            Unit::Plain
+        }
+    }
+
     pub fn format(self, v: Decimal) -> String {
         match self {
             Unit::Kr => kpb::format::kr(v),

@@ -407,19 +407,9 @@ fn Selection() -> impl IntoView {
     }
 }
 
-fn unit_of(unit: &str) -> Unit {
-    if unit.starts_with("kr") {
-        Unit::Kr
-    } else if unit == "%" {
-        Unit::Percent
-    } else {
-        Unit::Plain
-    }
-}
-
 #[component]
 fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
-    let unit = unit_of(&row.unit);
+    let unit = Unit::of_figure(&row.unit);
     let own_label = if own_name.is_empty() { "Egen kommun".to_owned() } else { format!("{own_name} (egen)") };
     let mut bars: Vec<Bar> = row
         .others
@@ -538,10 +528,12 @@ impl KpiKind {
     const ALL: [KpiKind; 3] = [KpiKind::PerVolume, KpiKind::PerClient, KpiKind::Other];
 
     fn of(unit: &str) -> KpiKind {
-        match unit {
-            "kr/brukare" | "kr/plats" => KpiKind::PerClient,
-            u if u.starts_with("kr/") => KpiKind::PerVolume,
-            _ => KpiKind::Other,
+        if compare::is_unit_cost(unit) {
+            KpiKind::PerVolume
+        } else if unit.starts_with("kr/") {
+            KpiKind::PerClient
+        } else {
+            KpiKind::Other
         }
     }
 

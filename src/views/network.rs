@@ -4,7 +4,7 @@
 
 use crate::charts::{Bar, BarChart, Unit};
 use crate::state::session;
-use crate::views::comparison::{OwnIdentity, ReferenceFiles};
+use crate::views::comparison::{OwnIdentity, ReferenceFiles, valid_area};
 use crate::worker::ExportKind;
 use kpb::compare::Gender;
 use kpb::compare::is_group;
@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 /// A municipality's Kolada id: four digits, not Riket or a region (`00…`).
 fn valid_municipality(id: &str) -> bool {
-    id.len() == 4 && id.chars().all(|c| c.is_ascii_digit()) && !is_group(id)
+    valid_area(id) && !is_group(id)
 }
 
 #[component]

@@ -129,7 +129,7 @@ fn KpiTrends(trends: Memo<TrendData>) -> impl IntoView {
         {move || {
             let k = shown()?;
             let own_name = s.compare.with(|c| if c.own_name.is_empty() { "Egen kommun".to_owned() } else { c.own_name.clone() });
-            let unit = if k.unit == "%" { Unit::Percent } else { Unit::Kr };
+            let unit = Unit::of_figure(&k.unit);
             let mut series = vec![Series {
                 name: format!("{own_name} (egen)"),
                 points: k.own.points.iter().map(|(y, v)| (Decimal::from(*y), *v)).collect(),

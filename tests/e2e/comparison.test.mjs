@@ -8,20 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  serve, launch, screenshot, axe, watchErrors, generation, nextReport, engineFigures, plain, root, dist, uploadReference, run,
+  serve, launch, screenshot, watchErrors, generation, nextReport, engineFigures, plain, root, dist, uploadReference, run,
+  visit, check, upload,
 } from './harness.mjs';
 
 const kolada = path.join(root, 'tests/e2e/data/kolada');
-
-async function visit(page, slug) {
-  await page.getByTestId(`nav-${slug}`).click();
-  await page.waitForFunction((s) => location.hash === `#/${s}`, slug);
-}
-
-async function check(page, name) {
-  assert.deepEqual(await axe(page), [], `axe on ${name}`);
-  await screenshot(page, name);
-}
 
 test('comparison with Kolada, a network partner, another year and quality', async () => {
   // Another year of the own municipality, and a partner municipality, made by the generator.
@@ -253,10 +244,7 @@ test('the example data shows every comparison view with the example comparison f
     // Own files after the example: the invented comparison files and identity go.
     await page.getByRole('button', { name: 'Tillbaka' }).click();
     await visit(page, 'start');
-    const before2 = await generation(page);
-    const own = fs.readdirSync(path.join(example, 'jamforelse', '2024')).map((f) => path.join(example, 'jamforelse', '2024', f));
-    await page.getByTestId('file-input').setInputFiles(own);
-    await nextReport(page, before2);
+    await upload(page, fs.readdirSync(path.join(example, 'jamforelse', '2024')).map((f) => path.join(example, 'jamforelse', '2024', f)));
     await visit(page, 'jamforelse');
     assert.equal(await page.getByTestId('reference-table').count(), 0);
     assert.equal(await page.getByTestId('own-id').inputValue(), '');

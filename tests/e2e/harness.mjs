@@ -2,6 +2,7 @@
 // works from any path), drives Debian's headless Chromium with playwright-core, records every
 // request the browser makes, and saves screenshots to tests/e2e/out/.
 import http from 'node:http';
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -193,6 +194,25 @@ export async function uploadReference(page, paths) {
   const before = Number(await page.locator('main').getAttribute('data-reference-generation'));
   await page.getByTestId('reference-input').setInputFiles(paths);
   await page.waitForFunction((b) => Number(document.querySelector('main')?.dataset.referenceGeneration ?? 0) > b, before, { timeout: 60000 });
+}
+
+/** Goes to a view through the navigation and waits until it is shown. */
+export async function visit(page, slug) {
+  await page.getByTestId(`nav-${slug}`).click();
+  await page.waitForFunction((s) => location.hash === `#/${s}`, slug);
+}
+
+/** Checks a view with axe (no serious or critical violation) and saves its screenshot. */
+export async function check(page, name) {
+  assert.deepEqual(await axe(page), [], `axe on ${name}`);
+  await screenshot(page, name);
+}
+
+/** Chooses files through the real file input and waits for the report. */
+export async function upload(page, paths) {
+  const g = await generation(page);
+  await page.getByTestId('file-input').setInputFiles(paths);
+  await nextReport(page, g);
 }
 
 /** Runs a command in the repository and returns its standard output. */

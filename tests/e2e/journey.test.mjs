@@ -7,31 +7,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  serve, launch, screenshot, axe, watchErrors, generation, nextReport, unzip, engineFigures, plain, root, dist,
+  serve, launch, screenshot, watchErrors, generation, nextReport, unzip, engineFigures, plain, root, dist,
+  visit, check, upload,
 } from './harness.mjs';
 
 const data = path.join(root, 'tests/e2e/data');
 const files = (dir) => fs.readdirSync(dir).sort().map((f) => path.join(dir, f));
-
-/** Goes to a view through the navigation and waits until it is shown. */
-async function visit(page, slug) {
-  await page.getByTestId(`nav-${slug}`).click();
-  await page.waitForFunction((s) => location.hash === `#/${s}`, slug);
-}
-
-/** Checks a view with axe (no serious or critical violation) and saves its screenshot. */
-async function check(page, name) {
-  const violations = await axe(page);
-  assert.deepEqual(violations, [], `axe on ${name}`);
-  await screenshot(page, name);
-}
-
-/** Chooses files through the real file input and waits for the report. */
-async function upload(page, paths) {
-  const g = await generation(page);
-  await page.getByTestId('file-input').setInputFiles(paths);
-  await nextReport(page, g);
-}
 
 /** Changes a select and waits for the recomputed report. */
 async function choose(locator, value, page) {

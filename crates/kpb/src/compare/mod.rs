@@ -282,7 +282,7 @@ pub fn quartile(rank: u32, of: u32) -> u8 {
 }
 
 /// Whether a KPI is a cost per volume unit (the potential applies).
-fn is_unit_cost(unit: &str) -> bool {
+pub fn is_unit_cost(unit: &str) -> bool {
     unit.starts_with("kr/") && unit != "kr/brukare" && unit != "kr/plats"
 }
 
