@@ -5,11 +5,36 @@
 //! pseudonym in every file of a session and a different one in the next; without the key a
 //! pseudonym cannot be traced back. Birth year and sex are read off the number before it is
 //! dropped.
+//!
+//! # What is recognised
+//!
+//! A personnummer or samordningsnummer (day + 60) in every spelling that Excel and the case
+//! systems produce, all normalised to the same 12 digits (so one person has one pseudonym):
+//!
+//! - the digits as groups: `ÅÅÅÅMMDDNNNN`, `ÅÅÅÅMMDD-NNNN`, `ÅÅÅÅ-MM-DD-NNNN`,
+//!   `ÅÅÅÅ MM DD-NNNN`, `ÅÅMMDDNNNN`, `ÅÅMMDD-NNNN`, `ÅÅ-MM-DD-NNNN`, `ÅÅMMDD+NNNN` (`+`: over
+//!   100 years old; only before `NNNN`);
+//! - between the groups: a hyphen, any dash (en, em, minus sign, non-breaking hyphen …), `/`,
+//!   `.`, or up to two spaces (also no-break and thin spaces) on either side of one of these,
+//!   but never a tab or a line break;
+//! - nine digits, when Excel dropped the leading zero of someone born 2000–2009
+//!   (`0501011233` → `501011233`, also `50101-1233`), but only with a right check digit;
+//! - Excel's and CSV's wrappers: `'…`, `="…"`, `"…"`, a float rendering `….0` / `…,0`.
+//!
+//! The date need only be plausible (month 1–12, day 1–31 or 61–91): 30 February is still a
+//! personnummer. A wrong check digit is still one too, flagged by `valid_checksum` (except in
+//! the nine-digit form, where the check digit is what tells it from an amount).
+//!
+//! Not recognised, on purpose: part of a longer run of digits (a 16-digit OCR number), a decimal
+//! number (`501011233,50`, the fraction in `3.7010632391`), a signed nine-digit number
+//! (`-501011233`), a date range (`2025-03-01–2025-03-31` is not `20250301-2025`), a 12-digit
+//! number that does not start with 19 or 20.
 
 use crate::model::Kon;
 use hmac::{Hmac, Mac};
+use rustc_hash::FxHashMap;
 use sha2::Sha256;
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 /// What a personnummer tells besides identity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,52 +53,325 @@ pub struct Personnummer {
 }
 
 impl Personnummer {
-    /// Recognises `YYYYMMDD-NNNN`, `YYYYMMDDNNNN`, `YYMMDD-NNNN`, `YYMMDD+NNNN`, `YYMMDDNNNN`
-    /// (spaces allowed). Six-digit years are placed in the century that makes the person at
-    /// most 100 years old in `reference_year`, or older with `+`.
+    /// Recognises a whole cell (see the module documentation for the spellings). Ten- and
+    /// nine-digit forms are placed in the century that makes the person at most 100 years old
+    /// in `reference_year`, or older with `+`.
     pub fn parse(text: &str, reference_year: i32) -> Option<Personnummer> {
-        let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        let (body, plus) = match t.len() {
-            13 | 11 => {
-                let sep = t.as_bytes()[t.len() - 5];
-                if sep != b'-' && sep != b'+' {
-                    return None;
-                }
-                (format!("{}{}", &t[..t.len() - 5], &t[t.len() - 4..]), sep == b'+')
+        let core = unwrap_cell(text);
+        let mut whole = None;
+        scan(core, |found| {
+            if found.start == 0 && found.end_with_suffix == core.len() {
+                whole = Some(*found);
             }
-            12 | 10 => (t.clone(), false),
-            _ => return None,
-        };
-        if !body.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let digits = if body.len() == 12 {
-            body
-        } else {
-            let yy: i32 = body[..2].parse().ok()?;
-            let mut year = reference_year - (reference_year - yy).rem_euclid(100);
-            if plus {
-                year -= 100;
-            }
-            format!("{year:04}{}", &body[2..])
-        };
-        let year: i32 = digits[..4].parse().ok()?;
-        let month: u8 = digits[4..6].parse().ok()?;
-        let mut day: u8 = digits[6..8].parse().ok()?;
-        if day > 60 {
-            day -= 60; // samordningsnummer
-        }
-        crate::date::Date::new(year, month, day)?;
-        let short = &digits[2..];
-        let valid_checksum = luhn(short);
-        let kon = if (short.as_bytes()[8] - b'0') % 2 == 1 { Kon::Man } else { Kon::Kvinna };
-        Some(Personnummer { digits, facts: PnrFacts { birth_year: year, kon }, valid_checksum })
+            false
+        });
+        whole.map(|found| found.personnummer(reference_year))
     }
 }
 
-fn luhn(ten: &str) -> bool {
+/// Whether `text` contains anything personnummer-shaped, in any spelling that [`Pseudonymizer::mask`]
+/// replaces. Independent of the pseudonym key and of the year: for checking outputs (page text,
+/// exports). Like `mask` it also flags what merely looks like one: a ten-digit number whose first
+/// six digits could be a date (a phone number, an amount in öre), a 12-digit time stamp
+/// `ÅÅÅÅMMDDhhmm`, a date followed by a four-digit number (`2025-03-01 1234`).
+pub fn contains_personnummer(text: &str) -> bool {
+    if !has_nine_digits(text) {
+        return false;
+    }
+    let mut found = false;
+    scan(text, |_| {
+        found = true;
+        false
+    });
+    found
+}
+
+/// The cell without surrounding whitespace (also no-break and zero-width), double quotes,
+/// Excel's text apostrophe and formula text `="…"`, in any nesting.
+fn unwrap_cell(text: &str) -> &str {
+    let mut t = text;
+    loop {
+        let before = t;
+        t = t.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}'));
+        if let Some(inner) = t.strip_prefix("=\"").and_then(|s| s.strip_suffix('"')) {
+            t = inner;
+        } else if let Some(inner) = t.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+            t = inner;
+        } else if let Some(inner) = t.strip_prefix('\'') {
+            t = inner.strip_suffix('\'').unwrap_or(inner);
+        }
+        if t.len() == before.len() {
+            return t;
+        }
+    }
+}
+
+/// Cheap test before any scanning: a personnummer has at least nine digits.
+fn has_nine_digits(text: &str) -> bool {
+    text.bytes().filter(u8::is_ascii_digit).nth(8).is_some()
+}
+
+/// What stands between two runs of digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Link {
+    /// Not a separator: the runs are separate numbers.
+    None,
+    /// One or two spaces.
+    Space,
+    /// A dash, `/` or `.`; `tight` when without spaces around it.
+    Punct { tight: bool },
+    /// `+`, with or without spaces.
+    Plus,
+}
+
+/// A hyphen or dash of any kind, `/`, `.` or `+`.
+fn is_separator_mark(c: char) -> bool {
+    matches!(c, '-' | '/' | '.' | '+' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}')
+}
+
+/// A space within a line: also no-break and thin spaces, but not a tab or a line break (in a
+/// TSV export or between lines, two numbers are two cells).
+fn is_space(c: char) -> bool {
+    c.is_whitespace() && !c.is_control() && !matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+fn link(between: &str) -> Link {
+    // Up to two spaces, one mark, two spaces: at most 15 bytes.
+    if between.len() > 15 {
+        return Link::None;
+    }
+    let (mut before, mut after, mut mark) = (0, 0, None);
+    for c in between.chars() {
+        if is_space(c) {
+            if mark.is_none() {
+                before += 1;
+            } else {
+                after += 1;
+            }
+        } else if mark.is_none() && is_separator_mark(c) {
+            mark = Some(c);
+        } else {
+            return Link::None;
+        }
+    }
+    match mark {
+        _ if before > 2 || after > 2 => Link::None,
+        None => Link::Space,
+        Some('+') => Link::Plus,
+        Some(_) => Link::Punct { tight: before + after == 0 },
+    }
+}
+
+/// A maximal run of ASCII digits and how it is joined to the run before it.
+#[derive(Clone, Copy, Debug)]
+struct Group {
+    start: usize,
+    end: usize,
+    link: Link,
+}
+
+impl Group {
+    const EMPTY: Group = Group { start: 0, end: 0, link: Link::None };
+
+    fn len(&self) -> usize {
+        self.end - self.start
+    }
+}
+
+/// The runs of digits in a text, in one pass.
+struct Groups<'a> {
+    text: &'a str,
+    pos: usize,
+    prev_end: Option<usize>,
+}
+
+impl Iterator for Groups<'_> {
+    type Item = Group;
+
+    fn next(&mut self) -> Option<Group> {
+        let bytes = self.text.as_bytes();
+        let start = self.pos + bytes[self.pos..].iter().position(u8::is_ascii_digit)?;
+        let end = bytes[start..].iter().position(|b| !b.is_ascii_digit()).map_or(bytes.len(), |n| start + n);
+        // Digits are ASCII, so both ends are character boundaries.
+        let link = self.prev_end.map_or(Link::None, |p| link(&self.text[p..start]));
+        self.prev_end = Some(end);
+        self.pos = end;
+        Some(Group { start, end, link })
+    }
+}
+
+/// A personnummer found in a text.
+#[derive(Clone, Copy, Debug)]
+struct Found {
+    /// From its first digit to its last.
+    start: usize,
+    end: usize,
+    /// `end`, or after a float rendering's `.0` when the number is one run of digits.
+    end_with_suffix: usize,
+    /// How many runs of digits it took.
+    groups: usize,
+    /// The first two digits of a 12-digit form.
+    century: Option<[u8; 2]>,
+    /// The ten digits after the century (with the leading 0 of the nine-digit form restored).
+    short: [u8; 10],
+    plus: bool,
+}
+
+impl Found {
+    fn personnummer(&self, reference_year: i32) -> Personnummer {
+        let digit = |b: u8| i32::from(b - b'0');
+        let yy = digit(self.short[0]) * 10 + digit(self.short[1]);
+        let year = match self.century {
+            Some([c1, c2]) => digit(c1) * 1000 + digit(c2) * 100 + yy,
+            None => reference_year - (reference_year - yy).rem_euclid(100) - if self.plus { 100 } else { 0 },
+        };
+        let short = std::str::from_utf8(&self.short).expect("ASCII digits");
+        let kon = if digit(self.short[8]) % 2 == 1 { Kon::Man } else { Kon::Kvinna };
+        Personnummer {
+            digits: format!("{year:04}{}", &short[2..]),
+            facts: PnrFacts { birth_year: year, kon },
+            valid_checksum: luhn(&self.short),
+        }
+    }
+}
+
+/// Calls `on_match` for every personnummer in `text`, left to right, until it returns false.
+/// Linear: every run of digits is looked at once, with a window of the next five.
+fn scan(text: &str, mut on_match: impl FnMut(&Found) -> bool) {
+    let mut groups = Groups { text, pos: 0, prev_end: None };
+    let mut window = [Group::EMPTY; 5];
+    let mut n = 0;
+    loop {
+        while n < window.len() {
+            match groups.next() {
+                Some(g) => {
+                    window[n] = g;
+                    n += 1;
+                }
+                None => break,
+            }
+        }
+        if n == 0 {
+            return;
+        }
+        let used = match match_at(text, &window[..n]) {
+            Some(found) => {
+                if !on_match(&found) {
+                    return;
+                }
+                found.groups
+            }
+            None => 1,
+        };
+        window.copy_within(used..n, 0);
+        n -= used;
+    }
+}
+
+/// The personnummer that starts with the first run of `window`, if any.
+fn match_at(text: &str, window: &[Group]) -> Option<Found> {
+    // The first run's length decides the only shape that can start with it.
+    let shape: &[usize] = match window[0].len() {
+        12 => &[12],
+        10 => &[10],
+        9 => &[9],
+        8 => &[8, 4],
+        6 => &[6, 4],
+        5 => &[5, 4],
+        4 => &[4, 2, 2, 4],
+        2 => &[2, 2, 2, 4],
+        _ => return None,
+    };
+    let k = shape.len();
+    let parts = window.get(..k)?;
+    for (j, g) in parts.iter().enumerate().skip(1) {
+        let joined = match g.link {
+            Link::None => false,
+            Link::Plus => j == k - 1,
+            Link::Space | Link::Punct { .. } => true,
+        };
+        if g.len() != shape[j] || !joined {
+            return None;
+        }
+    }
+    let plus = parts[k - 1].link == Link::Plus;
+    let mut digits = [0u8; 12];
+    let mut n = 0;
+    for g in parts {
+        digits[n..n + g.len()].copy_from_slice(&text.as_bytes()[g.start..g.end]);
+        n += g.len();
+    }
+    let mut short = [b'0'; 10];
+    let century = match n {
+        12 => {
+            short.copy_from_slice(&digits[2..12]);
+            Some([digits[0], digits[1]])
+        }
+        10 => {
+            short.copy_from_slice(&digits[..10]);
+            None
+        }
+        _ => {
+            // Nine digits: Excel dropped the leading zero of 0Y.
+            short[1..].copy_from_slice(&digits[..9]);
+            None
+        }
+    };
+    if century.is_some_and(|c| &c != b"19" && &c != b"20") || !plausible_date(&short) {
+        return None;
+    }
+    let (first, last) = (parts[0], parts[k - 1]);
+    let before = &text[..first.start];
+    if n == 9 {
+        // Nine-digit numbers are common (amounts, OCR numbers): only with a right check digit,
+        // and not with a sign.
+        if plus || !luhn(&short) || before.ends_with(['-', '\u{2212}', '+']) {
+            return None;
+        }
+    }
+    // The fraction of a decimal number with a point (`3.7010632391`, as JSON writes them) is
+    // not a number of its own. (After a comma it may be: `B12,501011233` in a CSV line.)
+    if k == 1 && before.strip_suffix('.').is_some_and(|b| b.ends_with(|c: char| c.is_ascii_digit())) {
+        return None;
+    }
+    // A decimal part after it: `,50` makes it an amount, `.0` is a float rendering.
+    let mut end_with_suffix = last.end;
+    if let [b'.' | b',', rest @ ..] = &text.as_bytes()[last.end..] {
+        let decimals = rest.iter().take(4).take_while(|b| b.is_ascii_digit()).count();
+        if (1..=3).contains(&decimals) {
+            if rest[..decimals].iter().any(|&b| b != b'0') {
+                return None;
+            }
+            if k == 1 {
+                end_with_suffix = last.end + 1 + decimals;
+            }
+        }
+    }
+    // A date range: in `2025-03-01–2025-03-31` the "serial" 2025 is the next date's year.
+    if k > 1
+        && let Some(next) = window.get(k)
+        && next.link == (Link::Punct { tight: true })
+        && next.len() == 2
+        && matches!(&text.as_bytes()[last.start..last.start + 2], b"19" | b"20")
+        && matches!(&text.as_bytes()[next.start..next.end], [b'0', b'1'..=b'9'] | [b'1', b'0'..=b'2'])
+    {
+        return None;
+    }
+    Some(Found { start: first.start, end: last.end, end_with_suffix, groups: k, century, short, plus })
+}
+
+/// Month 1–12, day 1–31 or 61–91 (samordningsnummer). Not the calendar: a number registered
+/// with 30 February is still a personnummer and must still be hidden.
+fn plausible_date(short: &[u8; 10]) -> bool {
+    let two = |i: usize| (short[i] - b'0') * 10 + (short[i + 1] - b'0');
+    let (month, day) = (two(2), two(4));
+    (1..=12).contains(&month) && ((1..=31).contains(&day) || (61..=91).contains(&day))
+}
+
+/// The Luhn check over the ten digits after the century.
+fn luhn(ten: &[u8; 10]) -> bool {
     let sum: u32 = ten
-        .bytes()
+        .iter()
         .enumerate()
         .map(|(i, b)| {
             let d = u32::from(b - b'0') * if i % 2 == 0 { 2 } else { 1 };
@@ -87,7 +385,14 @@ fn luhn(ten: &str) -> bool {
 pub struct Pseudonymizer {
     mac: Hmac<Sha256>,
     reference_year: i32,
-    cache: HashMap<String, (String, PnrFacts)>,
+    /// By the text as written.
+    cache: FxHashMap<String, Known>,
+}
+
+struct Known {
+    id: String,
+    facts: PnrFacts,
+    bad_checksum: bool,
 }
 
 /// A client id after pseudonymisation.
@@ -101,65 +406,73 @@ pub struct ClientKey {
 impl Pseudonymizer {
     pub fn new(key: &[u8], reference_year: i32) -> Pseudonymizer {
         let mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length");
-        Pseudonymizer { mac, reference_year, cache: HashMap::new() }
+        Pseudonymizer { mac, reference_year, cache: FxHashMap::default() }
     }
 
-    /// The id to use for `raw`: a pseudonym if `raw` is a personnummer, else `raw` trimmed.
+    /// The id to use for `raw`: a pseudonym if `raw` is a personnummer, else `raw` trimmed
+    /// with any personnummer in it masked.
     pub fn client(&mut self, raw: &str) -> ClientKey {
         let raw = raw.trim();
-        if let Some((id, facts)) = self.cache.get(raw) {
-            return ClientKey { id: id.clone(), facts: Some(*facts), bad_checksum: false };
+        if let Some(known) = self.cache.get(raw) {
+            return ClientKey { id: known.id.clone(), facts: Some(known.facts), bad_checksum: known.bad_checksum };
         }
         match Personnummer::parse(raw, self.reference_year) {
             Some(pnr) => {
-                let id = self.pseudonym(&pnr.digits);
-                self.cache.insert(raw.to_owned(), (id.clone(), pnr.facts));
-                ClientKey { id, facts: Some(pnr.facts), bad_checksum: !pnr.valid_checksum }
+                let known = self.remember(raw, &pnr);
+                ClientKey { id: known.id.clone(), facts: Some(known.facts), bad_checksum: known.bad_checksum }
             }
-            None => ClientKey { id: raw.to_owned(), facts: None, bad_checksum: false },
+            // Not a personnummer, but it may hold one ("Anna 19121212-1212").
+            None => ClientKey { id: self.mask(raw), facts: None, bad_checksum: false },
         }
     }
 
     /// The text with every personnummer in it replaced by its pseudonym: for anything shown
     /// that comes from a file (previews, the values quoted in findings).
     pub fn mask(&mut self, text: &str) -> String {
-        if text.bytes().filter(u8::is_ascii_digit).count() < 10 {
-            return text.to_owned();
+        self.mask_cow(text).into_owned()
+    }
+
+    /// [`Pseudonymizer::mask`] without a copy when there is nothing to replace. Excel's wrappers
+    /// of a number (`'`, `="…"`, a float's `.0`) go with it; quotes and spaces stay.
+    pub fn mask_cow<'t>(&mut self, text: &'t str) -> Cow<'t, str> {
+        if !has_nine_digits(text) {
+            return Cow::Borrowed(text);
         }
-        let mut out = String::with_capacity(text.len());
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let mut i = 0;
-        while i < chars.len() {
-            let start = chars[i].0;
-            // The longest run of digits, '-', '+' and spaces from here that is a personnummer.
-            let mut found = None;
-            if chars[i].1.is_ascii_digit() && (i == 0 || !chars[i - 1].1.is_ascii_digit()) {
-                let mut j = i;
-                while j < chars.len()
-                    && (chars[j].1.is_ascii_digit() || matches!(chars[j].1, '-' | '+' | ' '))
-                    && j - i < 14
-                {
-                    j += 1;
-                    let end = chars.get(j).map_or(text.len(), |c| c.0);
-                    let candidate = &text[start..end];
-                    let next_is_digit = chars.get(j).is_some_and(|c| c.1.is_ascii_digit());
-                    if !next_is_digit && Personnummer::parse(candidate, self.reference_year).is_some() {
-                        found = Some((j, candidate));
-                    }
-                }
+        let mut out: Option<String> = None;
+        let mut cursor = 0;
+        scan(text, |found| {
+            let (mut start, mut end) = (found.start, found.end_with_suffix);
+            let before = &text[cursor..start];
+            if before.ends_with("=\"") && text[end..].starts_with('"') {
+                start -= 2;
+                end += 1;
+            } else if before.ends_with('\'') && !text[end..].starts_with('\'') {
+                start -= 1;
             }
-            match found {
-                Some((j, candidate)) => {
-                    out.push_str(&self.client(candidate).id);
-                    i = j;
-                }
-                None => {
-                    out.push(chars[i].1);
-                    i += 1;
-                }
+            let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            out.push_str(&text[cursor..start]);
+            let raw = &text[found.start..found.end];
+            if let Some(known) = self.cache.get(raw) {
+                out.push_str(&known.id);
+            } else {
+                let pnr = found.personnummer(self.reference_year);
+                out.push_str(&self.remember(raw, &pnr).id);
             }
+            cursor = end;
+            true
+        });
+        match out {
+            Some(mut out) => {
+                out.push_str(&text[cursor..]);
+                Cow::Owned(out)
+            }
+            None => Cow::Borrowed(text),
         }
-        out
+    }
+
+    fn remember(&mut self, raw: &str, pnr: &Personnummer) -> &Known {
+        let known = Known { id: self.pseudonym(&pnr.digits), facts: pnr.facts, bad_checksum: !pnr.valid_checksum };
+        self.cache.entry(raw.to_owned()).or_insert(known)
     }
 
     fn pseudonym(&self, digits: &str) -> String {
@@ -214,5 +527,373 @@ mod tests {
         assert_eq!(masked, format!("\"{}\" är inte ett tal; 2025-03 och 1234 behålls", x.id));
         assert_eq!(a.mask("rad 12, 191212121212"), format!("rad 12, {}", x.id));
         assert!(a.client("B-1042").facts.is_none());
+    }
+
+    /// Every spelling of three people, with the 12 digits and birth year each stands for
+    /// (written by hand): Skatteverket's test number, a samordningsnummer (born 3 October 1970,
+    /// day 63) and someone born 1 January 2005 (check digit 3, worked out by hand).
+    const PEOPLE: [(&str, i32, &[&str]); 3] = [
+        (
+            "191212121212",
+            1912,
+            &[
+                "191212121212",
+                "19121212-1212",
+                "19121212\u{2013}1212", // en dash
+                "19121212\u{2014}1212", // em dash
+                "19121212\u{2212}1212", // minus sign
+                "19121212\u{2011}1212", // non-breaking hyphen
+                "19121212/1212",
+                "19121212.1212",
+                "19121212 1212",
+                "19121212 - 1212",
+                "19121212\u{a0}1212",
+                "1912-12-12-1212",
+                "1912 12 12 1212",
+                "1912 12 12-1212",
+                "1912-12-12 1212",
+                "1912.12.12/1212",
+                "1912\u{2013}12\u{2013}12\u{2013}1212",
+                "19121212+1212",
+                "121212+1212",
+                "12-12-12+1212",
+                "12 12 12 + 1212",
+                "'191212121212",
+                "'19121212-1212",
+                "191212121212.0",
+                "191212121212,0",
+                "191212121212.00",
+                "=\"191212121212\"",
+                "=\"19121212-1212\"",
+                "\"191212121212\"",
+                "\"'191212121212\"",
+                "  191212121212\t",
+                "\u{a0}19121212-1212\u{a0}",
+                "\u{feff}191212121212",
+            ],
+        ),
+        (
+            "197010632391",
+            1970,
+            &[
+                "701063-2391",
+                "7010632391",
+                "701063\u{2013}2391",
+                "701063\u{2014}2391",
+                "701063\u{2212}2391",
+                "701063\u{2011}2391",
+                "701063/2391",
+                "701063.2391",
+                "701063 2391",
+                "70-10-63-2391",
+                "70 10 63 2391",
+                "70 10 63-2391",
+                "70.10.63.2391",
+                "197010632391",
+                "19701063-2391",
+                "1970-10-63-2391",
+                "1970 10 63 2391",
+                "'7010632391",
+                "7010632391.0",
+                "7010632391,0",
+                "=\"7010632391\"",
+                "\"701063-2391\"",
+                " 701063-2391 ",
+            ],
+        ),
+        (
+            "200501011233",
+            2005,
+            &[
+                "050101-1233",
+                "0501011233",
+                "050101\u{2013}1233",
+                "05-01-01-1233",
+                "05 01 01 1233",
+                "200501011233",
+                "20050101-1233",
+                "2005-01-01-1233",
+                "2005 01 01-1233",
+                "'0501011233",
+                "=\"0501011233\"",
+                "0501011233.0",
+                // Excel dropped the leading zero.
+                "501011233",
+                "501011233.0",
+                "501011233,0",
+                "50101-1233",
+                "50101\u{2013}1233",
+                "50101 1233",
+                "\"501011233\"",
+            ],
+        ),
+    ];
+
+    #[test]
+    fn every_spelling_gives_the_same_twelve_digits() {
+        for (digits, year, spellings) in PEOPLE {
+            for s in spellings {
+                let p = Personnummer::parse(s, 2025).unwrap_or_else(|| panic!("{s:?} not recognised"));
+                assert_eq!(p.digits, digits, "{s:?}");
+                assert_eq!(p.facts, PnrFacts { birth_year: year, kon: Kon::Man }, "{s:?}");
+                assert!(p.valid_checksum, "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_spelling_gets_the_same_pseudonym_as_client_and_in_text() {
+        let trim = |s: &str| s.trim_matches(|c: char| c == '"' || c == '\u{feff}' || c.is_whitespace()).to_owned();
+        for (digits, _, spellings) in PEOPLE {
+            let id = Pseudonymizer::new(b"k", 2025).client(digits).id;
+            let mut shared = Pseudonymizer::new(b"k", 2025);
+            for s in spellings {
+                // Fresh, so that no cache hides a difference; and shared, with the cache.
+                assert_eq!(Pseudonymizer::new(b"k", 2025).client(s).id, id, "{s:?}");
+                assert_eq!(shared.client(s).id, id, "{s:?}");
+                let masked = Pseudonymizer::new(b"k", 2025).mask(s);
+                assert_eq!(trim(&masked), id, "{s:?} masked as {masked:?}");
+                assert_eq!(trim(&shared.mask(s)), id, "{s:?}");
+                assert!(contains_personnummer(s), "{s:?}");
+                assert!(!contains_personnummer(&masked), "{masked:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn masks_inside_text() {
+        let mut p = Pseudonymizer::new(b"k", 2025);
+        let a = p.client("191212121212").id;
+        let b = p.client("197010632391").id;
+        let c = p.client("200501011233").id;
+        let cases = [
+            ("Enhet 19121212\u{2013}1212 Norr", format!("Enhet {a} Norr")),
+            ("\"'191212121212\"", format!("\"{a}\"")),
+            ("=\"191212121212\"", a.clone()),
+            ("x=\"19121212-1212\";y", format!("x{a};y")),
+            ("Brukaren 1912-12-12-1212 flyttade 2025-03-01.", format!("Brukaren {a} flyttade 2025-03-01.")),
+            ("Brukaren 12-12-12+1212 flyttade", format!("Brukaren {a} flyttade")),
+            ("Född 1912 12 12-1212, enhet HT-NORR", format!("Född {a}, enhet HT-NORR")),
+            ("Rad 4: 501011233;HT-NORR;-750", format!("Rad 4: {c};HT-NORR;-750")),
+            ("B12,501011233,HT-NORR", format!("B12,{c},HT-NORR")),
+            ("701063-2391, 7010632391 och 19701063\u{2014}2391", format!("{b}, {b} och {b}")),
+            ("70-10-63-2391 19121212-1212", format!("{b} {a}")),
+            ("(191212121212.0)", format!("({a})")),
+            ("ID191212121212x", format!("ID{a}x")),
+            ("4110 19121212-1212 5011", format!("4110 {a} 5011")),
+            ("2025-03-01 19121212-1212", format!("2025-03-01 {a}")),
+            ("Personnummer;Insats\n19121212-1212;Hemtjänst", format!("Personnummer;Insats\n{a};Hemtjänst")),
+            ("'191212121212'", format!("'{a}'")),
+            ("Summa 1 234 567,50 för 0501011233.", format!("Summa 1 234 567,50 för {c}.")),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(p.mask(text), expected, "{text:?}");
+            assert!(contains_personnummer(text), "{text:?}");
+            assert!(!contains_personnummer(&expected), "{expected:?}");
+        }
+    }
+
+    #[test]
+    fn leaves_ordinary_things_alone() {
+        let ordinary = [
+            "2025-03-01",
+            "2025-03",
+            "202503",
+            "5011",
+            "4110",
+            "1 234 567,50",
+            "-750",
+            "HT-NORR",
+            "Period 202503, konto 5011, ansvar 4110, belopp 1 234 567,50 kr, avdrag -750, enhet HT-NORR",
+            "1 234 567 890,50",
+            "12 345 678 901",
+            "5011 4110 2025 2025",
+            // 16-digit OCR numbers, also one whose first or last twelve digits are a personnummer:
+            // a longer run of digits is never partly masked.
+            "OCR 1234567890123456",
+            "OCR 1912121212124567",
+            "4567191212121212",
+            "1191212121212",
+            "19121212121",
+            // Date ranges and times.
+            "2025-03-01\u{2013}2025-03-31",
+            "2025-03-01 - 2025-12-31",
+            "2025-03-01 2025-03-31",
+            "25-03-01\u{2013}2025-03-31",
+            "20250301-20250331",
+            "2025-03-01 12:30",
+            // Phone numbers in the usual groups, an organisation number (month 20).
+            "Tel 070-123 45 67",
+            "Org.nr 212000-1142",
+            // Decimal numbers.
+            "7010632391,5",
+            "191212121212,25",
+            "3.7010632391",
+            "0.501011233",
+            // Not separators: a tab, a line break, three spaces, an underscore.
+            "19121212\t1212",
+            "19121212\n1212",
+            "19121212   1212",
+            "19121212_1212",
+            // A 12-digit number must start with 19 or 20.
+            "301212121212",
+            "18121212-1212",
+        ];
+        let mut p = Pseudonymizer::new(b"k", 2025);
+        for text in ordinary {
+            assert!(matches!(p.mask_cow(text), Cow::Borrowed(_)), "{text:?} masked as {:?}", p.mask(text));
+            assert_eq!(p.mask(text), text);
+            assert!(!contains_personnummer(text), "{text:?}");
+            assert_eq!(Personnummer::parse(text, 2025), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_personnummer_shaped_phone_number_is_masked() {
+        // 070-123 45 67 written as ten digits reads as 7 January (19)07 with serial 4567: it is
+        // masked. Accepted: nothing tells the two apart.
+        assert!(contains_personnummer("0701234567"));
+        assert!(Personnummer::parse("0701234567", 2025).is_some());
+    }
+
+    #[test]
+    fn nine_digits_only_with_a_right_check_digit_and_a_plausible_date() {
+        // 050101-1233: check digit 3 is right (Luhn sum 17 + 3).
+        let p = Personnummer::parse("501011233", 2025).unwrap();
+        assert_eq!(p.digits, "200501011233");
+        assert!(p.valid_checksum);
+        assert_eq!(Personnummer::parse("50101-1233", 2025).unwrap().digits, "200501011233");
+        // Samordningsnummer, 050161-1230 (Luhn sum 20 + 0).
+        assert_eq!(Personnummer::parse("501611230", 2025).unwrap().digits, "200501611230");
+        // 050101-1234 has a wrong check digit: as nine digits it is just a number...
+        for not_one in ["501011234", "50101-1234", "Belopp 501011234 kr"] {
+            assert_eq!(Personnummer::parse(not_one, 2025), None, "{not_one:?}");
+            assert!(!contains_personnummer(not_one), "{not_one:?}");
+        }
+        // ...but with ten digits it is a personnummer with a wrong check digit.
+        let p = Personnummer::parse("0501011234", 2025).unwrap();
+        assert_eq!(p.digits, "200501011234");
+        assert!(!p.valid_checksum);
+        // A right check digit but month 13 (0513011239, Luhn sum 21 + 9); and day 00.
+        assert_eq!(Personnummer::parse("513011239", 2025), None);
+        assert!(!contains_personnummer("513011239"));
+        // A sign, a decimal part or `+` make it a number.
+        for not_one in ["-501011233", "\u{2212}501011233", "501011233,50", "50101+1233"] {
+            assert!(!contains_personnummer(not_one), "{not_one:?}");
+            assert_eq!(Personnummer::parse(not_one, 2025), None, "{not_one:?}");
+        }
+        let mut p = Pseudonymizer::new(b"k", 2025);
+        let c = p.client("0501011233").id;
+        assert_eq!(
+            p.mask("Brukare 501011233 HT1, belopp 501011234 kr"),
+            format!("Brukare {c} HT1, belopp 501011234 kr")
+        );
+    }
+
+    #[test]
+    fn invalid_dates_are_still_personnummer() {
+        // Check digits worked out by hand: 1202301238 (30 February), 1204311235 (31 April),
+        // 1202901235 (samordningsnummer for 30 February); each Luhn sum is 30.
+        for (text, digits) in [
+            ("19120230-1238", "191202301238"),
+            ("19120431-1235", "191204311235"),
+            ("19120290-1235", "191202901235"),
+            ("120230+1238", "191202301238"),
+            ("120230-1238", "201202301238"),
+            ("1912-02-30-1238", "191202301238"),
+        ] {
+            let p = Personnummer::parse(text, 2025).unwrap_or_else(|| panic!("{text:?}"));
+            assert_eq!(p.digits, digits, "{text:?}");
+            assert!(p.valid_checksum, "{text:?}");
+            assert!(contains_personnummer(&format!("Född {text}.")), "{text:?}");
+        }
+        let mut p = Pseudonymizer::new(b"k", 2025);
+        let id = p.client("191202301238").id;
+        assert_eq!(p.mask("Född 19120230-1238."), format!("Född {id}."));
+        // Outside month 1–12 and day 1–31 / 61–91 it is not a date at all.
+        for text in
+            ["19121312-1212", "19120012-1212", "19121200-1212", "19121232-1212", "19121260-1212", "19121292-1212"]
+        {
+            assert_eq!(Personnummer::parse(text, 2025), None, "{text:?}");
+            assert!(!contains_personnummer(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn plus_keeps_its_meaning() {
+        let year = |t: &str| Personnummer::parse(t, 2025).unwrap().facts.birth_year;
+        assert_eq!(year("121212+1212"), 1912);
+        assert_eq!(year("121212-1212"), 2012);
+        assert_eq!(year("12-12-12+1212"), 1912);
+        assert_eq!(year("12-12-12-1212"), 2012);
+        assert_eq!(year("121212 + 1212"), 1912);
+        // With the century written out, `+` changes nothing.
+        assert_eq!(year("19121212+1212"), 1912);
+        // Only before the last four digits.
+        assert_eq!(Personnummer::parse("12+12-12-1212", 2025), None);
+    }
+
+    #[test]
+    fn a_wrong_check_digit_is_flagged_also_when_remembered() {
+        let mut p = Pseudonymizer::new(b"k", 2025);
+        assert!(!Personnummer::parse("19121212-1213", 2025).unwrap().valid_checksum);
+        // Seen first in a preview, then as a client id.
+        assert_ne!(p.mask("19121212-1213"), "19121212-1213");
+        assert!(p.client("19121212-1213").bad_checksum);
+        assert!(p.client("19121212-1213").bad_checksum);
+        assert!(!p.client("19121212-1212").bad_checksum);
+    }
+
+    #[test]
+    fn text_without_a_personnummer_is_not_copied() {
+        let mut p = Pseudonymizer::new(b"k", 2025);
+        assert!(matches!(p.mask_cow("Hemtjänst 2025-03 konto 5011"), Cow::Borrowed(_)));
+        assert!(matches!(p.mask_cow("1 234 567 890,50"), Cow::Borrowed(_)));
+        assert!(matches!(p.mask_cow("19121212-1212"), Cow::Owned(_)));
+    }
+
+    #[test]
+    fn masking_is_linear() {
+        // A megabyte each: digits and separators (a fixed pseudo-random sequence); 3 000
+        // distinct personnummer, each needing its own HMAC, over and over; one personnummer
+        // repeated; a chain that could start a personnummer at every run; one run of digits.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let alphabet = ['0', '1', '2', '9', '5', '-', ' ', '+', '.', '/', '\u{2013}', '7', '3', '4', '6', '8'];
+        let mut random = String::new();
+        while random.len() < 1 << 20 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            random.push(alphabet[(state >> 60) as usize]);
+        }
+        let mut distinct = String::new();
+        for serial in (1000..4000).cycle() {
+            if distinct.len() >= 1 << 20 {
+                break;
+            }
+            distinct.push_str(&format!("70{:02}{:02}-{serial} ", serial % 12 + 1, serial % 28 + 1));
+        }
+        let repeated = "1912-12-12-1212 ".repeat((1 << 20) / 16);
+        let chain = "12-".repeat((1 << 20) / 3);
+        let digits = "1".repeat(1 << 20);
+        let mut p = Pseudonymizer::new(b"k", 2025);
+        let id = p.client("191212121212").id;
+        for text in [&random, &distinct, &repeated, &chain, &digits] {
+            // The faster of two runs (the first also fills the cache), so that a busy machine
+            // does not fail the test; each must be well under a second even unoptimised.
+            let mut fastest = std::time::Duration::MAX;
+            for _ in 0..2 {
+                let started = std::time::Instant::now();
+                let masked = p.mask(text);
+                let found = contains_personnummer(text);
+                fastest = fastest.min(started.elapsed());
+                assert_eq!(found, masked != *text);
+            }
+            assert!(fastest.as_millis() < 1000, "{} bytes took {fastest:?}", text.len());
+        }
+        assert!(!contains_personnummer(&p.mask(&distinct)));
+        assert_eq!(p.mask(&repeated), format!("{id} ").repeat((1 << 20) / 16));
+        assert_eq!(p.mask(&chain), chain);
+        assert_eq!(p.mask(&digits), digits);
     }
 }
