@@ -145,11 +145,14 @@ impl fmt::Display for Finding {
 #[derive(Default)]
 pub struct Findings {
     list: Vec<Finding>,
+    /// How many findings were pushed, repeats included.
+    pushed: usize,
     index: std::collections::HashMap<(String, String, String, Option<u32>), usize>,
 }
 
 impl Findings {
     pub fn push(&mut self, finding: Finding) {
+        self.pushed += 1;
         let key = (finding.kind.clone(), finding.message.clone(), finding.pos.file.clone(), finding.pos.column);
         match self.index.get(&key) {
             Some(&i) => self.list[i].repeat_at(finding.pos.line),
@@ -162,6 +165,22 @@ impl Findings {
 
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
+    }
+
+    /// Forgets every finding in `file` (a file found to repeat another).
+    pub fn remove_file(&mut self, file: &str) {
+        self.list.retain(|f| f.pos.file != file);
+        self.index = self
+            .list
+            .iter()
+            .enumerate()
+            .map(|(i, f)| ((f.kind.clone(), f.message.clone(), f.pos.file.clone(), f.pos.column), i))
+            .collect();
+    }
+
+    /// How many findings have been pushed, repeats included (to tell whether a row got one).
+    pub fn pushed(&self) -> usize {
+        self.pushed
     }
 
     /// How many distinct findings there are (a mark for [`Findings::set_enhet_since`]).

@@ -40,6 +40,11 @@ pub fn number(value: Decimal, decimals: u32) -> String {
     out
 }
 
+/// A count of things (rows, clients): `4 790`.
+pub fn count(n: impl Into<u64>) -> String {
+    number(Decimal::from(n.into()), 0)
+}
+
 /// Whole kronor: `1 234 567`.
 pub fn kr(value: Decimal) -> String {
     number(value, 0)

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub year: i32,
+    /// Where the year came from, in Swedish ("2025, enligt brukare.csv har 6 291 rader …").
+    pub year_basis: String,
     pub settings: Settings,
     pub files: Vec<FileReport>,
     /// Local insats names that matched nothing in the catalogue (to be mapped by the user).
@@ -60,6 +62,7 @@ impl Report {
             .collect();
         Report {
             year: self.year,
+            year_basis: self.year_basis.clone(),
             settings: self.settings.clone(),
             files: self.files.clone(),
             unknown_insatser: self.unknown_insatser.clone(),
@@ -112,8 +115,11 @@ pub struct UnitCost {
     /// The volume the cost is divided by.
     pub volume: Decimal,
     pub basis: VolumeKind,
-    /// total / volume; `None` without volume.
+    /// total / volume; `None` without volume, or with a data error.
     pub unit_cost: Option<Decimal>,
+    /// A data error that makes the unit cost meaningless (egen regi): volume but no cost, or
+    /// cost but no volume. Such a cell is left out of the municipality's figures.
+    pub error: Option<String>,
     /// (total + assistansersättning) / volume, personlig assistans SFB.
     pub net_unit_cost: Option<Decimal>,
     pub clients: u32,
@@ -187,6 +193,9 @@ pub struct EnhetValue {
     pub value: Option<Decimal>,
     pub numerator: Decimal,
     pub denominator: Decimal,
+    /// A data error (a denominator without numerator, or the reverse): no value, and left
+    /// out of the municipality's figure.
+    pub error: Option<String>,
 }
 
 /// Ytterfall in one scope.
@@ -307,6 +316,12 @@ pub struct Reconciliation {
     pub lines: Vec<ReconLine>,
     /// ledger_total − Σ lines: zero unless the engine is wrong.
     pub difference: Decimal,
+    /// Cost meant for the clients that did not reach them for a reason the user can mend
+    /// (ansvar without mapping, cost without volume, common cost without receivers, annan
+    /// regi booked but not paid per client).
+    pub unplaced: Decimal,
+    /// Placed on clients as a percentage of placed + `unplaced`; `None` when both are zero.
+    pub placed_share: Option<Decimal>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
-//! A mapping edited in the app and saved replaces the mapping file, and the mapping written back
-//! from a report reads to the same result.
+//! A mapping edited in the app and saved replaces the mapping file it was edited from, and the
+//! mapping written back from a report reads to the same result; any other mapping file read wins
+//! over the saved one.
 
 use kpb::import::schema::FileKind;
 use kpb::{ImportSettings, InputFile, Settings, compute, load};
@@ -33,7 +34,13 @@ fn a_saved_mapping_replaces_the_file_and_round_trips() {
     );
     let konton = csv("Konto från;Konto till;Kontotyp", first.konto_rules.iter().map(|r| r.to_vec()));
     let saved = BTreeMap::from([(FileKind::Mappning, mapping.clone()), (FileKind::Konton, konton)]);
-    let settings = ImportSettings { saved, ..ImportSettings::default() };
+    // Edited from the files read: the digests of those files.
+    let digest = |kind| first.files.iter().find(|f| f.kind == Some(kind)).and_then(|f| f.digest.clone()).unwrap();
+    let saved_from = BTreeMap::from([
+        (FileKind::Mappning, digest(FileKind::Mappning)),
+        (FileKind::Konton, digest(FileKind::Konton)),
+    ]);
+    let settings = ImportSettings { saved, saved_from: saved_from.clone(), ..ImportSettings::default() };
     let second = compute(&load(&example(), &settings), &Settings::default());
     let totals =
         |r: &kpb::Report| r.units.iter().map(|u| (u.insats, u.enhet.clone(), u.total, u.volume)).collect::<Vec<_>>();
@@ -49,8 +56,30 @@ fn a_saved_mapping_replaces_the_file_and_round_trips() {
 
     // Mapping the missing ansvar in the saved mapping places its cost.
     let fixed = format!("{mapping}45990;;;;;;;förvaltning\n");
-    let settings = ImportSettings { saved: BTreeMap::from([(FileKind::Mappning, fixed)]), ..ImportSettings::default() };
+    let settings =
+        ImportSettings { saved: BTreeMap::from([(FileKind::Mappning, fixed.clone())]), saved_from, ..ImportSettings::default() };
     let third = compute(&load(&example(), &settings), &Settings::default());
     assert!(third.unmapped.is_empty());
     assert!(!third.reconciliation.lines.iter().any(|l| l.key == "omappat"));
+
+    // Another mapping file than the one the saved mapping was edited from: the file wins, and
+    // the report says which was used.
+    let mut files = example();
+    let other = files.iter_mut().find(|f| f.name == "mappning.csv").unwrap();
+    other.name = "mappning 2026.csv".into();
+    other.bytes.extend_from_slice(b"99999;;;;;;;exkludera\n");
+    let fourth = compute(&load(&files, &settings), &Settings::default());
+    assert!(fourth.unmapped.iter().any(|(a, _)| a == "45990"), "the file's mapping, without the fix, is used");
+    let saved_file = fourth.files.iter().find(|f| f.name == "mappning (sparad i webbläsaren).csv").unwrap();
+    assert_eq!(saved_file.status, kpb::import::FileStatus::Replaced);
+    let said = fourth.findings.iter().find(|f| f.kind == "ersatt-av-sparad").unwrap();
+    assert_eq!(
+        said.message,
+        "Den mappning som sparats i webbläsaren används inte: filen mappning 2026.csv lästes in och gäller i stället."
+    );
+
+    // No mapping file read at all: the saved mapping is used.
+    let without: Vec<InputFile> = example().into_iter().filter(|f| f.name != "mappning.csv").collect();
+    let fifth = compute(&load(&without, &settings), &Settings::default());
+    assert!(fifth.unmapped.is_empty());
 }

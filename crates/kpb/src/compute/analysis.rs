@@ -172,11 +172,11 @@ fn utforandegrad(report: &Report) -> Vec<Utforandegrad> {
             }
         }
     }
+    let names: BTreeMap<&str, &str> = report.units.iter().map(|u| (u.enhet.as_str(), u.enhet_name.as_str())).collect();
     acc.into_iter()
         .filter(|(_, (b, u, _))| *b > Decimal::ZERO && *u > Decimal::ZERO)
         .map(|((insats, enhet), (beviljad, utford, clients))| {
-            let enhet_name =
-                report.units.iter().find(|u| u.enhet == enhet).map_or_else(|| enhet.clone(), |u| u.enhet_name.clone());
+            let enhet_name = names.get(enhet.as_str()).map_or_else(|| enhet.clone(), |n| (*n).to_owned());
             Utforandegrad { insats, enhet, enhet_name, beviljad, utford, grad: pct(utford, beviljad), clients }
         })
         .collect()

@@ -250,7 +250,8 @@ pub fn nyckeltal(report: &Report, ds: &Dataset) -> Vec<Nyckeltal> {
             lines.entry(l.insats).or_default().push((c.age, l));
         }
     }
-    let f = Figures { report, ds, lines };
+    let names = report.units.iter().map(|u| (u.enhet.as_str(), u.enhet_name.as_str())).collect();
+    let f = Figures { report, ds, lines, names };
     let mut out = Vec::new();
     let kolada_unit: BTreeSet<Insats> = UNIT_FIGURES.iter().flat_map(|s| s.num.iter().copied()).collect();
     for spec in UNIT_FIGURES {
@@ -276,6 +277,8 @@ struct Figures<'a> {
     ds: &'a Dataset,
     /// Every client line by insats, with the client's age: what the unit figures add up.
     lines: BTreeMap<Insats, Vec<(Option<u32>, &'a ClientLine)>>,
+    /// Enhet code → name.
+    names: BTreeMap<&'a str, &'a str>,
 }
 
 fn empty(figure: &Figure) -> Nyckeltal {
@@ -321,6 +324,10 @@ fn volume_label(insats: Insats, basis: VolumeKind) -> String {
 }
 
 impl Figures<'_> {
+    fn name(&self, code: &str) -> String {
+        self.names.get(code).map_or(code, |n| n).to_owned()
+    }
+
     fn basis(&self, insats: Insats) -> VolumeKind {
         self.report.insatser.iter().find(|s| s.insats == insats).map_or(VolumeKind::Utford, |s| s.basis)
     }
@@ -367,21 +374,23 @@ impl Figures<'_> {
             }
         }
         per_enhet.retain(|_, (num, den)| !num.is_zero() || !den.is_zero());
-        let name = |code: &str| {
-            self.report.units.iter().find(|u| u.enhet == code).map_or_else(|| code.to_owned(), |u| u.enhet_name.clone())
-        };
         n.by_enhet = per_enhet
             .iter()
-            .map(|(e, (num, den))| EnhetValue {
-                enhet: (*e).to_owned(),
-                enhet_name: name(e),
-                value: (!den.is_zero()).then(|| *num / *den),
-                numerator: *num,
-                denominator: *den,
+            .map(|(e, (num, den))| {
+                let error = super::data_error(*num, *den);
+                EnhetValue {
+                    enhet: (*e).to_owned(),
+                    enhet_name: self.name(e),
+                    value: error.is_none().then(|| *num / *den),
+                    numerator: *num,
+                    denominator: *den,
+                    error,
+                }
             })
             .collect();
-        let num: Decimal = per_enhet.values().map(|v| v.0).sum();
-        let den: Decimal = per_enhet.values().map(|v| v.1).sum();
+        // An enhet with a data error is left out of the municipality's ratio.
+        let ok = per_enhet.values().filter(|(num, den)| super::data_error(*num, *den).is_none());
+        let (num, den) = ok.fold((Decimal::ZERO, Decimal::ZERO), |(n, d), v| (n + v.0, d + v.1));
         ratio(&mut n, num, den, Decimal::ONE, || {
             if has_any {
                 format!(

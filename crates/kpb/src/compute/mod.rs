@@ -6,6 +6,9 @@
 
 mod analysis;
 mod figures;
+pub mod year;
+
+pub use year::infer_year;
 
 use crate::date::{Period, days_in_year, days_in_year_of_stay};
 use crate::finding::{Finding, Findings, Position, Severity};
@@ -25,28 +28,17 @@ const MAX_LINES: usize = 50;
 /// Runs the whole computation. Deterministic: the same data and settings give the same report,
 /// whatever the order of the rows.
 pub fn compute(ds: &Dataset, settings: &Settings) -> Report {
-    let year = settings.year.unwrap_or_else(|| infer_year(ds));
-    let mut c = Computation::new(ds, settings, year);
+    let year = year::decide(ds, settings);
+    let mut c = Computation::new(ds, settings, year.year);
+    c.findings.extend(year.finding);
     c.ledger();
     c.volumes();
     c.allocate();
     c.clients();
     c.checks();
-    c.report()
-}
-
-/// The year most volume rows fall in (a stay counts for the year it starts in); 2025 when the
-/// volume rows say nothing.
-pub fn infer_year(ds: &Dataset) -> i32 {
-    let mut count: BTreeMap<i32, usize> = BTreeMap::new();
-    for row in &ds.volumes {
-        match row.span {
-            Span::Period(p) => *count.entry(p.year).or_default() += 1,
-            Span::Stay { from, to } => *count.entry(to.map_or(from.year, |t| t.year)).or_default() += 1,
-            Span::Unspecified => {}
-        }
-    }
-    count.into_iter().max_by_key(|&(y, n)| (n, y)).map_or(2025, |(y, _)| y)
+    let mut report = c.report();
+    report.year_basis = year.basis;
+    report
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -176,7 +168,9 @@ struct Computation<'a> {
     ledger_rows: u32,
     basis: BTreeMap<Insats, VolumeKind>,
     /// Per client: lines (insats, enhet, regi) → line.
-    client_lines: BTreeMap<u32, BTreeMap<CellKey, ClientLine>>,
+    /// (A few lines per client: a short list, not a tree, whose nodes would cost more than
+    /// the lines.)
+    client_lines: Vec<Vec<(CellKey, ClientLine)>>,
     /// The boendeformer the file gives each client, as a bit set (bit = `Boendeform as u8`).
     boendeform: FxHashMap<u32, u8>,
     /// Canonical enhet code for each raw enhet text of the volume file.
@@ -277,7 +271,7 @@ impl<'a> Computation<'a> {
             ledger_total: Decimal::ZERO,
             ledger_rows: 0,
             basis: BTreeMap::new(),
-            client_lines: BTreeMap::new(),
+            client_lines: vec![Vec::new(); ds.clients.len()],
             boendeform: FxHashMap::default(),
             enhet_code,
             annan_placed: BTreeMap::new(),
@@ -461,7 +455,7 @@ impl<'a> Computation<'a> {
                 Span::Period(p) if p.year == year => (row.volume, Some(p)),
                 Span::Period(p) => {
                     self.findings.push(Finding::new(
-                        Severity::Info,
+                        Severity::Varning,
                         "annat-ar",
                         pos(),
                         format!("Raden gäller {p}, inte {year}; den räknas inte."),
@@ -638,7 +632,7 @@ impl<'a> Computation<'a> {
                     if w.is_zero() {
                         continue;
                     }
-                    let part = amount * *w / sum;
+                    let part = share_of(amount, *w, sum);
                     self.cells.get_mut(key).expect("receiver exists").allocated += part;
                     shares.push((key.insats, key.enhet.clone(), part));
                 }
@@ -740,7 +734,7 @@ impl<'a> Computation<'a> {
             for client in members {
                 let empty = ClientAcc::default();
                 let acc = cell.clients.get(&client).unwrap_or(&empty);
-                let share = |amount: Decimal| if v.is_zero() { Decimal::ZERO } else { amount * acc.volume / v };
+                let share = |amount: Decimal| if v.is_zero() { Decimal::ZERO } else { share_of(amount, acc.volume, v) };
                 let b = cell.booked.get(&client).copied().unwrap_or_default();
                 let bfk = cell.booked_fk.get(&client).copied().unwrap_or_default();
                 let cost = b + share(rest);
@@ -794,17 +788,28 @@ impl<'a> Computation<'a> {
         fk: Decimal,
         booked: Decimal,
     ) {
-        let line = self.client_lines.entry(client).or_default().entry(key.clone()).or_insert_with(|| ClientLine {
-            insats: key.insats,
-            enhet: key.enhet.clone(),
-            regi: key.regi,
-            volume: Decimal::ZERO,
-            cost: Decimal::ZERO,
-            assistansersattning: Decimal::ZERO,
-            booked: Decimal::ZERO,
-            beviljad: Decimal::ZERO,
-            utford: Decimal::ZERO,
-        });
+        let lines = &mut self.client_lines[client as usize];
+        let at = match lines.iter().position(|(k, _)| k == key) {
+            Some(at) => at,
+            None => {
+                lines.push((
+                    key.clone(),
+                    ClientLine {
+                        insats: key.insats,
+                        enhet: key.enhet.clone(),
+                        regi: key.regi,
+                        volume: Decimal::ZERO,
+                        cost: Decimal::ZERO,
+                        assistansersattning: Decimal::ZERO,
+                        booked: Decimal::ZERO,
+                        beviljad: Decimal::ZERO,
+                        utford: Decimal::ZERO,
+                    },
+                ));
+                lines.len() - 1
+            }
+        };
+        let line = &mut lines[at].1;
         line.volume += acc.volume;
         line.cost += cost;
         line.assistansersattning += fk;
@@ -833,7 +838,7 @@ impl<'a> Computation<'a> {
                         "volym-utan-kostnad",
                         first_volume.clone().unwrap_or_default(),
                         format!("{} vid {} har volym men ingen kostnad.", k.insats.name(), name(&k.enhet)),
-                        "Brukarna får ingen kostnad för insatsen. Kontrollera att enheten finns i mappningen och att kostnaderna är bokförda på rätt ansvar.",
+                        "Brukarna får ingen kostnad för insatsen, och enheten lämnas utanför kommunens kostnad per volymenhet så att den inte drar ned den. Kontrollera att enheten finns i mappningen och att kostnaderna är bokförda på rätt ansvar.",
                     )
                     .for_enhet(Some(&k.enhet)),
                 );
@@ -881,7 +886,9 @@ impl<'a> Computation<'a> {
                     );
                 }
             }
-            // Granted against performed time, per client and period.
+            // Granted against performed time, per client and period (when the cell reports both).
+            let reports_performed = cell.clients.values().any(|a| a.utford > Decimal::ZERO);
+            let reports_granted = cell.clients.values().any(|a| a.beviljad > Decimal::ZERO);
             for (&client, acc) in &cell.clients {
                 let pos = ds.pos(acc.first_line.0, acc.first_line.1);
                 let cid = &ds.clients[client as usize].id;
@@ -889,8 +896,6 @@ impl<'a> Computation<'a> {
                 if !has_both {
                     continue;
                 }
-                let reports_performed = cell.clients.values().any(|a| a.utford > Decimal::ZERO);
-                let reports_granted = cell.clients.values().any(|a| a.beviljad > Decimal::ZERO);
                 if reports_performed && reports_granted {
                     if acc.beviljad > Decimal::ZERO && acc.utford.is_zero() {
                         self.findings.push(
@@ -1036,10 +1041,15 @@ impl<'a> Computation<'a> {
 
         // Clients.
         let mut clients: Vec<ClientCost> = Vec::with_capacity(self.client_lines.len());
-        for (client, lines) in std::mem::take(&mut self.client_lines) {
+        for (client, mut lines) in std::mem::take(&mut self.client_lines).into_iter().enumerate() {
+            if lines.is_empty() {
+                continue;
+            }
+            let client = client as u32;
             let info = &ds.clients[client as usize];
             let age = info.birth_year.map(|y| (self.year - y).max(0) as u32).or(info.age);
-            let lines: Vec<ClientLine> = lines.into_values().collect();
+            lines.sort_by(|a, b| a.0.cmp(&b.0));
+            let lines: Vec<ClientLine> = lines.into_iter().map(|(_, l)| l).collect();
             let given = self.boendeform.get(&client).copied().unwrap_or(0);
             let implied =
                 lines.iter().filter_map(|l| Boendeform::implied_by(l.insats)).fold(0u8, |m, b| m | 1 << b as u8);
@@ -1074,7 +1084,8 @@ impl<'a> Computation<'a> {
                 Regi::Annan => self.annan_placed.get(k).copied().unwrap_or_default(),
             };
             let volume = cell.volume;
-            let per = |x: Decimal| (!volume.is_zero()).then(|| x / volume);
+            let error = (k.regi == Regi::Egen).then(|| data_error(total, volume)).flatten();
+            let per = |x: Decimal| (!volume.is_zero() && error.is_none()).then(|| x / volume);
             units.push(UnitCost {
                 insats: k.insats,
                 enhet: k.enhet.clone(),
@@ -1090,6 +1101,7 @@ impl<'a> Computation<'a> {
                 basis: self.basis[&k.insats],
                 unit_cost: per(total),
                 net_unit_cost: (k.insats == Insats::PersonligAssistansSfb).then(|| per(total + cell.fk)).flatten(),
+                error,
                 clients: cell.clients.len() as u32,
                 ledger_rows: cell.ledger_lines.sources(ds),
                 volume_rows: cell.volume_lines.sources(ds),
@@ -1104,8 +1116,9 @@ impl<'a> Computation<'a> {
             if own.is_empty() && other.is_empty() {
                 continue;
             }
-            let cost: Decimal = own.iter().filter(|u| !u.volume.is_zero()).map(|u| u.total).sum();
-            let volume: Decimal = own.iter().map(|u| u.volume).sum();
+            // A cell with a data error is no figure: left out of the municipality's ratio.
+            let cost: Decimal = own.iter().filter(|u| u.error.is_none()).map(|u| u.total).sum();
+            let volume: Decimal = own.iter().filter(|u| u.error.is_none()).map(|u| u.volume).sum();
             let rates: Vec<(String, Decimal)> =
                 own.iter().filter_map(|u| u.unit_cost.map(|c| (u.enhet_name.clone(), c))).collect();
             let n_clients = clients.iter().filter(|c| c.lines.iter().any(|l| l.insats == insats)).count() as u32;
@@ -1150,15 +1163,25 @@ impl<'a> Computation<'a> {
             });
         }
         let sum: Decimal = lines.iter().map(|l| l.amount).sum();
+        // Of the cost meant for the clients, the share that reached them: what was left
+        // unplaced for a reason the user can mend (not by the method's design, such as fees).
+        let unplaced: Decimal = lines
+            .iter()
+            .filter(|l| matches!(l.key.as_str(), "omappat" | "pool-utan-mottagare" | "utan-volym" | "annan-regi-differens"))
+            .map(|l| l.amount.max(Decimal::ZERO))
+            .sum();
         let reconciliation = Reconciliation {
             ledger_total: self.ledger_total,
             ledger_rows: self.ledger_rows,
             difference: self.ledger_total - sum,
+            placed_share: (placed + unplaced > Decimal::ZERO).then(|| placed / (placed + unplaced) * Decimal::ONE_HUNDRED),
+            unplaced,
             lines,
         };
 
         let mut report = Report {
             year: self.year,
+            year_basis: String::new(),
             settings: self.settings.clone(),
             files: ds.files.clone(),
             unknown_insatser: ds.unknown_insatser.clone(),
@@ -1193,6 +1216,25 @@ impl<'a> Computation<'a> {
         findings.sort_by_key(|f| f.severity);
         report.findings = findings;
         report
+    }
+}
+
+/// `amount × part ÷ whole`, for a `part` of `whole` (0 ≤ part ≤ whole): multiplied first, for
+/// exactness, where the product fits Decimal's 28 digits, else as `amount × (part ÷ whole)`. So
+/// no amount a file can hold overflows (and panics) here.
+fn share_of(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal {
+    match amount.checked_mul(part) {
+        Some(product) => product / whole,
+        None => amount * (part / whole),
+    }
+}
+
+/// Why a cost over a volume means nothing: volume without cost, or cost without volume.
+pub(crate) fn data_error(cost: Decimal, volume: Decimal) -> Option<String> {
+    match (cost.is_zero(), volume.is_zero()) {
+        (true, false) => Some("volym men ingen kostnad".to_owned()),
+        (false, true) => Some("kostnad men ingen volym".to_owned()),
+        _ => None,
     }
 }
 

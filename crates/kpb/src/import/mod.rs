@@ -1,6 +1,7 @@
 //! Files in, typed rows out: decoding, delimiters, header rows, column matching, and the typed
 //! reading of each kind of file. Every row either becomes a typed row or a finding.
 
+mod cells;
 pub mod decode;
 pub mod number;
 pub mod schema;
@@ -12,15 +13,15 @@ pub use xlsx::sheets as workbook_sheets;
 use crate::date::{Date, Period};
 use crate::finding::{Finding, Findings, Position, Severity};
 use crate::mapping::{EnhetInfo, KontoMap, KontoRule, KontoTyp, Level, OrgMap, OrgRule, Pattern, Target};
-use crate::model::{Boendeform, Insats, Kon, Regi, VolumeKind, lower_first, normalise};
+use crate::model::{Boendeform, Insats, Kon, Regi, VolumeKind, VolumeUnit, lower_first, normalise};
 use crate::pseudonym::Pseudonymizer;
 use decode::Content;
-use number::{NumberError, parse_decimal};
 use rust_decimal::Decimal;
-use rustc_hash::{FxHashMap, FxHashSet};
-use schema::{Columns, FileKind};
+use rustc_hash::FxHashMap;
+use schema::{Columns, FileKind, Scale, Unit};
 use serde::{Deserialize, Serialize};
-use sheet::{Row, Sheet};
+use cells::{Cells, Marks, clip};
+use sheet::{Item, Row, Sheet};
 use std::collections::BTreeMap;
 
 /// A file as the user gave it.
@@ -29,6 +30,15 @@ pub struct InputFile {
     pub name: String,
     pub bytes: Vec<u8>,
 }
+
+/// The largest amount one ledger row (or one paid amount) may hold, in kronor: more than any
+/// municipality's whole elderly and disability care. A larger number is an OCR or reference
+/// number in the wrong column, and would only risk overflowing the exact arithmetic.
+const MAX_AMOUNT: i64 = 10_000_000_000;
+/// The most places one boende can have.
+const MAX_PLACES: i64 = 10_000;
+/// The most inhabitants in one age group.
+const MAX_POPULATION: i64 = 20_000_000;
 
 /// The value in [`ImportSettings::insats_map`] that says a local insats is outside KPB.
 pub const EXCLUDED_INSATS: &str = "EXKLUDERA";
@@ -47,8 +57,12 @@ pub struct ImportSettings {
     /// Per file name, the kind the user says the file is.
     pub kinds: BTreeMap<String, FileKind>,
     /// Mappings edited in the app and saved (CSV text per kind: Mappning, Konton). A saved one
-    /// replaces any file of that kind.
+    /// is used when no file of its kind is read, or when the file read is the one it was edited
+    /// from (`saved_from`); any other file of the kind wins over it.
     pub saved: BTreeMap<FileKind, String>,
+    /// Per kind, the [`FileReport::digest`] of the file a saved mapping was edited from.
+    #[serde(default)]
+    pub saved_from: BTreeMap<FileKind, String>,
 }
 
 /// The name a saved mapping is read under.
@@ -71,14 +85,27 @@ pub struct FileReport {
     pub sheet: Option<String>,
     pub header_line: u32,
     pub headers: Vec<String>,
+    /// A content hash of a mapping or konton file (to tie a mapping saved in the app to the
+    /// file it was edited from).
+    pub digest: Option<String>,
     /// For each field of the kind: (key, label, the header used or `None`).
     pub columns: Vec<(String, String, Option<String>)>,
     /// The first rows after the header, as text.
     pub preview: Vec<Vec<String>>,
-    /// Data rows read (not counting the header and blank rows).
+    /// Physical lines in the file (rows in a worksheet), up to the last with content.
+    pub lines: u32,
+    /// Blank lines after the header.
+    pub blank: u32,
+    /// Lines that continue a row above (a quoted line break).
+    pub continued: u32,
+    /// Data rows read after the header (not counting blank lines). Every physical line is the
+    /// header or above it (`header_line`), blank, a row or part of one: `lines = header_line +
+    /// blank + rows + continued`.
     pub rows: u32,
-    /// Data rows turned into typed rows.
+    /// Data rows turned into typed rows; the others each have a finding.
     pub rows_used: u32,
+    /// Data rows with at least one finding (used or not).
+    pub rows_flagged: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,8 +116,12 @@ pub enum FileStatus {
     NeedsMapping,
     /// Not readable at all (binary, empty, broken workbook …).
     Unreadable,
-    /// A mapping file not used because a mapping saved in the app replaces it.
+    /// A mapping file not used because a mapping saved in the app replaces it (or a saved
+    /// mapping not used because a file of the kind was read).
     Replaced,
+    /// The same content as a file before it (the same bytes, or the same rows in another
+    /// format): not read, so that nothing counts twice.
+    Duplicate,
 }
 
 /// One ledger row, typed.
@@ -107,7 +138,7 @@ pub struct LedgerRow {
 }
 
 /// When a volume row applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Span {
     /// No period given: the year being computed.
     Unspecified,
@@ -163,6 +194,8 @@ pub struct PlaceRow {
 /// Population by age (an age group `from..=to`; `to` None = and older).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PopulationRow {
+    pub file: u16,
+    pub line: u32,
     pub from: u32,
     pub to: Option<u32>,
     pub antal: Decimal,
@@ -176,9 +209,31 @@ pub struct UnknownInsats {
     pub first: Position,
 }
 
+/// Something in the files that names the year they describe.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct YearHint {
+    pub year: i32,
+    pub file: String,
+    pub source: YearSource,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum YearSource {
+    /// This many volume rows have a period or a stay in the year.
+    Rows(u32),
+    /// A title line above the header names it.
+    Title { line: u32, text: String },
+    FileName,
+}
+
 /// Everything read from the user's files.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Dataset {
+    /// What the files say about their year.
+    pub years: Vec<YearHint>,
+    /// The year the files were read in (this year): KPB is computed on the year before unless
+    /// the files say otherwise.
+    pub reference_year: i32,
     pub files: Vec<FileReport>,
     pub ledger: Vec<LedgerRow>,
     pub volumes: Vec<VolumeRow>,
@@ -235,7 +290,7 @@ pub fn load_with_progress(
     progress: &mut dyn FnMut(Progress),
 ) -> Dataset {
     let mut loader = Loader {
-        ds: Dataset::default(),
+        ds: Dataset { reference_year: settings.reference_year, ..Dataset::default() },
         findings: Findings::default(),
         pseudo: Pseudonymizer::new(&settings.pseudonym_key, settings.reference_year.max(1900)),
         settings,
@@ -248,6 +303,10 @@ pub fn load_with_progress(
         unknown: BTreeMap::new(),
         konto_rules: Vec::new(),
         bad_checksums: 0,
+        marks: Marks::default(),
+        seen: BTreeMap::new(),
+        fingerprints: Vec::new(),
+        file_wins: BTreeMap::new(),
     };
     let saved: Vec<InputFile> = settings
         .saved
@@ -256,9 +315,22 @@ pub fn load_with_progress(
         .collect();
     let all: Vec<&InputFile> = files.iter().chain(&saved).collect();
     for (i, file) in all.iter().enumerate() {
-        let mut report = |fraction: f64| progress(Progress { file: &file.name, index: i, files: all.len(), fraction });
+        // (The name as shown: masked, like everything else from the files.)
+        let shown = loader.pseudo.mask(&file.name);
+        let mut report = |fraction: f64| progress(Progress { file: &shown, index: i, files: all.len(), fraction });
         report(0.0);
-        loader.file(u16::try_from(i).unwrap_or(u16::MAX), file, &mut report);
+        let index = u16::try_from(i).unwrap_or(u16::MAX);
+        // The same bytes as a file chosen before (`kostnader (1).csv`).
+        let earlier = if i < files.len() { &files[..i] } else { &[] };
+        match earlier.iter().find(|f| !file.bytes.is_empty() && f.bytes == file.bytes) {
+            Some(first) => {
+                let (name, first) = (loader.pseudo.mask(&file.name), loader.pseudo.mask(&first.name));
+                let mut report = FileReport::new(&name, file.bytes.len());
+                report.kind = loader.ds.files.iter().find(|f| f.name == first).and_then(|f| f.kind);
+                loader.duplicate(report, &first, false)
+            }
+            None => loader.file(index, file, &mut report),
+        }
     }
     loader.finish()
 }
@@ -282,107 +354,51 @@ struct Loader<'s> {
     unknown: BTreeMap<String, UnknownInsats>,
     konto_rules: Vec<KontoRule>,
     bad_checksums: u32,
-}
-
-/// Cell access for one row of a kind of file, producing findings with positions.
-struct Cells<'a, 'r> {
-    row: &'a Row<'r>,
-    cols: &'a Columns,
-    headers: &'a [String],
-    sheet: &'a Sheet<'a>,
-    line: u32,
-}
-
-impl Cells<'_, '_> {
-    fn text(&self, key: &str) -> &str {
-        self.cols.get(key).map_or("", |i| self.row.get(i))
-    }
-
-    fn pos(&self, key: &str) -> Position {
-        let mut pos = self.sheet.pos(self.line);
-        if let Some(i) = self.cols.get(key) {
-            pos = pos.with_column(i as u32 + 1, self.headers.get(i).map_or("", String::as_str));
-        }
-        pos
-    }
-
-    fn column(&self, key: &str) -> u32 {
-        self.cols.get(key).map_or(0, |i| i as u32 + 1)
-    }
-
-    /// A number, or a finding when the cell holds something else.
-    fn number(&self, key: &str, findings: &mut Findings) -> Result<Option<Decimal>, ()> {
-        let text = self.text(key);
-        match parse_decimal(text) {
-            Ok(v) => Ok(v),
-            Err(e) => {
-                let (kind, message) = match e {
-                    NumberError::NotANumber => ("inte-ett-tal", format!("\"{}\" är inte ett tal.", clip(text))),
-                    NumberError::TooLarge => ("for-stort-tal", format!("Talet \"{}\" är för stort.", clip(text))),
-                };
-                findings.push(Finding::new(
-                    Severity::Fel,
-                    kind,
-                    self.pos(key),
-                    message,
-                    "Raden kunde inte läsas. Rätta cellen i källfilen (bara siffror, minustecken, mellanslag som tusentalsavgränsare och decimalkomma) och läs in filen igen.",
-                ));
-                Err(())
-            }
-        }
-    }
-
-    fn required(&self, key: &str, label: &str, findings: &mut Findings) -> Result<&str, ()> {
-        let t = self.text(key);
-        if t.is_empty() {
-            findings.push(Finding::new(
-                Severity::Fel,
-                "tom-cell",
-                self.pos(key),
-                format!("{label} saknas."),
-                "Raden kunde inte användas eftersom en obligatorisk uppgift saknas. Fyll i den i källfilen.",
-            ));
-            Err(())
-        } else {
-            Ok(t)
-        }
-    }
-}
-
-fn clip(text: &str) -> String {
-    let mut s: String = text.chars().take(40).collect();
-    if text.chars().count() > 40 {
-        s.push('…');
-    }
-    s
+    /// Decimal marks and two-way numbers of the file being read.
+    marks: Marks,
+    /// Per kind of file, the hash of every row read and the file it was first seen in.
+    seen: BTreeMap<FileKind, FxHashMap<u64, u16>>,
+    /// Per file read: its kind, its typed rows' count and content hash (any order).
+    fingerprints: Vec<(u16, FileKind, usize, u64)>,
+    /// Kinds of mapping for which a file read wins over the mapping saved in the browser.
+    file_wins: BTreeMap<FileKind, String>,
 }
 
 impl Loader<'_> {
+    /// A file with the same content as `first`, a file before it (or, with `subset`, only rows
+    /// that file has): not read.
+    fn duplicate(&mut self, mut report: FileReport, first: &str, subset: bool) {
+        self.findings.remove_file(&report.name);
+        let name = &report.name;
+        self.findings.push(Finding::new(
+            Severity::Fel,
+            "dubblettfil",
+            Position::file(name),
+            if subset {
+                format!("Alla rader i filen {name} finns redan i {first}; den läses inte, så att ingenting räknas två gånger.")
+            } else {
+                format!("Filen {name} har samma innehåll som {first}; den läses inte, så att ingenting räknas två gånger.")
+            },
+            "Samma uppgifter valdes två gånger (t.ex. kostnader.csv och kostnader (1).csv, eller samma utdrag som CSV och som Excel). Ta bort den ena filen under Import.",
+        ));
+        report.status = FileStatus::Duplicate;
+        report.rows_used = 0;
+        self.ds.files.push(report);
+    }
+
     fn file(&mut self, index: u16, file: &InputFile, progress: &mut dyn FnMut(f64)) {
-        let mut report = FileReport {
-            name: file.name.clone(),
-            size: file.bytes.len(),
-            kind: None,
-            status: FileStatus::Unreadable,
-            encoding: None,
-            delimiter: None,
-            sheet: None,
-            header_line: 0,
-            headers: Vec::new(),
-            columns: Vec::new(),
-            preview: Vec::new(),
-            rows: 0,
-            rows_used: 0,
-        };
+        // A file name can hold a personnummer too: the engine knows the file by its masked name.
+        let name = self.pseudo.mask(&file.name);
+        let mut report = FileReport::new(&name, file.bytes.len());
         let unreadable = |findings: &mut Findings, kind: &str, message: String, help: &str| {
-            findings.push(Finding::new(Severity::Fel, kind, Position::file(&file.name), message, help));
+            findings.push(Finding::new(Severity::Fel, kind, Position::file(&name), message, help));
         };
         let sheets = match decode::decode(&file.bytes) {
             Content::Empty => {
                 unreadable(
                     &mut self.findings,
                     "tom-fil",
-                    format!("Filen {} är tom.", file.name),
+                    format!("Filen {} är tom.", name),
                     "Välj filen igen; den innehåller inga byte alls.",
                 );
                 self.ds.files.push(report);
@@ -392,13 +408,13 @@ impl Loader<'_> {
                 unreadable(
                     &mut self.findings,
                     "binar-fil",
-                    format!("Filen {} är ingen textfil (CSV) och ingen Excel-fil (.xlsx).", file.name),
+                    format!("Filen {} är ingen textfil (CSV) och ingen Excel-fil (.xlsx).", name),
                     "Spara utdraget som CSV (semikolonseparerad) eller .xlsx och läs in det igen.",
                 );
                 self.ds.files.push(report);
                 return;
             }
-            Content::Zip | Content::LegacyExcel => match xlsx::sheets(&file.name, &file.bytes) {
+            Content::Zip | Content::LegacyExcel => match xlsx::sheets(&name, &file.bytes) {
                 Ok(sheets) => {
                     report.encoding = Some("Excel (.xlsx)".into());
                     sheets
@@ -420,19 +436,19 @@ impl Loader<'_> {
                     self.findings.push(Finding::new(
                         Severity::Varning,
                         "dubbelkodad",
-                        Position::file(&file.name),
-                        format!("Filen {} hade fel teckenkodning (t.ex. \"Ã¶\" i stället för \"ö\"); den har rättats.", file.name),
+                        Position::file(&name),
+                        format!("Filen {} hade fel teckenkodning (t.ex. \"Ã¶\" i stället för \"ö\"); den har rättats.", name),
                         "Filen har sparats som UTF-8 två gånger. Kontrollera att å, ä och ö ser rätt ut i förhandsvisningen.",
                     ));
                 }
-                vec![Sheet::csv(&file.name, text)]
+                vec![Sheet::csv(&name, text)]
             }
         };
         // A workbook: the first sheet whose headers fit a kind.
         let mut chosen = None;
         for sheet in sheets {
             let (header_line, headers) = find_header(&sheet);
-            let kind = self.settings.kinds.get(&file.name).copied().or_else(|| {
+            let kind = self.settings.kinds.get(&name).copied().or_else(|| {
                 let manual_fit = FileKind::ALL
                     .into_iter()
                     .find(|k| self.settings.columns.get(k).is_some_and(|m| schema::fit(*k, &headers, m).0));
@@ -447,11 +463,12 @@ impl Loader<'_> {
             }
         }
         let Some((sheet, header_line, headers, kind)) = chosen else {
-            unreadable(&mut self.findings, "tom-fil", format!("Filen {} har inga blad.", file.name), "");
+            unreadable(&mut self.findings, "tom-fil", format!("Filen {} har inga blad.", name), "");
             self.ds.files.push(report);
             return;
         };
-        report.sheet = sheet.sheet.clone();
+        self.year_hints(&name, &sheet, header_line, kind);
+        report.sheet = sheet.sheet.as_deref().map(|s| self.pseudo.mask(s));
         report.delimiter = sheet.delimiter().map(|d| match d {
             b'\t' => "tabb".to_owned(),
             d => (d as char).to_string(),
@@ -470,7 +487,7 @@ impl Loader<'_> {
             unreadable(
                 &mut self.findings,
                 "bara-rubrik",
-                format!("Filen {} innehåller inga rader.", file.name),
+                format!("Filen {} innehåller inga rader.", name),
                 "Kontrollera att rätt fil valdes.",
             );
             self.ds.files.push(report);
@@ -484,7 +501,7 @@ impl Loader<'_> {
                 sheet.pos(header_line),
                 format!(
                     "Filen {} kändes inte igen: rubrikerna ({}) passar ingen av filtyperna.",
-                    file.name,
+                    name,
                     clip(&headers.join(", "))
                 ),
                 "Ange vilken sorts fil det är och vilken kolumn som är vad; valet sparas till nästa gång.",
@@ -493,26 +510,26 @@ impl Loader<'_> {
             return;
         };
         report.kind = Some(kind);
-        if self.settings.saved.contains_key(&kind) && file.name != saved_file_name(kind) {
+        if matches!(kind, FileKind::Mappning | FileKind::Konton) {
+            report.digest = Some(digest(&file.bytes));
+        }
+        if let Some(message) = self.saved_or_file(kind, &name, report.digest.as_deref()) {
             report.status = FileStatus::Replaced;
             report.headers = headers;
             self.findings.push(Finding::new(
                 Severity::Info,
                 "ersatt-av-sparad",
                 sheet.file_pos(),
-                format!(
-                    "Filen {} används inte: den sparade {} i webbläsaren gäller i stället.",
-                    file.name,
-                    lower_first(kind.name())
-                ),
-                "Ta bort den sparade mappningen under Import om filen ska gälla.",
+                message,
+                "Den sparade mappningen gäller för de egna filerna tills en ny mappnings- eller kontotypsfil läses in, eller tills den tas bort under Import.",
             ));
             self.ds.files.push(report);
             return;
         }
         let empty = BTreeMap::new();
         let manual = self.settings.columns.get(&kind).unwrap_or(&empty);
-        let cols = schema::resolve(kind, &headers, manual);
+        let mut cols = schema::resolve(kind, &headers, manual);
+        self.units(kind, &sheet, header_line, &headers, &mut cols);
         report.columns = kind
             .fields()
             .iter()
@@ -525,29 +542,220 @@ impl Loader<'_> {
                 Severity::Fel,
                 "kolumn-saknas",
                 sheet.pos(header_line),
-                format!("Filen {} ({}) saknar kolumnen {}.", file.name, kind.name(), missing.join(" och kolumnen ")),
+                format!("Filen {} ({}) saknar kolumnen {}.", name, kind.name(), missing.join(" och kolumnen ")),
                 "Välj vilken kolumn i filen som motsvarar den som saknas; valet sparas till nästa gång.",
             ));
             self.ds.files.push(report);
             return;
         }
         report.status = FileStatus::Read;
-        let (rows, used) = self.rows(index, kind, &sheet, header_line, &headers, &cols, progress);
-        report.rows = rows;
-        report.rows_used = used;
-        if rows == 0 {
+        let before = self.lengths();
+        let counts = self.rows(index, kind, &sheet, header_line, &headers, &cols, progress);
+        report.lines = counts.lines;
+        report.blank = counts.blank;
+        report.continued = counts.continued;
+        report.rows = counts.rows;
+        report.rows_used = counts.used;
+        report.rows_flagged = counts.flagged;
+        let same = match counts.overlap {
+            Some((n, first, _)) if n == counts.rows => {
+                Some((first, self.ds.files.get(usize::from(first)).is_some_and(|f| f.rows != n)))
+            }
+            _ => self.same_rows(index, kind, before).map(|first| (first, false)),
+        };
+        if let Some((first, subset)) = same {
+            self.truncate(before);
+            let first = self.ds.file_name(first).to_owned();
+            self.duplicate(report, &first, subset);
+            return;
+        }
+        if let Some((n, first, line)) = counts.overlap {
+            self.findings.push(Finding::new(
+                Severity::Varning,
+                "overlappande-filer",
+                sheet.pos(line),
+                format!(
+                    "{} av {} rader i {} finns också i {}.",
+                    crate::format::count(n),
+                    crate::format::count(counts.rows),
+                    name,
+                    self.ds.file_name(first)
+                ),
+                "Raderna räknas med, så samma kostnad eller volym kan räknas två gånger. Täcker filerna samma period eller urval, ta bort den ena under Import.",
+            ));
+        }
+        if counts.rows == 0 {
             self.findings.push(Finding::new(
                 Severity::Varning,
                 "bara-rubrik",
                 sheet.pos(header_line),
-                format!("Filen {} har rubriker men inga rader.", file.name),
+                format!("Filen {} har rubriker men inga rader.", name),
                 "Kontrollera att utdraget togs för rätt period och urval.",
             ));
         }
         self.ds.files.push(report);
     }
 
-    /// Reads the data rows of a recognised file; returns (rows read, rows used).
+    /// Whether a mapping (or konton) file, or the mapping saved in the browser, gives way to the
+    /// other: the saved one is used unless a file of its kind is read that it was not edited
+    /// from. Returns why the file `name` is not used, if it is not.
+    fn saved_or_file(&mut self, kind: FileKind, name: &str, digest: Option<&str>) -> Option<String> {
+        let saved_name = saved_file_name(kind);
+        if !self.settings.saved.contains_key(&kind) {
+            return None;
+        }
+        let what = if kind == FileKind::Konton { "kontotypsmappning" } else { "mappning" };
+        if name == saved_name {
+            return self.file_wins.get(&kind).map(|file| {
+                format!("Den {what} som sparats i webbläsaren används inte: filen {file} lästes in och gäller i stället.")
+            });
+        }
+        if self.settings.saved_from.get(&kind).map(String::as_str) == digest {
+            return Some(format!(
+                "Filen {name} används inte: den {what} som sparats i webbläsaren, ändrad utifrån just den här filen, gäller i stället."
+            ));
+        }
+        self.file_wins.insert(kind, name.to_owned());
+        None
+    }
+
+    /// The years named in the title lines above the header and in the file name. (Volume
+    /// rows' periods are counted at the end.)
+    fn year_hints(&mut self, name: &str, sheet: &Sheet, header_line: u32, kind: Option<FileKind>) {
+        if !matches!(kind, Some(FileKind::Kostnader | FileKind::Brukare)) {
+            return;
+        }
+        for (line, cells) in sheet.head(10).into_iter().filter(|(line, _)| *line < header_line) {
+            let text = clip(&self.pseudo.mask(&cells.join(" ")));
+            for year in crate::compute::year::years_in_title(&text) {
+                let source = YearSource::Title { line, text: text.clone() };
+                self.ds.years.push(YearHint { year, file: name.to_owned(), source });
+            }
+        }
+        if let Some(year) = crate::compute::year::year_in_name(name) {
+            self.ds.years.push(YearHint { year, file: name.to_owned(), source: YearSource::FileName });
+        }
+    }
+
+    fn lengths(&self) -> Lengths {
+        Lengths {
+            ledger: self.ds.ledger.len(),
+            volumes: self.ds.volumes.len(),
+            places: self.ds.places.len(),
+            population: self.ds.population.len(),
+        }
+    }
+
+    /// Drops the typed rows read since `before`.
+    fn truncate(&mut self, before: Lengths) {
+        self.ds.ledger.truncate(before.ledger);
+        self.ds.volumes.truncate(before.volumes);
+        self.ds.places.truncate(before.places);
+        self.ds.population.truncate(before.population);
+    }
+
+    /// An earlier file of the kind whose typed rows are the same as those read since `before`,
+    /// in any order: the same data in another format (`.xlsx` and `.csv`).
+    fn same_rows(&mut self, file: u16, kind: FileKind, before: Lengths) -> Option<u16> {
+        use std::hash::{Hash, Hasher};
+        fn sum<T>(rows: &[T], hash: impl Fn(&T, &mut rustc_hash::FxHasher)) -> u64 {
+            rows.iter().fold(0u64, |acc, r| {
+                let mut h = rustc_hash::FxHasher::default();
+                hash(r, &mut h);
+                acc.wrapping_add(h.finish())
+            })
+        }
+        let ds = &self.ds;
+        let (count, hash) = match kind {
+            FileKind::Kostnader => {
+                let rows = &ds.ledger[before.ledger..];
+                (rows.len(), sum(rows, |r, h| (&r.ansvar, &r.verksamhet, &r.konto, r.belopp.normalize(), r.insats, r.client).hash(h)))
+            }
+            FileKind::Brukare => {
+                let rows = &ds.volumes[before.volumes..];
+                let hash = sum(rows, |r, h| {
+                    (r.client, r.insats, r.enhet, r.regi, r.boendeform, r.kind, r.span).hash(h);
+                    (r.volume.map(|v| v.normalize()), r.paid.map(|v| v.normalize())).hash(h);
+                });
+                (rows.len(), hash)
+            }
+            FileKind::Platser => {
+                let rows = &ds.places[before.places..];
+                (rows.len(), sum(rows, |r, h| (&r.enhet, r.platser.normalize()).hash(h)))
+            }
+            FileKind::Befolkning => {
+                let rows = &ds.population[before.population..];
+                (rows.len(), sum(rows, |r, h| (r.from, r.to, r.antal.normalize()).hash(h)))
+            }
+            FileKind::Mappning | FileKind::Konton => return None,
+        };
+        let same = self.fingerprints.iter().find(|f| f.1 == kind && f.2 == count && f.3 == hash && count > 0).map(|f| f.0);
+        if same.is_none() {
+            self.fingerprints.push((file, kind, count, hash));
+        }
+        same
+    }
+
+    /// Honours a unit named in the header of an amount or a volume column (`Belopp (öre)`,
+    /// `Belopp tkr`, `Tid (min)`), or refuses the column when the unit does not fit it.
+    fn units(&mut self, kind: FileKind, sheet: &Sheet, header_line: u32, headers: &[String], cols: &mut Columns) {
+        let keys: &[(&'static str, bool)] = match kind {
+            FileKind::Kostnader => &[("belopp", true)],
+            FileKind::Brukare => &[
+                ("belopp", true),
+                ("volym", false),
+                ("beviljad", false),
+                ("utford", false),
+                ("beviljad_min", false),
+                ("utford_min", false),
+            ],
+            _ => &[],
+        };
+        for &(key, money) in keys {
+            let Some(i) = cols.get(key) else { continue };
+            let header = &headers[i];
+            let unit = if key.ends_with("_min") { Some(Unit::Minuter) } else { schema::header_unit(header) };
+            let pos = sheet.pos(header_line).with_column(i as u32 + 1, header);
+            match Scale::of(unit, money) {
+                Some(scale) => {
+                    cols.set_scale(key, scale);
+                    if let Some(unit) = unit {
+                        cols.set_unit(key, unit);
+                        if scale != Scale::ONE && !key.ends_with("_min") {
+                            self.findings.push(Finding::new(
+                                Severity::Info,
+                                "enhet-i-rubrik",
+                                pos,
+                                format!(
+                                    "Kolumnen {header} är i {}; talen har räknats om till {}.",
+                                    unit.name(),
+                                    if money { "kronor" } else { "timmar" }
+                                ),
+                                "Enheten står i rubriken och har tagits hänsyn till. Stämmer den inte, rätta rubriken i filen.",
+                            ));
+                        }
+                    }
+                }
+                None => {
+                    cols.remove(key);
+                    let label = kind.field(key).map_or(key, |f| f.label);
+                    self.findings.push(Finding::new(
+                        Severity::Fel,
+                        "enhet-passar-inte",
+                        pos,
+                        format!(
+                            "Kolumnen {header} anger {}, men {label} ska vara {}.",
+                            unit.map_or("", Unit::name),
+                            if money { "ett belopp i kronor" } else { "en volym (timmar, dygn eller dagar)" }
+                        ),
+                        "Kolumnen används inte. Välj rätt kolumn, eller rätta rubriken om enheten i den är fel.",
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Reads the data rows of a recognised file: each becomes a typed row or gets a finding.
     #[allow(clippy::too_many_arguments)]
     fn rows(
         &mut self,
@@ -558,66 +766,117 @@ impl Loader<'_> {
         headers: &[String],
         cols: &Columns,
         progress: &mut dyn FnMut(f64),
-    ) -> (u32, u32) {
-        let mut read = 0;
-        let mut used = 0;
+    ) -> Counts {
+        let mut n = Counts::default();
         let lines_estimate = sheet.line_count();
-        let mut seen = FxHashSet::with_capacity_and_hasher(lines_estimate, Default::default());
+        // Row hashes of this kind of file, with the file each was first seen in.
+        let mut seen = self.seen.remove(&kind).unwrap_or_default();
+        seen.reserve(lines_estimate);
         if kind == FileKind::Brukare {
             self.ds.volumes.reserve(lines_estimate);
         }
         let width = headers.len();
         let lines = lines_estimate.max(1) as f64;
         let mut last_short = None;
-        sheet.for_each_row(|line, row| {
+        n.lines = sheet.read(Some(width), |item| {
+            let (line, spans, row, stray_quote) = match item {
+                Item::Row { line, lines, row, stray_quote } => (line, lines, row, stray_quote),
+                Item::Blank { line } => {
+                    n.blank += u32::from(line > header_line);
+                    return true;
+                }
+                Item::TooLong { line, bytes } => {
+                    if line > header_line {
+                        n.rows += 1;
+                        n.flagged += 1;
+                        self.findings.push(Finding::new(
+                            Severity::Fel,
+                            "for-lang-rad",
+                            sheet.pos(line),
+                            format!(
+                                "Raden är {} tecken lång, längre än någon rad i ett utdrag kan vara; den lästes inte.",
+                                crate::format::number(Decimal::from(bytes), 0)
+                            ),
+                            "Raden räknas inte. Filen kan vara skadad, eller sakna radbrytningar. Kontrollera raden i källfilen; de följande raderna lästes som vanligt.",
+                        ));
+                    }
+                    return true;
+                }
+            };
             if line <= header_line {
+                // A header with a quoted line break spans lines too.
+                n.continued += if line == header_line { spans - 1 } else { 0 };
                 return true;
             }
-            read += 1;
-            if read % 16_384 == 0 {
-                progress(f64::from(line) / lines);
+            n.rows += 1;
+            n.continued += spans - 1;
+            if n.rows % 16_384 == 0 {
+                progress((f64::from(n.rows) / lines).min(1.0));
             }
-            let cells = Cells { row, cols, headers, sheet, line };
+            let pushed = self.findings.pushed();
             let mark = self.findings.len();
+            let cells = Cells { row: &row, cols, headers, sheet, line };
+            if let Some(column) = stray_quote {
+                let header = headers.get(column as usize - 1).map_or("", String::as_str);
+                self.findings.push(Finding::new(
+                    Severity::Varning,
+                    "oavslutat-citattecken",
+                    sheet.pos(line).with_column(column, header),
+                    "Ett citattecken (\") inleder fältet men avslutar det aldrig; det lästes som ett vanligt tecken.".into(),
+                    "Kontrollera raden i källfilen. Raderna efter den lästes som vanligt: ett citattecken som inte stängs får aldrig svälja resten av filen.",
+                ));
+            }
             last_short = (row.len() < width).then_some(line);
-            if row.len() < width {
-                self.findings.push(Finding::new(
-                    Severity::Varning,
-                    "kort-rad",
-                    sheet.pos(line),
-                    format!("Raden har {} fält men rubriken har {}.", row.len(), width),
-                    "Raden kan ha fel avgränsare, eller så är filen avklippt. Kontrollera raden i källfilen.",
-                ));
-            }
-            // Duplicate rows: the same content twice in one file.
-            if !seen.insert(row_hash(row)) {
-                self.findings.push(Finding::new(
-                    Severity::Varning,
-                    "dubblett",
-                    sheet.pos(line),
-                    "Raden är en exakt dubblett av en tidigare rad i samma fil.".into(),
-                    "Dubbletter räknas med. Kontrollera om raden är dubbelregistrerad i källsystemet.",
-                ));
-            }
-            let ok = match kind {
-                FileKind::Kostnader => self.ledger_row(file, &cells),
-                FileKind::Brukare => self.volume_row(file, &cells),
-                FileKind::Mappning => self.org_row(&cells),
-                FileKind::Konton => self.konto_row(&cells),
-                FileKind::Platser => self.place_row(file, &cells),
-                FileKind::Befolkning => self.population_row(&cells),
+            let ok = if let Some(skip) = self.structure(&row, headers, sheet, line) {
+                skip
+            } else {
+                if row.len() < width {
+                    self.findings.push(Finding::new(
+                        Severity::Varning,
+                        "kort-rad",
+                        sheet.pos(line),
+                        format!("Raden har {} fält men rubriken har {}.", row.len(), width),
+                        "Raden kan ha fel avgränsare, eller så är filen avklippt. Kontrollera raden i källfilen.",
+                    ));
+                }
+                // Duplicate rows: the same content twice in one file, or in an earlier file.
+                match seen.entry(row_hash(&row)) {
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(file);
+                    }
+                    std::collections::hash_map::Entry::Occupied(o) if *o.get() == file => {
+                        self.findings.push(Finding::new(
+                            Severity::Varning,
+                            "dubblett",
+                            sheet.pos(line),
+                            "Raden är en exakt dubblett av en tidigare rad i samma fil.".into(),
+                            "Dubbletter räknas med. Kontrollera om raden är dubbelregistrerad i källsystemet.",
+                        ));
+                    }
+                    std::collections::hash_map::Entry::Occupied(o) => {
+                        let (count, _, _) = n.overlap.get_or_insert((0, *o.get(), line));
+                        *count += 1;
+                    }
+                }
+                match kind {
+                    FileKind::Kostnader => self.ledger_row(file, &cells),
+                    FileKind::Brukare => self.volume_row(file, &cells),
+                    FileKind::Mappning => self.org_row(&cells),
+                    FileKind::Konton => self.konto_row(&cells),
+                    FileKind::Platser => self.place_row(file, &cells),
+                    FileKind::Befolkning => self.population_row(file, &cells),
+                }
             };
-            if ok.is_ok() {
-                used += 1;
-            }
+            n.used += u32::from(ok.is_ok());
+            n.flagged += u32::from(self.findings.pushed() > pushed);
             // The work list per enhet: the row's enhet (or ansvar) on what it gave rise to.
             let enhet = match kind {
                 FileKind::Kostnader | FileKind::Mappning => cells.text("ansvar"),
                 FileKind::Brukare | FileKind::Platser => cells.text("enhet"),
                 _ => "",
             };
-            if !enhet.is_empty() {
-                self.findings.set_enhet_since(mark, enhet);
+            if !enhet.is_empty() && self.findings.len() > mark {
+                self.findings.set_enhet_since(mark, &self.pseudo.mask(enhet));
             }
             true
         });
@@ -630,8 +889,95 @@ impl Loader<'_> {
                 "Ta ut utdraget på nytt och kontrollera att hela filen kom med.",
             ));
         }
+        self.seen.insert(kind, seen);
+        let changes = self.marks.settle(headers, &mut self.findings);
+        self.read_internationally(file, kind, cols, &changes);
         progress(1.0);
-        (read, used)
+        n
+    }
+
+    /// A row that is not data: the header repeated, a subtotal, more fields than the header.
+    /// `Some(Err)` (with a finding) when the row is not to be read. (Checked on every row:
+    /// without allocating.)
+    fn structure(&mut self, row: &Row, headers: &[String], sheet: &Sheet, line: u32) -> Option<Result<(), ()>> {
+        let width = headers.len();
+        if row.width() <= width && headers.iter().enumerate().all(|(i, h)| row.get(i).eq_ignore_ascii_case(h.trim())) {
+            self.findings.push(Finding::new(
+                Severity::Info,
+                "upprepad-rubrik",
+                sheet.pos(line),
+                "Rubrikraden upprepas här; raden räknas inte.".into(),
+                "Utdrag som skrivs ut sida för sida upprepar ofta rubriken. Raden hoppas över.",
+            ));
+            return Some(Err(()));
+        }
+        let first = (0..row.len()).map(|i| row.get(i)).find(|c| !c.is_empty()).unwrap_or("");
+        if is_total(first) {
+            self.findings.push(Finding::new(
+                Severity::Varning,
+                "summarad",
+                sheet.pos(line),
+                format!("Raden \"{}\" ser ut att vara en summeringsrad; den räknas inte.", clip(&self.pseudo.mask(first))),
+                "En summa av raderna ovanför skulle räkna samma kostnad två gånger. Kontrollera att raden verkligen är en summa; ta annars bort ordet i källfilen.",
+            ));
+            return Some(Err(()));
+        }
+        if row.width() > width {
+            let comma = sheet.delimiter() == Some(b',');
+            self.findings.push(Finding::new(
+                Severity::Fel,
+                "lang-rad",
+                sheet.pos(line).with_column(width as u32 + 1, ""),
+                format!("Raden har {} fält men rubriken har {width}; den räknas inte.", row.width()),
+                if comma {
+                    "Filen är kommaseparerad: ett tal med decimalkomma (12,5) utan citattecken blir två fält, och värdena hamnar i fel kolumner. Spara filen semikolonseparerad, eller med citattecken kring talen."
+                } else {
+                    "Raden har fler värden än rubriken har kolumner, så det går inte att veta vilket värde som hör till vilken kolumn. Kontrollera avgränsarna på raden i källfilen."
+                },
+            ));
+            return Some(Err(()));
+        }
+        None
+    }
+
+    /// Reads again, the international way (point as decimal mark), the cells of this file that
+    /// read two ways where their column showed decimal points: `(line, column, value)`.
+    fn read_internationally(&mut self, file: u16, kind: FileKind, cols: &Columns, changes: &[(u32, usize, Decimal)]) {
+        fn at<T>(rows: &mut [T], of: impl Fn(&T) -> (u16, u32), file: u16, line: u32) -> &mut [T] {
+            let start = rows.partition_point(|r| of(r) < (file, line));
+            let end = rows.partition_point(|r| of(r) <= (file, line));
+            &mut rows[start..end]
+        }
+        for &(line, column, value) in changes {
+            let is = |key: &str| cols.get(key) == Some(column);
+            match kind {
+                FileKind::Kostnader if is("belopp") => {
+                    for r in at(&mut self.ds.ledger, |r| (r.file, r.line), file, line) {
+                        r.belopp = value;
+                    }
+                }
+                FileKind::Brukare => {
+                    for r in at(&mut self.ds.volumes, |r| (r.file, r.line), file, line) {
+                        if r.volume_column as usize == column + 1 {
+                            r.volume = Some(value);
+                        } else if is("belopp") && r.paid.is_some() {
+                            r.paid = Some(value);
+                        }
+                    }
+                }
+                FileKind::Platser if is("platser") => {
+                    for r in at(&mut self.ds.places, |r| (r.file, r.line), file, line) {
+                        r.platser = value;
+                    }
+                }
+                FileKind::Befolkning if is("antal") => {
+                    for r in at(&mut self.ds.population, |r| (r.file, r.line), file, line) {
+                        r.antal = value;
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     fn client(&mut self, raw: &str, cells: &Cells, key: &str) -> u32 {
@@ -711,12 +1057,17 @@ impl Loader<'_> {
     }
 
     fn ledger_row(&mut self, file: u16, c: &Cells) -> Result<(), ()> {
-        let ansvar = c.required("ansvar", "Ansvar", &mut self.findings)?.to_owned();
-        let konto = c.required("konto", "Konto", &mut self.findings)?.to_owned();
-        let Some(belopp) = c.number("belopp", &mut self.findings)? else {
+        c.required("ansvar", "Ansvar", &mut self.findings)?;
+        c.required("konto", "Konto", &mut self.findings)?;
+        // Codes are kept masked: a personnummer in any column never passes the import.
+        let ansvar = self.pseudo.mask(c.id("ansvar", "Ansvar", &mut self.findings)?);
+        let konto = self.pseudo.mask(c.id("konto", "Konto", &mut self.findings)?);
+        let verksamhet = self.pseudo.mask(c.id("verksamhet", "Verksamhet", &mut self.findings)?);
+        let Some(belopp) = c.number("belopp", &mut self.findings, &mut self.marks)? else {
             c.required("belopp", "Belopp", &mut self.findings)?;
             return Err(());
         };
+        let belopp = c.bounded("belopp", belopp, Decimal::from(MAX_AMOUNT), "10 miljarder kr", &mut self.findings)?;
         let insats_text = c.text("insats").to_owned();
         let insats = if insats_text.is_empty() {
             None
@@ -729,13 +1080,13 @@ impl Loader<'_> {
                 }
             }
         };
-        let brukare = c.text("brukare").to_owned();
+        let brukare = c.id("brukare", "Brukare", &mut self.findings)?.to_owned();
         let client = (!brukare.is_empty()).then(|| self.client(&brukare, c, "brukare"));
         self.ds.ledger.push(LedgerRow {
             file,
             line: c.line,
             ansvar,
-            verksamhet: c.text("verksamhet").to_owned(),
+            verksamhet,
             konto,
             belopp,
             insats,
@@ -745,9 +1096,10 @@ impl Loader<'_> {
     }
 
     fn volume_row(&mut self, file: u16, c: &Cells) -> Result<(), ()> {
-        let brukare = c.required("brukare", "Brukare", &mut self.findings)?.to_owned();
+        c.required("brukare", "Brukare", &mut self.findings)?;
+        let brukare = c.id("brukare", "Brukare", &mut self.findings)?.to_owned();
         let insats_text = c.required("insats", "Insats", &mut self.findings)?.to_owned();
-        let enhet_text = c.text("enhet").to_owned();
+        let enhet_text = self.pseudo.mask(c.id("enhet", "Enhet", &mut self.findings)?);
         let regi = match c.text("regi") {
             "" => None,
             t => match Regi::recognise(t) {
@@ -788,7 +1140,7 @@ impl Loader<'_> {
             }
         };
         // Attributes of the client.
-        let birth_year = match c.number("fodelsear", &mut self.findings)? {
+        let birth_year = match c.number("fodelsear", &mut self.findings, &mut self.marks)? {
             Some(y) => match i32::try_from(y.trunc().mantissa()).ok().filter(|y| (1890..=2100).contains(y)) {
                 Some(y) if y.to_string().len() == 4 => Some(y),
                 _ => {
@@ -804,7 +1156,7 @@ impl Loader<'_> {
             },
             None => None,
         };
-        let age = match c.number("alder", &mut self.findings)? {
+        let age = match c.number("alder", &mut self.findings, &mut self.marks)? {
             Some(a) if a >= Decimal::ZERO && a <= Decimal::from(120) => Some(a.trunc().mantissa() as u32),
             Some(a) => {
                 self.findings.push(Finding::new(
@@ -906,19 +1258,21 @@ impl Loader<'_> {
                 }
             }
         };
-        let paid = c.number("belopp", &mut self.findings)?;
+        let paid = match c.number("belopp", &mut self.findings, &mut self.marks)? {
+            Some(p) => Some(c.bounded("belopp", p, Decimal::from(MAX_AMOUNT), "10 miljarder kr", &mut self.findings)?),
+            None => None,
+        };
 
         // (kind, volume, column key) of each volume the row gives.
         let mut found: Vec<(VolumeKind, Option<Decimal>, &str)> = Vec::new();
-        let sixty = Decimal::from(60);
-        for (key, kind, minutes) in [
-            ("beviljad", VolumeKind::Beviljad, false),
-            ("utford", VolumeKind::Utford, false),
-            ("beviljad_min", VolumeKind::Beviljad, true),
-            ("utford_min", VolumeKind::Utford, true),
+        for (key, kind) in [
+            ("beviljad", VolumeKind::Beviljad),
+            ("utford", VolumeKind::Utford),
+            ("beviljad_min", VolumeKind::Beviljad),
+            ("utford_min", VolumeKind::Utford),
         ] {
-            if let Some(v) = c.number(key, &mut self.findings)? {
-                found.push((kind, Some(if minutes { v / sixty } else { v }), key));
+            if let Some(v) = c.number(key, &mut self.findings, &mut self.marks)? {
+                found.push((kind, Some(v), key));
             }
         }
         if c.cols.has("volym") {
@@ -938,7 +1292,7 @@ impl Loader<'_> {
                     }
                 },
             };
-            if let Some(v) = c.number("volym", &mut self.findings)? {
+            if let Some(v) = c.number("volym", &mut self.findings, &mut self.marks)? {
                 found.push((kind, Some(v), "volym"));
             }
         }
@@ -955,6 +1309,11 @@ impl Loader<'_> {
                     "Ange volym, eller från- och tilldatum för vistelser.",
                 ));
                 return Err(());
+            }
+        }
+        for (_, volume, key) in &found {
+            if let Some(v) = volume {
+                self.volume_in_unit(c, key, insats, *v)?;
             }
         }
         for (i, (kind, volume, key)) in found.into_iter().enumerate() {
@@ -975,6 +1334,40 @@ impl Loader<'_> {
             });
         }
         Ok(())
+    }
+
+    /// A volume within what one row can hold in a year, in a unit that fits the insats (a
+    /// column headed in minutes or hours holds no dygn).
+    fn volume_in_unit(&mut self, c: &Cells, key: &str, insats: Insats, volume: Decimal) -> Result<(), ()> {
+        let unit = insats.unit();
+        let header = c.cols.unit(key).or(key.ends_with("_min").then_some(Unit::Minuter));
+        let fits = match header {
+            Some(Unit::Minuter | Unit::Timmar) => unit == VolumeUnit::Timme,
+            Some(Unit::Dygn | Unit::Dagar) => matches!(unit, VolumeUnit::Dygn | VolumeUnit::Dag),
+            _ => true,
+        };
+        if !fits {
+            self.findings.push(Finding::new(
+                Severity::Fel,
+                "fel-volymenhet",
+                c.pos(key),
+                format!(
+                    "Kolumnen är i {}, men {} mäts i {}.",
+                    header.map_or("", Unit::name),
+                    lower_first(insats.name()),
+                    unit.plural()
+                ),
+                "Raden räknas inte. Volymen för insatsen ska stå i en kolumn i insatsens enhet.",
+            ));
+            return Err(());
+        }
+        let (max, what) = match unit {
+            VolumeUnit::Timme => (8_784, "8 784 timmar, årets alla timmar"),
+            VolumeUnit::Dygn | VolumeUnit::Dag => (366, "366 dagar"),
+            VolumeUnit::Manad => (372, "372"),
+            VolumeUnit::Portion => (2_196, "2 196 portioner"),
+        };
+        c.bounded(key, volume, Decimal::from(max), what, &mut self.findings).map(|_| ())
     }
 
     fn bad_date(&mut self, c: &Cells, key: &str) {
@@ -1046,10 +1439,10 @@ impl Loader<'_> {
 
     fn org_row(&mut self, c: &Cells) -> Result<(), ()> {
         self.ds.has_org_map = true;
-        let ansvar = Pattern::parse(c.required("ansvar", "Ansvar", &mut self.findings)?);
-        let verksamhet = Pattern::parse(c.text("verksamhet"));
-        let enhet = c.text("enhet").to_owned();
-        let omrade = c.text("omrade").to_owned();
+        let ansvar = Pattern::parse(&self.pseudo.mask(c.required("ansvar", "Ansvar", &mut self.findings)?));
+        let verksamhet = Pattern::parse(&self.pseudo.mask(c.text("verksamhet")));
+        let enhet = self.pseudo.mask(c.text("enhet"));
+        let omrade = self.pseudo.mask(c.text("omrade"));
         let regi = match c.text("regi") {
             "" => Regi::Egen,
             t => Regi::recognise(t).ok_or_else(|| {
@@ -1106,7 +1499,7 @@ impl Loader<'_> {
         if !enhet.is_empty() {
             let name = match c.text("enhetsnamn") {
                 "" => enhet.clone(),
-                n => n.to_owned(),
+                n => self.pseudo.mask(n),
             };
             self.ds.org.add_enhet(EnhetInfo {
                 code: enhet,
@@ -1120,10 +1513,10 @@ impl Loader<'_> {
     }
 
     fn konto_row(&mut self, c: &Cells) -> Result<(), ()> {
-        let from = c.required("konto_fran", "Konto från", &mut self.findings)?.to_owned();
+        let from = self.pseudo.mask(c.required("konto_fran", "Konto från", &mut self.findings)?);
         let to = match c.text("konto_till") {
             "" => from.clone(),
-            t => t.to_owned(),
+            t => self.pseudo.mask(t),
         };
         let text = c.required("kontotyp", "Kontotyp", &mut self.findings)?;
         let Some(typ) = KontoTyp::recognise(text) else {
@@ -1141,16 +1534,17 @@ impl Loader<'_> {
     }
 
     fn place_row(&mut self, file: u16, c: &Cells) -> Result<(), ()> {
-        let enhet = c.required("enhet", "Enhet", &mut self.findings)?.to_owned();
-        let Some(platser) = c.number("platser", &mut self.findings)? else {
+        let enhet = self.pseudo.mask(c.required("enhet", "Enhet", &mut self.findings)?);
+        let Some(platser) = c.number("platser", &mut self.findings, &mut self.marks)? else {
             c.required("platser", "Platser", &mut self.findings)?;
             return Err(());
         };
+        let platser = c.bounded("platser", platser, Decimal::from(MAX_PLACES), "10 000 platser", &mut self.findings)?;
         self.ds.places.push(PlaceRow { file, line: c.line, enhet, platser });
         Ok(())
     }
 
-    fn population_row(&mut self, c: &Cells) -> Result<(), ()> {
+    fn population_row(&mut self, file: u16, c: &Cells) -> Result<(), ()> {
         let text = c.required("alder", "Ålder", &mut self.findings)?;
         let Some((from, to)) = parse_age_group(text) else {
             self.findings.push(Finding::new(
@@ -1162,11 +1556,12 @@ impl Loader<'_> {
             ));
             return Err(());
         };
-        let Some(antal) = c.number("antal", &mut self.findings)? else {
+        let Some(antal) = c.number("antal", &mut self.findings, &mut self.marks)? else {
             c.required("antal", "Antal", &mut self.findings)?;
             return Err(());
         };
-        self.ds.population.push(PopulationRow { from, to, antal });
+        let antal = c.bounded("antal", antal, Decimal::from(MAX_POPULATION), "20 miljoner invånare", &mut self.findings)?;
+        self.ds.population.push(PopulationRow { file, line: c.line, from, to, antal });
         Ok(())
     }
 
@@ -1190,6 +1585,26 @@ impl Loader<'_> {
             }
         }
         self.ds.konton = KontoMap::with_rules(std::mem::take(&mut self.konto_rules));
+        // The years the volume rows fall in, per file.
+        let mut rows: BTreeMap<(u16, i32), u32> = BTreeMap::new();
+        for row in &self.ds.volumes {
+            let year = match row.span {
+                Span::Period(p) => p.year,
+                Span::Stay { from, to } => to.map_or(from.year, |t| t.year),
+                Span::Unspecified => continue,
+            };
+            *rows.entry((row.file, year)).or_default() += 1;
+        }
+        // Each file's main year (rows in other years are findings of their own).
+        let mut main: BTreeMap<u16, (u32, i32)> = BTreeMap::new();
+        for ((file, year), n) in rows {
+            let best = main.entry(file).or_insert((n, year));
+            *best = (*best).max((n, year));
+        }
+        for (file, (n, year)) in main {
+            let file = self.ds.file_name(file).to_owned();
+            self.ds.years.push(YearHint { year, file, source: YearSource::Rows(n) });
+        }
         // Values quoted from the files in findings show pseudonyms, never a personnummer.
         let mut pseudo = self.pseudo;
         self.ds.unknown_insatser = self
@@ -1255,6 +1670,72 @@ fn find_header(sheet: &Sheet) -> (u32, Vec<String>) {
             (line, headers)
         }
         None => (0, Vec::new()),
+    }
+}
+
+/// A short content hash of a file (SHA-256, its first 64 bits as 16 letters a–p): stable across
+/// sessions, for mapping files only (they are small). Letters, not digits: no run of digits in
+/// a report may look like a personnummer.
+fn digest(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let letter = |nibble: u8| char::from(b'a' + nibble);
+    sha2::Sha256::digest(bytes)[..8].iter().flat_map(|b| [letter(b >> 4), letter(b & 15)]).collect()
+}
+
+/// Whether a row's first cell marks a subtotal: `Summa 4110`, `Totalt`, `S:a`, `Delsumma:`.
+fn is_total(cell: &str) -> bool {
+    const TOTALS: [&str; 7] = ["summa", "totalt", "total", "delsumma", "totalsumma", "summering", "s:a"];
+    TOTALS.iter().any(|t| {
+        cell.get(..t.len()).is_some_and(|head| head.eq_ignore_ascii_case(t))
+            && matches!(cell.as_bytes().get(t.len()), None | Some(b' ' | b':' | b'\t'))
+    })
+}
+
+/// How the lines of one file were read.
+#[derive(Default)]
+struct Counts {
+    lines: u32,
+    blank: u32,
+    continued: u32,
+    rows: u32,
+    used: u32,
+    flagged: u32,
+    /// Rows that an earlier file of the kind has too: how many, the first such file, the
+    /// first such line.
+    overlap: Option<(u32, u16, u32)>,
+}
+
+/// How many typed rows of each kind the data set held before a file was read.
+#[derive(Clone, Copy)]
+struct Lengths {
+    ledger: usize,
+    volumes: usize,
+    places: usize,
+    population: usize,
+}
+
+impl FileReport {
+    fn new(name: &str, size: usize) -> FileReport {
+        FileReport {
+            name: name.to_owned(),
+            size,
+            kind: None,
+            status: FileStatus::Unreadable,
+            encoding: None,
+            delimiter: None,
+            sheet: None,
+            header_line: 0,
+            headers: Vec::new(),
+            digest: None,
+            columns: Vec::new(),
+            preview: Vec::new(),
+            lines: 0,
+            blank: 0,
+            continued: 0,
+            rows: 0,
+            rows_used: 0,
+            rows_flagged: 0,
+        }
     }
 }
 
@@ -1345,7 +1826,7 @@ mod tests {
         assert_eq!(ds.files[0].status, FileStatus::NeedsMapping);
         assert_eq!(ds.findings[0].kind, "okand-filtyp");
         let ds = load(
-            &[file("k.csv", "Ansvar;Konto;Summa kronor\n1;2;3\n")],
+            &[file("k.csv", "Ansvar;Konto;Kronor netto\n1;2;3\n")],
             &ImportSettings { kinds: BTreeMap::from([("k.csv".into(), FileKind::Kostnader)]), ..settings() },
         );
         assert_eq!(ds.files[0].status, FileStatus::NeedsMapping);

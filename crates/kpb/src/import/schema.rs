@@ -1,6 +1,7 @@
 //! The kinds of input file, their columns, and the header names each column goes by.
 
 use crate::model::normalise;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -39,6 +40,18 @@ impl FileKind {
             FileKind::Konton => "Kontotyper",
             FileKind::Platser => "Platser per boende",
             FileKind::Befolkning => "Befolkning per ålder",
+        }
+    }
+
+    /// A word for the kind, for lists: "Kostnader", "Brukarstatistik".
+    pub fn short_name(self) -> &'static str {
+        match self {
+            FileKind::Kostnader => "Kostnader",
+            FileKind::Brukare => "Brukarstatistik",
+            FileKind::Mappning => "Mappning",
+            FileKind::Konton => "Kontotyper",
+            FileKind::Platser => "Platser",
+            FileKind::Befolkning => "Befolkning",
         }
     }
 
@@ -415,11 +428,40 @@ pub fn normalise_header(h: &str) -> String {
 pub struct Columns {
     /// (field key, 0-based column index).
     found: Vec<(&'static str, usize)>,
+    /// Conversions of number columns whose header names a unit (field key, scale).
+    scales: Vec<(&'static str, Scale)>,
+    /// The units named in headers (field key, unit).
+    units: Vec<(&'static str, Unit)>,
 }
 
 impl Columns {
     pub fn get(&self, key: &str) -> Option<usize> {
         self.found.iter().find(|(k, _)| *k == key).map(|(_, i)| *i)
+    }
+
+    /// How the column's numbers convert (one to one unless its header names a unit).
+    pub fn scale(&self, key: &str) -> Scale {
+        self.scales.iter().find(|(k, _)| *k == key).map_or(Scale::ONE, |(_, s)| *s)
+    }
+
+    pub fn set_scale(&mut self, key: &'static str, scale: Scale) {
+        self.scales.retain(|(k, _)| *k != key);
+        self.scales.push((key, scale));
+    }
+
+    /// The unit the column's header names.
+    pub fn unit(&self, key: &str) -> Option<Unit> {
+        self.units.iter().find(|(k, _)| *k == key).map(|(_, u)| *u)
+    }
+
+    pub fn set_unit(&mut self, key: &'static str, unit: Unit) {
+        self.units.retain(|(k, _)| *k != key);
+        self.units.push((key, unit));
+    }
+
+    /// Forgets a column (one whose unit does not fit).
+    pub fn remove(&mut self, key: &str) {
+        self.found.retain(|(k, _)| *k != key);
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -484,9 +526,147 @@ pub fn resolve(kind: FileKind, headers: &[String], manual: &BTreeMap<String, Str
     cols
 }
 
+/// A header without its parenthetical or unit: `belopp (kr)`, `belopp i tusen kronor`,
+/// `belopp, öre` → `belopp`.
 fn strip_suffix(h: &str) -> &str {
-    let h = h.split(" (").next().unwrap_or(h);
-    h.trim_end_matches(" kr").trim_end_matches(" sek").trim()
+    let mut h = h.split(" (").next().unwrap_or(h).trim();
+    if let Some((_, words)) = unit_at_end(h) {
+        let mut cut = h.len();
+        for _ in 0..words {
+            cut = h[..cut].trim_end().rfind([' ', ',']).unwrap_or(0);
+        }
+        h = h[..cut].trim_end_matches([',', ' ']);
+        h = h.strip_suffix(" i").unwrap_or(h);
+    }
+    h.trim()
+}
+
+/// A unit named in a column's header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unit {
+    Ore,
+    Kronor,
+    /// Thousands of kronor.
+    Tkr,
+    /// Millions of kronor.
+    Mkr,
+    Minuter,
+    Timmar,
+    Dygn,
+    Dagar,
+    Procent,
+}
+
+impl Unit {
+    /// As the user reads it: "öre", "tusen kronor".
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Ore => "öre",
+            Unit::Kronor => "kronor",
+            Unit::Tkr => "tusen kronor",
+            Unit::Mkr => "miljoner kronor",
+            Unit::Minuter => "minuter",
+            Unit::Timmar => "timmar",
+            Unit::Dygn => "dygn",
+            Unit::Dagar => "dagar",
+            Unit::Procent => "procent",
+        }
+    }
+
+    /// Whether the unit is an amount of money.
+    pub fn is_money(self) -> bool {
+        matches!(self, Unit::Ore | Unit::Kronor | Unit::Tkr | Unit::Mkr)
+    }
+}
+
+/// How a column's numbers convert to the engine's units (kronor, the insats' own volume unit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    Times(Decimal),
+    Per(Decimal),
+}
+
+impl Scale {
+    pub const ONE: Scale = Scale::Times(Decimal::ONE);
+
+    pub fn apply(self, value: Decimal) -> Decimal {
+        match self {
+            Scale::Times(f) => value * f,
+            Scale::Per(d) => value / d,
+        }
+    }
+
+    /// How a unit in a header converts a column of amounts (`money`) or of volumes; `None` when
+    /// the unit does not fit the column (`Belopp (timmar)`).
+    pub fn of(unit: Option<Unit>, money: bool) -> Option<Scale> {
+        match (unit, money) {
+            (None, _) | (Some(Unit::Kronor), true) => Some(Scale::ONE),
+            (Some(Unit::Ore), true) => Some(Scale::Per(Decimal::from(100))),
+            (Some(Unit::Tkr), true) => Some(Scale::Times(Decimal::from(1000))),
+            (Some(Unit::Mkr), true) => Some(Scale::Times(Decimal::from(1_000_000))),
+            (Some(Unit::Minuter), false) => Some(Scale::Per(Decimal::from(60))),
+            (Some(Unit::Timmar | Unit::Dygn | Unit::Dagar), false) => Some(Scale::ONE),
+            _ => None,
+        }
+    }
+}
+
+/// Unit words, as they end a header or fill its parentheses.
+const UNITS: &[(&[&str], Unit)] = &[
+    (&["öre"], Unit::Ore),
+    (&["tkr"], Unit::Tkr),
+    (&["ksek"], Unit::Tkr),
+    (&["tusen", "kr"], Unit::Tkr),
+    (&["tusen", "kronor"], Unit::Tkr),
+    (&["tusentals", "kronor"], Unit::Tkr),
+    (&["mkr"], Unit::Mkr),
+    (&["mnkr"], Unit::Mkr),
+    (&["msek"], Unit::Mkr),
+    (&["miljoner", "kr"], Unit::Mkr),
+    (&["miljoner", "kronor"], Unit::Mkr),
+    (&["kr"], Unit::Kronor),
+    (&["kronor"], Unit::Kronor),
+    (&["sek"], Unit::Kronor),
+    (&["min"], Unit::Minuter),
+    (&["minuter"], Unit::Minuter),
+    (&["minut"], Unit::Minuter),
+    (&["timmar"], Unit::Timmar),
+    (&["tim"], Unit::Timmar),
+    (&["timme"], Unit::Timmar),
+    (&["h"], Unit::Timmar),
+    (&["dygn"], Unit::Dygn),
+    (&["dagar"], Unit::Dagar),
+    (&["%"], Unit::Procent),
+    (&["procent"], Unit::Procent),
+];
+
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '%')).filter(|w| !w.is_empty()).collect()
+}
+
+/// The unit the last words of a (normalised) text name, and how many words it took.
+fn unit_at_end(text: &str) -> Option<(Unit, usize)> {
+    let w = words(text);
+    UNITS
+        .iter()
+        .filter(|(phrase, _)| w.len() > phrase.len() && w.ends_with(phrase))
+        .max_by_key(|(phrase, _)| phrase.len())
+        .map(|(phrase, unit)| (*unit, phrase.len()))
+}
+
+/// The unit a header names, in its parentheses or as its last words: `Belopp (öre)`,
+/// `Belopp tkr`, `Belopp i tusen kronor`, `Tid (min)`, `Beviljade minuter`, `Antal dygn`. A
+/// header that is only a unit word (`Timmar`) names that unit.
+pub fn header_unit(header: &str) -> Option<Unit> {
+    let h = normalise_header(header);
+    if let Some(inner) = h.split_once('(').and_then(|(_, rest)| rest.split_once(')')).map(|(inner, _)| inner) {
+        let w = words(inner);
+        if let Some((_, unit)) = UNITS.iter().find(|(phrase, _)| w == **phrase) {
+            return Some(*unit);
+        }
+    }
+    let w = words(&h);
+    UNITS.iter().find(|(phrase, _)| w == **phrase).map(|(_, u)| *u).or_else(|| unit_at_end(&h).map(|(u, _)| u))
 }
 
 /// How well headers fit a kind: the number of fields found, if every required group is found.
@@ -579,6 +759,34 @@ mod tests {
         assert_eq!(cols.missing(FileKind::Kostnader), vec!["Konto"]);
         // Last year's choice names a header this year's file lacks: the synonyms still apply.
         let cols = resolve(FileKind::Kostnader, &hs(&["Ansvar", "Konto", "Belopp"]), &manual);
+        assert_eq!(cols.get("belopp"), Some(2));
+    }
+
+    #[test]
+    fn units_in_headers() {
+        for (header, unit) in [
+            ("Belopp (öre)", Some(Unit::Ore)),
+            ("Belopp öre", Some(Unit::Ore)),
+            ("Belopp, tkr", Some(Unit::Tkr)),
+            ("Utfall i tusen kronor", Some(Unit::Tkr)),
+            ("Belopp (kr)", Some(Unit::Kronor)),
+            ("Belopp", None),
+            ("Beviljade minuter", Some(Unit::Minuter)),
+            ("Tid (min)", Some(Unit::Minuter)),
+            ("Timmar", Some(Unit::Timmar)),
+            ("Antal dygn", Some(Unit::Dygn)),
+            ("Belopp (utfall)", None),
+            ("Kronor netto", None),
+        ] {
+            assert_eq!(header_unit(header), unit, "{header}");
+        }
+        let cols = resolve(
+            FileKind::Kostnader,
+            &hs(&["Ansvar", "Konto", "Belopp i tusen kronor"]),
+            &BTreeMap::new(),
+        );
+        assert_eq!(cols.get("belopp"), Some(2));
+        let cols = resolve(FileKind::Kostnader, &hs(&["Ansvar", "Konto", "Belopp, öre"]), &BTreeMap::new());
         assert_eq!(cols.get("belopp"), Some(2));
     }
 }

@@ -1,0 +1,257 @@
+//! Reading the cells of one row of a recognised file: text, ids, numbers in the column's unit,
+//! each failure a finding with file, line and column.
+//!
+//! Numbers that read two ways (`132.993`, `1,620`) are read the Swedish way at first and
+//! remembered ([`Marks`]); at the end of the file the column decides from all its values
+//! ([`Marks::settle`]).
+
+use super::number::{Mark, NumberError, parse_number};
+use super::schema::Columns;
+use super::sheet::{Row, Sheet};
+use crate::finding::{Finding, Findings, Position, Severity};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// Cell access for one row of a kind of file, producing findings with positions.
+pub struct Cells<'a, 'r> {
+    pub row: &'a Row<'r>,
+    pub cols: &'a Columns,
+    pub headers: &'a [String],
+    pub sheet: &'a Sheet<'a>,
+    pub line: u32,
+}
+
+impl Cells<'_, '_> {
+    pub fn text(&self, key: &str) -> &str {
+        self.cols.get(key).map_or("", |i| self.row.get(i))
+    }
+
+    pub fn pos(&self, key: &str) -> Position {
+        let mut pos = self.sheet.pos(self.line);
+        if let Some(i) = self.cols.get(key) {
+            pos = pos.with_column(i as u32 + 1, self.headers.get(i).map_or("", String::as_str));
+        }
+        pos
+    }
+
+    pub fn column(&self, key: &str) -> u32 {
+        self.cols.get(key).map_or(0, |i| i as u32 + 1)
+    }
+
+    /// A number in the column's unit converted (öre and tusen kronor to kronor, minutes to
+    /// hours), or a finding when the cell holds something else.
+    pub fn number(&self, key: &str, findings: &mut Findings, marks: &mut Marks) -> Result<Option<Decimal>, ()> {
+        let text = self.text(key);
+        match parse_number(text) {
+            Ok(None) => Ok(None),
+            Ok(Some(n)) => {
+                let column = self.cols.get(key).unwrap_or(usize::MAX);
+                let scale = self.cols.scale(key);
+                marks.note(column, n.decimal);
+                if let Some(other) = n.international {
+                    marks.pending.push(Pending {
+                        column,
+                        line: self.line,
+                        pos: self.pos(key),
+                        text: clip(text),
+                        international: scale.apply(other),
+                    });
+                }
+                Ok(Some(scale.apply(n.value)))
+            }
+            Err(e) => {
+                let (kind, message) = match e {
+                    NumberError::NotANumber => ("inte-ett-tal", format!("\"{}\" är inte ett tal.", clip(text))),
+                    NumberError::TooLarge => ("for-stort-tal", format!("Talet \"{}\" är för stort.", clip(text))),
+                };
+                findings.push(Finding::new(
+                    Severity::Fel,
+                    kind,
+                    self.pos(key),
+                    message,
+                    "Raden kunde inte läsas. Rätta cellen i källfilen (bara siffror, minustecken, mellanslag som tusentalsavgränsare och decimalkomma) och läs in filen igen.",
+                ));
+                Err(())
+            }
+        }
+    }
+
+    /// A number that must lie within `-max..=max` (or `0..=max` when `negative` is false):
+    /// beyond it the cell is an error (an OCR number in the amount column, a volume that no year
+    /// holds).
+    pub fn bounded(
+        &self,
+        key: &str,
+        value: Decimal,
+        max: Decimal,
+        what: &str,
+        findings: &mut Findings,
+    ) -> Result<Decimal, ()> {
+        if value.abs() <= max {
+            return Ok(value);
+        }
+        findings.push(Finding::new(
+            Severity::Fel,
+            "orimligt-tal",
+            self.pos(key),
+            format!(
+                "Värdet {} i {} är orimligt stort för en rad (högst {}).",
+                crate::format::number(value, 2),
+                self.headers.get(self.cols.get(key).unwrap_or(0)).map_or(key, String::as_str),
+                what
+            ),
+            "Raden räknas inte. Kontrollera cellen i källfilen: ett referens- eller OCR-nummer i fel kolumn, en volym i fel enhet eller ett tal som Excel har förvanskat.",
+        ));
+        Err(())
+    }
+
+    pub fn required(&self, key: &str, label: &str, findings: &mut Findings) -> Result<&str, ()> {
+        let t = self.text(key);
+        if t.is_empty() {
+            findings.push(Finding::new(
+                Severity::Fel,
+                "tom-cell",
+                self.pos(key),
+                format!("{label} saknas."),
+                "Raden kunde inte användas eftersom en obligatorisk uppgift saknas. Fyll i den i källfilen.",
+            ));
+            Err(())
+        } else {
+            Ok(t)
+        }
+    }
+
+    /// An id (brukare, ansvar, konto, enhet …), which Excel may have turned into a number in
+    /// exponent form (`1,93804E+11`): the digits after the first few are lost, so several ids
+    /// can have become one. Such a cell is an error.
+    pub fn id(&self, key: &str, label: &str, findings: &mut Findings) -> Result<&str, ()> {
+        let t = self.text(key);
+        if !is_exponent_form(t) {
+            return Ok(t);
+        }
+        findings.push(Finding::new(
+            Severity::Fel,
+            "excel-exponent",
+            self.pos(key),
+            format!("{label} \"{}\" är ett tal i Excels exponentform; siffrorna efter de första har gått förlorade.", clip(t)),
+            "Excel har gjort om kolumnen till tal, så olika id kan ha blivit samma. Ta ut filen på nytt, eller formatera kolumnen som Text i Excel innan filen sparas som CSV. Raden räknas inte.",
+        ));
+        Err(())
+    }
+}
+
+/// `1,93804E+11`, `1.9E+11`, `2E+11`: what Excel writes for a long number in a narrow column.
+fn is_exponent_form(text: &str) -> bool {
+    let Some((mantissa, exponent)) = text.split_once(['E', 'e']) else { return false };
+    let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+    let mantissa = mantissa.strip_prefix('-').unwrap_or(mantissa);
+    !exponent.is_empty()
+        && exponent.bytes().all(|b| b.is_ascii_digit())
+        && mantissa.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+        && mantissa.bytes().filter(|b| matches!(b, b',' | b'.')).count() <= 1
+}
+
+/// A cell's text shortened for a message.
+pub fn clip(text: &str) -> String {
+    let mut rest = text.chars();
+    let mut s: String = rest.by_ref().take(40).collect();
+    if let Some(next) = rest.next() {
+        // Never cut a number in two: a personnummer cut short is no longer recognised, and
+        // would not be masked.
+        let numeric = |c: char| c.is_ascii_digit() || "-–—−+/. '".contains(c);
+        if numeric(next) {
+            while s.ends_with(numeric) {
+                s.pop();
+            }
+        }
+        s.push('…');
+    }
+    s
+}
+
+/// A cell that reads two ways, waiting for its column's verdict.
+pub struct Pending {
+    /// Column index, from 0.
+    pub column: usize,
+    pub line: u32,
+    pub pos: Position,
+    pub text: String,
+    /// The value read the international way (point as decimal mark), in the column's unit.
+    pub international: Decimal,
+}
+
+/// The decimal marks one file's number columns show, and its cells that read two ways.
+#[derive(Default)]
+pub struct Marks {
+    /// Per column: cells with a decimal comma, cells with a decimal point.
+    seen: BTreeMap<usize, [u32; 2]>,
+    pending: Vec<Pending>,
+}
+
+impl Marks {
+    fn note(&mut self, column: usize, mark: Option<Mark>) {
+        if let Some(mark) = mark {
+            self.seen.entry(column).or_default()[usize::from(mark == Mark::Point)] += 1;
+        }
+    }
+
+    /// Decides each column with cells that read two ways: a column whose other values use a
+    /// decimal point (and never a comma) reads them the international way; one with decimal
+    /// commas keeps the Swedish reading; a column that does not settle it keeps the Swedish
+    /// reading with a warning naming each cell. Returns the cells to read the international
+    /// way (line, column, value); empties `self` for the next file.
+    pub fn settle(&mut self, headers: &[String], findings: &mut Findings) -> Vec<(u32, usize, Decimal)> {
+        let mut change = Vec::new();
+        for p in std::mem::take(&mut self.pending) {
+            let [comma, point] = self.seen.get(&p.column).copied().unwrap_or_default();
+            let header = headers.get(p.column).map_or("", String::as_str);
+            if point > 0 && comma == 0 {
+                findings.push(Finding::new(
+                    Severity::Info,
+                    "decimalpunkt",
+                    p.pos.clone(),
+                    format!("Kolumnen {header} har punkt som decimaltecken, så tal som \"{}\" lästes med decimalpunkt.", p.text),
+                    "Övriga tal i kolumnen skrivs med decimalpunkt (t.ex. 12.5), så punkten är ett decimaltecken och inte en tusentalsavgränsare.",
+                ));
+                change.push((p.line, p.column, p.international));
+            } else if comma == 0 || point > 0 {
+                findings.push(Finding::new(
+                    Severity::Varning,
+                    "tvetydigt-tal",
+                    p.pos.clone(),
+                    format!(
+                        "Tal som \"{}\" i kolumnen {header} kan läsas på två sätt; de lästes med punkt som tusentalsavgränsare och komma som decimaltecken.",
+                        p.text
+                    ),
+                    "Kolumnen avgör inte vilket tecken som är decimaltecken. Kontrollera värdet i källfilen; skriv helst tal utan tusentalsavgränsare och med decimalkomma (132993,45).",
+                ));
+            }
+        }
+        self.seen.clear();
+        change
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exponent_form() {
+        for t in ["1,93804E+11", "1.9E+11", "2E+11", "-1,5e-3"] {
+            assert!(is_exponent_form(t), "{t}");
+        }
+        for t in ["B-1042", "19121212-1212", "4110", "E11", "1,5E", "HT-ENE", "1,2,3E+5", "Enhet E+1"] {
+            assert!(!is_exponent_form(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn clipping_never_cuts_a_number_in_two() {
+        let text = format!("{}19121212-1212", "x".repeat(30));
+        assert_eq!(clip(&text), format!("{}…", "x".repeat(30)));
+        assert_eq!(clip("kort"), "kort");
+        assert_eq!(clip(&"a".repeat(41)), format!("{}…", "a".repeat(40)));
+    }
+}
