@@ -22,6 +22,12 @@ fuzz_target!(|data: &[u8]| {
     let settings = ImportSettings { pseudonym_key: b"fuzz".to_vec(), reference_year: 2025, ..Default::default() };
     let data = load(&files, &settings);
     assert_eq!(data.files.len(), files.len());
+    // Every physical line is the header or above it, blank, or a row (or part of one); every
+    // row read is used or has a finding.
+    for f in data.files.iter().filter(|f| f.status == kpb::import::FileStatus::Read) {
+        assert_eq!(f.lines, f.header_line + f.blank + f.rows + f.continued, "{f:?}");
+        assert!(f.rows_used <= f.rows && f.rows_flagged >= f.rows - f.rows_used, "{f:?}");
+    }
     let report = kpb::compute(&data, &kpb::Settings::default());
     assert_eq!(report.files.len(), files.len());
 });
