@@ -12,7 +12,8 @@ use kpb::import::ImportSettings;
 use kpb::settings::Settings;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -81,54 +82,270 @@ pub enum Response {
     Failed {
         message: String,
     },
+    /// Not from the worker but from [`Client`]: the worker died (or could not start). Every
+    /// request it had not answered has been answered with `Failed`; the fresh worker holds
+    /// nothing of what was read, so the page forgets it too and shows the message.
+    Crashed {
+        message: String,
+    },
 }
 
 fn to_js<T: Serialize>(value: &T) -> JsValue {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }
 
-/// The page's side: spawns the worker and delivers its answers to a callback.
-pub struct Client {
-    worker: web_sys::Worker,
+/// The largest file the page hands to the worker, in bytes. A larger file is refused on the
+/// page, before anything is sent, with its size and this limit in words.
+///
+/// The worker's WebAssembly memory (wasm32) can never grow beyond 4 GiB, no single allocation
+/// in it beyond 2 GiB, and the engine holds several times its input while it reads and
+/// computes. Measured in headless Chromium with `kpb-gen --size 1m` data (brukare.csv repeated):
+/// 82 MiB of CSV files took 413 MiB of worker memory (docs/BENCHMARKS.md), 321 MiB took
+/// 1382 MiB, 643 MiB (in two files) took 2993 MiB – 4.3 to 5 times the input. An .xlsx file
+/// is compressed and takes more. Files that pass may still exhaust the memory: the worker then
+/// dies and [`Client`] starts a fresh one and says so.
+pub const MAX_FILE_BYTES: f64 = 500.0 * MIB;
+
+/// The most all files of one request may weigh together, in bytes (see [`MAX_FILE_BYTES`]):
+/// about 3.3 GiB of memory by the measurements above, below the 4 GiB the worker can have.
+pub const MAX_REQUEST_BYTES: f64 = 700.0 * MIB;
+
+/// A mebibyte. Sizes are given as Windows' Utforskaren shows them: "MB" and "GB" of 1 024.
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// A size in Swedish, as Utforskaren writes it: `734 MB`, `1,2 GB`.
+fn size_in_words(bytes: f64) -> String {
+    let gib = bytes / (1024.0 * MIB);
+    if gib >= 1.0 {
+        let text = format!("{gib:.1}").replace('.', ",");
+        format!("{} GB", text.strip_suffix(",0").unwrap_or(&text))
+    } else if bytes >= MIB {
+        format!("{} MB", (bytes / MIB).round())
+    } else {
+        format!("{} kB", (bytes / 1024.0).ceil())
+    }
+}
+
+/// Names in Swedish: `a`, `a och b`, `a, b och c`.
+fn and_list(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} och {last}", init.join(", ")),
+    }
+}
+
+/// Why a request's files are too large for the browser, if they are.
+pub fn too_large(files: &[(String, web_sys::Blob)]) -> Option<String> {
+    if let Some((name, blob)) = files.iter().find(|(_, blob)| blob.size() > MAX_FILE_BYTES) {
+        return Some(format!(
+            "Filen {name} är {}; verktyget klarar filer upp till {} i webbläsaren. Dela upp utdraget (t.ex. per halvår) eller ta bort kolumner som inte behövs.",
+            size_in_words(blob.size()),
+            size_in_words(MAX_FILE_BYTES),
+        ));
+    }
+    let total: f64 = files.iter().map(|(_, blob)| blob.size()).sum();
+    (total > MAX_REQUEST_BYTES).then(|| {
+        format!(
+            "Filerna är tillsammans {}; verktyget klarar upp till {} åt gången i webbläsaren. Ta bort kolumner som inte behövs, eller rader för verksamheter som inte ingår i KPB.",
+            size_in_words(total),
+            size_in_words(MAX_REQUEST_BYTES),
+        )
+    })
+}
+
+/// What a request does, in words, for the message when the worker dies on it: "när … ".
+fn doing(request: &Request, files: &[String], main_files: &[String]) -> String {
+    let files_text = |one: &str, many: &str| {
+        if files.len() == 1 { format!("{one} {}", files[0]) } else { format!("{many} {}", and_list(files)) }
+    };
+    match request {
+        Request::Load { add_year: false, .. } => format!("{} lästes", files_text("filen", "filerna")),
+        Request::Load { add_year: true, .. } => format!("ett annat års filer ({}) lästes", and_list(files)),
+        Request::LoadReference => format!("{} lästes", files_text("jämförelsefilen", "jämförelsefilerna")),
+        Request::ClearReference => "jämförelsefilerna togs bort".into(),
+        Request::Compute { .. } if main_files.is_empty() => "resultatet räknades om".into(),
+        Request::Compute { .. } => format!("resultatet för {} räknades om", and_list(main_files)),
+        Request::Export { what: ExportKind::Workbook, .. } => "Excel-filen skapades".into(),
+        Request::Export { what: ExportKind::Csv(name), .. } => format!("tabellen {name} skapades som CSV-fil"),
+        Request::Export { what: ExportKind::Network { .. }, .. } => "nätverksfilen skapades".into(),
+    }
+}
+
+/// A request not yet answered, oldest first.
+enum Pending {
+    /// Sent to the worker (or waiting for it to start): what it does, in words, and whether
+    /// it reads files (one of which may be the cause when the worker dies on it).
+    Sent { doing: String, reads_files: bool },
+    /// Refused on the page (files too large, or no worker): its answer, given in its turn.
+    Refused(String),
+}
+
+/// The worker in use and what is waiting for it.
+struct Inner {
+    /// None once stopped.
+    worker: Option<web_sys::Worker>,
+    /// The `blob:` address the worker was started from, freed once it runs.
+    script: Option<String>,
     /// Messages sent before the worker said it is ready: a message that arrives before the
     /// worker's WebAssembly has started would be lost.
-    waiting: Rc<RefCell<Option<Vec<JsValue>>>>,
-    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
-    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+    waiting: Option<Vec<JsValue>>,
+    pending: VecDeque<Pending>,
+    /// Names of the files of the last main-year [`Request::Load`], for the messages.
+    main_files: Vec<String>,
+    /// Set when no worker could be started: every request is answered with it.
+    stopped: Option<String>,
+    /// The page's handlers, attached to every worker started.
+    on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+}
+
+impl Inner {
+    /// Starts a worker.
+    ///
+    /// The worker is started from a `blob:` address so that it inherits the page's
+    /// Content-Security-Policy (a worker loaded from an address of its own would not, and could
+    /// connect anywhere). Its script loads `worker.js` and `worker_bg.wasm` beside the page by
+    /// absolute addresses (relative ones would resolve against the `blob:` address), so the app
+    /// works from any path; offline, the service worker serves both. An error while starting is
+    /// thrown again outside the promise, so that it reaches the page as the worker's error event.
+    fn start(&mut self) -> Result<(), JsValue> {
+        let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+        let base = document.base_uri()?.ok_or("no base URI")?;
+        let address = |file: &str| -> Result<String, JsValue> {
+            let href = web_sys::Url::new_with_base(file, &base)?.href();
+            serde_json::to_string(&href).map_err(|e| JsValue::from_str(&e.to_string()))
+        };
+        let script = format!(
+            "importScripts({});\nwasm_bindgen({{ module_or_path: {} }}).catch((e) => setTimeout(() => {{ throw e; }}));\n",
+            address("worker.js")?,
+            address("worker_bg.wasm")?,
+        );
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("text/javascript");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&script.into()), &options)?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+        let worker = web_sys::Worker::new(&url).inspect_err(|_| {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        })?;
+        worker.set_onmessage(Some(self.on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(self.on_error.as_ref().unchecked_ref()));
+        self.worker = Some(worker);
+        self.script = Some(url);
+        self.waiting = Some(Vec::new());
+        Ok(())
+    }
+
+    /// Stops the worker: no more messages from it.
+    fn stop(&mut self) {
+        if let Some(worker) = self.worker.take() {
+            worker.set_onmessage(None);
+            worker.set_onerror(None);
+            worker.terminate();
+        }
+        if let Some(url) = self.script.take() {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
+        self.waiting = None;
+    }
+}
+
+/// The page's side: runs the worker, delivers its answers to a callback, and replaces a worker
+/// that dies.
+///
+/// Every request is answered exactly once and in order (the page keeps a queue of the requests
+/// in flight): by the worker, or here – with `Failed` when the files are too large for the
+/// browser (then nothing is sent), and with `Failed` for every request the worker had not
+/// answered when it died (a wasm trap: a panic in the engine, or its memory exhausted). A dead
+/// worker is replaced at once by a fresh one, which knows nothing of the files read before, and
+/// the page is told so with [`Response::Crashed`]; requests sent after that go to the new one.
+pub struct Client {
+    inner: Rc<RefCell<Inner>>,
+    respond: Rc<dyn Fn(Response)>,
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        self.inner.borrow_mut().stop();
+    }
 }
 
 impl Client {
-    /// Starts the worker from `worker_loader.js` beside the page (a relative URL, so the app
-    /// works from any sub-path).
+    /// Starts the worker.
     pub fn spawn(on_response: impl Fn(Response) + 'static) -> Result<Client, JsValue> {
-        let worker = web_sys::Worker::new("./worker_loader.js")?;
-        let waiting: Rc<RefCell<Option<Vec<JsValue>>>> = Rc::new(RefCell::new(Some(Vec::new())));
-        let on_response = Rc::new(on_response);
-        let (queue, target, respond) = (waiting.clone(), worker.clone(), on_response.clone());
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let response = serde_wasm_bindgen::from_value::<Response>(event.data()).unwrap_or_else(|e| {
-                Response::Failed { message: format!("Svaret från beräkningen kunde inte läsas ({e}).") }
-            });
-            if response == Response::Ready {
-                for message in queue.borrow_mut().take().unwrap_or_default() {
-                    let _ = target.post_message(&message);
+        let respond: Rc<dyn Fn(Response)> = Rc::new(on_response);
+        let inner = Rc::new_cyclic(|weak: &Weak<RefCell<Inner>>| {
+            let (me, answer) = (weak.clone(), respond.clone());
+            let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+                let Some(inner) = me.upgrade() else { return };
+                let response = serde_wasm_bindgen::from_value::<Response>(event.data()).unwrap_or_else(|e| {
+                    Response::Failed { message: format!("Svaret från beräkningen kunde inte läsas ({e}).") }
+                });
+                match response {
+                    Response::Ready => {
+                        let mut state = inner.borrow_mut();
+                        if let Some(url) = state.script.take() {
+                            let _ = web_sys::Url::revoke_object_url(&url);
+                        }
+                        let queued = state.waiting.take().unwrap_or_default();
+                        if let Some(worker) = &state.worker {
+                            for message in queued {
+                                let _ = worker.post_message(&message);
+                            }
+                        }
+                    }
+                    Response::Progress { .. } => answer(response),
+                    _ => {
+                        inner.borrow_mut().pending.pop_front();
+                        answer(response);
+                        flush_refused(&inner, &answer);
+                    }
                 }
-                return;
-            }
-            respond(response);
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
-            on_response(Response::Failed {
-                message: format!("Beräkningen avbröts oväntat ({}). Ladda om sidan och försök igen.", event.message()),
             });
+            let (me, answer) = (weak.clone(), respond.clone());
+            let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+                // Handled here: the page says what happened, in Swedish.
+                event.prevent_default();
+                if let Some(inner) = me.upgrade() {
+                    crashed(&inner, &answer, &event.message());
+                }
+            });
+            RefCell::new(Inner {
+                worker: None,
+                script: None,
+                waiting: None,
+                pending: VecDeque::new(),
+                main_files: Vec::new(),
+                stopped: None,
+                on_message,
+                on_error,
+            })
         });
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(Client { worker, waiting, _on_message: on_message, _on_error: on_error })
+        inner.borrow_mut().start()?;
+        Ok(Client { inner, respond })
     }
 
-    /// Sends a request, with files (name and content) when it is a [`Request::Load`].
+    /// Sends a request, with files (name and content) when it reads files. Files too large for
+    /// the browser are refused here: the request is answered with `Failed`, in its turn.
     pub fn send(&self, request: &Request, files: &[(String, web_sys::Blob)]) -> Result<(), JsValue> {
+        let mut state = self.inner.borrow_mut();
+        if let Some(message) = state.stopped.clone().or_else(|| too_large(files)) {
+            let first = state.pending.is_empty();
+            state.pending.push_back(Pending::Refused(message));
+            drop(state);
+            // Answered after the caller has noted the request as sent, and after every answer
+            // before it.
+            if first {
+                let (inner, respond) = (Rc::downgrade(&self.inner), self.respond.clone());
+                let later = Closure::once_into_js(move || {
+                    if let Some(inner) = inner.upgrade() {
+                        flush_refused(&inner, &respond);
+                    }
+                });
+                web_sys::window().ok_or("no window")?.queue_microtask(later.unchecked_ref());
+            }
+            return Ok(());
+        }
         let message = js_sys::Object::new();
         js_sys::Reflect::set(&message, &"req".into(), &to_js(request))?;
         let list = js_sys::Array::new();
@@ -139,14 +356,83 @@ impl Client {
             list.push(&entry);
         }
         js_sys::Reflect::set(&message, &"files".into(), &list)?;
-        match self.waiting.borrow_mut().as_mut() {
-            Some(queue) => {
-                queue.push(message.into());
-                Ok(())
-            }
-            None => self.worker.post_message(&message),
+        let state = &mut *state;
+        match (state.waiting.as_mut(), &state.worker) {
+            (Some(queue), _) => queue.push(message.into()),
+            (None, Some(worker)) => worker.post_message(&message)?,
+            (None, None) => return Err("no worker".into()),
         }
+        let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+        if let Request::Load { add_year: false, .. } = request {
+            state.main_files = names.clone();
+        }
+        let reads_files = matches!(request, Request::Load { .. } | Request::LoadReference);
+        let doing = doing(request, &names, &state.main_files);
+        state.pending.push_back(Pending::Sent { doing, reads_files });
+        Ok(())
     }
+}
+
+/// Answers the requests refused on the page that are next in turn.
+fn flush_refused(inner: &Rc<RefCell<Inner>>, respond: &Rc<dyn Fn(Response)>) {
+    loop {
+        let next = {
+            let mut state = inner.borrow_mut();
+            match state.pending.front() {
+                Some(Pending::Refused(_)) => match state.pending.pop_front() {
+                    Some(Pending::Refused(message)) => message,
+                    _ => unreachable!(),
+                },
+                _ => return,
+            }
+        };
+        respond(Response::Failed { message: next });
+    }
+}
+
+/// The worker died (an uncaught error: a wasm trap, or a failure while starting): answers every
+/// request it had not answered, starts a fresh worker (unless it never started: then it would
+/// only fail again) and tells the page.
+fn crashed(inner: &Rc<RefCell<Inner>>, respond: &Rc<dyn Fn(Response)>, detail: &str) {
+    let (lost, message) = {
+        let mut state = inner.borrow_mut();
+        let was_running = state.waiting.is_none();
+        state.stop();
+        let lost: Vec<Pending> = state.pending.drain(..).collect();
+        let cause = lost.iter().find_map(|p| match p {
+            Pending::Sent { doing, reads_files } => Some((doing.as_str(), *reads_files)),
+            Pending::Refused(_) => None,
+        });
+        let restarted = was_running && state.start().is_ok();
+        let message = if restarted {
+            match cause {
+                Some((doing, true)) => format!(
+                    "Beräkningen avbröts när {doing} (slut på minne eller ett internt fel). Beräkningen har startats om; välj filerna igen eller ta bort den fil som orsakade felet."
+                ),
+                Some((doing, false)) => format!(
+                    "Beräkningen avbröts när {doing} (slut på minne eller ett internt fel). Beräkningen har startats om; välj filerna igen."
+                ),
+                None => "Beräkningen avbröts (slut på minne eller ett internt fel). Beräkningen har startats om; välj filerna igen.".into(),
+            }
+        } else {
+            state.stop();
+            let message = format!(
+                "Beräkningen kunde inte startas ({detail}). Ladda om sidan; hjälper inte det, kontrollera att webbläsaren tillåter WebAssembly."
+            );
+            state.stopped = Some(message.clone());
+            message
+        };
+        (lost, message)
+    };
+    for pending in lost {
+        respond(Response::Failed {
+            message: match pending {
+                Pending::Sent { .. } => message.clone(),
+                Pending::Refused(refusal) => refusal,
+            },
+        });
+    }
+    respond(Response::Crashed { message });
 }
 
 /// The worker's side: answers requests until the page goes away.
@@ -156,13 +442,17 @@ pub mod serve {
     use kpb::import::{Dataset, InputFile};
     use std::collections::BTreeMap;
 
+    // What the worker keeps between requests. No `RefCell` here is borrowed while the engine
+    // runs (values are shared out as `Rc`, or taken out and put back): a request that ends in a
+    // trap (a panic, memory exhausted) must not leave a borrow behind that fails every later
+    // request. The page replaces a worker that traps all the same.
     thread_local! {
         /// The files read, per year, kept so that a change of settings recomputes without
         /// reading again; and which year is the main one.
-        static YEARS: RefCell<BTreeMap<i32, Dataset>> = const { RefCell::new(BTreeMap::new()) };
+        static YEARS: RefCell<BTreeMap<i32, Rc<Dataset>>> = const { RefCell::new(BTreeMap::new()) };
         static MAIN: RefCell<Option<i32>> = const { RefCell::new(None) };
         /// The last report of the main year, for the exports.
-        static REPORT: RefCell<Option<Report>> = const { RefCell::new(None) };
+        static REPORT: RefCell<Option<Rc<Report>>> = const { RefCell::new(None) };
         /// Reference data read so far.
         static REFERENCE: RefCell<RefData> = RefCell::new(RefData::default());
     }
@@ -203,20 +493,19 @@ pub mod serve {
                 drop(files);
                 let load_ms = now() - start;
                 let year = settings.year.filter(|_| !add_year).unwrap_or_else(|| kpb::compute::infer_year(&data));
-                if add_year && MAIN.with(|m| *m.borrow() == Some(year)) {
+                if add_year && MAIN.with_borrow(|m| *m == Some(year)) {
                     return Err(format!(
                         "Filerna gäller {year}, samma år som de redan inlästa. Välj utdragen för ett annat år; nya filer för {year} läggs in under Import."
                     ));
                 }
-                YEARS.with(|y| {
-                    let mut years = y.borrow_mut();
+                YEARS.with_borrow_mut(|years| {
                     if !add_year {
                         years.clear();
                     }
-                    years.insert(year, data);
+                    years.insert(year, Rc::new(data));
                 });
-                if !add_year || MAIN.with(|m| m.borrow().is_none()) {
-                    MAIN.with(|m| *m.borrow_mut() = Some(year));
+                if !add_year || MAIN.with_borrow(Option::is_none) {
+                    MAIN.set(Some(year));
                 }
                 post(&Response::Progress { message: "Beräknar …".into(), fraction: 0.85 });
                 compute_all(&settings, load_ms)
@@ -225,19 +514,18 @@ pub mod serve {
             Request::LoadReference => {
                 let files = read_files(message)?;
                 let read = kpb::compare::load(&files);
-                let all = REFERENCE.with(|r| {
-                    r.borrow_mut().merge(read);
-                    r.borrow().clone()
-                });
+                let mut all = REFERENCE.take();
+                all.merge(read);
+                REFERENCE.set(all.clone());
                 Ok(Response::Reference(Box::new(all)))
             }
             Request::ClearReference => {
-                REFERENCE.with(|r| *r.borrow_mut() = RefData::default());
+                REFERENCE.set(RefData::default());
                 Ok(Response::Reference(Box::default()))
             }
-            Request::Export { what, meta } => REPORT.with(|r| {
-                let report = r.borrow();
-                let report = report.as_ref().ok_or("Det finns inget resultat att exportera.")?;
+            Request::Export { what, meta } => {
+                let report = REPORT.with_borrow(Clone::clone).ok_or("Det finns inget resultat att exportera.")?;
+                let report = &*report;
                 let tables = kpb::export::tables(report, &meta);
                 let year = report.year;
                 match what {
@@ -266,7 +554,7 @@ pub mod serve {
                         })
                     }
                 }
-            }),
+            }
         }
     }
 
@@ -274,31 +562,25 @@ pub mod serve {
     /// report for the exports and answers with it.
     fn compute_all(settings: &Settings, load_ms: f64) -> Result<Response, String> {
         let start = now();
-        let main = MAIN.with(|m| *m.borrow()).ok_or("Inga filer är inlästa.")?;
-        let (report, history) = YEARS.with(|y| {
-            let years = y.borrow();
-            let Some(report) = years.get(&main).map(|data| kpb::compute(data, settings)) else {
-                return (None, Vec::new());
-            };
-            // The main year may be set to another year in Inställningar: an other year of the
-            // same number then gives way, so that no year is in the trends twice.
-            let mut history: Vec<YearFigures> = years
-                .iter()
-                .filter(|(year, _)| **year != main && **year != report.year)
-                .map(|(year, data)| {
-                    YearFigures::of(&kpb::compute(data, &Settings { year: Some(*year), ..settings.clone() }))
-                })
-                .collect();
-            history.push(YearFigures::of(&report));
-            history.sort_by_key(|h| h.year);
-            (Some(report), history)
-        });
-        let report = report.ok_or("Inga filer är inlästa.")?;
+        let main = MAIN.with_borrow(|m| *m).ok_or("Inga filer är inlästa.")?;
+        let years: BTreeMap<i32, Rc<Dataset>> = YEARS.with_borrow(Clone::clone);
+        let report = kpb::compute(years.get(&main).ok_or("Inga filer är inlästa.")?, settings);
+        // The main year may be set to another year in Inställningar: an other year of the
+        // same number then gives way, so that no year is in the trends twice.
+        let mut history: Vec<YearFigures> = years
+            .iter()
+            .filter(|(year, _)| **year != main && **year != report.year)
+            .map(|(year, data)| {
+                YearFigures::of(&kpb::compute(data, &Settings { year: Some(*year), ..settings.clone() }))
+            })
+            .collect();
+        history.push(YearFigures::of(&report));
+        history.sort_by_key(|h| h.year);
         let compute_ms = now() - start;
         // The page lists only the ytterfall and the most expensive clients; the exports (made
         // here) use the whole report.
         let display = report.for_display(100);
-        REPORT.with(|r| *r.borrow_mut() = Some(report));
+        REPORT.set(Some(Rc::new(report)));
         let memory_bytes = wasm_bindgen::memory()
             .unchecked_into::<js_sys::WebAssembly::Memory>()
             .buffer()

@@ -579,14 +579,23 @@ fn round(value: Decimal, kind: Kind) -> Decimal {
 }
 
 /// A table as CSV: `;`-separated, decimal comma, no thousands separator, CRLF, UTF-8 with BOM.
+///
+/// Text that a spreadsheet would take for a formula (it starts with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return: a name or code from the user's files, say `=HYPERLINK(…)`) gets an
+/// apostrophe in front, as OWASP recommends against formula injection, so that Excel and
+/// LibreOffice show it as text and never evaluate it. Numbers are written as numbers, negative
+/// ones too (`-12,5`).
 pub fn csv(table: &Table) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 * (table.rows.len() + 1));
     out.extend_from_slice(b"\xEF\xBB\xBF");
     let mut writer = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(out);
-    let _ = writer.write_record(table.columns.iter().map(|c| c.0));
+    let text = |t: &str| -> String {
+        if t.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{t}") } else { t.to_owned() }
+    };
+    let _ = writer.write_record(table.columns.iter().map(|c| text(c.0)));
     for row in &table.rows {
         let cells = row.iter().zip(&table.columns).map(|(cell, (_, kind))| match cell {
-            Cell::Text(t) => t.clone(),
+            Cell::Text(t) => text(t),
             Cell::Number(d) => round(*d, *kind).to_string().replace('.', ","),
             Cell::Empty => String::new(),
         });

@@ -57,3 +57,55 @@ fn workbook_has_a_sheet_per_table_and_reads_back() {
     let diff = rows.iter().find(|r| r[0] == "Differens").unwrap();
     assert_eq!(diff[1], "0");
 }
+
+/// A table of one text column and one money column, for the formula tests.
+fn table(rows: &[(&str, &str)]) -> kpb::export::Table {
+    use kpb::export::{Cell, Kind, Table};
+    Table {
+        name: "Test",
+        title: "Test",
+        columns: vec![("Namn", Kind::Text), ("Belopp", Kind::Money)],
+        rows: rows
+            .iter()
+            .map(|(t, n)| vec![Cell::Text((*t).to_owned()), Cell::Number(n.parse::<rust_decimal::Decimal>().unwrap())])
+            .collect(),
+    }
+}
+
+#[test]
+fn csv_text_that_looks_like_a_formula_is_neutralised() {
+    let t = table(&[
+        ("=1+1", "1"),
+        ("+46 70 123", "2"),
+        ("-2+3", "3"),
+        ("@SUM(A1:A2)", "4"),
+        ("\tTAB", "5"),
+        ("\rCR", "6"),
+        ("=HYPERLINK(\"http://example.invalid\";\"Klicka\")", "7"),
+        ("Hemtjänst = bra", "8"),
+        ("Enhet 1", "9"),
+        ("'redan", "10"),
+    ]);
+    let text = String::from_utf8(csv(&t)).unwrap();
+    assert_eq!(
+        text,
+        "\u{feff}Namn;Belopp\r\n\
+         '=1+1;1\r\n\
+         '+46 70 123;2\r\n\
+         '-2+3;3\r\n\
+         '@SUM(A1:A2);4\r\n\
+         '\tTAB;5\r\n\
+         \"'\rCR\";6\r\n\
+         \"'=HYPERLINK(\"\"http://example.invalid\"\";\"\"Klicka\"\")\";7\r\n\
+         Hemtjänst = bra;8\r\n\
+         Enhet 1;9\r\n\
+         'redan;10\r\n"
+    );
+}
+
+#[test]
+fn csv_negative_numbers_stay_numbers() {
+    let t = table(&[("-", "-12.5"), ("Avdrag", "-12.5"), ("Noll", "-0"), ("Stort", "-1081175")]);
+    let text = String::from_utf8(csv(&t)).unwrap();
+    assert_eq!(text, "\u{feff}Namn;Belopp\r\n'-;-12,5\r\nAvdrag;-12,5\r\nNoll;0\r\nStort;-1081175\r\n");
+}
