@@ -117,6 +117,14 @@ impl View {
     }
 }
 
+/// A file the user has chosen, as listed on the page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chosen {
+    pub name: String,
+    /// In bytes.
+    pub size: f64,
+}
+
 /// A file the worker made, to be saved by the browser.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Download {
@@ -132,11 +140,16 @@ pub struct Session {
     pub busy: RwSignal<Busy>,
     pub report: RwSignal<Option<Arc<Report>>>,
     pub import: RwSignal<ImportSettings>,
+    /// The import choices for the example data: none but the key, to begin with; changed in
+    /// the session only (see [`Session::update_import`]).
+    example_import: RwSignal<ImportSettings>,
     pub settings: RwSignal<Settings>,
     pub status: RwSignal<ResultStatus>,
     pub organisation: RwSignal<String>,
     /// Whether the session's files are the example data shipped with the app.
     pub example: RwSignal<bool>,
+    /// The files chosen, in order (their names and sizes, for the list on the page).
+    pub chosen: RwSignal<Vec<Chosen>>,
     /// The files of the session (name, content), kept to read them again after a mapping change.
     files: StoredValue<Vec<(String, web_sys::Blob)>, LocalStorage>,
     client: StoredValue<Option<Rc<Client>>, LocalStorage>,
@@ -192,11 +205,17 @@ impl Session {
             view: RwSignal::new(View::from_hash(&location_hash())),
             busy: RwSignal::new(Busy::Idle),
             report: RwSignal::new(None),
+            example_import: RwSignal::new(ImportSettings {
+                pseudonym_key: import.pseudonym_key.clone(),
+                reference_year: import.reference_year,
+                ..ImportSettings::default()
+            }),
             import: RwSignal::new(import),
-            settings: RwSignal::new(remembered(SETTINGS_KEY).unwrap_or_default()),
+            settings: RwSignal::new(Settings { year: None, ..remembered(SETTINGS_KEY).unwrap_or_default() }),
             status: RwSignal::new(ResultStatus::Preliminar),
             organisation: RwSignal::new(String::new()),
             example: RwSignal::new(false),
+            chosen: RwSignal::new(Vec::new()),
             files: StoredValue::new_local(Vec::new()),
             client: StoredValue::new_local(None),
             download: RwSignal::new(None),
@@ -222,7 +241,7 @@ impl Session {
     }
 
     fn receive(&self, response: Response) {
-        if !matches!(response, Response::Progress { .. } | Response::Ready) {
+        if !matches!(response, Response::Progress { .. } | Response::Ready | Response::Crashed { .. }) {
             let year = self.in_flight.try_update_value(|q| q.pop_front()).flatten().flatten();
             if let (Some(files), Response::Done { .. }) = (year, &response) {
                 self.other_years.update_value(|y| y.push(files));
@@ -247,6 +266,16 @@ impl Session {
                 self.download.set(Some(Download { name, bytes: Arc::new(bytes), mime }));
             }
             Response::Failed { message } => self.busy.set(Busy::Failed(message)),
+            // The worker died and a fresh one holds nothing read before: forget the results
+            // here too. The chosen files stay listed under Import, so that the one that caused
+            // it can be removed before they are read again (not at once: it could die again).
+            Response::Crashed { message } => {
+                self.other_years.set_value(Vec::new());
+                self.report.set(None);
+                self.history.set(Vec::new());
+                self.reference.set(Arc::default());
+                self.busy.set(Busy::Failed(message));
+            }
             Response::Ready => {}
             Response::Reference(data) => {
                 self.busy.set(Busy::Idle);
@@ -270,14 +299,73 @@ impl Session {
         }
     }
 
-    /// Reads new files (replacing those read before, other years too) and computes.
-    pub fn load(&self, files: Vec<(String, web_sys::Blob)>) {
+    /// Adds files the user chose to the session's files (a file of the same name as one
+    /// before replaces it) and reads them all. Choosing files in several goes adds them. Own
+    /// files never join the example's: the first own file replaces them.
+    pub fn add_files(&self, files: Vec<(String, web_sys::Blob)>) {
         if files.is_empty() {
             return;
         }
+        let mut all = if self.example.get_untracked() { Vec::new() } else { self.files.get_value() };
+        for (name, blob) in files {
+            match all.iter_mut().find(|(n, _)| *n == name) {
+                Some(same) => same.1 = blob,
+                None => all.push((name, blob)),
+            }
+        }
+        self.set_files_checked(all);
+    }
+
+    /// Replaces the file at `index` (in the order chosen) by another.
+    pub fn replace_file(&self, index: usize, file: (String, web_sys::Blob)) {
+        let mut all = self.files.get_value();
+        if index < all.len() {
+            let name = file.0.clone();
+            all[index] = file;
+            // Another file of the same name gives way to the new one.
+            let mut i = 0;
+            all.retain(|(n, _)| {
+                i += 1;
+                *n != name || i - 1 == index
+            });
+            self.set_files_checked(all);
+        }
+    }
+
+    /// Removes the file at `index` (in the order chosen) and reads the others again.
+    pub fn remove_file(&self, index: usize) {
+        let mut all = self.files.get_value();
+        if index < all.len() {
+            all.remove(index);
+            self.set_files(all, self.example.get_untracked());
+        }
+    }
+
+    /// Forgets every file chosen and what was computed from them.
+    pub fn clear_files(&self) {
+        self.set_files(Vec::new(), false);
+    }
+
+    /// Loads the example municipality's files, in place of any others.
+    pub fn load_example(&self, files: Vec<(String, web_sys::Blob)>) {
+        self.set_files(files, true);
+    }
+
+    /// Makes `files` the session's own files, unless they are too large for the browser: then
+    /// the files before stay, and the page says why.
+    fn set_files_checked(&self, files: Vec<(String, web_sys::Blob)>) {
+        match crate::worker::too_large(&files) {
+            Some(message) => self.busy.set(Busy::Failed(message)),
+            None => self.set_files(files, false),
+        }
+    }
+
+    /// Makes `files` the session's files (other years go) and reads them.
+    fn set_files(&self, files: Vec<(String, web_sys::Blob)>, example: bool) {
+        self.chosen.set(files.iter().map(|(name, blob)| Chosen { name: name.clone(), size: blob.size() }).collect());
         self.files.set_value(files);
         // Leaving the example: its invented comparison files and identity go with it.
-        if self.example.get_untracked() {
+        if self.example.get_untracked() && !example {
             self.clear_reference();
             self.compare.update(|c| {
                 if c.own_id == "9999" {
@@ -286,14 +374,28 @@ impl Session {
                 }
             });
         }
-        self.example.set(false);
+        self.example.set(example);
         self.other_years.set_value(Vec::new());
         // Years still being read belonged to the files before.
         self.in_flight.update_value(|q| q.iter_mut().for_each(|y| *y = None));
-        self.show_import.set(true);
-        // New data has not been checked.
+        // New data has not been checked, and its year is its own.
         self.status.set(ResultStatus::Preliminar);
-        self.reload();
+        self.settings.update(|s| s.year = None);
+        if self.has_files() {
+            self.show_import.set(true);
+            self.reload();
+        } else {
+            self.report.set(None);
+            self.history.set(Vec::new());
+            self.busy.set(Busy::Idle);
+        }
+    }
+
+    /// The import choices to read the session's files with: the user's own, or for the
+    /// example data its own (a mapping saved for the municipality's own files never applies to
+    /// the example, nor one edited on the example to the own files).
+    fn import_choices(&self) -> ImportSettings {
+        if self.example.get_untracked() { self.example_import.get_untracked() } else { self.import.get_untracked() }
     }
 
     /// Reads another year's files, kept beside the main year for the trends.
@@ -303,11 +405,7 @@ impl Session {
         }
         self.busy
             .set(Busy::Working { message: format!("Läser ett annat års {} filer …", files.len()), fraction: 0.02 });
-        let request = Request::Load {
-            import: self.import.get_untracked(),
-            settings: self.settings.get_untracked(),
-            add_year: true,
-        };
+        let request = Request::Load { import: self.import_choices(), settings: self.settings.get_untracked(), add_year: true };
         self.send_tracked(&request, &files, Some(files.clone()));
     }
 
@@ -318,7 +416,7 @@ impl Session {
             return;
         }
         self.busy.set(Busy::Working { message: format!("Läser {} filer …", files.len()), fraction: 0.02 });
-        let (import, settings) = (self.import.get_untracked(), self.settings.get_untracked());
+        let (import, settings) = (self.import_choices(), self.settings.get_untracked());
         self.send(&Request::Load { import: import.clone(), settings: settings.clone(), add_year: false }, &files);
         for other in self.other_years.get_value() {
             self.send(&Request::Load { import: import.clone(), settings: settings.clone(), add_year: true }, &other);
@@ -349,22 +447,34 @@ impl Session {
         self.files.with_value(|f| !f.is_empty())
     }
 
-    /// Changes the import choices, remembers them and reads the files again.
+    /// Changes the import choices and reads the files again. Choices made for the
+    /// municipality's own files are remembered; choices made while showing the example data
+    /// (a mapping edited in a demonstration) hold for the example in this session only.
     pub fn update_import(&self, change: impl FnOnce(&mut ImportSettings)) {
-        self.import.update(change);
-        self.import.with_untracked(|i| {
-            let mut saved = i.clone();
-            saved.pseudonym_key.clear();
-            remember(IMPORT_KEY, &saved);
-        });
+        if self.example.get_untracked() {
+            self.example_import.update(change);
+        } else {
+            self.import.update(change);
+            self.import.with_untracked(|i| {
+                let mut saved = i.clone();
+                saved.pseudonym_key.clear();
+                remember(IMPORT_KEY, &saved);
+            });
+        }
         self.reload();
+    }
+
+    /// The import choices in use: the own files', or the example's.
+    pub fn choices(&self) -> RwSignal<ImportSettings> {
+        if self.example.get() { self.example_import } else { self.import }
     }
 
     /// Changes the settings, remembers them and recomputes at once.
     pub fn update_settings(&self, change: impl FnOnce(&mut Settings)) {
         self.settings.update(change);
         let settings = self.settings.get_untracked();
-        remember(SETTINGS_KEY, &settings);
+        // The year belongs to the files, not to the user: next year's files have their own.
+        remember(SETTINGS_KEY, &Settings { year: None, ..settings.clone() });
         if self.report.with_untracked(Option::is_some) {
             self.busy.set(Busy::Working { message: "Räknar om …".into(), fraction: 0.5 });
             self.send(&Request::Compute { settings }, &[]);

@@ -6,6 +6,7 @@ use crate::state::session;
 use crate::worker::ExportKind;
 use kpb::export::Status;
 use kpb::finding::{Finding, Severity};
+use kpb::import::FileStatus;
 use kpb::format;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -30,8 +31,40 @@ pub fn Check() -> impl IntoView {
                     .map(|r| {
                         let count = |sev| r.findings.iter().filter(|f| f.severity == sev).map(|f| f.count).sum::<u32>();
                         let (errors, warnings, infos) = (count(Severity::Fel), count(Severity::Varning), count(Severity::Info));
+                        let share = r.reconciliation.placed_share;
+                        let share_class = match share {
+                            Some(p) if p >= rust_decimal::Decimal::from(99) => "card ok",
+                            Some(p) if p >= rust_decimal::Decimal::from(90) => "card warn",
+                            _ => "card error",
+                        };
+                        // Rows of the ledger and the volume files that did not become data.
+                        let not_used: u32 = r.files.iter().map(|f| f.rows - f.rows_used).sum();
+                        let files_not_read = r
+                            .files
+                            .iter()
+                            .filter(|f| matches!(f.status, FileStatus::Unreadable | FileStatus::NeedsMapping | FileStatus::Duplicate))
+                            .count();
                         view! {
                             <div class="summary-cards">
+                                <div class=share_class data-testid="placed-share">
+                                    <span class="big">{share.map_or_else(|| "–".to_owned(), format::percent)}</span>
+                                    <span>
+                                        {format!(
+                                            "placerat på brukare av de kostnader som ska fördelas ({} kr kom inte fram)",
+                                            format::kr(r.reconciliation.unplaced)
+                                        )}
+                                    </span>
+                                </div>
+                                <div class="card" class:error={not_used > 0 || files_not_read > 0} data-testid="rows-not-used">
+                                    <span class="big">{format::count(not_used)}</span>
+                                    <span>
+                                        {if files_not_read > 0 {
+                                            format!("rader kom inte med, och {files_not_read} filer lästes inte")
+                                        } else {
+                                            "rader kom inte med (se Fel nedan)".to_owned()
+                                        }}
+                                    </span>
+                                </div>
                                 <div class="card error" data-testid="count-errors">
                                     <span class="big">{errors}</span>
                                     <span>"fel"</span>
@@ -44,18 +77,19 @@ pub fn Check() -> impl IntoView {
                                     <span class="big">{infos}</span>
                                     <span>"upplysningar"</span>
                                 </div>
-                                <div class="card" class:ok=r.reconciliation.difference.round_dp(2).is_zero()>
+                                <div class="card" class:error=!r.reconciliation.difference.round_dp(2).is_zero()>
                                     <span class="big">{format!("{} kr", format::ore(r.reconciliation.difference))}</span>
-                                    <span>"differens mot huvudboken"</span>
+                                    <span>"differens i avstämningen (ska alltid vara 0)"</span>
                                 </div>
                             </div>
                             <p class="lead">
-                                {if errors == 0 {
+                                {if errors == 0 && not_used == 0 && files_not_read == 0 {
                                     "Inga fel hittades. Gå igenom varningarna innan resultatet används."
                                 } else {
-                                    "Fel betyder att rader eller kostnader inte kom med: se avstämningen. Rätta i källsystemet eller i mappningen och läs in filerna igen."
+                                    "Fel betyder att rader eller kostnader inte kom med: se avstämningen och felen nedan. Rätta i källsystemet eller i mappningen och läs in filerna igen."
                                 }}
                             </p>
+                            <p class="year-basis" data-testid="year-basis">{format!("Beräknat år: {}.", r.year_basis)}</p>
                             <Reconciliation report=r.clone() />
                         }
                     })
@@ -176,6 +210,39 @@ fn kind_title(kind: &str) -> &str {
         "dubbelkodad" => "Fel teckenkodning",
         "pnr-kontrollsiffra" => "Personnummer med fel kontrollsiffra",
         "insats-utanfor-kpb" => "Insatser utanför KPB",
+        "oavslutat-citattecken" => "Citattecken som aldrig stängs",
+        "for-lang-rad" => "Rader som är för långa för att läsas",
+        "lang-rad" => "Rader med fler fält än rubriken",
+        "upprepad-rubrik" => "Upprepade rubrikrader",
+        "summarad" => "Summeringsrader",
+        "tvetydigt-tal" => "Tal som kan läsas på två sätt",
+        "decimalpunkt" => "Kolumner med decimalpunkt",
+        "orimligt-tal" => "Orimligt stora värden",
+        "excel-exponent" => "Id som Excel har förstört (exponentform)",
+        "enhet-i-rubrik" => "Enhet i kolumnrubriken",
+        "enhet-passar-inte" => "Kolumner i fel enhet",
+        "fel-volymenhet" => "Volymer i fel enhet",
+        "dubblettfil" => "Samma fil två gånger",
+        "overlappande-filer" => "Rader som finns i två filer",
+        "ar-gissat" | "ar-motstridigt" | "ar-annat-an-filerna" => "Vilket år filerna gäller",
+        "tom-fil" => "Tomma filer",
+        "binar-fil" => "Filer som inte är text eller Excel",
+        "trasig-xlsx" => "Excelfiler som inte kunde läsas",
+        "bara-rubrik" => "Filer utan rader",
+        "ersatt-av-sparad" => "Mappningsfiler som inte används",
+        "felaktigt-datum" => "Datum som inte känns igen",
+        "felaktig-period" => "Perioder som inte känns igen",
+        "datum-ordning" => "Slutdatum före startdatum",
+        "okand-regi" => "Regi som inte känns igen",
+        "okand-boendeform" => "Boendeformer som inte känns igen",
+        "okant-kon" => "Kön som inte känns igen",
+        "okand-volymtyp" => "Volymtyper som inte känns igen",
+        "volym-saknas" => "Rader utan volym",
+        "orimligt-fodelsear" => "Orimliga födelseår",
+        "orimlig-alder" => "Orimliga åldrar",
+        "okand-fordelning" => "Fördelningar som inte känns igen",
+        "okand-kontotyp" => "Kontotyper som inte känns igen",
+        "felaktig-alder" => "Åldrar som inte känns igen",
         _ => kind,
     }
 }

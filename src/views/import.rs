@@ -4,7 +4,9 @@
 use crate::state::{View, session};
 use kpb::import::schema::FileKind;
 use kpb::import::{FileReport, FileStatus};
+use kpb::format;
 use kpb::model::{Insats, normalise};
+use kpb::pseudonym::contains_personnummer;
 use leptos::prelude::*;
 
 #[component]
@@ -13,50 +15,76 @@ pub fn Import() -> impl IntoView {
     view! {
         <section class="view" aria-labelledby="import-rubrik">
             <h1 id="import-rubrik">"Import"</h1>
-            {move || match s.report.get() {
-                None => view! {
-                    <p>"Inga filer är inlästa ännu."</p>
-                    <crate::views::start::FilePicker />
-                }
-                .into_any(),
-                Some(r) => {
-                    let unknown = r.unknown_insatser.clone();
-                    let attention = |f: &FileReport| matches!(f.status, FileStatus::NeedsMapping | FileStatus::Unreadable);
-                    let needs = r.files.iter().any(attention);
-                    let (to_fix, fine): (Vec<FileReport>, Vec<FileReport>) = r.files.iter().cloned().partition(attention);
-                    view! {
-                        <p class="lead">
-                            {format!("{} filer lästa.", r.files.len())}
-                            {if needs {
-                                " Någon fil behöver hjälp: välj filtyp eller kolumner nedan."
-                            } else {
-                                " Alla filer kändes igen."
-                            }}
-                        </p>
-                        <FileTable files=r.files.clone() />
-                        <div class="file-list">
-                            {to_fix.into_iter().map(|f| view! { <FileCard file=f /> }).collect_view()}
-                        </div>
-                        {(!fine.is_empty())
-                            .then(|| view! {
-                                <details class="file-details">
-                                    <summary>"Förhandsvisning och kolumner för de inlästa filerna"</summary>
-                                    <div class="file-list">
-                                        {fine.into_iter().map(|f| view! { <FileCard file=f /> }).collect_view()}
-                                    </div>
-                                </details>
-                            })}
-                        {(!unknown.is_empty()).then(|| view! { <InsatsMapping unknown=unknown /> })}
-                        <crate::views::mapping::MappingEditor />
+            {move || {
+                let report = s.report.get();
+                if s.chosen.with(Vec::is_empty) && report.is_none() {
+                    return view! {
+                        <p>"Inga filer är inlästa ännu."</p>
                         <crate::views::start::FilePicker />
-                        <div class="actions">
-                            <button data-testid="to-check" on:click=move |_| s.go(View::Kontroll)>
-                                "Fortsätt till kontrollen"
-                            </button>
-                        </div>
                     }
-                    .into_any()
+                    .into_any();
                 }
+                let Some(r) = report else {
+                    // Files chosen, no result (being read, or the reading failed): the list, so
+                    // that a file can be removed or replaced.
+                    return view! {
+                        <FileTable />
+                        <crate::views::start::FilePicker />
+                    }
+                    .into_any();
+                };
+                let unknown = r.unknown_insatser.clone();
+                let attention = |f: &FileReport| {
+                    matches!(f.status, FileStatus::NeedsMapping | FileStatus::Unreadable | FileStatus::Duplicate)
+                };
+                let needs = r.files.iter().any(attention);
+                let (to_fix, fine): (Vec<FileReport>, Vec<FileReport>) = r.files.iter().cloned().partition(attention);
+                view! {
+                    <p class="lead">
+                        {format!("{} filer lästa.", r.files.len())}
+                        {if needs {
+                            " Någon fil behöver hjälp: se nedan."
+                        } else {
+                            " Alla filer kändes igen."
+                        }}
+                    </p>
+                    <p class="year-basis" data-testid="import-year">{format!("År: {}.", r.year_basis)}</p>
+                    {r.findings
+                        .iter()
+                        .find(|f| f.kind.starts_with("ar-"))
+                        .map(|f| {
+                            view! {
+                                <div class="notice warn" data-testid="confirm-year">
+                                    <p>{f.message.clone()}</p>
+                                    <button class="small secondary" on:click=move |_| s.go(View::Installningar)>
+                                        "Bekräfta året under Inställningar"
+                                    </button>
+                                </div>
+                            }
+                        })}
+                    <FileTable />
+                    <div class="file-list">
+                        {to_fix.into_iter().map(|f| view! { <FileCard file=f /> }).collect_view()}
+                    </div>
+                    {(!fine.is_empty())
+                        .then(|| view! {
+                            <details class="file-details">
+                                <summary>"Förhandsvisning och kolumner för de inlästa filerna"</summary>
+                                <div class="file-list">
+                                    {fine.into_iter().map(|f| view! { <FileCard file=f /> }).collect_view()}
+                                </div>
+                            </details>
+                        })}
+                    {(!unknown.is_empty()).then(|| view! { <InsatsMapping unknown=unknown /> })}
+                    <crate::views::mapping::MappingEditor />
+                    <crate::views::start::FilePicker />
+                    <div class="actions">
+                        <button data-testid="to-check" on:click=move |_| s.go(View::Kontroll)>
+                            "Fortsätt till kontrollen"
+                        </button>
+                    </div>
+                }
+                .into_any()
             }}
         </section>
     }
@@ -67,52 +95,168 @@ fn status_of(status: FileStatus) -> (&'static str, &'static str) {
         FileStatus::Read => ("ok", "Inläst"),
         FileStatus::NeedsMapping => ("warn", "Behöver kolumnval"),
         FileStatus::Unreadable => ("error", "Kunde inte läsas"),
-        FileStatus::Replaced => ("info", "Ersatt av sparad mappning"),
+        FileStatus::Replaced => ("info", "Används inte (ersatt)"),
+        FileStatus::Duplicate => ("error", "Dubblett, läses inte"),
     }
 }
 
-/// Every file on a line: what it was recognised as, how much of it was used.
+/// Every file chosen on a line: what it was recognised as, how much of it was used, and buttons
+/// to replace or remove it; then the mappings saved in the browser, with whether they were used.
 #[component]
-fn FileTable(files: Vec<FileReport>) -> impl IntoView {
+fn FileTable() -> impl IntoView {
+    let s = session();
+    let rows = move || {
+        let chosen = s.chosen.get();
+        let report = s.report.get();
+        let files = report.as_ref().map(|r| r.files.clone()).unwrap_or_default();
+        // The report lists the files in the order sent (names with a personnummer masked), then
+        // the saved mappings.
+        let same = |name: &str, read: &FileReport| read.name == name || contains_personnummer(name);
+        let mut rows: Vec<(Option<usize>, String, Option<f64>, Option<FileReport>)> = chosen
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let read = files.get(i).filter(|f| same(&c.name, f)).cloned();
+                let shown = match &read {
+                    Some(f) => f.name.clone(),
+                    None if contains_personnummer(&c.name) => format!("Fil {} (namnet har ett personnummer)", i + 1),
+                    None => c.name.clone(),
+                };
+                (Some(i), shown, Some(c.size), read)
+            })
+            .collect();
+        rows.extend(files.iter().skip(chosen.len()).map(|f| (None, f.name.clone(), None, Some(f.clone()))));
+        rows
+    };
     view! {
-        <table class="file-table" data-testid="file-table">
-            <thead>
-                <tr>
-                    <th scope="col">"Fil"</th>
-                    <th scope="col">"Känd som"</th>
-                    <th scope="col" class="num">"Rader"</th>
-                    <th scope="col" class="num">"Använda"</th>
-                    <th scope="col">"Läst som"</th>
-                    <th scope="col">"Status"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {files
-                    .into_iter()
-                    .map(|f| {
-                        let (class, text) = status_of(f.status);
-                        let read_as = [f.encoding.clone(), f.delimiter.clone().map(|d| format!("avgränsare {d}")), f.sheet.clone().map(|b| format!("blad {b}"))]
+        <div class="scroll">
+            <table class="file-table" data-testid="file-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Fil"</th>
+                        <th scope="col">"Känd som"</th>
+                        <th scope="col" class="num">"Rader"</th>
+                        <th scope="col" class="num">"Använda"</th>
+                        <th scope="col" class="num">"Ej använda"</th>
+                        <th scope="col" class="num">"Anmärkning"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">
+                            <span class="visually-hidden">"Åtgärder"</span>
+                        </th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        rows()
                             .into_iter()
-                            .flatten()
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        view! {
-                            <tr data-testid="file-row">
-                                <th scope="row">{f.name.clone()}</th>
-                                <td>{f.kind.map_or("–", |k| k.name())}</td>
-                                <td class="num">{f.rows}</td>
-                                <td class="num">{f.rows_used}</td>
-                                <td>{read_as}</td>
-                                <td>
-                                    <span class=format!("pill {class}") data-testid="file-status">{text}</span>
-                                </td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+                            .map(|(index, name, size, read)| {
+                                let (class, text) = read.as_ref().map_or(("info", "Läses …"), |f| status_of(f.status));
+                                let count = |n: Option<u32>| n.map(format::count).unwrap_or_default();
+                                let f = read.as_ref();
+                                view! {
+                                    <tr data-testid="file-row">
+                                        <th scope="row" class="file-name">
+                                            {name.clone()}
+                                            {size.map(|b| view! { <span class="size">{size_text(b)}</span> })}
+                                        </th>
+                                        <td>{f.and_then(|f| f.kind).map_or("–", |k| k.short_name())}</td>
+                                        <td class="num">{count(f.map(|f| f.rows))}</td>
+                                        <td class="num">{count(f.map(|f| f.rows_used))}</td>
+                                        <td class="num" class:bad={f.is_some_and(|f| f.rows > f.rows_used)}>
+                                            {count(f.map(|f| f.rows - f.rows_used))}
+                                        </td>
+                                        <td class="num">{count(f.map(|f| f.rows_flagged))}</td>
+                                        <td>
+                                            <span class=format!("pill {class}") data-testid="file-status">{text}</span>
+                                        </td>
+                                        <td class="file-actions">
+                                            {index.map(|i| view! { <FileActions index=i name=name.clone() /> })}
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+        </div>
+        <div class="actions">
+            <button class="secondary" data-testid="clear-files" on:click=move |_| s.clear_files()>
+                "Ta bort alla filer"
+            </button>
+        </div>
     }
+}
+
+/// Replace or remove one chosen file.
+#[component]
+fn FileActions(
+    /// The file's place in the order chosen.
+    index: usize,
+    /// Its name, for the buttons' accessible names.
+    name: String,
+) -> impl IntoView {
+    let s = session();
+    let replace = move |ev: leptos::ev::Event| {
+        if let Some(file) = crate::state::chosen_files(&ev).into_iter().next() {
+            s.replace_file(index, file);
+        }
+    };
+    view! {
+        <label class="button small secondary" title=format!("Byt ut {name}")>
+            "Byt ut"
+            <input
+                type="file"
+                accept=".csv,.txt,.tsv,.xlsx,.xls,.ods"
+                class="visually-hidden"
+                data-testid="replace-file"
+                aria-label=format!("Byt ut {name}")
+                on:change=replace
+            />
+        </label>
+        <button
+            class="small secondary"
+            data-testid="remove-file"
+            aria-label=format!("Ta bort {name}")
+            on:click=move |_| s.remove_file(index)
+        >
+            "Ta bort"
+        </button>
+    }
+}
+
+/// A file size as Utforskaren writes it: `734 kB`, `12 MB`.
+fn size_text(bytes: f64) -> String {
+    let mib = bytes / 1_048_576.0;
+    if mib >= 1.0 {
+        format!("{} MB", format::number(rust_decimal::Decimal::from(mib.round() as i64), 0))
+    } else {
+        format!("{} kB", format::number(rust_decimal::Decimal::from((bytes / 1024.0).ceil() as i64), 0))
+    }
+}
+
+/// What became of every line of a file: they add up to its lines.
+fn lines_summary(f: &FileReport) -> String {
+    if f.status != FileStatus::Read {
+        return "Inte läst".to_owned();
+    }
+    if f.lines == 0 {
+        return format!("{} rader, {} använda", format::count(f.rows), format::count(f.rows_used));
+    }
+    let mut parts = vec![format!(
+        "{} rader: {} använda, {} ej använda (med fel)",
+        format::count(f.lines),
+        format::count(f.rows_used),
+        format::count(f.rows - f.rows_used)
+    )];
+    parts.push(format!("{} rubrik{}", format::count(f.header_line), if f.header_line > 1 { " och rader ovanför" } else { "" }));
+    if f.blank > 0 {
+        parts.push(format!("{} tomma", format::count(f.blank)));
+    }
+    if f.continued > 0 {
+        parts.push(format!("{} fortsättningsrader", format::count(f.continued)));
+    }
+    parts.join(", ")
 }
 
 #[component]
@@ -138,12 +282,25 @@ fn FileCard(file: FileReport) -> impl IntoView {
         file.encoding.clone().map(|e| format!("Teckenkodning: {e}")),
         file.delimiter.clone().map(|d| format!("Avgränsare: {d}")),
         file.sheet.clone().map(|b| format!("Blad: {b}")),
-        Some(format!("{} rader, {} använda", file.rows, file.rows_used)),
+        Some(lines_summary(&file)),
     ];
     let kind = file.kind;
     let mapping = kind
-        .filter(|_| file.status != FileStatus::Unreadable)
+        .filter(|_| !matches!(file.status, FileStatus::Unreadable | FileStatus::Duplicate))
         .map(|k| view! { <ColumnMapping file=file.clone() kind=k /> });
+    // What was found about the file as a whole (not one of its rows): why it was not read.
+    let about: Vec<String> = s.report.with_untracked(|r| {
+        r.as_ref()
+            .map(|r| {
+                r.findings
+                    .iter()
+                    .filter(|f| f.pos.file == name && f.pos.column.is_none() && f.severity != kpb::Severity::Info)
+                    .filter(|f| f.pos.line.is_none() || f.pos.line == Some(file.header_line))
+                    .map(|f| f.message.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
     view! {
         <article class="file-card" data-testid="file-card">
             <header>
@@ -151,6 +308,9 @@ fn FileCard(file: FileReport) -> impl IntoView {
                 <span class=format!("pill {}", status.0)>{status.1}</span>
             </header>
             <p class="meta">{details.into_iter().flatten().collect::<Vec<_>>().join(" · ")}</p>
+            {(!about.is_empty()).then(|| view! {
+                <ul class="file-about">{about.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+            })}
             <label class="field">
                 <span>"Filtyp"</span>
                 <select on:change=on_kind data-testid="file-kind">

@@ -38,21 +38,47 @@ pub fn MappingEditor() -> impl IntoView {
     let changed = RwSignal::new(false);
     let open = RwSignal::new(!unmapped.is_empty());
     let saved =
-        move || s.import.with(|i| i.saved.contains_key(&FileKind::Mappning) || i.saved.contains_key(&FileKind::Konton));
+        move || s.choices().with(|i| i.saved.contains_key(&FileKind::Mappning) || i.saved.contains_key(&FileKind::Konton));
+    // Which mapping the result used: the saved one, or a file read (which wins over it).
+    let used_saved = move || {
+        s.report.with(|r| {
+            r.as_ref().is_some_and(|r| {
+                r.files.iter().any(|f| {
+                    f.status == kpb::import::FileStatus::Read
+                        && [FileKind::Mappning, FileKind::Konton].iter().any(|k| f.name == kpb::import::saved_file_name(*k))
+                })
+            })
+        })
+    };
 
     let save = move |_| {
         let mapping = csv(MAPPING_HEADER, &rows.get_untracked());
         let konto = csv(KONTO_HEADER, &konton.get_untracked());
         changed.set(false);
+        // Tied to the files it was edited from: another mapping file read later wins over it.
+        let from = |kind: FileKind| {
+            s.report.with_untracked(|r| {
+                r.as_ref().and_then(|r| r.files.iter().find(|f| f.kind == Some(kind) && f.digest.is_some() && f.name != kpb::import::saved_file_name(kind))).and_then(|f| f.digest.clone())
+            })
+        };
+        let (mapping_from, konto_from) = (from(FileKind::Mappning), from(FileKind::Konton));
         s.update_import(move |i| {
             i.saved.insert(FileKind::Mappning, mapping);
             i.saved.insert(FileKind::Konton, konto);
+            for (kind, digest) in [(FileKind::Mappning, mapping_from), (FileKind::Konton, konto_from)] {
+                match digest {
+                    Some(d) => i.saved_from.insert(kind, d),
+                    None => i.saved_from.remove(&kind),
+                };
+            }
         });
     };
     let forget = move |_| {
         s.update_import(|i| {
-            i.saved.remove(&FileKind::Mappning);
-            i.saved.remove(&FileKind::Konton);
+            for kind in [FileKind::Mappning, FileKind::Konton] {
+                i.saved.remove(&kind);
+                i.saved_from.remove(&kind);
+            }
         })
     };
     let download = move |_| {
@@ -83,12 +109,24 @@ pub fn MappingEditor() -> impl IntoView {
             <h2 id="mappning-rubrik">"Mappning och kontotyper"</h2>
             <p class="hint">
                 "Vilken insats och enhet varje ansvar hör till, eller att det är en gemensam kostnad (på enhetens, områdets eller förvaltningens nivå) eller ligger utanför KPB. "
-                "Ändringar sparas i webbläsaren – bara mappningen, aldrig data – och gäller i stället för mappningsfilen tills du tar bort dem. "
+                "Ändringar sparas i webbläsaren – bara mappningen, aldrig data – och gäller i stället för mappningsfilen de gjordes utifrån, tills du tar bort dem eller läser in en annan mappningsfil. Med exempeldata gäller ändringarna bara exemplet, och bara tills sidan laddas om. "
                 "Fördelning: direkt = kostnaden hör till insatsen vid enheten; enhet, område eller förvaltning = gemensam kostnad som fördelas på den nivån."
             </p>
-            {move || saved().then(|| view! {
-                <p class="pill-line"><span class="pill info">"Sparad mappning används"</span>" Den ersätter mappnings- och kontotypsfilerna."</p>
-            })}
+            {move || match (saved(), used_saved()) {
+                (true, true) => Some(view! {
+                    <p class="pill-line" data-testid="saved-mapping-used">
+                        <span class="pill info">"Sparad mappning används"</span>
+                        " Den gäller i stället för mappnings- och kontotypsfilerna den ändrades utifrån, och när ingen sådan fil läses in."
+                    </p>
+                }.into_any()),
+                (true, false) => Some(view! {
+                    <p class="pill-line" data-testid="saved-mapping-unused">
+                        <span class="pill warn">"Sparad mappning används inte"</span>
+                        " Filerna som lästes in gäller: de är andra än de den sparade mappningen ändrades utifrån. Spara igen för att ändra dem."
+                    </p>
+                }.into_any()),
+                _ => None,
+            }}
             {(!unmapped.is_empty())
                 .then(|| {
                     view! {

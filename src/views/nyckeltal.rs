@@ -160,7 +160,12 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
                                                     <th scope="row">{e.enhet_name}</th>
                                                     <td class="num">{format::kr(e.numerator)}</td>
                                                     <td class="num">{format::volume(e.denominator)}</td>
-                                                    <td class="num">{e.value.map(|v| format::figure(&unit, v)).unwrap_or_else(|| "–".into())}</td>
+                                                    <td class="num">
+                                                        {e.value
+                                                            .map(|v| format::figure(&unit, v))
+                                                            .or_else(|| e.error.map(|err| format!("datafel: {err}")))
+                                                            .unwrap_or_else(|| "–".into())}
+                                                    </td>
                                                 </tr>
                                             }
                                         })

@@ -73,7 +73,21 @@ pub fn SettingsView() -> impl IntoView {
                         }
                     />
                 </label>
-                <p class="hint">"Förvalt är det år som flest rader i brukarstatistiken gäller. Rader för andra år räknas inte."</p>
+                <p class="hint" data-testid="year-basis-settings">
+                    {move || s.report.with(|r| r.as_ref().map(|r| format!("Nu: {}. ", r.year_basis)).unwrap_or_default())}
+                    "Förvalt är det år filerna gäller: de flesta raderna i brukarstatistiken, annars en rubrik som \"Utfall 2025\" eller filnamnet. Rader för andra år räknas inte. Valet gäller de här filerna och sparas inte till nästa besök."
+                </p>
+                {move || {
+                    let unconfirmed = s.settings.with(|st| st.year.is_none());
+                    let year = s.report.with(|r| r.as_ref().map(|r| r.year));
+                    year.filter(|_| unconfirmed).map(|year| {
+                        view! {
+                            <button class="secondary" data-testid="confirm-year-button" on:click=move |_| s.update_settings(move |st| st.year = Some(year))>
+                                {format!("Bekräfta {year}")}
+                            </button>
+                        }
+                    })
+                }}
             </section>
 
             <section aria-labelledby="nyckel-rubrik" class="setting">

@@ -27,10 +27,7 @@ pub fn Start() -> impl IntoView {
         s.organisation.set("Exempelkommun".into());
         leptos::task::spawn_local(async move {
             match fetch_files("exempel", &EXAMPLE_FILES).await {
-                Ok(files) => {
-                    s.load(files);
-                    s.example.set(true);
-                }
+                Ok(files) => s.load_example(files),
                 Err(e) => s.busy.set(crate::state::Busy::Failed(e)),
             }
         });
@@ -141,7 +138,7 @@ pub fn FilePicker() -> impl IntoView {
     let dragging = RwSignal::new(false);
     let take = move |list: Option<web_sys::FileList>| {
         if let Some(list) = list {
-            s.load(named_files(&list));
+            s.add_files(named_files(&list));
         }
     };
     view! {
@@ -177,7 +174,7 @@ pub fn FilePicker() -> impl IntoView {
                     }
                 />
             </label>
-            <p class="hint">"Kostnader, brukarstatistik, mappning och kontotyper – CSV eller Excel. Alla filer på en gång."</p>
+            <p class="hint">"Kostnader, brukarstatistik, mappning och kontotyper – CSV eller Excel. Välj alla på en gång eller i flera omgångar: filerna läggs till."</p>
         </div>
     }
 }

@@ -79,6 +79,9 @@ fn InsatsUnits(summary: InsatsSummary, units: Vec<UnitCost>) -> impl IntoView {
     let single = (n == 1)
         .then(|| format!("{}: {} kr per {per} (en enhet i egen regi).", with_cost[0].enhet_name, format::kr(level)));
     let id = format!("enheter-{}", insats.code().to_lowercase());
+    // Enheter with a data error are not figures: named below the chart, not drawn in it.
+    let errors: Vec<String> =
+        units.iter().filter_map(|u| u.error.as_ref().map(|e| format!("{} ({e})", u.enhet_name))).collect();
     view! {
         <section class="insats-block" data-testid=format!("units-{}", insats.code())>
             <h2>{insats.name()}</h2>
@@ -97,6 +100,18 @@ fn InsatsUnits(summary: InsatsSummary, units: Vec<UnitCost>) -> impl IntoView {
                 }
                 .into_any(),
             }}
+            {(!errors.is_empty())
+                .then(|| {
+                    view! {
+                        <p class="data-error" data-testid="unit-data-error">
+                            <span class="pill error">"Datafel"</span>
+                            {format!(
+                                " Inte med i diagrammet eller i kommunens värde: {}. Se Kontroll.",
+                                errors.join(", ")
+                            )}
+                        </p>
+                    }
+                })}
             <details class="how">
                 <summary>"Hur räknades detta?"</summary>
                 <p>
@@ -130,7 +145,12 @@ fn InsatsUnits(summary: InsatsSummary, units: Vec<UnitCost>) -> impl IntoView {
                                             <td class="num">{format::kr(u.allocated)}</td>
                                             <td class="num">{format::kr(u.total)}</td>
                                             <td class="num">{format::volume(u.volume)}</td>
-                                            <td class="num">{u.unit_cost.map(format::kr).unwrap_or_else(|| "–".into())}</td>
+                                            <td class="num">
+                                                {u.unit_cost
+                                                    .map(format::kr)
+                                                    .or_else(|| u.error.as_ref().map(|e| format!("datafel: {e}")))
+                                                    .unwrap_or_else(|| "–".into())}
+                                            </td>
                                             <td class="num">{u.clients}</td>
                                         </tr>
                                     }

@@ -204,8 +204,11 @@ test('the whole journey', async () => {
     const stored = await page.evaluate(() => JSON.stringify(localStorage));
     assert.ok(!stored.includes('19380412') && !stored.includes('1 245 300'), 'localStorage holds choices, not data');
 
-    // 3. A file with errors: each error with its file, line and column.
-    await visit(page, 'start');
+    // 3. A file with errors: each error with its file, line and column. (Files chosen are
+    // added to those before: first take the others away.)
+    await visit(page, 'import');
+    await page.getByTestId('clear-files').click();
+    await page.getByText('Inga filer är inlästa ännu.').waitFor();
     await upload(page, files(path.join(data, 'fel')));
     await visit(page, 'kontroll');
     for (const group of await page.getByTestId('finding-group').all()) await group.locator('summary').click();
