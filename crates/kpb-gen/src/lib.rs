@@ -41,6 +41,8 @@ pub enum Size {
     K10,
     K100,
     M1,
+    /// About 300 MB of brukare.csv: a large municipality's year and then some.
+    M3_5,
 }
 
 impl Size {
@@ -50,6 +52,7 @@ impl Size {
             "10k" => Some(Size::K10),
             "100k" => Some(Size::K100),
             "1m" => Some(Size::M1),
+            "3.5m" | "3,5m" => Some(Size::M3_5),
             _ => None,
         }
     }
@@ -61,6 +64,7 @@ impl Size {
             Size::K10 => Some(10_000),
             Size::K100 => Some(100_000),
             Size::M1 => Some(1_000_000),
+            Size::M3_5 => Some(3_500_000),
         }
     }
 }

@@ -1,11 +1,11 @@
-//! `kpb-gen --size <example|10k|100k|1m> --out <dir> [--year 2025] [--seed N]`, or
+//! `kpb-gen --size <example|10k|100k|1m|3.5m> --out <dir> [--year 2025] [--seed N]`, or
 //! `kpb-gen --jamforelse --out <dir> [--year 2025]` for the example comparison files.
 
 use kpb_gen::{Options, Size, generate};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "användning: kpb-gen --size <example|10k|100k|1m> --out <katalog> [--year 2025] [--seed N]\n           kpb-gen --jamforelse --out <katalog> [--year 2025]";
+const USAGE: &str = "användning: kpb-gen --size <example|10k|100k|1m|3.5m> --out <katalog> [--year 2025] [--seed N]\n           kpb-gen --jamforelse --out <katalog> [--year 2025]";
 
 fn main() -> ExitCode {
     match run() {
