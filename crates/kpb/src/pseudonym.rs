@@ -15,20 +15,53 @@
 //!   `ÅÅÅÅ MM DD-NNNN`, `ÅÅMMDDNNNN`, `ÅÅMMDD-NNNN`, `ÅÅ-MM-DD-NNNN`, `ÅÅMMDD+NNNN` (`+`: over
 //!   100 years old; only before `NNNN`);
 //! - between the groups: a hyphen, any dash (en, em, minus sign, non-breaking hyphen …), `/`,
-//!   `.`, or up to two spaces (also no-break and thin spaces) on either side of one of these,
-//!   but never a tab or a line break;
+//!   `.`, `_`, or two of these together (`--`), with up to two spaces (also no-break and thin
+//!   spaces) on either side, or up to two spaces alone. In running text never a tab or a line
+//!   break (in a TSV line or between lines, two numbers are two cells); within one cell given
+//!   to [`Personnummer::parse`] or [`Pseudonymizer::client`] these are spaces like any other,
+//!   and so they are in a text given to [`Pseudonymizer::mask`] that is nothing but the number;
 //! - nine digits, when Excel dropped the leading zero of someone born 2000–2009
 //!   (`0501011233` → `501011233`, also `50101-1233`), but only with a right check digit;
-//! - Excel's and CSV's wrappers: `'…`, `="…"`, `"…"`, a float rendering `….0` / `…,0`.
+//! - Excel's and CSV's wrappers: `'…`, `="…"`, `"…"`, a float rendering `….0` / `…,0`;
+//! - Excel's number format with thousands separators on a number stored as a number: digits
+//!   in threes from the right, parted by one space, no-break space, narrow no-break space or
+//!   thin space, with or without the two decimals `,00` / `.00` (see [Grouped numbers]).
 //!
 //! The date need only be plausible (month 1–12, day 1–31 or 61–91): 30 February is still a
 //! personnummer. A wrong check digit is still one too, flagged by `valid_checksum` (except in
-//! the nine-digit form, where the check digit is what tells it from an amount).
+//! the nine-digit form and the grouped ten-digit form, where the check digit is what tells it
+//! from an amount).
 //!
 //! Not recognised, on purpose: part of a longer run of digits (a 16-digit OCR number), a decimal
 //! number (`501011233,50`, the fraction in `3.7010632391`), a signed nine-digit number
 //! (`-501011233`), a date range (`2025-03-01–2025-03-31` is not `20250301-2025`), a 12-digit
 //! number that does not start with 19 or 20.
+//!
+//! # Grouped numbers
+//!
+//! [Grouped numbers]: #grouped-numbers
+//!
+//! A personnummer kept as a number in Excel and shown with thousands separators reads
+//! `197 301 211 483` (12 digits, 3+3+3+3), `5 001 011 237` (10 digits, 1+3+3+3) or
+//! `501 011 233` (nine digits, the leading zero lost, 3+3+3). Swedish amounts are written
+//! exactly so, so each form needs more than its shape:
+//!
+//! - 12 digits: starting with 19 or 20 and a plausible date (as every 12-digit form);
+//! - 10 digits: a plausible date and a right check digit; not with a sign (`-5 001 011 237`);
+//! - 9 digits: a plausible date and a right check digit; not with a sign;
+//! - the 10- and 9-digit forms only as a whole grouped number: not when another group of three
+//!   follows (`5 001 011 237 000`), nor, for the nine digits, when a group of one to three
+//!   digits stands before them (`1 501 011 233` is 1.5 billion, not a personnummer). The
+//!   12-digit form is taken also out of a longer grouped number (`12 197 301 211 483` may be a
+//!   row number and a personnummer in cells joined by spaces; a 13-digit amount is not met).
+//!
+//! What can still be taken for a personnummer, and is masked (the safe side in text; an
+//! amount in a client id column is not expected): an amount of 190 000 000 000 to
+//! 209 999 999 999 (kronor, or 1.9–2.1 billion kronor in öre) whose digits 5–8 make a month
+//! and day, about one in 13 of those; an amount of 1–10 billion written 1+3+3+3, or of 100 million–1 billion written
+//! 3+3+3, whose digits make a date and pass the Luhn check, about one in 130 of those (e.g.
+//! `5 001 011 237` kr); twelve digits out of a grouped amount of 13 digits or more. Not taken:
+//! `1 234 567 890` (month 34), `12 345 678 901`, `1 501 011 233`.
 
 use crate::model::Kon;
 use hmac::{Hmac, Mac};
@@ -55,17 +88,45 @@ pub struct Personnummer {
 impl Personnummer {
     /// Recognises a whole cell (see the module documentation for the spellings). Ten- and
     /// nine-digit forms are placed in the century that makes the person at most 100 years old
-    /// in `reference_year`, or older with `+`.
+    /// in `reference_year`, or older with `+`. Within the cell a tab or line break between
+    /// the groups is a space like any other.
     pub fn parse(text: &str, reference_year: i32) -> Option<Personnummer> {
-        let core = unwrap_cell(text);
-        let mut whole = None;
-        scan(core, |found| {
-            if found.start == 0 && found.end_with_suffix == core.len() {
-                whole = Some(*found);
-            }
-            false
-        });
-        whole.map(|found| found.personnummer(reference_year))
+        whole_cell(text).map(|found| found.personnummer(reference_year))
+    }
+}
+
+/// The personnummer that is the whole of a cell, if it is one (positions within the unwrapped
+/// cell).
+fn whole_cell(text: &str) -> Option<Found> {
+    if !has_nine_digits(text) {
+        return None;
+    }
+    let core = unwrap_cell(text);
+    let mut whole = None;
+    scan(core, Spaces::Cell, |found| {
+        if found.start == 0 && found.end_with_suffix == core.len() {
+            whole = Some(*found);
+        }
+        false
+    });
+    whole
+}
+
+/// How to read `text` when scanning it as a whole ([`Pseudonymizer::mask`],
+/// [`contains_personnummer`]): as running text, or, when the text is nothing but a
+/// personnummer with a tab or line break in it (`19410517\t1161`), as one cell. In running
+/// text a tab stays a cell boundary: `20250301\t5011` in a TSV line is a date and a konto.
+fn spaces_for(text: &str) -> Spaces {
+    // A personnummer with its separators and decimals is under 80 bytes: a longer text is
+    // running text (and is not read twice).
+    let core = unwrap_cell(text);
+    if core.len() < 80
+        && core.contains(|c: char| c.is_whitespace() && !is_space(c, Spaces::Text))
+        && whole_cell(core).is_some()
+    {
+        Spaces::Cell
+    } else {
+        Spaces::Text
     }
 }
 
@@ -73,13 +134,14 @@ impl Personnummer {
 /// replaces. Independent of the pseudonym key and of the year: for checking outputs (page text,
 /// exports). Like `mask` it also flags what merely looks like one: a ten-digit number whose first
 /// six digits could be a date (a phone number, an amount in öre), a 12-digit time stamp
-/// `ÅÅÅÅMMDDhhmm`, a date followed by a four-digit number (`2025-03-01 1234`).
+/// `ÅÅÅÅMMDDhhmm`, a date followed by a four-digit number (`2025-03-01 1234`), the rare amount
+/// described under [Grouped numbers](self#grouped-numbers).
 pub fn contains_personnummer(text: &str) -> bool {
     if !has_nine_digits(text) {
         return false;
     }
     let mut found = false;
-    scan(text, |_| {
+    scan(text, spaces_for(text), |_| {
         found = true;
         false
     });
@@ -116,49 +178,77 @@ fn has_nine_digits(text: &str) -> bool {
 enum Link {
     /// Not a separator: the runs are separate numbers.
     None,
-    /// One or two spaces.
+    /// One or two spaces (but not one thousands separator).
     Space,
-    /// A dash, `/` or `.`; `tight` when without spaces around it.
+    /// Exactly one space, no-break space, narrow no-break space or thin space: what Excel puts
+    /// between groups of three digits. Also a space between the groups of a written form.
+    Thousands,
+    /// One or two dashes, `/`, `.` or `_`; `tight` when without spaces around them.
     Punct { tight: bool },
-    /// `+`, with or without spaces.
+    /// `+` (alone or next to another mark), with or without spaces.
     Plus,
 }
 
-/// A hyphen or dash of any kind, `/`, `.` or `+`.
+/// Which whitespace parts the groups of a personnummer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Spaces {
+    /// Running text: spaces within a line, but not a tab or a line break.
+    Text,
+    /// One cell: any whitespace.
+    Cell,
+}
+
+/// A hyphen or dash of any kind, `/`, `.`, `_` or `+`.
 fn is_separator_mark(c: char) -> bool {
-    matches!(c, '-' | '/' | '.' | '+' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}')
+    matches!(c, '-' | '/' | '.' | '_' | '+' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}')
 }
 
-/// A space within a line: also no-break and thin spaces, but not a tab or a line break (in a
-/// TSV export or between lines, two numbers are two cells).
-fn is_space(c: char) -> bool {
-    c.is_whitespace() && !c.is_control() && !matches!(c, '\u{2028}' | '\u{2029}')
+/// A space: in running text also no-break and thin spaces, but not a tab or a line break (in a
+/// TSV export or between lines, two numbers are two cells); in one cell any whitespace.
+fn is_space(c: char, spaces: Spaces) -> bool {
+    match spaces {
+        Spaces::Text => c.is_whitespace() && !c.is_control() && !matches!(c, '\u{2028}' | '\u{2029}'),
+        Spaces::Cell => c.is_whitespace(),
+    }
 }
 
-fn link(between: &str) -> Link {
-    // Up to two spaces, one mark, two spaces: at most 15 bytes.
-    if between.len() > 15 {
+/// What Excel's number format `# ##0` puts between groups of three digits.
+fn is_thousands_separator(c: char) -> bool {
+    matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '\u{2009}')
+}
+
+fn link(between: &str, spaces: Spaces) -> Link {
+    // Up to two spaces, two marks, two spaces: at most 18 bytes.
+    if between.len() > 18 {
         return Link::None;
     }
-    let (mut before, mut after, mut mark) = (0, 0, None);
+    let mut chars = between.chars();
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && is_thousands_separator(c)
+    {
+        return Link::Thousands;
+    }
+    let (mut before, mut after, mut marks, mut plus) = (0, 0, 0, false);
     for c in between.chars() {
-        if is_space(c) {
-            if mark.is_none() {
+        if is_space(c, spaces) {
+            if marks == 0 {
                 before += 1;
             } else {
                 after += 1;
             }
-        } else if mark.is_none() && is_separator_mark(c) {
-            mark = Some(c);
+        } else if is_separator_mark(c) && marks < 2 && after == 0 {
+            // A second mark only right after the first (`--`, not `- -`).
+            marks += 1;
+            plus |= c == '+';
         } else {
             return Link::None;
         }
     }
-    match mark {
+    match marks {
         _ if before > 2 || after > 2 => Link::None,
-        None => Link::Space,
-        Some('+') => Link::Plus,
-        Some(_) => Link::Punct { tight: before + after == 0 },
+        0 => Link::Space,
+        _ if plus => Link::Plus,
+        _ => Link::Punct { tight: before + after == 0 },
     }
 }
 
@@ -181,6 +271,7 @@ impl Group {
 /// The runs of digits in a text, in one pass.
 struct Groups<'a> {
     text: &'a str,
+    spaces: Spaces,
     pos: usize,
     prev_end: Option<usize>,
 }
@@ -193,7 +284,7 @@ impl Iterator for Groups<'_> {
         let start = self.pos + bytes[self.pos..].iter().position(u8::is_ascii_digit)?;
         let end = bytes[start..].iter().position(|b| !b.is_ascii_digit()).map_or(bytes.len(), |n| start + n);
         // Digits are ASCII, so both ends are character boundaries.
-        let link = self.prev_end.map_or(Link::None, |p| link(&self.text[p..start]));
+        let link = self.prev_end.map_or(Link::None, |p| link(&self.text[p..start], self.spaces));
         self.prev_end = Some(end);
         self.pos = end;
         Some(Group { start, end, link })
@@ -206,7 +297,8 @@ struct Found {
     /// From its first digit to its last.
     start: usize,
     end: usize,
-    /// `end`, or after a float rendering's `.0` when the number is one run of digits.
+    /// `end`, or after a float rendering's `.0` (a grouped number's `,00`) when the number is
+    /// one run of digits or grouped in threes.
     end_with_suffix: usize,
     /// How many runs of digits it took.
     groups: usize,
@@ -237,8 +329,8 @@ impl Found {
 
 /// Calls `on_match` for every personnummer in `text`, left to right, until it returns false.
 /// Linear: every run of digits is looked at once, with a window of the next five.
-fn scan(text: &str, mut on_match: impl FnMut(&Found) -> bool) {
-    let mut groups = Groups { text, pos: 0, prev_end: None };
+fn scan(text: &str, spaces: Spaces, mut on_match: impl FnMut(&Found) -> bool) {
+    let mut groups = Groups { text, spaces, pos: 0, prev_end: None };
     let mut window = [Group::EMPTY; 5];
     let mut n = 0;
     loop {
@@ -268,27 +360,45 @@ fn scan(text: &str, mut on_match: impl FnMut(&Found) -> bool) {
     }
 }
 
+/// Whether `before` ends with a group of one to three digits and one thousands separator:
+/// then a group of three after it is not the start of a number but its inside.
+fn continues_grouped_number(before: &str) -> bool {
+    let Some(sep) = before.chars().next_back().filter(|&c| is_thousands_separator(c)) else {
+        return false;
+    };
+    let rest = &before.as_bytes()[..before.len() - sep.len_utf8()];
+    let digits = rest.iter().rev().take(4).take_while(|b| b.is_ascii_digit()).count();
+    (1..=3).contains(&digits)
+}
+
 /// The personnummer that starts with the first run of `window`, if any.
 fn match_at(text: &str, window: &[Group]) -> Option<Found> {
-    // The first run's length decides the only shape that can start with it.
-    let shape: &[usize] = match window[0].len() {
-        12 => &[12],
-        10 => &[10],
-        9 => &[9],
-        8 => &[8, 4],
-        6 => &[6, 4],
-        5 => &[5, 4],
-        4 => &[4, 2, 2, 4],
-        2 => &[2, 2, 2, 4],
+    // A group of three after one thousands separator: the inside of a grouped number.
+    let in_threes = |j: usize| window.get(j).is_some_and(|g| g.len() == 3 && g.link == Link::Thousands);
+    // The first run's length decides the only shape that can start with it (for three digits:
+    // all four groups when there are four).
+    let (shape, grouped): (&[usize], bool) = match window[0].len() {
+        12 => (&[12], false),
+        10 => (&[10], false),
+        9 => (&[9], false),
+        8 => (&[8, 4], false),
+        6 => (&[6, 4], false),
+        5 => (&[5, 4], false),
+        4 => (&[4, 2, 2, 4], false),
+        2 => (&[2, 2, 2, 4], false),
+        1 => (&[1, 3, 3, 3], true),
+        3 if in_threes(1) && in_threes(2) && in_threes(3) => (&[3, 3, 3, 3], true),
+        3 => (&[3, 3, 3], true),
         _ => return None,
     };
     let k = shape.len();
     let parts = window.get(..k)?;
     for (j, g) in parts.iter().enumerate().skip(1) {
         let joined = match g.link {
+            _ if grouped => g.link == Link::Thousands,
             Link::None => false,
             Link::Plus => j == k - 1,
-            Link::Space | Link::Punct { .. } => true,
+            Link::Space | Link::Thousands | Link::Punct { .. } => true,
         };
         if g.len() != shape[j] || !joined {
             return None;
@@ -322,19 +432,27 @@ fn match_at(text: &str, window: &[Group]) -> Option<Found> {
     }
     let (first, last) = (parts[0], parts[k - 1]);
     let before = &text[..first.start];
-    if n == 9 {
-        // Nine-digit numbers are common (amounts, OCR numbers): only with a right check digit,
-        // and not with a sign.
+    if n == 9 || (grouped && n == 10) {
+        // Nine-digit numbers are common (amounts, OCR numbers), and so are grouped ten-digit
+        // ones (amounts): only with a right check digit, and not with a sign.
         if plus || !luhn(&short) || before.ends_with(['-', '\u{2212}', '+']) {
+            return None;
+        }
+    }
+    if grouped && n != 12 {
+        // Only a whole grouped number: not followed by another group of three, and (nine
+        // digits, whose first group may be an inner one) not preceded by a group.
+        if in_threes(k) || (n == 9 && continues_grouped_number(before)) {
             return None;
         }
     }
     // The fraction of a decimal number with a point (`3.7010632391`, as JSON writes them) is
     // not a number of its own. (After a comma it may be: `B12,501011233` in a CSV line.)
-    if k == 1 && before.strip_suffix('.').is_some_and(|b| b.ends_with(|c: char| c.is_ascii_digit())) {
+    if (k == 1 || grouped) && before.strip_suffix('.').is_some_and(|b| b.ends_with(|c: char| c.is_ascii_digit())) {
         return None;
     }
-    // A decimal part after it: `,50` makes it an amount, `.0` is a float rendering.
+    // A decimal part after it: `,50` makes it an amount, `.0` is a float rendering and `,00`
+    // the two decimals of a number format.
     let mut end_with_suffix = last.end;
     if let [b'.' | b',', rest @ ..] = &text.as_bytes()[last.end..] {
         let decimals = rest.iter().take(4).take_while(|b| b.is_ascii_digit()).count();
@@ -342,13 +460,14 @@ fn match_at(text: &str, window: &[Group]) -> Option<Found> {
             if rest[..decimals].iter().any(|&b| b != b'0') {
                 return None;
             }
-            if k == 1 {
+            if k == 1 || grouped {
                 end_with_suffix = last.end + 1 + decimals;
             }
         }
     }
     // A date range: in `2025-03-01–2025-03-31` the "serial" 2025 is the next date's year.
     if k > 1
+        && !grouped
         && let Some(next) = window.get(k)
         && next.link == (Link::Punct { tight: true })
         && next.len() == 2
@@ -385,7 +504,7 @@ fn luhn(ten: &[u8; 10]) -> bool {
 pub struct Pseudonymizer {
     mac: Hmac<Sha256>,
     reference_year: i32,
-    /// By the text as written.
+    /// By the text as written (a whole client id cell, or the number as found in a text).
     cache: FxHashMap<String, Known>,
 }
 
@@ -395,10 +514,16 @@ struct Known {
     bad_checksum: bool,
 }
 
+impl Known {
+    fn key(&self) -> ClientKey {
+        ClientKey { id: self.id.clone(), facts: Some(self.facts), bad_checksum: self.bad_checksum }
+    }
+}
+
 /// A client id after pseudonymisation.
 pub struct ClientKey {
     pub id: String,
-    /// Set when the id was a personnummer.
+    /// Set when the id is a personnummer's pseudonym: the cell was one, or held exactly one.
     pub facts: Option<PnrFacts>,
     pub bad_checksum: bool,
 }
@@ -409,20 +534,55 @@ impl Pseudonymizer {
         Pseudonymizer { mac, reference_year, cache: FxHashMap::default() }
     }
 
-    /// The id to use for `raw`: a pseudonym if `raw` is a personnummer, else `raw` trimmed
-    /// with any personnummer in it masked.
+    /// The id to use for the client id cell `raw` (trimmed):
+    ///
+    /// - `raw` is a personnummer: its pseudonym, with its facts and check-digit flag;
+    /// - `raw` holds one personnummer and other text (`19380214-1139 Anna Andersson`,
+    ///   `Anna Andersson (19380214-1139)`): that personnummer's pseudonym alone, with its facts
+    ///   and check-digit flag, exactly as if the cell had held only the number. The rest (a
+    ///   name) is dropped, so that no name stays in the id and the same person with and without
+    ///   it is one client. The same number written twice counts as one;
+    /// - `raw` holds two or more different personnummer: `raw` with each of them masked and the
+    ///   text kept, without facts (they could be either person's);
+    /// - otherwise `raw` as it is.
+    ///
+    /// Within the cell a tab or line break between the groups is a space (`19410517\t1161`),
+    /// as for [`Personnummer::parse`]; a personnummer is otherwise found as [`Pseudonymizer::mask`]
+    /// finds it.
     pub fn client(&mut self, raw: &str) -> ClientKey {
         let raw = raw.trim();
         if let Some(known) = self.cache.get(raw) {
-            return ClientKey { id: known.id.clone(), facts: Some(known.facts), bad_checksum: known.bad_checksum };
+            return known.key();
         }
-        match Personnummer::parse(raw, self.reference_year) {
-            Some(pnr) => {
-                let known = self.remember(raw, &pnr);
-                ClientKey { id: known.id.clone(), facts: Some(known.facts), bad_checksum: known.bad_checksum }
+        let unchanged = |raw: &str| ClientKey { id: raw.to_owned(), facts: None, bad_checksum: false };
+        if !has_nine_digits(raw) {
+            return unchanged(raw);
+        }
+        if let Some(pnr) = Personnummer::parse(raw, self.reference_year) {
+            return self.remember(raw, &pnr).key();
+        }
+        // Not a personnummer, but it may hold some ("Anna 19121212-1212"): stop at the second
+        // different one.
+        let year = self.reference_year;
+        let mut one: Option<(Found, Personnummer)> = None;
+        let mut several = false;
+        scan(raw, Spaces::Cell, |found| match &one {
+            None => {
+                one = Some((*found, found.personnummer(year)));
+                true
             }
-            // Not a personnummer, but it may hold one ("Anna 19121212-1212").
-            None => ClientKey { id: self.mask(raw), facts: None, bad_checksum: false },
+            Some((_, first)) if first.digits == found.personnummer(year).digits => true,
+            Some(_) => {
+                several = true;
+                false
+            }
+        });
+        match one {
+            Some((found, _)) if !several => self.known(raw, &found).key(),
+            Some(_) => {
+                ClientKey { id: self.mask_with(raw, Spaces::Cell).into_owned(), facts: None, bad_checksum: false }
+            }
+            None => unchanged(raw),
         }
     }
 
@@ -433,14 +593,19 @@ impl Pseudonymizer {
     }
 
     /// [`Pseudonymizer::mask`] without a copy when there is nothing to replace. Excel's wrappers
-    /// of a number (`'`, `="…"`, a float's `.0`) go with it; quotes and spaces stay.
+    /// of a number (`'`, `="…"`, a float's `.0`, a grouped number's `,00`) go with it; quotes
+    /// and spaces stay.
     pub fn mask_cow<'t>(&mut self, text: &'t str) -> Cow<'t, str> {
         if !has_nine_digits(text) {
             return Cow::Borrowed(text);
         }
+        self.mask_with(text, spaces_for(text))
+    }
+
+    fn mask_with<'t>(&mut self, text: &'t str, spaces: Spaces) -> Cow<'t, str> {
         let mut out: Option<String> = None;
         let mut cursor = 0;
-        scan(text, |found| {
+        scan(text, spaces, |found| {
             let (mut start, mut end) = (found.start, found.end_with_suffix);
             let before = &text[cursor..start];
             if before.ends_with("=\"") && text[end..].starts_with('"') {
@@ -451,13 +616,7 @@ impl Pseudonymizer {
             }
             let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
             out.push_str(&text[cursor..start]);
-            let raw = &text[found.start..found.end];
-            if let Some(known) = self.cache.get(raw) {
-                out.push_str(&known.id);
-            } else {
-                let pnr = found.personnummer(self.reference_year);
-                out.push_str(&self.remember(raw, &pnr).id);
-            }
+            out.push_str(&self.known(text, found).id);
             cursor = end;
             true
         });
@@ -468,6 +627,16 @@ impl Pseudonymizer {
             }
             None => Cow::Borrowed(text),
         }
+    }
+
+    /// The pseudonym and facts of `found` in `text`, remembered by the number as written.
+    fn known(&mut self, text: &str, found: &Found) -> &Known {
+        let raw = &text[found.start..found.end];
+        if self.cache.contains_key(raw) {
+            return &self.cache[raw];
+        }
+        let pnr = found.personnummer(self.reference_year);
+        self.remember(raw, &pnr)
     }
 
     fn remember(&mut self, raw: &str, pnr: &Personnummer) -> &Known {
@@ -570,6 +739,24 @@ mod tests {
                 "  191212121212\t",
                 "\u{a0}19121212-1212\u{a0}",
                 "\u{feff}191212121212",
+                // An underscore, a doubled separator.
+                "19121212_1212",
+                "1912_12_12_1212",
+                "19121212--1212",
+                "19121212 -- 1212",
+                "19121212\u{2013}\u{2013}1212",
+                "1912--12--12--1212",
+                // A tab or line break within the one cell.
+                "19121212\t1212",
+                "1912\t12\t12\t1212",
+                "19121212\r\n1212",
+                "19121212\t-\t1212",
+                // Excel's thousands separators on the number (and its two decimals).
+                "191 212 121 212",
+                "191\u{a0}212\u{a0}121\u{a0}212",
+                "191\u{202f}212\u{202f}121\u{202f}212,00",
+                "191\u{2009}212\u{2009}121\u{2009}212.00",
+                "'191 212 121 212",
             ],
         ),
         (
@@ -599,6 +786,14 @@ mod tests {
                 "=\"7010632391\"",
                 "\"701063-2391\"",
                 " 701063-2391 ",
+                "701063_2391",
+                "70_10_63_2391",
+                "701063--2391",
+                "701063\t2391",
+                "197 010 632 391",
+                // Ten digits grouped: 7010632391 has a right check digit (Luhn sum 30).
+                "7 010 632 391",
+                "7\u{a0}010\u{a0}632\u{a0}391,00",
             ],
         ),
         (
@@ -625,6 +820,13 @@ mod tests {
                 "50101\u{2013}1233",
                 "50101 1233",
                 "\"501011233\"",
+                "050101_1233",
+                "050101--1233",
+                "50101_1233",
+                "200 501 011 233",
+                "501 011 233",
+                "501\u{a0}011\u{a0}233,00",
+                "501\u{202f}011\u{202f}233.00",
             ],
         ),
     ];
@@ -666,7 +868,21 @@ mod tests {
         let a = p.client("191212121212").id;
         let b = p.client("197010632391").id;
         let c = p.client("200501011233").id;
+        let d = p.client("197301211483").id;
+        let e = p.client("195001011237").id;
+        let f = p.client("193612121115").id;
+        let g = p.client("193711271829").id;
         let cases = [
+            ("Brukare 197 301 211 483 har hemtjänst", format!("Brukare {d} har hemtjänst")),
+            ("Belopp 197\u{a0}301\u{a0}211\u{a0}483,00 kr", format!("Belopp {d} kr")),
+            ("197 301 211 483;HT-NORR;1 234 567,50", format!("{d};HT-NORR;1 234 567,50")),
+            // A row number before it, in cells joined by spaces: the 12-digit form is taken.
+            ("Rad 12 197 301 211 483", format!("Rad 12 {d}")),
+            ("Brukare 5 001 011 237, summa 1 234 567 890 kr", format!("Brukare {e}, summa 1 234 567 890 kr")),
+            ("(501\u{202f}011\u{202f}233)", format!("({c})")),
+            ("Fil brukare_361212_1115.xlsx", format!("Fil brukare_{f}.xlsx")),
+            ("Född 19371127--1829, enhet HT_NORR", format!("Född {g}, enhet HT_NORR")),
+            ("Född 371127 -- 1829.", format!("Född {g}.")),
             ("Enhet 19121212\u{2013}1212 Norr", format!("Enhet {a} Norr")),
             ("\"'191212121212\"", format!("\"{a}\"")),
             ("=\"191212121212\"", a.clone()),
@@ -730,11 +946,40 @@ mod tests {
             "191212121212,25",
             "3.7010632391",
             "0.501011233",
-            // Not separators: a tab, a line break, three spaces, an underscore.
-            "19121212\t1212",
-            "19121212\n1212",
+            // Not separators: three spaces, three marks; in running text a tab or a line break
+            // (but see `a_tab_parts_the_groups_in_one_cell_but_not_in_running_text`).
             "19121212   1212",
-            "19121212_1212",
+            "19121212---1212",
+            "19121212- -1212",
+            "Rad 19121212\t1212",
+            "19121212\n1212 kr",
+            "19121212\t1212\tHT-NORR",
+            // Amounts with thousands separators (month 34, 41, 87 or 99, day 00, a wrong check
+            // digit, or part of a longer number).
+            "1 234 567 890",
+            "Summa 1 234 567 890 kr",
+            "1\u{a0}234\u{a0}567\u{a0}890,00",
+            "3 141 592 653",
+            "987 654 321",
+            "199 999 999 999",
+            "200 000 000 000",
+            "201 391 011 200",
+            // 5001011234: plausible date (1 January), but Luhn sum 17.
+            "5 001 011 234",
+            "Belopp 5 001 011 234,00 kr",
+            // 1 501 011 233 is 1.5 billion: 501011233 has a right check digit but is the inside
+            // of the number, and 1501011233 has a wrong one (Luhn sum 22).
+            "1 501 011 233",
+            "1\u{a0}501\u{a0}011\u{a0}233 kr",
+            "Budget 1 501 011 233,00",
+            // 5001011237 and 501011233 are right, but followed by a group, signed or with öre.
+            "5 001 011 237 000",
+            "501 011 233 000",
+            "-5 001 011 237",
+            "\u{2212}501 011 233",
+            "5 001 011 237,50",
+            "501 011 233,25",
+            "0.501 011 233",
             // A 12-digit number must start with 19 or 20.
             "301212121212",
             "18121212-1212",
@@ -754,6 +999,160 @@ mod tests {
         // masked. Accepted: nothing tells the two apart.
         assert!(contains_personnummer("0701234567"));
         assert!(Personnummer::parse("0701234567", 2025).is_some());
+    }
+
+    #[test]
+    fn the_testers_spellings_are_recognised() {
+        // Check digits worked out by hand: 3612121115, 3711271829 and 4105171161 each have Luhn
+        // sum 30 or 50; the ninth digit (1, 2, 6) gives the sex.
+        for (text, digits, birth_year, kon) in [
+            ("361212_1115", "193612121115", 1936, Kon::Man),
+            ("19371127--1829", "193711271829", 1937, Kon::Kvinna),
+            ("19410517\t1161", "194105171161", 1941, Kon::Kvinna),
+        ] {
+            let p = Personnummer::parse(text, 2025).unwrap_or_else(|| panic!("{text:?} not recognised"));
+            assert_eq!(p.digits, digits, "{text:?}");
+            assert_eq!(p.facts, PnrFacts { birth_year, kon }, "{text:?}");
+            assert!(p.valid_checksum, "{text:?}");
+            let mut ps = Pseudonymizer::new(b"k", 2025);
+            let id = ps.client(digits).id;
+            let key = ps.client(text);
+            assert_eq!((key.id.as_str(), key.facts, key.bad_checksum), (id.as_str(), Some(p.facts), false), "{text:?}");
+            assert_eq!(Pseudonymizer::new(b"k", 2025).mask(text), id, "{text:?}");
+            assert!(contains_personnummer(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_tab_parts_the_groups_in_one_cell_but_not_in_running_text() {
+        let mut p = Pseudonymizer::new(b"k", 2025);
+        let id = p.client("194105171161").id;
+        // One cell: a client id, or a text that is nothing but the number.
+        for cell in ["19410517\t1161", "\t19410517\t\t1161\n", "1941\t05\t17\t1161", "19410517\n1161", "410517\t1161"] {
+            assert_eq!(Personnummer::parse(cell, 2025).map(|p| p.digits), Some("194105171161".to_owned()), "{cell:?}");
+            assert_eq!(p.client(cell).id, id, "{cell:?}");
+            assert_eq!(p.mask(cell).trim(), id, "{cell:?}");
+            assert!(contains_personnummer(cell), "{cell:?}");
+        }
+        // A client id cell with a name: the tab is still a space.
+        assert_eq!(p.client("Anna Andersson\t19410517\t1161").id, id);
+        // Running text, a TSV line: a tab is a cell boundary.
+        for text in ["Rad 19410517\t1161", "19410517\t1161\tHT-NORR", "20250301\t5011\tHT-NORR\t1 234,50"] {
+            assert_eq!(p.mask(text), text, "{text:?}");
+            assert!(!contains_personnummer(text), "{text:?}");
+        }
+        // Accepted: a text that is only a date, a tab and four digits reads as one cell.
+        assert_ne!(p.mask("20250301\t5011"), "20250301\t5011");
+    }
+
+    #[test]
+    fn numbers_with_thousands_separators() {
+        // 197301211483: 21 January 1973, Luhn sum 30 over 7301211483, ninth digit 8 (woman).
+        // 5001011237: 1 January 1950, Luhn sum 20, ninth digit 3 (man).
+        // 1212121212 and 501011233: Skatteverket's test number, and 050101-1233 as above.
+        for (text, digits, birth_year, kon) in [
+            ("197 301 211 483", "197301211483", 1973, Kon::Kvinna),
+            ("197\u{a0}301\u{a0}211\u{a0}483,00", "197301211483", 1973, Kon::Kvinna),
+            ("197\u{202f}301\u{202f}211\u{202f}483.00", "197301211483", 1973, Kon::Kvinna),
+            ("197\u{2009}301\u{2009}211\u{2009}483", "197301211483", 1973, Kon::Kvinna),
+            ("5 001 011 237", "195001011237", 1950, Kon::Man),
+            ("5\u{a0}001\u{a0}011\u{a0}237,00", "195001011237", 1950, Kon::Man),
+            ("1 212 121 212", "201212121212", 2012, Kon::Man),
+            ("191 212 121 212", "191212121212", 1912, Kon::Man),
+            ("501 011 233", "200501011233", 2005, Kon::Man),
+            ("501 011 233,00", "200501011233", 2005, Kon::Man),
+        ] {
+            let p = Personnummer::parse(text, 2025).unwrap_or_else(|| panic!("{text:?} not recognised"));
+            assert_eq!(p.digits, digits, "{text:?}");
+            assert_eq!(p.facts, PnrFacts { birth_year, kon }, "{text:?}");
+            assert!(p.valid_checksum, "{text:?}");
+            let mut ps = Pseudonymizer::new(b"k", 2025);
+            let id = ps.client(digits).id;
+            assert_eq!(ps.client(text).id, id, "{text:?}");
+            assert_eq!(ps.client(text).facts, Some(p.facts), "{text:?}");
+            let masked = Pseudonymizer::new(b"k", 2025).mask(&format!("Brukare {text} HT"));
+            assert_eq!(masked, format!("Brukare {id} HT"), "{text:?}");
+            assert!(contains_personnummer(text), "{text:?}");
+        }
+        assert_eq!(Personnummer::parse("\"197 301 211 483,00\"", 2025).unwrap().digits, "197301211483");
+        // The 12-digit form needs no right check digit (flagged, as in every 12-digit form);
+        // 7301211484 has Luhn sum 31.
+        let p = Personnummer::parse("197 301 211 484", 2025).unwrap();
+        assert_eq!(p.digits, "197301211484");
+        assert!(!p.valid_checksum);
+        // The 10- and 9-digit forms do: 5001011234 (sum 17) and 501011234 (sum 21) are amounts.
+        for amount in ["5 001 011 234", "501 011 234", "Belopp 5 001 011 234 kr"] {
+            assert_eq!(Personnummer::parse(amount, 2025), None, "{amount:?}");
+            assert!(!contains_personnummer(amount), "{amount:?}");
+        }
+        // Only one separator of the four kinds, between groups of three.
+        for not_one in ["197  301 211 483", "197\t301\t211\t483 kr", "19 730 121 148 3", "1973 012 114 83"] {
+            assert!(!contains_personnummer(not_one), "{not_one:?}");
+        }
+    }
+
+    #[test]
+    fn a_grouped_amount_that_reads_as_a_personnummer_is_masked() {
+        // Accepted (see the module documentation): 5 001 011 237 kr is 1 January 1950 with a
+        // right check digit; 200 501 011 233 öre starts with 20 and holds 1 January 2005.
+        let mut p = Pseudonymizer::new(b"k", 2025);
+        let (e, c) = (p.client("195001011237").id, p.client("200501011233").id);
+        assert_eq!(p.mask("Summa 5 001 011 237 kr"), format!("Summa {e} kr"));
+        assert_eq!(p.mask("Summa 200 501 011 233 öre"), format!("Summa {c} öre"));
+        // And the last twelve digits of a 13-digit grouped number.
+        assert_eq!(p.mask("1 200 501 011 233"), format!("1 {c}"));
+    }
+
+    #[test]
+    fn a_client_id_with_a_name_is_the_personnummer_alone() {
+        // 3802141139: Luhn sum 40, ninth digit 3 (man).
+        let mut p = Pseudonymizer::new(b"k", 2025);
+        let alone = p.client("19380214-1139");
+        assert_eq!(alone.facts, Some(PnrFacts { birth_year: 1938, kon: Kon::Man }));
+        for cell in [
+            "19380214-1139 Anna Andersson",
+            "Anna Andersson (19380214-1139)",
+            "Anna Andersson, 380214-1139",
+            "HT1 193802141139",
+            "19380214-1139 / 380214-1139 Anna",
+            "Anna\t19380214\t1139",
+            "Andersson 193 802 141 139,00",
+        ] {
+            for mut q in [Pseudonymizer::new(b"k", 2025), Pseudonymizer::new(b"k", 2025)] {
+                // Fresh, and after the number alone was seen.
+                if q.cache.is_empty() && cell.starts_with('A') {
+                    q.client("193802141139");
+                }
+                let key = q.client(cell);
+                assert_eq!(key.id, alone.id, "{cell:?}");
+                assert_eq!(key.facts, alone.facts, "{cell:?}");
+                assert!(!key.bad_checksum, "{cell:?}");
+            }
+            assert_eq!(p.client(cell).id, alone.id, "{cell:?}");
+        }
+        // The check digit flag comes with it.
+        let bad = p.client("Anna 19121212-1213");
+        assert!(bad.bad_checksum);
+        assert_eq!(bad.id, p.client("19121212-1213").id);
+        assert_eq!(bad.facts, Some(PnrFacts { birth_year: 1912, kon: Kon::Man }));
+        // Two different personnummer: both masked, the text kept, no facts.
+        let a = p.client("191212121212").id;
+        let two = p.client("19380214-1139 och 19121212-1212");
+        assert_eq!(two.id, format!("{} och {a}", alone.id));
+        assert_eq!(two.facts, None);
+        assert!(!two.bad_checksum);
+        // A date and a four-digit number also read as one, so this is two.
+        let two = p.client("2025-03-01 1234 Anna 19380214-1139");
+        assert_eq!(two.facts, None);
+        assert!(two.id.ends_with(&format!("Anna {}", alone.id)), "{}", two.id);
+        assert!(!contains_personnummer(&two.id));
+        // Without a personnummer the id is kept, digits and all.
+        for id in ["B-1042", "Kund 123456789", "Anna Andersson", "1 234 567 890"] {
+            let key = p.client(id);
+            assert_eq!((key.id.as_str(), key.facts), (id, None));
+        }
+        // `mask` keeps the name: it is for text, not ids.
+        assert_eq!(p.mask("Anna Andersson (19380214-1139)"), format!("Anna Andersson ({})", alone.id));
     }
 
     #[test]
