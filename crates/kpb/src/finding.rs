@@ -133,7 +133,10 @@ impl Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} ({})", self.severity.name(), self.message, self.pos)?;
+        write!(f, "{}: {}", self.severity.name(), self.message)?;
+        if !self.pos.file.is_empty() {
+            write!(f, " ({})", self.pos)?;
+        }
         if self.count > 1 {
             write!(f, " och {} ställen till", self.count - 1)?;
         }
@@ -148,17 +151,39 @@ pub struct Findings {
     /// How many findings were pushed, repeats included.
     pushed: usize,
     index: std::collections::HashMap<(String, String, String, Option<u32>), usize>,
+    /// Per (kind, file, column): how many distinct findings, and the one further ones fold into
+    /// once there are [`MAX_DISTINCT`].
+    groups: std::collections::HashMap<(String, String, Option<u32>), (usize, Option<usize>)>,
 }
+
+/// How many findings of one kind in one column of one file keep their own message (each names
+/// its value); further ones are counted in one ("Fler rader med samma slags fel"), so that a
+/// wrongly chosen column cannot make a million findings.
+pub const MAX_DISTINCT: usize = 100;
 
 impl Findings {
     pub fn push(&mut self, finding: Finding) {
         self.pushed += 1;
         let key = (finding.kind.clone(), finding.message.clone(), finding.pos.file.clone(), finding.pos.column);
-        match self.index.get(&key) {
-            Some(&i) => self.list[i].repeat_at(finding.pos.line),
+        if let Some(&i) = self.index.get(&key) {
+            self.list[i].repeat_at(finding.pos.line);
+            return;
+        }
+        let group = self.groups.entry((finding.kind.clone(), finding.pos.file.clone(), finding.pos.column)).or_default();
+        if group.0 < MAX_DISTINCT {
+            group.0 += 1;
+            self.index.insert(key, self.list.len());
+            self.list.push(finding);
+            return;
+        }
+        match group.1 {
+            Some(i) => self.list[i].repeat_at(finding.pos.line),
             None => {
-                self.index.insert(key, self.list.len());
-                self.list.push(finding);
+                group.1 = Some(self.list.len());
+                self.list.push(Finding {
+                    message: format!("Fler rader med samma slags fel (de {MAX_DISTINCT} första visas var för sig)."),
+                    ..finding
+                });
             }
         }
     }
@@ -170,6 +195,13 @@ impl Findings {
     /// Forgets every finding in `file` (a file found to repeat another).
     pub fn remove_file(&mut self, file: &str) {
         self.list.retain(|f| f.pos.file != file);
+        self.groups.retain(|(_, f, _), _| f != file);
+        // (Indices into the list changed: the overflow findings are found anew by message.)
+        for ((kind, f, column), group) in &mut self.groups {
+            group.1 = self.list.iter().position(|x| {
+                x.kind == *kind && x.pos.file == *f && x.pos.column == *column && x.message.starts_with("Fler rader med samma slags fel")
+            });
+        }
         self.index = self
             .list
             .iter()
@@ -235,5 +267,25 @@ mod tests {
         assert_eq!(list[0].count, 3);
         assert_eq!(list[0].pos.line, Some(3));
         assert_eq!(list[0].more_lines, vec![7, 9]);
+    }
+
+    #[test]
+    fn a_flood_of_distinct_findings_folds_after_a_hundred() {
+        let mut all = Findings::default();
+        for line in 2..1002 {
+            all.push(Finding::new(
+                Severity::Fel,
+                "inte-ett-tal",
+                Position::line("k.csv", line).with_column(3, "Belopp"),
+                format!("\"x{line}\" är inte ett tal."),
+                "",
+            ));
+        }
+        let list = all.into_vec();
+        assert_eq!(list.len(), MAX_DISTINCT + 1);
+        let rest = &list[MAX_DISTINCT];
+        assert_eq!(rest.message, "Fler rader med samma slags fel (de 100 första visas var för sig).");
+        assert_eq!((rest.count, rest.pos.line), (900, Some(102)));
+        assert_eq!(list.iter().map(|f| f.count).sum::<u32>(), 1000);
     }
 }

@@ -103,6 +103,8 @@ struct Cell {
     personnel: Decimal,
     fk: Decimal,
     booked: BTreeMap<u32, Decimal>,
+    /// The first ledger row booked on each client.
+    booked_line: BTreeMap<u32, (u16, u32)>,
     booked_fk: BTreeMap<u32, Decimal>,
     allocated: Decimal,
     volume: Decimal,
@@ -182,7 +184,7 @@ struct Computation<'a> {
 }
 
 /// Reconciliation keys, in the order shown.
-const RECON_ORDER: [(&str, &str, bool, &str); 12] = [
+const RECON_ORDER: [(&str, &str, bool, &str); 13] = [
     (
         "placerat",
         "Placerat på brukare (KPB)",
@@ -206,6 +208,12 @@ const RECON_ORDER: [(&str, &str, bool, &str); 12] = [
         "Övriga intäkter (dras inte av)",
         false,
         "Externa intäkter som inte är försäljning till annan huvudman, t.ex. statsbidrag.",
+    ),
+    (
+        "annat-ar",
+        "Rader för andra år",
+        false,
+        "Rader vars period i kostnadsfilen är ett annat år än det som beräknas.",
     ),
     (
         "exkluderat",
@@ -296,6 +304,19 @@ impl<'a> Computation<'a> {
             self.ledger_total += row.belopp;
             self.ledger_rows += 1;
             let pos = || ds.pos(row.file, row.line);
+            // A row of another year (the ledger's period column) is not this year's cost.
+            if let Some(p) = row.period.filter(|p| p.year != self.year) {
+                let year = self.year;
+                self.findings.push(Finding::new(
+                    Severity::Varning,
+                    "annat-ar",
+                    pos(),
+                    format!("Raden gäller {p}, inte {year}; den räknas inte."),
+                    "Rader för andra år än det som beräknas tas inte med (se avstämningen). Välj år under Inställningar om det är fel år.",
+                ));
+                self.recon("annat-ar", row.belopp, row.file, row.line);
+                continue;
+            }
             let typ = match ds.konton.lookup(&row.konto) {
                 Some(rule) => rule.typ,
                 None => {
@@ -410,6 +431,7 @@ impl<'a> Computation<'a> {
                         }
                         if let Some(c) = row.client {
                             *cell.booked.entry(c).or_default() += row.belopp;
+                            cell.booked_line.entry(c).or_insert((row.file, row.line));
                         }
                     }
                 }
@@ -874,7 +896,7 @@ impl<'a> Computation<'a> {
                         Finding::new(
                             Severity::Varning,
                             "bokford-utan-volym",
-                            first_ledger.clone().unwrap_or_default(),
+                            cell.booked_line.get(client).map_or_else(|| first_ledger.clone().unwrap_or_default(), |l| ds.pos(l.0, l.1)),
                             format!(
                                 "Brukaren {} har kostnad bokförd på {} men ingen volym där.",
                                 ds.clients[*client as usize].id,
@@ -892,6 +914,28 @@ impl<'a> Computation<'a> {
             for (&client, acc) in &cell.clients {
                 let pos = ds.pos(acc.first_line.0, acc.first_line.1);
                 let cid = &ds.clients[client as usize].id;
+                // A row for the whole year beside rows for its months: summed, so a year's
+                // total given with its months counts twice.
+                let whole_year = acc.periods.iter().find(|(p, _)| p.is_some_and(|p| p.month.is_none()));
+                if let Some((_, year_row)) = whole_year
+                    && acc.periods.iter().any(|(p, _)| p.is_some_and(|p| p.month.is_some()))
+                {
+                    self.findings.push(
+                        Finding::new(
+                            Severity::Varning,
+                            "ar-och-manader",
+                            ds.pos(year_row.first_line.0, year_row.first_line.1),
+                            format!(
+                                "Brukaren {cid} har både en rad för hela {} och rader för enskilda månader för {} vid {}; de räknas ihop.",
+                                self.year,
+                                lower_first(k.insats.name()),
+                                name(&k.enhet)
+                            ),
+                            "Är årsraden summan av månaderna räknas volymen två gånger. Ta bort årsraden eller månadsraderna ur utdraget.",
+                        )
+                        .for_enhet(Some(&k.enhet)),
+                    );
+                }
                 let has_both = acc.beviljad > Decimal::ZERO || acc.utford > Decimal::ZERO;
                 if !has_both {
                     continue;

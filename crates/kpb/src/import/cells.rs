@@ -203,15 +203,18 @@ impl Marks {
     /// way (line, column, value); empties `self` for the next file.
     pub fn settle(&mut self, headers: &[String], findings: &mut Findings) -> Vec<(u32, usize, Decimal)> {
         let mut change = Vec::new();
+        // One finding per column (its first such cell the example), repeated at each cell.
+        let mut example: BTreeMap<usize, String> = BTreeMap::new();
         for p in std::mem::take(&mut self.pending) {
             let [comma, point] = self.seen.get(&p.column).copied().unwrap_or_default();
             let header = headers.get(p.column).map_or("", String::as_str);
+            let text = example.entry(p.column).or_insert_with(|| p.text.clone()).clone();
             if point > 0 && comma == 0 {
                 findings.push(Finding::new(
                     Severity::Info,
                     "decimalpunkt",
                     p.pos.clone(),
-                    format!("Kolumnen {header} har punkt som decimaltecken, så tal som \"{}\" lästes med decimalpunkt.", p.text),
+                    format!("Kolumnen {header} har punkt som decimaltecken, så tal som \"{text}\" lästes med decimalpunkt."),
                     "Övriga tal i kolumnen skrivs med decimalpunkt (t.ex. 12.5), så punkten är ett decimaltecken och inte en tusentalsavgränsare.",
                 ));
                 change.push((p.line, p.column, p.international));
@@ -221,8 +224,7 @@ impl Marks {
                     "tvetydigt-tal",
                     p.pos.clone(),
                     format!(
-                        "Tal som \"{}\" i kolumnen {header} kan läsas på två sätt; de lästes med punkt som tusentalsavgränsare och komma som decimaltecken.",
-                        p.text
+                        "Tal som \"{text}\" i kolumnen {header} kan läsas på två sätt; de lästes med punkt som tusentalsavgränsare och komma som decimaltecken."
                     ),
                     "Kolumnen avgör inte vilket tecken som är decimaltecken. Kontrollera värdet i källfilen; skriv helst tal utan tusentalsavgränsare och med decimalkomma (132993,45).",
                 ));

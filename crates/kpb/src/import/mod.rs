@@ -35,6 +35,8 @@ pub struct InputFile {
 /// municipality's whole elderly and disability care. A larger number is an OCR or reference
 /// number in the wrong column, and would only risk overflowing the exact arithmetic.
 const MAX_AMOUNT: i64 = 10_000_000_000;
+/// The most local insats names listed for mapping (the most common first).
+const MAX_UNKNOWN_INSATSER: usize = 100;
 /// The most places one boende can have.
 const MAX_PLACES: i64 = 10_000;
 /// The most inhabitants in one age group.
@@ -133,6 +135,8 @@ pub struct LedgerRow {
     pub verksamhet: String,
     pub konto: String,
     pub belopp: Decimal,
+    /// The row's period (year or month), when the file has a period column.
+    pub period: Option<Period>,
     pub insats: Option<Insats>,
     pub client: Option<u32>,
 }
@@ -255,7 +259,8 @@ impl Dataset {
     }
 
     pub fn pos(&self, file: u16, line: u32) -> Position {
-        Position::line(self.file_name(file), line)
+        let sheet = self.files.get(usize::from(file)).and_then(|f| f.sheet.clone());
+        Position { sheet, ..Position::line(self.file_name(file), line) }
     }
 }
 
@@ -307,6 +312,7 @@ pub fn load_with_progress(
         seen: BTreeMap::new(),
         fingerprints: Vec::new(),
         file_wins: BTreeMap::new(),
+        first_total: None,
     };
     let saved: Vec<InputFile> = settings
         .saved
@@ -362,6 +368,8 @@ struct Loader<'s> {
     fingerprints: Vec<(u16, FileKind, usize, u64)>,
     /// Kinds of mapping for which a file read wins over the mapping saved in the browser.
     file_wins: BTreeMap<FileKind, String>,
+    /// The first subtotal row's text in the file being read (its findings name it).
+    first_total: Option<String>,
 }
 
 impl Loader<'_> {
@@ -444,31 +452,49 @@ impl Loader<'_> {
                 vec![Sheet::csv(&name, text)]
             }
         };
-        // A workbook: the first sheet whose headers fit a kind.
+        // A workbook: the first sheet whose headers fit a kind; any other such sheet is named in
+        // a warning (it is not read: a budget sheet beside the outcome would count twice).
         let mut chosen = None;
-        for sheet in sheets {
-            let (header_line, headers) = find_header(&sheet);
+        let mut others = Vec::new();
+        for mut sheet in sheets {
+            sheet.sheet = sheet.sheet.map(|n| self.pseudo.mask(&n));
+            let (header_line, headers, fields) = find_header(&sheet);
             let kind = self.settings.kinds.get(&name).copied().or_else(|| {
                 let manual_fit = FileKind::ALL
                     .into_iter()
                     .find(|k| self.settings.columns.get(k).is_some_and(|m| schema::fit(*k, &headers, m).0));
                 manual_fit.or_else(|| schema::guess_kind(&headers)).or_else(|| schema::closest_kind(&headers))
             });
-            let done = kind.is_some();
-            if chosen.is_none() || done {
-                chosen = Some((sheet, header_line, headers, kind));
-            }
-            if done {
-                break;
+            match &chosen {
+                Some((_, _, _, _, Some(_))) => {
+                    if schema::guess_kind(&headers).is_some() {
+                        others.extend(sheet.sheet.clone());
+                    }
+                }
+                Some((_, _, _, _, None)) if kind.is_none() => {}
+                _ => chosen = Some((sheet, header_line, headers, fields, kind)),
             }
         }
-        let Some((sheet, header_line, headers, kind)) = chosen else {
+        let Some((sheet, header_line, headers, fields, kind)) = chosen else {
             unreadable(&mut self.findings, "tom-fil", format!("Filen {} har inga blad.", name), "");
             self.ds.files.push(report);
             return;
         };
+        if !others.is_empty() {
+            self.findings.push(Finding::new(
+                Severity::Varning,
+                "fler-blad",
+                sheet.file_pos(),
+                format!(
+                    "Arbetsboken {name} har fler blad med data ({}); bara bladet {} lästes.",
+                    others.join(", "),
+                    sheet.sheet.as_deref().unwrap_or("")
+                ),
+                "Ur en arbetsbok läses ett blad. Ska de andra bladen med (t.ex. ett blad per verksamhet), spara dem som egna filer och lägg in dem; är de något annat (t.ex. budget), ta bort dem ur arbetsboken.",
+            ));
+        }
         self.year_hints(&name, &sheet, header_line, kind);
-        report.sheet = sheet.sheet.as_deref().map(|s| self.pseudo.mask(s));
+        report.sheet = sheet.sheet.clone();
         report.delimiter = sheet.delimiter().map(|d| match d {
             b'\t' => "tabb".to_owned(),
             d => (d as char).to_string(),
@@ -550,7 +576,7 @@ impl Loader<'_> {
         }
         report.status = FileStatus::Read;
         let before = self.lengths();
-        let counts = self.rows(index, kind, &sheet, header_line, &headers, &cols, progress);
+        let counts = self.rows(index, kind, &sheet, (header_line, fields), &headers, &cols, progress);
         report.lines = counts.lines;
         report.blank = counts.blank;
         report.continued = counts.continued;
@@ -565,6 +591,10 @@ impl Loader<'_> {
         };
         if let Some((first, subset)) = same {
             self.truncate(before);
+            // Its rows are the first file's: later files are compared with that one.
+            if let Some(seen) = self.seen.get_mut(&kind) {
+                seen.retain(|_, f| *f != index);
+            }
             let first = self.ds.file_name(first).to_owned();
             self.duplicate(report, &first, subset);
             return;
@@ -626,7 +656,8 @@ impl Loader<'_> {
             return;
         }
         for (line, cells) in sheet.head(10).into_iter().filter(|(line, _)| *line < header_line) {
-            let text = clip(&self.pseudo.mask(&cells.join(" ")));
+            let words: Vec<&str> = cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+            let text = clip(&self.pseudo.mask(&words.join(" ")));
             for year in crate::compute::year::years_in_title(&text) {
                 let source = YearSource::Title { line, text: text.clone() };
                 self.ds.years.push(YearHint { year, file: name.to_owned(), source });
@@ -669,7 +700,7 @@ impl Loader<'_> {
         let (count, hash) = match kind {
             FileKind::Kostnader => {
                 let rows = &ds.ledger[before.ledger..];
-                (rows.len(), sum(rows, |r, h| (&r.ansvar, &r.verksamhet, &r.konto, r.belopp.normalize(), r.insats, r.client).hash(h)))
+                (rows.len(), sum(rows, |r, h| (&r.ansvar, &r.verksamhet, &r.konto, r.belopp.normalize(), r.insats, r.client, r.period).hash(h)))
             }
             FileKind::Brukare => {
                 let rows = &ds.volumes[before.volumes..];
@@ -762,12 +793,13 @@ impl Loader<'_> {
         file: u16,
         kind: FileKind,
         sheet: &Sheet,
-        header_line: u32,
+        (header_line, header_fields): (u32, usize),
         headers: &[String],
         cols: &Columns,
         progress: &mut dyn FnMut(f64),
     ) -> Counts {
         let mut n = Counts::default();
+        self.first_total = None;
         let lines_estimate = sheet.line_count();
         // Row hashes of this kind of file, with the file each was first seen in.
         let mut seen = self.seen.remove(&kind).unwrap_or_default();
@@ -827,7 +859,8 @@ impl Loader<'_> {
                 ));
             }
             last_short = (row.len() < width).then_some(line);
-            let ok = if let Some(skip) = self.structure(&row, headers, sheet, line) {
+            let structural = self.structure(&row, (headers, header_fields), sheet, line);
+            let ok = if let Some(skip) = structural {
                 skip
             } else {
                 if row.len() < width {
@@ -875,7 +908,7 @@ impl Loader<'_> {
                 FileKind::Brukare | FileKind::Platser => cells.text("enhet"),
                 _ => "",
             };
-            if !enhet.is_empty() && self.findings.len() > mark {
+            if !enhet.is_empty() && structural.is_none() && self.findings.len() > mark {
                 self.findings.set_enhet_since(mark, &self.pseudo.mask(enhet));
             }
             true
@@ -896,10 +929,16 @@ impl Loader<'_> {
         n
     }
 
-    /// A row that is not data: the header repeated, a subtotal, more fields than the header.
-    /// `Some(Err)` (with a finding) when the row is not to be read. (Checked on every row:
-    /// without allocating.)
-    fn structure(&mut self, row: &Row, headers: &[String], sheet: &Sheet, line: u32) -> Option<Result<(), ()>> {
+    /// A row that is not data: the header repeated, a subtotal, more fields than the header
+    /// (`header_fields`: the header's fields, trailing empty ones too). `Some(Err)` (with a
+    /// finding) when the row is not to be read. (Checked on every row: without allocating.)
+    fn structure(
+        &mut self,
+        row: &Row,
+        (headers, header_fields): (&[String], usize),
+        sheet: &Sheet,
+        line: u32,
+    ) -> Option<Result<(), ()>> {
         let width = headers.len();
         if row.width() <= width && headers.iter().enumerate().all(|(i, h)| row.get(i).eq_ignore_ascii_case(h.trim())) {
             self.findings.push(Finding::new(
@@ -911,24 +950,31 @@ impl Loader<'_> {
             ));
             return Some(Err(()));
         }
-        let first = (0..row.len()).map(|i| row.get(i)).find(|c| !c.is_empty()).unwrap_or("");
-        if is_total(first) {
+        // A subtotal: "Summa", "Totalt" … first on the row, or "Summa …" in any cell
+        // ("41010;511;5;Summa personalkostnader;…"). ("Total …" later on the row is ordinary
+        // text: "Total renovering".)
+        let first = (0..row.len()).map(|i| row.get(i)).find(|c| !c.is_empty()).filter(|c| is_total(c));
+        let later = || (0..row.len()).map(|i| row.get(i)).find(|c| is_sum(c));
+        if let Some(total) = first.or_else(later) {
+            let example = self.first_total.get_or_insert_with(|| clip(&self.pseudo.mask(total))).clone();
             self.findings.push(Finding::new(
                 Severity::Varning,
                 "summarad",
                 sheet.pos(line),
-                format!("Raden \"{}\" ser ut att vara en summeringsrad; den räknas inte.", clip(&self.pseudo.mask(first))),
-                "En summa av raderna ovanför skulle räkna samma kostnad två gånger. Kontrollera att raden verkligen är en summa; ta annars bort ordet i källfilen.",
+                format!("Summeringsrader som \"{example}\" räknas inte."),
+                "En summa av raderna ovanför skulle räkna samma kostnad två gånger. Kontrollera att raderna verkligen är summor; ta annars bort ordet i källfilen.",
             ));
             return Some(Err(()));
         }
-        if row.width() > width {
-            let comma = sheet.delimiter() == Some(b',');
+        // More fields than the header. In a comma-separated file also a trailing empty one
+        // more than the header has: a decimal comma without quotes splits a number in two.
+        let comma = sheet.delimiter() == Some(b',');
+        if row.width() > width || (comma && row.len() > header_fields.max(width)) {
             self.findings.push(Finding::new(
                 Severity::Fel,
                 "lang-rad",
                 sheet.pos(line).with_column(width as u32 + 1, ""),
-                format!("Raden har {} fält men rubriken har {width}; den räknas inte.", row.width()),
+                format!("Raden har {} fält men rubriken har {width}; den räknas inte.", row.len().max(row.width())),
                 if comma {
                     "Filen är kommaseparerad: ett tal med decimalkomma (12,5) utan citattecken blir två fält, och värdena hamnar i fel kolumner. Spara filen semikolonseparerad, eller med citattecken kring talen."
                 } else {
@@ -1080,6 +1126,10 @@ impl Loader<'_> {
                 }
             }
         };
+        let period = match c.text("period") {
+            "" => None,
+            t => Some(self.period(t).ok_or_else(|| self.bad_period(c))?),
+        };
         let brukare = c.id("brukare", "Brukare", &mut self.findings)?.to_owned();
         let client = (!brukare.is_empty()).then(|| self.client(&brukare, c, "brukare"));
         self.ds.ledger.push(LedgerRow {
@@ -1087,6 +1137,7 @@ impl Loader<'_> {
             line: c.line,
             ansvar,
             verksamhet,
+            period,
             konto,
             belopp,
             insats,
@@ -1242,19 +1293,7 @@ impl Loader<'_> {
             } else {
                 match c.text("period") {
                     "" => Span::Unspecified,
-                    t => match self.period(t) {
-                        Some(p) => Span::Period(p),
-                        None => {
-                            self.findings.push(Finding::new(
-                                Severity::Fel,
-                                "felaktig-period",
-                                c.pos("period"),
-                                format!("Perioden \"{}\" känns inte igen.", clip(t)),
-                                "Skriv år (2025) eller månad (2025-03).",
-                            ));
-                            return Err(());
-                        }
-                    },
+                    t => Span::Period(self.period(t).ok_or_else(|| self.bad_period(c))?),
                 }
             }
         };
@@ -1368,6 +1407,16 @@ impl Loader<'_> {
             VolumeUnit::Portion => (2_196, "2 196 portioner"),
         };
         c.bounded(key, volume, Decimal::from(max), what, &mut self.findings).map(|_| ())
+    }
+
+    fn bad_period(&mut self, c: &Cells) {
+        self.findings.push(Finding::new(
+            Severity::Fel,
+            "felaktig-period",
+            c.pos("period"),
+            format!("Perioden \"{}\" känns inte igen.", clip(c.text("period"))),
+            "Skriv år (2025) eller månad (2025-03 eller 202503).",
+        ));
     }
 
     fn bad_date(&mut self, c: &Cells, key: &str) {
@@ -1587,13 +1636,22 @@ impl Loader<'_> {
         self.ds.konton = KontoMap::with_rules(std::mem::take(&mut self.konto_rules));
         // The years the volume rows fall in, per file.
         let mut rows: BTreeMap<(u16, i32), u32> = BTreeMap::new();
+        let mut last = None;
         for row in &self.ds.volumes {
             let year = match row.span {
                 Span::Period(p) => p.year,
                 Span::Stay { from, to } => to.map_or(from.year, |t| t.year),
                 Span::Unspecified => continue,
             };
-            *rows.entry((row.file, year)).or_default() += 1;
+            // A file row with granted and performed time gives two volume rows: count it once.
+            if last.replace((row.file, row.line)) != Some((row.file, row.line)) {
+                *rows.entry((row.file, year)).or_default() += 1;
+            }
+        }
+        for row in &self.ds.ledger {
+            if let Some(p) = row.period {
+                *rows.entry((row.file, p.year)).or_default() += 1;
+            }
         }
         // Each file's main year (rows in other years are findings of their own).
         let mut main: BTreeMap<u16, (u32, i32)> = BTreeMap::new();
@@ -1607,9 +1665,29 @@ impl Loader<'_> {
         }
         // Values quoted from the files in findings show pseudonyms, never a personnummer.
         let mut pseudo = self.pseudo;
-        self.ds.unknown_insatser = self
-            .unknown
-            .into_values()
+        let mut unknown: Vec<UnknownInsats> = self.unknown.into_values().collect();
+        // So many names that none is an insats: the column is another (a decision id). Listed
+        // are the most common, to be mapped one by one.
+        if unknown.len() > MAX_UNKNOWN_INSATSER {
+            let first = unknown[0].first.clone();
+            let rows: u32 = unknown.iter().map(|u| u.rows).sum();
+            self.findings.push(Finding::new(
+                Severity::Fel,
+                "manga-okanda-insatser",
+                Position { line: None, ..first.clone() },
+                format!(
+                    "{} olika insatser på {} rader finns inte i katalogen; är kolumnen {} verkligen insatsen?",
+                    crate::format::count(unknown.len() as u64),
+                    crate::format::count(rows),
+                    first.column_name.as_deref().unwrap_or("Insats")
+                ),
+                "Så många okända namn tyder på att fel kolumn valts som insats (t.ex. ett besluts-id). Välj rätt kolumn under Import; bara de vanligaste namnen visas för koppling.",
+            ));
+            unknown.sort_by(|a, b| b.rows.cmp(&a.rows).then_with(|| a.text.cmp(&b.text)));
+            unknown.truncate(MAX_UNKNOWN_INSATSER);
+        }
+        self.ds.unknown_insatser = unknown
+            .into_iter()
             .map(|mut u| {
                 u.text = pseudo.mask(&u.text);
                 u
@@ -1653,23 +1731,35 @@ fn parse_age_group(text: &str) -> Option<(u32, Option<u32>)> {
 }
 
 /// The header row: among the first ten non-blank rows, the first with the most cells that are
-/// known header names (at least two); otherwise the first row.
-fn find_header(sheet: &Sheet) -> (u32, Vec<String>) {
+/// known header names (at least two); otherwise the first row — unless that row is data (two
+/// numbers, or a personnummer, and no known header): then the file has no header, and its
+/// columns are named "Kolumn 1", "Kolumn 2" … for the user to map. Returns the header's line (0
+/// without one), its names (without trailing empty ones) and how many fields it has in all.
+fn find_header(sheet: &Sheet) -> (u32, Vec<String>, usize) {
     let head = sheet.head(10);
     let best = head
         .iter()
         .map(|(line, cells)| (schema::header_score(cells), *line, cells))
         .filter(|(score, _, _)| *score >= 2)
         .max_by_key(|(score, line, _)| (*score, std::cmp::Reverse(*line)));
+    if best.is_none()
+        && let Some((_, first)) = head.first()
+    {
+        let numbers = first.iter().filter(|c| matches!(number::parse_decimal(c), Ok(Some(_)))).count();
+        if numbers >= 2 || first.iter().any(|c| crate::pseudonym::contains_personnummer(c)) {
+            let width = head.iter().map(|(_, cells)| cells.len()).max().unwrap_or(0);
+            return (0, (1..=width).map(|i| format!("Kolumn {i}")).collect(), width);
+        }
+    }
     match best.or_else(|| head.first().map(|(l, c)| (0, *l, c))) {
         Some((_, line, cells)) => {
             let mut headers = cells.clone();
             while headers.last().is_some_and(|h| h.is_empty()) {
                 headers.pop();
             }
-            (line, headers)
+            (line, headers, cells.len())
         }
-        None => (0, Vec::new()),
+        None => (0, Vec::new(), 0),
     }
 }
 
@@ -1684,8 +1774,18 @@ fn digest(bytes: &[u8]) -> String {
 
 /// Whether a row's first cell marks a subtotal: `Summa 4110`, `Totalt`, `S:a`, `Delsumma:`.
 fn is_total(cell: &str) -> bool {
-    const TOTALS: [&str; 7] = ["summa", "totalt", "total", "delsumma", "totalsumma", "summering", "s:a"];
-    TOTALS.iter().any(|t| {
+    starts_with_word(cell, &["summa", "totalt", "total", "delsumma", "totalsumma", "summering", "s:a"])
+}
+
+/// Whether any cell marks a subtotal: `Summa personalkostnader`, `Delsumma`.
+fn is_sum(cell: &str) -> bool {
+    starts_with_word(cell, &["summa", "delsumma", "totalsumma", "s:a"])
+}
+
+/// Whether `cell` begins with one of `words` (ASCII, any case) followed by a space, a colon or
+/// nothing.
+fn starts_with_word(cell: &str, words: &[&str]) -> bool {
+    words.iter().any(|t| {
         cell.get(..t.len()).is_some_and(|head| head.eq_ignore_ascii_case(t))
             && matches!(cell.as_bytes().get(t.len()), None | Some(b' ' | b':' | b'\t'))
     })

@@ -70,7 +70,7 @@ pub fn parse_number(cell: &str) -> Result<Option<Number>, NumberError> {
     if let Some(n) = plain(s) {
         return Ok(Some(Number { value: tidy(n.value), ..n }));
     }
-    for suffix in ["kr", "SEK", ":-", "%"] {
+    for suffix in ["kr", "SEK", ":-", ",-", ".-", "%"] {
         if let Some(rest) = s.strip_suffix(suffix) {
             s = rest.trim_end();
         }
@@ -125,19 +125,35 @@ pub fn parse_number(cell: &str) -> Result<Option<Number>, NumberError> {
     let read = |decimal_at: Option<usize>| -> Result<Decimal, NumberError> {
         let mut digits = String::with_capacity(mantissa.len());
         let mut seen_digit = false;
+        // Digits in each group of the integer part, between thousands separators.
+        let (mut groups, mut group, mut in_fraction, mut last_group) = (Vec::new(), 0usize, false, None);
         for (i, ch) in mantissa.char_indices() {
             match ch {
                 '0'..='9' => {
                     digits.push(ch);
                     seen_digit = true;
+                    group += 1;
                 }
-                ',' | '.' if Some(i) == decimal_at => digits.push('.'),
-                // Thousands separators: only between digits.
-                ',' | '.' | ' ' | '\u{a0}' | '\u{202f}' | '\'' if seen_digit => {}
+                ',' | '.' if Some(i) == decimal_at => {
+                    digits.push('.');
+                    in_fraction = true;
+                    last_group = Some(group);
+                }
+                // Thousands separators: only between digits of the integer part.
+                ',' | '.' | ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '\'' if seen_digit && !in_fraction => {
+                    groups.push(group);
+                    group = 0;
+                }
                 _ => return Err(NumberError::NotANumber),
             }
         }
         if !seen_digit {
+            return Err(NumberError::NotANumber);
+        }
+        // Groups of three after the first (`1 234 567`): `1.5.2025` is a date, `12 34` no number.
+        if let Some((first, rest)) = groups.split_first()
+            && (!(1..=3).contains(first) || rest.iter().any(|g| *g != 3) || last_group.unwrap_or(group) != 3)
+        {
             return Err(NumberError::NotANumber);
         }
         let mut value = Decimal::from_str(&digits).map_err(|_| NumberError::TooLarge)?;
@@ -246,6 +262,17 @@ mod tests {
         assert_eq!(ok("750-"), d("-750"));
         assert_eq!(ok("(750)"), d("-750"));
         assert_eq!(ok("+12"), d("12"));
+    }
+
+    #[test]
+    fn thousands_come_in_groups_of_three() {
+        assert_eq!(ok("1\u{2009}234\u{2009}567"), d("1234567"));
+        assert_eq!(ok("1 234,-"), d("1234"));
+        assert_eq!(ok("250:-"), d("250"));
+        assert_eq!(ok("1 234,50-"), d("-1234.5"));
+        for t in ["1.5.2025", "01.05.2025", "12 34", "1 2345", "1234 567"] {
+            assert_eq!(parse_decimal(t), Err(NumberError::NotANumber), "{t}");
+        }
     }
 
     #[test]

@@ -155,6 +155,25 @@ const KOSTNADER: &[Field] = &[
         ["insats", "insatskod", "insatstyp", "aktivitet", "aktivitetskod"]
     ),
     field!(
+        "period",
+        "Period",
+        "År (2025) eller månad (2025-03, 202503) som raden gäller (valfri). Rader för andra år än det som beräknas räknas inte.",
+        [
+            "period",
+            "år",
+            "ar",
+            "månad",
+            "manad",
+            "bokföringsperiod",
+            "redovisningsperiod",
+            "räkenskapsår",
+            "bokföringsår",
+            "år-månad",
+            "årmånad",
+            "period (år eller månad)"
+        ]
+    ),
+    field!(
         "brukare",
         "Brukare",
         "Brukar-id eller personnummer (valfri), om kostnaden är bokförd per brukare.",
@@ -506,18 +525,25 @@ pub fn resolve(kind: FileKind, headers: &[String], manual: &BTreeMap<String, Str
             }
         }
     }
-    // Exact synonyms first, then headers with a parenthetical or unit suffix removed.
+    // Exact synonyms first, then headers with a parenthetical or unit suffix removed. Among
+    // several headers that fit a field, the one with the earlier (more specific) synonym wins,
+    // whatever the order of the columns: `Brukare` over a row number headed `Id`.
     for pass in 0..2 {
         for field in kind.fields() {
             // A choice of a header this file does not have falls back to the synonyms.
             if cols.has(field.key) {
                 continue;
             }
-            let found = normal.iter().enumerate().find(|(i, h)| {
-                let h = if pass == 0 { h.as_str() } else { strip_suffix(h) };
-                !used[*i] && field.synonyms.contains(&h)
-            });
-            if let Some((i, _)) = found {
+            let found = normal
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !used[*i])
+                .filter_map(|(i, h)| {
+                    let h = if pass == 0 { h.as_str() } else { strip_suffix(h) };
+                    field.synonyms.iter().position(|s| *s == h).map(|rank| (rank, i))
+                })
+                .min();
+            if let Some((_, i)) = found {
                 cols.insert(field.key, i);
                 used[i] = true;
             }
@@ -788,5 +814,15 @@ mod tests {
         assert_eq!(cols.get("belopp"), Some(2));
         let cols = resolve(FileKind::Kostnader, &hs(&["Ansvar", "Konto", "Belopp, öre"]), &BTreeMap::new());
         assert_eq!(cols.get("belopp"), Some(2));
+    }
+
+    #[test]
+    fn the_more_specific_header_wins_whatever_the_order() {
+        let cols = resolve(
+            FileKind::Brukare,
+            &hs(&["Id", "Brukare", "Beslut", "Insats", "Enhet", "Beviljad tid"]),
+            &BTreeMap::new(),
+        );
+        assert_eq!((cols.get("brukare"), cols.get("insats")), (Some(1), Some(3)));
     }
 }
