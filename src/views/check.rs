@@ -47,10 +47,15 @@ pub fn Check() -> impl IntoView {
                         view! {
                             <div class="summary-cards">
                                 <div class=share_class data-testid="placed-share">
-                                    <span class="big">{share.map_or_else(|| "–".to_owned(), format::percent)}</span>
+                                    // Never rounded up to 100 % while something did not reach the clients.
+                                    <span class="big">
+                                        {share
+                                            .map(|p| if p < rust_decimal::Decimal::ONE_HUNDRED { (p * rust_decimal::Decimal::TEN).floor() / rust_decimal::Decimal::TEN } else { p })
+                                            .map_or_else(|| "–".to_owned(), format::percent)}
+                                    </span>
                                     <span>
                                         {format!(
-                                            "placerat på brukare av de kostnader som ska fördelas ({} kr kom inte fram)",
+                                            "av kostnaderna placerat på brukare ({} kr kom inte fram, se avstämningen)",
                                             format::kr(r.reconciliation.unplaced)
                                         )}
                                     </span>

@@ -719,10 +719,16 @@ pub fn closest_kind(headers: &[String]) -> Option<FileKind> {
     let none = BTreeMap::new();
     FileKind::ALL
         .iter()
-        .map(|&k| (k, fit(k, headers, &none).1))
-        .filter(|(_, n)| *n >= 2)
-        .max_by_key(|(k, n)| (*n, std::cmp::Reverse(*k as u8)))
-        .map(|(k, _)| k)
+        .map(|&k| {
+            let cols = resolve(k, headers, &none);
+            // First the kind whose required columns are most nearly there (a client list with
+            // a month column is no ledger), then the one that recognises the most.
+            let required = k.required().len() - cols.missing(k).len();
+            (k, required, cols.len())
+        })
+        .filter(|(_, _, n)| *n >= 2)
+        .max_by_key(|(k, required, n)| (*required, *n, std::cmp::Reverse(*k as u8)))
+        .map(|(k, _, _)| k)
 }
 
 /// How many cells of a row look like known headers of any kind (to find the header row below
@@ -824,5 +830,15 @@ mod tests {
             &BTreeMap::new(),
         );
         assert_eq!((cols.get("brukare"), cols.get("insats")), (Some(1), Some(3)));
+    }
+
+    #[test]
+    fn the_closest_kind_is_the_one_with_most_required_columns() {
+        // Personnr is a client column of either kind, Månad a period of either: only the
+        // client list has its first required column.
+        assert_eq!(
+            closest_kind(&hs(&["Personnr", "Tjänst", "Hemtjänstgrupp", "Beviljat antal", "Månad"])),
+            Some(FileKind::Brukare)
+        );
     }
 }
