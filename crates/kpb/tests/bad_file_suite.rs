@@ -697,6 +697,28 @@ fn cases() -> Vec<Case> {
             }),
     );
 
+    all.push(
+        case(
+            "a ledger with debet and kredit instead of belopp",
+            with(vec![file(
+                "kostnader.csv",
+                "Ansvar;Verksamhet;Konto;Debet;Kredit\n4110;510;5011;1 000 000,00;\n4110;510;6110;250 000,00;50 000,00\n4120;510;5011;900 000,00;0\n4210;520;5011;3 000 000,00;\n4100;500;5011;100 000,00;\n",
+            )]),
+        )
+        .not(&["kolumn-saknas"])
+        .check(|_, r| assert_eq!(ledger_total(r), d("5200000"))),
+    );
+    all.push(
+        case(
+            "minutes in a column of hours",
+            with(vec![
+                file("brukare.csv", BRUKARE.replace(";100;", ";6000;").replace(";200;", ";8000;").replace(";150;", ";8000;")),
+                file("kostnader.csv", KOSTNADER.replace("1 000 000,00", "100 000,00").replace("900 000,00", "90 000,00")),
+            ]),
+        )
+            .want("orimlig-styckkostnad", "brukare.csv", 2, None),
+    );
+
     // --- Personnummer in every spelling, in every column -------------------------------
     all.push(personnummer_everywhere());
 

@@ -1016,6 +1016,39 @@ impl<'a> Computation<'a> {
                 }
             }
         }
+        // The municipality's unit cost far from any that has been published (a fifth of the
+        // newest KPB mean, or five times it): volumes in minutes, costs in tkr or öre.
+        for (insats, kpi) in [(Insats::Hemtjanst, "U21003"), (Insats::SarskiltBoende, "U23004"), (Insats::Gruppbostad, "U28030")] {
+            let (cost, volume) = self
+                .cells
+                .iter()
+                .filter(|(k, c)| k.insats == insats && k.regi == Regi::Egen && data_error(c.total(), c.volume).is_none())
+                .fold((Decimal::ZERO, Decimal::ZERO), |(n, d), (_, c)| (n + c.total(), d + c.volume));
+            let Some(reference) =
+                crate::reference::published().into_iter().filter(|p| p.kpi == kpi && p.label.starts_with("Medel")).max_by_key(|p| p.year)
+            else {
+                continue;
+            };
+            let five = Decimal::from(5);
+            if volume > Decimal::ZERO && (cost * five < reference.value * volume || cost > reference.value * five * volume) {
+                let first = self.cells.iter().find(|(k, _)| k.insats == insats && k.regi == Regi::Egen);
+                let pos = first.and_then(|(_, c)| c.volume_lines.first(ds)).unwrap_or_default();
+                self.findings.push(Finding::new(
+                    Severity::Varning,
+                    "orimlig-styckkostnad",
+                    pos,
+                    format!(
+                        "{} i egen regi kostar {} kr per {}; medel bland KPB-kommunerna var {} kr ({}).",
+                        insats.name(),
+                        crate::format::kr(cost / volume),
+                        insats.unit().singular(),
+                        crate::format::kr(reference.value),
+                        reference.year
+                    ),
+                    "Så långt från andra kommuners nivå beror det oftast på en enhet: volymen i minuter i stället för timmar, eller kostnaden i tkr eller öre. Kontrollera rubrikerna och värdena i filerna.",
+                ));
+            }
+        }
         // Outliers: a unit cost far from the median of the same insats (costs booked on the wrong unit).
         for (insats, list) in &unit_costs {
             if list.len() < 3 {

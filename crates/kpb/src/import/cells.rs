@@ -54,6 +54,7 @@ impl Cells<'_, '_> {
                         line: self.line,
                         pos: self.pos(key),
                         text: clip(text),
+                        swedish: scale.apply(n.value),
                         international: scale.apply(other),
                     });
                 }
@@ -177,7 +178,9 @@ pub struct Pending {
     pub line: u32,
     pub pos: Position,
     pub text: String,
-    /// The value read the international way (point as decimal mark), in the column's unit.
+    /// The value as read (the Swedish way) and the international way (point as decimal mark),
+    /// in the column's unit.
+    pub swedish: Decimal,
     pub international: Decimal,
 }
 
@@ -200,8 +203,8 @@ impl Marks {
     /// decimal point (and never a comma) reads them the international way; one with decimal
     /// commas keeps the Swedish reading; a column that does not settle it keeps the Swedish
     /// reading with a warning naming each cell. Returns the cells to read the international
-    /// way (line, column, value); empties `self` for the next file.
-    pub fn settle(&mut self, headers: &[String], findings: &mut Findings) -> Vec<(u32, usize, Decimal)> {
+    /// way (line, column, value as read, value to read); empties `self` for the next file.
+    pub fn settle(&mut self, headers: &[String], findings: &mut Findings) -> Vec<(u32, usize, Decimal, Decimal)> {
         let mut change = Vec::new();
         // One finding per column (its first such cell the example), repeated at each cell.
         let mut example: BTreeMap<usize, String> = BTreeMap::new();
@@ -217,7 +220,7 @@ impl Marks {
                     format!("Kolumnen {header} har punkt som decimaltecken, så tal som \"{text}\" lästes med decimalpunkt."),
                     "Övriga tal i kolumnen skrivs med decimalpunkt (t.ex. 12.5), så punkten är ett decimaltecken och inte en tusentalsavgränsare.",
                 ));
-                change.push((p.line, p.column, p.international));
+                change.push((p.line, p.column, p.swedish, p.international));
             } else if comma == 0 || point > 0 {
                 findings.push(Finding::new(
                     Severity::Varning,

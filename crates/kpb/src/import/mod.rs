@@ -731,7 +731,7 @@ impl Loader<'_> {
     /// `Belopp tkr`, `Tid (min)`), or refuses the column when the unit does not fit it.
     fn units(&mut self, kind: FileKind, sheet: &Sheet, header_line: u32, headers: &[String], cols: &mut Columns) {
         let keys: &[(&'static str, bool)] = match kind {
-            FileKind::Kostnader => &[("belopp", true)],
+            FileKind::Kostnader => &[("belopp", true), ("debet", true), ("kredit", true)],
             FileKind::Brukare => &[
                 ("belopp", true),
                 ("volym", false),
@@ -987,19 +987,26 @@ impl Loader<'_> {
     }
 
     /// Reads again, the international way (point as decimal mark), the cells of this file that
-    /// read two ways where their column showed decimal points: `(line, column, value)`.
-    fn read_internationally(&mut self, file: u16, kind: FileKind, cols: &Columns, changes: &[(u32, usize, Decimal)]) {
+    /// read two ways where their column showed decimal points: `(line, column, as read, value)`.
+    fn read_internationally(&mut self, file: u16, kind: FileKind, cols: &Columns, changes: &[(u32, usize, Decimal, Decimal)]) {
         fn at<T>(rows: &mut [T], of: impl Fn(&T) -> (u16, u32), file: u16, line: u32) -> &mut [T] {
             let start = rows.partition_point(|r| of(r) < (file, line));
             let end = rows.partition_point(|r| of(r) <= (file, line));
             &mut rows[start..end]
         }
-        for &(line, column, value) in changes {
+        for &(line, column, read, value) in changes {
             let is = |key: &str| cols.get(key) == Some(column);
             match kind {
                 FileKind::Kostnader if is("belopp") => {
                     for r in at(&mut self.ds.ledger, |r| (r.file, r.line), file, line) {
                         r.belopp = value;
+                    }
+                }
+                // belopp = debet − kredit: the difference the other reading makes.
+                FileKind::Kostnader if is("debet") || is("kredit") => {
+                    let change = if is("debet") { value - read } else { read - value };
+                    for r in at(&mut self.ds.ledger, |r| (r.file, r.line), file, line) {
+                        r.belopp += change;
                     }
                 }
                 FileKind::Brukare => {
@@ -1109,11 +1116,24 @@ impl Loader<'_> {
         let ansvar = self.pseudo.mask(c.id("ansvar", "Ansvar", &mut self.findings)?);
         let konto = self.pseudo.mask(c.id("konto", "Konto", &mut self.findings)?);
         let verksamhet = self.pseudo.mask(c.id("verksamhet", "Verksamhet", &mut self.findings)?);
-        let Some(belopp) = c.number("belopp", &mut self.findings, &mut self.marks)? else {
-            c.required("belopp", "Belopp", &mut self.findings)?;
-            return Err(());
+        let belopp = if c.cols.has("belopp") {
+            let Some(belopp) = c.number("belopp", &mut self.findings, &mut self.marks)? else {
+                c.required("belopp", "Belopp", &mut self.findings)?;
+                return Err(());
+            };
+            c.bounded("belopp", belopp, Decimal::from(MAX_AMOUNT), "10 miljarder kr", &mut self.findings)?
+        } else {
+            // Debet and kredit: the amount is their difference.
+            let debet = c.number("debet", &mut self.findings, &mut self.marks)?;
+            let kredit = c.number("kredit", &mut self.findings, &mut self.marks)?;
+            if debet.is_none() && kredit.is_none() {
+                c.required("debet", "Debet eller kredit", &mut self.findings)?;
+            }
+            let max = Decimal::from(MAX_AMOUNT);
+            let debet = c.bounded("debet", debet.unwrap_or_default(), max, "10 miljarder kr", &mut self.findings)?;
+            let kredit = c.bounded("kredit", kredit.unwrap_or_default(), max, "10 miljarder kr", &mut self.findings)?;
+            debet - kredit
         };
-        let belopp = c.bounded("belopp", belopp, Decimal::from(MAX_AMOUNT), "10 miljarder kr", &mut self.findings)?;
         let insats_text = c.text("insats").to_owned();
         let insats = if insats_text.is_empty() {
             None

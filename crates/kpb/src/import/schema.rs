@@ -70,7 +70,7 @@ impl FileKind {
     /// Groups of columns of which at least one must be present.
     pub fn required(self) -> &'static [&'static [&'static str]] {
         match self {
-            FileKind::Kostnader => &[&["ansvar"], &["konto"], &["belopp"]],
+            FileKind::Kostnader => &[&["ansvar"], &["konto"], &["belopp", "debet"]],
             FileKind::Brukare => {
                 &[&["brukare"], &["insats"], &["volym", "beviljad", "utford", "beviljad_min", "utford_min", "fran"]]
             }
@@ -153,6 +153,18 @@ const KOSTNADER: &[Field] = &[
         "Insats",
         "Insats (valfri), om kostnaden är kodad per insats.",
         ["insats", "insatskod", "insatstyp", "aktivitet", "aktivitetskod"]
+    ),
+    field!(
+        "debet",
+        "Debet",
+        "Debet, i en huvudbok med debet och kredit i stället för belopp (belopp = debet − kredit).",
+        ["debet", "debit", "debetbelopp", "belopp debet"]
+    ),
+    field!(
+        "kredit",
+        "Kredit",
+        "Kredit, med Debet.",
+        ["kredit", "credit", "kreditbelopp", "belopp kredit"]
     ),
     field!(
         "period",
