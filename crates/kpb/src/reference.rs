@@ -1,26 +1,129 @@
-//! Reference data shipped with the tool: Kolada's KPI catalogue for KPB and elderly/disability
-//! costs, and the public reference values of KPB.md §7 with their sources.
+//! Reference data shipped with the tool: Kolada's catalogue for "Äldre och funktionshinder", its
+//! municipalities and regions and its municipality groups (a March 2026 snapshot, see
+//! `data/kolada/`), the historical KPB U-KPIs (no longer published by Kolada), and the public
+//! KPB reference values of KPB.md §7 with their sources.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// Kolada's KPI list (id, title): a 2021 snapshot of Kolada's metadata for these areas.
-const KPIS: &str = include_str!("../data/kolada-kpis.tsv");
+const CATALOGUE: &str = include_str!("../data/kolada/kpi-aldre-funktionshinder.tsv");
+const MUNICIPALITIES: &str = include_str!("../data/kolada/kommuner.tsv");
+const GROUPS: &str = include_str!("../data/kolada/kommungrupper.tsv");
+/// The 35 "KPB - …" KPIs as Kolada's April 2024 catalogue had them: the ids and titles of SKR's
+/// method, absent from Kolada since 2025.
+const KPB_KPIS: &str = include_str!("../data/kpb-kpis-2024.tsv");
 
-/// The title of a Kolada KPI, if the bundled catalogue has it.
-pub fn kpi_title(id: &str) -> Option<&'static str> {
-    KPIS.lines().skip(1).filter_map(|l| l.split_once('\t')).find(|(k, _)| *k == id).map(|(_, t)| t)
+/// Where the shipped catalogue and lists come from, for the user to read.
+pub const KOLADA_SOURCE: &str = "Källa: Kolada (RKA), katalog, kommunlista och kommungrupper per mars 2026";
+
+/// The N-KPIs of KPB.md §3b that the engine reproduces from a KPB data set.
+pub const REPRODUCED: [&str; 15] = [
+    "N21006", "N21009", "N21024", "N23009", "N23007", "N23001", "N21701", "N21704", "N23801", "N21706", "N21806",
+    "N28013", "N28015", "N28008", "N25016",
+];
+
+/// A KPI of Kolada's catalogue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kpi {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// Values per gender (T, K, M) exist.
+    pub by_gender: bool,
+    /// The latest year Kolada published; `None`: no longer published.
+    pub publ_period: Option<i32>,
+    /// Kolada has values per organisational unit (`ou`).
+    pub has_ou_data: bool,
+    pub perspective: &'static str,
 }
 
-/// Every KPI of the bundled catalogue.
-pub fn kpis() -> impl Iterator<Item = (&'static str, &'static str)> {
-    KPIS.lines().skip(1).filter_map(|l| l.split_once('\t'))
+fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+    tsv.lines().skip(1).map(|l| l.split('\t').collect::<Vec<_>>())
+}
+
+/// Every KPI of Kolada's catalogue for "Äldre och funktionshinder".
+pub fn catalogue() -> impl Iterator<Item = Kpi> {
+    rows(CATALOGUE).filter(|r| r.len() >= 7).map(|r| Kpi {
+        id: r[0],
+        title: r[1],
+        by_gender: r[3] == "True",
+        publ_period: r[4].parse().ok(),
+        has_ou_data: r[5] == "True",
+        perspective: r[6],
+    })
+}
+
+/// A KPI of Kolada's current catalogue.
+pub fn kpi(id: &str) -> Option<Kpi> {
+    catalogue().find(|k| k.id == id)
+}
+
+/// Whether Kolada publishes the KPI today (in the catalogue with a publication year).
+pub fn is_published(id: &str) -> bool {
+    kpi(id).is_some_and(|k| k.publ_period.is_some())
+}
+
+/// One of the historical KPB U-KPIs: (id, title).
+pub fn kpb_kpi(id: &str) -> Option<&'static str> {
+    KPB_KPIS.lines().skip(1).filter_map(|l| l.split_once('\t')).find(|(k, _)| *k == id).map(|(_, t)| t)
+}
+
+/// Whether Kolada no longer publishes the KPI: a KPB U-KPI, or a catalogue KPI without a
+/// publication year.
+pub fn is_historical(id: &str) -> bool {
+    kpb_kpi(id).is_some() || kpi(id).is_some_and(|k| k.publ_period.is_none())
+}
+
+/// The title of a KPI: Kolada's current one, else the historical KPB title.
+pub fn kpi_title(id: &str) -> Option<&'static str> {
+    kpi(id).map(|k| k.title).or_else(|| kpb_kpi(id))
+}
+
+/// A municipality, a region or Riket (`0000`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Municipality {
+    /// Four digits, kept as text.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// A kommun (not a region or Riket).
+    pub is_kommun: bool,
+}
+
+/// Every municipality and region of Kolada's list.
+pub fn municipalities() -> impl Iterator<Item = Municipality> {
+    rows(MUNICIPALITIES).filter(|r| r.len() >= 3).map(|r| Municipality { id: r[0], title: r[1], is_kommun: r[2] == "K" })
+}
+
+pub fn municipality(id: &str) -> Option<Municipality> {
+    municipalities().find(|m| m.id == id)
+}
+
+/// A Kolada municipality group (SKR's kommungrupper, networks …).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// Starts with `G`.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// Member municipality ids.
+    pub members: Vec<&'static str>,
+}
+
+/// Every group of Kolada's list.
+pub fn groups() -> impl Iterator<Item = Group> {
+    rows(GROUPS).filter(|r| r.len() >= 3).map(|r| Group {
+        id: r[0],
+        title: r[1],
+        members: r[2].split(',').map(str::trim).filter(|m| !m.is_empty()).collect(),
+    })
+}
+
+pub fn group(id: &str) -> Option<Group> {
+    groups().find(|g| g.id == id)
 }
 
 /// A published reference value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Published {
-    /// The Kolada KPI it corresponds to.
+    /// The KPB KPI it corresponds to.
     pub kpi: String,
     pub label: String,
     pub year: i32,
@@ -59,10 +162,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_catalogue_knows_the_kpb_figures() {
+    fn the_catalogue_is_kolada_2026() {
+        // Counts and facts as the files in ../shared/domain/kolada/ state them.
+        assert_eq!(catalogue().count(), 790);
+        assert_eq!(catalogue().filter(|k| k.publ_period.is_none()).count(), 197);
+        assert_eq!(kpi("N21006").map(|k| k.title), Some("Kostnad hemtjänst äldreomsorg, kr/hemtjänsttagare"));
+        assert!(kpi("N21701").unwrap().by_gender);
+        assert!(is_published("N28013"));
+        // N04127 ended in 2024: in the catalogue, not published.
+        assert!(!is_published("N04127") && is_historical("N04127"));
+        // The KPB U-KPIs are gone from Kolada: historical, with their titles kept.
+        assert!(kpi("U21003").is_none() && is_historical("U21003"));
         assert_eq!(kpi_title("U21003"), Some("KPB - Kostnad hemtjänst, egen regi, kr/beviljad timme"));
-        assert_eq!(kpi_title("U99999"), None);
-        assert_eq!(kpis().count(), 119);
-        assert!(published().iter().all(|p| kpi_title(&p.kpi).is_some()));
+        assert_eq!(KPB_KPIS.lines().skip(1).count(), 35);
+        assert!(REPRODUCED.iter().all(|id| is_published(id)), "every reproduced N-KPI is published");
+        assert!(published().iter().all(|p| kpb_kpi(&p.kpi).is_some()));
+    }
+
+    #[test]
+    fn municipalities_and_groups_are_kolada_2026() {
+        assert_eq!(municipalities().count(), 312);
+        assert_eq!(municipalities().filter(|m| m.is_kommun).count(), 290);
+        assert_eq!(municipality("0180").map(|m| m.title), Some("Stockholm"));
+        assert_eq!(groups().count(), 3630);
+        let four = groups().find(|g| g.title.starts_with("Fyrkommunsnätverket")).unwrap();
+        assert_eq!((four.id, four.members), ("G114418", vec!["0682", "1499", "1885", "2081"]));
+        assert!(group("G92792").unwrap().title.starts_with("Pendlingskommun nära större stad"));
     }
 }
