@@ -86,6 +86,18 @@ pub struct Personnummer {
 }
 
 impl Personnummer {
+    /// The birthday (month, day), a samordningsnummer's day less 60; `None` when the digits
+    /// make no date (the number is still a personnummer, with an invalid date).
+    pub fn birthday(&self) -> Option<(u8, u8)> {
+        let d = self.digits.as_bytes();
+        let two = |i: usize| (d[i] - b'0') * 10 + (d[i + 1] - b'0');
+        let (month, day) = (two(4), two(6));
+        let day = if day > 60 { day - 60 } else { day };
+        let year: i32 = self.digits[..4].parse().ok()?;
+        // A birthday on 29 February is valid in a leap year only.
+        crate::date::Date::new(year, month, day).map(|_| (month, day))
+    }
+
     /// Recognises a whole cell (see the module documentation for the spellings). Ten- and
     /// nine-digit forms are placed in the century that makes the person at most 100 years old
     /// in `reference_year`, or older with `+`. Within the cell a tab or line break between
@@ -511,12 +523,18 @@ pub struct Pseudonymizer {
 struct Known {
     id: String,
     facts: PnrFacts,
+    birthday: Option<(u8, u8)>,
     bad_checksum: bool,
 }
 
 impl Known {
     fn key(&self) -> ClientKey {
-        ClientKey { id: self.id.clone(), facts: Some(self.facts), bad_checksum: self.bad_checksum }
+        ClientKey {
+            id: self.id.clone(),
+            facts: Some(self.facts),
+            birthday: self.birthday,
+            bad_checksum: self.bad_checksum,
+        }
     }
 }
 
@@ -525,6 +543,8 @@ pub struct ClientKey {
     pub id: String,
     /// Set when the id is a personnummer's pseudonym: the cell was one, or held exactly one.
     pub facts: Option<PnrFacts>,
+    /// With `facts`: the birthday (month, day), for ages on a given day.
+    pub birthday: Option<(u8, u8)>,
     pub bad_checksum: bool,
 }
 
@@ -554,7 +574,7 @@ impl Pseudonymizer {
         if let Some(known) = self.cache.get(raw) {
             return known.key();
         }
-        let unchanged = |raw: &str| ClientKey { id: raw.to_owned(), facts: None, bad_checksum: false };
+        let unchanged = |raw: &str| ClientKey { id: raw.to_owned(), facts: None, birthday: None, bad_checksum: false };
         if !has_nine_digits(raw) {
             return unchanged(raw);
         }
@@ -580,7 +600,12 @@ impl Pseudonymizer {
         match one {
             Some((found, _)) if !several => self.known(raw, &found).key(),
             Some(_) => {
-                ClientKey { id: self.mask_with(raw, Spaces::Cell).into_owned(), facts: None, bad_checksum: false }
+                ClientKey {
+                    id: self.mask_with(raw, Spaces::Cell).into_owned(),
+                    facts: None,
+                    birthday: None,
+                    bad_checksum: false,
+                }
             }
             None => unchanged(raw),
         }
@@ -640,7 +665,12 @@ impl Pseudonymizer {
     }
 
     fn remember(&mut self, raw: &str, pnr: &Personnummer) -> &Known {
-        let known = Known { id: self.pseudonym(&pnr.digits), facts: pnr.facts, bad_checksum: !pnr.valid_checksum };
+        let known = Known {
+            id: self.pseudonym(&pnr.digits),
+            facts: pnr.facts,
+            birthday: pnr.birthday(),
+            bad_checksum: !pnr.valid_checksum,
+        };
         self.cache.entry(raw.to_owned()).or_insert(known)
     }
 
@@ -663,6 +693,17 @@ impl Pseudonymizer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_birthday_is_read_from_the_date_digits() {
+        let day = |t: &str| Personnummer::parse(t, 2025).unwrap().birthday();
+        assert_eq!(day("19121212-1212"), Some((12, 12)));
+        // Samordningsnummer: day + 60.
+        assert_eq!(day("19400172-1234"), Some((1, 12)));
+        // 29 February in a leap year, and an invalid date (30 February) with no birthday.
+        assert_eq!(day("19400229-1234"), Some((2, 29)));
+        assert_eq!(day("19410230-1234"), None);
+    }
 
     #[test]
     fn recognises_the_written_forms() {

@@ -184,6 +184,27 @@ pub struct Nyckeltal {
     /// insatser (the boenden with places); for the network file's minimum.
     #[serde(default)]
     pub clients: Option<u32>,
+    /// Whose definition the figure follows.
+    #[serde(default)]
+    pub basis: Basis,
+    /// A Kolada figure: the KPB figure nearest to it (id) and how the two differ.
+    #[serde(default)]
+    pub kpb: Option<(String, String)>,
+    /// What the data behind the figure lacked or how it was read (rows without a month, ages
+    /// from the birth year …).
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// Whose definition a nyckeltal follows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Basis {
+    /// SKR's KPB method: egen regi, per volume unit (ids `U…` of the method, or `KPB-…`).
+    #[default]
+    Kpb,
+    /// Kolada's N-KPI definition (KPB.md §3b): all regi, per person or inhabitant, comparable
+    /// with every municipality's value in Kolada.
+    Kolada,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

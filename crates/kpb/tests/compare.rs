@@ -167,13 +167,14 @@ fn the_network_file_round_trips_and_hides_small_groups() {
     let norr = data.values.iter().find(|v| v.kpi == "U21003" && v.unit.as_deref() == Some("HT-NORR")).unwrap();
     assert_eq!(norr.unit_name.as_deref(), Some("Hemtjänst Norr"));
     assert_eq!(data.deciles["9999"].len(), 10);
-    // Kolada's ids in `values` (for reporting to Kolada), the tool's own in `kpb_values`.
+    // The method's U-ids and Kolada's N-ids in `values`, the tool's own in `kpb_values`.
     let text = compare::network::write(&report, ("9999", "Exempelkommun"), "Validerad", 5);
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let ids = |key: &str| {
         json[key].as_array().unwrap().iter().map(|v| v["kpi"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
     };
-    assert!(ids("values").iter().all(|id| id.starts_with('U')), "{:?}", ids("values"));
+    assert!(ids("values").iter().all(|id| id.starts_with('U') || id.starts_with('N')), "{:?}", ids("values"));
+    assert!(ids("values").iter().any(|id| id == "N21006") && ids("values").iter().any(|id| id == "U21003"));
     assert!(!ids("kpb_values").is_empty() && ids("kpb_values").iter().all(|id| id.starts_with("KPB-")));
     assert!(data.values.iter().any(|v| v.kpi == "KPB-BRUKARE"), "kpb_values read back");
     // A share resting on few clients is suppressed like the costs of the same clients: the
@@ -410,4 +411,40 @@ fn figures_of_boenden_with_places_rest_on_their_clients() {
         let v = json["values"].as_array().unwrap().iter().find(|v| v["kpi"] == id).unwrap();
         assert_eq!(v["values"][0]["status"], "för få brukare", "{id}");
     }
+}
+
+/// Kolada's N-KPIs: the own value computed from the own files beside Kolada's value for the own
+/// municipality, the others' rank and mean, and the potential per person.
+#[test]
+fn kolada_n_kpis_beside_kolada_own_value() {
+    let report = example();
+    let own = report.nyckeltal.iter().find(|n| n.id == "N21006").unwrap();
+    let (value, persons) = (own.value.unwrap(), own.denominator);
+    let answer = r#"{"count": 5, "values": [
+        {"kpi": "N21006", "municipality": "9999", "period": 2025, "values": [{"gender": "T", "count": 1, "status": "", "value": 150000}]},
+        {"kpi": "N21006", "municipality": "0180", "period": 2025, "values": [{"gender": "T", "count": 1, "status": "", "value": 120000}]},
+        {"kpi": "N21006", "municipality": "1480", "period": 2025, "values": [{"gender": "T", "count": 1, "status": "", "value": 100000}]},
+        {"kpi": "N21006", "municipality": "1280", "period": 2025, "values": [{"gender": "T", "count": 1, "status": "", "value": 200000}]},
+        {"kpi": "N21006", "municipality": "G92792", "period": 2025, "values": [{"gender": "T", "count": 1, "status": "", "value": 90000}]}
+    ], "next_url": null, "previous_url": null}"#;
+    let data = compare::load(&[InputFile { name: "kolada.json".into(), bytes: answer.as_bytes().to_vec() }]);
+    let settings = CompareSettings { own_id: "9999".into(), own_name: "Exempelkommun".into(), ..Default::default() };
+    let rows = compare::compare(&report, &data, &settings);
+    // Kolada's figures come first.
+    assert_eq!(rows[0].id, "N21006");
+    let row = &rows[0];
+    assert_eq!(row.basis, kpb::report::Basis::Kolada);
+    let k = row.in_kolada.as_ref().expect("Kolada's own value");
+    assert_eq!(k.value, Some(d("150000")));
+    assert_eq!(k.difference, Some(value - d("150000")));
+    assert_eq!(k.percent, Some((value - d("150000")) * d("100") / d("150000")));
+    // The group is shown, not counted; the own is not among the others.
+    assert_eq!(row.others.len(), 4);
+    assert!(row.others.iter().all(|o| o.area != "9999"));
+    let mean = (d("120000") + d("100000") + d("200000")) / d("3");
+    assert_eq!(row.mean, Some(mean));
+    let below = [d("120000"), d("100000"), d("200000")].iter().filter(|v| **v < value).count() as u32;
+    assert_eq!(row.rank, Some((below + 1, 4)));
+    // Potential per person: (own − mean) × the own median number of hemtjänsttagare.
+    assert_eq!(row.potential, Some((value - mean).max(Decimal::ZERO) * persons));
 }

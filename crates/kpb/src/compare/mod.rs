@@ -9,7 +9,7 @@ pub mod network;
 pub use load::load;
 
 use crate::finding::Finding;
-use crate::report::Report;
+use crate::report::{Basis, Report};
 use crate::{model::Insats, model::Regi, reference};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -231,9 +231,13 @@ pub struct CompareSettings {
 impl CompareSettings {
     /// Whether an area is compared with: not the own, not unticked.
     pub fn wants(&self, area: &str) -> bool {
-        // By name too, for tables that name the areas without their ids.
-        let own = area == self.own_id || (!self.own_name.is_empty() && area == self.own_name);
-        !own && !self.excluded.iter().any(|a| a == area)
+        !self.is_own(area) && !self.excluded.iter().any(|a| a == area)
+    }
+
+    /// Whether an area is the own municipality (by name too, for tables that name the areas
+    /// without their ids).
+    pub fn is_own(&self, area: &str) -> bool {
+        (!self.own_id.is_empty() && area == self.own_id) || (!self.own_name.is_empty() && area == self.own_name)
     }
 }
 
@@ -273,6 +277,22 @@ pub struct KpiComparison {
     pub volume: Decimal,
     pub volume_label: String,
     pub published: Vec<reference::Published>,
+    /// Whose definition the figure follows (Kolada's N-KPIs first in the views).
+    pub basis: Basis,
+    /// A Kolada figure: Kolada's own value for the own municipality the same year, beside the
+    /// value computed from the own files.
+    pub in_kolada: Option<InKolada>,
+}
+
+/// Kolada's value for the own municipality, and how far the own computed value is from it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InKolada {
+    pub value: Option<Decimal>,
+    pub status: Option<String>,
+    /// own − Kolada's.
+    pub difference: Option<Decimal>,
+    /// The difference as a percentage of Kolada's value.
+    pub percent: Option<Decimal>,
 }
 
 /// The quartile (1 = the lowest quarter) of a rank among `of`, by mid-rank (rank − ½) / of, so
@@ -281,9 +301,18 @@ pub fn quartile(rank: u32, of: u32) -> u8 {
     (4 * (2 * rank).saturating_sub(1)).div_ceil(2 * of.max(1)).clamp(1, 4) as u8
 }
 
-/// Whether a KPI is a cost per volume unit (the potential applies).
+/// Whether a KPI is a cost per volume unit (the KPB potential applies).
 pub fn is_unit_cost(unit: &str) -> bool {
-    unit.starts_with("kr/") && unit != "kr/brukare" && unit != "kr/plats"
+    unit.starts_with("kr/") && !matches!(unit, "kr/brukare" | "kr/plats" | "kr/inv")
+}
+
+/// Whether the potential applies to a figure: a KPB cost per volume unit, or a Kolada cost per
+/// person or inhabitant ((own − reference) × own persons or inhabitants).
+pub fn has_potential(basis: Basis, unit: &str) -> bool {
+    match basis {
+        Basis::Kpb => is_unit_cost(unit),
+        Basis::Kolada => unit.starts_with("kr/"),
+    }
 }
 
 /// Compares every own nyckeltal that the reference data has values for (for the report's year,
@@ -292,7 +321,7 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
     let year = report.year;
     let wanted = |area: &str| settings.wants(area);
     let published = reference::published();
-    report
+    let mut out: Vec<KpiComparison> = report
         .nyckeltal
         .iter()
         .filter_map(|n| {
@@ -304,9 +333,28 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
                 })
                 .collect();
             let pubs: Vec<reference::Published> = published.iter().filter(|p| p.kpi == n.id).cloned().collect();
-            if values.is_empty() && pubs.is_empty() {
+            let own_in_kolada = data.values.iter().find(|v| {
+                v.kpi == n.id
+                    && v.period == year
+                    && v.gender == Gender::T
+                    && v.unit.is_none()
+                    && settings.is_own(&v.area)
+            });
+            if values.is_empty() && pubs.is_empty() && own_in_kolada.is_none() {
                 return None;
             }
+            let in_kolada = own_in_kolada.filter(|_| n.basis == Basis::Kolada).map(|v| {
+                let difference = v.value.zip(n.value).map(|(k, own)| own - k);
+                InKolada {
+                    value: v.value,
+                    status: v.status.clone(),
+                    difference,
+                    percent: difference
+                        .zip(v.value)
+                        .filter(|(_, k)| !k.is_zero())
+                        .and_then(|(d, k)| (d * Decimal::ONE_HUNDRED).checked_div(k)),
+                }
+            });
             let mut others: Vec<Other> = values
                 .iter()
                 .map(|v| Other {
@@ -353,7 +401,7 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
                 _ => true,
             };
             let potential = match (n.value, &reference) {
-                (Some(own), Some((_, r))) if is_unit_cost(&n.unit) && same_year => {
+                (Some(own), Some((_, r))) if has_potential(n.basis, &n.unit) && same_year => {
                     Some((own - *r).max(Decimal::ZERO) * n.denominator)
                 }
                 _ => None,
@@ -375,9 +423,14 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
                 volume: n.denominator,
                 volume_label: n.denominator_label.clone(),
                 published: pubs,
+                basis: n.basis,
+                in_kolada,
             })
         })
-        .collect()
+        .collect();
+    // Kolada's figures first: they compare with every municipality.
+    out.sort_by_key(|c| c.basis != Basis::Kolada);
+    out
 }
 
 /// The figures of one year, for trends: compact, without clients.

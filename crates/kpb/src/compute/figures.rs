@@ -298,6 +298,9 @@ fn empty(figure: &Figure) -> Nyckeltal {
         by_enhet: Vec::new(),
         insatser: Vec::new(),
         clients: None,
+        basis: Default::default(),
+        kpb: None,
+        notes: Vec::new(),
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod analysis;
 mod figures;
+mod kolada;
 pub mod year;
 
 pub use year::infer_year;
@@ -1286,6 +1287,7 @@ impl<'a> Computation<'a> {
         };
         analysis::analyse(&mut report);
         report.nyckeltal = figures::nyckeltal(&report, ds);
+        report.nyckeltal.extend(kolada::figures(ds, report.year, &report.clients));
 
         // Findings: import first, then the computation's; errors before warnings before info.
         let mut findings = ds.findings.clone();

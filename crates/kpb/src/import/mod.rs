@@ -181,6 +181,9 @@ pub struct ClientInfo {
     /// Pseudonym, or the file's own id when it was no personnummer.
     pub id: String,
     pub birth_year: Option<i32>,
+    /// Birthday (month, day), known from a personnummer only: for the age on a given day.
+    #[serde(default)]
+    pub birthday: Option<(u8, u8)>,
     /// Age as given in the file (when there is no birth year).
     pub age: Option<u32>,
     pub kon: Option<Kon>,
@@ -1059,6 +1062,9 @@ impl Loader<'_> {
             let info = &mut self.ds.clients[idx as usize];
             info.birth_year.get_or_insert(facts.birth_year);
             info.kon.get_or_insert(facts.kon);
+            if info.birthday.is_none() {
+                info.birthday = ck.birthday;
+            }
         }
         self.raw_client.insert(raw.to_owned(), idx);
         idx
