@@ -5,7 +5,7 @@
 use crate::charts::{Bar, BarChart, Unit};
 use crate::state::{chosen_files, session};
 use kpb::compare::{self, KpiComparison, ReferenceChoice};
-use kpb::finding::Severity;
+use kpb::report::Basis;
 use kpb::format;
 use leptos::prelude::*;
 
@@ -32,7 +32,7 @@ pub fn parse_areas(text: &str) -> (Vec<String>, Vec<String>) {
 #[component]
 pub fn Comparison() -> impl IntoView {
     let s = session();
-    let shown = RwSignal::new(Some(KpiKind::PerVolume));
+    let shown = RwSignal::new(Some(KpiKind::Kolada));
     view! {
         <section class="view" aria-labelledby="jamforelse-rubrik">
             <h1 id="jamforelse-rubrik">"Jämför med andra"</h1>
@@ -51,7 +51,7 @@ pub fn Comparison() -> impl IntoView {
                 let rows = compare::compare(&report, &data, &settings);
                 let empty = rows.is_empty();
                 // A kind the data has none of shows everything.
-                if shown.get_untracked().is_some_and(|k| !rows.iter().any(|r| KpiKind::of(&r.unit) == k)) {
+                if shown.get_untracked().is_some_and(|k| !rows.iter().any(|r| KpiKind::of(r) == k)) {
                     shown.set(None);
                 }
                 let years: std::collections::BTreeSet<i32> = data.values.iter().filter(|v| v.unit.is_none()).map(|v| v.period).collect();
@@ -74,7 +74,7 @@ pub fn Comparison() -> impl IntoView {
                         {years_note}
                         {(!empty).then(|| view! { <KindChoice rows=rows.clone() shown=shown /> })}
                         {move || {
-                            let rows: Vec<KpiComparison> = rows.iter().filter(|r| shown.get().is_none_or(|k| KpiKind::of(&r.unit) == k)).cloned().collect();
+                            let rows: Vec<KpiComparison> = rows.iter().filter(|r| shown.get().is_none_or(|k| KpiKind::of(r) == k)).cloned().collect();
                             view! {
                                 {(rows.iter().filter(|r| r.rank.is_some()).count() > 1).then(|| view! { <Overview rows=rows.clone() /> })}
                                 {rows.into_iter().map(|row| view! { <KpiBlock row=row own_name=settings.own_name.clone() /> }).collect_view()}
@@ -325,7 +325,7 @@ pub fn ReferenceFiles() -> impl IntoView {
             {move || {
                 let data = s.reference.get();
                 (!data.files.is_empty()).then(|| {
-                    let findings: Vec<_> = data.findings.iter().filter(|f| f.severity != Severity::Info).cloned().collect();
+                    let findings: Vec<_> = data.findings.clone();
                     view! {
                         <table class="compact" data-testid="reference-table">
                             <thead><tr><th scope="col">"Fil"</th><th scope="col">"Innehåll"</th><th scope="col" class="num">"Värden"</th></tr></thead>
@@ -426,6 +426,43 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
     if let Some(own) = row.own {
         bars.push(Bar { label: own_label.clone(), value: own, emphasis: true, note: Some("egen".into()) });
     }
+    if let Some(k) = row.in_kolada.as_ref().and_then(|k| k.value) {
+        bars.push(Bar {
+            label: format!("{} enligt Kolada", own_label.trim_end_matches(" (egen)")),
+            value: k,
+            emphasis: false,
+            note: Some("Koladas värde, räknas inte i medel".into()),
+        });
+    }
+    let in_kolada = row.in_kolada.clone().map(|k| {
+        let own = row.own.map_or_else(|| "–".to_owned(), |v| format::figure(&row.unit, v));
+        match k.value {
+            Some(v) => format!(
+                "Koladas värde för {} {}: {}. Räknat ur de egna filerna: {own}{}.",
+                own_label.trim_end_matches(" (egen)"),
+                row.year,
+                format::figure(&row.unit, v),
+                k.difference
+                    .map(|d| format!(
+                        ", skillnad {}{}",
+                        format::figure(&row.unit, d),
+                        k.percent.map(|p| format!(" ({})", format::percent(p))).unwrap_or_default()
+                    ))
+                    .unwrap_or_default()
+            ),
+            None => format!(
+                "Kolada har inget värde för {} {} ({}).",
+                own_label.trim_end_matches(" (egen)"),
+                row.year,
+                k.status.unwrap_or_else(|| "saknas".into())
+            ),
+        }
+    });
+    let differs = row.in_kolada.as_ref().and_then(|k| k.difference).is_some_and(|d| !d.is_zero());
+    let kpb_beside = row.kpb.clone().map(|k| {
+        let value = k.value.map(|v| format!(" {}: {}.", k.id, format::figure(&k.unit, v))).unwrap_or_default();
+        format!("Bredvid KPB:{value} {}", k.difference)
+    });
     bars.sort_by_key(|b| b.value);
     let missing: Vec<String> = row
         .others
@@ -454,14 +491,14 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
             format::ore(own),
             format::ore(*r),
             format::ore(own - *r),
-            row.unit.trim_start_matches("kr/"),
+            row.unit.trim_start_matches("kr/").replace("inv", "invånare"),
             format::volume(row.volume),
             row.volume_label
         )),
         (Some(_), Some((label, _)), Some(_)) => {
             Some(format!("Ingen potential mot {label}: den egna kostnaden är inte högre."))
         }
-        (None, Some((label, _)), Some(_)) if KpiKind::of(&row.unit) == KpiKind::PerVolume => Some(format!(
+        (None, Some((label, _)), Some(_)) if KpiKind::of(&row) == KpiKind::PerVolume => Some(format!(
             "Ingen potential i kronor mot {label}: det är i löpande priser från ett annat år än {}.",
             row.year
         )),
@@ -504,6 +541,15 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
                 {position.map(|p| view! { <li data-testid="rank">{p}</li> })}
                 {spread.map(|p| view! { <li>{p}</li> })}
                 {potential.map(|p| view! { <li data-testid="potential">{p}</li> })}
+                {in_kolada.map(|p| view! { <li data-testid="in-kolada">{p}</li> })}
+                {differs.then(|| view! {
+                    <li class="finding-note" data-testid="kolada-difference">
+                        "En skillnad mot Koladas värde betyder oftast att huvudboksuttaget och räkenskapssammandraget (RS) inte bokför lika: "
+                        "kostnad bokförd på en annan verksamhet i RS, gemensamma kostnader som KPB fördelar men RS har på annan verksamhet, "
+                        "eller brukare som räknats på annat sätt i individstatistiken. Jämför underlaget med den som lämnar RS."
+                    </li>
+                })}
+                {kpb_beside.map(|p| view! { <li data-testid="kpb-beside">{p}</li> })}
                 {(!missing.is_empty()).then(|| view! { <li>{format!("Utan värde: {}.", missing.join(", "))}</li> })}
                 {published.into_iter().map(|p| view! {
                     <li>{format!("{} {}: {} (löpande priser) – källa: {}.", p.label, p.year, format::figure(&row.unit, p.value), p.source)}</li>
@@ -516,6 +562,8 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
 /// The kinds of nyckeltal, to show one kind at a time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum KpiKind {
+    /// Kolada's N-KPIs, computed by Kolada's definitions: comparable with every municipality.
+    Kolada,
     /// Cost per hour, dygn, day, month, portion: where the potential applies.
     PerVolume,
     /// Cost per client or per place.
@@ -525,10 +573,13 @@ enum KpiKind {
 }
 
 impl KpiKind {
-    const ALL: [KpiKind; 3] = [KpiKind::PerVolume, KpiKind::PerClient, KpiKind::Other];
+    const ALL: [KpiKind; 4] = [KpiKind::Kolada, KpiKind::PerVolume, KpiKind::PerClient, KpiKind::Other];
 
-    fn of(unit: &str) -> KpiKind {
-        if compare::is_unit_cost(unit) {
+    fn of(row: &KpiComparison) -> KpiKind {
+        let unit = row.unit.as_str();
+        if row.basis == Basis::Kolada {
+            KpiKind::Kolada
+        } else if compare::is_unit_cost(unit) {
             KpiKind::PerVolume
         } else if unit.starts_with("kr/") {
             KpiKind::PerClient
@@ -539,14 +590,16 @@ impl KpiKind {
 
     fn name(self) -> &'static str {
         match self {
-            KpiKind::PerVolume => "Kostnad per timme, dygn, dag …",
-            KpiKind::PerClient => "Kostnad per brukare och per plats",
-            KpiKind::Other => "Andelar, ytterfall och volymer",
+            KpiKind::Kolada => "Koladas nyckeltal (alla kommuner)",
+            KpiKind::PerVolume => "KPB: kostnad per timme, dygn, dag …",
+            KpiKind::PerClient => "KPB: kostnad per brukare och per plats",
+            KpiKind::Other => "KPB: andelar, ytterfall och volymer",
         }
     }
 
     fn slug(self) -> &'static str {
         match self {
+            KpiKind::Kolada => "kolada",
             KpiKind::PerVolume => "volym",
             KpiKind::PerClient => "brukare",
             KpiKind::Other => "ovrigt",
@@ -557,7 +610,7 @@ impl KpiKind {
 /// Which kind of nyckeltal to show, with how many of each.
 #[component]
 fn KindChoice(rows: Vec<KpiComparison>, shown: RwSignal<Option<KpiKind>>) -> impl IntoView {
-    let count = |k: KpiKind| rows.iter().filter(|r| KpiKind::of(&r.unit) == k).count();
+    let count = |k: KpiKind| rows.iter().filter(|r| KpiKind::of(r) == k).count();
     let all = rows.len();
     view! {
         <label class="field">

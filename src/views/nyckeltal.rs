@@ -5,13 +5,14 @@
 use crate::state::session;
 use kpb::Report;
 use kpb::format;
-use kpb::report::{Nyckeltal as Figure, Source};
+use kpb::report::{Basis, Nyckeltal as Figure, Source};
 use leptos::prelude::*;
 use std::sync::Arc;
 
 /// The unit as shown after the value ("per timme" for "kr/timme").
 fn unit_suffix(unit: &str) -> String {
     match unit.strip_prefix("kr/") {
+        Some("inv") => "per invånare".to_owned(),
         Some(per) => format!("per {per}"),
         None if unit == "%" || unit == "kr" => String::new(),
         None => unit.replace("/inv", " per invånare").replace("/plats", " per plats"),
@@ -21,15 +22,16 @@ fn unit_suffix(unit: &str) -> String {
 /// A group of cards: its title and which figures it holds.
 type CardGroup = (&'static str, fn(&Figure) -> bool);
 
-/// The groups the cards are shown in.
-const GROUPS: [CardGroup; 4] = [
-    ("Kostnad per insats (styckkostnad)", |n| {
-        n.unit.starts_with("kr/") && n.unit != "kr/brukare" && n.unit != "kr/plats"
+/// The groups the cards are shown in: Kolada's figures first, then the KPB method's.
+const GROUPS: [CardGroup; 5] = [
+    ("Koladas nyckeltal – jämförbara med alla kommuner", |n| n.basis == Basis::Kolada),
+    ("Kostnad per insats (styckkostnad, KPB)", |n| {
+        n.basis == Basis::Kpb && n.unit.starts_with("kr/") && n.unit != "kr/brukare" && n.unit != "kr/plats"
     }),
-    ("Ytterfall", |n| n.name.starts_with("Ytterfall")),
-    ("Kostnad per brukare", |n| n.unit == "kr/brukare"),
-    ("Andelar, volymer och jämförelser", |n| {
-        !(n.name.starts_with("Ytterfall") || n.unit.starts_with("kr/") && n.unit != "kr/plats")
+    ("Ytterfall", |n| n.basis == Basis::Kpb && n.name.starts_with("Ytterfall")),
+    ("Kostnad per brukare (KPB)", |n| n.basis == Basis::Kpb && n.unit == "kr/brukare"),
+    ("Andelar, volymer och jämförelser (KPB)", |n| {
+        n.basis == Basis::Kpb && !(n.name.starts_with("Ytterfall") || n.unit.starts_with("kr/") && n.unit != "kr/plats")
     }),
 ];
 
@@ -41,8 +43,10 @@ pub fn Nyckeltal() -> impl IntoView {
         <section class="view" aria-labelledby="nyckeltal-rubrik">
             <h1 id="nyckeltal-rubrik">"Nyckeltal"</h1>
             <p class="lead">
-                "Alla nyckeltal underlaget räcker till, med Kolada-id så att de kan jämföras med andra kommuner. "
-                "Styckkostnader gäller egen regi; ytterfall räknar egen och annan regi. Varje kvot är summa delat med summa."
+                "Alla nyckeltal underlaget räcker till. Först Koladas nyckeltal (N-id), räknade ur de egna filerna enligt Koladas definitioner: "
+                "alla regier, per person eller invånare, jämförbara med alla kommuners värden i Kolada. Sedan KPB-metodens nyckeltal (U-id): "
+                "styckkostnader i egen regi per timme, dygn eller dag, och ytterfall i egen och annan regi. "
+                "Kolada publicerar inte längre KPB-nyckeltalen (U-id); de jämförs i nätverk och över tid. Varje kvot är summa delat med summa."
             </p>
             <label class="check">
                 <input type="checkbox" checked=true on:change=move |ev| show_missing.set(event_target_checked(&ev)) />
@@ -92,11 +96,20 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
     let by_enhet = figure.by_enhet.clone();
     let missing = figure.missing.clone();
     let has_value = value.is_some();
+    // The KPB figure nearest to a Kolada figure, with its value.
+    let beside = figure.kpb.as_ref().map(|(id, text)| {
+        let value = report
+            .nyckeltal
+            .iter()
+            .find(|k| &k.id == id)
+            .and_then(|k| k.value.map(|v| format!("{id} {} {}", format::figure(&k.unit, v), unit_suffix(&k.unit))));
+        (text.clone(), value)
+    });
     view! {
         <article class="kpi-card" class:missing=!has_value data-testid=format!("kpi-{}", figure.id)>
             <header>
                 <h3>{figure.name.clone()}</h3>
-                <span class="kolada" title="Kolada-id">
+                <span class="kolada" title=if figure.basis == Basis::Kolada { "Koladas id" } else { "KPB-metodens id" }>
                     {if figure.id.starts_with("KPB-") { "eget".to_owned() } else { figure.id.clone() }}
                 </span>
             </header>
@@ -137,6 +150,19 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
                         })}
                     <dt>"Fördelningsnyckel"</dt>
                     <dd>{format!("Gemensamma kostnader fördelade {key}.")}</dd>
+                    {beside.map(|(text, value)| view! {
+                        <dt>"Skillnad mot KPB"</dt>
+                        <dd data-testid="kpb-beside">{text}{value.map(|v| format!(" Värdet enligt KPB: {v}."))}</dd>
+                    })}
+                    {(figure.basis == Basis::Kolada).then(|| view! {
+                        <dt>"Källa för definitionen"</dt>
+                        <dd>{format!("Koladas nyckeltal {} ({}). ", figure.id, kpb::reference::KOLADA_SOURCE)}
+                            "Koladas egna värde bygger på räkenskapssammandraget (RS) och Socialstyrelsens individstatistik; en skillnad mot det egna värdet betyder oftast att huvudboksuttaget och RS inte bokför lika."</dd>
+                    })}
+                    {(!figure.notes.is_empty()).then(|| view! {
+                        <dt>"Om underlaget"</dt>
+                        <dd><ul>{figure.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul></dd>
+                    })}
                 </dl>
                 {(!by_enhet.is_empty())
                     .then(|| {

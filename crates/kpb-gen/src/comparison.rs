@@ -1,8 +1,11 @@
 //! Example comparison files, for showing the app's comparison views on the example data: the
-//! example municipality's previous year, an answer from Kolada for three invented municipalities
-//! and their group over three years, the network files of two invented partners, and quality
-//! results for the example's units. Every value is invented: the municipalities are made by the
-//! generator (another seed, another cost level) and their figures computed by the engine.
+//! example municipality's previous year, a Kolada v3 answer with Kolada's N-KPIs for three
+//! invented municipalities, their group and the example municipality itself over three years,
+//! the network files of two invented partners, and quality results for the example's units.
+//! Every value is invented and marked so ("påhittad"): the municipalities are made by the
+//! generator (another seed, another cost level) and their figures computed by the engine by
+//! Kolada's definitions; the example municipality's "Kolada value" is its own figure off by a few
+//! per cent, as when the räkenskapssammandrag books differently from the ledger extract.
 
 use crate::{Options, Size, generate};
 use kpb::{ImportSettings, InputFile, Insats, Regi, Report, Settings, compute, load};
@@ -10,9 +13,17 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 /// Invented municipalities in the Kolada answer: id (not a real municipality's), name, seed.
-const KOLADA: [(&str, &str, u64); 3] = [("9901", "Björkby", 11), ("9902", "Sjöstad", 12), ("9903", "Tallvik", 13)];
+const KOLADA: [(&str, &str, u64); 3] = [
+    ("9901", "Björkby (påhittad)", 11),
+    ("9902", "Sjöstad (påhittad)", 12),
+    ("9903", "Tallvik (påhittad)", 13),
+];
 /// Their comparison group.
-const GROUP: (&str, &str) = ("G99001", "Liknande kommuner, exempel");
+const GROUP: (&str, &str) = ("G99001", "Liknande kommuner (påhittad grupp)");
+/// The example municipality's own figures in "Kolada": its seed, and how far (per mille) the
+/// räkenskapssammandrag is from its ledger extract.
+const OWN_SEED: u64 = 1;
+const OWN_IN_KOLADA_PER_MILLE: i64 = 1_040;
 /// Invented network partners.
 const NETWORK: [(&str, &str, u64); 2] = [("9904", "Granvik", 14), ("9905", "Ekeby", 15)];
 /// The own municipality's id and name in the example.
@@ -32,13 +43,19 @@ fn number(d: Decimal) -> Value {
     serde_json::from_str(&d.normalize().to_string()).unwrap_or(Value::Null)
 }
 
-/// Kolada's values as the API answers them (v3), one decimal as Kolada publishes.
+/// Kolada's values as the API answers them (v3), one decimal as Kolada publishes: the N-KPIs only
+/// (Kolada no longer publishes the KPB U-KPIs).
 fn kolada_answer(years: &[i32]) -> String {
     let mut values = Vec::new();
     for &year in years {
         let reports: Vec<(&str, Report)> = KOLADA.iter().map(|(id, _, seed)| (*id, report(year, *seed))).collect();
+        let own = report(year, OWN_SEED);
         let Some((_, first)) = reports.first() else { continue };
-        for n in first.nyckeltal.iter().filter(|n| n.id.starts_with('U')) {
+        for n in first.nyckeltal.iter().filter(|n| n.id.starts_with('N')) {
+            let in_kolada = own.nyckeltal.iter().find(|m| m.id == n.id).and_then(|m| m.value).map(|v| {
+                (v * Decimal::from(OWN_IN_KOLADA_PER_MILLE) / Decimal::from(1_000)).round_dp(1)
+            });
+            values.push(entry(&n.id, OWN.0, year, in_kolada));
             let of =
                 |r: &Report| r.nyckeltal.iter().find(|m| m.id == n.id).and_then(|m| m.value).map(|v| v.round_dp(1));
             let mut sum = Decimal::ZERO;

@@ -445,6 +445,10 @@ fn kolada_n_kpis_beside_kolada_own_value() {
     assert_eq!(row.mean, Some(mean));
     let below = [d("120000"), d("100000"), d("200000")].iter().filter(|v| **v < value).count() as u32;
     assert_eq!(row.rank, Some((below + 1, 4)));
+    // The KPB figure beside it, with its own value.
+    let kpb = row.kpb.as_ref().expect("U21003 beside");
+    assert_eq!(kpb.id, "U21003");
+    assert_eq!(kpb.value, report.nyckeltal.iter().find(|n| n.id == "U21003").unwrap().value);
     // Potential per person: (own − mean) × the own median number of hemtjänsttagare.
     assert_eq!(row.potential, Some((value - mean).max(Decimal::ZERO) * persons));
 }

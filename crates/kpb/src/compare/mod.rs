@@ -282,6 +282,19 @@ pub struct KpiComparison {
     /// A Kolada figure: Kolada's own value for the own municipality the same year, beside the
     /// value computed from the own files.
     pub in_kolada: Option<InKolada>,
+    /// A Kolada figure: the KPB figure nearest to it, with its own value, and how they differ.
+    pub kpb: Option<KpbBeside>,
+}
+
+/// The KPB figure shown beside a Kolada figure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KpbBeside {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub value: Option<Decimal>,
+    /// How the two definitions differ (egen vs all regi; per volume vs per person).
+    pub difference: String,
 }
 
 /// Kolada's value for the own municipality, and how far the own computed value is from it.
@@ -425,6 +438,16 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
                 published: pubs,
                 basis: n.basis,
                 in_kolada,
+                kpb: n.kpb.as_ref().map(|(id, difference)| {
+                    let k = report.nyckeltal.iter().find(|k| &k.id == id);
+                    KpbBeside {
+                        id: id.clone(),
+                        name: k.map_or_else(String::new, |k| k.name.clone()),
+                        unit: k.map_or_else(String::new, |k| k.unit.clone()),
+                        value: k.and_then(|k| k.value),
+                        difference: difference.clone(),
+                    }
+                }),
             })
         })
         .collect();
