@@ -62,9 +62,14 @@ pub fn is_published(id: &str) -> bool {
     kpi(id).is_some_and(|k| k.publ_period.is_some())
 }
 
-/// One of the historical KPB U-KPIs: (id, title).
+/// The historical KPB U-KPIs: (id, title).
+pub fn kpb_kpis() -> impl Iterator<Item = (&'static str, &'static str)> {
+    KPB_KPIS.lines().skip(1).filter_map(|l| l.split_once('\t'))
+}
+
+/// The title of one of the historical KPB U-KPIs.
 pub fn kpb_kpi(id: &str) -> Option<&'static str> {
-    KPB_KPIS.lines().skip(1).filter_map(|l| l.split_once('\t')).find(|(k, _)| *k == id).map(|(_, t)| t)
+    kpb_kpis().find(|(k, _)| *k == id).map(|(_, t)| t)
 }
 
 /// Whether Kolada no longer publishes the KPI: a KPB U-KPI, or a catalogue KPI without a
@@ -174,7 +179,7 @@ mod tests {
         // The KPB U-KPIs are gone from Kolada: historical, with their titles kept.
         assert!(kpi("U21003").is_none() && is_historical("U21003"));
         assert_eq!(kpi_title("U21003"), Some("KPB - Kostnad hemtjänst, egen regi, kr/beviljad timme"));
-        assert_eq!(KPB_KPIS.lines().skip(1).count(), 35);
+        assert_eq!(kpb_kpis().count(), 35);
         assert!(REPRODUCED.iter().all(|id| is_published(id)), "every reproduced N-KPI is published");
         assert!(published().iter().all(|p| kpb_kpi(&p.kpi).is_some()));
     }

@@ -1,34 +1,40 @@
-//! Reading reference files: Kolada's API answers (v2 and v3), Kolada's municipality list,
-//! Kolada table downloads (CSV or Excel, long or wide), network partners' files and per-unit
-//! quality results. Every value that cannot be used is a finding; nothing is mixed silently.
+//! Reading reference files: Kolada's API answers (v2 and v3, per municipality or group and per
+//! organisational unit), Kolada's municipality and unit lists, Kolada table downloads (CSV or
+//! Excel, long or wide, with ids or with the titles and names of Kolada's web download), network
+//! partners' files and per-unit quality results. Every value that cannot be used is a finding;
+//! nothing is mixed silently.
 
-use super::{Gender, Partner, QualityValue, RefData, RefFile, RefValue};
+use super::{Gender, OuInfo, Partner, QualityValue, RefData, RefFile, RefValue};
 use crate::finding::{Finding, Findings, Position, Severity};
 use crate::import::InputFile;
 use crate::import::decode::{Content, decode};
 use crate::import::number::parse_decimal;
 use crate::import::schema::normalise_header;
 use crate::import::sheet::Sheet;
-use crate::model::Insats;
-use crate::reference::kpi_title;
+use crate::model::{Insats, normalise};
+use crate::reference;
 use rust_decimal::Decimal;
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::str::FromStr;
 
 /// Reads reference files. Never fails: what cannot be read is a finding.
 pub fn load(files: &[InputFile]) -> RefData {
-    let mut r = Reader { data: RefData::default(), findings: Findings::default(), unknown_kpis: BTreeSet::new() };
+    let mut r = Reader::default();
     for file in files {
         let before = r.data.values.len();
+        r.historical.clear();
+        r.network = false;
         r.file(file);
         r.only_gendered(file, before);
+        r.historical_note(&file.name);
         if let Some(f) = r.data.files.iter_mut().rev().find(|f| f.name == file.name) {
             f.digest = digest(&file.bytes);
         }
     }
     let mut data = r.data;
     data.findings = r.findings.into_vec();
+    data.settle();
     data.dedupe();
     data
 }
@@ -47,10 +53,34 @@ fn plausible(value: Decimal) -> bool {
     value.abs() < Decimal::from(1_000_000_000_000u64)
 }
 
+/// What the tool knows of a KPI id.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Known {
+    /// In Kolada's catalogue and published.
+    Current,
+    /// A KPB U-KPI or a catalogue KPI Kolada no longer publishes.
+    Historical,
+    Unknown,
+}
+
+#[derive(Default)]
 struct Reader {
     data: RefData,
     findings: Findings,
+    /// KPIs already warned about as unknown (once per load).
     unknown_kpis: BTreeSet<String>,
+    /// What the catalogue says of each KPI id seen (the catalogue is a list: looked up once).
+    known: HashMap<String, Known>,
+    /// Historical KPIs with values in the current file.
+    historical: BTreeSet<String>,
+    /// The current file is a network file (its U-KPIs are the partner's own figures).
+    network: bool,
+    /// Records of the current file that Kolada marks as deleted.
+    deleted: u32,
+    /// Kolada's KPI titles and area names, for tables that name instead of giving ids (built
+    /// when first needed).
+    titles: Option<Titles>,
+    areas: Option<Titles>,
 }
 
 fn finding(severity: Severity, kind: &str, pos: Position, message: String, help: &str) -> Finding {
@@ -105,6 +135,114 @@ fn gender(text: &str) -> Option<Gender> {
     }
 }
 
+/// Whether Kolada marks a record (or one value of it) as deleted: v3 `isdeleted: true`, v2
+/// `is_deleted: 1`.
+fn is_deleted(value: &Value) -> bool {
+    ["isdeleted", "is_deleted"].iter().any(|key| match value.get(key) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|n| n != 0.0),
+        Some(Value::String(s)) => matches!(s.trim(), "1" | "true" | "True" | "TRUE"),
+        _ => false,
+    })
+}
+
+/// A string field, `None` when absent, null or empty.
+fn text<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
+    value.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Which unit a data record is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    /// The municipality (or group) as a whole.
+    Area,
+    /// A partner's enhet in a network file (`ou` and `municipality` both given).
+    Network,
+    /// A Kolada organisational unit (`ou`; the municipality from Kolada's unit list).
+    Kolada,
+}
+
+/// Names or titles to ids, compared normalised (case, spacing); when that finds nothing, compared
+/// loosely too (without the notes Kolada adds, see [`Titles::new`]).
+struct Titles {
+    exact: HashMap<String, Vec<&'static str>>,
+    loose: HashMap<String, Vec<&'static str>>,
+    loosen: fn(&str) -> String,
+}
+
+/// How a name or title matched.
+#[derive(Debug, PartialEq, Eq)]
+enum Match {
+    One(&'static str),
+    None,
+    Several(Vec<&'static str>),
+}
+
+impl Titles {
+    /// `loosen` maps a normalised title to its loose form.
+    fn new(pairs: impl Iterator<Item = (&'static str, &'static str)>, loosen: fn(&str) -> String) -> Titles {
+        let mut t = Titles { exact: HashMap::new(), loose: HashMap::new(), loosen };
+        for (id, title) in pairs {
+            let n = normalise(title);
+            for (map, key) in [(&mut t.exact, n.clone()), (&mut t.loose, loosen(&n))] {
+                let ids = map.entry(key).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        t
+    }
+
+    fn find(&self, text: &str) -> Match {
+        let n = normalise(text);
+        let ids = match self.exact.get(&n) {
+            Some(ids) => ids,
+            None => match self.loose.get(&(self.loosen)(&n)) {
+                Some(ids) => ids,
+                None => return Match::None,
+            },
+        };
+        match ids.as_slice() {
+            [one] => Match::One(one),
+            several => Match::Several(several.to_vec()),
+        }
+    }
+
+    /// Kolada's KPI titles (the catalogue and the historical KPB titles). Loosely: without a
+    /// leading "KPB - " and a trailing period note such as "(-2024)".
+    fn kpis() -> Titles {
+        let pairs = reference::catalogue().map(|k| (k.id, k.title)).chain(reference::kpb_kpis());
+        Titles::new(pairs, loose_kpi)
+    }
+
+    /// Kolada's names of municipalities, regions, Riket and groups. Loosely: without a trailing
+    /// note in brackets, such as "(ovägt medel)".
+    fn areas() -> Titles {
+        let pairs =
+            reference::municipalities().map(|m| (m.id, m.title)).chain(reference::groups().map(|g| (g.id, g.title)));
+        Titles::new(pairs, |n| strip_note(n, |_| true))
+    }
+}
+
+/// A normalised KPI title without a leading "kpb - " and a trailing period note ("(-2024)",
+/// "(2010-2019)"; not "(%)").
+fn loose_kpi(title: &str) -> String {
+    let title = title.strip_prefix("kpb - ").unwrap_or(title);
+    strip_note(title, |note| !note.is_empty() && note.chars().all(|c| c.is_ascii_digit() || c == '-'))
+}
+
+/// The text without a trailing "(note)" that `wanted` accepts.
+fn strip_note(text: &str, wanted: fn(&str) -> bool) -> String {
+    if let Some(rest) = text.strip_suffix(')')
+        && let Some((before, note)) = rest.rsplit_once('(')
+        && wanted(note.trim())
+    {
+        return before.trim_end().to_owned();
+    }
+    text.to_owned()
+}
+
 impl Reader {
     /// KPIs the file has only K or M values for: said, as they are never compared.
     fn only_gendered(&mut self, file: &InputFile, from: usize) {
@@ -126,6 +264,66 @@ impl Reader {
                 "Kommunens egna nyckeltal gäller alla brukare och jämförs bara med T-värden. Hämta värdena med kön T.",
             ));
         }
+    }
+
+    /// What the catalogue says of a KPI: an unknown one is warned about once, a historical one
+    /// is noted for the file's [`Reader::historical_note`] (not in a network file, whose U-KPIs
+    /// are the partner's own figures).
+    fn note_kpi(&mut self, kpi: &str, pos: impl FnOnce() -> Position, file: &str) {
+        let known = *self.known.entry(kpi.to_owned()).or_insert_with(|| {
+            if reference::is_historical(kpi) {
+                Known::Historical
+            } else if reference::kpi_title(kpi).is_some() || kpi.starts_with("KPB-") {
+                Known::Current
+            } else {
+                Known::Unknown
+            }
+        });
+        match known {
+            Known::Current => {}
+            Known::Historical => {
+                if !self.network && !self.historical.contains(kpi) {
+                    self.historical.insert(kpi.to_owned());
+                }
+            }
+            Known::Unknown => {
+                if self.unknown_kpis.insert(kpi.to_owned()) {
+                    self.findings.push(finding(
+                        Severity::Varning,
+                        "okant-nyckeltal",
+                        pos(),
+                        format!("Nyckeltalet {kpi} i {file} finns inte i verktygets katalog."),
+                        "Värdena visas med sitt id men jämförs bara om det egna resultatet har samma nyckeltal.",
+                    ));
+                }
+            }
+        }
+    }
+
+    /// One finding per file naming the KPIs Kolada no longer publishes.
+    fn historical_note(&mut self, file: &str) {
+        if self.historical.is_empty() {
+            return;
+        }
+        /// More than this many are named by the first ones and a count.
+        const NAMED: usize = 10;
+        let ids: Vec<&str> = self.historical.iter().map(String::as_str).collect();
+        let kpb = ids.iter().any(|id| reference::kpb_kpi(id).is_some());
+        let named = match ids.len() {
+            n if n > NAMED => format!("{} och {} till", ids[..NAMED].join(", "), n - NAMED),
+            _ => ids.join(", "),
+        };
+        self.findings.push(finding(
+            Severity::Info,
+            "kolada-historiska",
+            Position::file(file),
+            format!(
+                "Filen {file} har värden för nyckeltal som Kolada inte längre publicerar: {named}.{} Värdena är historiska.",
+                if kpb { " KPB-nyckeltalen (U…) finns inte i Kolada sedan 2025." } else { "" }
+            ),
+            "Värdena läses in och kan jämföras, men Kolada ger inga nya värden för dem. Jämförbara värden \
+             för alla kommuner finns i dag i Koladas N-nyckeltal, t.ex. N21006 (kostnad hemtjänst per hemtjänsttagare).",
+        ));
     }
 
     fn file(&mut self, file: &InputFile) {
@@ -171,14 +369,14 @@ impl Reader {
             "okand-referensfil",
             pos,
             format!("Filen {} kändes inte igen som Koladadata eller kvalitetsresultat.", file.name),
-            "Koladatabeller behöver kolumnerna nyckeltal(-id), kommun(-id), år och värde; kvalitetsresultat kolumnerna Enhet, Mått och Värde.",
+            "Koladatabeller behöver kolumnerna nyckeltal (id eller namn), kommun (id eller namn), år och värde; kvalitetsresultat kolumnerna Enhet, Mått och Värde.",
         ));
     }
 
     fn json(&mut self, file: &InputFile) {
         let pos = Position::file(&file.name);
-        let text = String::from_utf8_lossy(&file.bytes);
-        let root: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
+        let raw = String::from_utf8_lossy(&file.bytes);
+        let root: Value = match serde_json::from_str(raw.trim_start_matches('\u{feff}')) {
             Ok(v) => v,
             Err(e) => {
                 let mut at = pos.clone();
@@ -200,25 +398,19 @@ impl Reader {
             }
         };
         let is_network = root.get("format").and_then(Value::as_str).is_some_and(|f| f.starts_with("kpb-natverk"));
-        let (records, next) = match &root {
-            Value::Array(a) => (a.as_slice(), None),
-            Value::Object(o) => (
-                o.get("values").and_then(Value::as_array).map_or(&[][..], Vec::as_slice),
-                o.get("next_url").or_else(|| o.get("next_page")).and_then(Value::as_str),
-            ),
-            _ => (&[][..], None),
+        self.network = is_network;
+        self.deleted = 0;
+        let records = match &root {
+            Value::Array(a) => a.as_slice(),
+            Value::Object(o) => o.get("values").and_then(Value::as_array).map_or(&[][..], Vec::as_slice),
+            _ => &[][..],
         };
+        // v3 pages: the addresses are kept on the file; what is missing is said once all files
+        // are read (RefData::settle).
+        let next_url = text(&root, "next_url").or_else(|| text(&root, "next_page")).map(str::to_owned);
+        let previous_url = text(&root, "previous_url").map(str::to_owned);
         let version = if root.get("next_url").is_some() || root.get("previous_url").is_some() { "v3" } else { "v2" };
-        if let Some(next) = next {
-            self.findings.push(finding(
-                Severity::Varning,
-                "kolada-fler-sidor",
-                pos.clone(),
-                format!("Filen {} är första sidan av ett större svar; resten finns på {next}.", file.name),
-                "Öppna adressen, spara även den sidan och läs in den: annars saknas värden.",
-            ));
-        }
-        // Kolada's municipality list: names for the ids.
+        // Kolada's lists: municipalities, units (ou) or KPIs.
         if records
             .first()
             .is_some_and(|r| r.get("title").is_some() && r.get("id").is_some() && r.get("values").is_none())
@@ -238,9 +430,19 @@ impl Reader {
                 ));
                 return;
             }
+            // The unit list (/v3/ou): each unit names its municipality.
+            let is_ou_list = records.iter().any(|r| r.get("municipality").is_some());
             let mut n = 0;
             for r in records {
-                if let (Some(id), Some(title)) = (r.get("id").and_then(area_id), r.get("title").and_then(Value::as_str))
+                let title = r.get("title").and_then(Value::as_str).map(str::trim).unwrap_or_default();
+                if is_ou_list {
+                    if let Some(id) = text(r, "id") {
+                        let municipality = r.get("municipality").and_then(area_id).unwrap_or_default();
+                        self.data.ous.insert(id.to_owned(), OuInfo { title: title.to_owned(), municipality });
+                        n += 1;
+                    }
+                } else if let Some(id) = r.get("id").and_then(area_id)
+                    && !title.is_empty()
                 {
                     self.data.names.insert(id, title.to_owned());
                     n += 1;
@@ -249,37 +451,45 @@ impl Reader {
             self.data.files.push(RefFile {
                 digest: 0,
                 name: file.name.clone(),
-                kind: "Koladas kommunlista".into(),
+                kind: if is_ou_list { "Koladas enhetslista" } else { "Koladas kommunlista" }.into(),
                 values: n,
+                next_url,
+                previous_url,
             });
             return;
         }
         let before = self.data.values.len();
         let mut ou_records = 0;
         for (i, record) in records.iter().enumerate() {
-            if record.get("ou").is_some() && record.get("municipality").is_none() {
-                ou_records += 1;
+            if is_deleted(record) {
+                self.deleted += 1;
                 continue;
             }
-            self.record(record, file, i, None);
+            if record.get("ou").is_some() && !is_network {
+                ou_records += 1;
+                self.record(record, file, i, Unit::Kolada);
+            } else {
+                self.record(record, file, i, Unit::Area);
+            }
         }
         if ou_records > 0 {
             self.findings.push(finding(
-                Severity::Varning,
+                Severity::Info,
                 "kolada-enhetsdata",
                 pos.clone(),
                 format!(
                     "Filen {} har värden per organisatorisk enhet (ou), inte per kommun ({ou_records} st).",
                     file.name
                 ),
-                "De jämförs inte med kommunens nyckeltal. Hämta kommunens värden (…/municipality/…) i stället.",
+                "De visas per enhet men jämförs inte med kommunens nyckeltal. Läs också in Koladas enhetslista \
+                 (https://api.kolada.se/v3/ou?municipality=…) så att enheterna får namn och kommun.",
             ));
         }
         if is_network {
             for (i, record) in
                 root.get("kpb_values").and_then(Value::as_array).map_or(&[][..], Vec::as_slice).iter().enumerate()
             {
-                self.record(record, file, i, None);
+                self.record(record, file, i, Unit::Area);
             }
             let area = root.pointer("/municipality/id").and_then(area_id);
             if let (Some(id), Some(title)) = (area.clone(), root.pointer("/municipality/title").and_then(Value::as_str))
@@ -300,7 +510,7 @@ impl Reader {
             for (i, record) in
                 root.get("ou_values").and_then(Value::as_array).map_or(&[][..], Vec::as_slice).iter().enumerate()
             {
-                self.record(record, file, i, Some(()));
+                self.record(record, file, i, Unit::Network);
             }
             if let (Some(area), Some(deciles)) = (area, root.pointer("/distribution/deciles").and_then(Value::as_array))
             {
@@ -310,6 +520,21 @@ impl Reader {
                 }
             }
         }
+        if self.deleted > 0 {
+            let n = self.deleted;
+            self.findings.push(finding(
+                Severity::Info,
+                "kolada-borttagna",
+                pos.clone(),
+                format!(
+                    "Filen {} har {n} {} som Kolada har tagit bort (isdeleted); de används inte.",
+                    file.name,
+                    if n == 1 { "post" } else { "poster" }
+                ),
+                "Kolada skickar med borttagna värden när svaret hämtas med from_date. Gäller ett värde fortfarande \
+                 finns det med i svaret en gång till, utan markeringen.",
+            ));
+        }
         let n = (self.data.values.len() - before) as u32;
         let kind = if is_network {
             let who = root.pointer("/municipality/title").and_then(Value::as_str).unwrap_or("en partner");
@@ -317,7 +542,7 @@ impl Reader {
         } else {
             format!("Kolada-data ({version})")
         };
-        if n == 0 && !records.is_empty() {
+        if n == 0 && records.len() > self.deleted as usize {
             self.findings.push(finding(
                 Severity::Fel,
                 "kolada-inga-varden",
@@ -334,14 +559,13 @@ impl Reader {
                 "Kolada hade inga värden för urvalet: prova andra år eller kommuner.",
             ));
         }
-        self.data.files.push(RefFile { digest: 0, name: file.name.clone(), kind, values: n });
+        self.data.files.push(RefFile { digest: 0, name: file.name.clone(), kind, values: n, next_url, previous_url });
     }
 
     /// One record of Kolada's data answer: {kpi, municipality | ou, period, values: [{gender,
     /// value, count, status}]}, or a flat one with gender and value on the record itself.
-    fn record(&mut self, record: &Value, file: &InputFile, index: usize, ou: Option<()>) {
-        let mut pos = Position::file(&file.name);
-        pos.line = None;
+    fn record(&mut self, record: &Value, file: &InputFile, index: usize, unit_of: Unit) {
+        let pos = Position::file(&file.name);
         let what = format!("post {}", index + 1);
         let bad = |this: &mut Self, message: String| {
             this.findings.push(finding(
@@ -356,38 +580,44 @@ impl Reader {
             return bad(self, "saknar nyckeltal (kpi).".into());
         };
         let area = record.get("municipality").or_else(|| record.get("municipality_id")).and_then(area_id);
-        let unit = if ou.is_some() { record.get("ou").and_then(area_id) } else { None };
-        let Some(area) = area else {
-            return bad(self, format!("({kpi}) saknar kommun."));
+        let unit = match unit_of {
+            Unit::Area => None,
+            Unit::Network | Unit::Kolada => match record.get("ou").and_then(area_id) {
+                Some(ou) => Some(ou),
+                None => return bad(self, format!("({kpi}) saknar enhet (ou).")),
+            },
         };
+        // A Kolada unit's municipality comes from Kolada's unit list when the record has none.
+        let area = match (area, unit_of) {
+            (Some(area), _) => area,
+            (None, Unit::Kolada) => String::new(),
+            (None, _) => return bad(self, format!("({kpi}) saknar kommun.")),
+        };
+        let place = if area.is_empty() { unit.clone().unwrap_or_default() } else { area.clone() };
         let Some(year) = record.get("period").and_then(period) else {
-            return bad(self, format!("({kpi}, {area}) saknar ett giltigt år."));
+            return bad(self, format!("({kpi}, {place}) saknar ett giltigt år."));
         };
-        if kpi_title(&kpi).is_none() && !kpi.starts_with("KPB-") && self.unknown_kpis.insert(kpi.clone()) {
-            self.findings.push(finding(
-                Severity::Varning,
-                "okant-nyckeltal",
-                Position::file(&file.name),
-                format!("Nyckeltalet {kpi} i {} finns inte i verktygets katalog.", file.name),
-                "Värdena visas med sitt id men jämförs bara om det egna resultatet har samma nyckeltal.",
-            ));
-        }
+        self.note_kpi(&kpi, || Position::file(&file.name), &file.name);
         let entries: Vec<&Value> = match record.get("values").and_then(Value::as_array) {
             Some(list) => list.iter().collect(),
             None => vec![record],
         };
         for entry in entries {
+            if is_deleted(entry) && !std::ptr::eq(entry, record) {
+                self.deleted += 1;
+                continue;
+            }
             let g = entry.get("gender").and_then(Value::as_str).unwrap_or("T");
             let Some(gender) = gender(g) else {
-                bad(self, format!("({kpi}, {area}, {year}) har okänt kön \"{g}\"."));
+                bad(self, format!("({kpi}, {place}, {year}) har okänt kön \"{g}\"."));
                 continue;
             };
             let Ok(value) = entry.get("value").map_or(Ok(None), decimal) else {
-                bad(self, format!("({kpi}, {area}, {year}) har ett värde som inte är ett tal."));
+                bad(self, format!("({kpi}, {place}, {year}) har ett värde som inte är ett tal."));
                 continue;
             };
             if value.is_some_and(|v| !plausible(v)) {
-                bad(self, format!("({kpi}, {area}, {year}) har ett orimligt stort värde."));
+                bad(self, format!("({kpi}, {place}, {year}) har ett orimligt stort värde."));
                 continue;
             }
             let status = entry.get("status").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
@@ -395,11 +625,7 @@ impl Reader {
                 kpi: kpi.clone(),
                 area: area.clone(),
                 unit: unit.clone(),
-                unit_name: if unit.is_some() {
-                    record.get("title").and_then(Value::as_str).map(str::to_owned)
-                } else {
-                    None
-                },
+                unit_name: if unit.is_some() { text(record, "title").map(str::to_owned) } else { None },
                 period: year,
                 gender,
                 value,
@@ -416,30 +642,54 @@ impl Reader {
         let find =
             |cells: &[String], names: &[&str]| cells.iter().position(|c| names.contains(&normalise_header(c).as_str()));
         for (line, cells) in &head {
-            let kpi = find(
+            let kpi_id = find(
                 cells,
                 &["nyckeltals-id", "nyckeltal-id", "nyckeltalsid", "kpi", "kpi-id", "kpi id", "id nyckeltal"],
             );
+            // Kolada's web download names the KPI by its title.
+            let kpi_title = find(cells, &["nyckeltal", "nyckeltalsnamn", "nyckeltalets namn", "titel"]);
             let area = find(
                 cells,
                 &["kommun-id", "kommunkod", "kommun id", "kommunid", "område-id", "kommun- eller regionkod"],
             );
-            let name = find(cells, &["kommun", "kommunnamn", "område", "kommun/region"]);
+            let name = find(
+                cells,
+                &[
+                    "kommun",
+                    "kommunnamn",
+                    "område",
+                    "kommun/region",
+                    "kommun/landsting",
+                    "region/kommun",
+                    "kommun eller region",
+                ],
+            );
             let year = find(cells, &["år", "period"]);
-            let value = find(cells, &["värde", "value"]);
+            let value = find(cells, &["värde", "value"]).or_else(|| find(cells, &["visat värde"]));
             let gender = find(cells, &["kön"]);
             let year_columns: Vec<(usize, i32)> = cells
                 .iter()
                 .enumerate()
                 .filter_map(|(i, c)| c.trim().parse::<i32>().ok().filter(|y| (1990..=2100).contains(y)).map(|y| (i, y)))
                 .collect();
-            if let (Some(kpi), Some(area)) = (kpi, area.or(name)) {
-                if let (Some(year), Some(value)) = (year, value) {
-                    self.kolada_table(sheet, *line, kpi, area, name, Columns::Long { year, value }, gender);
-                    return true;
-                }
-                if !year_columns.is_empty() {
-                    self.kolada_table(sheet, *line, kpi, area, name, Columns::Wide(year_columns), gender);
+            let kpi = match (kpi_id, kpi_title) {
+                (Some(c), _) => Some(Key::Id(c)),
+                (None, Some(c)) => Some(Key::Name(c)),
+                (None, None) => None,
+            };
+            let place = match (area, name) {
+                (Some(c), _) => Some(Key::Id(c)),
+                (None, Some(c)) => Some(Key::Name(c)),
+                (None, None) => None,
+            };
+            if let (Some(kpi), Some(place)) = (kpi, place) {
+                let columns = match (year, value) {
+                    (Some(year), Some(value)) => Some(Columns::Long { year, value }),
+                    _ => (!year_columns.is_empty()).then_some(Columns::Wide(year_columns)),
+                };
+                if let Some(columns) = columns {
+                    let names = name.filter(|n| Some(*n) != area && area.is_some());
+                    self.kolada_table(sheet, *line, cells, TableColumns { kpi, place, names, columns, gender });
                     return true;
                 }
             }
@@ -455,28 +705,66 @@ impl Reader {
         false
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn kolada_table(
-        &mut self,
-        sheet: &Sheet,
-        header: u32,
-        kpi: usize,
-        area: usize,
-        name: Option<usize>,
-        cols: Columns,
-        gender_col: Option<usize>,
-    ) {
+    /// Matches a KPI title or an area name of a table row to its id. What matches nothing or
+    /// several is a finding at the cell, and the row is not used (`None`).
+    fn match_name(&mut self, is_kpi: bool, text: &str, pos: Position) -> Option<String> {
+        let titles = if is_kpi { &mut self.titles } else { &mut self.areas };
+        let titles = titles.get_or_insert_with(if is_kpi { Titles::kpis } else { Titles::areas });
+        let (what, list) = if is_kpi {
+            ("Nyckeltalet", "Koladas katalog (äldre och funktionshinder) eller bland KPB-nyckeltalen")
+        } else {
+            ("Kommunen eller gruppen", "Koladas lista över kommuner, regioner och kommungrupper")
+        };
+        let help = if is_kpi {
+            "Raden används inte. Kontrollera stavningen, eller hämta värdena från Koladas API, som anger nyckeltalets id."
+        } else {
+            "Raden används inte. Kolada skriver t.ex. \"Stockholm\", \"Region Stockholm\" och \"Riket\"; en kolumn Kommun-ID med den fyrsiffriga koden går också bra."
+        };
+        match titles.find(text) {
+            Match::One(id) => Some(id.to_owned()),
+            Match::None => {
+                let kind = if is_kpi { "kolada-okant-nyckeltalsnamn" } else { "kolada-okant-omrade" };
+                self.findings.push(finding(
+                    Severity::Fel,
+                    kind,
+                    pos,
+                    format!("{what} \"{text}\" finns inte i {list}."),
+                    help,
+                ));
+                None
+            }
+            Match::Several(ids) => {
+                let kind = if is_kpi { "kolada-tvetydigt-nyckeltal" } else { "kolada-tvetydigt-omrade" };
+                self.findings.push(finding(
+                    Severity::Fel,
+                    kind,
+                    pos,
+                    format!("{what} \"{text}\" kan vara flera i {list}: {}.", ids.join(", ")),
+                    help,
+                ));
+                None
+            }
+        }
+    }
+
+    fn kolada_table(&mut self, sheet: &Sheet, header: u32, headers: &[String], cols: TableColumns) {
+        let TableColumns { kpi, place, names, columns, gender: gender_col } = cols;
         let before = self.data.values.len();
+        let heading = |c: usize| headers.get(c).map_or("", |h| h.trim()).to_owned();
         sheet.for_each_row(|line, row| {
             if line <= header {
                 return true;
             }
             let pos = || sheet.pos(line);
-            let kpi_id = row.get(kpi).to_owned();
-            let raw_area = row.get(area).to_owned();
-            if kpi_id.is_empty() || raw_area.is_empty() {
-                if !(kpi_id.is_empty() && raw_area.is_empty()) {
-                    let missing = if kpi_id.is_empty() { "nyckeltals-id" } else { "kommun" };
+            let kpi_text = row.get(kpi.column()).to_owned();
+            let raw_area = row.get(place.column()).to_owned();
+            if kpi_text.is_empty() || raw_area.is_empty() {
+                if !(kpi_text.is_empty() && raw_area.is_empty()) {
+                    let missing = match (kpi_text.is_empty(), &kpi) {
+                        (true, Key::Id(_)) => "nyckeltals-id",
+                        (true, Key::Name(_)) => "nyckeltal",
+                        (false, _) => "kommun",
+                    };
                     self.findings.push(finding(
                         Severity::Fel,
                         "kolada-felaktig-post",
@@ -487,8 +775,27 @@ impl Reader {
                 }
                 return true;
             }
-            let area_code = area_id(&Value::String(raw_area.clone())).unwrap_or(raw_area);
-            if let Some(n) = name.filter(|n| Some(*n) != Some(area)) {
+            let kpi_id = match kpi {
+                Key::Id(_) => kpi_text,
+                Key::Name(c) => {
+                    let at = pos().with_column(c as u32 + 1, &heading(c));
+                    match self.match_name(true, &kpi_text, at) {
+                        Some(id) => id,
+                        None => return true,
+                    }
+                }
+            };
+            let area_code = match place {
+                Key::Id(_) => area_id(&Value::String(raw_area.clone())).unwrap_or(raw_area),
+                Key::Name(c) => {
+                    let at = pos().with_column(c as u32 + 1, &heading(c));
+                    match self.match_name(false, &raw_area, at) {
+                        Some(id) => id,
+                        None => return true,
+                    }
+                }
+            };
+            if let Some(n) = names {
                 let title = row.get(n);
                 if !title.is_empty() {
                     self.data.names.insert(area_code.clone(), title.to_owned());
@@ -505,7 +812,7 @@ impl Reader {
                 ));
                 return true;
             };
-            let cells: Vec<(i32, usize, &str)> = match &cols {
+            let cells: Vec<(i32, usize, &str)> = match &columns {
                 Columns::Long { year, value } => match row.get(*year).get(..4).and_then(|y| y.parse().ok()) {
                     Some(y) => vec![(y, *value, row.get(*value))],
                     None => {
@@ -545,15 +852,7 @@ impl Reader {
                         }
                     }
                 };
-                if kpi_title(&kpi_id).is_none() && self.unknown_kpis.insert(kpi_id.clone()) {
-                    self.findings.push(finding(
-                        Severity::Varning,
-                        "okant-nyckeltal",
-                        pos(),
-                        format!("Nyckeltalet {kpi_id} finns inte i verktygets katalog."),
-                        "Värdena visas med sitt id men jämförs bara om det egna resultatet har samma nyckeltal.",
-                    ));
-                }
+                self.note_kpi(&kpi_id, pos, &sheet.file);
                 self.data.values.push(RefValue {
                     kpi: kpi_id.clone(),
                     area: area_code.clone(),
@@ -569,7 +868,14 @@ impl Reader {
             true
         });
         let n = (self.data.values.len() - before) as u32;
-        self.data.files.push(RefFile { digest: 0, name: sheet.file.clone(), kind: "Koladatabell".into(), values: n });
+        self.data.files.push(RefFile {
+            digest: 0,
+            name: sheet.file.clone(),
+            kind: "Koladatabell".into(),
+            values: n,
+            next_url: None,
+            previous_url: None,
+        });
     }
 
     fn quality(&mut self, sheet: &Sheet, header: u32, columns: QualityColumns) {
@@ -636,6 +942,8 @@ impl Reader {
             name: sheet.file.clone(),
             kind: "Kvalitetsresultat per enhet".into(),
             values: n,
+            next_url: None,
+            previous_url: None,
         });
     }
 }
@@ -652,4 +960,70 @@ struct QualityColumns {
 enum Columns {
     Long { year: usize, value: usize },
     Wide(Vec<(usize, i32)>),
+}
+
+/// A column giving ids, or names (titles) to be matched to ids.
+#[derive(Clone, Copy)]
+enum Key {
+    Id(usize),
+    Name(usize),
+}
+
+impl Key {
+    fn column(self) -> usize {
+        match self {
+            Key::Id(c) | Key::Name(c) => c,
+        }
+    }
+}
+
+/// Where a Kolada table has its columns.
+struct TableColumns {
+    kpi: Key,
+    /// The municipality or group.
+    place: Key,
+    /// Names beside an id column (kept as the areas' names).
+    names: Option<usize>,
+    columns: Columns,
+    gender: Option<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_match_exactly_first_then_loosely_and_say_when_several() {
+        let kpis = Titles::new(
+            [
+                ("N1", "Kostnad hemtjänst, kr/brukare (-2024)"),
+                ("N2", "Kostnad hemtjänst, kr/brukare"),
+                ("N3", "Andel (%) (-2023)"),
+                ("N4", "Andel (%) (2010-2019)"),
+                ("U1", "KPB - Kostnad boende, kr/dygn"),
+            ]
+            .into_iter(),
+            loose_kpi,
+        );
+        // Exact (case and spacing aside) wins over the loose match.
+        assert_eq!(kpis.find("kostnad  hemtjänst, KR/brukare"), Match::One("N2"));
+        assert_eq!(kpis.find("Kostnad hemtjänst, kr/brukare (-2024)"), Match::One("N1"));
+        // Loosely, "(%)" is no period note; two titles that differ only by theirs are two.
+        assert_eq!(kpis.find("Andel (%)"), Match::Several(vec!["N3", "N4"]));
+        assert_eq!(kpis.find("Andel"), Match::None);
+        assert_eq!(kpis.find("Kostnad boende, kr/dygn"), Match::One("U1"));
+    }
+
+    #[test]
+    fn shipped_names_and_titles_are_found() {
+        let areas = Titles::areas();
+        assert_eq!(areas.find("Stockholm"), Match::One("0180"));
+        assert_eq!(areas.find("REGION STOCKHOLM"), Match::One("0001"));
+        assert_eq!(areas.find("Riket"), Match::One("0000"));
+        assert_eq!(areas.find("Fyrkommunsnätverket"), Match::One("G114418"));
+        assert_eq!(areas.find("Stockholms stad"), Match::None);
+        let kpis = Titles::kpis();
+        assert_eq!(kpis.find("Kostnad hemtjänst äldreomsorg, kr/hemtjänsttagare"), Match::One("N21006"));
+        assert_eq!(kpis.find("Kostnad hemtjänst, egen regi, kr/beviljad timme"), Match::One("U21003"));
+    }
 }

@@ -1,6 +1,6 @@
-//! Comparison with others and over time: Kolada values, network partners' aggregated files and
-//! per-unit quality results read in (`load`), the own results written out for a network or for
-//! reporting to Kolada (`network`), and the comparisons themselves (`compare`, `trends`,
+//! Comparison with others and over time: Kolada values (per municipality, group or unit), network
+//! partners' aggregated files and per-unit quality results read in (`load`), the own results
+//! written out for a network (`network`), and the comparisons themselves (`compare`, `trends`,
 //! `quality_points`). Only aggregates cross here: no client row goes in or out.
 
 mod load;
@@ -30,7 +30,9 @@ pub struct RefValue {
     pub kpi: String,
     /// Municipality id (four digits, `0180`), group id (`G…`) or a partner's id.
     pub area: String,
-    /// A unit (enhet) within the area, for per-unit figures of a network file.
+    /// A unit (enhet) within the area: a partner's enhet in a network file, or a Kolada
+    /// organisational unit (`ou`, e.g. `V15E018000301`; its area is empty until Kolada's unit
+    /// list says which municipality it belongs to).
     pub unit: Option<String>,
     pub unit_name: Option<String>,
     pub period: i32,
@@ -64,6 +66,64 @@ pub struct RefFile {
     pub values: u32,
     /// A fingerprint of the content: the same name with other content is another file.
     pub digest: u64,
+    /// Kolada v3: the address of the answer's next page, when the file is one page of several.
+    /// The tool never fetches it: the user saves that page and reads it in too.
+    #[serde(default)]
+    pub next_url: Option<String>,
+    /// Kolada v3: the address of the answer's previous page (tells which page the file is).
+    #[serde(default)]
+    pub previous_url: Option<String>,
+}
+
+impl RefFile {
+    /// Which page of which answer the file is, from its own `previous_url` (page + 1) or
+    /// `next_url` (page − 1): (the address without its page, page number).
+    fn page(&self) -> Option<(String, u32)> {
+        if let Some(previous) = &self.previous_url {
+            let (base, page) = page_of(previous);
+            return Some((base, page + 1));
+        }
+        let (base, page) = page_of(self.next_url.as_ref()?);
+        Some((base, page.saturating_sub(1)))
+    }
+}
+
+/// A Kolada address split into the address without its `page` parameter (the other parameters
+/// sorted) and the page number (1 when it has none).
+fn page_of(url: &str) -> (String, u32) {
+    let url = url.trim();
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut page = 1;
+    let mut rest: Vec<&str> = Vec::new();
+    for param in query.split('&').filter(|p| !p.is_empty()) {
+        match param.split_once('=') {
+            Some(("page", n)) => page = n.trim().parse().unwrap_or(1),
+            _ => rest.push(param),
+        }
+    }
+    rest.sort_unstable();
+    (format!("{}?{}", base.trim_end_matches('/'), rest.join("&")), page)
+}
+
+/// An organisational unit (`ou`) of Kolada's unit list (`/v3/ou`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OuInfo {
+    pub title: String,
+    /// The municipality's id (four digits), empty when the list does not say.
+    pub municipality: String,
+}
+
+/// A Kolada unit that the read files have values for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OuUnit {
+    /// Kolada's id, e.g. `V15E018000301`.
+    pub id: String,
+    /// Its name, when the unit list (or the data answer) gives one.
+    pub name: Option<String>,
+    /// The municipality's id, empty when not known (read Kolada's unit list for it).
+    pub municipality: String,
+    /// The KPIs with values for the unit, sorted.
+    pub kpis: Vec<String>,
 }
 
 /// What a network partner's file says about itself.
@@ -83,7 +143,8 @@ pub struct Partner {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RefData {
     pub values: Vec<RefValue>,
-    /// Area id → name (from Kolada's municipality list, table downloads or network files).
+    /// Area id → name as read files give it (Kolada's municipality list, table downloads,
+    /// network files). [`RefData::name`] falls back on the names shipped with the tool.
     pub names: BTreeMap<String, String>,
     pub quality: Vec<QualityValue>,
     pub files: Vec<RefFile>,
@@ -92,6 +153,25 @@ pub struct RefData {
     pub deciles: BTreeMap<String, Vec<Decimal>>,
     /// Network partners by area id.
     pub partners: BTreeMap<String, Partner>,
+    /// Kolada's organisational units by id (from Kolada's unit list, `/v3/ou`).
+    #[serde(default)]
+    pub ous: BTreeMap<String, OuInfo>,
+}
+
+/// The shipped names of municipalities, regions, Riket and Kolada's groups, by id.
+fn shipped_name(area: &str) -> Option<&'static str> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static NAMES: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            reference::municipalities()
+                .map(|m| (m.id, m.title))
+                .chain(reference::groups().map(|g| (g.id, g.title)))
+                .collect()
+        })
+        .get(area)
+        .copied()
 }
 
 /// Whether an area is a group, Riket (`0000`) or a region (`00xx`): shown beside the
@@ -130,7 +210,88 @@ impl RefData {
         self.findings.extend(other.findings);
         self.deciles.extend(other.deciles);
         self.partners.extend(other.partners);
+        self.ous.extend(other.ous);
+        self.settle();
         self.dedupe();
+    }
+
+    /// What depends on all files read together: Kolada units get their municipality and name
+    /// from the unit list (whichever was read first), and the pages still missing are said, one
+    /// finding per file whose next page no read file is.
+    pub(crate) fn settle(&mut self) {
+        for v in self.values.iter_mut() {
+            let Some(ou) = v.unit.as_ref().and_then(|u| self.ous.get(u)) else { continue };
+            if v.area.is_empty() {
+                v.area = ou.municipality.clone();
+            }
+            if v.unit_name.is_none() && !ou.title.is_empty() {
+                v.unit_name = Some(ou.title.clone());
+            }
+        }
+        self.findings.retain(|f| f.kind != "kolada-fler-sidor");
+        for (file, url) in self.missing_pages() {
+            self.findings.push(Finding::new(
+                crate::finding::Severity::Info,
+                "kolada-fler-sidor",
+                crate::finding::Position::file(&file),
+                format!("Filen {file} är en sida av flera: Koladas svar fortsätter på nästa sida, {url}"),
+                "Öppna adressen i webbläsaren, spara svaret som en fil och lägg till den här också. \
+                 Verktyget hämtar ingenting själv; tills nästa sida är inläst saknas en del av värdena.",
+            ));
+        }
+    }
+
+    /// The next pages (Kolada v3 `next_url`) that no read file is: (the file that announced the
+    /// page, its address). A read file is page N of an answer when its own `previous_url` is
+    /// page N − 1 of the same address (or its `next_url` is page N + 1); addresses are compared
+    /// without their `page` parameter.
+    pub fn missing_pages(&self) -> Vec<(String, String)> {
+        let read: Vec<(String, u32)> = self.files.iter().filter_map(RefFile::page).collect();
+        self.files
+            .iter()
+            .filter_map(|f| {
+                let url = f.next_url.as_ref()?;
+                (!read.contains(&page_of(url))).then(|| (f.name.clone(), url.clone()))
+            })
+            .collect()
+    }
+
+    /// The Kolada units (`ou`) that the read files have values for, with their names,
+    /// municipalities and KPIs, by municipality and name. Units of network files (the partners'
+    /// own enheter) are not Kolada's and are not listed.
+    pub fn ou_units(&self) -> Vec<OuUnit> {
+        let network: BTreeSet<&str> =
+            self.files.iter().filter(|f| f.kind.starts_with("Nätverksfil")).map(|f| f.name.as_str()).collect();
+        let mut units: BTreeMap<&str, OuUnit> = BTreeMap::new();
+        for v in self.values.iter().filter(|v| !network.contains(v.file.as_str())) {
+            let Some(id) = v.unit.as_deref() else { continue };
+            let info = self.ous.get(id);
+            let unit = units.entry(id).or_insert_with(|| OuUnit {
+                id: id.to_owned(),
+                name: info.map(|o| o.title.clone()).filter(|t| !t.is_empty()),
+                municipality: info.map(|o| o.municipality.clone()).unwrap_or_default(),
+                kpis: Vec::new(),
+            });
+            if unit.name.is_none() {
+                unit.name = v.unit_name.clone();
+            }
+            if unit.municipality.is_empty() {
+                unit.municipality = v.area.clone();
+            }
+            if !unit.kpis.contains(&v.kpi) {
+                unit.kpis.push(v.kpi.clone());
+            }
+        }
+        let mut units: Vec<OuUnit> = units.into_values().collect();
+        units.iter_mut().for_each(|u| u.kpis.sort());
+        units.sort_by(|a, b| {
+            (&a.municipality, a.name.as_ref().unwrap_or(&a.id), &a.id).cmp(&(
+                &b.municipality,
+                b.name.as_ref().unwrap_or(&b.id),
+                &b.id,
+            ))
+        });
+        units
     }
 
     /// Keeps one value per KPI, area, unit, year and gender: the first read. A second that
@@ -178,9 +339,13 @@ impl RefData {
         }
     }
 
-    /// The name of an area: its name if known, else its id.
+    /// The name of an area: the name a read file gave it, else Kolada's name shipped with the
+    /// tool (municipalities, regions, Riket, groups), else its id.
     pub fn name(&self, area: &str) -> String {
-        self.names.get(area).cloned().unwrap_or_else(|| area.to_owned())
+        match self.names.get(area) {
+            Some(name) => name.clone(),
+            None => shipped_name(area).unwrap_or(area).to_owned(),
+        }
     }
 
     /// The areas that have a total (T) value for the KPI in the year, municipality-level.

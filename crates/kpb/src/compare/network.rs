@@ -1,10 +1,10 @@
 //! The own results as an aggregated file for a network of municipalities, in Kolada's shape: the
 //! `values` have exactly the form of Kolada's data answer (KPI, municipality, period, values per
-//! gender), with the KPB method's U-ids (which Kolada no longer publishes) and Kolada's N-ids
-//! computed by Kolada's definitions (KPB.md §3b). The tool's own figures (ids
-//! `KPB-…`, which Kolada does not have) follow in `kpb_values`, per-unit figures in `ou_values`,
-//! the distribution in `distribution`. No client rows, and no figure resting on fewer clients
-//! than the chosen minimum.
+//! gender), with the KPB method's U-ids and Kolada's N-ids computed by Kolada's definitions
+//! (KPB.md §3b). Kolada no longer publishes or takes the KPB U-KPIs (since 2025): the file is for
+//! the network only. The tool's own figures (ids `KPB-…`, which Kolada never had) follow in
+//! `kpb_values`, per-unit figures in `ou_values`, the distribution in `distribution`. No client
+//! rows, and no figure resting on fewer clients than the chosen minimum.
 
 use crate::model::Regi;
 use crate::report::Report;
