@@ -32,7 +32,9 @@ pub fn parse_areas(text: &str) -> (Vec<String>, Vec<String>) {
 #[component]
 pub fn Comparison() -> impl IntoView {
     let s = session();
-    let shown = RwSignal::new(Some(KpiKind::Kolada));
+    // The kind the user chose (`Some(None)`: all); until then the first kind the data has,
+    // Kolada's figures first.
+    let chosen: RwSignal<Option<Option<KpiKind>>> = RwSignal::new(None);
     view! {
         <section class="view" aria-labelledby="jamforelse-rubrik">
             <h1 id="jamforelse-rubrik">"Jämför med andra"</h1>
@@ -50,10 +52,13 @@ pub fn Comparison() -> impl IntoView {
                 let settings = s.compare.get();
                 let rows = compare::compare(&report, &data, &settings);
                 let empty = rows.is_empty();
-                // A kind the data has none of shows everything.
-                if shown.get_untracked().is_some_and(|k| !rows.iter().any(|r| KpiKind::of(r) == k)) {
-                    shown.set(None);
-                }
+                let kinds: Vec<KpiKind> = KpiKind::ALL.into_iter().filter(|k| rows.iter().any(|r| KpiKind::of(r) == *k)).collect();
+                let first = kinds.first().copied();
+                let shown = Signal::derive(move || match chosen.get() {
+                    Some(Some(k)) if kinds.contains(&k) => Some(k),
+                    Some(None) => None,
+                    _ => first,
+                });
                 let years: std::collections::BTreeSet<i32> = data.values.iter().filter(|v| v.unit.is_none()).map(|v| v.period).collect();
                 let other_years: Vec<String> = years.iter().filter(|y| **y != report.year).map(i32::to_string).collect();
                 let years_note = (!other_years.is_empty()).then(|| {
@@ -72,7 +77,7 @@ pub fn Comparison() -> impl IntoView {
                     <section aria-labelledby="per-nyckeltal">
                         <h2 id="per-nyckeltal">{format!("Nyckeltalen {}", report.year)}</h2>
                         {years_note}
-                        {(!empty).then(|| view! { <KindChoice rows=rows.clone() shown=shown /> })}
+                        {(!empty).then(|| view! { <KindChoice rows=rows.clone() shown=shown chosen=chosen /> })}
                         {move || {
                             let rows: Vec<KpiComparison> = rows.iter().filter(|r| shown.get().is_none_or(|k| KpiKind::of(r) == k)).cloned().collect();
                             view! {
@@ -398,7 +403,7 @@ fn Selection() -> impl IntoView {
                 <option value="medel" selected=move || s.compare.with(|c| c.reference == ReferenceChoice::Mean)>"det ovägda medelvärdet av de valda"</option>
                 <option value="lagsta" selected=move || s.compare.with(|c| c.reference == ReferenceChoice::Lowest)>"den lägsta av de valda"</option>
                 <option value="publicerat" selected=move || s.compare.with(|c| c.reference == ReferenceChoice::Published)>"senaste publicerade KPB-snitt"</option>
-                {move || areas().into_iter().map(|(a, name)| {
+                {move || areas().into_iter().filter(|(a, _)| !s.compare.with(|c| c.is_own(a))).map(|(a, name)| {
                     let sel = a.clone();
                     view! { <option value=a.clone() selected=move || s.compare.with(|c| c.reference == ReferenceChoice::Area(sel.clone()))>{name}</option> }
                 }).collect_view()}
@@ -431,7 +436,7 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
             label: format!("{} enligt Kolada", own_label.trim_end_matches(" (egen)")),
             value: k,
             emphasis: false,
-            note: Some("Koladas värde, räknas inte i medel".into()),
+            note: Some("Koladas värde".into()),
         });
     }
     let in_kolada = row.in_kolada.clone().map(|k| {
@@ -443,11 +448,16 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
                 row.year,
                 format::figure(&row.unit, v),
                 k.difference
-                    .map(|d| format!(
-                        ", skillnad {}{}",
-                        format::figure(&row.unit, d),
-                        k.percent.map(|p| format!(" ({})", format::percent(p))).unwrap_or_default()
-                    ))
+                    .map(|d| if row.unit == "%" {
+                        // A difference of shares is in percentage points.
+                        format!(", skillnad {} procentenheter", format::number(d, 1))
+                    } else {
+                        format!(
+                            ", skillnad {}{}",
+                            format::figure(&row.unit, d),
+                            k.percent.map(|p| format!(" ({})", format::percent(p))).unwrap_or_default()
+                        )
+                    })
                     .unwrap_or_default()
             ),
             None => format!(
@@ -460,7 +470,7 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
     });
     let differs = row.in_kolada.as_ref().and_then(|k| k.difference).is_some_and(|d| !d.is_zero());
     let kpb_beside = row.kpb.clone().map(|k| {
-        let value = k.value.map(|v| format!(" {}: {}.", k.id, format::figure(&k.unit, v))).unwrap_or_default();
+        let value = k.value.map(|v| format!(" {} {} ({}).", k.id, format::figure(&k.unit, v), k.unit)).unwrap_or_default();
         format!("Bredvid KPB:{value} {}", k.difference)
     });
     bars.sort_by_key(|b| b.value);
@@ -609,7 +619,11 @@ impl KpiKind {
 
 /// Which kind of nyckeltal to show, with how many of each.
 #[component]
-fn KindChoice(rows: Vec<KpiComparison>, shown: RwSignal<Option<KpiKind>>) -> impl IntoView {
+fn KindChoice(
+    rows: Vec<KpiComparison>,
+    shown: Signal<Option<KpiKind>>,
+    chosen: RwSignal<Option<Option<KpiKind>>>,
+) -> impl IntoView {
     let count = |k: KpiKind| rows.iter().filter(|r| KpiKind::of(r) == k).count();
     let all = rows.len();
     view! {
@@ -617,7 +631,7 @@ fn KindChoice(rows: Vec<KpiComparison>, shown: RwSignal<Option<KpiKind>>) -> imp
             <span>"Visa"</span>
             <select data-testid="kpi-kind" on:change=move |ev| {
                 let v = event_target_value(&ev);
-                shown.set(KpiKind::ALL.into_iter().find(|k| k.slug() == v));
+                chosen.set(Some(KpiKind::ALL.into_iter().find(|k| k.slug() == v)));
             }>
                 {KpiKind::ALL.into_iter().filter(|k| count(*k) > 0).map(|k| view! {
                     <option value=k.slug() selected=move || shown.get() == Some(k)>{format!("{} ({})", k.name(), count(k))}</option>
@@ -680,7 +694,7 @@ pub fn Overview(
                 </tbody>
             </table>
         </div>
-        <p class="hint">"Potential = (egen kostnad − referens) per volymenhet × egen volym. Potentialerna ska inte läggas ihop: flera nyckeltal kan gälla samma kostnad."</p>
+        <p class="hint">"Potential = (egen kostnad − referens) × egen volym: för KPB:s styckkostnader timmar, dygn eller dagar, för Koladas nyckeltal personer eller invånare. Potentialerna ska inte läggas ihop: flera nyckeltal kan gälla samma kostnad."</p>
     }
 }
 

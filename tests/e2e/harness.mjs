@@ -216,7 +216,7 @@ export async function upload(page, paths) {
 }
 
 /** Runs a command in the repository and returns its standard output. */
-export async function run(command, args) {
+export async function run(command, args, options = {}) {
   const { execFileSync } = await import('node:child_process');
-  return execFileSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return execFileSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
 }

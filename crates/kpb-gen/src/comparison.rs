@@ -19,7 +19,7 @@ const KOLADA: [(&str, &str, u64); 3] = [
     ("9903", "Tallvik (påhittad)", 13),
 ];
 /// Their comparison group.
-const GROUP: (&str, &str) = ("G99001", "Liknande kommuner (påhittad grupp)");
+const GROUP: (&str, &str) = ("G99001", "Liknande kommuner, påhittad");
 /// The example municipality's own figures in "Kolada": its seed, and how far (per mille) the
 /// räkenskapssammandrag is from its ledger extract.
 const OWN_SEED: u64 = 1;

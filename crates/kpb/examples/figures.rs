@@ -3,7 +3,7 @@
 //!
 //! `cargo run -p kpb --example figures -- DIR [REFERENCE FILE …]`: with reference files (Kolada,
 //! network), also the comparison of every nyckeltal they have values for (all areas, against the
-//! mean).
+//! mean). `KPB_OWN=9999` names the own municipality's id, for Kolada's own value beside it.
 
 use kpb::finding::Severity;
 use kpb::{ImportSettings, Settings, compute, format, load};
@@ -49,15 +49,24 @@ fn main() {
         .filter_map(|u| u.unit_cost.map(|c| format!("{}:{c}", quote(&format!("{} {}", u.insats.code(), u.enhet_name)))))
         .collect();
     let data = kpb::compare::load(&references);
-    let comparisons: Vec<String> = kpb::compare::compare(&report, &data, &kpb::compare::CompareSettings::default())
+    let settings =
+        kpb::compare::CompareSettings { own_id: std::env::var("KPB_OWN").unwrap_or_default(), ..Default::default() };
+    let comparisons: Vec<String> = kpb::compare::compare(&report, &data, &settings)
         .iter()
         .map(|c| {
+            let kolada = c.in_kolada.as_ref();
             format!(
-                "{}:{{\"mean\":{},\"rank\":{},\"potential\":{}}}",
+                "{}:{{\"mean\":{},\"rank\":{},\"potential\":{},\"in_kolada\":{},\"difference\":{}}}",
                 quote(&c.id),
                 c.mean.map_or("null".into(), |m| quote(&format::figure(&c.unit, m))),
                 c.rank.map_or("null".into(), |(r, of)| quote(&format!("{r} av {of}"))),
-                c.potential.map_or("null".into(), |p| quote(&format!("{} kr", format::kr(p))))
+                c.potential.map_or("null".into(), |p| quote(&format!("{} kr", format::kr(p)))),
+                kolada.and_then(|k| k.value).map_or("null".into(), |v| quote(&format::figure(&c.unit, v))),
+                kolada.and_then(|k| k.difference).map_or("null".into(), |v| quote(&if c.unit == "%" {
+                    format!("{} procentenheter", format::number(v, 1))
+                } else {
+                    format::figure(&c.unit, v)
+                }))
             )
         })
         .collect();
