@@ -191,24 +191,36 @@ test('the example data shows every comparison view with the example comparison f
       assert.ok(table.includes(f), `${f} in ${table}`);
     }
     assert.equal(await page.getByTestId('reference-findings').count(), 0, 'the example files read cleanly');
-    const h = page.getByTestId('compare-U21003');
+    // Kolada's figures first: the invented municipalities, their group and Kolada's value for the
+    // own municipality beside the own computed one.
+    const h = page.getByTestId('compare-N21006');
     await h.locator('details.chart-table summary').click();
     const bars = plain(await h.locator('details.chart-table table').innerText());
-    for (const name of ['Björkby', 'Sjöstad', 'Tallvik', 'Granvik', 'Ekeby', 'Liknande kommuner, exempel (grupp)']) {
+    for (const name of ['Björkby (påhittad)', 'Sjöstad (påhittad)', 'Tallvik (påhittad)', 'Granvik', 'Ekeby', 'Liknande kommuner, påhittad (grupp)', 'Exempelkommun enligt Kolada']) {
       assert.match(bars, new RegExp(`${name.replace(/[()]/g, '\\$&')}\\t\\d`), `${name} in ${bars}`);
     }
-    assert.ok(bars.includes(`Exempelkommun (egen)\t${plain(expected.nyckeltal.U21003).replace(' kr', '')}`), bars);
+    assert.ok(bars.includes(`Exempelkommun (egen)\t${plain(expected.nyckeltal.N21006).replace(' kr', '')}`), bars);
     await h.locator('details.chart-table summary').click();
+    assert.match(plain(await h.getByTestId('in-kolada').innerText()), /^Koladas värde för Exempelkommun 2025: [\d ]+ kr\. Räknat ur de egna filerna: /);
     // The overview: one row per nyckeltal with a position, the same position as in its block.
-    const overview = plain(await page.getByTestId('compare-overview').locator('tr[data-kpi="U21003"]').innerText());
+    const overview = plain(await page.getByTestId('compare-overview').locator('tr[data-kpi="N21006"]').innerText());
     const rank = plain(await h.getByTestId('rank').innerText()).match(/Plats (\d+) av (\d+)/);
-    assert.ok(overview.includes(`${plain(expected.nyckeltal.U21003)}\t`) && overview.includes(`\t${rank[1]} av ${rank[2]}\t`), overview);
+    assert.ok(overview.includes(`${plain(expected.nyckeltal.N21006)}\t`) && overview.includes(`\t${rank[1]} av ${rank[2]}\t`), overview);
     await check(page, '30-exempel-jamforelse');
-    // One kind of nyckeltal at a time: the costs per volume unit first, then all.
+    // One kind of nyckeltal at a time: Kolada's first, then the KPB costs per volume unit (the
+    // network partners' U-figures), then all.
+    const koladaKind = await page.locator('section.kpi-compare').count();
+    assert.equal(koladaKind, 15);
+    await page.getByTestId('kpi-kind').selectOption('volym');
+    const u = page.getByTestId('compare-U21003');
+    await u.locator('details.chart-table summary').click();
+    const uBars = plain(await u.locator('details.chart-table table').innerText());
+    assert.ok(uBars.includes('Granvik\t') && uBars.includes('Ekeby\t') && !uBars.includes('Björkby'), uBars);
+    assert.ok(uBars.includes(`Exempelkommun (egen)\t${plain(expected.nyckeltal.U21003).replace(' kr', '')}`), uBars);
     const perVolume = await page.locator('section.kpi-compare').count();
     await page.getByTestId('kpi-kind').selectOption('alla');
     const all = await page.locator('section.kpi-compare').count();
-    assert.ok(perVolume >= 10 && all > perVolume + 10, `${perVolume} of ${all}`);
+    assert.ok(perVolume >= 10 && all > perVolume + koladaKind, `${perVolume} of ${all}`);
     assert.equal(await page.getByTestId('compare-U28033').count(), 1, 'kr/brukare among all');
 
     await visit(page, 'over-tid');
