@@ -76,26 +76,37 @@ pub fn find_areas(query: &str) -> Vec<AreaMatch> {
     if q.is_empty() {
         return Vec::new();
     }
-    let municipalities = reference::municipalities().filter_map(|m| {
-        rank(&q, m.id, m.title)
-            .map(|r| (r, AreaMatch { id: m.id, title: m.title, is_group: false, is_kommun: m.is_kommun, members: 0 }))
-    });
-    let groups = reference::groups().filter_map(|g| {
-        rank(&q, g.id, g.title).map(|r| {
-            (r, AreaMatch { id: g.id, title: g.title, is_group: true, is_kommun: false, members: g.members.len() })
+    let mut groups: Vec<_> = reference::groups()
+        .filter_map(|g| {
+            rank(&q, g.id, g.title).map(|r| {
+                (r, AreaMatch { id: g.id, title: g.title, is_group: true, is_kommun: false, members: g.members.len() })
+            })
         })
-    });
-    let mut m: Vec<_> = municipalities.collect();
-    let mut g: Vec<_> = groups.collect();
-    // Stable sorts keep the list's order within a rank.
-    m.sort_by_key(|(r, _)| *r);
-    g.sort_by_key(|(r, _)| *r);
-    m.into_iter().chain(g).map(|(_, a)| a).collect()
+        .collect();
+    // A stable sort keeps the list's order within a rank.
+    groups.sort_by_key(|(r, _)| *r);
+    find_municipalities(&q).into_iter().chain(groups.into_iter().map(|(_, a)| a)).collect()
+}
+
+/// The municipalities and regions matching a trimmed, lower-case query, best first.
+fn find_municipalities(q: &str) -> Vec<AreaMatch> {
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let mut found: Vec<_> = reference::municipalities()
+        .filter_map(|m| {
+            rank(q, m.id, m.title).map(|r| {
+                (r, AreaMatch { id: m.id, title: m.title, is_group: false, is_kommun: m.is_kommun, members: 0 })
+            })
+        })
+        .collect();
+    found.sort_by_key(|(r, _)| *r);
+    found.into_iter().map(|(_, a)| a).collect()
 }
 
 /// The kommuner (not regions, Riket or groups) matching the query, as in [`find_areas`].
 pub fn find_kommuner(query: &str) -> Vec<AreaMatch> {
-    find_areas(query).into_iter().filter(|a| a.is_kommun).collect()
+    find_municipalities(&query.trim().to_lowercase()).into_iter().filter(|a| a.is_kommun).collect()
 }
 
 /// The kommun whose title is the text (case-insensitively, surrounding spaces ignored), or whose
