@@ -1,4 +1,4 @@
-//! Nyckeltal: a card per key figure with its value, unit, Kolada id and – under "Hur räknades
+//! Nyckeltal: a card per key figure with its value, unit, id (the KPB method's U-id or Kolada's N-id) and – under "Hur räknades
 //! detta?" – the formula with its inputs, the definition, what is included and excluded, the
 //! allocation key, the figure per enhet and the rows it came from.
 
@@ -33,6 +33,17 @@ const GROUPS: [CardGroup; 4] = [
     }),
 ];
 
+/// What a nyckeltal's id is: Kolada's (a KPI Kolada publishes today) or the KPB method's own.
+pub fn id_title(id: &str) -> &'static str {
+    if kpb::reference::is_published(id) {
+        "Koladas id"
+    } else if id.starts_with("KPB-") {
+        "Verktygets eget nyckeltal"
+    } else {
+        "KPB-metodens id (finns inte i Kolada sedan 2025)"
+    }
+}
+
 #[component]
 pub fn Nyckeltal() -> impl IntoView {
     let s = session();
@@ -41,7 +52,8 @@ pub fn Nyckeltal() -> impl IntoView {
         <section class="view" aria-labelledby="nyckeltal-rubrik">
             <h1 id="nyckeltal-rubrik">"Nyckeltal"</h1>
             <p class="lead">
-                "Alla nyckeltal underlaget räcker till, med Kolada-id så att de kan jämföras med andra kommuner. "
+                "Alla nyckeltal underlaget räcker till. KPB-nyckeltalen har metodens id (U…): Kolada publicerar dem inte sedan 2025, så de jämförs med nätverkets filer och publicerade KPB-snitt. "
+                "Nyckeltal med Koladas id (N…) räknas med Koladas definition och kan jämföras med alla kommuner under Jämför med andra. "
                 "Styckkostnader gäller egen regi; ytterfall räknar egen och annan regi. Varje kvot är summa delat med summa."
             </p>
             <label class="check">
@@ -96,7 +108,7 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
         <article class="kpi-card" class:missing=!has_value data-testid=format!("kpi-{}", figure.id)>
             <header>
                 <h3>{figure.name.clone()}</h3>
-                <span class="kolada" title="Kolada-id">
+                <span class="kolada" title=id_title(&figure.id)>
                     {if figure.id.starts_with("KPB-") { "eget".to_owned() } else { figure.id.clone() }}
                 </span>
             </header>
