@@ -1,6 +1,7 @@
 //! Jämför med andra: Kolada's values and network partners' beside the own figures – bars with the
 //! own highlighted, the mean, lowest and highest, the position and the potential – and the exact
-//! Kolada address for the data to download. The app itself connects nowhere.
+//! Kolada addresses (Kolada's N-KPIs, municipalities and groups found by name) for the data to
+//! download. The app itself connects nowhere.
 
 use crate::charts::{Bar, BarChart, Unit};
 use crate::state::{chosen_files, session};

@@ -3,7 +3,9 @@
 // (never a KPB U-KPI), and the address split when more than 25 ids would be in one part.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchErrors, generation, nextReport, visit, check, screenshot } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, watchErrors, generation, nextReport, visit, check, screenshot, out } from './harness.mjs';
 
 const V3 = 'https://api.kolada.se/v3/data';
 // reference::REPRODUCED, in its order: the N-KPIs the engine computes from the own data.
@@ -47,6 +49,8 @@ test('Kolada address: own municipality by name, a network as members, a group, a
     await page.getByTestId('own-search').fill('Mark');
     assert.equal(await page.getByTestId('own-id').inputValue(), '1480');
     assert.deepEqual(await suggestions.getByRole('button').allInnerTexts(), ['Mark (1463)', 'Markaryd (0767)']);
+    fs.mkdirSync(out, { recursive: true });
+    await page.locator('.own-identity').first().screenshot({ path: path.join(out, '39-egen-kommun-forslag.png') });
     await page.getByTestId('own-search').press('Enter');
     assert.equal(await page.getByTestId('own-id').inputValue(), '1463');
     await page.getByTestId('own-search').fill('Okänd stad');
