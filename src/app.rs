@@ -64,7 +64,7 @@ pub fn App() -> impl IntoView {
         <footer class="foot">
             <div class="wrap">
                 <p>
-                    "Metod: SKR:s Kostnad per brukare (KPB). Nyckeltalens id är Koladas. "
+                    "Metod: SKR:s Kostnad per brukare (KPB). Id som U21003 är KPB-metodens, id som N21006 är Koladas. "
                     "Inga uppgifter lämnar datorn: sidan gör inga anrop till någon annan server, och efter att den laddats bara till sina egna filer."
                 </p>
             </div>

@@ -40,7 +40,7 @@ pub enum ExportKind {
     Workbook,
     /// One table as CSV, by its name.
     Csv(String),
-    /// The aggregated file for a network (and for reporting to Kolada).
+    /// The aggregated file for a network.
     Network { id: String, name: String, min_clients: u32 },
 }
 

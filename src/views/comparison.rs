@@ -1,32 +1,31 @@
 //! Jämför med andra: Kolada's values and network partners' beside the own figures – bars with the
 //! own highlighted, the mean, lowest and highest, the position and the potential – and the exact
-//! Kolada address for the data to download. The app itself connects nowhere.
+//! Kolada addresses (Kolada's N-KPIs, municipalities and groups found by name) for the data to
+//! download. The app itself connects nowhere.
 
 use crate::charts::{Bar, BarChart, Unit};
 use crate::state::{chosen_files, session};
-use kpb::compare::{self, KpiComparison, ReferenceChoice};
+use kpb::compare::{self, KpiComparison, ReferenceChoice, address};
 use kpb::report::Basis;
 use kpb::format;
+use kpb::reference;
 use leptos::prelude::*;
 
-/// Whether a text is a Kolada area id: four digits, or a group id starting with G.
+/// Whether a text is a Kolada area id: four digits, or a group id (`G` and digits).
 pub fn valid_area(id: &str) -> bool {
-    (id.len() == 4 && id.bytes().all(|b| b.is_ascii_digit())) || (id.starts_with('G') && id.len() > 1)
+    address::is_area_id(id)
 }
 
-/// The ids of a comma- or space-separated list, four-digit ids padded (`180` → `0180`).
-pub fn parse_areas(text: &str) -> (Vec<String>, Vec<String>) {
-    let mut good = Vec::new();
-    let mut bad = Vec::new();
-    for part in text.split([',', ' ', ';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
-        let id = if part.bytes().all(|b| b.is_ascii_digit()) && part.len() < 4 {
-            format!("{part:0>4}")
-        } else {
-            part.to_owned()
-        };
-        if valid_area(&id) { good.push(id) } else { bad.push(part.to_owned()) }
-    }
-    (good, bad)
+/// The first id of a comma- or space-separated list, a code shorter than four digits padded
+/// (`180` → `0180`); `None` when it is not an id.
+fn parse_code(text: &str) -> Option<String> {
+    let part = text.split([',', ' ', ';', '\n']).map(str::trim).find(|p| !p.is_empty())?;
+    let id = if part.bytes().all(|b| b.is_ascii_digit()) && part.len() < 4 {
+        format!("{part:0>4}")
+    } else {
+        part.to_owned()
+    };
+    valid_area(&id).then_some(id)
 }
 
 #[component]
@@ -96,117 +95,249 @@ pub fn Comparison() -> impl IntoView {
     }
 }
 
-/// The own municipality's id and name.
+/// How many suggestions a search shows at most.
+const SHOWN: usize = 10;
+
+/// The own municipality: found by name among Kolada's kommuner, or its code and name typed.
 #[component]
 pub fn OwnIdentity() -> impl IntoView {
     let s = session();
+    // What is typed in the search field; it shows the own kommun's name when one is chosen.
+    let query = RwSignal::new(s.compare.with_untracked(|c| {
+        reference::municipality(&c.own_id).filter(|m| m.is_kommun).map(|m| m.title.to_owned()).unwrap_or_default()
+    }));
+    // The text when it matches no kommun, after Enter or leaving the field.
+    let unknown = RwSignal::new(None::<String>);
+    let pick = move |m: reference::Municipality| {
+        s.update_compare(|c| {
+            c.own_id = m.id.to_owned();
+            c.own_name = m.title.to_owned();
+        });
+        query.set(m.title.to_owned());
+        unknown.set(None);
+    };
+    let chosen_title = move || s.compare.with(|c| reference::municipality(&c.own_id).map(|m| m.title));
+    // Suggestions while the text is not the chosen kommun's name.
+    let suggestions = move || {
+        let q = query.get();
+        if q.trim().is_empty() || chosen_title().is_some_and(|t| t.eq_ignore_ascii_case(q.trim())) {
+            return (Vec::new(), 0);
+        }
+        let found = address::find_kommuner(&q);
+        let n = found.len();
+        (found.into_iter().take(SHOWN).collect::<Vec<_>>(), n)
+    };
     view! {
-        <div class="grid3 own-identity">
-            <label class="field">
-                <span>"Egen kommunkod (fyra siffror)"</span>
-                <input
-                    type="text"
-                    inputmode="numeric"
-                    maxlength="4"
-                    data-testid="own-id"
-                    prop:value=move || s.compare.with(|c| c.own_id.clone())
-                    on:change=move |ev| {
-                        let (ids, _) = parse_areas(&event_target_value(&ev));
-                        s.update_compare(|c| c.own_id = ids.into_iter().next().unwrap_or_default());
-                    }
-                />
-            </label>
-            <label class="field">
-                <span>"Eget namn"</span>
-                <input
-                    type="text"
-                    data-testid="own-name"
-                    prop:value=move || s.compare.with(|c| c.own_name.clone())
-                    on:change=move |ev| {
-                        let name = event_target_value(&ev);
-                        s.update_compare(|c| c.own_name = name);
-                    }
-                />
-            </label>
+        <div class="own-identity">
+            <div class="grid3">
+                <label class="field wide">
+                    <span>"Egen kommun (sök på namnet)"</span>
+                    <input
+                        type="search"
+                        autocomplete="off"
+                        placeholder="t.ex. Göteborg"
+                        data-testid="own-search"
+                        aria-describedby="own-search-hint"
+                        prop:value=move || query.get()
+                        on:input=move |ev| {
+                            let text = event_target_value(&ev);
+                            unknown.set(None);
+                            // A whole name no other name starts with ("Mark" waits: "Markaryd").
+                            let lower = text.trim().to_lowercase();
+                            let starting = address::find_kommuner(&text)
+                                .into_iter()
+                                .filter(|m| m.title.to_lowercase().starts_with(&lower))
+                                .count();
+                            query.set(text.clone());
+                            if starting == 1 && let Some(m) = address::kommun_named(&text).filter(|m| m.title.to_lowercase() == lower) {
+                                pick(m);
+                            }
+                        }
+                        on:change=move |ev| {
+                            let text = event_target_value(&ev);
+                            if text.trim().is_empty() {
+                                return;
+                            }
+                            // A whole name or code, or the only kommun that fits; several
+                            // fitting are left to the suggestions.
+                            let found = address::find_kommuner(&text);
+                            match (address::kommun_named(&text), found.as_slice()) {
+                                (Some(m), _) => pick(m),
+                                (None, [only]) => {
+                                    if let Some(m) = reference::municipality(only.id) {
+                                        pick(m)
+                                    }
+                                }
+                                (None, []) => unknown.set(Some(text.trim().to_owned())),
+                                (None, _) => {}
+                            }
+                        }
+                    />
+                </label>
+                <label class="field">
+                    <span>"Kommunkod (fyra siffror)"</span>
+                    <input
+                        type="text"
+                        inputmode="numeric"
+                        maxlength="4"
+                        data-testid="own-id"
+                        prop:value=move || s.compare.with(|c| c.own_id.clone())
+                        on:change=move |ev| {
+                            let id = parse_code(&event_target_value(&ev)).filter(|id| !id.starts_with('G')).unwrap_or_default();
+                            let kommun = reference::municipality(&id).filter(|m| m.is_kommun);
+                            s.update_compare(|c| {
+                                // A known code names the kommun, unless another name was typed.
+                                if let Some(m) = kommun
+                                    && (c.own_name.is_empty() || reference::municipalities().any(|k| k.title == c.own_name))
+                                {
+                                    c.own_name = m.title.to_owned();
+                                }
+                                c.own_id = id;
+                            });
+                            query.set(kommun.map(|m| m.title.to_owned()).unwrap_or_default());
+                            unknown.set(None);
+                        }
+                    />
+                </label>
+                <label class="field">
+                    <span>"Eget namn"</span>
+                    <input
+                        type="text"
+                        data-testid="own-name"
+                        prop:value=move || s.compare.with(|c| c.own_name.clone())
+                        on:change=move |ev| {
+                            let name = event_target_value(&ev);
+                            s.update_compare(|c| c.own_name = name);
+                        }
+                    />
+                </label>
+            </div>
+            <p class="hint" id="own-search-hint">
+                "Skriv några bokstäver i namnet och välj kommunen, eller skriv koden. Koden och namnet går också att skriva själv, t.ex. för exempeldata."
+            </p>
+            {move || {
+                let (found, n) = suggestions();
+                (!found.is_empty()).then(|| view! {
+                    <ul class="suggestions" aria-label="Kommuner som passar" data-testid="own-suggestions">
+                        {found.into_iter().map(|m| {
+                            let kommun = reference::municipality(m.id);
+                            view! {
+                                <li>
+                                    <button class="small secondary" on:click=move |_| { if let Some(k) = kommun { pick(k) } }>
+                                        {format!("{} ({})", m.title, m.id)}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                        {(n > SHOWN).then(|| view! { <li class="hint">{format!("och {} till: skriv mer av namnet", n - SHOWN)}</li> })}
+                    </ul>
+                })
+            }}
+            {move || unknown.get().map(|text| view! {
+                <p class="busy error" role="alert" data-testid="own-unknown">
+                    {format!("Ingen kommun i Koladas kommunlista heter något med ”{text}”. Skriv en del av namnet, eller koden.")}
+                </p>
+            })}
         </div>
     }
 }
 
-/// Builds the Kolada address for the KPIs, municipalities and years chosen.
+/// A group's title without Kolada's "(ovägt medel)".
+fn group_name(title: &str) -> &str {
+    title.trim_end_matches(" (ovägt medel)")
+}
+
+/// The name of a chosen area, with what it is.
+fn area_label(id: &str) -> String {
+    match address::area_title(id) {
+        Some(t) if id.starts_with('G') => format!("{}, gruppens medel ({id})", group_name(t)),
+        Some(t) => format!("{t} ({id})"),
+        None => id.to_owned(),
+    }
+}
+
+/// Builds the Kolada addresses for the KPIs, municipalities, groups and years chosen.
 #[component]
 fn KoladaAddress() -> impl IntoView {
     let s = session();
-    let areas = RwSignal::new(String::from("0180, 1480, 1280"));
-    let kpis = move || {
-        s.report.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    r.nyckeltal
-                        .iter()
-                        .filter(|n| n.id.starts_with('U') && n.value.is_some())
-                        .map(|n| (n.id.clone(), n.name.clone()))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    };
-    let chosen: RwSignal<Vec<String>> =
-        RwSignal::new(vec!["U21003".into(), "U23004".into(), "U28030".into(), "U25005".into()]);
-    // The chosen among the report's own U-nyckeltal (a default the report lacks is left out).
-    let picked = move || {
-        let own = kpis();
-        chosen.get().into_iter().filter(|id| own.iter().any(|k| k.0 == *id)).collect::<Vec<_>>()
-    };
+    // Kolada's N-KPIs the engine reproduces from the own data (never a KPB U-KPI: Kolada has
+    // none since 2025).
+    let offered: Vec<(&'static str, &'static str)> = reference::REPRODUCED
+        .iter()
+        .filter(|id| reference::is_published(id))
+        .map(|id| (*id, reference::kpi_title(id).unwrap_or("")))
+        .collect();
+    let all_ids: Vec<&'static str> = offered.iter().map(|k| k.0).collect();
+    let chosen: RwSignal<Vec<&'static str>> = RwSignal::new(all_ids.clone());
+    let n_offered = offered.len();
     let year = move || s.report.with(|r| r.as_ref().map_or(2025, |r| r.year));
     let years = RwSignal::new(3u32);
-    let address = move || {
-        let (ids, _) = parse_areas(&areas.get());
-        let own = s.compare.with(|c| c.own_id.clone());
-        let mut all: Vec<String> = ids;
-        if valid_area(&own) && !all.contains(&own) {
-            all.insert(0, own);
-        }
-        let y = year();
-        let list: Vec<String> = (0..years.get() as i32).rev().map(|i| (y - i).to_string()).collect();
-        let k: Vec<String> = picked();
-        (!all.is_empty() && !k.is_empty()).then(|| {
-            format!(
-                "https://api.kolada.se/v3/data/kpi/{}/municipality/{}/year/{}",
-                k.join(","),
-                all.join(","),
-                list.join(",")
-            )
+    let query = RwSignal::new(String::new());
+    let areas = move || s.compare.with(|c| c.chosen_areas.clone());
+    let own_id = move || s.compare.with(|c| c.own_id.clone());
+    let add = move |ids: Vec<String>| {
+        s.update_compare(|c| {
+            for id in ids {
+                if id != c.own_id && !c.chosen_areas.contains(&id) {
+                    c.chosen_areas.push(id);
+                }
+            }
         })
     };
-    let invalid = move || parse_areas(&areas.get()).1;
+    let remove = move |id: String| s.update_compare(|c| c.chosen_areas.retain(|a| *a != id));
+    // The own kommun is asked for too (Kolada's value for it beside the own figure), when Kolada has it.
+    let own_in = move || reference::municipality(&own_id()).map(|m| m.title);
+    let addresses = move || {
+        let mut all: Vec<String> = Vec::new();
+        if own_in().is_some() {
+            all.push(own_id());
+        }
+        all.extend(areas());
+        let y = year();
+        let list: Vec<i32> = (0..years.get() as i32).rev().map(|i| y - i).collect();
+        // In the catalogue's order, whatever order they were ticked in.
+        let kpis: Vec<&str> = all_ids.iter().copied().filter(|k| chosen.with(|c| c.contains(k))).collect();
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        (address::kolada_addresses(&kpis, &refs, &list), kpis.len(), all.len())
+    };
+    let found = move || {
+        let q = query.get();
+        if q.trim().chars().count() < 2 {
+            return (Vec::new(), 0);
+        }
+        let found = address::find_areas(&q);
+        let n = found.len();
+        (found.into_iter().take(SHOWN).collect::<Vec<_>>(), n)
+    };
     // Open until there are reference files; then the comparisons come first.
     let open = s.reference.with_untracked(|d| d.files.is_empty());
     view! {
         <details class="kolada-address" open=open>
             <summary>"Hämta jämförelsevärden från Kolada"</summary>
             <ol class="guide">
-                <li>"Välj nyckeltal, kommuner och antal år."</li>
+                <li>"Välj nyckeltal, kommuner eller grupper och antal år."</li>
                 <li>"Öppna adressen nedan (den öppnas i en ny flik, hos Kolada) och spara svaret som en fil (JSON)."</li>
                 <li>"Lägg in filen här under. Spara gärna även Koladas kommunlista (adressen längst ned) så visas namn i stället för koder."</li>
             </ol>
             <details class="kpi-choice">
-                <summary>{move || format!("Nyckeltal: {}", picked().join(", "))}</summary>
+                <summary data-testid="kpi-summary">{move || format!("Nyckeltal: {} av {n_offered} valda", chosen.with(Vec::len))}</summary>
+                <p class="hint">
+                    "Koladas nyckeltal som verktyget räknar fram ur era egna uppgifter, med samma definition (alla regier, per brukare eller invånare). "
+                    "KPB-nyckeltalen (id som börjar med U) finns inte i Kolada sedan 2025: jämför dem med nätverkets filer eller de publicerade KPB-snitten."
+                </p>
                 <fieldset>
                 <legend class="visually-hidden">"Nyckeltal"</legend>
-                {move || kpis()
+                {offered
                     .into_iter()
                     .map(|(id, name)| {
-                        let i = id.clone();
-                        let checked = move || chosen.with(|c| c.contains(&i));
-                        let i2 = id.clone();
                         view! {
                             <label class="check">
                                 <input
                                     type="checkbox"
-                                    checked=checked
+                                    data-testid=format!("kpi-{id}")
+                                    checked=move || chosen.with(|c| c.contains(&id))
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
-                                        let id = i2.clone();
                                         chosen.update(|c| if on { if !c.contains(&id) { c.push(id) } } else { c.retain(|x| *x != id) });
                                     }
                                 />
@@ -219,28 +350,139 @@ fn KoladaAddress() -> impl IntoView {
             </details>
             <div class="grid3">
                 <label class="field wide">
-                    <span>"Kommuner att jämföra med (koder, t.ex. 0180, 1480; grupper börjar med G)"</span>
-                    <input type="text" data-testid="kolada-areas" prop:value=move || areas.get() on:input=move |ev| areas.set(event_target_value(&ev)) />
+                    <span>"Jämför med (sök kommun eller grupp, t.ex. Pendlingskommun nära större stad)"</span>
+                    <input
+                        type="search"
+                        autocomplete="off"
+                        data-testid="area-search"
+                        prop:value=move || query.get()
+                        on:input=move |ev| query.set(event_target_value(&ev))
+                    />
                 </label>
                 <label class="field">
                     <span>"Antal år"</span>
-                    <input type="number" min="1" max="10" prop:value=move || years.get().to_string() on:change=move |ev| {
+                    <input type="number" min="1" max="10" data-testid="kolada-years" prop:value=move || years.get().to_string() on:change=move |ev| {
                         if let Ok(n) = event_target_value(&ev).parse::<u32>() { years.set(n.clamp(1, 10)) }
                     } />
                 </label>
             </div>
-            {move || (!invalid().is_empty()).then(|| view! {
-                <p class="busy error" role="alert">{format!("Ogiltiga koder: {}. En kommunkod har fyra siffror; en grupp börjar med G.", invalid().join(", "))}</p>
-            })}
-            {move || address().map(|url| {
-                let href = url.clone();
-                view! {
-                    <p class="address">
-                        <a href=href target="_blank" rel="noopener noreferrer" data-testid="kolada-url">{url.clone()}</a>
-                    </p>
-                    <button class="small secondary" on:click=move |_| copy(&url)>"Kopiera adressen"</button>
+            {move || {
+                let (list, n) = found();
+                let q = query.get();
+                if q.trim().chars().count() >= 2 && list.is_empty() {
+                    return Some(view! { <p class="hint" data-testid="area-none">{format!("Ingen kommun eller grupp heter något med ”{}”.", q.trim())}</p> }.into_any());
                 }
-            })}
+                (!list.is_empty()).then(|| view! {
+                    <ul class="search-results" aria-label="Kommuner och grupper som passar" data-testid="area-results">
+                        {list.into_iter().map(|a| {
+                            let id = a.id;
+                            let has = move || s.compare.with(|c| c.chosen_areas.iter().any(|x| x == id));
+                            if a.is_group {
+                                let members = a.members;
+                                let name = group_name(a.title).to_owned();
+                                view! {
+                                    <li data-area=id>
+                                        <span class="name">{name.clone()}</span>
+                                        <span class="kind">{format!("grupp, {} {}", members, if members == 1 { "kommun" } else { "kommuner" })}</span>
+                                        <button class="small secondary" disabled=has
+                                            aria-label={let name = name.clone(); move || if has() { format!("Gruppens medel valt: {name}") } else { format!("Lägg till gruppens medel: {name}") }}
+                                            on:click=move |_| add(vec![id.to_owned()])>
+                                            {move || if has() { "Gruppens medel valt" } else { "Lägg till gruppens medel" }}
+                                        </button>
+                                        <button class="small secondary" disabled=members == 0 aria-label=format!("Lägg till de {members} kommunerna i {name}")
+                                            on:click=move |_| add(address::group_members(id).into_iter().map(str::to_owned).collect())>
+                                            {format!("Lägg till de {members} kommunerna")}
+                                        </button>
+                                    </li>
+                                }.into_any()
+                            } else {
+                                let kind = if a.is_kommun { "kommun" } else { "region eller riket" };
+                                view! {
+                                    <li data-area=id>
+                                        <span class="name">{a.title}</span>
+                                        <span class="kind">{format!("{kind}, {id}")}</span>
+                                        <button class="small secondary" disabled=has
+                                            aria-label={let t = a.title; move || if has() { format!("Vald: {t}") } else { format!("Lägg till {t}") }}
+                                            on:click=move |_| add(vec![id.to_owned()])>
+                                            {move || if has() { "Vald" } else { "Lägg till" }}
+                                        </button>
+                                    </li>
+                                }.into_any()
+                            }
+                        }).collect_view()}
+                        {(n > SHOWN).then(|| view! { <li class="hint">{format!("och {} till: skriv mer av namnet", n - SHOWN)}</li> })}
+                    </ul>
+                }.into_any())
+            }}
+            <p class="hint source" data-testid="kolada-source">{reference::KOLADA_SOURCE}"."</p>
+            {move || {
+                let chosen_areas = areas();
+                let own = own_in();
+                view! {
+                    <div class="chosen" data-testid="chosen-areas">
+                        <h3 class="small-heading">{format!("Valda ({})", chosen_areas.len())}</h3>
+                        {own.map(|t| view! { <p class="hint">{format!("Den egna kommunen, {t}, är alltid med: då syns Koladas värde för den bredvid det egna.")}</p> })}
+                        {chosen_areas.is_empty().then(|| view! { <p class="hint">"Inga kommuner eller grupper valda ännu: sök ovan."</p> })}
+                        <ul class="chips">
+                            {chosen_areas.iter().map(|id| {
+                                let label = area_label(id);
+                                let area = id.clone();
+                                let id = id.clone();
+                                view! {
+                                    <li class="chip" data-area=area>
+                                        <span>{label.clone()}</span>
+                                        <button class="chip-remove" aria-label=format!("Ta bort {label}") title="Ta bort" on:click=move |_| remove(id.clone())>"×"</button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        {(chosen_areas.len() > 1).then(|| view! {
+                            <button class="small secondary" data-testid="clear-areas" on:click=move |_| s.update_compare(|c| c.chosen_areas.clear())>"Ta bort alla"</button>
+                        })}
+                    </div>
+                }
+            }}
+            {move || {
+                let (urls, kpis, areas) = addresses();
+                let n = urls.len();
+                if n == 0 {
+                    return view! {
+                        <p class="hint" data-testid="kolada-none">"Välj minst ett nyckeltal och en kommun eller grupp, så visas adressen hit."</p>
+                    }.into_any();
+                }
+                view! {
+                    {(n > 1).then(|| view! {
+                        <p class="callout" data-testid="kolada-split">
+                            {format!(
+                                "Adressen är delad i {n} adresser: Kolada tar högst {} id per del av adressen, och här är det {kpis} nyckeltal och {areas} kommuner och grupper. Öppna var och en, spara svaren och lägg in alla filerna.",
+                                address::MAX_IDS
+                            )}
+                        </p>
+                    })}
+                    <ol class="addresses" data-testid="kolada-urls">
+                        {urls.into_iter().enumerate().map(|(i, url)| {
+                            let href = url.clone();
+                            let copied = url.clone();
+                            view! {
+                                <li>
+                                    {(n > 1).then(|| view! { <span class="part">{format!("Adress {} av {n}", i + 1)}</span> })}
+                                    <p class="address">
+                                        <a href=href target="_blank" rel="noopener noreferrer" data-testid="kolada-url">{url}</a>
+                                    </p>
+                                    <button class="small secondary" on:click=move |_| copy(&copied)
+                                        aria-label={if n > 1 { format!("Kopiera adress {} av {n}", i + 1) } else { "Kopiera adressen".to_owned() }}>
+                                        "Kopiera"
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                    <p class="hint" data-testid="kolada-pages">
+                        "Ett långt svar kommer i sidor: står det en adress under ”next_url” i svaret finns det mer. "
+                        "Lägger du in ett sparat svar som har en nästa sida ber verktyget om den, så att inga värden fattas."
+                    </p>
+                }.into_any()
+            }}
             <p class="hint">
                 "Kommunlistan: "
                 <a href="https://api.kolada.se/v3/municipality" target="_blank" rel="noopener noreferrer">"https://api.kolada.se/v3/municipality"</a>

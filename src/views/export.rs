@@ -7,7 +7,7 @@ use leptos::prelude::*;
 /// The tables, as the engine names them, with what each holds.
 const TABLES: [(&str, &str); 15] = [
     ("Om", "Om beräkningen: år, status, inställningar, filer"),
-    ("Nyckeltal", "Nyckeltalen med Kolada-id, täljare och nämnare"),
+    ("Nyckeltal", "Nyckeltalen med id (KPB-metodens U… eller Koladas N…), täljare och nämnare"),
     ("Nyckeltal per enhet", "Nyckeltalen per enhet"),
     ("Enheter", "Kostnad och volym per insats, enhet och regi"),
     ("Insatser", "Per insats för hela kommunen"),

@@ -1,6 +1,6 @@
 //! Nätverk: the own results as an aggregated file – nyckeltal, per-unit figures and the
-//! distribution, no client rows, no group below the chosen minimum – for network partners and for
-//! reporting to Kolada; and the partners' files side by side.
+//! distribution, no client rows, no group below the chosen minimum – for network partners (not for
+//! Kolada: the KPB U-KPIs are no longer Kolada's); and the partners' files side by side.
 
 use crate::charts::{Bar, BarChart, Unit};
 use crate::state::session;
@@ -44,9 +44,9 @@ pub fn Network() -> impl IntoView {
             <section aria-labelledby="egen-fil">
                 <h2 id="egen-fil">"Egen sammanställning"</h2>
                 <ul class="facts">
-                    <li>"Nyckeltalen (med Koladas id, så att samma fil kan användas för att rapportera KPB till Kolada), nyckeltalen per enhet och kostnadsfördelningen."</li>
+                    <li>"Nyckeltalen (med KPB-metodens id, som U21003), nyckeltalen per enhet och kostnadsfördelningen."</li>
                     <li>"Inga brukare, inga personnummer, inga pseudonymer. Ett värde som vilar på färre brukare än gränsen nedan skrivs inte ut."</li>
-                    <li>"Formatet är Koladas: värden per nyckeltal, kommun och år, för kön T (totalt, alla brukare)."</li>
+                    <li>"Filen är uppbyggd som Koladas svar: värden per nyckeltal, kommun och år, för kön T (totalt, alla brukare). Den är till för nätverket och kan inte rapporteras till Kolada: KPB-nyckeltalen finns inte i Kolada sedan 2025."</li>
                 </ul>
                 <label class="field">
                     <span>"Minsta antal brukare bakom ett värde"</span>
@@ -66,7 +66,7 @@ pub fn Network() -> impl IntoView {
                     <button data-testid="export-network" on:click=export disabled=move || !ready()>"Ladda ned nätverksfilen (JSON)"</button>
                 </div>
                 {move || (!ready()).then(|| view! {
-                    <p class="hint" data-testid="network-needs-id">"Ange den egna kommunkoden (fyra siffror, som i Kolada) ovan: den talar om för de andra vems filen är."</p>
+                    <p class="hint" data-testid="network-needs-id">"Välj den egna kommunen ovan (eller skriv kommunkoden, fyra siffror): den talar om för de andra vems filen är."</p>
                 })}
             </section>
             <ReferenceFiles />

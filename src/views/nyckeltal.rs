@@ -1,4 +1,4 @@
-//! Nyckeltal: a card per key figure with its value, unit, Kolada id and – under "Hur räknades
+//! Nyckeltal: a card per key figure with its value, unit, id (the KPB method's U-id or Kolada's N-id) and – under "Hur räknades
 //! detta?" – the formula with its inputs, the definition, what is included and excluded, the
 //! allocation key, the figure per enhet and the rows it came from.
 
@@ -34,6 +34,17 @@ const GROUPS: [CardGroup; 5] = [
         n.basis == Basis::Kpb && !(n.name.starts_with("Ytterfall") || n.unit.starts_with("kr/") && n.unit != "kr/plats")
     }),
 ];
+
+/// What a nyckeltal's id is: Kolada's (a KPI Kolada publishes today) or the KPB method's own.
+pub fn id_title(id: &str) -> &'static str {
+    if kpb::reference::is_published(id) {
+        "Koladas id"
+    } else if id.starts_with("KPB-") {
+        "Verktygets eget nyckeltal"
+    } else {
+        "KPB-metodens id (finns inte i Kolada sedan 2025)"
+    }
+}
 
 #[component]
 pub fn Nyckeltal() -> impl IntoView {
@@ -109,7 +120,7 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
         <article class="kpi-card" class:missing=!has_value data-testid=format!("kpi-{}", figure.id)>
             <header>
                 <h3>{figure.name.clone()}</h3>
-                <span class="kolada" title=if figure.basis == Basis::Kolada { "Koladas id" } else { "KPB-metodens id" }>
+                <span class="kolada" title=id_title(&figure.id)>
                     {if figure.id.starts_with("KPB-") { "eget".to_owned() } else { figure.id.clone() }}
                 </span>
             </header>

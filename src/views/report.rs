@@ -104,7 +104,7 @@ pub fn Rapport() -> impl IntoView {
                                     <thead>
                                         <tr>
                                             <th scope="col">"Nyckeltal"</th>
-                                            <th scope="col">"Kolada"</th>
+                                            <th scope="col">"Id"</th>
                                             <th scope="col" class="num">"Värde"</th>
                                         </tr>
                                     </thead>

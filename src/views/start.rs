@@ -37,7 +37,7 @@ pub fn Start() -> impl IntoView {
             <h1 id="start-rubrik">"Vad kostar varje insats och varje brukare?"</h1>
             <p class="lead">
                 "Lägg in årets utdrag ur ekonomisystemet och verksamhetssystemet. Verktyget räknar ut kostnaden per insats, "
-                "per enhet och per brukare enligt SKR:s metod för kostnad per brukare (KPB), nyckeltalen med Kolada-id, "
+                "per enhet och per brukare enligt SKR:s metod för kostnad per brukare (KPB), nyckeltalen (KPB:s och de av Koladas som underlaget räcker till), "
                 "de dyraste brukarna (ytterfall) och hur kostnaden fördelar sig – och visar hur varje siffra räknades."
             </p>
             <div class="privacy" data-testid="privacy">

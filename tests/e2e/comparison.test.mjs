@@ -46,10 +46,14 @@ test('comparison with Kolada, a network partner, another year and quality', asyn
     await page.getByTestId('own-id').press('Tab');
     await page.getByTestId('own-name').fill('Exempelkommun');
     await page.getByTestId('own-name').press('Tab');
-    await page.getByTestId('kolada-areas').fill('0180, 1880, 1381, 880, 1280');
-    assert.equal(
-      await page.getByTestId('kolada-url').getAttribute('href'),
-      'https://api.kolada.se/v3/data/kpi/U21003,U23004,U28030,U25005/municipality/9999,0180,1880,1381,0880,1280/year/2023,2024,2025',
+    // Others found by name or code; the own (9999, not in Kolada) is not asked for.
+    for (const [query, name] of [['stockholm', 'Stockholm'], ['1880', 'Örebro'], ['Malmö', 'Malmö']]) {
+      await page.getByTestId('area-search').fill(query);
+      await page.getByTestId('area-results').getByRole('button', { name: `Lägg till ${name}`, exact: true }).click();
+    }
+    assert.deepEqual(
+      await page.getByTestId('kolada-url').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+      ['https://api.kolada.se/v3/data/kpi/N21006,N21009,N21024,N23009,N23007,N23001,N21701,N21704,N23801,N21706,N21806,N28013,N28015,N28008,N25016/municipality/0180,1880,1280/year/2023,2024,2025'],
     );
     await uploadReference(page, koladaFiles);
     const table = plain(await page.getByTestId('reference-table').innerText());

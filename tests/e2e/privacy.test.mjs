@@ -59,6 +59,8 @@ test('no request leaves the origin and no request carries data', async () => {
     // Comparisons: Kolada files and another year in, every comparison view shown, the network
     // file out. The Kolada address is shown as a link, never followed.
     await page.getByTestId('nav-jamforelse').click();
+    await page.getByTestId('area-search').fill('Stockholm');
+    await page.getByTestId('area-results').getByRole('button', { name: 'Lägg till Stockholm', exact: true }).click();
     await page.getByTestId('kolada-url').waitFor();
     await uploadReference(page, ['kolada-v2-hemtjanst.json', 'kolada-v3-sarskilt-boende.json', 'kvalitet.csv'].map((f) => path.join(kolada, f)));
     await page.getByTestId('nav-over-tid').click();

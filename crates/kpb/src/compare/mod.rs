@@ -3,6 +3,7 @@
 //! written out for a network (`network`), and the comparisons themselves (`compare`, `trends`,
 //! `quality_points`). Only aggregates cross here: no client row goes in or out.
 
+pub mod address;
 mod load;
 pub mod network;
 
@@ -391,6 +392,9 @@ pub struct CompareSettings {
     pub reference: ReferenceChoice,
     /// The smallest group a network file may show (number of clients).
     pub min_clients: u32,
+    /// The municipalities and groups chosen for the Kolada address (ids, in the order chosen).
+    #[serde(default)]
+    pub chosen_areas: Vec<String>,
 }
 
 impl CompareSettings {
