@@ -155,7 +155,7 @@ pub fn tables(report: &Report, meta: &Meta) -> Vec<Table> {
 
     let mut n = Table::new(
         "Nyckeltal",
-        "Nyckeltal med Kolada-id",
+        "Nyckeltal: Koladas (N-id, Koladas definition) och KPB-metodens (U-id)",
         &[
             ("Id", Text),
             ("Nyckeltal", Text),
@@ -398,7 +398,7 @@ pub fn tables(report: &Report, meta: &Meta) -> Vec<Table> {
         "Ytterfall per område",
         &[
             ("Område", Text),
-            ("Kolada-id", Text),
+            ("Id", Text),
             ("Gräns, kr", Money),
             ("Brukare med kostnad", Number),
             ("Ytterfall", Number),
