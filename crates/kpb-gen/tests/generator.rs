@@ -326,7 +326,7 @@ fn the_example_comparison_files_are_current_and_read_cleanly() {
     assert_eq!(levels.len(), 6, "{levels:?}");
     assert_eq!(data.quality.len(), 7);
     let (points, unmatched) = {
-        let m = kpb::compare::quality_points(own, &data);
+        let m = kpb::compare::quality_points(own, &data, &kpb::compare::CompareSettings::default());
         (m.points.len(), m.unmatched)
     };
     assert_eq!((points, unmatched), (7, Vec::<String>::new()));
