@@ -308,7 +308,9 @@ fn the_example_comparison_files_are_current_and_read_cleanly() {
         .map(|(name, text)| InputFile { name: name.clone(), bytes: text.clone().into_bytes() })
         .collect();
     let data = kpb::compare::load(&reference);
-    assert!(data.findings.is_empty(), "{:?}", data.findings);
+    // Only the note that the unit answer has values per Kolada unit.
+    let kinds: Vec<&str> = data.findings.iter().map(|f| f.kind.as_str()).collect();
+    assert_eq!(kinds, ["kolada-enhetsdata"], "{:?}", data.findings);
     assert_eq!(data.name("9901"), "Björkby");
     assert_eq!(data.name("G99001"), "Liknande kommuner, exempel");
     // Three municipalities and their group, three years, every U-nyckeltal of the own report.
@@ -330,6 +332,30 @@ fn the_example_comparison_files_are_current_and_read_cleanly() {
         (m.points.len(), m.unmatched)
     };
     assert_eq!((points, unmatched), (7, Vec::<String>::new()));
+}
+
+#[test]
+fn the_example_kolada_units_are_suggested_and_paired() {
+    let reference: Vec<InputFile> = kpb_gen::comparison::files(2025)
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("kolada-enhet") || name.starts_with("kvalitet"))
+        .map(|(name, text)| InputFile { name, bytes: text.into_bytes() })
+        .collect();
+    assert_eq!(reference.len(), 3);
+    let data = kpb::compare::load(&reference);
+    let own = &example().1;
+    // Kolada's invented units: named by the unit list, most suggested for the own enheter by name.
+    assert_eq!(data.ou_units().len(), 8);
+    assert!(data.ou_units().iter().all(|u| u.municipality == "9999" && u.name.as_deref().is_some_and(|n| n.ends_with("(påhittad)"))));
+    let suggested = kpb::compare::suggest_ou(own, &data);
+    let enheter: Vec<&str> = suggested.iter().map(|(e, _)| e.as_str()).collect();
+    assert_eq!(enheter, ["HT-NORR", "HT-OSTER", "HT-SODER", "SB-BJORK", "SB-EKEN"]);
+    let mut settings = kpb::compare::CompareSettings::default();
+    settings.ou_map.extend(suggested);
+    settings.ou_map.insert("SB-SOL".into(), "V15E999900601".into());
+    let m = kpb::compare::quality_points(own, &data, &settings);
+    assert_eq!(m.points.len(), 7 + 5);
+    assert_eq!(m.ou_without_values.iter().map(|o| o.enhet.as_str()).collect::<Vec<_>>(), ["SB-SOL"]);
 }
 
 // ---- (c) Larger sizes are clean.
