@@ -500,12 +500,14 @@ fn copy(text: &str) {
 
 /// The example comparison files (made by `kpb-gen --jamforelse`): invented municipalities, so
 /// that the comparison views can be shown on the example data.
-const EXAMPLE_REFERENCE: [&str; 5] = [
+const EXAMPLE_REFERENCE: [&str; 7] = [
     "kolada-exempel.json",
     "kolada-kommuner-exempel.json",
     "natverk-granvik.json",
     "natverk-ekeby.json",
     "kvalitet-exempel.csv",
+    "kolada-enheter-exempel.json",
+    "kolada-enhetslista-exempel.json",
 ];
 
 /// With the example data: a button that adds the example's comparison files and its previous year.

@@ -33,7 +33,8 @@ pub fn Rapport() -> impl IntoView {
                             .into_iter()
                             .filter(|row| row.rank.is_some())
                             .collect();
-                        let sources = s.reference.with(|d| d.files.iter().filter(|f| f.values > 0 && !f.kind.starts_with("Kvalitet") && f.kind != "Koladas kommunlista").map(|f| f.name.clone()).collect::<Vec<_>>().join(", "));
+                        // Only files with values per municipality: not quality files, Kolada's lists or Kolada's values per unit.
+                        let sources = s.reference.with(|d| d.files.iter().filter(|f| f.values > 0 && !f.kind.starts_with("Kvalitet") && d.values.iter().any(|v| v.file == f.name && v.unit.is_none())).map(|f| f.name.clone()).collect::<Vec<_>>().join(", "));
                         let comparison = (!rows.is_empty()).then(|| view! {
                             <section class="avoid-break" data-testid="report-comparison">
                                 <h2>"Jämförelse med andra kommuner"</h2>

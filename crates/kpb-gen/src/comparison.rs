@@ -1,7 +1,9 @@
 //! Example comparison files, for showing the app's comparison views on the example data: the
 //! example municipality's previous year, a Kolada v3 answer with Kolada's N-KPIs for three
 //! invented municipalities, their group and the example municipality itself over three years,
-//! the network files of two invented partners, and quality results for the example's units.
+//! the network files of two invented partners, quality results for the example's units, and
+//! Kolada's user survey results per unit for invented Kolada units resembling them (with the
+//! unit list).
 //! Every value is invented and marked so ("påhittad"): the municipalities are made by the
 //! generator (another seed, another cost level) and their figures computed by the engine by
 //! Kolada's definitions; the example municipality's "Kolada value" is its own figure off by a few
@@ -115,6 +117,65 @@ fn quality(own: &Report) -> String {
     text
 }
 
+/// Invented Kolada units (`ou`) of the example municipality: id, name, the own enhet whose cost
+/// its user survey result follows (none: a unit the example has no enhet for). Most names
+/// resemble the own enheter's as Kolada's often do ("Hemtjänstgrupp Norr" for "Hemtjänst Norr"),
+/// so the app suggests them; two do not ("Centrumgruppen", "Solgårdens äldreboende"), to be
+/// mapped by hand.
+const UNITS: [(&str, &str, &str); 8] = [
+    ("V15E999900101", "Hemtjänstgrupp Norr (påhittad)", "HT-NORR"),
+    ("V15E999900201", "Hemtjänst Söder (påhittad)", "HT-SODER"),
+    ("V15E999900301", "Hemtjänstområde Öster (påhittad)", "HT-OSTER"),
+    ("V15E999900401", "Centrumgruppen (påhittad)", "HT-CENTRUM"),
+    ("V15E999900501", "Björkhagen vård- och omsorgsboende (påhittad)", "SB-BJORK"),
+    ("V15E999900601", "Solgårdens äldreboende (påhittad)", "SB-SOL"),
+    ("V15E999900701", "Eken demensboende (påhittad)", "SB-EKEN"),
+    ("V15E999900801", "Omsorgsbolaget hemtjänst (påhittad)", ""),
+];
+/// The unit whose result Kolada does not have (too few answers): `null`, status "Saknas".
+const UNIT_WITHOUT_VALUE: &str = "V15E999900601";
+
+/// Kolada's unit values (`/v3/oudata`) for the invented units, the example's year: the share of
+/// users of Socialstyrelsen's survey who always or mostly get a good reception (hemtjänst U21504,
+/// särskilt boende U23520), invented like the quality results: the dearer unit a little lower.
+fn kolada_units_answer(own: &Report) -> String {
+    let mut values = Vec::new();
+    for (insats, kpi) in [(Insats::Hemtjanst, "U21504"), (Insats::SarskiltBoende, "U23520")] {
+        let units: Vec<_> = own.units.iter().filter(|u| u.insats == insats && u.regi == Regi::Egen).collect();
+        let costs: Vec<Decimal> = units.iter().filter_map(|u| u.unit_cost).collect();
+        if costs.is_empty() {
+            continue;
+        }
+        let mean = costs.iter().sum::<Decimal>() / Decimal::from(costs.len());
+        for (id, _, enhet) in UNITS {
+            let cost = if enhet.is_empty() {
+                (insats == Insats::Hemtjanst).then_some(mean)
+            } else {
+                units.iter().find(|u| u.enhet == enhet).and_then(|u| u.unit_cost)
+            };
+            let Some(cost) = cost else { continue };
+            let own_deviation = id.bytes().fold(0i64, |h, b| (h * 31 + i64::from(b)) % 1009) % 5 - 2;
+            let score = Decimal::from(92 + own_deviation) - (cost / mean - Decimal::ONE) * Decimal::from(40);
+            let score = score.round().clamp(Decimal::from(60), Decimal::from(99));
+            let value = (id != UNIT_WITHOUT_VALUE).then_some(score);
+            let status = if value.is_some() { "" } else { "Saknas" };
+            values.push(json!({ "kpi": kpi, "ou": id, "period": own.year,
+                "values": [{ "gender": "T", "count": 1, "status": status, "value": value.map_or(Value::Null, number) }] }));
+        }
+    }
+    let answer =
+        json!({ "count": values.len(), "values": values, "next_url": Value::Null, "previous_url": Value::Null });
+    serde_json::to_string_pretty(&answer).unwrap_or_default()
+}
+
+/// Kolada's unit list (`/v3/ou`) for the invented units, all in the example municipality.
+fn unit_list() -> String {
+    let list: Vec<Value> =
+        UNITS.iter().map(|(id, name, _)| json!({ "id": id, "municipality": OWN.0, "title": name })).collect();
+    let answer = json!({ "count": list.len(), "values": list, "next_url": Value::Null, "previous_url": Value::Null });
+    serde_json::to_string_pretty(&answer).unwrap_or_default()
+}
+
 /// The example comparison files for the example municipality's `year`: (path, content), the
 /// previous year's extracts under `<year - 1>/`.
 pub fn files(year: i32) -> Vec<(String, String)> {
@@ -127,6 +188,9 @@ pub fn files(year: i32) -> Vec<(String, String)> {
         let file = kpb::compare::network::write(&report(year, seed), (id, name), "Validerad", 5);
         out.push((format!("natverk-{}.json", name.to_lowercase()), file));
     }
-    out.push(("kvalitet-exempel.csv".into(), quality(&report(year, 1))));
+    let own = report(year, 1);
+    out.push(("kvalitet-exempel.csv".into(), quality(&own)));
+    out.push(("kolada-enheter-exempel.json".into(), kolada_units_answer(&own)));
+    out.push(("kolada-enhetslista-exempel.json".into(), unit_list()));
     out
 }

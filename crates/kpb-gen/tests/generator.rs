@@ -308,28 +308,60 @@ fn the_example_comparison_files_are_current_and_read_cleanly() {
         .map(|(name, text)| InputFile { name: name.clone(), bytes: text.clone().into_bytes() })
         .collect();
     let data = kpb::compare::load(&reference);
-    assert!(data.findings.is_empty(), "{:?}", data.findings);
-    assert_eq!(data.name("9901"), "Björkby");
-    assert_eq!(data.name("G99001"), "Liknande kommuner, exempel");
-    // Three municipalities and their group, three years, every U-nyckeltal of the own report.
+    // Only the note that the unit answer has values per Kolada unit.
+    let kinds: Vec<&str> = data.findings.iter().map(|f| f.kind.as_str()).collect();
+    assert_eq!(kinds, ["kolada-enhetsdata"], "{:?}", data.findings);
+    // Invented, and marked so.
+    assert_eq!(data.name("9901"), "Björkby (påhittad)");
+    assert_eq!(data.name("G99001"), "Liknande kommuner, påhittad");
+    // Three municipalities, their group and the own in "Kolada", three years, Kolada's fifteen
+    // reproduced N-KPIs and no U-KPI (Kolada no longer publishes them).
     let own = &example().1;
-    let u_ids = own.nyckeltal.iter().filter(|n| n.id.starts_with('U')).count();
-    let kolada = data.values.iter().filter(|v| v.file == "kolada-exempel.json").count();
-    assert_eq!(kolada, 4 * 3 * u_ids);
+    let kolada: Vec<_> = data.values.iter().filter(|v| v.file == "kolada-exempel.json").collect();
+    assert_eq!(kolada.len(), 5 * 3 * kpb::reference::REPRODUCED.len());
+    assert!(kolada.iter().all(|v| v.kpi.starts_with('N')));
+    // The own municipality's Kolada value is its own figure 4 % off (as when RS books otherwise).
+    let own_n = own.nyckeltal.iter().find(|n| n.id == "N21006").and_then(|n| n.value).unwrap();
+    let in_kolada = kolada.iter().find(|v| v.kpi == "N21006" && v.area == "9999" && v.period == 2025).unwrap();
+    assert_eq!(in_kolada.value, Some((own_n * rust_decimal::Decimal::new(104, 2)).round_dp(1)));
     // The invented municipalities differ from the own and from each other.
     let hemtjanst = |area: &str| {
-        data.values.iter().find(|v| v.kpi == "U21003" && v.area == area && v.period == 2025).and_then(|v| v.value)
+        data.values.iter().find(|v| v.kpi == "N21006" && v.area == area && v.period == 2025).and_then(|v| v.value)
     };
-    let own_value = own.nyckeltal.iter().find(|n| n.id == "U21003").and_then(|n| n.value).map(|v| v.round_dp(1));
+    let own_value = own.nyckeltal.iter().find(|n| n.id == "N21006").and_then(|n| n.value).map(|v| v.round_dp(1));
     let levels: std::collections::BTreeSet<_> =
         ["9901", "9902", "9903", "9904", "9905"].map(hemtjanst).into_iter().chain([own_value]).collect();
     assert_eq!(levels.len(), 6, "{levels:?}");
     assert_eq!(data.quality.len(), 7);
     let (points, unmatched) = {
-        let m = kpb::compare::quality_points(own, &data);
+        let m = kpb::compare::quality_points(own, &data, &kpb::compare::CompareSettings::default());
         (m.points.len(), m.unmatched)
     };
     assert_eq!((points, unmatched), (7, Vec::<String>::new()));
+}
+
+#[test]
+fn the_example_kolada_units_are_suggested_and_paired() {
+    let reference: Vec<InputFile> = kpb_gen::comparison::files(2025)
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("kolada-enhet") || name.starts_with("kvalitet"))
+        .map(|(name, text)| InputFile { name, bytes: text.into_bytes() })
+        .collect();
+    assert_eq!(reference.len(), 3);
+    let data = kpb::compare::load(&reference);
+    let own = &example().1;
+    // Kolada's invented units: named by the unit list, most suggested for the own enheter by name.
+    assert_eq!(data.ou_units().len(), 8);
+    assert!(data.ou_units().iter().all(|u| u.municipality == "9999" && u.name.as_deref().is_some_and(|n| n.ends_with("(påhittad)"))));
+    let suggested = kpb::compare::suggest_ou(own, &data);
+    let enheter: Vec<&str> = suggested.iter().map(|(e, _)| e.as_str()).collect();
+    assert_eq!(enheter, ["HT-NORR", "HT-OSTER", "HT-SODER", "SB-BJORK", "SB-EKEN"]);
+    let mut settings = kpb::compare::CompareSettings::default();
+    settings.ou_map.extend(suggested);
+    settings.ou_map.insert("SB-SOL".into(), "V15E999900601".into());
+    let m = kpb::compare::quality_points(own, &data, &settings);
+    assert_eq!(m.points.len(), 7 + 5);
+    assert_eq!(m.ou_without_values.iter().map(|o| o.enhet.as_str()).collect::<Vec<_>>(), ["SB-SOL"]);
 }
 
 // ---- (c) Larger sizes are clean.

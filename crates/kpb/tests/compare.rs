@@ -251,7 +251,9 @@ fn quality_beside_cost_per_unit() {
     let report = example();
     let data = compare::load(&[file(KOLADA, "kvalitet.csv")]);
     assert_eq!(data.quality.len(), 8);
-    let compare::QualityMatch { points, unmatched, other_years, ambiguous } = compare::quality_points(&report, &data);
+    let compare::QualityMatch { points, unmatched, other_years, ambiguous, ou_without_values } =
+        compare::quality_points(&report, &data, &CompareSettings::default());
+    assert!(ou_without_values.is_empty());
     assert!(ambiguous.is_empty());
     assert_eq!(points.len(), 7);
     assert_eq!(unmatched, vec!["Okänd enhet".to_string()]);
@@ -260,7 +262,7 @@ fn quality_beside_cost_per_unit() {
         name: "k.csv".into(),
         bytes: "Enhet;Mått;Värde;År\nHT-NORR;Nöjdhet;90;2024\n".into(),
     }]);
-    let m = compare::quality_points(&report, &older);
+    let m = compare::quality_points(&report, &older, &CompareSettings::default());
     assert_eq!((m.points.len(), m.other_years), (0, vec![2024]));
     // PA-ENHET has two insatser (personlig assistans SFB and LSS): without an Insats column the
     // result goes to both, and that is said; with it, to the one named. (GB-SVALAN's
@@ -271,21 +273,21 @@ fn quality_beside_cost_per_unit() {
         name: "k.csv".into(),
         bytes: "Enhet;Mått;Värde\nPA-ENHET;Nöjdhet;90\n".into(),
     }]);
-    let m = compare::quality_points(&report, &both);
+    let m = compare::quality_points(&report, &both, &CompareSettings::default());
     assert_eq!(m.points.len(), 2);
     assert_eq!(m.ambiguous, [pa.clone()]);
     let svalan = compare::load(&[InputFile {
         name: "k.csv".into(),
         bytes: "Enhet;Mått;Värde\nGB-SVALAN;Nöjdhet;90\n".into(),
     }]);
-    let m = compare::quality_points(&report, &svalan);
+    let m = compare::quality_points(&report, &svalan, &CompareSettings::default());
     assert_eq!((m.points.len(), m.ambiguous.len()), (1, 0));
     let lss = kpb::Insats::PersonligAssistansLss.name();
     let one = compare::load(&[InputFile {
         name: "k.csv".into(),
         bytes: format!("Enhet;Insats;Mått;Värde\nPA-ENHET;{lss};Nöjdhet;90\nGB-SVALAN;Simskola;Nöjdhet;80\nHT-NORR;Gruppbostad LSS;Nöjdhet;70\n").into(),
     }]);
-    let m = compare::quality_points(&report, &one);
+    let m = compare::quality_points(&report, &one, &CompareSettings::default());
     assert_eq!(
         m.points.iter().filter(|p| p.quality == d("90")).map(|p| p.insats).collect::<Vec<_>>(),
         [kpb::Insats::PersonligAssistansLss]

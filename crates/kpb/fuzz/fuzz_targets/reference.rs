@@ -31,7 +31,13 @@ fuzz_target!(|data: &[u8]| {
     let settings = CompareSettings { own_id: "9999".into(), ..Default::default() };
     let report = report();
     let _ = compare::compare(report, &read, &settings);
-    let _ = compare::quality_points(report, &read);
+    let _ = compare::quality_points(report, &read, &settings);
+    // Every own enhet mapped: to the suggested Kolada unit, else to the first one read.
+    let first = read.ou_units().into_iter().next().map(|u| u.id).unwrap_or_default();
+    let mut mapped = settings.clone();
+    mapped.ou_map = compare::quality_enheter(report).into_iter().map(|(e, _)| (e, first.clone())).collect();
+    mapped.ou_map.extend(compare::suggest_ou(report, &read));
+    let _ = compare::quality_points(report, &read, &mapped);
     let years = [compare::YearFigures::of(report)];
     let _ = compare::trends(&years, &read, &settings);
 });

@@ -481,7 +481,8 @@ impl Reader {
                     "Filen {} har värden per organisatorisk enhet (ou), inte per kommun ({ou_records} st).",
                     file.name
                 ),
-                "De visas per enhet men jämförs inte med kommunens nyckeltal. Läs också in Koladas enhetslista \
+                "Koppla de egna enheterna till Koladas under Kostnad och kvalitet, så visas värdena bredvid enheternas \
+                 kostnad; med kommunens nyckeltal jämförs de inte. Läs också in Koladas enhetslista \
                  (https://api.kolada.se/v3/ou?municipality=…) så att enheterna får namn och kommun.",
             ));
         }

@@ -261,8 +261,7 @@ impl RefData {
     /// municipalities and KPIs, by municipality and name. Units of network files (the partners'
     /// own enheter) are not Kolada's and are not listed.
     pub fn ou_units(&self) -> Vec<OuUnit> {
-        let network: BTreeSet<&str> =
-            self.files.iter().filter(|f| f.kind.starts_with("Nätverksfil")).map(|f| f.name.as_str()).collect();
+        let network = self.network_files();
         let mut units: BTreeMap<&str, OuUnit> = BTreeMap::new();
         for v in self.values.iter().filter(|v| !network.contains(v.file.as_str())) {
             let Some(id) = v.unit.as_deref() else { continue };
@@ -395,6 +394,10 @@ pub struct CompareSettings {
     /// The municipalities and groups chosen for the Kolada address (ids, in the order chosen).
     #[serde(default)]
     pub chosen_areas: Vec<String>,
+    /// Own enhet code → Kolada unit (`ou`) id: whose Kolada values (user surveys per unit) are
+    /// the enhet's quality results. An empty id is the user's "none" (no suggestion wanted).
+    #[serde(default)]
+    pub ou_map: BTreeMap<String, String>,
 }
 
 impl CompareSettings {
@@ -795,17 +798,171 @@ pub struct QualityMatch {
     pub other_years: Vec<i32>,
     /// Enheter with several insatser whose results do not say which: shown for each.
     pub ambiguous: Vec<String>,
+    /// Own enheter mapped to a Kolada unit that has no value for the report's year.
+    pub ou_without_values: Vec<MappedOu>,
 }
 
-/// Pairs each unit's cost per volume unit with its quality results of the report's year (matched
-/// by enhet code or name).
-pub fn quality_points(report: &Report, data: &RefData) -> QualityMatch {
+/// An own enhet and the Kolada unit it is mapped to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MappedOu {
+    /// The own enhet's code and name.
+    pub enhet: String,
+    pub enhet_name: String,
+    /// Kolada's unit id and its name (when a read file gives one).
+    pub ou: String,
+    pub ou_name: Option<String>,
+}
+
+/// The own enheter that can have quality results: egen regi with a cost per volume unit, once
+/// per enhet code (an enhet with several insatser is one enhet), as (code, name).
+pub fn quality_enheter(report: &Report) -> Vec<(String, String)> {
+    let mut seen = BTreeSet::new();
+    report
+        .units
+        .iter()
+        .filter(|u| u.regi == Regi::Egen && u.unit_cost.is_some())
+        .filter(|u| seen.insert(u.enhet.clone()))
+        .map(|u| (u.enhet.clone(), u.enhet_name.clone()))
+        .collect()
+}
+
+impl RefData {
+    /// The files that are network partners' own (their units are not Kolada's).
+    fn network_files(&self) -> BTreeSet<&str> {
+        self.files.iter().filter(|f| f.kind.starts_with("Nätverksfil")).map(|f| f.name.as_str()).collect()
+    }
+
+    /// A Kolada unit's name: from Kolada's unit list, else from the data answer.
+    pub fn ou_name(&self, ou: &str) -> Option<String> {
+        self.ous
+            .get(ou)
+            .map(|o| o.title.clone())
+            .filter(|t| !t.is_empty())
+            .or_else(|| self.values.iter().find(|v| v.unit.as_deref() == Some(ou)).and_then(|v| v.unit_name.clone()))
+    }
+}
+
+/// The Kolada unit values of the own enheter mapped to Kolada units (`settings.ou_map`), as
+/// quality results of those enheter: gender T, every year read (the pairing shows the report's
+/// year and names the others), values Kolada has (`null` is no result). The measure is the KPI's
+/// title from the shipped catalogue, else its id. Only enheter of the report that can have
+/// results ([`quality_enheter`]) are looked at: a remembered mapping for an enhet another data set
+/// has is left alone. Also returns the mapped enheter whose unit has no value for the report's
+/// year.
+pub fn ou_quality(report: &Report, data: &RefData, settings: &CompareSettings) -> (Vec<QualityValue>, Vec<MappedOu>) {
+    let network = data.network_files();
+    let mut values = Vec::new();
+    let mut without = Vec::new();
+    for (enhet, enhet_name) in quality_enheter(report) {
+        let Some(ou) = settings.ou_map.get(&enhet).filter(|ou| !ou.is_empty()) else { continue };
+        let mut this_year = false;
+        for v in data
+            .values
+            .iter()
+            .filter(|v| v.unit.as_ref() == Some(ou) && v.gender == Gender::T && !network.contains(v.file.as_str()))
+        {
+            let Some(value) = v.value else { continue };
+            this_year |= v.period == report.year;
+            values.push(QualityValue {
+                enhet: enhet.clone(),
+                insats: None,
+                measure: reference::kpi_title(&v.kpi).unwrap_or(&v.kpi).to_owned(),
+                value,
+                year: Some(v.period),
+                file: v.file.clone(),
+                line: 0,
+            });
+        }
+        if !this_year {
+            without.push(MappedOu { enhet, enhet_name, ou: ou.clone(), ou_name: data.ou_name(ou) });
+        }
+    }
+    (values, without)
+}
+
+/// Words that say what kind of unit it is rather than which: left out when names are matched
+/// ("Hemtjänst Norr" is "Hemtjänstgrupp Norr").
+const GENERIC_WORDS: &[&str] = &[
+    "hemtjänst",
+    "hemtjänsten",
+    "hemtjänstgrupp",
+    "hemtjänstgruppen",
+    "hemtjänstområde",
+    "hemtjänstområdet",
+    "område",
+    "området",
+    "särskilt",
+    "boende",
+    "boendet",
+    "äldreboende",
+    "äldreboendet",
+    "vård",
+    "och",
+    "omsorgsboende",
+    "omsorgsboendet",
+    "vårdboende",
+    "vårdboendet",
+    "demensboende",
+    "demensboendet",
+];
+
+/// A unit name in the form names are matched in: lower case, words only (punctuation and
+/// parentheses such as "(privat)" left out), the generic words left out (unless nothing else is
+/// left).
+fn unit_key(name: &str) -> String {
+    let mut plain = String::with_capacity(name.len());
+    let mut depth = 0u32;
+    for c in name.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => plain.extend(c.to_lowercase()),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = plain.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let kept: Vec<&str> = words.iter().copied().filter(|w| !GENERIC_WORDS.contains(w)).collect();
+    if kept.is_empty() { words.join(" ") } else { kept.join(" ") }
+}
+
+/// Suggests which Kolada unit each own enhet is: the own enhet's name and the Kolada unit's name
+/// are the same but for case, punctuation, parentheses and generic words ("Hemtjänst Norr" and
+/// "Hemtjänstgrupp Norr"). Only unambiguous matches: one Kolada unit for the enhet, and no other
+/// enhet for that unit. Returns (own enhet code, Kolada unit id), by enhet.
+pub fn suggest_ou(report: &Report, data: &RefData) -> Vec<(String, String)> {
+    let enheter: Vec<(String, String)> =
+        quality_enheter(report).into_iter().map(|(code, name)| (code, unit_key(&name))).collect();
+    let units: Vec<(String, String)> = data
+        .ou_units()
+        .into_iter()
+        .filter_map(|u| Some((u.id, unit_key(u.name.as_deref()?))))
+        .filter(|(_, key)| !key.is_empty())
+        .collect();
+    let mut out: Vec<(String, String)> = enheter
+        .iter()
+        .filter(|(_, key)| !key.is_empty())
+        .filter_map(|(code, key)| {
+            let mut matches = units.iter().filter(|(_, k)| k == key);
+            let (ou, _) = matches.next()?;
+            let alone = matches.next().is_none() && enheter.iter().filter(|(_, k)| k == key).count() == 1;
+            alone.then(|| (code.clone(), ou.clone()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Pairs each unit's cost per volume unit with its quality results of the report's year: those
+/// of the quality files (matched by enhet code or name) and the Kolada unit values of the enheter
+/// mapped to Kolada units ([`ou_quality`]).
+pub fn quality_points(report: &Report, data: &RefData, settings: &CompareSettings) -> QualityMatch {
+    let (from_kolada, ou_without_values) = ou_quality(report, data, settings);
     let key = crate::model::normalise;
     let mut points = Vec::new();
     let mut unmatched = BTreeSet::new();
     let mut other_years = BTreeSet::new();
     let mut ambiguous = BTreeSet::new();
-    for q in &data.quality {
+    for q in data.quality.iter().chain(&from_kolada) {
         if let Some(y) = q.year.filter(|y| *y != report.year) {
             other_years.insert(y);
             continue;
@@ -843,6 +1000,7 @@ pub fn quality_points(report: &Report, data: &RefData) -> QualityMatch {
         unmatched: unmatched.into_iter().collect(),
         other_years: other_years.into_iter().collect(),
         ambiguous: ambiguous.into_iter().collect(),
+        ou_without_values,
     }
 }
 
