@@ -649,3 +649,22 @@ fn inhabitants(ds: &Dataset, min_age: u32) -> Result<Value, String> {
         notes: Vec::new(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Area;
+
+    #[test]
+    fn lss_and_sfb_is_the_catalogues_area() {
+        let area: BTreeSet<Insats> = Insats::all().filter(|i| i.area() == Area::LssSfb).collect();
+        assert_eq!(LSS_SFB.iter().copied().collect::<BTreeSet<_>>(), area);
+    }
+
+    #[test]
+    fn the_median_of_an_even_number_of_months_is_the_mean_of_the_middle_two() {
+        assert_eq!(median(&[1, 1, 1, 2, 2, 2]), Decimal::new(15, 1));
+        assert_eq!(median(&[0, 3, 7]), Decimal::from(3));
+        assert_eq!(median(&[]), Decimal::ZERO);
+    }
+}
