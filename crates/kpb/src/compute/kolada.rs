@@ -47,7 +47,7 @@ const LSS_SFB: &[Insats] = &[
 const MANY_HOURS: u32 = 120;
 
 /// A numerator or denominator.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Q {
     /// Σ KPB cost of the clients' lines of `insatser` (clients of `min_age` or older at the end
     /// of the year), of one regi or all; `net`: less Försäkringskassan's assistansersättning.
@@ -240,11 +240,12 @@ const SPECS: &[Spec] = &[
 /// Every reproducible N-KPI, computed or with what is missing.
 pub(crate) fn figures(ds: &Dataset, year: i32, clients: &[ClientCost]) -> Vec<Nyckeltal> {
     let months = Months::read(ds, year);
-    let inputs = Inputs { ds, year, clients, months: &months };
+    let inputs = Inputs { ds, year, clients, months: &months, done: Default::default() };
     SPECS.iter().map(|s| inputs.figure(s)).collect()
 }
 
 /// A quantity's value, or why there is none.
+#[derive(Clone)]
 struct Value {
     amount: Decimal,
     label: String,
@@ -256,6 +257,8 @@ struct Inputs<'a> {
     year: i32,
     clients: &'a [ClientCost],
     months: &'a Months,
+    /// Quantities already worked out (several figures share a numerator or denominator).
+    done: std::cell::RefCell<Vec<(Q, Result<Value, String>)>>,
 }
 
 impl Inputs<'_> {
@@ -313,6 +316,15 @@ impl Inputs<'_> {
     }
 
     fn quantity(&self, q: Q) -> Result<Value, String> {
+        if let Some((_, v)) = self.done.borrow().iter().find(|(d, _)| *d == q) {
+            return v.clone();
+        }
+        let v = self.work_out(q);
+        self.done.borrow_mut().push((q, v.clone()));
+        v
+    }
+
+    fn work_out(&self, q: Q) -> Result<Value, String> {
         match q {
             Q::Cost { insatser, min_age, regi, net } => self.cost(insatser, min_age, regi, net),
             Q::Persons { insatser, min_age, hours } => self.months.median(insatser, min_age, hours, self.ds, self.year),
@@ -325,13 +337,15 @@ impl Inputs<'_> {
         let mut amount = Decimal::ZERO;
         let mut any = false;
         let (mut ageless, mut ageless_cost) = (0u32, Decimal::ZERO);
+        let want = bits(insatser);
         for c in self.clients {
-            let lines = c.lines.iter().filter(|l| insatser.contains(&l.insats));
-            let of_client: Decimal = lines
-                .filter(|l| regi.is_none_or(|r| l.regi == r))
-                .map(|l| l.cost + if net { l.assistansersattning } else { Decimal::ZERO })
-                .sum();
-            let has = c.lines.iter().any(|l| insatser.contains(&l.insats));
+            let (mut has, mut of_client) = (false, Decimal::ZERO);
+            for l in c.lines.iter().filter(|l| bit(l.insats) & want != 0) {
+                has = true;
+                if regi.is_none_or(|r| l.regi == r) {
+                    of_client += l.cost + if net { l.assistansersattning } else { Decimal::ZERO };
+                }
+            }
             match c.age {
                 _ if !has => continue,
                 None if min_age > 0 => {
@@ -403,12 +417,13 @@ fn names(insatser: &[Insats]) -> String {
 /// year.
 #[derive(Default)]
 struct Months {
-    /// Per month (index 0 = January): client → insatser held (a bit per insats).
-    held: [FxHashMap<u32, u32>; 12],
+    /// Per client (dense, as in [`Dataset::clients`]), per month (index 0 = January): the
+    /// insatser held on the month's last day (a bit per insats).
+    held: Vec<[u32; 12]>,
     /// (client, month) → granted hemtjänst hours.
     hours: FxHashMap<(u32, u8), Decimal>,
-    /// client → insatser held on 1 October.
-    october: FxHashMap<u32, u32>,
+    /// Per client: the insatser held on 1 October.
+    october: Vec<u32>,
     /// The months the data has rows for (all twelve when it has stays only).
     covered: BTreeSet<u8>,
     /// Insatser (bits) with a row that tells a month or a stay.
@@ -431,7 +446,11 @@ fn last_day(year: i32, month: u8) -> Date {
 
 impl Months {
     fn read(ds: &Dataset, year: i32) -> Months {
-        let mut m = Months::default();
+        let mut m = Months {
+            held: vec![[0; 12]; ds.clients.len()],
+            october: vec![0; ds.clients.len()],
+            ..Months::default()
+        };
         let mut stays = false;
         let october = Date { year, month: 10, day: 1 };
         for r in &ds.volumes {
@@ -442,11 +461,11 @@ impl Months {
             match r.span {
                 Span::Period(p) if p.year == year => match p.month {
                     Some(month) => {
-                        *m.held[usize::from(month - 1)].entry(r.client).or_default() |= b;
+                        m.held[r.client as usize][usize::from(month - 1)] |= b;
                         m.covered.insert(month);
                         m.dated |= b;
                         if month == 10 {
-                            *m.october.entry(r.client).or_default() |= b;
+                            m.october[r.client as usize] |= b;
                         }
                         if r.insats == Hemtjanst && r.kind == VolumeKind::Beviljad {
                             *m.hours.entry((r.client, month)).or_default() += r.volume.unwrap_or_default();
@@ -460,12 +479,12 @@ impl Months {
                     let covers = |d: Date| from <= d && to.is_none_or(|t| d <= t);
                     for month in 1..=12 {
                         if covers(last_day(year, month)) {
-                            *m.held[usize::from(month - 1)].entry(r.client).or_default() |= b;
+                            m.held[r.client as usize][usize::from(month - 1)] |= b;
                             m.dated |= b;
                         }
                     }
                     if covers(october) {
-                        *m.october.entry(r.client).or_default() |= b;
+                        m.october[r.client as usize] |= b;
                     }
                     stays = true;
                 }
@@ -484,7 +503,14 @@ impl Months {
         })
     }
 
-    fn notes(&self, insatser: &[Insats], ds: &Dataset, min_age: u32, counted: &BTreeSet<u32>) -> Vec<String> {
+    /// The clients who held one of `insatser` on some month's last day.
+    fn clients(&self, insatser: &[Insats]) -> impl Iterator<Item = u32> + '_ {
+        let want = bits(insatser);
+        let ever = |months: &[u32; 12]| months.iter().fold(0, |a, b| a | b);
+        (0u32..).zip(&self.held).filter(move |(_, m)| ever(m) & want != 0).map(|(c, _)| c)
+    }
+
+    fn notes(&self, insatser: &[Insats], ds: &Dataset, min_age: u32, counted: &[u32]) -> Vec<String> {
         let mut notes = Vec::new();
         let undated: u32 = insatser.iter().filter_map(|i| self.undated.get(i)).sum();
         if undated > 0 {
@@ -532,16 +558,14 @@ impl Months {
         }
         let want = bits(insatser);
         let mut counts = Vec::with_capacity(12);
-        let mut seen = BTreeSet::new();
         let limit = hours.map(Decimal::from);
         for &month in &self.covered {
             let day = last_day(year, month);
             let mut n = 0u32;
-            for (&client, &held) in &self.held[usize::from(month - 1)] {
-                if held & want == 0 {
+            for (client, months) in (0u32..).zip(&self.held) {
+                if months[usize::from(month - 1)] & want == 0 {
                     continue;
                 }
-                seen.insert(client);
                 let old = age_on(&ds.clients[client as usize], day).is_some_and(|a| a >= min_age);
                 let many = limit.is_none_or(|l| self.hours.get(&(client, month)).is_some_and(|h| *h >= l));
                 if (min_age == 0 || old) && many {
@@ -551,6 +575,7 @@ impl Months {
             counts.push(n);
         }
         let what = names(insatser);
+        let seen: Vec<u32> = self.clients(insatser).collect();
         if seen.is_empty() {
             return Err(format!("ingen brukare med {what} i brukarstatistiken"));
         }
@@ -575,8 +600,7 @@ impl Months {
             return Err(why);
         }
         let want = bits(insatser);
-        let counted: BTreeSet<u32> =
-            self.october.iter().filter(|(_, held)| **held & want != 0).map(|(c, _)| *c).collect();
+        let counted: Vec<u32> = (0u32..).zip(&self.october).filter(|(_, held)| **held & want != 0).map(|(c, _)| c).collect();
         let what = names(insatser);
         if counted.is_empty() {
             return Err(format!("ingen person med {what} den 1 oktober i brukarstatistiken"));
@@ -590,10 +614,7 @@ impl Months {
 
     /// Distinct persons behind a count (for the network file's minimum).
     fn distinct(&self, insatser: &[Insats]) -> u32 {
-        let want = bits(insatser);
-        let clients: BTreeSet<u32> =
-            self.held.iter().flatten().filter(|(_, h)| **h & want != 0).map(|(c, _)| *c).collect();
-        clients.len() as u32
+        self.clients(insatser).count() as u32
     }
 }
 
