@@ -44,7 +44,7 @@ pub fn Network() -> impl IntoView {
             <section aria-labelledby="egen-fil">
                 <h2 id="egen-fil">"Egen sammanställning"</h2>
                 <ul class="facts">
-                    <li>"Nyckeltalen (med KPB-metodens id, som U21003), nyckeltalen per enhet och kostnadsfördelningen."</li>
+                    <li>"Nyckeltalen – KPB-metodens (t.ex. U21003) och Koladas räknade med Koladas definitioner (t.ex. N21006) –, nyckeltalen per enhet och kostnadsfördelningen."</li>
                     <li>"Inga brukare, inga personnummer, inga pseudonymer. Ett värde som vilar på färre brukare än gränsen nedan skrivs inte ut."</li>
                     <li>"Filen är uppbyggd som Koladas svar: värden per nyckeltal, kommun och år, för kön T (totalt, alla brukare). Den är till för nätverket och kan inte rapporteras till Kolada: KPB-nyckeltalen finns inte i Kolada sedan 2025."</li>
                 </ul>
