@@ -220,3 +220,11 @@ export async function run(command, args, options = {}) {
   const { execFileSync } = await import('node:child_process');
   return execFileSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
 }
+
+/** Opens the app and loads the example data, waiting for its report. */
+export async function openExample(page, url) {
+  await page.goto(url);
+  const g = await generation(page);
+  await page.getByTestId('example').click();
+  await nextReport(page, g);
+}

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, watchErrors, generation, nextReport, visit, check, screenshot, out } from './harness.mjs';
+import { openExample, serve, launch, watchErrors, visit, check, screenshot, out } from './harness.mjs';
 
 const V3 = 'https://api.kolada.se/v3/data';
 // reference::REPRODUCED, in its order: the N-KPIs the engine computes from the own data.
@@ -21,10 +21,7 @@ test('Kolada address: own municipality by name, a network as members, a group, a
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'sv-SE' });
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(server.url);
-    const g = await generation(page);
-    await page.getByTestId('example').click();
-    await nextReport(page, g);
+    await openExample(page, server.url);
     await visit(page, 'jamforelse');
 
     // Nothing chosen yet: no address, and no U-KPI offered anywhere in the address part.
@@ -113,10 +110,7 @@ test('Kolada address: own municipality by name, a network as members, a group, a
     // A chip removed; the choice is remembered after a reload.
     await page.getByRole('button', { name: 'Ta bort Borlänge (2081)' }).click();
     assert.equal(await chips.count(), 25);
-    await page.goto(server.url);
-    const g2 = await generation(page);
-    await page.getByTestId('example').click();
-    await nextReport(page, g2);
+    await openExample(page, server.url);
     await visit(page, 'jamforelse');
     assert.equal(await chips.count(), 25);
     assert.equal((await addresses(page)).length, 2);

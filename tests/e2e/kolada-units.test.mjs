@@ -4,7 +4,7 @@
 // Kolada values appear beside their costs. Only the mapping is remembered.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchErrors, generation, nextReport, plain, visit, check } from './harness.mjs';
+import { openExample, serve, launch, watchErrors, generation, nextReport, plain, visit, check } from './harness.mjs';
 
 const table = async (block) => {
   const summary = block.locator('details.chart-table summary');
@@ -19,10 +19,7 @@ test('own enheter mapped to Kolada units show Kolada values beside their cost', 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(server.url);
-    const g = await generation(page);
-    await page.getByTestId('example').click();
-    await nextReport(page, g);
+    await openExample(page, server.url);
     await visit(page, 'jamforelse');
     const before = Number(await page.locator('main').getAttribute('data-reference-generation'));
     const years = await generation(page);
@@ -63,10 +60,7 @@ test('own enheter mapped to Kolada units show Kolada values beside their cost', 
     // Remembered for the next visit (a new page, the same browser): the choice is there again.
     const again = await context.newPage();
     const againErrors = watchErrors(again);
-    await again.goto(server.url);
-    const g2 = await generation(again);
-    await again.getByTestId('example').click();
-    await nextReport(again, g2);
+    await openExample(again, server.url);
     await visit(again, 'jamforelse');
     const before2 = Number(await again.locator('main').getAttribute('data-reference-generation'));
     await again.getByTestId('example-comparison').click();

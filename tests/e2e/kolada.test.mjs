@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  serve, launch, watchErrors, generation, nextReport, plain, root, dist, uploadReference, run, visit, check,
+  openExample,
+  serve, launch, watchErrors, plain, root, dist, uploadReference, run, visit, check,
 } from './harness.mjs';
 
 const kolada = path.join(root, 'tests/e2e/data/kolada');
@@ -23,10 +24,7 @@ test("Kolada's N-KPIs: pages, deleted and null values, the web table, the own va
   try {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const errors = watchErrors(page);
-    await page.goto(server.url);
-    const g = await generation(page);
-    await page.getByTestId('example').click();
-    await nextReport(page, g);
+    await openExample(page, server.url);
 
     // The own figures by Kolada's definitions, first among the nyckeltal.
     await visit(page, 'nyckeltal');
