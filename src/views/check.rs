@@ -322,10 +322,10 @@ fn Reconciliation(report: std::sync::Arc<kpb::Report>) -> impl IntoView {
                                 .map(|p| format!(" Första rad: {p}."))
                                 .unwrap_or_default();
                             view! {
-                                <tr class:placed=l.placed>
-                                    <th scope="row">{l.label.clone()}</th>
+                                <tr class:placed=l.key.is_placed()>
+                                    <th scope="row">{l.key.label()}</th>
                                     <td class="num">{format!("{} kr", format::ore(l.amount))}</td>
-                                    <td class="expl">{format!("{}{lines}", l.explanation)}</td>
+                                    <td class="expl">{format!("{}{lines}", l.key.explanation())}</td>
                                 </tr>
                             }
                         })

@@ -190,7 +190,7 @@ fn example_reconciles_with_the_ledger() {
     let d = num(r.reconciliation.difference);
     // To the öre and far below; see `reconciliation_is_exact` for the exact check.
     assert!(d.abs() < 1e-9, "difference {}", r.reconciliation.difference);
-    let line = |key: &str| r.reconciliation.lines.iter().find(|l| l.key == key).map(|l| num(l.amount));
+    let line = |key: &str| r.reconciliation.lines.iter().find(|l| l.key.code() == key).map(|l| num(l.amount));
     // Every kind of revenue and remainder the ledger was built with shows up.
     assert!(line("avgift").unwrap() < 0.0, "fees are not deducted");
     assert!(line("ovrig-intakt").unwrap() < 0.0, "statsbidrag is not deducted");

@@ -525,7 +525,7 @@ pub fn tables(report: &Report, meta: &Meta) -> Vec<Table> {
         format!("{} rader", report.reconciliation.ledger_rows).into(),
     ]);
     for line in &report.reconciliation.lines {
-        r.push(vec![line.label.clone().into(), line.amount.into(), line.explanation.clone().into()]);
+        r.push(vec![line.key.label().into(), line.amount.into(), line.key.explanation().into()]);
     }
     r.push(vec!["Differens".into(), report.reconciliation.difference.into(), "Ska vara 0.".into()]);
     out.push(r);

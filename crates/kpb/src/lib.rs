@@ -37,6 +37,7 @@ pub mod format;
 pub mod import;
 pub mod mapping;
 pub mod model;
+pub mod steps;
 pub mod pseudonym;
 pub mod reference;
 pub mod report;

@@ -347,14 +347,141 @@ pub struct Reconciliation {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReconLine {
-    /// Stable key.
-    pub key: String,
-    pub label: String,
+    pub key: ReconKey,
     pub amount: Decimal,
-    /// Whether this is cost placed on clients (the KPB) rather than a remainder.
-    pub placed: bool,
-    pub explanation: String,
     /// Where the amounts came from (the first rows of each file).
     pub sources: Vec<Source>,
     pub first: Option<Position>,
+}
+
+/// A line of the reconciliation: the cost placed on clients, or a reason a krona of the ledger
+/// did not reach them. In the order shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ReconKey {
+    Placerat,
+    Assistansersattning,
+    Avgift,
+    OvrigIntakt,
+    AnnatAr,
+    Exkluderat,
+    Omappat,
+    Bortvalt,
+    PoolUtanMottagare,
+    UtanVolym,
+    AnnanRegiDifferens,
+    AssistansersattningEjPlacerad,
+    AssistansersattningFelInsats,
+}
+
+impl ReconKey {
+    /// Every line, in the order shown.
+    pub const ALL: [ReconKey; 13] = [
+        ReconKey::Placerat,
+        ReconKey::Assistansersattning,
+        ReconKey::Avgift,
+        ReconKey::OvrigIntakt,
+        ReconKey::AnnatAr,
+        ReconKey::Exkluderat,
+        ReconKey::Omappat,
+        ReconKey::Bortvalt,
+        ReconKey::PoolUtanMottagare,
+        ReconKey::UtanVolym,
+        ReconKey::AnnanRegiDifferens,
+        ReconKey::AssistansersattningEjPlacerad,
+        ReconKey::AssistansersattningFelInsats,
+    ];
+
+    /// (stable code, label, explanation): the one table of the lines' texts.
+    fn texts(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            ReconKey::Placerat => (
+                "placerat",
+                "Placerat på brukare (KPB)",
+                "Direkta och fördelade gemensamma kostnader som fördelats på brukarna efter deras volym, samt vad som betalats för brukare i annan regi.",
+            ),
+            ReconKey::Assistansersattning => (
+                "assistansersattning",
+                "Assistansersättning från Försäkringskassan",
+                "Dras av bara i nettokostnaden för personlig assistans SFB; ingår inte i brukarnas KPB-kostnad.",
+            ),
+            ReconKey::Avgift => (
+                "avgift",
+                "Avgifter och hyror (dras inte av)",
+                "Avgifter och hyror från brukare dras inte av i KPB enligt SKR:s metod.",
+            ),
+            ReconKey::OvrigIntakt => (
+                "ovrig-intakt",
+                "Övriga intäkter (dras inte av)",
+                "Externa intäkter som inte är försäljning till annan huvudman, t.ex. statsbidrag.",
+            ),
+            ReconKey::AnnatAr => (
+                "annat-ar",
+                "Rader för andra år",
+                "Rader vars period i kostnadsfilen är ett annat år än det som beräknas.",
+            ),
+            ReconKey::Exkluderat => (
+                "exkluderat",
+                "Utanför KPB enligt mappningen",
+                "Ansvar eller verksamheter som mappningen säger ligger utanför KPB.",
+            ),
+            ReconKey::Omappat => (
+                "omappat",
+                "Ansvar som saknas i mappningen",
+                "Raderna kunde inte placeras; lägg till ansvaret i mappningen.",
+            ),
+            ReconKey::Bortvalt => ("bortvalt", "Enheter som valts bort", "Enheter som valts bort under Inställningar."),
+            ReconKey::PoolUtanMottagare => (
+                "pool-utan-mottagare",
+                "Gemensamma kostnader utan mottagare",
+                "Inga insatser i egen regi med positiv fördelningsnyckel fanns på nivån.",
+            ),
+            ReconKey::UtanVolym => (
+                "utan-volym",
+                "Kostnad utan volym",
+                "Insatser med kostnad men ingen volym i brukarstatistiken; kostnaden kan inte läggas på någon brukare.",
+            ),
+            ReconKey::AnnanRegiDifferens => (
+                "annan-regi-differens",
+                "Annan regi: skillnad mellan bokfört och utbetalt",
+                "Bokförd kostnad för köpt verksamhet minus vad brukarstatistiken säger betalats per brukare.",
+            ),
+            ReconKey::AssistansersattningEjPlacerad => (
+                "fk-ej-placerad",
+                "Assistansersättning som inte kunde placeras",
+                "Assistansersättning utan timmar för personlig assistans SFB att fördela den på.",
+            ),
+            ReconKey::AssistansersattningFelInsats => (
+                "fk-fel-insats",
+                "Assistansersättning på annan insats än personlig assistans SFB",
+                "Kontrollera konteringen.",
+            ),
+        }
+    }
+
+    /// A stable code (in links and tests).
+    pub fn code(self) -> &'static str {
+        self.texts().0
+    }
+
+    pub fn label(self) -> &'static str {
+        self.texts().1
+    }
+
+    pub fn explanation(self) -> &'static str {
+        self.texts().2
+    }
+
+    /// Cost placed on clients (the KPB) rather than a remainder.
+    pub fn is_placed(self) -> bool {
+        matches!(self, ReconKey::Placerat | ReconKey::Assistansersattning)
+    }
+
+    /// Cost meant for the clients left unplaced for a reason the user can mend (not by the
+    /// method's design, such as fees).
+    pub fn is_mendable(self) -> bool {
+        matches!(
+            self,
+            ReconKey::Omappat | ReconKey::PoolUtanMottagare | ReconKey::UtanVolym | ReconKey::AnnanRegiDifferens
+        )
+    }
 }

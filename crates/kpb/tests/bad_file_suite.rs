@@ -652,7 +652,7 @@ fn cases() -> Vec<Case> {
         )
         .want("annat-ar", "kostnader.csv", 2, None)
         .check(|_, r| {
-            let line = r.reconciliation.lines.iter().find(|l| l.key == "annat-ar").unwrap();
+            let line = r.reconciliation.lines.iter().find(|l| l.key.code() == "annat-ar").unwrap();
             assert_eq!(line.amount, d("1000000"));
         }),
     );

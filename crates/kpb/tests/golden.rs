@@ -42,7 +42,7 @@ fn halmstad_net_hourly_cost_per_unit_is_exact() {
     // Everything in the ledger is on a client.
     assert_eq!(report.reconciliation.difference, Decimal::ZERO);
     assert_eq!(
-        report.reconciliation.lines.iter().map(|l| l.key.as_str()).collect::<Vec<_>>(),
+        report.reconciliation.lines.iter().map(|l| l.key.code()).collect::<Vec<_>>(),
         vec!["placerat", "assistansersattning"]
     );
 }

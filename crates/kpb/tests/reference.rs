@@ -155,7 +155,7 @@ fn engine(dir: &Path, key: &AllocationKey) -> Outcome {
     }
     let map: BTreeMap<&str, &str> = RECON_MAP.iter().copied().collect();
     for l in &report.reconciliation.lines {
-        let k = map.get(l.key.as_str()).map(|s| s.to_string()).unwrap_or_else(|| l.key.clone());
+        let k = map.get(l.key.code()).unwrap_or(&l.key.code()).to_string();
         *o.recon.entry(k).or_default() += l.amount;
     }
     o.recon.insert("difference".into(), report.reconciliation.difference);

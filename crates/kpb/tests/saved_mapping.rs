@@ -60,7 +60,7 @@ fn a_saved_mapping_replaces_the_file_and_round_trips() {
         ImportSettings { saved: BTreeMap::from([(FileKind::Mappning, fixed.clone())]), saved_from, ..ImportSettings::default() };
     let third = compute(&load(&example(), &settings), &Settings::default());
     assert!(third.unmapped.is_empty());
-    assert!(!third.reconciliation.lines.iter().any(|l| l.key == "omappat"));
+    assert!(!third.reconciliation.lines.iter().any(|l| l.key.code() == "omappat"));
 
     // Another mapping file than the one the saved mapping was edited from: the file wins, and
     // the report says which was used.

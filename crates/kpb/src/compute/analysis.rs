@@ -2,16 +2,10 @@
 //! from the clients' costs, so they add up to the same KPB.
 
 use crate::model::{Boendeform, Insats, Kon, Regi, Scope};
-use crate::report::{Distribution, Group, Mix, Report, Utforandegrad, Ytterfall};
+use crate::report::{ClientCost, Distribution, Group, Mix, UnitCost, Utforandegrad, Ytterfall};
+use crate::settings::{Settings, Thresholds};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
-
-pub fn analyse(report: &mut Report) {
-    report.ytterfall = ytterfall(report);
-    report.distribution = distribution(report);
-    report.mix = mix(report);
-    report.utforandegrad = utforandegrad(report);
-}
 
 fn pct(part: Decimal, whole: Decimal) -> Option<Decimal> {
     (!whole.is_zero()).then(|| part * Decimal::ONE_HUNDRED / whole)
@@ -19,8 +13,7 @@ fn pct(part: Decimal, whole: Decimal) -> Option<Decimal> {
 
 /// KPB.md §3: a client's cost in a scope is the sum of the client's costs on rows of that scope;
 /// the denominator is the distinct clients with a cost in the scope; "exceeds" is strict.
-fn ytterfall(report: &Report) -> Vec<Ytterfall> {
-    let t = &report.settings.thresholds;
+pub(super) fn ytterfall(clients: &[ClientCost], t: &Thresholds) -> Vec<Ytterfall> {
     [
         (Scope::Ordinart, Some("U21002"), t.ordinart),
         (Scope::Sarskilt, None, t.sarskilt),
@@ -28,12 +21,8 @@ fn ytterfall(report: &Report) -> Vec<Ytterfall> {
     ]
     .into_iter()
     .map(|(scope, kolada, threshold)| {
-        let mut in_scope: Vec<(&str, Decimal)> = report
-            .clients
-            .iter()
-            .map(|c| (c.id.as_str(), c.in_scope(scope)))
-            .filter(|(_, cost)| !cost.is_zero())
-            .collect();
+        let mut in_scope: Vec<(&str, Decimal)> =
+            clients.iter().map(|c| (c.id.as_str(), c.in_scope(scope))).filter(|(_, cost)| !cost.is_zero()).collect();
         in_scope.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         let above: Vec<&(&str, Decimal)> = in_scope.iter().filter(|(_, c)| *c > threshold).collect();
         let clients = in_scope.len() as u32;
@@ -53,9 +42,9 @@ fn ytterfall(report: &Report) -> Vec<Ytterfall> {
     .collect()
 }
 
-/// Clients with a positive cost, most expensive first (the report's order).
-fn distribution(report: &Report) -> Distribution {
-    let costs: Vec<Decimal> = report.clients.iter().map(|c| c.total).filter(|t| *t > Decimal::ZERO).collect();
+/// Clients with a positive cost; `clients` most expensive first.
+pub(super) fn distribution(clients: &[ClientCost]) -> Distribution {
+    let costs: Vec<Decimal> = clients.iter().map(|c| c.total).filter(|t| *t > Decimal::ZERO).collect();
     let n = costs.len();
     let total: Decimal = costs.iter().sum();
     if n == 0 || total.is_zero() {
@@ -88,10 +77,10 @@ fn distribution(report: &Report) -> Distribution {
     }
 }
 
-fn groups(report: &Report, key: impl Fn(&crate::report::ClientCost) -> String, order: &[String]) -> Vec<Group> {
-    let total: Decimal = report.clients.iter().map(|c| c.total).sum();
+fn groups(clients: &[ClientCost], key: impl Fn(&ClientCost) -> String, order: &[String]) -> Vec<Group> {
+    let total: Decimal = clients.iter().map(|c| c.total).sum();
     let mut acc: BTreeMap<String, (u32, Decimal)> = BTreeMap::new();
-    for c in &report.clients {
+    for c in clients {
         let e = acc.entry(key(c)).or_default();
         e.0 += 1;
         e.1 += c.total;
@@ -116,26 +105,23 @@ fn groups(report: &Report, key: impl Fn(&crate::report::ClientCost) -> String, o
 const UNKNOWN_AGE: &str = "Okänd ålder";
 const UNKNOWN_KON: &str = "Okänt kön";
 
-fn mix(report: &Report) -> Mix {
-    let by_age = groups(
-        report,
-        |c| c.age_group.clone().unwrap_or_else(|| UNKNOWN_AGE.to_owned()),
-        &report.settings.age_groups(),
-    );
+pub(super) fn mix(clients: &[ClientCost], settings: &Settings) -> Mix {
+    let by_age =
+        groups(clients, |c| c.age_group.clone().unwrap_or_else(|| UNKNOWN_AGE.to_owned()), &settings.age_groups());
     let by_kon = groups(
-        report,
+        clients,
         |c| c.kon.map_or(UNKNOWN_KON, Kon::name).to_owned(),
         &[Kon::Kvinna.name().to_owned(), Kon::Man.name().to_owned()],
     );
     let by_boendeform = groups(
-        report,
+        clients,
         |c| c.boendeform.name().to_owned(),
         &[Boendeform::Ordinart, Boendeform::Sarskilt, Boendeform::LssBostad].map(|b| b.name().to_owned()),
     );
-    let total: Decimal = report.clients.iter().map(|c| c.total).sum();
+    let total: Decimal = clients.iter().map(|c| c.total).sum();
     // One pass: per insats, the clients having it and their cost on it.
     let mut per_insats: BTreeMap<Insats, (u32, Decimal)> = BTreeMap::new();
-    for c in &report.clients {
+    for c in clients {
         let mut seen: Vec<Insats> = Vec::with_capacity(c.lines.len());
         for l in &c.lines {
             let e = per_insats.entry(l.insats).or_default();
@@ -160,9 +146,9 @@ fn mix(report: &Report) -> Mix {
 }
 
 /// Performed over granted time per cell in egen regi, where the data has both.
-fn utforandegrad(report: &Report) -> Vec<Utforandegrad> {
+pub(super) fn utforandegrad(clients: &[ClientCost], units: &[UnitCost]) -> Vec<Utforandegrad> {
     let mut acc: BTreeMap<(Insats, String), (Decimal, Decimal, u32)> = BTreeMap::new();
-    for c in &report.clients {
+    for c in clients {
         for l in c.lines.iter().filter(|l| l.regi == Regi::Egen) {
             if l.beviljad > Decimal::ZERO || l.utford > Decimal::ZERO {
                 let e = acc.entry((l.insats, l.enhet.clone())).or_default();
@@ -172,7 +158,7 @@ fn utforandegrad(report: &Report) -> Vec<Utforandegrad> {
             }
         }
     }
-    let names: BTreeMap<&str, &str> = report.units.iter().map(|u| (u.enhet.as_str(), u.enhet_name.as_str())).collect();
+    let names: BTreeMap<&str, &str> = units.iter().map(|u| (u.enhet.as_str(), u.enhet_name.as_str())).collect();
     acc.into_iter()
         .filter(|(_, (b, u, _))| *b > Decimal::ZERO && *u > Decimal::ZERO)
         .map(|((insats, enhet), (beviljad, utford, clients))| {

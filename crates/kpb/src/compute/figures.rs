@@ -7,7 +7,9 @@ use crate::date::days_in_year;
 use crate::import::Dataset;
 use crate::model::lower_first;
 use crate::model::{Insats, Regi, Scope, VolumeKind};
-use crate::report::{ClientLine, EnhetValue, Nyckeltal, Report, UnitCost};
+use crate::report::{ClientCost, ClientLine, EnhetValue, InsatsSummary, Nyckeltal, UnitCost, Ytterfall};
+use crate::settings::Settings;
+use crate::steps::unit_costs::UnitCosts;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -243,15 +245,23 @@ const UNIT_FIGURES: &[UnitSpec<'static>] = &[
     },
 ];
 
-pub fn nyckeltal(report: &Report, ds: &Dataset) -> Vec<Nyckeltal> {
+pub(super) fn nyckeltal(
+    ds: &Dataset,
+    settings: &Settings,
+    year: i32,
+    unit_costs: &UnitCosts,
+    clients: &[ClientCost],
+    ytterfall: &[Ytterfall],
+) -> Vec<Nyckeltal> {
     let mut lines: BTreeMap<Insats, Vec<(Option<u32>, &ClientLine)>> = BTreeMap::new();
-    for c in &report.clients {
+    for c in clients {
         for l in &c.lines {
             lines.entry(l.insats).or_default().push((c.age, l));
         }
     }
-    let names = report.units.iter().map(|u| (u.enhet.as_str(), u.enhet_name.as_str())).collect();
-    let f = Figures { report, ds, lines, names };
+    let units = &unit_costs.units;
+    let names = units.iter().map(|u| (u.enhet.as_str(), u.enhet_name.as_str())).collect();
+    let f = Figures { ds, settings, year, units, insatser: &unit_costs.insatser, clients, ytterfall, lines, names };
     let mut out = Vec::new();
     let kolada_unit: BTreeSet<Insats> = UNIT_FIGURES.iter().flat_map(|s| s.num.iter().copied()).collect();
     for spec in UNIT_FIGURES {
@@ -259,7 +269,7 @@ pub fn nyckeltal(report: &Report, ds: &Dataset) -> Vec<Nyckeltal> {
     }
     // Own unit-cost figures for insatser without a Kolada one.
     for insats in Insats::all().filter(|i| !kolada_unit.contains(i)) {
-        if report.units.iter().any(|u| u.insats == insats && u.regi == Regi::Egen) {
+        if units.iter().any(|u| u.insats == insats && u.regi == Regi::Egen) {
             out.push(f.own_unit(insats));
         }
     }
@@ -273,8 +283,13 @@ pub fn nyckeltal(report: &Report, ds: &Dataset) -> Vec<Nyckeltal> {
 }
 
 struct Figures<'a> {
-    report: &'a Report,
     ds: &'a Dataset,
+    settings: &'a Settings,
+    year: i32,
+    units: &'a [UnitCost],
+    insatser: &'a [InsatsSummary],
+    clients: &'a [ClientCost],
+    ytterfall: &'a [Ytterfall],
     /// Every client line by insats, with the client's age: what the unit figures add up.
     lines: BTreeMap<Insats, Vec<(Option<u32>, &'a ClientLine)>>,
     /// Enhet code → name.
@@ -332,7 +347,7 @@ impl Figures<'_> {
     }
 
     fn basis(&self, insats: Insats) -> VolumeKind {
-        self.report.insatser.iter().find(|s| s.insats == insats).map_or(VolumeKind::Utford, |s| s.basis)
+        self.insatser.iter().find(|s| s.insats == insats).map_or(VolumeKind::Utford, |s| s.basis)
     }
 
     fn unit(&self, spec: &UnitSpec) -> Nyckeltal {
@@ -346,7 +361,7 @@ impl Figures<'_> {
             spec.num.iter().map(|i| lower_first(i.name())).collect::<Vec<_>>().join(" och ")
         );
         n.denominator_label = volume_label(spec.den, basis);
-        let has_any = self.report.units.iter().any(|u| u.insats == spec.den);
+        let has_any = self.units.iter().any(|u| u.insats == spec.den);
         if spec.granted && basis != VolumeKind::Beviljad && has_any {
             n.missing = Some(format!(
                 "Saknas underlag: brukarstatistiken har ingen beviljad tid för {} (bara utförd).",
@@ -380,7 +395,7 @@ impl Figures<'_> {
         n.by_enhet = per_enhet
             .iter()
             .map(|(e, (num, den))| {
-                let error = super::data_error(*num, *den);
+                let error = crate::steps::data_error(*num, *den);
                 EnhetValue {
                     enhet: (*e).to_owned(),
                     enhet_name: self.name(e),
@@ -392,7 +407,7 @@ impl Figures<'_> {
             })
             .collect();
         // An enhet with a data error is left out of the municipality's ratio.
-        let ok = per_enhet.values().filter(|(num, den)| super::data_error(*num, *den).is_none());
+        let ok = per_enhet.values().filter(|(num, den)| crate::steps::data_error(*num, *den).is_none());
         let (num, den) = ok.fold((Decimal::ZERO, Decimal::ZERO), |(n, d), v| (n + v.0, d + v.1));
         ratio(&mut n, num, den, Decimal::ONE, || {
             if has_any {
@@ -437,8 +452,7 @@ impl Figures<'_> {
     }
 
     fn ytterfall(&self) -> Vec<Nyckeltal> {
-        self.report
-            .ytterfall
+        self.ytterfall
             .iter()
             .map(|y| {
                 let (id, name, definition) = match y.scope {
@@ -519,7 +533,7 @@ impl Figures<'_> {
                 n.insatser = insatser.to_vec();
                 let mut cost = Decimal::ZERO;
                 let mut clients = 0u32;
-                for c in &self.report.clients {
+                for c in self.clients {
                     let sum: Decimal = c
                         .lines
                         .iter()
@@ -552,7 +566,7 @@ impl Figures<'_> {
             n.numerator_label = format!("{}, annan regi", volume_label(insats, self.basis(insats)));
             n.denominator_label = format!("{}, all regi", volume_label(insats, self.basis(insats)));
             let (mut annan, mut all) = (Decimal::ZERO, Decimal::ZERO);
-            for u in self.report.units.iter().filter(|u| u.insats == insats) {
+            for u in self.units.iter().filter(|u| u.insats == insats) {
                 all += u.volume;
                 if u.regi == Regi::Annan {
                     annan += u.volume;
@@ -577,7 +591,7 @@ impl Figures<'_> {
             n.insatser = vec![Korttidsboende];
             n.denominator_label = "Brukare".into();
             let (mut dygn, mut clients) = (Decimal::ZERO, 0u32);
-            for c in &self.report.clients {
+            for c in self.clients {
                 let v: Decimal = c.lines.iter().filter(|l| l.insats == Korttidsboende).map(|l| l.volume).sum();
                 if !v.is_zero() {
                     dygn += v;
@@ -591,7 +605,6 @@ impl Figures<'_> {
         }
         // Shares of the total cost within LSS and SFB.
         let lss_sfb: Decimal = self
-            .report
             .clients
             .iter()
             .flat_map(|c| &c.lines)
@@ -630,7 +643,6 @@ impl Figures<'_> {
             n.insatser = insatser.to_vec();
             n.denominator_label = "Kostnad LSS och SFB, kr".into();
             let part: Decimal = self
-                .report
                 .clients
                 .iter()
                 .flat_map(|c| &c.lines)
@@ -656,7 +668,7 @@ impl Figures<'_> {
             n.insatser = vec![Gruppbostad];
             n.denominator_label = "Dygn i gruppbostad".into();
             let (mut old, mut all) = (Decimal::ZERO, Decimal::ZERO);
-            for c in &self.report.clients {
+            for c in self.clients {
                 let v: Decimal = c.lines.iter().filter(|l| l.insats == Gruppbostad).map(|l| l.volume).sum();
                 all += v;
                 if c.age.is_some_and(|a| a >= 65) {
@@ -704,7 +716,7 @@ impl Figures<'_> {
             n.numerator_label = volume_label(insats, self.basis(insats));
             n.insatser = vec![insats];
             n.denominator_label = "Invånare 80 år och äldre".into();
-            let volume: Decimal = self.report.units.iter().filter(|u| u.insats == insats).map(|u| u.volume).sum();
+            let volume: Decimal = self.units.iter().filter(|u| u.insats == insats).map(|u| u.volume).sum();
             match self.population(80) {
                 Some(pop) => {
                     ratio(&mut n, volume, pop, Decimal::ONE, || "Saknas underlag: befolkningen 80+ är noll.".into())
@@ -726,7 +738,6 @@ impl Figures<'_> {
             *places.entry(code).or_default() += p.platser;
         }
         let sabo: Vec<&UnitCost> = self
-            .report
             .units
             .iter()
             .filter(|u| u.regi == Regi::Egen && matches!(u.insats, SarskiltBoende | HslSarskiltBoende))
@@ -744,7 +755,6 @@ impl Figures<'_> {
             sabo.iter().filter(|u| u.insats == SarskiltBoende).map(|u| u.enhet.as_str()).collect();
         let n_places: Decimal = places.iter().filter(|(e, _)| enheter.contains(e.as_str())).map(|(_, p)| *p).sum();
         let clients = self
-            .report
             .clients
             .iter()
             .filter(|c| {
@@ -754,7 +764,7 @@ impl Figures<'_> {
             })
             .count();
         let missing = || "Saknas underlag: läs in en fil med platser per boende (Enhet, Platser).".to_owned();
-        let days = Decimal::from(days_in_year(self.report.year));
+        let days = Decimal::from(days_in_year(self.year));
         let mut kr_plats = empty(&fig(
             "U23006",
             "Kostnad särskilt boende, egen regi, kr/plats",
@@ -806,8 +816,8 @@ impl Figures<'_> {
         ));
         n.numerator_label = "Nettokostnad − standardkostnad, kr".into();
         n.denominator_label = "Standardkostnad, kr".into();
-        let net: Decimal = self.report.clients.iter().map(|c| c.net()).sum();
-        match self.report.settings.standardkostnad {
+        let net: Decimal = self.clients.iter().map(|c| c.net()).sum();
+        match self.settings.standardkostnad {
             Some(std) => ratio(&mut n, net - std, std, Decimal::ONE_HUNDRED, || {
                 "Saknas underlag: standardkostnaden är noll.".into()
             }),

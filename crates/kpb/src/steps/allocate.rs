@@ -1,0 +1,211 @@
+//! Step 2, second half (KPB.md §1, §4): *fördela gemensamma kostnader*. Each pool of common
+//! cost goes onto the cells in egen regi under its level (an enhet, an område, the whole
+//! förvaltning) in proportion to the chosen key, as a mark-up (påslag). A pool with no cell to
+//! receive it is a remainder of the reconciliation and a finding.
+
+use super::place::Booked;
+use super::volumes::Volumes;
+use super::{Amount, CellKey, share_of};
+use crate::finding::{Finding, Severity};
+use crate::import::Dataset;
+use crate::mapping::Level;
+use crate::model::{Insats, Regi, normalise};
+use crate::report::Pool;
+use crate::settings::AllocationKey;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// Every cell with cost or volume, with its direct and allocated cost.
+pub(crate) struct Allocated {
+    pub cells: BTreeMap<CellKey, CellCost>,
+    /// How each pool was distributed.
+    pub pools: Vec<Pool>,
+    /// Pools without a receiver.
+    pub unplaced: Amount,
+    pub findings: Vec<Finding>,
+}
+
+/// One cell's cost.
+#[derive(Default, Debug)]
+pub(crate) struct CellCost {
+    pub booked: Booked,
+    /// Common cost allocated to the cell.
+    pub allocated: Decimal,
+}
+
+impl CellCost {
+    /// Direct and allocated cost (assistansersättning apart).
+    pub fn total(&self) -> Decimal {
+        self.booked.direct + self.allocated
+    }
+}
+
+/// Allocates `pools` onto the cells of `booked` and `volumes` by `key`.
+pub(crate) fn allocate(
+    booked: BTreeMap<CellKey, Booked>,
+    pools: BTreeMap<Level, Amount>,
+    volumes: &Volumes,
+    key: &AllocationKey,
+    ds: &Dataset,
+) -> Allocated {
+    let mut cells: BTreeMap<CellKey, CellCost> =
+        booked.into_iter().map(|(k, booked)| (k, CellCost { booked, allocated: Decimal::ZERO })).collect();
+    for k in volumes.cells.keys() {
+        cells.entry(k.clone()).or_default();
+    }
+    let volume = |k: &CellKey| volumes.cells.get(k).map_or(Decimal::ZERO, |v| v.volume);
+    let mut allocated =
+        Allocated { cells: BTreeMap::new(), pools: Vec::new(), unplaced: Amount::default(), findings: Vec::new() };
+    for (level, pool) in pools {
+        let receivers: Vec<CellKey> = cells
+            .iter()
+            .filter(|(k, c)| {
+                k.regi == Regi::Egen
+                    && (c.booked.direct != Decimal::ZERO || volume(k) != Decimal::ZERO)
+                    && match &level {
+                        Level::Enhet(e) => k.enhet == *e,
+                        Level::Omrade(o) => ds
+                            .org
+                            .enhet(&k.enhet)
+                            .and_then(|e| e.omrade.as_deref())
+                            .is_some_and(|name| normalise(name) == normalise(o)),
+                        Level::Forvaltning => true,
+                    }
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        let measures: Vec<Measures> = receivers
+            .iter()
+            .map(|k| Measures {
+                insats: k.insats,
+                direct: cells[k].booked.direct,
+                personnel: cells[k].booked.personnel,
+                volume: volume(k),
+            })
+            .collect();
+        let weights = weights(key, &measures);
+        let sum: Decimal = weights.iter().sum();
+        let mut shares = Vec::new();
+        let mut unplaced = Decimal::ZERO;
+        if sum > Decimal::ZERO {
+            for (k, w) in receivers.iter().zip(&weights) {
+                if w.is_zero() {
+                    continue;
+                }
+                let part = share_of(pool.amount, *w, sum);
+                cells.get_mut(k).expect("a receiver is a cell").allocated += part;
+                shares.push((k.insats, k.enhet.clone(), part));
+            }
+        } else {
+            unplaced = pool.amount;
+            allocated.unplaced.amount += pool.amount;
+            allocated.unplaced.lines.add_all(&pool.lines);
+            if let Some(first) = pool.lines.first(ds) {
+                allocated.findings.push(Finding::new(
+                    Severity::Fel,
+                    "pool-utan-mottagare",
+                    first,
+                    format!(
+                        "Den gemensamma kostnaden {} kunde inte fördelas: inga insatser i egen regi att fördela på.",
+                        level.describe()
+                    ),
+                    "Kontrollera mappningen: finns enheten eller området, och har dess insatser kostnad eller volym?",
+                ));
+            }
+        }
+        allocated.pools.push(Pool {
+            level,
+            amount: pool.amount,
+            shares,
+            unplaced,
+            ledger_rows: pool.lines.sources(ds),
+        });
+    }
+    allocated.cells = cells;
+    allocated
+}
+
+/// What a receiving cell can be weighed by.
+struct Measures {
+    insats: Insats,
+    direct: Decimal,
+    personnel: Decimal,
+    volume: Decimal,
+}
+
+/// Each receiver's weight under `key`; negative direct costs, volumes or shares weigh nothing.
+fn weights(key: &AllocationKey, receivers: &[Measures]) -> Vec<Decimal> {
+    let pos = |d: Decimal| d.max(Decimal::ZERO);
+    match key {
+        AllocationKey::DirectCost => receivers.iter().map(|m| pos(m.direct)).collect(),
+        AllocationKey::Volume => receivers.iter().map(|m| pos(m.volume)).collect(),
+        AllocationKey::PersonnelCost => receivers.iter().map(|m| pos(m.personnel)).collect(),
+        AllocationKey::FixedShares(shares) => {
+            // The insatser present share the pool by their fixed shares (renormalised), and
+            // each insats' part goes to its enheter by direct cost.
+            let mut direct_per_insats: BTreeMap<Insats, Decimal> = BTreeMap::new();
+            for m in receivers {
+                *direct_per_insats.entry(m.insats).or_default() += pos(m.direct);
+            }
+            receivers
+                .iter()
+                .map(|m| {
+                    let share = shares.get(&m.insats).copied().unwrap_or_default().max(Decimal::ZERO);
+                    let d = direct_per_insats[&m.insats];
+                    if d.is_zero() { Decimal::ZERO } else { share * pos(m.direct) / d }
+                })
+                .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::steps::volumes::CellVolume;
+
+    fn key(insats: Insats, enhet: &str) -> CellKey {
+        CellKey { insats, enhet: enhet.into(), regi: Regi::Egen }
+    }
+
+    fn cells(direct: &[(Insats, &str, i64)]) -> BTreeMap<CellKey, Booked> {
+        direct.iter().map(|(i, e, d)| (key(*i, e), Booked { direct: Decimal::from(*d), ..Booked::default() })).collect()
+    }
+
+    fn no_volumes() -> Volumes {
+        Volumes { basis: BTreeMap::new(), cells: BTreeMap::new(), boendeform: Default::default(), findings: Vec::new() }
+    }
+
+    #[test]
+    fn a_pool_follows_direct_cost_and_the_volume_key_follows_volume() {
+        let ds = Dataset::default();
+        let pool = |amount: i64| {
+            BTreeMap::from([(Level::Forvaltning, Amount { amount: Decimal::from(amount), ..Amount::default() })])
+        };
+        let booked = || cells(&[(Insats::Hemtjanst, "A", 300), (Insats::SarskiltBoende, "B", 100)]);
+        let by_cost = allocate(booked(), pool(1000), &no_volumes(), &AllocationKey::DirectCost, &ds);
+        assert_eq!(by_cost.cells[&key(Insats::Hemtjanst, "A")].allocated, Decimal::from(750));
+        assert_eq!(by_cost.cells[&key(Insats::SarskiltBoende, "B")].total(), Decimal::from(350));
+
+        let mut volumes = no_volumes();
+        for (i, e, v) in [(Insats::Hemtjanst, "A", 1), (Insats::SarskiltBoende, "B", 3)] {
+            volumes.cells.insert(key(i, e), CellVolume { volume: Decimal::from(v), ..CellVolume::default() });
+        }
+        let by_volume = allocate(booked(), pool(1000), &volumes, &AllocationKey::Volume, &ds);
+        assert_eq!(by_volume.cells[&key(Insats::Hemtjanst, "A")].allocated, Decimal::from(250));
+        assert_eq!(by_volume.pools[0].shares.len(), 2);
+        assert!(by_volume.unplaced.amount.is_zero());
+    }
+
+    #[test]
+    fn a_pool_without_receivers_is_left_unplaced() {
+        let ds = Dataset::default();
+        let pools =
+            BTreeMap::from([(Level::Enhet("X".into()), Amount { amount: Decimal::from(55), ..Amount::default() })]);
+        let a =
+            allocate(cells(&[(Insats::Hemtjanst, "A", 300)]), pools, &no_volumes(), &AllocationKey::DirectCost, &ds);
+        assert_eq!(a.unplaced.amount, Decimal::from(55));
+        assert_eq!(a.pools[0].unplaced, Decimal::from(55));
+        assert!(a.cells[&key(Insats::Hemtjanst, "A")].allocated.is_zero());
+    }
+}

@@ -1,0 +1,182 @@
+//! Step 6 of the method (KPB.md §1): *beräkna KPB*. Each client's cost per cell: in egen regi
+//! what the ledger booked on the client, plus the rest of the cell's cost in proportion to the
+//! client's share of its volume (the unit cost × the client's volume); in annan regi what was
+//! paid ([`annan_price`]). Assistansersättning is placed the same way, beside the cost. A
+//! cell's cost that reaches no client (no volume to divide by, annan regi booked but not paid)
+//! is a remainder of the reconciliation.
+
+use super::allocate::Allocated;
+use super::unit_costs::{UnitCosts, annan_price};
+use super::volumes::{ClientVolume, Volumes};
+use super::{Amount, CellKey, Remainders, members, share_of};
+use crate::import::Dataset;
+use crate::model::{Boendeform, Insats, Regi};
+use crate::report::{ClientCost, ClientLine, ReconKey};
+use crate::settings::Settings;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// The clients' costs.
+pub(crate) struct ClientCosts {
+    /// Every client with a line, most expensive first.
+    pub clients: Vec<ClientCost>,
+    /// What reached no client, by reason.
+    pub unplaced: Remainders,
+}
+
+/// Each client's cost in `year`.
+pub(crate) fn client_costs(
+    ds: &Dataset,
+    settings: &Settings,
+    year: i32,
+    allocated: &Allocated,
+    volumes: &Volumes,
+    unit_costs: &UnitCosts,
+) -> ClientCosts {
+    // Per client: lines (insats, enhet, regi) → line. A few lines per client: a short list,
+    // not a tree, whose nodes would cost more than the lines.
+    let mut lines: Vec<Vec<(CellKey, ClientLine)>> = vec![Vec::new(); ds.clients.len()];
+    let mut unplaced = Remainders::new();
+    let mut annan_placed: BTreeMap<Insats, Decimal> = BTreeMap::new();
+    let no_volume = ClientVolume::default();
+    for (key, cell) in &allocated.cells {
+        let cell_volume = volumes.cells.get(key);
+        let volume_of = |client: u32| cell_volume.and_then(|v| v.clients.get(&client)).unwrap_or(&no_volume);
+        if key.regi == Regi::Annan {
+            let rate = unit_costs.annan_rate.get(&key.insats).copied();
+            for client in members(key, cell, cell_volume) {
+                let v = volume_of(client);
+                let cost = annan_price(v, rate);
+                *annan_placed.entry(key.insats).or_default() += cost;
+                add_line(&mut lines[client as usize], key, v, cost, Decimal::ZERO, Decimal::ZERO);
+            }
+            continue;
+        }
+        let b = &cell.booked;
+        let rest = cell.total() - b.on_client.values().sum::<Decimal>();
+        let rest_assistans = b.assistansersattning - b.assistansersattning_on_client.values().sum::<Decimal>();
+        let total_volume = cell_volume.map_or(Decimal::ZERO, |v| v.volume);
+        let share = |amount: Decimal, client: &ClientVolume| {
+            if total_volume.is_zero() { Decimal::ZERO } else { share_of(amount, client.volume, total_volume) }
+        };
+        for client in members(key, cell, cell_volume) {
+            let v = volume_of(client);
+            let booked = b.on_client.get(&client).copied().unwrap_or_default();
+            let booked_assistans = b.assistansersattning_on_client.get(&client).copied().unwrap_or_default();
+            let cost = booked + share(rest, v);
+            let assistans = booked_assistans + share(rest_assistans, v);
+            add_line(&mut lines[client as usize], key, v, cost, assistans, booked);
+        }
+        if total_volume.is_zero() {
+            if !rest.is_zero() {
+                let r = unplaced.entry(ReconKey::UtanVolym).or_default();
+                r.amount += rest;
+                r.lines.add_all(&b.lines);
+            }
+            if !rest_assistans.is_zero() {
+                let r = unplaced.entry(ReconKey::AssistansersattningEjPlacerad).or_default();
+                r.amount += rest_assistans;
+                r.lines.add_all(&b.lines);
+            }
+        }
+    }
+    // Annan regi: booked against placed, per insats.
+    let mut booked_annan: BTreeMap<Insats, Decimal> = BTreeMap::new();
+    for (k, cell) in allocated.cells.iter().filter(|(k, _)| k.regi == Regi::Annan) {
+        *booked_annan.entry(k.insats).or_default() += cell.total();
+    }
+    for (insats, booked) in booked_annan {
+        let diff = booked - annan_placed.get(&insats).copied().unwrap_or_default();
+        if !diff.is_zero() {
+            let mut r = Amount { amount: diff, ..Amount::default() };
+            for (_, cell) in allocated.cells.iter().filter(|(k, _)| k.regi == Regi::Annan && k.insats == insats) {
+                r.lines.add_all(&cell.booked.lines);
+            }
+            let to = unplaced.entry(ReconKey::AnnanRegiDifferens).or_default();
+            to.amount += r.amount;
+            to.lines.add_all(&r.lines);
+        }
+    }
+
+    let mut clients: Vec<ClientCost> = lines
+        .into_iter()
+        .enumerate()
+        .filter(|(_, lines)| !lines.is_empty())
+        .map(|(client, lines)| client_cost(ds, settings, year, volumes, client as u32, lines))
+        .collect();
+    clients.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.id.cmp(&b.id)));
+    ClientCosts { clients, unplaced }
+}
+
+/// Adds a client's volume and cost in the cell `key` to the client's lines.
+fn add_line(
+    lines: &mut Vec<(CellKey, ClientLine)>,
+    key: &CellKey,
+    volume: &ClientVolume,
+    cost: Decimal,
+    assistansersattning: Decimal,
+    booked: Decimal,
+) {
+    let at = match lines.iter().position(|(k, _)| k == key) {
+        Some(at) => at,
+        None => {
+            let line = ClientLine {
+                insats: key.insats,
+                enhet: key.enhet.clone(),
+                regi: key.regi,
+                volume: Decimal::ZERO,
+                cost: Decimal::ZERO,
+                assistansersattning: Decimal::ZERO,
+                booked: Decimal::ZERO,
+                beviljad: Decimal::ZERO,
+                utford: Decimal::ZERO,
+            };
+            lines.push((key.clone(), line));
+            lines.len() - 1
+        }
+    };
+    let line = &mut lines[at].1;
+    line.volume += volume.volume;
+    line.cost += cost;
+    line.assistansersattning += assistansersattning;
+    line.booked += booked;
+    line.beviljad += volume.beviljad;
+    line.utford += volume.utford;
+}
+
+/// One client's year: the lines in cell order, the totals, age and boendeform.
+fn client_cost(
+    ds: &Dataset,
+    settings: &Settings,
+    year: i32,
+    volumes: &Volumes,
+    client: u32,
+    mut lines: Vec<(CellKey, ClientLine)>,
+) -> ClientCost {
+    let info = &ds.clients[client as usize];
+    let age = info.birth_year.map(|y| (year - y).max(0) as u32).or(info.age);
+    lines.sort_by(|a, b| a.0.cmp(&b.0));
+    let lines: Vec<ClientLine> = lines.into_iter().map(|(_, l)| l).collect();
+    // The boendeform the file gives, else the one the insatser imply; särskilt boende first.
+    let given = volumes.boendeform.get(&client).copied().unwrap_or(0);
+    let implied = lines.iter().filter_map(|l| Boendeform::implied_by(l.insats)).fold(0u8, |m, b| m | 1 << b as u8);
+    let forms = if given != 0 { given } else { implied };
+    let has = |b: Boendeform| forms & (1 << b as u8) != 0;
+    let boendeform = if has(Boendeform::Sarskilt) {
+        Boendeform::Sarskilt
+    } else if has(Boendeform::LssBostad) {
+        Boendeform::LssBostad
+    } else {
+        Boendeform::Ordinart
+    };
+    ClientCost {
+        id: info.id.clone(),
+        age,
+        age_group: age.map(|a| settings.age_group(a)),
+        kon: info.kon,
+        boendeform,
+        total: lines.iter().map(|l| l.cost).sum(),
+        assistansersattning: lines.iter().map(|l| l.assistansersattning).sum(),
+        lines,
+    }
+}

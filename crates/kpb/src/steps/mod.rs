@@ -1,0 +1,151 @@
+//! SKR's six steps (KPB.md §1), one module per step, each a function from values to values.
+//!
+//! | Step | Module | Takes | Gives |
+//! |---|---|---|---|
+//! | 1 Identifiera insatser | [`catalogue`] | – | [`Insats`], its volume unit and scope |
+//! | 2 Koda och fördela gemensamma kostnader | [`place`], then [`allocate`] | the ledger rows, the mappings / [`Placed`], [`Volumes`], the key | [`Placed`] / [`Allocated`] |
+//! | 3 Koda brukarstatistik | [`volumes`] | the volume rows | [`Volumes`] |
+//! | 4 Validera data | [`validate`], [`reconcile`] | [`Allocated`], [`Volumes`] / every step's remainders, [`ClientCosts`] | findings / [`Reconciliation`] |
+//! | 5 Kostnadsberäkna insatser | [`unit_costs`] | [`Allocated`], [`Volumes`] | [`UnitCosts`] |
+//! | 6 Beräkna KPB | [`client_costs`] | [`Allocated`], [`Volumes`], [`UnitCosts`] | [`ClientCosts`] |
+//!
+//! Step 3 comes before step 2's allocation, because a key can be the volume. Every step that
+//! meets a row it cannot use says so in its findings; every krona a step does not pass on is a
+//! remainder of the reconciliation with its reason ([`ReconKey`]).
+//!
+//! [`Insats`]: catalogue::Insats
+//! [`Placed`]: place::Placed
+//! [`Volumes`]: volumes::Volumes
+//! [`Allocated`]: allocate::Allocated
+//! [`UnitCosts`]: unit_costs::UnitCosts
+//! [`ClientCosts`]: client_costs::ClientCosts
+//! [`Reconciliation`]: crate::report::Reconciliation
+//! [`ReconKey`]: crate::report::ReconKey
+
+pub(crate) mod allocate;
+pub mod catalogue;
+pub(crate) mod client_costs;
+pub(crate) mod place;
+pub(crate) mod reconcile;
+pub(crate) mod unit_costs;
+pub(crate) mod validate;
+pub(crate) mod volumes;
+
+use crate::finding::Position;
+use crate::import::Dataset;
+use crate::model::{Insats, Regi};
+use crate::report::{ReconKey, Source};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// How many line numbers a [`Source`] keeps.
+const MAX_LINES: usize = 50;
+
+/// A cell of the computation: an insats at an enhet in one regi.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct CellKey {
+    pub insats: Insats,
+    pub enhet: String,
+    pub regi: Regi,
+}
+
+/// The rows an amount or a volume came from: line numbers per file, capped at [`MAX_LINES`],
+/// and how many rows in all.
+#[derive(Default, Clone, Debug)]
+pub(crate) struct Lines(BTreeMap<u16, (Vec<u32>, u32)>);
+
+impl Lines {
+    pub fn add(&mut self, file: u16, line: u32) {
+        let (lines, count) = self.0.entry(file).or_default();
+        *count += 1;
+        if lines.len() < MAX_LINES && lines.last() != Some(&line) {
+            lines.push(line);
+        }
+    }
+
+    /// Adds every line `other` kept (counting those only).
+    pub fn add_all(&mut self, other: &Lines) {
+        for (f, (ls, _)) in &other.0 {
+            for l in ls {
+                self.add(*f, *l);
+            }
+        }
+    }
+
+    /// Adds `other`'s lines and counts, keeping at most [`MAX_LINES`] lines per file.
+    pub fn merge(&mut self, other: Lines) {
+        for (file, (lines, count)) in other.0 {
+            let (to, n) = self.0.entry(file).or_default();
+            *n += count;
+            to.extend(lines.into_iter().take(MAX_LINES.saturating_sub(to.len())));
+        }
+    }
+
+    pub fn sources(&self, ds: &Dataset) -> Vec<Source> {
+        self.0
+            .iter()
+            .map(|(f, (lines, count))| Source {
+                file: ds.file_name(*f).to_owned(),
+                lines: lines.clone(),
+                count: *count,
+            })
+            .collect()
+    }
+
+    pub fn first(&self, ds: &Dataset) -> Option<Position> {
+        self.0.iter().next().and_then(|(f, (l, _))| l.first().map(|l| ds.pos(*f, *l)))
+    }
+}
+
+/// An amount and the rows it came from.
+#[derive(Default, Clone, Debug)]
+pub(crate) struct Amount {
+    pub amount: Decimal,
+    pub lines: Lines,
+}
+
+impl Amount {
+    pub fn add(&mut self, amount: Decimal, file: u16, line: u32) {
+        self.amount += amount;
+        self.lines.add(file, line);
+    }
+}
+
+/// What a step did not pass on, by reason: the remainders of the reconciliation.
+pub(crate) type Remainders = BTreeMap<ReconKey, Amount>;
+
+/// `amount × part ÷ whole`, for a `part` of `whole` (0 ≤ part ≤ whole): multiplied first, for
+/// exactness, where the product fits Decimal's 28 digits, else as `amount × (part ÷ whole)`. So
+/// no amount a file can hold overflows (and panics) here.
+pub(crate) fn share_of(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal {
+    match amount.checked_mul(part) {
+        Some(product) => product / whole,
+        None => amount * (part / whole),
+    }
+}
+
+/// Why a cost over a volume means nothing: volume without cost, or cost without volume.
+pub(crate) fn data_error(cost: Decimal, volume: Decimal) -> Option<String> {
+    match (cost.is_zero(), volume.is_zero()) {
+        (true, false) => Some("volym men ingen kostnad".to_owned()),
+        (false, true) => Some("kostnad men ingen volym".to_owned()),
+        _ => None,
+    }
+}
+
+/// The clients a cell's cost goes to: those with volume in it and, in egen regi, those the
+/// ledger booked cost or assistansersättning on (in order of their number).
+pub(crate) fn members(key: &CellKey, cost: &allocate::CellCost, volume: Option<&volumes::CellVolume>) -> Vec<u32> {
+    let with_volume = volume.into_iter().flat_map(|v| v.clients.keys());
+    let mut members: Vec<u32> = match key.regi {
+        Regi::Annan => with_volume.copied().collect(),
+        Regi::Egen => with_volume
+            .chain(cost.booked.on_client.keys())
+            .chain(cost.booked.assistansersattning_on_client.keys())
+            .copied()
+            .collect(),
+    };
+    members.sort_unstable();
+    members.dedup();
+    members
+}

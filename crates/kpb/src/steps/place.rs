@@ -1,0 +1,243 @@
+//! Step 2, first half (KPB.md §1, §4): *koda kostnader*. Every ledger row goes to one place: a
+//! cell's direct cost (an insats at an enhet in one regi), a pool of common cost at a level
+//! (enhet, område, förvaltning) to be allocated in [`super::allocate`], or a remainder of the
+//! reconciliation with its reason (fees, other years, excluded, unmapped …).
+
+use super::{Amount, CellKey, Remainders};
+use crate::finding::{Finding, Findings, Severity};
+use crate::import::Dataset;
+use crate::mapping::{KontoTyp, Level, Target};
+use crate::model::{Insats, Regi};
+use crate::report::ReconKey;
+use crate::settings::Settings;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// The ledger, placed.
+pub(crate) struct Placed {
+    /// Direct cost per cell.
+    pub cells: BTreeMap<CellKey, Booked>,
+    /// Common cost per level, to be allocated.
+    pub pools: BTreeMap<Level, Amount>,
+    /// What reached neither, by reason.
+    pub remainders: Remainders,
+    /// Σ of every ledger row, and how many rows.
+    pub ledger_total: Decimal,
+    pub ledger_rows: u32,
+    /// Ansvar without a mapping rule, and their sums.
+    pub unmapped: BTreeMap<String, Decimal>,
+    pub findings: Vec<Finding>,
+}
+
+/// The direct cost booked on one cell.
+#[derive(Default, Debug)]
+pub(crate) struct Booked {
+    /// Cost minus internal revenue and sales (KPB's cost concept), assistansersättning apart.
+    pub direct: Decimal,
+    /// Personnel cost within `direct`.
+    pub personnel: Decimal,
+    /// Försäkringskassan's assistansersättning (negative).
+    pub assistansersattning: Decimal,
+    /// Of `direct`, what rows with a client booked on each client, and the first such row.
+    pub on_client: BTreeMap<u32, Decimal>,
+    pub on_client_line: BTreeMap<u32, (u16, u32)>,
+    /// Of `assistansersattning`, what was booked on each client.
+    pub assistansersattning_on_client: BTreeMap<u32, Decimal>,
+    /// The ledger rows.
+    pub lines: super::Lines,
+}
+
+/// Places every ledger row of `ds` for `year`.
+pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
+    let mut placed = Placed {
+        cells: BTreeMap::new(),
+        pools: BTreeMap::new(),
+        remainders: Remainders::new(),
+        ledger_total: Decimal::ZERO,
+        ledger_rows: 0,
+        unmapped: BTreeMap::new(),
+        findings: Vec::new(),
+    };
+    let mut findings = Findings::default();
+    let excluded = |enhet: &str| settings.excluded_enheter.contains(enhet);
+    for row in &ds.ledger {
+        placed.ledger_total += row.belopp;
+        placed.ledger_rows += 1;
+        let mut remainder =
+            |key: ReconKey| placed.remainders.entry(key).or_default().add(row.belopp, row.file, row.line);
+        let pos = || ds.pos(row.file, row.line);
+        // A row of another year (the ledger's period column) is not this year's cost.
+        if let Some(p) = row.period.filter(|p| p.year != year) {
+            findings.push(Finding::new(
+                Severity::Varning,
+                "annat-ar",
+                pos(),
+                format!("Raden gäller {p}, inte {year}; den räknas inte."),
+                "Rader för andra år än det som beräknas tas inte med (se avstämningen). Välj år under Inställningar om det är fel år.",
+            ));
+            remainder(ReconKey::AnnatAr);
+            continue;
+        }
+        let typ = match ds.konton.lookup(&row.konto) {
+            Some(rule) => rule.typ,
+            None => {
+                let typ = if row.belopp < Decimal::ZERO { KontoTyp::OvrigIntakt } else { KontoTyp::Kostnad };
+                findings.push(Finding::new(
+                    Severity::Varning,
+                    "konto-utan-typ",
+                    pos(),
+                    format!("Konto {} har ingen kontotyp; det räknas som {}.", row.konto, typ.name()),
+                    "Lägg till kontot i filen med kontotyper (Konto från, Konto till, Kontotyp) så att intäkter dras av eller inte enligt KPB.",
+                ));
+                typ
+            }
+        };
+        match typ {
+            KontoTyp::Avgift => {
+                remainder(ReconKey::Avgift);
+                continue;
+            }
+            KontoTyp::OvrigIntakt => {
+                remainder(ReconKey::OvrigIntakt);
+                continue;
+            }
+            _ => {}
+        }
+        let target = match ds.org.lookup(&row.ansvar, &row.verksamhet) {
+            Some(rule) => match (&rule.target, row.insats) {
+                (Target::Direct { enhet, regi, .. }, Some(insats)) => {
+                    Target::Direct { insats, enhet: enhet.clone(), regi: *regi }
+                }
+                (t, _) => t.clone(),
+            },
+            None if !ds.has_org_map && row.insats.is_some() => Target::Direct {
+                insats: row.insats.unwrap_or(Insats::Hemtjanst),
+                enhet: row.ansvar.clone(),
+                regi: Regi::Egen,
+            },
+            None => {
+                remainder(ReconKey::Omappat);
+                *placed.unmapped.entry(row.ansvar.clone()).or_default() += row.belopp;
+                findings.push(
+                    Finding::new(
+                        Severity::Fel,
+                        "ansvar-utan-mappning",
+                        pos(),
+                        format!(
+                            "Ansvar {}{} finns inte i mappningen.",
+                            row.ansvar,
+                            if row.verksamhet.is_empty() { String::new() } else { format!(", verksamhet {}", row.verksamhet) }
+                        ),
+                        "Kostnaden kan inte placeras på någon insats. Lägg till ansvaret i mappningen (direkt kostnad, gemensam kostnad eller exkludera).",
+                    )
+                    .for_enhet(Some(&row.ansvar)),
+                );
+                continue;
+            }
+        };
+        match target {
+            Target::Exclude => remainder(ReconKey::Exkluderat),
+            Target::Common(level) => {
+                if let Level::Enhet(e) = &level
+                    && excluded(e)
+                {
+                    remainder(ReconKey::Bortvalt);
+                    continue;
+                }
+                if typ == KontoTyp::Assistansersattning {
+                    remainder(ReconKey::AssistansersattningFelInsats);
+                    findings.push(Finding::new(
+                        Severity::Varning,
+                        "fk-gemensam",
+                        pos(),
+                        "Assistansersättning är bokförd på en gemensam kostnad.".into(),
+                        "Assistansersättningen ska bokföras på personlig assistans SFB; den ligger nu utanför KPB.",
+                    ));
+                    continue;
+                }
+                placed.pools.entry(level).or_default().add(row.belopp, row.file, row.line);
+            }
+            Target::Direct { insats, enhet, regi } => {
+                if excluded(&enhet) {
+                    remainder(ReconKey::Bortvalt);
+                    continue;
+                }
+                if typ == KontoTyp::Assistansersattning && insats != Insats::PersonligAssistansSfb {
+                    remainder(ReconKey::AssistansersattningFelInsats);
+                    findings.push(
+                        Finding::new(
+                            Severity::Varning,
+                            "fk-fel-insats",
+                            pos(),
+                            format!("Assistansersättning är bokförd på {}.", insats.name()),
+                            "Assistansersättning hör till personlig assistans SFB; kontrollera konteringen.",
+                        )
+                        .for_enhet(Some(&enhet)),
+                    );
+                    continue;
+                }
+                let cell = placed.cells.entry(CellKey { insats, enhet, regi }).or_default();
+                cell.lines.add(row.file, row.line);
+                if typ == KontoTyp::Assistansersattning {
+                    cell.assistansersattning += row.belopp;
+                    if let Some(c) = row.client {
+                        *cell.assistansersattning_on_client.entry(c).or_default() += row.belopp;
+                    }
+                } else {
+                    cell.direct += row.belopp;
+                    if typ == KontoTyp::Personal {
+                        cell.personnel += row.belopp;
+                    }
+                    if let Some(c) = row.client {
+                        *cell.on_client.entry(c).or_default() += row.belopp;
+                        cell.on_client_line.entry(c).or_insert((row.file, row.line));
+                    }
+                }
+            }
+        }
+    }
+    placed.findings = findings.into_vec();
+    placed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{ImportSettings, InputFile, load};
+
+    fn data(ledger: &str, mapping: &str) -> Dataset {
+        let files = [
+            InputFile { name: "kostnader.csv".into(), bytes: ledger.into() },
+            InputFile { name: "mappning.csv".into(), bytes: mapping.into() },
+        ];
+        load(&files, &ImportSettings::default())
+    }
+
+    #[test]
+    fn each_row_goes_to_a_cell_a_pool_or_a_remainder() {
+        let ds = data(
+            "Ansvar;Konto;Belopp;Period\n\
+             4110;5011;1000;2025-03\n\
+             4110;5011;250;2025-04\n\
+             4100;5011;300;2025-03\n\
+             4900;5011;40;2025-03\n\
+             4777;5011;7;2025-03\n\
+             4110;5011;90;2024-12\n",
+            "Ansvar;Verksamhet;Insats;Enhet;Enhetsnamn;Område;Regi;Fördelning\n\
+             4110;;Hemtjänst;Norr;Norr;;egen;\n\
+             4100;;;;;;;förvaltning\n\
+             4900;;;;;;;exkludera\n",
+        );
+        let placed = place(&ds, &Settings::default(), 2025);
+        let cell = &placed.cells[&CellKey { insats: Insats::Hemtjanst, enhet: "Norr".into(), regi: Regi::Egen }];
+        assert_eq!(cell.direct, Decimal::from(1250));
+        assert_eq!(placed.pools[&Level::Forvaltning].amount, Decimal::from(300));
+        assert_eq!(placed.remainders[&ReconKey::Exkluderat].amount, Decimal::from(40));
+        assert_eq!(placed.remainders[&ReconKey::Omappat].amount, Decimal::from(7));
+        assert_eq!(placed.remainders[&ReconKey::AnnatAr].amount, Decimal::from(90));
+        assert_eq!(placed.unmapped[&"4777".to_owned()], Decimal::from(7));
+        assert_eq!((placed.ledger_total, placed.ledger_rows), (Decimal::from(1687), 6));
+        let kinds: Vec<&str> = placed.findings.iter().map(|f| f.kind.as_str()).collect();
+        assert_eq!(kinds, ["ansvar-utan-mappning", "annat-ar"]);
+    }
+}

@@ -1,0 +1,304 @@
+//! Step 4 of the method (KPB.md §1, §6): *validera data*, the checks that need the whole
+//! picture — cost without volume and volume without cost, clients booked without volume,
+//! granted against performed time, more dygn than the year has, a unit cost far from the
+//! published level or from the other enheter, gruppbostad beside servicebostad. (Each earlier
+//! step reports the rows it could not use; [`super::reconcile`] checks the whole against the
+//! ledger.)
+
+use super::allocate::Allocated;
+use super::volumes::{CellVolume, Volumes};
+use super::{CellKey, data_error};
+use crate::date::days_in_year;
+use crate::finding::{Finding, Findings, Position, Severity};
+use crate::import::Dataset;
+use crate::model::{Insats, Regi, VolumeKind, VolumeUnit, lower_first};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The findings of the checks on `allocated` and `volumes` for `year`.
+pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: &Volumes) -> Vec<Finding> {
+    let mut findings = Findings::default();
+    let no_volume = CellVolume::default();
+    let volume = |k: &CellKey| volumes.cells.get(k).map_or(Decimal::ZERO, |v| v.volume);
+    let volume_lines = |k: &CellKey| -> Option<Position> { volumes.cells.get(k).and_then(|v| v.lines.first(ds)) };
+    let name = |code: &str| ds.org.enhet(code).map_or_else(|| code.to_owned(), |e| e.name.clone());
+    // Unit costs per insats, to find outliers.
+    let mut unit_costs: BTreeMap<Insats, Vec<(String, Decimal)>> = BTreeMap::new();
+    let mut insatser_per_enhet: BTreeMap<&str, BTreeSet<Insats>> = BTreeMap::new();
+    for (k, cell) in &allocated.cells {
+        let v = volumes.cells.get(k).unwrap_or(&no_volume);
+        let first_volume = v.lines.first(ds);
+        let first_ledger = cell.booked.lines.first(ds);
+        if k.regi == Regi::Egen {
+            insatser_per_enhet.entry(&k.enhet).or_default().insert(k.insats);
+        }
+        if k.regi == Regi::Egen
+            && v.volume > Decimal::ZERO
+            && cell.total().is_zero()
+            && cell.booked.on_client.is_empty()
+        {
+            findings.push(
+                Finding::new(
+                    Severity::Fel,
+                    "volym-utan-kostnad",
+                    first_volume.clone().unwrap_or_default(),
+                    format!("{} vid {} har volym men ingen kostnad.", k.insats.name(), name(&k.enhet)),
+                    "Brukarna får ingen kostnad för insatsen, och enheten lämnas utanför kommunens kostnad per volymenhet så att den inte drar ned den. Kontrollera att enheten finns i mappningen och att kostnaderna är bokförda på rätt ansvar.",
+                )
+                .for_enhet(Some(&k.enhet)),
+            );
+        }
+        if k.regi == Regi::Egen && v.volume.is_zero() && !cell.total().is_zero() {
+            let why = if v.other_kind_volume > Decimal::ZERO {
+                format!(
+                    " (det finns bara {} volym, men kostnaden delas med {} volym)",
+                    other(volumes.basis[&k.insats]).name(),
+                    volumes.basis[&k.insats].name()
+                )
+            } else {
+                String::new()
+            };
+            findings.push(
+                Finding::new(
+                    Severity::Fel,
+                    "kostnad-utan-volym",
+                    first_ledger.clone().unwrap_or_default(),
+                    format!("{} vid {} har kostnad men ingen volym{why}.", k.insats.name(), name(&k.enhet)),
+                    "Kostnaden kan inte läggas på någon brukare och redovisas i avstämningen. Kontrollera brukarstatistiken för enheten, eller om kostnaden är bokförd på fel ansvar.",
+                )
+                .for_enhet(Some(&k.enhet)),
+            );
+        }
+        if k.regi == Regi::Egen && v.volume > Decimal::ZERO && !cell.total().is_zero() {
+            unit_costs.entry(k.insats).or_default().push((k.enhet.clone(), cell.total() / v.volume));
+        }
+        // Clients booked in the ledger but without volume anywhere.
+        for client in cell.booked.on_client.keys() {
+            if !v.clients.contains_key(client) {
+                findings.push(
+                    Finding::new(
+                        Severity::Varning,
+                        "bokford-utan-volym",
+                        cell.booked
+                            .on_client_line
+                            .get(client)
+                            .map_or_else(|| first_ledger.clone().unwrap_or_default(), |l| ds.pos(l.0, l.1)),
+                        format!(
+                            "Brukaren {} har kostnad bokförd på {} men ingen volym där.",
+                            ds.clients[*client as usize].id,
+                            k.insats.name()
+                        ),
+                        "Kostnaden läggs ändå på brukaren. Kontrollera brukarstatistiken.",
+                    )
+                    .for_enhet(Some(&k.enhet)),
+                );
+            }
+        }
+        // Granted against performed time, per client and period (when the cell reports both).
+        let reports_performed = v.clients.values().any(|a| a.utford > Decimal::ZERO);
+        let reports_granted = v.clients.values().any(|a| a.beviljad > Decimal::ZERO);
+        for (&client, acc) in &v.clients {
+            let pos = ds.pos(acc.first_line.0, acc.first_line.1);
+            let cid = &ds.clients[client as usize].id;
+            // A row for the whole year beside rows for its months: summed, so a year's
+            // total given with its months counts twice.
+            let whole_year = acc.periods.iter().find(|(p, _)| p.is_some_and(|p| p.month.is_none()));
+            if let Some((_, year_row)) = whole_year
+                && acc.periods.iter().any(|(p, _)| p.is_some_and(|p| p.month.is_some()))
+            {
+                findings.push(
+                    Finding::new(
+                        Severity::Varning,
+                        "ar-och-manader",
+                        ds.pos(year_row.first_line.0, year_row.first_line.1),
+                        format!(
+                            "Brukaren {cid} har både en rad för hela {} och rader för enskilda månader för {} vid {}; de räknas ihop.",
+                            year,
+                            lower_first(k.insats.name()),
+                            name(&k.enhet)
+                        ),
+                        "Är årsraden summan av månaderna räknas volymen två gånger. Ta bort årsraden eller månadsraderna ur utdraget.",
+                    )
+                    .for_enhet(Some(&k.enhet)),
+                );
+            }
+            let has_both = acc.beviljad > Decimal::ZERO || acc.utford > Decimal::ZERO;
+            if !has_both {
+                continue;
+            }
+            if reports_performed && reports_granted {
+                if acc.beviljad > Decimal::ZERO && acc.utford.is_zero() {
+                    findings.push(
+                        Finding::new(
+                            Severity::Varning,
+                            "ej-verkstallt",
+                            pos.clone(),
+                            format!("Brukaren {cid} har beviljad {} vid {} men ingen utförd tid under året.", lower_first(k.insats.name()), name(&k.enhet)),
+                            "Beslut som aldrig verkställts (eller ärenden som inte avslutats efter dödsfall eller flytt) ger kostnad utan insats. Kontrollera ärendet.",
+                        )
+                        .for_enhet(Some(&k.enhet)),
+                    );
+                } else if acc.utford > Decimal::ZERO && acc.beviljad.is_zero() {
+                    findings.push(
+                        Finding::new(
+                            Severity::Varning,
+                            "utan-beslut",
+                            pos.clone(),
+                            format!(
+                                "Brukaren {cid} har utförd tid för {} vid {} utan beviljad tid.",
+                                lower_first(k.insats.name()),
+                                name(&k.enhet)
+                            ),
+                            "Tid registrerad utan beslut. Kontrollera beslutet i verksamhetssystemet.",
+                        )
+                        .for_enhet(Some(&k.enhet)),
+                    );
+                } else {
+                    let mut periods = acc.periods.clone();
+                    periods.sort_by_key(|(p, _)| *p);
+                    for (period, per) in &periods {
+                        let (b, u) = (&per.beviljad, &per.utford);
+                        if *u > *b && *b > Decimal::ZERO {
+                            findings.push(
+                                Finding::new(
+                                    Severity::Varning,
+                                    "over-beviljat",
+                                    ds.pos(per.first_line.0, per.first_line.1),
+                                    format!(
+                                        "Brukaren {cid} har mer utförd än beviljad tid{} ({} mot {}).",
+                                        period.map_or(String::new(), |p| format!(" {p}")),
+                                        crate::format::number(*u, 2),
+                                        crate::format::number(*b, 2)
+                                    ),
+                                    "Tid utöver beslutet: kontrollera registreringen eller om beslutet behöver ses över.",
+                                )
+                                .for_enhet(Some(&k.enhet)),
+                            );
+                        }
+                    }
+                }
+            }
+            // More dygn in the year than it has, over all rows of the client.
+            if matches!(k.insats.unit(), VolumeUnit::Dygn | VolumeUnit::Dag)
+                && acc.volume > Decimal::from(days_in_year(year))
+            {
+                findings.push(
+                    Finding::new(
+                        Severity::Varning,
+                        "fler-dygn-an-aret",
+                        pos.clone(),
+                        format!(
+                            "Brukaren {cid} har {} {} {} vid {} på ett år med {} dagar.",
+                            crate::format::volume(acc.volume),
+                            k.insats.unit().plural(),
+                            lower_first(k.insats.name()),
+                            name(&k.enhet),
+                            days_in_year(year)
+                        ),
+                        "Troligen dubbelregistrerade perioder. Kontrollera vistelserna.",
+                    )
+                    .for_enhet(Some(&k.enhet)),
+                );
+            }
+        }
+    }
+    // The municipality's unit cost far from any that has been published (a fifth of the
+    // newest KPB mean, or five times it): volumes in minutes, costs in tkr or öre.
+    for (insats, kpi) in
+        [(Insats::Hemtjanst, "U21003"), (Insats::SarskiltBoende, "U23004"), (Insats::Gruppbostad, "U28030")]
+    {
+        let (cost, volume) = allocated
+            .cells
+            .iter()
+            .map(|(k, c)| (k, c.total(), volume(k)))
+            .filter(|(k, total, v)| k.insats == insats && k.regi == Regi::Egen && data_error(*total, *v).is_none())
+            .fold((Decimal::ZERO, Decimal::ZERO), |(n, d), (_, total, v)| (n + total, d + v));
+        let Some(reference) = crate::reference::published()
+            .into_iter()
+            .filter(|p| p.kpi == kpi && p.label.starts_with("Medel"))
+            .max_by_key(|p| p.year)
+        else {
+            continue;
+        };
+        let five = Decimal::from(5);
+        if volume > Decimal::ZERO && (cost * five < reference.value * volume || cost > reference.value * five * volume)
+        {
+            let first = allocated.cells.iter().find(|(k, _)| k.insats == insats && k.regi == Regi::Egen);
+            let pos = first.and_then(|(k, _)| volume_lines(k)).unwrap_or_default();
+            findings.push(Finding::new(
+                Severity::Varning,
+                "orimlig-styckkostnad",
+                pos,
+                format!(
+                    "{} i egen regi kostar {} kr per {}; medel bland KPB-kommunerna var {} kr ({}).",
+                    insats.name(),
+                    crate::format::kr(cost / volume),
+                    insats.unit().singular(),
+                    crate::format::kr(reference.value),
+                    reference.year
+                ),
+                "Så långt från andra kommuners nivå beror det oftast på en enhet: volymen i minuter i stället för timmar, eller kostnaden i tkr eller öre. Kontrollera rubrikerna och värdena i filerna.",
+            ));
+        }
+    }
+    // Outliers: a unit cost far from the median of the same insats (costs booked on the wrong unit).
+    for (insats, list) in &unit_costs {
+        if list.len() < 3 {
+            continue;
+        }
+        let mut sorted: Vec<Decimal> = list.iter().map(|(_, u)| *u).collect();
+        sorted.sort();
+        let median = sorted[sorted.len() / 2];
+        for (enhet, u) in list {
+            if median > Decimal::ZERO && (*u > median * Decimal::TWO || *u * Decimal::TWO < median) {
+                let pos = allocated.cells[&CellKey { insats: *insats, enhet: enhet.clone(), regi: Regi::Egen }]
+                    .booked
+                    .lines
+                    .first(ds)
+                    .unwrap_or_default();
+                findings.push(
+                    Finding::new(
+                        Severity::Varning,
+                        "avvikande-styckkostnad",
+                        pos,
+                        format!(
+                            "{} vid {} kostar {} kr per {}, mot medianen {} kr bland enheterna.",
+                            insats.name(),
+                            name(enhet),
+                            crate::format::kr(*u),
+                            insats.unit().singular(),
+                            crate::format::kr(median)
+                        ),
+                        "En enhet som är mycket dyrare eller billigare än de andra kan ha fått kostnader bokförda på fel ansvar eller verksamhet. Kontrollera konteringen.",
+                    )
+                    .for_enhet(Some(enhet)),
+                );
+            }
+        }
+    }
+    // Gruppbostad and servicebostad at the same enhet.
+    for (enhet, insatser) in &insatser_per_enhet {
+        if insatser.contains(&Insats::Gruppbostad) && insatser.contains(&Insats::Servicebostad) {
+            let key = CellKey { insats: Insats::Servicebostad, enhet: enhet.to_string(), regi: Regi::Egen };
+            let pos = volume_lines(&key).or_else(|| allocated.cells[&key].booked.lines.first(ds)).unwrap_or_default();
+            findings.push(
+                Finding::new(
+                    Severity::Varning,
+                    "grupp-och-servicebostad",
+                    pos,
+                    format!("{} har både gruppbostad och servicebostad.", name(enhet)),
+                    "Gruppbostad och servicebostad som blandas ihop snedvrider jämförelsen mellan enheter. Kontrollera att insatserna är rätt kodade.",
+                )
+                .for_enhet(Some(enhet)),
+            );
+        }
+    }
+    findings.into_vec()
+}
+
+fn other(kind: VolumeKind) -> VolumeKind {
+    match kind {
+        VolumeKind::Beviljad => VolumeKind::Utford,
+        VolumeKind::Utford => VolumeKind::Beviljad,
+    }
+}

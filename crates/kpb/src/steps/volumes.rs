@@ -1,0 +1,292 @@
+//! Step 3 of the method (KPB.md §1, §5): *koda brukarstatistik*. The volume rows of the year,
+//! per cell and client: the volume the cost is divided by (granted or performed, per insats),
+//! both kinds beside it for the checks, what was paid for a client in annan regi, and the
+//! boendeform the file gives each client. Rows of other years, negative volumes and excluded
+//! enheter are left out with a finding; an implausible volume is kept with one.
+
+use super::{CellKey, Lines};
+use crate::date::{Period, days_in_year, days_in_year_of_stay};
+use crate::finding::{Finding, Findings, Severity};
+use crate::import::{Dataset, Span};
+use crate::model::{Insats, Regi, VolumeKind, VolumeUnit};
+use crate::settings::Settings;
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The volumes of the year.
+pub(crate) struct Volumes {
+    /// The kind of volume each insats' cost is divided by.
+    pub basis: BTreeMap<Insats, VolumeKind>,
+    pub cells: BTreeMap<CellKey, CellVolume>,
+    /// The boendeformer the file gives each client, as a bit set (bit = `Boendeform as u8`).
+    pub boendeform: FxHashMap<u32, u8>,
+    pub findings: Vec<Finding>,
+}
+
+/// The volume of one cell.
+#[derive(Default, Debug)]
+pub(crate) struct CellVolume {
+    /// Of the basis kind: what the cell's cost is divided by.
+    pub volume: Decimal,
+    /// Of the other kind (a cell with only that kind has cost but no volume to divide by).
+    pub other_kind_volume: Decimal,
+    pub clients: BTreeMap<u32, ClientVolume>,
+    pub lines: Lines,
+}
+
+/// One client's volume in one cell.
+#[derive(Default, Clone, Debug)]
+pub(crate) struct ClientVolume {
+    /// Of the cell's basis kind.
+    pub volume: Decimal,
+    pub beviljad: Decimal,
+    pub utford: Decimal,
+    /// What the file says was paid for the client (annan regi).
+    pub paid: Decimal,
+    /// Volume of rows without a paid amount (annan regi: to carry the rest of the booked cost).
+    pub unpaid_volume: Decimal,
+    /// Per period, granted and performed (for the checks): a handful at most (a year, or its
+    /// months), in the order first seen.
+    pub periods: Vec<(Option<Period>, PeriodVolume)>,
+    /// The client's first row in the cell.
+    pub first_line: (u16, u32),
+}
+
+/// Granted and performed volume in one period, and the first row of the period.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PeriodVolume {
+    pub beviljad: Decimal,
+    pub utford: Decimal,
+    pub first_line: (u16, u32),
+}
+
+impl ClientVolume {
+    /// Adds another's volumes (the same client in the same cell, read under two enhet texts).
+    fn merge(&mut self, other: ClientVolume) {
+        if self.periods.is_empty() {
+            self.first_line = other.first_line;
+        }
+        self.volume += other.volume;
+        self.beviljad += other.beviljad;
+        self.utford += other.utford;
+        self.paid += other.paid;
+        self.unpaid_volume += other.unpaid_volume;
+        for (period, p) in other.periods {
+            match self.periods.iter_mut().find(|(q, _)| *q == period) {
+                Some((_, mine)) => {
+                    mine.beviljad += p.beviljad;
+                    mine.utford += p.utford;
+                }
+                None => self.periods.push((period, p)),
+            }
+        }
+    }
+}
+
+/// The kind of volume each insats' cost is divided by: granted where the year's rows have
+/// granted volume for it, else performed, unless the settings say.
+fn basis(ds: &Dataset, settings: &Settings, year: i32) -> BTreeMap<Insats, VolumeKind> {
+    let mut has_granted: BTreeSet<Insats> = BTreeSet::new();
+    for row in &ds.volumes {
+        let in_year = match row.span {
+            Span::Unspecified => true,
+            Span::Period(p) => p.year == year,
+            Span::Stay { from, to } => days_in_year_of_stay(year, from, to) > 0,
+        };
+        if in_year && row.kind == VolumeKind::Beviljad && row.volume.is_some_and(|v| v > Decimal::ZERO) {
+            has_granted.insert(row.insats);
+        }
+    }
+    Insats::all()
+        .map(|insats| {
+            let granted = has_granted.contains(&insats);
+            let default = if granted { VolumeKind::Beviljad } else { VolumeKind::Utford };
+            (insats, settings.basis.get(&insats).copied().unwrap_or(default))
+        })
+        .collect()
+}
+
+/// The volumes of `year` in `ds`.
+pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
+    let basis = basis(ds, settings, year);
+    let mut findings = Findings::default();
+    let mut boendeform: FxHashMap<u32, u8> = FxHashMap::default();
+    // Canonical enhet code, and the regi the mapping gives it, for each enhet text of the file.
+    let enhet_code: Vec<String> =
+        ds.enhet_codes.iter().map(|raw| ds.org.enhet(raw).map_or_else(|| raw.clone(), |e| e.code.clone())).collect();
+    let enhet_regi: Vec<Option<Regi>> = enhet_code.iter().map(|c| ds.org.enhet(c).map(|e| e.regi)).collect();
+    // The cells by (insats, enhet text, regi), merged into cells by enhet code at the end (a
+    // tree of string keys is too slow per row).
+    let mut cell_index: FxHashMap<(Insats, u32, Regi), usize> = FxHashMap::default();
+    let mut by_text: Vec<(CellKey, CellVolume)> = Vec::new();
+    let basis_of: Vec<VolumeKind> = Insats::all().map(|i| basis[&i]).collect();
+    for row in &ds.volumes {
+        let pos = || ds.pos(row.file, row.line);
+        let (volume, period) = match row.span {
+            Span::Unspecified => (row.volume, None),
+            Span::Period(p) if p.year == year => (row.volume, Some(p)),
+            Span::Period(p) => {
+                findings.push(Finding::new(
+                    Severity::Varning,
+                    "annat-ar",
+                    pos(),
+                    format!("Raden gäller {p}, inte {year}; den räknas inte."),
+                    "Rader för andra år än det som beräknas tas inte med. Välj år under Inställningar om det är fel år.",
+                ));
+                continue;
+            }
+            Span::Stay { from, to } => {
+                let days = days_in_year_of_stay(year, from, to);
+                if days == 0 {
+                    findings.push(Finding::new(
+                        Severity::Info,
+                        "annat-ar",
+                        pos(),
+                        format!(
+                            "Vistelsen {from}–{} ligger utanför {year}; den räknas inte.",
+                            to.map_or(String::new(), |t| t.to_string())
+                        ),
+                        "Rader för andra år än det som beräknas tas inte med.",
+                    ));
+                    continue;
+                }
+                (Some(row.volume.unwrap_or(Decimal::from(days))), None)
+            }
+        };
+        let Some(volume) = volume else { continue };
+        let column_name = ds
+            .files
+            .get(usize::from(row.file))
+            .and_then(|f| f.headers.get((row.volume_column as usize).wrapping_sub(1)))
+            .map_or("", String::as_str);
+        let volume_pos = || pos().with_column(row.volume_column, column_name);
+        if volume < Decimal::ZERO {
+            findings.push(Finding::new(
+                Severity::Fel,
+                "negativ-volym",
+                volume_pos(),
+                format!("Negativ volym ({}).", crate::format::volume(volume)),
+                "Raden räknas inte. Rätta registreringen i verksamhetssystemet.",
+            ));
+            continue;
+        }
+        let days = period.map_or(days_in_year(year), |p| p.days());
+        let limit = match row.insats.unit() {
+            VolumeUnit::Dygn | VolumeUnit::Dag => Some((Decimal::from(days), "dygn eller dagar än perioden har")),
+            VolumeUnit::Timme => Some((Decimal::from(days * 24), "timmar än perioden har")),
+            VolumeUnit::Manad => Some((
+                Decimal::from(period.map_or(12, |p| if p.month.is_some() { 1 } else { 12 })),
+                "månader än perioden har",
+            )),
+            VolumeUnit::Portion => None,
+        };
+        if let Some((limit, what)) = limit
+            && volume > limit
+        {
+            findings.push(Finding::new(
+                Severity::Varning,
+                "orimlig-volym",
+                volume_pos(),
+                format!("Volymen {} är fler {what} ({}).", crate::format::volume(volume), crate::format::volume(limit)),
+                "Volymen räknas med men är troligen fel: kontrollera enheten (timmar eller minuter?) och perioden.",
+            ));
+        }
+        let code = &enhet_code[row.enhet as usize];
+        let regi = row.regi.or(enhet_regi[row.enhet as usize]).unwrap_or(Regi::Egen);
+        if settings.excluded_enheter.contains(code) {
+            continue;
+        }
+        if let Some(b) = row.boendeform {
+            *boendeform.entry(row.client).or_default() |= 1 << b as u8;
+        }
+        let at = *cell_index.entry((row.insats, row.enhet, regi)).or_insert_with(|| {
+            by_text.push((CellKey { insats: row.insats, enhet: code.clone(), regi }, CellVolume::default()));
+            by_text.len() - 1
+        });
+        let cell = &mut by_text[at].1;
+        cell.lines.add(row.file, row.line);
+        let acc = cell
+            .clients
+            .entry(row.client)
+            .or_insert_with(|| ClientVolume { first_line: (row.file, row.line), ..ClientVolume::default() });
+        let at = match acc.periods.iter().position(|(p, _)| *p == period) {
+            Some(i) => i,
+            None => {
+                let first =
+                    PeriodVolume { beviljad: Decimal::ZERO, utford: Decimal::ZERO, first_line: (row.file, row.line) };
+                acc.periods.push((period, first));
+                acc.periods.len() - 1
+            }
+        };
+        let per = &mut acc.periods[at].1;
+        match row.kind {
+            VolumeKind::Beviljad => {
+                acc.beviljad += volume;
+                per.beviljad += volume;
+            }
+            VolumeKind::Utford => {
+                acc.utford += volume;
+                per.utford += volume;
+            }
+        }
+        if row.kind == basis_of[row.insats as usize] {
+            acc.volume += volume;
+            cell.volume += volume;
+            match row.paid {
+                Some(p) => acc.paid += p,
+                None => acc.unpaid_volume += volume,
+            }
+        } else {
+            cell.other_kind_volume += volume;
+            if let Some(p) = row.paid {
+                acc.paid += p;
+            }
+        }
+    }
+    // Two enhet texts of the file can be one enhet of the mapping (code and name): merged.
+    let mut cells: BTreeMap<CellKey, CellVolume> = BTreeMap::new();
+    for (key, v) in by_text {
+        let cell = cells.entry(key).or_default();
+        cell.volume += v.volume;
+        cell.other_kind_volume += v.other_kind_volume;
+        cell.lines.merge(v.lines);
+        if cell.clients.is_empty() {
+            cell.clients = v.clients;
+        } else {
+            for (client, acc) in v.clients {
+                cell.clients.entry(client).or_default().merge(acc);
+            }
+        }
+    }
+    Volumes { basis, cells, boendeform, findings: findings.into_vec() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{ImportSettings, InputFile, load};
+
+    #[test]
+    fn granted_hours_are_the_basis_and_other_years_are_left_out() {
+        let files = [InputFile {
+            name: "brukare.csv".into(),
+            bytes: "Brukare;Insats;Enhet;Beviljad tid;Utförd tid;Period\n\
+                    A;Hemtjänst;Norr;10;8;2025-01\n\
+                    A;Hemtjänst;Norr;12;12,5;2025-02\n\
+                    B;Hemtjänst;Norr;4;3;2025-02\n\
+                    B;Hemtjänst;Norr;99;99;2024-12\n"
+                .into(),
+        }];
+        let ds = load(&files, &ImportSettings::default());
+        let v = volumes(&ds, &Settings::default(), 2025);
+        assert_eq!(v.basis[&Insats::Hemtjanst], VolumeKind::Beviljad);
+        let cell = &v.cells[&CellKey { insats: Insats::Hemtjanst, enhet: "Norr".into(), regi: Regi::Egen }];
+        assert_eq!(cell.volume, Decimal::from(26));
+        assert_eq!(cell.other_kind_volume, Decimal::new(235, 1));
+        assert_eq!(cell.clients.len(), 2);
+        let a = cell.clients.values().find(|c| c.utford == Decimal::new(205, 1)).expect("A");
+        assert_eq!((a.volume, a.beviljad, a.periods.len()), (Decimal::from(22), Decimal::from(22), 2));
+        assert_eq!(v.findings.iter().map(|f| f.kind.as_str()).collect::<Vec<_>>(), ["annat-ar"]);
+    }
+}
