@@ -77,9 +77,10 @@ impl From<Decimal> for Cell {
     }
 }
 
-impl From<Option<Decimal>> for Cell {
-    fn from(d: Option<Decimal>) -> Cell {
-        d.map_or(Cell::Empty, Cell::Number)
+/// `None` is an empty cell.
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(value: Option<T>) -> Cell {
+        value.map_or(Cell::Empty, Into::into)
     }
 }
 
@@ -100,31 +101,55 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-impl Table {
-    fn new(name: &'static str, title: &'static str, columns: &[(&'static str, Kind)]) -> Table {
-        Table { name, title, columns: columns.to_vec(), rows: Vec::new() }
-    }
+/// A column of a table with a row per `T`: its header, how its values are written, and the value
+/// of a row.
+struct Column<T> {
+    header: &'static str,
+    kind: Kind,
+    value: fn(&T) -> Cell,
+}
 
-    fn push(&mut self, row: Vec<Cell>) {
-        debug_assert_eq!(row.len(), self.columns.len(), "{}", self.name);
-        self.rows.push(row);
+fn col<T>(header: &'static str, kind: Kind, value: fn(&T) -> Cell) -> Column<T> {
+    Column { header, kind, value }
+}
+
+/// A table with a row per item of `rows`, a cell per column.
+fn table<T>(name: &'static str, title: &'static str, rows: &[T], columns: &[Column<T>]) -> Table {
+    Table {
+        name,
+        title,
+        columns: columns.iter().map(|c| (c.header, c.kind)).collect(),
+        rows: rows.iter().map(|row| columns.iter().map(|c| (c.value)(row)).collect()).collect(),
     }
 }
 
 use Kind::*;
 
-fn opt_text(s: &Option<String>) -> Cell {
-    s.as_deref().map_or(Cell::Empty, Cell::from)
-}
-
 /// Every table of the report, in the order of the workbook.
 pub fn tables(report: &Report, meta: &Meta) -> Vec<Table> {
-    let mut out = Vec::new();
+    vec![
+        about(report, meta),
+        nyckeltal(report),
+        nyckeltal_by_enhet(report),
+        units(report),
+        insatser(report),
+        pools(report),
+        clients(report),
+        client_lines(report),
+        ytterfall(report),
+        ytterfall_clients(report),
+        distribution(report),
+        mix(report),
+        utforandegrad(report),
+        reconciliation(report),
+        findings(report),
+    ]
+}
 
-    let mut about = Table::new("Om", "Om beräkningen", &[("Uppgift", Text), ("Värde", Text)]);
+fn about(report: &Report, meta: &Meta) -> Table {
     let s = &report.settings;
     let (y, mo, d, h, mi) = meta.created;
-    for (k, v) in [
+    let settings = [
         ("Organisation", meta.organisation.clone()),
         ("År", report.year.to_string()),
         ("Status", meta.status.name().to_owned()),
@@ -141,433 +166,310 @@ pub fn tables(report: &Report, meta: &Meta) -> Vec<Table> {
         ("Ytterfallsgräns LSS, kr", crate::format::kr(s.thresholds.lss)),
         ("Åldersgrupper", s.age_groups().join(", ")),
         ("Enheter som valts bort", s.excluded_enheter.iter().cloned().collect::<Vec<_>>().join(", ")),
-    ] {
-        about.push(vec![k.into(), v.into()]);
-    }
-    for f in &report.files {
-        about.push(vec![
-            format!("Fil: {}", f.name).into(),
-            format!("{} – {} rader, {} använda", f.kind.map_or("okänd filtyp", |k| k.name()), f.rows, f.rows_used)
-                .into(),
-        ]);
-    }
-    out.push(about);
+    ];
+    let files = report.files.iter().map(|f| {
+        let kind = f.kind.map_or("okänd filtyp", |k| k.name());
+        (format!("Fil: {}", f.name), format!("{kind} – {} rader, {} använda", f.rows, f.rows_used))
+    });
+    let rows: Vec<_> = settings.into_iter().map(|(k, v)| (k.to_owned(), v)).chain(files).collect();
+    table(
+        "Om",
+        "Om beräkningen",
+        &rows,
+        &[col("Uppgift", Text, |(k, _)| k.clone().into()), col("Värde", Text, |(_, v)| v.clone().into())],
+    )
+}
 
-    let mut n = Table::new(
+fn nyckeltal(report: &Report) -> Table {
+    table(
         "Nyckeltal",
         "Nyckeltal: Koladas (N-id, Koladas definition) och KPB-metodens (U-id)",
+        &report.nyckeltal,
         &[
-            ("Id", Text),
-            ("Nyckeltal", Text),
-            ("Värde", Rate),
-            ("Enhet", Text),
-            ("Täljare", Number),
-            ("Täljare avser", Text),
-            ("Nämnare", Number),
-            ("Nämnare avser", Text),
-            ("Saknas underlag", Text),
-            ("Definition", Text),
-            ("Ingår", Text),
-            ("Ingår inte", Text),
+            col("Id", Text, |k| k.id.clone().into()),
+            col("Nyckeltal", Text, |k| k.name.clone().into()),
+            col("Värde", Rate, |k| k.value.into()),
+            col("Enhet", Text, |k| k.unit.clone().into()),
+            col("Täljare", Number, |k| k.numerator.into()),
+            col("Täljare avser", Text, |k| k.numerator_label.clone().into()),
+            col("Nämnare", Number, |k| k.denominator.into()),
+            col("Nämnare avser", Text, |k| k.denominator_label.clone().into()),
+            col("Saknas underlag", Text, |k| k.missing.clone().into()),
+            col("Definition", Text, |k| k.definition.clone().into()),
+            col("Ingår", Text, |k| k.includes.clone().into()),
+            col("Ingår inte", Text, |k| k.excludes.clone().into()),
         ],
-    );
-    for k in &report.nyckeltal {
-        n.push(vec![
-            k.id.clone().into(),
-            k.name.clone().into(),
-            k.value.into(),
-            k.unit.clone().into(),
-            k.numerator.into(),
-            k.numerator_label.clone().into(),
-            k.denominator.into(),
-            k.denominator_label.clone().into(),
-            opt_text(&k.missing),
-            k.definition.clone().into(),
-            k.includes.clone().into(),
-            k.excludes.clone().into(),
-        ]);
-    }
-    out.push(n);
+    )
+}
 
-    let mut ne = Table::new(
+fn nyckeltal_by_enhet(report: &Report) -> Table {
+    let rows: Vec<_> = report.nyckeltal.iter().flat_map(|k| k.by_enhet.iter().map(move |e| (k, e))).collect();
+    table(
         "Nyckeltal per enhet",
         "Nyckeltal per enhet",
+        &rows,
         &[
-            ("Id", Text),
-            ("Nyckeltal", Text),
-            ("Enhet", Text),
-            ("Enhetsnamn", Text),
-            ("Värde", Rate),
-            ("Täljare", Number),
-            ("Nämnare", Number),
+            col("Id", Text, |(k, _)| k.id.clone().into()),
+            col("Nyckeltal", Text, |(k, _)| k.name.clone().into()),
+            col("Enhet", Text, |(_, e)| e.enhet.clone().into()),
+            col("Enhetsnamn", Text, |(_, e)| e.enhet_name.clone().into()),
+            col("Värde", Rate, |(_, e)| e.value.into()),
+            col("Täljare", Number, |(_, e)| e.numerator.into()),
+            col("Nämnare", Number, |(_, e)| e.denominator.into()),
         ],
-    );
-    for k in &report.nyckeltal {
-        for e in &k.by_enhet {
-            ne.push(vec![
-                k.id.clone().into(),
-                k.name.clone().into(),
-                e.enhet.clone().into(),
-                e.enhet_name.clone().into(),
-                e.value.into(),
-                e.numerator.into(),
-                e.denominator.into(),
-            ]);
-        }
-    }
-    out.push(ne);
+    )
+}
 
-    let mut u = Table::new(
+fn units(report: &Report) -> Table {
+    table(
         "Enheter",
         "Kostnad och volym per insats, enhet och regi",
+        &report.units,
         &[
-            ("Insatskod", Text),
-            ("Insats", Text),
-            ("Enhet", Text),
-            ("Enhetsnamn", Text),
-            ("Område", Text),
-            ("Regi", Text),
-            ("Direkt kostnad", Money),
-            ("Varav personal", Money),
-            ("Fördelad gemensam kostnad", Money),
-            ("Kostnad", Money),
-            ("Assistansersättning", Money),
-            ("Volym", Number),
-            ("Volymenhet", Text),
-            ("Volymtyp", Text),
-            ("Kr per volymenhet", Rate),
-            ("Netto kr per volymenhet", Rate),
-            ("Brukare", Number),
+            col("Insatskod", Text, |u| u.insats.code().into()),
+            col("Insats", Text, |u| u.insats.name().into()),
+            col("Enhet", Text, |u| u.enhet.clone().into()),
+            col("Enhetsnamn", Text, |u| u.enhet_name.clone().into()),
+            col("Område", Text, |u| u.omrade.clone().into()),
+            col("Regi", Text, |u| u.regi.name().into()),
+            col("Direkt kostnad", Money, |u| u.direct.into()),
+            col("Varav personal", Money, |u| u.personnel.into()),
+            col("Fördelad gemensam kostnad", Money, |u| u.allocated.into()),
+            col("Kostnad", Money, |u| u.total.into()),
+            col("Assistansersättning", Money, |u| u.assistansersattning.into()),
+            col("Volym", Number, |u| u.volume.into()),
+            col("Volymenhet", Text, |u| u.insats.unit().plural().into()),
+            col("Volymtyp", Text, |u| u.basis.name().into()),
+            col("Kr per volymenhet", Rate, |u| u.unit_cost.into()),
+            col("Netto kr per volymenhet", Rate, |u| u.net_unit_cost.into()),
+            col("Brukare", Number, |u| u.clients.into()),
         ],
-    );
-    for c in &report.units {
-        u.push(vec![
-            c.insats.code().into(),
-            c.insats.name().into(),
-            c.enhet.clone().into(),
-            c.enhet_name.clone().into(),
-            opt_text(&c.omrade),
-            c.regi.name().into(),
-            c.direct.into(),
-            c.personnel.into(),
-            c.allocated.into(),
-            c.total.into(),
-            c.assistansersattning.into(),
-            c.volume.into(),
-            c.insats.unit().plural().into(),
-            c.basis.name().into(),
-            c.unit_cost.into(),
-            c.net_unit_cost.into(),
-            c.clients.into(),
-        ]);
-    }
-    out.push(u);
+    )
+}
 
-    let mut i = Table::new(
+fn insatser(report: &Report) -> Table {
+    table(
         "Insatser",
         "Per insats för hela kommunen (egen regi; annan regi för sig)",
+        &report.insatser,
         &[
-            ("Insats", Text),
-            ("Kostnad egen regi", Money),
-            ("Volym egen regi", Number),
-            ("Kr per volymenhet", Rate),
-            ("Lägst (enhet)", Text),
-            ("Lägst, kr", Rate),
-            ("Högst (enhet)", Text),
-            ("Högst, kr", Rate),
-            ("Kostnad annan regi", Money),
-            ("Volym annan regi", Number),
-            ("Brukare", Number),
+            col("Insats", Text, |s| s.insats.name().into()),
+            col("Kostnad egen regi", Money, |s| s.cost.into()),
+            col("Volym egen regi", Number, |s| s.volume.into()),
+            col("Kr per volymenhet", Rate, |s| s.unit_cost.into()),
+            col("Lägst (enhet)", Text, |s| s.min.as_ref().map(|m| m.0.clone()).into()),
+            col("Lägst, kr", Rate, |s| s.min.as_ref().map(|m| m.1).into()),
+            col("Högst (enhet)", Text, |s| s.max.as_ref().map(|m| m.0.clone()).into()),
+            col("Högst, kr", Rate, |s| s.max.as_ref().map(|m| m.1).into()),
+            col("Kostnad annan regi", Money, |s| s.annan_cost.into()),
+            col("Volym annan regi", Number, |s| s.annan_volume.into()),
+            col("Brukare", Number, |s| s.clients.into()),
         ],
-    );
-    for s in &report.insatser {
-        i.push(vec![
-            s.insats.name().into(),
-            s.cost.into(),
-            s.volume.into(),
-            s.unit_cost.into(),
-            s.min.as_ref().map_or(Cell::Empty, |m| m.0.clone().into()),
-            s.min.as_ref().map(|m| m.1).into(),
-            s.max.as_ref().map_or(Cell::Empty, |m| m.0.clone().into()),
-            s.max.as_ref().map(|m| m.1).into(),
-            s.annan_cost.into(),
-            s.annan_volume.into(),
-            s.clients.into(),
-        ]);
-    }
-    out.push(i);
+    )
+}
 
-    let mut p = Table::new(
+fn pools(report: &Report) -> Table {
+    // Each pool's shares (insats, enhet, amount), then what it left unplaced.
+    let rows: Vec<_> = report
+        .pools
+        .iter()
+        .flat_map(|p| {
+            let shares = p.shares.iter().map(move |(i, e, amount)| (p, i.name(), Some(e.as_str()), *amount));
+            shares.chain((!p.unplaced.is_zero()).then_some((p, "(ej fördelat)", None, p.unplaced)))
+        })
+        .collect();
+    table(
         "Gemensamma kostnader",
         "Hur de gemensamma kostnaderna fördelades",
+        &rows,
         &[
-            ("Nivå", Text),
-            ("Belopp", Money),
-            ("Mottagare: insats", Text),
-            ("Mottagare: enhet", Text),
-            ("Fördelat", Money),
+            col("Nivå", Text, |(p, ..)| p.level.describe().into()),
+            col("Belopp", Money, |(p, ..)| p.amount.into()),
+            col("Mottagare: insats", Text, |&(_, insats, ..)| insats.into()),
+            col("Mottagare: enhet", Text, |&(_, _, enhet, _)| enhet.into()),
+            col("Fördelat", Money, |&(.., amount)| amount.into()),
         ],
-    );
-    for pool in &report.pools {
-        for (insats, enhet, amount) in &pool.shares {
-            p.push(vec![
-                pool.level.describe().into(),
-                pool.amount.into(),
-                insats.name().into(),
-                enhet.clone().into(),
-                (*amount).into(),
-            ]);
-        }
-        if !pool.unplaced.is_zero() {
-            p.push(vec![
-                pool.level.describe().into(),
-                pool.amount.into(),
-                "(ej fördelat)".into(),
-                Cell::Empty,
-                pool.unplaced.into(),
-            ]);
-        }
-    }
-    out.push(p);
+    )
+}
 
-    let mut b = Table::new(
+fn clients(report: &Report) -> Table {
+    table(
         "Brukare",
         "Kostnad per brukare och år (pseudonymiserat)",
+        &report.clients,
         &[
-            ("Brukare", Text),
-            ("Ålder", Number),
-            ("Åldersgrupp", Text),
-            ("Kön", Text),
-            ("Boendeform", Text),
-            ("Kostnad", Money),
-            ("Assistansersättning", Money),
-            ("Nettokostnad", Money),
-            ("Insatser", Text),
+            col("Brukare", Text, |c| c.id.clone().into()),
+            col("Ålder", Number, |c| c.age.into()),
+            col("Åldersgrupp", Text, |c| c.age_group.clone().into()),
+            col("Kön", Text, |c| c.kon.map(|k| k.kolada()).into()),
+            col("Boendeform", Text, |c| c.boendeform.name().into()),
+            col("Kostnad", Money, |c| c.total.into()),
+            col("Assistansersättning", Money, |c| c.assistansersattning.into()),
+            col("Nettokostnad", Money, |c| c.net().into()),
+            col("Insatser", Text, |c| {
+                let mut insatser: Vec<&str> = c.lines.iter().map(|l| l.insats.name()).collect();
+                insatser.dedup();
+                insatser.join(", ").into()
+            }),
         ],
-    );
-    let mut bl = Table::new(
+    )
+}
+
+fn client_lines(report: &Report) -> Table {
+    let rows: Vec<_> = report.clients.iter().flat_map(|c| c.lines.iter().map(move |l| (c, l))).collect();
+    table(
         "Brukare per insats",
         "Varje brukares insatser (pseudonymiserat)",
+        &rows,
         &[
-            ("Brukare", Text),
-            ("Insats", Text),
-            ("Enhet", Text),
-            ("Regi", Text),
-            ("Volym", Number),
-            ("Kostnad", Money),
-            ("Assistansersättning", Money),
-            ("Varav bokfört på brukaren", Money),
-            ("Beviljad", Number),
-            ("Utförd", Number),
+            col("Brukare", Text, |(c, _)| c.id.clone().into()),
+            col("Insats", Text, |(_, l)| l.insats.name().into()),
+            col("Enhet", Text, |(_, l)| l.enhet.clone().into()),
+            col("Regi", Text, |(_, l)| l.regi.name().into()),
+            col("Volym", Number, |(_, l)| l.volume.into()),
+            col("Kostnad", Money, |(_, l)| l.cost.into()),
+            col("Assistansersättning", Money, |(_, l)| l.assistansersattning.into()),
+            col("Varav bokfört på brukaren", Money, |(_, l)| l.booked.into()),
+            col("Beviljad", Number, |(_, l)| l.beviljad.into()),
+            col("Utförd", Number, |(_, l)| l.utford.into()),
         ],
-    );
-    for c in &report.clients {
-        let mut insatser: Vec<&str> = c.lines.iter().map(|l| l.insats.name()).collect();
-        insatser.dedup();
-        b.push(vec![
-            c.id.clone().into(),
-            c.age.map(Decimal::from).into(),
-            opt_text(&c.age_group),
-            c.kon.map_or(Cell::Empty, |k| k.kolada().into()),
-            c.boendeform.name().into(),
-            c.total.into(),
-            c.assistansersattning.into(),
-            c.net().into(),
-            insatser.join(", ").into(),
-        ]);
-        for l in &c.lines {
-            bl.push(vec![
-                c.id.clone().into(),
-                l.insats.name().into(),
-                l.enhet.clone().into(),
-                l.regi.name().into(),
-                l.volume.into(),
-                l.cost.into(),
-                l.assistansersattning.into(),
-                l.booked.into(),
-                l.beviljad.into(),
-                l.utford.into(),
-            ]);
-        }
-    }
-    out.push(b);
-    out.push(bl);
+    )
+}
 
-    let mut y = Table::new(
+fn ytterfall(report: &Report) -> Table {
+    table(
         "Ytterfall",
         "Ytterfall per område",
+        &report.ytterfall,
         &[
-            ("Område", Text),
-            ("Id", Text),
-            ("Gräns, kr", Money),
-            ("Brukare med kostnad", Number),
-            ("Ytterfall", Number),
-            ("Andel, %", Percent),
-            ("Ytterfallens kostnad", Money),
-            ("Områdets kostnad", Money),
+            col("Område", Text, |y| y.scope.name().into()),
+            col("Id", Text, |y| y.kolada.clone().into()),
+            col("Gräns, kr", Money, |y| y.threshold.into()),
+            col("Brukare med kostnad", Number, |y| y.clients.into()),
+            col("Ytterfall", Number, |y| y.count.into()),
+            col("Andel, %", Percent, |y| y.share.into()),
+            col("Ytterfallens kostnad", Money, |y| y.cost.into()),
+            col("Områdets kostnad", Money, |y| y.total_cost.into()),
         ],
-    );
-    let mut yl = Table::new(
+    )
+}
+
+fn ytterfall_clients(report: &Report) -> Table {
+    let client = |id: &String| report.clients.iter().find(|c| &c.id == id);
+    let rows: Vec<_> =
+        report.ytterfall.iter().flat_map(|y| y.list.iter().filter_map(client).map(move |c| (y, c))).collect();
+    table(
         "Ytterfall brukare",
         "Brukarna över gränsen, dyrast först (underlag för individgenomgång)",
+        &rows,
         &[
-            ("Område", Text),
-            ("Brukare", Text),
-            ("Kostnad i området", Money),
-            ("Ålder", Number),
-            ("Kön", Text),
-            ("Boendeform", Text),
+            col("Område", Text, |(y, _)| y.scope.name().into()),
+            col("Brukare", Text, |(_, c)| c.id.clone().into()),
+            col("Kostnad i området", Money, |(y, c)| c.in_scope(y.scope).into()),
+            col("Ålder", Number, |(_, c)| c.age.into()),
+            col("Kön", Text, |(_, c)| c.kon.map(|k| k.kolada()).into()),
+            col("Boendeform", Text, |(_, c)| c.boendeform.name().into()),
         ],
-    );
-    for yf in &report.ytterfall {
-        y.push(vec![
-            yf.scope.name().into(),
-            opt_text(&yf.kolada),
-            yf.threshold.into(),
-            yf.clients.into(),
-            yf.count.into(),
-            yf.share.into(),
-            yf.cost.into(),
-            yf.total_cost.into(),
-        ]);
-        for id in &yf.list {
-            if let Some(c) = report.clients.iter().find(|c| &c.id == id) {
-                yl.push(vec![
-                    yf.scope.name().into(),
-                    id.clone().into(),
-                    c.in_scope(yf.scope).into(),
-                    c.age.map(Decimal::from).into(),
-                    c.kon.map_or(Cell::Empty, |k| k.kolada().into()),
-                    c.boendeform.name().into(),
-                ]);
-            }
-        }
-    }
-    out.push(y);
-    out.push(yl);
+    )
+}
 
-    let mut dist = Table::new(
+fn distribution(report: &Report) -> Table {
+    let d = &report.distribution;
+    let deciles = d
+        .deciles
+        .iter()
+        .enumerate()
+        .map(|(g, share)| (format!("Decil {} ({}–{} %)", g + 1, g * 10, (g + 1) * 10), *share));
+    let top = d.top.iter().map(|(x, share)| (format!("De dyraste {x} %"), *share));
+    let rows: Vec<_> = deciles.chain(top).collect();
+    table(
         "Kostnadsfördelning",
         "Hur stor andel av kostnaden olika andelar av brukarna står för",
-        &[("Brukare (dyrast först)", Text), ("Andel av kostnaden, %", Percent)],
-    );
-    for (g, share) in report.distribution.deciles.iter().enumerate() {
-        dist.push(vec![format!("Decil {} ({}–{} %)", g + 1, g * 10, (g + 1) * 10).into(), (*share).into()]);
-    }
-    for (x, share) in &report.distribution.top {
-        dist.push(vec![format!("De dyraste {x} %").into(), (*share).into()]);
-    }
-    out.push(dist);
+        &rows,
+        &[
+            col("Brukare (dyrast först)", Text, |(group, _)| group.clone().into()),
+            col("Andel av kostnaden, %", Percent, |&(_, share)| share.into()),
+        ],
+    )
+}
 
-    let mut mix = Table::new(
+fn mix(report: &Report) -> Table {
+    let m = &report.mix;
+    let dimensions =
+        [("Åldersgrupp", &m.by_age), ("Kön", &m.by_kon), ("Boendeform", &m.by_boendeform), ("Insats", &m.by_insats)];
+    let rows: Vec<_> = dimensions.into_iter().flat_map(|(dim, groups)| groups.iter().map(move |g| (dim, g))).collect();
+    table(
         "Brukarmix",
         "Brukare och kostnad per grupp",
+        &rows,
         &[
-            ("Indelning", Text),
-            ("Grupp", Text),
-            ("Brukare", Number),
-            ("Kostnad", Money),
-            ("Kostnad per brukare", Money),
-            ("Andel av kostnaden, %", Percent),
+            col("Indelning", Text, |&(dim, _)| dim.into()),
+            col("Grupp", Text, |(_, g)| g.label.clone().into()),
+            col("Brukare", Number, |(_, g)| g.clients.into()),
+            col("Kostnad", Money, |(_, g)| g.cost.into()),
+            col("Kostnad per brukare", Money, |(_, g)| g.per_client.into()),
+            col("Andel av kostnaden, %", Percent, |(_, g)| g.share.into()),
         ],
-    );
-    for (dim, groups) in [
-        ("Åldersgrupp", &report.mix.by_age),
-        ("Kön", &report.mix.by_kon),
-        ("Boendeform", &report.mix.by_boendeform),
-        ("Insats", &report.mix.by_insats),
-    ] {
-        for g in groups {
-            mix.push(vec![
-                dim.into(),
-                g.label.clone().into(),
-                g.clients.into(),
-                g.cost.into(),
-                g.per_client.into(),
-                g.share.into(),
-            ]);
-        }
-    }
-    out.push(mix);
+    )
+}
 
-    let mut ug = Table::new(
+fn utforandegrad(report: &Report) -> Table {
+    table(
         "Utförandegrad",
         "Utförd tid i förhållande till beviljad, per enhet (egen regi)",
+        &report.utforandegrad,
         &[
-            ("Insats", Text),
-            ("Enhet", Text),
-            ("Beviljad", Number),
-            ("Utförd", Number),
-            ("Utförandegrad, %", Percent),
-            ("Brukare", Number),
+            col("Insats", Text, |g| g.insats.name().into()),
+            col("Enhet", Text, |g| g.enhet_name.clone().into()),
+            col("Beviljad", Number, |g| g.beviljad.into()),
+            col("Utförd", Number, |g| g.utford.into()),
+            col("Utförandegrad, %", Percent, |g| g.grad.into()),
+            col("Brukare", Number, |g| g.clients.into()),
         ],
-    );
-    for g in &report.utforandegrad {
-        ug.push(vec![
-            g.insats.name().into(),
-            g.enhet_name.clone().into(),
-            g.beviljad.into(),
-            g.utford.into(),
-            g.grad.into(),
-            g.clients.into(),
-        ]);
-    }
-    out.push(ug);
+    )
+}
 
-    let mut r = Table::new(
+fn reconciliation(report: &Report) -> Table {
+    let r = &report.reconciliation;
+    let total = ("Huvudbokens summa".to_owned(), r.ledger_total, format!("{} rader", r.ledger_rows));
+    let lines = r.lines.iter().map(|l| (l.key.label().to_owned(), l.amount, l.key.explanation().to_owned()));
+    let difference = ("Differens".to_owned(), r.difference, "Ska vara 0.".to_owned());
+    let rows: Vec<_> = std::iter::once(total).chain(lines).chain([difference]).collect();
+    table(
         "Avstämning",
         "Avstämning mot huvudboken",
-        &[("Post", Text), ("Belopp", Money), ("Förklaring", Text)],
-    );
-    r.push(vec![
-        "Huvudbokens summa".into(),
-        report.reconciliation.ledger_total.into(),
-        format!("{} rader", report.reconciliation.ledger_rows).into(),
-    ]);
-    for line in &report.reconciliation.lines {
-        r.push(vec![line.key.label().into(), line.amount.into(), line.key.explanation().into()]);
-    }
-    r.push(vec!["Differens".into(), report.reconciliation.difference.into(), "Ska vara 0.".into()]);
-    out.push(r);
+        &rows,
+        &[
+            col("Post", Text, |(post, ..)| post.clone().into()),
+            col("Belopp", Money, |&(_, amount, _)| amount.into()),
+            col("Förklaring", Text, |(.., explanation)| explanation.clone().into()),
+        ],
+    )
+}
 
-    let mut f = Table::new(
+fn findings(report: &Report) -> Table {
+    table(
         "Kontroll",
         "Arbetslista: fel och varningar i underlaget",
+        &report.findings,
         &[
-            ("Allvarlighet", Text),
-            ("Typ", Text),
-            ("Meddelande", Text),
-            ("Enhet", Text),
-            ("Fil", Text),
-            ("Blad", Text),
-            ("Rad", Number),
-            ("Kolumn", Text),
-            ("Antal", Number),
-            ("Fler rader", Text),
-            ("Vad göra", Text),
-        ],
-    );
-    for x in &report.findings {
-        f.push(vec![
-            x.severity.name().into(),
-            x.kind.clone().into(),
-            x.message.clone().into(),
-            opt_text(&x.enhet),
-            x.pos.file.clone().into(),
-            opt_text(&x.pos.sheet),
-            x.pos.line.map(Decimal::from).into(),
-            match (x.pos.column, &x.pos.column_name) {
+            col("Allvarlighet", Text, |f| f.severity.name().into()),
+            col("Typ", Text, |f| f.kind.clone().into()),
+            col("Meddelande", Text, |f| f.message.clone().into()),
+            col("Enhet", Text, |f| f.enhet.clone().into()),
+            col("Fil", Text, |f| f.pos.file.clone().into()),
+            col("Blad", Text, |f| f.pos.sheet.clone().into()),
+            col("Rad", Number, |f| f.pos.line.into()),
+            col("Kolumn", Text, |f| match (f.pos.column, &f.pos.column_name) {
                 (Some(c), Some(n)) if !n.is_empty() => format!("{c} ({n})").into(),
                 (Some(c), _) => c.to_string().into(),
                 _ => Cell::Empty,
-            },
-            x.count.into(),
-            x.more_lines.iter().map(u32::to_string).collect::<Vec<_>>().join(", ").into(),
-            x.help.clone().into(),
-        ]);
-    }
-    out.push(f);
-    out
+            }),
+            col("Antal", Number, |f| f.count.into()),
+            col("Fler rader", Text, |f| f.more_lines.iter().map(u32::to_string).collect::<Vec<_>>().join(", ").into()),
+            col("Vad göra", Text, |f| f.help.clone().into()),
+        ],
+    )
 }
 
 fn round(value: Decimal, kind: Kind) -> Decimal {
@@ -666,4 +568,24 @@ pub fn xlsx(tables: &[Table], meta: &Meta, year: i32) -> Result<Vec<u8>, XlsxErr
         }
     }
     book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_keeps_its_header_kind_and_value_together() {
+        let rows = [("Enhet 1", Some(Decimal::from(12))), ("Enhet 2", None)];
+        let t =
+            table("T", "Test", &rows, &[col("Enhet", Text, |&(e, _)| e.into()), col("Kr", Money, |&(_, k)| k.into())]);
+        assert_eq!(t.columns, [("Enhet", Text), ("Kr", Money)]);
+        assert_eq!(
+            t.rows,
+            [
+                vec![Cell::Text("Enhet 1".into()), Cell::Number(Decimal::from(12))],
+                vec![Cell::Text("Enhet 2".into()), Cell::Empty]
+            ]
+        );
+    }
 }
