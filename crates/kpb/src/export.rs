@@ -6,7 +6,7 @@
 
 use crate::report::Report;
 use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 use serde::{Deserialize, Serialize};
 
@@ -477,7 +477,7 @@ fn round(value: Decimal, kind: Kind) -> Decimal {
         Money | Rate | Percent | Number => 2,
         Text => 28,
     };
-    value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero).normalize()
+    crate::format::rounded(value, dp)
 }
 
 /// A table as CSV: `;`-separated, decimal comma, no thousands separator, CRLF, UTF-8 with BOM.

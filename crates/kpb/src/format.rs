@@ -1,7 +1,8 @@
 //! Swedish number formats for display: `1 234 567 kr`, `12,5 %`, `−750`.
 //!
-//! The only place figures are rounded, and only for showing them (half away from zero).
-//! Digit groups are separated by a no-break space so that a figure never wraps.
+//! The only place figures are rounded (half away from zero): for showing them, and for the
+//! files the user takes away ([`rounded`], used by the exports and the network file). Digit
+//! groups are separated by a no-break space so that a figure never wraps.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -9,6 +10,12 @@ use rust_decimal::{Decimal, RoundingStrategy};
 pub const GROUP: char = '\u{a0}';
 /// The minus sign: U+2212 MINUS SIGN, as Swedish typography writes it.
 pub const MINUS: char = '\u{2212}';
+
+/// `value` to `decimals` decimals, half away from zero, without trailing zeros: a figure as a
+/// file the user takes away holds it.
+pub fn rounded(value: Decimal, decimals: u32) -> Decimal {
+    value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero).normalize()
+}
 
 /// `value` with `decimals` decimals, decimal comma, grouped thousands and a real minus sign.
 pub fn number(value: Decimal, decimals: u32) -> String {

@@ -9,10 +9,11 @@
 //! 1. [`import::load`] reads the files (CSV in any common Swedish shape, `.xlsx`) into a
 //!    [`import::Dataset`]: typed ledger and volume rows, the mappings, and findings for every
 //!    row that could not be read. Personnummer are replaced by pseudonyms here.
-//! 2. [`compute::compute`] places every ledger row, distributes common costs by the chosen key,
-//!    costs each insats per enhet and each client, checks the data and reconciles with the
-//!    ledger, and computes nyckeltal, ytterfall, the cost distribution and brukarmix: a
-//!    [`report::Report`].
+//! 2. [`compute::compute`] runs SKR's six steps (the private module `steps`, one module per
+//!    step: catalogue, place, volumes, allocate, unit_costs, client_costs, validate,
+//!    reconcile), each a function from values to values, then the figures on the clients'
+//!    costs (nyckeltal, Kolada's N-KPIs, ytterfall, distribution, brukarmix), and builds the
+//!    [`report::Report`] once from the results.
 //!
 //! ```
 //! use kpb::{ImportSettings, InputFile, Settings};
@@ -37,7 +38,7 @@ pub mod format;
 pub mod import;
 pub mod mapping;
 pub mod model;
-pub mod steps;
+mod steps;
 pub mod pseudonym;
 pub mod reference;
 pub mod report;

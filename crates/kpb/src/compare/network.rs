@@ -17,7 +17,7 @@ pub const FORMAT: &str = "kpb-natverk/1";
 
 fn number(d: Decimal) -> Value {
     // Two decimals: the file is for comparison, not for re-computation.
-    let d = d.round_dp(2).normalize();
+    let d = crate::format::rounded(d, 2);
     serde_json::Number::from_f64(rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(0.0))
         .map_or(Value::Null, Value::Number)
 }

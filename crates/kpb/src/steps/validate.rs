@@ -302,3 +302,61 @@ fn other(kind: VolumeKind) -> VolumeKind {
         VolumeKind::Utford => VolumeKind::Beviljad,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::steps::allocate::CellCost;
+    use crate::steps::place::Booked;
+    use crate::steps::volumes::ClientVolume;
+
+    #[test]
+    fn cost_without_volume_volume_without_cost_and_an_outlying_enhet_are_found() {
+        let ds = Dataset { clients: vec![Default::default()], ..Dataset::default() };
+        let key = |insats: Insats, enhet: &str| CellKey { insats, enhet: enhet.into(), regi: Regi::Egen };
+        let cost = |direct: i64| CellCost { booked: Booked { direct: Decimal::from(direct), ..Booked::default() }, allocated: Decimal::ZERO };
+        let volume = |v: i64| CellVolume {
+            volume: Decimal::from(v),
+            clients: BTreeMap::from([(0, ClientVolume { volume: Decimal::from(v), ..ClientVolume::default() })]),
+            ..CellVolume::default()
+        };
+        // Hemtjänst at A, B, C costs 100, 110 and 400 kr an hour (the median 110: C is more than
+        // twice it); D has cost and no volume, E volume and no cost.
+        let allocated = Allocated {
+            cells: BTreeMap::from([
+                (key(Insats::Hemtjanst, "A"), cost(10_000)),
+                (key(Insats::Hemtjanst, "B"), cost(11_000)),
+                (key(Insats::Hemtjanst, "C"), cost(40_000)),
+                (key(Insats::Hemtjanst, "D"), cost(5_000)),
+                (key(Insats::Hemtjanst, "E"), cost(0)),
+            ]),
+            pools: Vec::new(),
+            unplaced: Default::default(),
+            findings: Vec::new(),
+        };
+        let volumes = Volumes {
+            basis: Insats::all().map(|i| (i, VolumeKind::Beviljad)).collect(),
+            cells: BTreeMap::from([
+                (key(Insats::Hemtjanst, "A"), volume(100)),
+                (key(Insats::Hemtjanst, "B"), volume(100)),
+                (key(Insats::Hemtjanst, "C"), volume(100)),
+                (key(Insats::Hemtjanst, "E"), volume(30)),
+            ]),
+            boendeform: Default::default(),
+            findings: Vec::new(),
+        };
+        let found: Vec<(String, Option<String>)> = validate(&ds, 2025, &allocated, &volumes)
+            .into_iter()
+            .map(|f| (f.kind.clone(), f.enhet.clone()))
+            .collect();
+        let expect = |kind: &str, enhet: &str| (kind.to_owned(), Some(enhet.to_owned()));
+        assert_eq!(
+            found,
+            [
+                expect("kostnad-utan-volym", "D"),
+                expect("volym-utan-kostnad", "E"),
+                expect("avvikande-styckkostnad", "C"),
+            ]
+        );
+    }
+}
