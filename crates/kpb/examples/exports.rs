@@ -1,5 +1,5 @@
 //! Writes every export of the report on the files in each given directory — each CSV table, the
-//! workbook and the network file — once per allocation key, into OUT/<set>-<key>/.
+//! workbook, the network file and the nyckeltal in full — once per allocation key, into OUT/<set>-<key>/.
 //!
 //! `cargo run -p kpb --example exports -- OUT DIR …`. `scripts/exports-unchanged` runs it on two
 //! revisions and compares the files byte for byte: a redesign that changes no figure leaves
@@ -36,6 +36,9 @@ fn main() {
             std::fs::write(format!("{to}/kpb.xlsx"), book).expect("written");
             let network = kpb::compare::network::write(&report, ("9999", "Exempel kommun"), "preliminär", 5);
             std::fs::write(format!("{to}/natverk.json"), network).expect("written");
+            // Every field of every nyckeltal, also those no table exports (insatser, clients).
+            let nyckeltal = serde_json::to_string_pretty(&report.nyckeltal).expect("serialisable");
+            std::fs::write(format!("{to}/nyckeltal.json"), nyckeltal).expect("written");
         }
     }
 }
