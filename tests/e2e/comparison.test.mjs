@@ -196,6 +196,7 @@ test('the example data shows every comparison view with the example comparison f
     }
     // The example files read cleanly: only the note that the unit answer has values per Kolada unit.
     const notes = await page.getByTestId('reference-findings').locator('li').allInnerTexts();
+    assert.ok(notes.length >= 1, 'the note on the unit answer');
     assert.ok(notes.every((n) => n.includes('kolada-enheter-exempel.json har värden per organisatorisk enhet')), notes.join('\n'));
     // Kolada's figures first: the invented municipalities, their group and Kolada's value for the
     // own municipality beside the own computed one.

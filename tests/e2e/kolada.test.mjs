@@ -30,9 +30,10 @@ test("Kolada's N-KPIs: pages, deleted and null values, the web table, the own va
     await visit(page, 'nyckeltal');
     const first = page.locator('section.kpi-group').first();
     assert.match(await first.locator('h2').innerText(), /^Koladas nyckeltal/);
-    for (const id of ['N21006', 'N23009', 'N28013', 'N25016']) {
+    for (const [id, per] of [['N21006', 'per brukare'], ['N23009', 'per brukare'], ['N28013', 'per brukare'], ['N25016', 'per invånare']]) {
+      assert.notEqual(expected.nyckeltal[id] ?? null, null, `${id} has a value`);
       const shown = plain(await page.getByTestId(`kpi-${id}`).getByTestId('kpi-value').innerText());
-      assert.ok(shown.startsWith(plain(expected.nyckeltal[id])), `${id}: ${shown} vs ${expected.nyckeltal[id]}`);
+      assert.equal(shown, `${plain(expected.nyckeltal[id])} ${per}`, id);
     }
     await page.getByTestId('kpi-N21006').locator('details summary').click();
     assert.match(await page.getByTestId('kpi-N21006').getByTestId('kpb-beside').innerText(), /U21003/);
@@ -83,8 +84,10 @@ test("Kolada's N-KPIs: pages, deleted and null values, the web table, the own va
       const row = plain(await page.getByTestId('compare-overview').locator(`tr[data-kpi="${id}"]`).innerText());
       const e = expected.compare[id];
       assert.ok(row.includes(`\t${plain(expected.nyckeltal[id])}\t${plain(e.mean)}\t${e.rank}\t`), `${id}: ${row}`);
-      if (e.potential && e.potential !== '0 kr') assert.ok(row.endsWith(plain(e.potential)), `${id}: ${row}`);
+      // No potential where the own cost is not above the mean: a dash.
+      assert.ok(row.endsWith(e.potential === '0 kr' ? '\t–' : `\t${plain(e.potential)}`), `${id}: ${row}`);
     }
+    assert.deepEqual(['N21006', 'N23009', 'N25016'].map((id) => expected.compare[id].potential !== '0 kr'), [true, false, false], 'a potential and none');
     // The web table's N25016 (Stockholm, Malmö; Riket beside) compares like the API's values.
     assert.equal(expected.compare.N25016.rank, '1 av 3');
     await check(page, '40-kolada-jamforelse');

@@ -77,6 +77,12 @@ test('no request leaves the origin and no request carries data', async () => {
     await networkFile;
     await page.waitForTimeout(500);
 
+    // The recorder saw the session: the page and its wasm, and after the load the example's files
+    // (so that the empty lists below mean no request, not no recording).
+    assert.ok(initial > 0 && requests.some((r) => r.url === server.url), 'the initial load recorded');
+    assert.ok(requests.some((r) => r.url.endsWith('.wasm')), 'the wasm recorded');
+    assert.ok(requests.slice(initial).some((r) => r.url.endsWith('/exempel/kostnader.csv')), 'the example files recorded');
+    assert.ok(server.log.some((r) => r.url.endsWith('/exempel/kostnader.csv')), 'the server saw the example files');
     const allowed = staticPaths();
     const offending = requests.filter((r) => {
       const url = new URL(r.url);

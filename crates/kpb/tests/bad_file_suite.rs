@@ -778,7 +778,10 @@ fn personnummer_everywhere() -> Case {
         ]),
     );
     c.check = Some(Box::new(|ds: &Dataset, r: &Report| {
+        // At least the clients B0, B1, … and one for the personnummer spellings; the five files.
+        assert!(ds.clients.len() > SPELLINGS.len(), "{} clients", ds.clients.len());
         assert!(ds.clients.iter().all(|c| !contains_personnummer(&c.id)));
+        assert_eq!(r.files.len(), 5);
         assert!(r.files.iter().all(|f| !contains_personnummer(&f.name)), "file names are masked");
     }));
     c

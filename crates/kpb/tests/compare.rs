@@ -204,14 +204,23 @@ fn the_network_file_round_trips_and_hides_small_groups() {
     let u21003 = strict["values"].as_array().unwrap().iter().find(|v| v["kpi"] == "U21003").unwrap();
     assert_eq!(u21003["values"][0]["status"], "för få brukare");
     // "The dearest x %" only where x % of the clients are at least the minimum.
+    // The example has over 500 clients, so even its dearest 1 % are at least 5: every point is
+    // written.
     let clients = report.distribution.clients;
-    for point in json["distribution"]["top"].as_array().unwrap() {
-        let x = point[0].as_f64().unwrap();
-        assert!(x * f64::from(clients) / 100.0 >= 5.0, "{x} % of {clients}");
-    }
+    assert!(clients >= 500, "{clients}");
+    let top: Vec<f64> =
+        json["distribution"]["top"].as_array().unwrap().iter().map(|p| p[0].as_f64().unwrap()).collect();
+    assert_eq!(top, [1.0, 5.0, 10.0, 20.0, 50.0]);
+    // With a minimum of 10, the dearest 1 % (fewer than 10 of fewer than 1 000) is not.
+    assert!(clients < 1_000, "{clients}");
+    let ten: serde_json::Value =
+        serde_json::from_str(&compare::network::write(&report, ("9999", "Exempelkommun"), "Validerad", 10)).unwrap();
+    let top: Vec<f64> = ten["distribution"]["top"].as_array().unwrap().iter().map(|p| p[0].as_f64().unwrap()).collect();
+    assert_eq!(top, [5.0, 10.0, 20.0, 50.0]);
     // With a minimum larger than any group, nothing is shown.
     let text = compare::network::write(&report, ("9999", "Exempelkommun"), "Validerad", 100_000);
     let data = compare::load(&[InputFile { name: "x.json".into(), bytes: text.into_bytes() }]);
+    assert!(data.values.iter().any(|v| v.kpi == "U21003"), "the figures are listed, without values");
     assert!(data.values.iter().all(|v| v.value.is_none() && v.status.as_deref() == Some("för få brukare")));
     assert!(data.deciles.is_empty());
 }
@@ -391,8 +400,11 @@ fn gendered_only_unit_level_and_absurd_values_are_said() {
         ["Filen enheter.json har värden per organisatorisk enhet (ou), inte per kommun (1 st)."]
     );
     assert_eq!(said("kolada-felaktig-post"), ["stor.json: post 1 (U21003, 0180, 2025) har ett orimligt stort värde."]);
-    // The unit's value is read as a unit's (see kolada_v3_pages_units_and_groups); no area has T.
-    assert!(data.values.iter().filter(|v| v.unit.is_none()).all(|v| v.gender != Gender::T), "{:?}", data.values);
+    // The unit's value is read as a unit's (see kolada_v3_pages_units_and_groups) and the absurd
+    // one is not read: the areas have only K and M.
+    let areas: Vec<(Gender, Option<Decimal>)> =
+        data.values.iter().filter(|v| v.unit.is_none()).map(|v| (v.gender, v.value)).collect();
+    assert_eq!(areas, [(Gender::K, Some(d("530"))), (Gender::M, Some(d("510")))], "{:?}", data.values);
 }
 
 #[test]

@@ -39,7 +39,11 @@ fn halmstad_net_hourly_cost_per_unit_is_exact() {
     let share = client("B15").net() * Decimal::ONE_HUNDRED / u2.numerator;
     assert_eq!(share.round(), Decimal::from(76));
 
-    // Everything in the ledger is on a client.
+    // Everything in the ledger is on a client: the ledger is the two units' net costs, and so is
+    // the sum of the clients' net costs (not only the engine's own difference of the two).
+    let ledger = Decimal::from(54_873 + 787_940);
+    assert_eq!(report.reconciliation.ledger_total, ledger);
+    assert_eq!(report.clients.iter().map(|c| c.net()).sum::<Decimal>(), ledger);
     assert_eq!(report.reconciliation.difference, Decimal::ZERO);
     assert_eq!(
         report.reconciliation.lines.iter().map(|l| l.key.code()).collect::<Vec<_>>(),

@@ -7,7 +7,9 @@
 //! allocation keys, both sides compute the KPB and every per-client total and
 //! assistansersättning, every cell's direct cost, personnel cost, allocated cost, total,
 //! assistansersättning and volume, the reconciliation lines and U21003, U23004 and U28030 (whole
-//! and per enhet) must agree to within 1e-6 kr.
+//! and per enhet) must agree to within 1e-6 kr. Each side must also give the number of cells,
+//! clients and figures worked out from the data set's files (`Expect`), so that two empty or
+//! equally truncated sides cannot agree.
 //!
 //! Needs `.tools/venv/bin/python` with DuckDB (`scripts/setup --test`); fails without it.
 //! The generated data goes to `CARGO_TARGET_TMPDIR/reference/` (made with
@@ -223,6 +225,30 @@ fn reference(dir: &Path, key: &AllocationKey) -> Outcome {
 
 // --- Comparison ---
 
+/// How many cells, clients and figures a data set gives, worked out from its files; both sides
+/// must give them. A figure is U21003, U23004 or U28030, whole or of one enhet, that has a value
+/// or a numerator or denominator (the engine also lists a figure without data, as zeros, which
+/// the reference leaves out).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Expect {
+    cells: usize,
+    clients: usize,
+    figures: usize,
+}
+
+/// Each side is as large as the data set says, and has placed cost: neither can be empty.
+fn assert_sizes(name: &str, key: &AllocationKey, expect: &Expect, side: &str, o: &Outcome) {
+    let figures = o.nyckeltal.values().filter(|(num, den, value)| value.is_some() || !num.is_zero() || !den.is_zero());
+    let got = Expect { cells: o.cells.len(), clients: o.clients.len(), figures: figures.count() };
+    assert_eq!(got, *expect, "{name} ({key:?}): the {side} gives other numbers of cells, clients or figures");
+    assert!(!o.ledger_total.is_zero(), "{name} ({key:?}): the {side} has no ledger total");
+    assert!(
+        o.recon.get("placerat").is_some_and(|p| !p.is_zero()),
+        "{name} ({key:?}): the {side} placed nothing on clients: {:?}",
+        o.recon
+    );
+}
+
 struct Diffs {
     tolerance: Decimal,
     list: Vec<String>,
@@ -244,7 +270,9 @@ impl Diffs {
     }
 }
 
-fn compare(name: &str, key: &AllocationKey, e: &Outcome, r: &Outcome) {
+fn compare(name: &str, key: &AllocationKey, expect: &Expect, e: &Outcome, r: &Outcome) {
+    assert_sizes(name, key, expect, "engine", e);
+    assert_sizes(name, key, expect, "reference", r);
     let mut x = Diffs { tolerance: Decimal::from_str(TOLERANCE).unwrap(), list: Vec::new() };
     if e.year != r.year {
         x.list.push(format!("year: engine {} ≠ reference {}", e.year, r.year));
@@ -310,36 +338,45 @@ fn compare(name: &str, key: &AllocationKey, e: &Outcome, r: &Outcome) {
     }
 }
 
-fn check(name: &str, dir: &Path) {
+fn check(name: &str, dir: &Path, expect: Expect) {
     for key in [AllocationKey::DirectCost, AllocationKey::Volume] {
         let e = engine(dir, &key);
         let r = reference(dir, &key);
-        compare(name, &key, &e, &r);
+        compare(name, &key, &expect, &e, &r);
     }
 }
 
 #[test]
 fn halmstad_fixture() {
     python();
-    check("halmstad", &fixture("halmstad"));
+    // Two cells of personlig assistans SFB (ansvar 8101, 8102), 15 clients, and no hemtjänst,
+    // särskilt boende or gruppbostad, so no figure.
+    check("halmstad", &fixture("halmstad"), Expect { cells: 2, clients: 15, figures: 0 });
 }
 
 #[test]
 fn generated_example_with_planted_errors() {
     python();
-    check("example seed 1", &generated("example", 1));
+    // The 26 direct insats × enhet of its mappning.csv and the planted servicebostad volume at
+    // GB-SVALAN; the 536 distinct Brukare of its brukare.csv; the three figures whole and at the
+    // mapping's egen enheter: 4 hemtjänst, 3 särskilt boende, 3 gruppbostad.
+    check("example seed 1", &generated("example", 1), Expect { cells: 27, clients: 536, figures: 3 + 4 + 3 + 3 });
 }
 
 #[test]
 fn generated_10k_seed_1() {
     python();
-    check("10k seed 1", &generated("10k", 1));
+    // The 36 direct insats × enhet of its mappning.csv; the 855 distinct Brukare of its
+    // brukare.csv; the three figures whole and at the mapping's egen enheter: 6 hemtjänst, 5
+    // särskilt boende, 5 gruppbostad.
+    check("10k seed 1", &generated("10k", 1), Expect { cells: 36, clients: 855, figures: 3 + 6 + 5 + 5 });
 }
 
 #[test]
 fn generated_10k_seed_2() {
     python();
-    check("10k seed 2", &generated("10k", 2));
+    // As seed 1, with 819 distinct Brukare.
+    check("10k seed 2", &generated("10k", 2), Expect { cells: 36, clients: 819, figures: 3 + 6 + 5 + 5 });
 }
 
 /// A small hand-made municipality that exercises the rules the generated data does not reach:
@@ -352,10 +389,18 @@ fn generated_10k_seed_2() {
 #[test]
 fn hand_made_edge_cases() {
     python();
-    check("reference-edge", &fixture("reference-edge"));
+    // Cells: HEMTJ at HT-A, HT-B; SABO and HSL (volume, no cost) at SB-1; PASFB and PALSS at PA;
+    // PASFB at PA2; GRUPP at GB-1; DV at DV-1; SERVBO at SERV-1; LEDS at LEDS-1; KORTV at KTV-1;
+    // annan regi HEMTJ at LOV-X and OTHERCO, SABO at KOP-Y, GRUPP at KOP-Z, LEDS at LEDS-EXT: 17.
+    // Clients: C1–C4, C6 (C5 has 2024 only, C7's volume is unreadable, C8's insats unknown, one
+    // row has no Brukare), C9–C11, C20–C22, C24–C27 (C23's stay ends in 2024), C30–C32, C40–C45,
+    // C50–C52, C60, C61 and C99 (booked at PA without volume): 30. Figures: U21003 whole, HT-A,
+    // HT-B; U23004 whole, SB-1; U28030 whole, GB-1: 7.
+    let expect = Expect { cells: 17, clients: 30, figures: 7 };
+    check("reference-edge", &fixture("reference-edge"), expect);
     let dir = fixture("reference-edge");
     let key = AllocationKey::PersonnelCost;
-    compare("reference-edge", &key, &engine(&dir, &key), &reference(&dir, &key));
+    compare("reference-edge", &key, &expect, &engine(&dir, &key), &reference(&dir, &key));
 }
 
 /// Without a mapping file: the ledger's own Insats column, the ansvar as enhet, and a ledger row
@@ -363,10 +408,22 @@ fn hand_made_edge_cases() {
 #[test]
 fn without_mapping_file() {
     python();
-    check("reference-nomap", &fixture("reference-nomap"));
+    // Cells HEMTJ at HT1, HT2 and SABO at SB (ADM has no Insats); D1–D5; U23004 whole and SB
+    // (U21003 has utförd time only, so no figure).
+    check("reference-nomap", &fixture("reference-nomap"), Expect { cells: 3, clients: 5, figures: 2 });
 }
 
 // --- Cases where the two sides disagreed (minimal data sets in `tests/data/reference-cases/`) ---
+//
+// Each also checks the engine against the values its doc works out by hand.
+
+fn cell(insats: &str, enhet: &str, regi: &str) -> CellKey {
+    (insats.to_owned(), enhet.to_owned(), regi.to_owned())
+}
+
+fn kr(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
 
 /// METHOD.md §1: a konto gets the kind of "the narrowest matching range", ranges compared on as
 /// many leading digits as they are written with. The range `3–3` (one digit) holds every konto
@@ -376,7 +433,16 @@ fn without_mapping_file() {
 #[test]
 fn konto_range_of_fewer_digits_is_wider() {
     python();
-    check("reference-cases/konto-range", &fixture("reference-cases/konto-range"));
+    // One cell (HEMTJ at HT), K1; U21003 whole and HT.
+    check(
+        "reference-cases/konto-range",
+        &fixture("reference-cases/konto-range"),
+        Expect { cells: 1, clients: 1, figures: 2 },
+    );
+    let e = engine(&fixture("reference-cases/konto-range"), &AllocationKey::DirectCost);
+    assert_eq!(e.cells[&cell("HEMTJ", "HT", "egen")].direct, kr("900000"));
+    assert_eq!(e.clients["K1"].0, kr("900000"));
+    assert_eq!(e.recon["avgifter"], kr("-20000"));
 }
 
 /// METHOD.md §3: a row with a period of another year is left out, so it cannot make the basis
@@ -385,7 +451,16 @@ fn konto_range_of_fewer_digits_is_wider() {
 #[test]
 fn rows_of_another_year_do_not_decide_the_basis() {
     python();
-    check("reference-cases/basis-other-year", &fixture("reference-cases/basis-other-year"));
+    // One cell (KORTV at KTV), K1–K3; no hemtjänst, särskilt boende or gruppbostad: no figure.
+    check(
+        "reference-cases/basis-other-year",
+        &fixture("reference-cases/basis-other-year"),
+        Expect { cells: 1, clients: 3, figures: 0 },
+    );
+    let e = engine(&fixture("reference-cases/basis-other-year"), &AllocationKey::DirectCost);
+    assert_eq!(e.cells[&cell("KORTV", "KTV", "egen")].volume, kr("11"));
+    let clients: Vec<(&str, Decimal)> = e.clients.iter().map(|(id, c)| (id.as_str(), c.0)).collect();
+    assert_eq!(clients, [("K1", kr("28000")), ("K2", kr("14000")), ("K3", kr("35000"))]);
 }
 
 /// METHOD.md §4: a pool's område matches the enheter's område case-insensitively, like codes: a
@@ -394,5 +469,12 @@ fn rows_of_another_year_do_not_decide_the_basis() {
 #[test]
 fn omrade_name_case() {
     python();
-    check("reference-cases/omrade-case", &fixture("reference-cases/omrade-case"));
+    // One cell (HEMTJ at HT1), G1; U21003 whole and HT1.
+    check(
+        "reference-cases/omrade-case",
+        &fixture("reference-cases/omrade-case"),
+        Expect { cells: 1, clients: 1, figures: 2 },
+    );
+    let e = engine(&fixture("reference-cases/omrade-case"), &AllocationKey::DirectCost);
+    assert_eq!(e.clients["G1"].0, kr("130000"));
 }
