@@ -550,8 +550,8 @@ pub fn tables(report: &Report, meta: &Meta) -> Vec<Table> {
     for x in &report.findings {
         f.push(vec![
             x.severity.name().into(),
-            x.kind.clone().into(),
-            x.message.clone().into(),
+            x.kind.code().into(),
+            x.message().into(),
             opt_text(&x.enhet),
             x.pos.file.clone().into(),
             opt_text(&x.pos.sheet),
@@ -563,7 +563,7 @@ pub fn tables(report: &Report, meta: &Meta) -> Vec<Table> {
             },
             x.count.into(),
             x.more_lines.iter().map(u32::to_string).collect::<Vec<_>>().join(", ").into(),
-            x.help.clone().into(),
+            x.help().into(),
         ]);
     }
     out.push(f);

@@ -12,10 +12,9 @@ pub mod year;
 pub use year::infer_year;
 
 use crate::date::{Period, days_in_year, days_in_year_of_stay};
-use crate::finding::{Finding, Findings, Position, Severity};
+use crate::finding::{Finding, FindingKind, Findings, Position};
 use crate::import::{Dataset, Span};
 use crate::mapping::{KontoTyp, Level, Target};
-use crate::model::lower_first;
 use crate::model::{Boendeform, Insats, Regi, VolumeKind, VolumeUnit, normalise};
 use crate::report::{ClientCost, ClientLine, InsatsSummary, Pool, ReconLine, Reconciliation, Report, Source, UnitCost};
 use crate::settings::{AllocationKey, Settings};
@@ -308,13 +307,7 @@ impl<'a> Computation<'a> {
             // A row of another year (the ledger's period column) is not this year's cost.
             if let Some(p) = row.period.filter(|p| p.year != self.year) {
                 let year = self.year;
-                self.findings.push(Finding::new(
-                    Severity::Varning,
-                    "annat-ar",
-                    pos(),
-                    format!("Raden gäller {p}, inte {year}; den räknas inte."),
-                    "Rader för andra år än det som beräknas tas inte med (se avstämningen). Välj år under Inställningar om det är fel år.",
-                ));
+                self.findings.push(Finding::at(pos(), FindingKind::LedgerRowOtherYear { period: p, year }));
                 self.recon("annat-ar", row.belopp, row.file, row.line);
                 continue;
             }
@@ -322,13 +315,8 @@ impl<'a> Computation<'a> {
                 Some(rule) => rule.typ,
                 None => {
                     let typ = if row.belopp < Decimal::ZERO { KontoTyp::OvrigIntakt } else { KontoTyp::Kostnad };
-                    self.findings.push(Finding::new(
-                        Severity::Varning,
-                        "konto-utan-typ",
-                        pos(),
-                        format!("Konto {} har ingen kontotyp; det räknas som {}.", row.konto, typ.name()),
-                        "Lägg till kontot i filen med kontotyper (Konto från, Konto till, Kontotyp) så att intäkter dras av eller inte enligt KPB.",
-                    ));
+                    self.findings
+                        .push(Finding::at(pos(), FindingKind::KontoWithoutTyp { konto: row.konto.clone(), typ }));
                     typ
                 }
             };
@@ -359,16 +347,12 @@ impl<'a> Computation<'a> {
                     self.recon("omappat", row.belopp, row.file, row.line);
                     *self.unmapped.entry(row.ansvar.clone()).or_default() += row.belopp;
                     self.findings.push(
-                        Finding::new(
-                            Severity::Fel,
-                            "ansvar-utan-mappning",
+                        Finding::at(
                             pos(),
-                            format!(
-                                "Ansvar {}{} finns inte i mappningen.",
-                                row.ansvar,
-                                if row.verksamhet.is_empty() { String::new() } else { format!(", verksamhet {}", row.verksamhet) }
-                            ),
-                            "Kostnaden kan inte placeras på någon insats. Lägg till ansvaret i mappningen (direkt kostnad, gemensam kostnad eller exkludera).",
+                            FindingKind::AnsvarNotMapped {
+                                ansvar: row.ansvar.clone(),
+                                verksamhet: row.verksamhet.clone(),
+                            },
                         )
                         .for_enhet(Some(&row.ansvar)),
                     );
@@ -386,13 +370,7 @@ impl<'a> Computation<'a> {
                     }
                     if typ == KontoTyp::Assistansersattning {
                         self.recon("fk-fel-insats", row.belopp, row.file, row.line);
-                        self.findings.push(Finding::new(
-                            Severity::Varning,
-                            "fk-gemensam",
-                            pos(),
-                            "Assistansersättning är bokförd på en gemensam kostnad.".into(),
-                            "Assistansersättningen ska bokföras på personlig assistans SFB; den ligger nu utanför KPB.",
-                        ));
+                        self.findings.push(Finding::at(pos(), FindingKind::FkOnCommonCost));
                         continue;
                     }
                     let pool = self.pools.entry(level).or_default();
@@ -406,16 +384,8 @@ impl<'a> Computation<'a> {
                     }
                     if typ == KontoTyp::Assistansersattning && insats != Insats::PersonligAssistansSfb {
                         self.recon("fk-fel-insats", row.belopp, row.file, row.line);
-                        self.findings.push(
-                            Finding::new(
-                                Severity::Varning,
-                                "fk-fel-insats",
-                                pos(),
-                                format!("Assistansersättning är bokförd på {}.", insats.name()),
-                                "Assistansersättning hör till personlig assistans SFB; kontrollera konteringen.",
-                            )
-                            .for_enhet(Some(&enhet)),
-                        );
+                        self.findings
+                            .push(Finding::at(pos(), FindingKind::FkOnInsats { insats }).for_enhet(Some(&enhet)));
                         continue;
                     }
                     let cell = self.cells.entry(CellKey { insats, enhet, regi }).or_default();
@@ -477,28 +447,13 @@ impl<'a> Computation<'a> {
                 Span::Unspecified => (row.volume, None),
                 Span::Period(p) if p.year == year => (row.volume, Some(p)),
                 Span::Period(p) => {
-                    self.findings.push(Finding::new(
-                        Severity::Varning,
-                        "annat-ar",
-                        pos(),
-                        format!("Raden gäller {p}, inte {year}; den räknas inte."),
-                        "Rader för andra år än det som beräknas tas inte med. Välj år under Inställningar om det är fel år.",
-                    ));
+                    self.findings.push(Finding::at(pos(), FindingKind::VolumeRowOtherYear { period: p, year }));
                     continue;
                 }
                 Span::Stay { from, to } => {
                     let days = days_in_year_of_stay(year, from, to);
                     if days == 0 {
-                        self.findings.push(Finding::new(
-                            Severity::Info,
-                            "annat-ar",
-                            pos(),
-                            format!(
-                                "Vistelsen {from}–{} ligger utanför {year}; den räknas inte.",
-                                to.map_or(String::new(), |t| t.to_string())
-                            ),
-                            "Rader för andra år än det som beräknas tas inte med.",
-                        ));
+                        self.findings.push(Finding::at(pos(), FindingKind::StayOutsideYear { from, to, year }));
                         continue;
                     }
                     (Some(row.volume.unwrap_or(Decimal::from(days))), None)
@@ -512,13 +467,7 @@ impl<'a> Computation<'a> {
                 .map_or("", String::as_str);
             let volume_pos = || pos().with_column(row.volume_column, column_name);
             if volume < Decimal::ZERO {
-                self.findings.push(Finding::new(
-                    Severity::Fel,
-                    "negativ-volym",
-                    volume_pos(),
-                    format!("Negativ volym ({}).", crate::format::volume(volume)),
-                    "Raden räknas inte. Rätta registreringen i verksamhetssystemet.",
-                ));
+                self.findings.push(Finding::at(volume_pos(), FindingKind::NegativeVolume { volume }));
                 continue;
             }
             let days = period.map_or(days_in_year(year), |p| p.days());
@@ -534,16 +483,9 @@ impl<'a> Computation<'a> {
             if let Some((limit, what)) = limit
                 && volume > limit
             {
-                self.findings.push(Finding::new(
-                    Severity::Varning,
-                    "orimlig-volym",
+                self.findings.push(Finding::at(
                     volume_pos(),
-                    format!(
-                        "Volymen {} är fler {what} ({}).",
-                        crate::format::volume(volume),
-                        crate::format::volume(limit)
-                    ),
-                    "Volymen räknas med men är troligen fel: kontrollera enheten (timmar eller minuter?) och perioden.",
+                    FindingKind::ImplausibleVolume { volume, limit, what: what.to_owned() },
                 ));
             }
             let enhet_code = &self.enhet_code[row.enhet as usize];
@@ -669,13 +611,7 @@ impl<'a> Computation<'a> {
                     }
                 }
                 if let Some(first) = lines.first(self.ds) {
-                    self.findings.push(Finding::new(
-                        Severity::Fel,
-                        "pool-utan-mottagare",
-                        first,
-                        format!("Den gemensamma kostnaden {} kunde inte fördelas: inga insatser i egen regi att fördela på.", level.describe()),
-                        "Kontrollera mappningen: finns enheten eller området, och har dess insatser kostnad eller volym?",
-                    ));
+                    self.findings.push(Finding::at(first, FindingKind::PoolWithoutReceivers { level: level.clone() }));
                 }
             }
             self.pool_results.push(Pool { level, amount, shares, unplaced, ledger_rows: lines.sources(self.ds) });
@@ -856,33 +792,20 @@ impl<'a> Computation<'a> {
             }
             if k.regi == Regi::Egen && cell.volume > Decimal::ZERO && cell.total().is_zero() && cell.booked.is_empty() {
                 self.findings.push(
-                    Finding::new(
-                        Severity::Fel,
-                        "volym-utan-kostnad",
+                    Finding::at(
                         first_volume.clone().unwrap_or_default(),
-                        format!("{} vid {} har volym men ingen kostnad.", k.insats.name(), name(&k.enhet)),
-                        "Brukarna får ingen kostnad för insatsen, och enheten lämnas utanför kommunens kostnad per volymenhet så att den inte drar ned den. Kontrollera att enheten finns i mappningen och att kostnaderna är bokförda på rätt ansvar.",
+                        FindingKind::VolumeWithoutCost { insats: k.insats, enhet: name(&k.enhet) },
                     )
                     .for_enhet(Some(&k.enhet)),
                 );
             }
             if k.regi == Regi::Egen && cell.volume.is_zero() && !cell.total().is_zero() {
-                let why = if cell.other_kind_volume > Decimal::ZERO {
-                    format!(
-                        " (det finns bara {} volym, men kostnaden delas med {} volym)",
-                        other(self.basis[&k.insats]).name(),
-                        self.basis[&k.insats].name()
-                    )
-                } else {
-                    String::new()
-                };
+                let basis = self.basis[&k.insats];
+                let only = (cell.other_kind_volume > Decimal::ZERO).then(|| other(basis));
                 self.findings.push(
-                    Finding::new(
-                        Severity::Fel,
-                        "kostnad-utan-volym",
+                    Finding::at(
                         first_ledger.clone().unwrap_or_default(),
-                        format!("{} vid {} har kostnad men ingen volym{why}.", k.insats.name(), name(&k.enhet)),
-                        "Kostnaden kan inte läggas på någon brukare och redovisas i avstämningen. Kontrollera brukarstatistiken för enheten, eller om kostnaden är bokförd på fel ansvar.",
+                        FindingKind::CostWithoutVolume { insats: k.insats, enhet: name(&k.enhet), basis, only },
                     )
                     .for_enhet(Some(&k.enhet)),
                 );
@@ -894,16 +817,14 @@ impl<'a> Computation<'a> {
             for client in cell.booked.keys() {
                 if !cell.clients.contains_key(client) {
                     self.findings.push(
-                        Finding::new(
-                            Severity::Varning,
-                            "bokford-utan-volym",
-                            cell.booked_line.get(client).map_or_else(|| first_ledger.clone().unwrap_or_default(), |l| ds.pos(l.0, l.1)),
-                            format!(
-                                "Brukaren {} har kostnad bokförd på {} men ingen volym där.",
-                                ds.clients[*client as usize].id,
-                                k.insats.name()
-                            ),
-                            "Kostnaden läggs ändå på brukaren. Kontrollera brukarstatistiken.",
+                        Finding::at(
+                            cell.booked_line
+                                .get(client)
+                                .map_or_else(|| first_ledger.clone().unwrap_or_default(), |l| ds.pos(l.0, l.1)),
+                            FindingKind::BookedWithoutVolume {
+                                client: ds.clients[*client as usize].id.clone(),
+                                insats: k.insats,
+                            },
                         )
                         .for_enhet(Some(&k.enhet)),
                     );
@@ -922,17 +843,14 @@ impl<'a> Computation<'a> {
                     && acc.periods.iter().any(|(p, _)| p.is_some_and(|p| p.month.is_some()))
                 {
                     self.findings.push(
-                        Finding::new(
-                            Severity::Varning,
-                            "ar-och-manader",
+                        Finding::at(
                             ds.pos(year_row.first_line.0, year_row.first_line.1),
-                            format!(
-                                "Brukaren {cid} har både en rad för hela {} och rader för enskilda månader för {} vid {}; de räknas ihop.",
-                                self.year,
-                                lower_first(k.insats.name()),
-                                name(&k.enhet)
-                            ),
-                            "Är årsraden summan av månaderna räknas volymen två gånger. Ta bort årsraden eller månadsraderna ur utdraget.",
+                            FindingKind::YearAndMonths {
+                                client: cid.clone(),
+                                year: self.year,
+                                insats: k.insats,
+                                enhet: name(&k.enhet),
+                            },
                         )
                         .for_enhet(Some(&k.enhet)),
                     );
@@ -944,27 +862,25 @@ impl<'a> Computation<'a> {
                 if reports_performed && reports_granted {
                     if acc.beviljad > Decimal::ZERO && acc.utford.is_zero() {
                         self.findings.push(
-                            Finding::new(
-                                Severity::Varning,
-                                "ej-verkstallt",
+                            Finding::at(
                                 pos.clone(),
-                                format!("Brukaren {cid} har beviljad {} vid {} men ingen utförd tid under året.", lower_first(k.insats.name()), name(&k.enhet)),
-                                "Beslut som aldrig verkställts (eller ärenden som inte avslutats efter dödsfall eller flytt) ger kostnad utan insats. Kontrollera ärendet.",
+                                FindingKind::NotPerformed {
+                                    client: cid.clone(),
+                                    insats: k.insats,
+                                    enhet: name(&k.enhet),
+                                },
                             )
                             .for_enhet(Some(&k.enhet)),
                         );
                     } else if acc.utford > Decimal::ZERO && acc.beviljad.is_zero() {
                         self.findings.push(
-                            Finding::new(
-                                Severity::Varning,
-                                "utan-beslut",
+                            Finding::at(
                                 pos.clone(),
-                                format!(
-                                    "Brukaren {cid} har utförd tid för {} vid {} utan beviljad tid.",
-                                    lower_first(k.insats.name()),
-                                    name(&k.enhet)
-                                ),
-                                "Tid registrerad utan beslut. Kontrollera beslutet i verksamhetssystemet.",
+                                FindingKind::NotGranted {
+                                    client: cid.clone(),
+                                    insats: k.insats,
+                                    enhet: name(&k.enhet),
+                                },
                             )
                             .for_enhet(Some(&k.enhet)),
                         );
@@ -975,17 +891,14 @@ impl<'a> Computation<'a> {
                             let (b, u) = (&per.beviljad, &per.utford);
                             if *u > *b && *b > Decimal::ZERO {
                                 self.findings.push(
-                                    Finding::new(
-                                        Severity::Varning,
-                                        "over-beviljat",
+                                    Finding::at(
                                         ds.pos(per.first_line.0, per.first_line.1),
-                                        format!(
-                                            "Brukaren {cid} har mer utförd än beviljad tid{} ({} mot {}).",
-                                            period.map_or(String::new(), |p| format!(" {p}")),
-                                            crate::format::number(*u, 2),
-                                            crate::format::number(*b, 2)
-                                        ),
-                                        "Tid utöver beslutet: kontrollera registreringen eller om beslutet behöver ses över.",
+                                        FindingKind::OverGranted {
+                                            client: cid.clone(),
+                                            period: *period,
+                                            performed: *u,
+                                            granted: *b,
+                                        },
                                     )
                                     .for_enhet(Some(&k.enhet)),
                                 );
@@ -998,19 +911,15 @@ impl<'a> Computation<'a> {
                     && acc.volume > Decimal::from(days_in_year(self.year))
                 {
                     self.findings.push(
-                        Finding::new(
-                            Severity::Varning,
-                            "fler-dygn-an-aret",
+                        Finding::at(
                             pos.clone(),
-                            format!(
-                                "Brukaren {cid} har {} {} {} vid {} på ett år med {} dagar.",
-                                crate::format::volume(acc.volume),
-                                k.insats.unit().plural(),
-                                lower_first(k.insats.name()),
-                                name(&k.enhet),
-                                days_in_year(self.year)
-                            ),
-                            "Troligen dubbelregistrerade perioder. Kontrollera vistelserna.",
+                            FindingKind::MoreDaysThanYear {
+                                client: cid.clone(),
+                                volume: acc.volume,
+                                insats: k.insats,
+                                enhet: name(&k.enhet),
+                                days: days_in_year(self.year),
+                            },
                         )
                         .for_enhet(Some(&k.enhet)),
                     );
@@ -1034,19 +943,14 @@ impl<'a> Computation<'a> {
             if volume > Decimal::ZERO && (cost * five < reference.value * volume || cost > reference.value * five * volume) {
                 let first = self.cells.iter().find(|(k, _)| k.insats == insats && k.regi == Regi::Egen);
                 let pos = first.and_then(|(_, c)| c.volume_lines.first(ds)).unwrap_or_default();
-                self.findings.push(Finding::new(
-                    Severity::Varning,
-                    "orimlig-styckkostnad",
+                self.findings.push(Finding::at(
                     pos,
-                    format!(
-                        "{} i egen regi kostar {} kr per {}; medel bland KPB-kommunerna var {} kr ({}).",
-                        insats.name(),
-                        crate::format::kr(cost / volume),
-                        insats.unit().singular(),
-                        crate::format::kr(reference.value),
-                        reference.year
-                    ),
-                    "Så långt från andra kommuners nivå beror det oftast på en enhet: volymen i minuter i stället för timmar, eller kostnaden i tkr eller öre. Kontrollera rubrikerna och värdena i filerna.",
+                    FindingKind::ImplausibleUnitCost {
+                        insats,
+                        cost: cost / volume,
+                        mean: reference.value,
+                        mean_year: reference.year,
+                    },
                 ));
             }
         }
@@ -1065,19 +969,9 @@ impl<'a> Computation<'a> {
                         .first(ds)
                         .unwrap_or_default();
                     self.findings.push(
-                        Finding::new(
-                            Severity::Varning,
-                            "avvikande-styckkostnad",
+                        Finding::at(
                             pos,
-                            format!(
-                                "{} vid {} kostar {} kr per {}, mot medianen {} kr bland enheterna.",
-                                insats.name(),
-                                name(enhet),
-                                crate::format::kr(*u),
-                                insats.unit().singular(),
-                                crate::format::kr(median)
-                            ),
-                            "En enhet som är mycket dyrare eller billigare än de andra kan ha fått kostnader bokförda på fel ansvar eller verksamhet. Kontrollera konteringen.",
+                            FindingKind::DeviatingUnitCost { insats: *insats, enhet: name(enhet), cost: *u, median },
                         )
                         .for_enhet(Some(enhet)),
                     );
@@ -1099,14 +993,7 @@ impl<'a> Computation<'a> {
                     })
                     .unwrap_or_default();
                 self.findings.push(
-                    Finding::new(
-                        Severity::Varning,
-                        "grupp-och-servicebostad",
-                        pos,
-                        format!("{} har både gruppbostad och servicebostad.", name(enhet)),
-                        "Gruppbostad och servicebostad som blandas ihop snedvrider jämförelsen mellan enheter. Kontrollera att insatserna är rätt kodade.",
-                    )
-                    .for_enhet(Some(enhet)),
+                    Finding::at(pos, FindingKind::GruppAndServicebostad { enhet: name(enhet) }).for_enhet(Some(enhet)),
                 );
             }
         }
