@@ -153,7 +153,7 @@ pub fn Check() -> impl IntoView {
                             let mut groups: BTreeMap<(u8, String), Vec<Finding>> = BTreeMap::new();
                             for f in shown {
                                 let key = match grouping.get() {
-                                    Grouping::Kind => (f.severity as u8, f.kind.clone()),
+                                    Grouping::Kind => (f.severity as u8, f.kind.code().to_owned()),
                                     Grouping::Enhet => (0, f.enhet.clone().unwrap_or_else(|| "Utan enhet".into())),
                                 };
                                 groups.entry(key).or_default().push(f);
@@ -162,7 +162,7 @@ pub fn Check() -> impl IntoView {
                                 .into_iter()
                                 .map(|((_, key), list)| {
                                     let title = match grouping.get_untracked() {
-                                        Grouping::Kind => kind_title(&key).to_owned(),
+                                        Grouping::Kind => list[0].kind.title().to_owned(),
                                         Grouping::Enhet => enhet_title(&r, &key),
                                     };
                                     view! { <FindingGroup title=title list=list /> }
@@ -180,75 +180,6 @@ fn enhet_title(report: &kpb::Report, code: &str) -> String {
     match report.units.iter().find(|u| u.enhet == code) {
         Some(u) if u.enhet_name != code => format!("{} ({code})", u.enhet_name),
         _ => code.to_owned(),
-    }
-}
-
-/// A heading for each kind of finding.
-fn kind_title(kind: &str) -> &str {
-    match kind {
-        "okand-insats" => "Insatser som inte finns i katalogen",
-        "inte-ett-tal" => "Text där det ska stå ett tal",
-        "for-stort-tal" => "Orimligt stora tal",
-        "tom-cell" => "Obligatoriska uppgifter saknas",
-        "dubblett" => "Dubbletter",
-        "motstridig-brukare" => "Brukare med motstridiga uppgifter",
-        "ansvar-utan-mappning" => "Ansvar som saknas i mappningen",
-        "konto-utan-typ" => "Konton utan kontotyp",
-        "kostnad-utan-volym" => "Kostnad utan volym",
-        "volym-utan-kostnad" => "Volym utan kostnad",
-        "over-beviljat" => "Mer utförd än beviljad tid",
-        "ej-verkstallt" => "Beslut som inte verkställts",
-        "utan-beslut" => "Utförd tid utan beslut",
-        "orimlig-volym" => "Orimliga volymer",
-        "fler-dygn-an-aret" => "Fler dygn än året har",
-        "negativ-volym" => "Negativa volymer",
-        "avvikande-styckkostnad" => "Enheter med avvikande styckkostnad (möjlig felkontering)",
-        "grupp-och-servicebostad" => "Gruppbostad och servicebostad på samma enhet",
-        "pool-utan-mottagare" => "Gemensamma kostnader som inte kunde fördelas",
-        "annat-ar" => "Rader för andra år",
-        "kort-rad" => "Rader med för få fält",
-        "avklippt-fil" => "Avklippta filer",
-        "kolumn-saknas" => "Kolumner som saknas",
-        "okand-filtyp" => "Filer som inte kändes igen",
-        "bokford-utan-volym" => "Kostnad bokförd på brukare utan volym",
-        "fk-fel-insats" | "fk-gemensam" => "Assistansersättning på fel ställe",
-        "dubbelkodad" => "Fel teckenkodning",
-        "pnr-kontrollsiffra" => "Personnummer med fel kontrollsiffra",
-        "insats-utanfor-kpb" => "Insatser utanför KPB",
-        "oavslutat-citattecken" => "Citattecken som aldrig stängs",
-        "for-lang-rad" => "Rader som är för långa för att läsas",
-        "lang-rad" => "Rader med fler fält än rubriken",
-        "upprepad-rubrik" => "Upprepade rubrikrader",
-        "summarad" => "Summeringsrader",
-        "tvetydigt-tal" => "Tal som kan läsas på två sätt",
-        "decimalpunkt" => "Kolumner med decimalpunkt",
-        "orimligt-tal" => "Orimligt stora värden",
-        "excel-exponent" => "Id som Excel har förstört (exponentform)",
-        "enhet-i-rubrik" => "Enhet i kolumnrubriken",
-        "enhet-passar-inte" => "Kolumner i fel enhet",
-        "fel-volymenhet" => "Volymer i fel enhet",
-        "dubblettfil" => "Samma fil två gånger",
-        "overlappande-filer" => "Rader som finns i två filer",
-        "ar-gissat" | "ar-motstridigt" | "ar-annat-an-filerna" => "Vilket år filerna gäller",
-        "tom-fil" => "Tomma filer",
-        "binar-fil" => "Filer som inte är text eller Excel",
-        "trasig-xlsx" => "Excelfiler som inte kunde läsas",
-        "bara-rubrik" => "Filer utan rader",
-        "ersatt-av-sparad" => "Mappningsfiler som inte används",
-        "felaktigt-datum" => "Datum som inte känns igen",
-        "felaktig-period" => "Perioder som inte känns igen",
-        "datum-ordning" => "Slutdatum före startdatum",
-        "okand-regi" => "Regi som inte känns igen",
-        "okand-boendeform" => "Boendeformer som inte känns igen",
-        "okant-kon" => "Kön som inte känns igen",
-        "okand-volymtyp" => "Volymtyper som inte känns igen",
-        "volym-saknas" => "Rader utan volym",
-        "orimligt-fodelsear" => "Orimliga födelseår",
-        "orimlig-alder" => "Orimliga åldrar",
-        "okand-fordelning" => "Fördelningar som inte känns igen",
-        "okand-kontotyp" => "Kontotyper som inte känns igen",
-        "felaktig-alder" => "Åldrar som inte känns igen",
-        _ => kind,
     }
 }
 
@@ -285,9 +216,9 @@ fn FindingGroup(title: String, list: Vec<Finding>) -> impl IntoView {
                             });
                         view! {
                             <li data-testid="finding">
-                                <p class="msg">{f.message.clone()}</p>
+                                <p class="msg">{f.message()}</p>
                                 <p class="where">{f.pos.to_string()} {more.map(|m| format!(" {m}"))}</p>
-                                <p class="help">{f.help.clone()}</p>
+                                <p class="help">{f.help()}</p>
                             </li>
                         }
                     })

@@ -588,9 +588,9 @@ pub fn ReferenceFiles() -> impl IntoView {
                             <ul class="findings" data-testid="reference-findings">
                                 {findings.into_iter().map(|f| view! {
                                     <li>
-                                        <p class="msg">{format!("{}: {}", f.severity.name(), f.message)}</p>
+                                        <p class="msg">{format!("{}: {}", f.severity.name(), f.message())}</p>
                                         <p class="where">{f.pos.to_string()}</p>
-                                        <p class="help">{f.help.clone()}</p>
+                                        <p class="help">{f.help()}</p>
                                     </li>
                                 }).collect_view()}
                             </ul>

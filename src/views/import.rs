@@ -51,11 +51,11 @@ pub fn Import() -> impl IntoView {
                     <p class="year-basis" data-testid="import-year">{format!("År: {}.", r.year_basis)}</p>
                     {r.findings
                         .iter()
-                        .find(|f| f.kind.starts_with("ar-"))
+                        .find(|f| f.kind.is_year_question())
                         .map(|f| {
                             view! {
                                 <div class="notice warn" data-testid="confirm-year">
-                                    <p>{f.message.clone()}</p>
+                                    <p>{f.message()}</p>
                                     <button class="small secondary" on:click=move |_| s.go(View::Installningar)>
                                         "Bekräfta året under Inställningar"
                                     </button>
@@ -296,7 +296,7 @@ fn FileCard(file: FileReport) -> impl IntoView {
                     .iter()
                     .filter(|f| f.pos.file == name && f.pos.column.is_none() && f.severity != kpb::Severity::Info)
                     .filter(|f| f.pos.line.is_none() || f.pos.line == Some(file.header_line))
-                    .map(|f| f.message.clone())
+                    .map(kpb::Finding::message)
                     .collect()
             })
             .unwrap_or_default()

@@ -85,7 +85,7 @@ impl Default for Options {
 /// A planted error with its place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Planted {
-    /// The engine's finding kind (`Finding::kind`).
+    /// The engine's code for the kind of finding (`FindingKind::code`).
     pub kind: &'static str,
     pub file: &'static str,
     /// Line in the file, the header being line 1.

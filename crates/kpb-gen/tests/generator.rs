@@ -240,7 +240,9 @@ fn every_planted_error_is_found_at_its_file_and_line() {
     }
     for p in &g.planted {
         let found = r.findings.iter().any(|f| {
-            f.kind == p.kind && f.pos.file == p.file && (f.pos.line == Some(p.line) || f.more_lines.contains(&p.line))
+            f.kind.code() == p.kind
+                && f.pos.file == p.file
+                && (f.pos.line == Some(p.line) || f.more_lines.contains(&p.line))
         });
         assert!(
             found,
@@ -248,18 +250,18 @@ fn every_planted_error_is_found_at_its_file_and_line() {
             p.kind,
             p.file,
             p.line,
-            r.findings.iter().map(|f| (&f.kind, f.pos.line)).collect::<Vec<_>>()
+            r.findings.iter().map(|f| (f.kind.code(), f.pos.line)).collect::<Vec<_>>()
         );
     }
     // Nothing else, except the direct consequence of error 7 (servicebostad volume without cost).
     for f in &r.findings {
         assert!(
-            PLANTED_KINDS.contains(&f.kind.as_str())
-                || (f.kind == "volym-utan-kostnad" && g.planted.iter().any(|p| f.pos.line == Some(p.line))),
+            PLANTED_KINDS.contains(&f.kind.code())
+                || (f.kind.code() == "volym-utan-kostnad" && g.planted.iter().any(|p| f.pos.line == Some(p.line))),
             "unexpected finding {} at {}: {}",
-            f.kind,
+            f.kind.code(),
             f.pos,
-            f.message
+            f.message()
         );
     }
 }
@@ -309,7 +311,7 @@ fn the_example_comparison_files_are_current_and_read_cleanly() {
         .collect();
     let data = kpb::compare::load(&reference);
     // Only the note that the unit answer has values per Kolada unit.
-    let kinds: Vec<&str> = data.findings.iter().map(|f| f.kind.as_str()).collect();
+    let kinds: Vec<&str> = data.findings.iter().map(|f| f.kind.code()).collect();
     assert_eq!(kinds, ["kolada-enhetsdata"], "{:?}", data.findings);
     // Invented, and marked so.
     assert_eq!(data.name("9901"), "Björkby (påhittad)");
@@ -372,10 +374,14 @@ fn size_10k_has_no_errors() {
     assert!((9_000..=11_000).contains(&g.brukare_rows), "{} rows", g.brukare_rows);
     assert!(g.planted.is_empty());
     let r = run(&g);
-    let errors: Vec<String> =
-        r.findings.iter().filter(|f| f.severity == Severity::Fel).map(|f| format!("{} at {}", f.kind, f.pos)).collect();
+    let errors: Vec<String> = r
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Fel)
+        .map(|f| format!("{} at {}", f.kind.code(), f.pos))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    let planted: Vec<&str> = r.findings.iter().map(|f| f.kind.as_str()).filter(|k| PLANTED_KINDS.contains(k)).collect();
+    let planted: Vec<&str> = r.findings.iter().map(|f| f.kind.code()).filter(|k| PLANTED_KINDS.contains(k)).collect();
     assert!(planted.is_empty(), "{planted:?}");
     assert!(num(r.reconciliation.difference).abs() < 1e-9);
     // More units than the example.

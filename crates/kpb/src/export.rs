@@ -454,8 +454,8 @@ fn findings(report: &Report) -> Table {
         &report.findings,
         &[
             col("Allvarlighet", Text, |f| f.severity.name().into()),
-            col("Typ", Text, |f| f.kind.clone().into()),
-            col("Meddelande", Text, |f| f.message.clone().into()),
+            col("Typ", Text, |f| f.kind.code().into()),
+            col("Meddelande", Text, |f| f.message().into()),
             col("Enhet", Text, |f| f.enhet.clone().into()),
             col("Fil", Text, |f| f.pos.file.clone().into()),
             col("Blad", Text, |f| f.pos.sheet.clone().into()),
@@ -467,7 +467,7 @@ fn findings(report: &Report) -> Table {
             }),
             col("Antal", Number, |f| f.count.into()),
             col("Fler rader", Text, |f| f.more_lines.iter().map(u32::to_string).collect::<Vec<_>>().join(", ").into()),
-            col("Vad göra", Text, |f| f.help.clone().into()),
+            col("Vad göra", Text, |f| f.help().into()),
         ],
     )
 }

@@ -3,6 +3,9 @@
 //! Bad input is data, not an error: every step returns its findings beside its result. A finding
 //! always names a file; it names a line and a column whenever one row and one field is at fault.
 
+mod kinds;
+
+pub use kinds::{FindingKind, RecordProblem};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -81,13 +84,10 @@ impl Severity {
 /// One thing found in the data: what, where, how bad, and for which enhet (for the work list).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
+    /// What was found, with the values it names.
+    pub kind: FindingKind,
+    /// The kind's severity (kept beside it for sorting and counting).
     pub severity: Severity,
-    /// A short stable identifier of the kind of finding, e.g. `okand-insats` (groups the list).
-    pub kind: String,
-    /// The message in Swedish, one sentence naming the value at fault.
-    pub message: String,
-    /// Plain-Swedish explanation: why this matters and what to do.
-    pub help: String,
     /// Where (the first place, when the same finding repeats).
     pub pos: Position,
     /// Further lines with the same finding (the first ones, at most [`MAX_MORE_LINES`]).
@@ -96,28 +96,36 @@ pub struct Finding {
     pub count: u32,
     /// The enhet the finding concerns, for the work list per enhet.
     pub enhet: Option<String>,
+    /// Stands for the findings of its kind in its file and column beyond the first
+    /// [`MAX_DISTINCT`] (its kind is the first of them).
+    pub overflow: bool,
 }
 
 /// How many further line numbers a repeated finding keeps.
 pub const MAX_MORE_LINES: usize = 20;
 
 impl Finding {
-    pub fn new(severity: Severity, kind: &str, pos: Position, message: String, help: &str) -> Finding {
-        Finding {
-            severity,
-            kind: kind.to_owned(),
-            message,
-            help: help.to_owned(),
-            pos,
-            more_lines: Vec::new(),
-            count: 1,
-            enhet: None,
-        }
+    pub fn at(pos: Position, kind: FindingKind) -> Finding {
+        Finding { severity: kind.severity(), kind, pos, more_lines: Vec::new(), count: 1, enhet: None, overflow: false }
     }
 
     pub fn for_enhet(mut self, enhet: Option<&str>) -> Finding {
         self.enhet = enhet.map(str::to_owned);
         self
+    }
+
+    /// The message in Swedish, one sentence naming the value at fault.
+    pub fn message(&self) -> String {
+        if self.overflow {
+            format!("Fler rader med samma slags fel (de {MAX_DISTINCT} första visas var för sig).")
+        } else {
+            self.kind.message()
+        }
+    }
+
+    /// Plain-Swedish explanation: why this matters and what to do.
+    pub fn help(&self) -> &'static str {
+        self.kind.help()
     }
 
     /// Records one more occurrence at `line`.
@@ -133,7 +141,7 @@ impl Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.severity.name(), self.message)?;
+        write!(f, "{}: {}", self.severity.name(), self.message())?;
         if !self.pos.file.is_empty() {
             write!(f, " ({})", self.pos)?;
         }
@@ -144,16 +152,16 @@ impl fmt::Display for Finding {
     }
 }
 
-/// Collects findings, folding repeats of the same (kind, message, file, column) into one.
+/// Collects findings, folding repeats of the same (code, message, file, column) into one.
 #[derive(Default)]
 pub struct Findings {
     list: Vec<Finding>,
     /// How many findings were pushed, repeats included.
     pushed: usize,
-    index: std::collections::HashMap<(String, String, String, Option<u32>), usize>,
-    /// Per (kind, file, column): how many distinct findings, and the one further ones fold into
+    index: std::collections::HashMap<(&'static str, String, String, Option<u32>), usize>,
+    /// Per (code, file, column): how many distinct findings, and the one further ones fold into
     /// once there are [`MAX_DISTINCT`].
-    groups: std::collections::HashMap<(String, String, Option<u32>), (usize, Option<usize>)>,
+    groups: std::collections::HashMap<(&'static str, String, Option<u32>), (usize, Option<usize>)>,
 }
 
 /// How many findings of one kind in one column of one file keep their own message (each names
@@ -164,12 +172,12 @@ pub const MAX_DISTINCT: usize = 100;
 impl Findings {
     pub fn push(&mut self, finding: Finding) {
         self.pushed += 1;
-        let key = (finding.kind.clone(), finding.message.clone(), finding.pos.file.clone(), finding.pos.column);
+        let key = (finding.kind.code(), finding.message(), finding.pos.file.clone(), finding.pos.column);
         if let Some(&i) = self.index.get(&key) {
             self.list[i].repeat_at(finding.pos.line);
             return;
         }
-        let group = self.groups.entry((finding.kind.clone(), finding.pos.file.clone(), finding.pos.column)).or_default();
+        let group = self.groups.entry((finding.kind.code(), finding.pos.file.clone(), finding.pos.column)).or_default();
         if group.0 < MAX_DISTINCT {
             group.0 += 1;
             self.index.insert(key, self.list.len());
@@ -180,10 +188,7 @@ impl Findings {
             Some(i) => self.list[i].repeat_at(finding.pos.line),
             None => {
                 group.1 = Some(self.list.len());
-                self.list.push(Finding {
-                    message: format!("Fler rader med samma slags fel (de {MAX_DISTINCT} första visas var för sig)."),
-                    ..finding
-                });
+                self.list.push(Finding { overflow: true, ..finding });
             }
         }
     }
@@ -196,17 +201,18 @@ impl Findings {
     pub fn remove_file(&mut self, file: &str) {
         self.list.retain(|f| f.pos.file != file);
         self.groups.retain(|(_, f, _), _| f != file);
-        // (Indices into the list changed: the overflow findings are found anew by message.)
-        for ((kind, f, column), group) in &mut self.groups {
-            group.1 = self.list.iter().position(|x| {
-                x.kind == *kind && x.pos.file == *f && x.pos.column == *column && x.message.starts_with("Fler rader med samma slags fel")
-            });
+        // (Indices into the list changed: the overflow findings are found anew.)
+        for ((code, f, column), group) in &mut self.groups {
+            group.1 = self
+                .list
+                .iter()
+                .position(|x| x.overflow && x.kind.code() == *code && x.pos.file == *f && x.pos.column == *column);
         }
         self.index = self
             .list
             .iter()
             .enumerate()
-            .map(|(i, f)| ((f.kind.clone(), f.message.clone(), f.pos.file.clone(), f.pos.column), i))
+            .map(|(i, f)| ((f.kind.code(), f.message(), f.pos.file.clone(), f.pos.column), i))
             .collect();
     }
 
@@ -251,15 +257,29 @@ mod tests {
     }
 
     #[test]
+    fn a_finding_is_data_with_its_text_in_one_table() {
+        let f = Finding::at(
+            Position::line("b.csv", 4).with_column(3, "Regi"),
+            FindingKind::UnknownRegi { text: "x".into() },
+        );
+        assert_eq!(
+            (f.kind.code(), f.severity, f.kind.title()),
+            ("okand-regi", Severity::Fel, "Regi som inte känns igen")
+        );
+        assert_eq!((f.message().as_str(), f.help()), ("Regi \"x\" känns inte igen.", "Skriv egen eller annan."));
+        assert_eq!(f.to_string(), "Fel: Regi \"x\" känns inte igen. (b.csv, rad 4, kolumn 3 (Regi))");
+        // As it crosses to the page.
+        let json = serde_json::to_string(&f).unwrap();
+        assert_eq!(serde_json::from_str::<Finding>(&json).unwrap(), f);
+    }
+
+    #[test]
     fn repeats_fold_into_one_finding() {
         let mut all = Findings::default();
         for line in [3, 7, 9] {
-            all.push(Finding::new(
-                Severity::Fel,
-                "okand-insats",
+            all.push(Finding::at(
                 Position::line("b.csv", line).with_column(2, "Insats"),
-                "Okänd insats \"X\".".into(),
-                "",
+                FindingKind::UnknownInsats { text: "X".into() },
             ));
         }
         let list = all.into_vec();
@@ -273,18 +293,16 @@ mod tests {
     fn a_flood_of_distinct_findings_folds_after_a_hundred() {
         let mut all = Findings::default();
         for line in 2..1002 {
-            all.push(Finding::new(
-                Severity::Fel,
-                "inte-ett-tal",
+            all.push(Finding::at(
                 Position::line("k.csv", line).with_column(3, "Belopp"),
-                format!("\"x{line}\" är inte ett tal."),
-                "",
+                FindingKind::NotANumber { text: format!("x{line}") },
             ));
         }
         let list = all.into_vec();
         assert_eq!(list.len(), MAX_DISTINCT + 1);
         let rest = &list[MAX_DISTINCT];
-        assert_eq!(rest.message, "Fler rader med samma slags fel (de 100 första visas var för sig).");
+        assert_eq!(rest.message(), "Fler rader med samma slags fel (de 100 första visas var för sig).");
+        assert_eq!((rest.kind.code(), rest.help()), (list[0].kind.code(), list[0].help()));
         assert_eq!((rest.count, rest.pos.line), (900, Some(102)));
         assert_eq!(list.iter().map(|f| f.count).sum::<u32>(), 1000);
     }

@@ -18,7 +18,7 @@ fn json(name: &str, text: &str) -> InputFile {
 
 /// The messages of the findings of one kind.
 fn said(data: &RefData, kind: &str) -> Vec<String> {
-    data.findings.iter().filter(|f| f.kind == kind).map(|f| f.message.clone()).collect()
+    data.findings.iter().filter(|f| f.kind.code() == kind).map(|f| f.message()).collect()
 }
 
 /// (kpi, area, period, value) of the total (T) values, sorted.
@@ -73,7 +73,7 @@ fn a_v3_answer_in_two_pages_deleted_and_missing_values_and_a_group() {
         said(&first, "kolada-fler-sidor"),
         [format!("Filen sida1.json är en sida av flera: Koladas svar fortsätter på nästa sida, {PAGE_2}")]
     );
-    let pages = first.findings.iter().find(|f| f.kind == "kolada-fler-sidor").unwrap();
+    let pages = first.findings.iter().find(|f| f.kind.code() == "kolada-fler-sidor").unwrap();
     assert_eq!(pages.severity, kpb::Severity::Info);
     assert_eq!(
         said(&first, "kolada-borttagna"),
@@ -155,7 +155,7 @@ fn historical_kpis_are_said_once_per_file_but_not_for_a_network_file() {
         ["Filen gamla.json har värden för nyckeltal som Kolada inte längre publicerar: N04127, U21003, U23004. \
           KPB-nyckeltalen (U…) finns inte i Kolada sedan 2025. Värdena är historiska."]
     );
-    let note = data.findings.iter().find(|f| f.kind == "kolada-historiska").unwrap();
+    let note = data.findings.iter().find(|f| f.kind.code() == "kolada-historiska").unwrap();
     assert_eq!(note.severity, kpb::Severity::Info);
     // They are read all the same.
     assert_eq!(data.values.len(), 5);
@@ -217,7 +217,11 @@ fn kolada_web_download_with_titles_and_names() {
         ]
     );
     let at = |kind: &str| {
-        data.findings.iter().filter(|f| f.kind == kind).map(|f| format!("{}: {}", f.pos, f.message)).collect::<Vec<_>>()
+        data.findings
+            .iter()
+            .filter(|f| f.kind.code() == kind)
+            .map(|f| format!("{}: {}", f.pos, f.message()))
+            .collect::<Vec<_>>()
     };
     assert_eq!(
         at("kolada-okant-nyckeltalsnamn"),

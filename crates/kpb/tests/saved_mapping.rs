@@ -46,7 +46,7 @@ fn a_saved_mapping_replaces_the_file_and_round_trips() {
         |r: &kpb::Report| r.units.iter().map(|u| (u.insats, u.enhet.clone(), u.total, u.volume)).collect::<Vec<_>>();
     assert_eq!(totals(&first), totals(&second));
     assert_eq!(first.reconciliation.lines, second.reconciliation.lines);
-    assert!(second.findings.iter().any(|f| f.kind == "ersatt-av-sparad" && f.pos.file == "mappning.csv"));
+    assert!(second.findings.iter().any(|f| f.kind.code() == "ersatt-av-sparad" && f.pos.file == "mappning.csv"));
     assert!(
         second
             .files
@@ -72,9 +72,9 @@ fn a_saved_mapping_replaces_the_file_and_round_trips() {
     assert!(fourth.unmapped.iter().any(|(a, _)| a == "45990"), "the file's mapping, without the fix, is used");
     let saved_file = fourth.files.iter().find(|f| f.name == "mappning (sparad i webbläsaren).csv").unwrap();
     assert_eq!(saved_file.status, kpb::import::FileStatus::Replaced);
-    let said = fourth.findings.iter().find(|f| f.kind == "ersatt-av-sparad").unwrap();
+    let said = fourth.findings.iter().find(|f| f.kind.code() == "ersatt-av-sparad").unwrap();
     assert_eq!(
-        said.message,
+        said.message(),
         "Den mappning som sparats i webbläsaren används inte: filen mappning 2026.csv lästes in och gäller i stället."
     );
 

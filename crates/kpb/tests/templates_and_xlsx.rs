@@ -75,6 +75,6 @@ fn xlsx_is_read_directly() {
         }
         other => panic!("{other:?}"),
     }
-    let bad = data.findings.iter().find(|f| f.kind == "inte-ett-tal").unwrap();
+    let bad = data.findings.iter().find(|f| f.kind.code() == "inte-ett-tal").unwrap();
     assert_eq!(bad.pos.to_string(), "brukare.xlsx, blad Brukare, rad 6, kolumn 6 (Beviljad tid)");
 }

@@ -5,7 +5,7 @@
 //! nothing is mixed silently.
 
 use super::{Gender, OuInfo, Partner, QualityValue, RefData, RefFile, RefValue};
-use crate::finding::{Finding, Findings, Position, Severity};
+use crate::finding::{Finding, FindingKind, Findings, Position, RecordProblem};
 use crate::import::InputFile;
 use crate::import::decode::{Content, decode};
 use crate::import::number::parse_decimal;
@@ -81,10 +81,6 @@ struct Reader {
     /// when first needed).
     titles: Option<Titles>,
     areas: Option<Titles>,
-}
-
-fn finding(severity: Severity, kind: &str, pos: Position, message: String, help: &str) -> Finding {
-    Finding::new(severity, kind, pos, message, help)
 }
 
 /// A municipality id as Kolada writes it: four digits (`0180`), or a group id (`G…`).
@@ -252,16 +248,10 @@ impl Reader {
         }
         let only: Vec<&str> = kpis.into_iter().filter(|(_, t)| !t).map(|(k, _)| k).collect();
         if !only.is_empty() {
-            self.findings.push(finding(
-                Severity::Varning,
-                "kolada-bara-kon",
+            let kpis = only.into_iter().map(str::to_owned).collect();
+            self.findings.push(Finding::at(
                 Position::file(&file.name),
-                format!(
-                    "Filen {} har bara värden för kvinnor och män (K, M) för {}, inga för totalt (T).",
-                    file.name,
-                    only.join(", ")
-                ),
-                "Kommunens egna nyckeltal gäller alla brukare och jämförs bara med T-värden. Hämta värdena med kön T.",
+                FindingKind::KoladaOnlyGendered { file: file.name.clone(), kpis },
             ));
         }
     }
@@ -288,12 +278,9 @@ impl Reader {
             }
             Known::Unknown => {
                 if self.unknown_kpis.insert(kpi.to_owned()) {
-                    self.findings.push(finding(
-                        Severity::Varning,
-                        "okant-nyckeltal",
+                    self.findings.push(Finding::at(
                         pos(),
-                        format!("Nyckeltalet {kpi} i {file} finns inte i verktygets katalog."),
-                        "Värdena visas med sitt id men jämförs bara om det egna resultatet har samma nyckeltal.",
+                        FindingKind::UnknownKpi { kpi: kpi.to_owned(), file: file.to_owned() },
                     ));
                 }
             }
@@ -305,24 +292,11 @@ impl Reader {
         if self.historical.is_empty() {
             return;
         }
-        /// More than this many are named by the first ones and a count.
-        const NAMED: usize = 10;
-        let ids: Vec<&str> = self.historical.iter().map(String::as_str).collect();
-        let kpb = ids.iter().any(|id| reference::kpb_kpi(id).is_some());
-        let named = match ids.len() {
-            n if n > NAMED => format!("{} och {} till", ids[..NAMED].join(", "), n - NAMED),
-            _ => ids.join(", "),
-        };
-        self.findings.push(finding(
-            Severity::Info,
-            "kolada-historiska",
+        let kpis: Vec<String> = self.historical.iter().cloned().collect();
+        let kpb = kpis.iter().any(|id| reference::kpb_kpi(id).is_some());
+        self.findings.push(Finding::at(
             Position::file(file),
-            format!(
-                "Filen {file} har värden för nyckeltal som Kolada inte längre publicerar: {named}.{} Värdena är historiska.",
-                if kpb { " KPB-nyckeltalen (U…) finns inte i Kolada sedan 2025." } else { "" }
-            ),
-            "Värdena läses in och kan jämföras, men Kolada ger inga nya värden för dem. Jämförbara värden \
-             för alla kommuner finns i dag i Koladas N-nyckeltal, t.ex. N21006 (kostnad hemtjänst per hemtjänsttagare).",
+            FindingKind::KoladaHistorical { file: file.to_owned(), kpis, kpb },
         ));
     }
 
@@ -337,25 +311,13 @@ impl Reader {
             Content::Text { text, .. } => vec![Sheet::csv(&file.name, text.into_owned())],
             Content::Zip | Content::LegacyExcel => match crate::import::workbook_sheets(&file.name, &file.bytes) {
                 Ok(s) => s,
-                Err(message) => {
-                    self.findings.push(finding(
-                        Severity::Fel,
-                        "trasig-xlsx",
-                        pos,
-                        message,
-                        "Spara filen på nytt i Excel.",
-                    ));
+                Err(text) => {
+                    self.findings.push(Finding::at(pos, FindingKind::BrokenReferenceWorkbook { text }));
                     return;
                 }
             },
             _ => {
-                self.findings.push(finding(
-                    Severity::Fel,
-                    "okand-referensfil",
-                    pos,
-                    format!("Filen {} kunde inte läsas: den är varken JSON från Kolada, en tabell (CSV eller Excel) eller en nätverksfil.", file.name),
-                    "Hämta filen från Kolada på nytt (JSON från API:t eller Ladda ner som CSV/Excel).",
-                ));
+                self.findings.push(Finding::at(pos, FindingKind::UnreadableReferenceFile { file: file.name.clone() }));
                 return;
             }
         };
@@ -364,13 +326,7 @@ impl Reader {
                 return;
             }
         }
-        self.findings.push(finding(
-            Severity::Fel,
-            "okand-referensfil",
-            pos,
-            format!("Filen {} kändes inte igen som Koladadata eller kvalitetsresultat.", file.name),
-            "Koladatabeller behöver kolumnerna nyckeltal (id eller namn), kommun (id eller namn), år och värde; kvalitetsresultat kolumnerna Enhet, Mått och Värde.",
-        ));
+        self.findings.push(Finding::at(pos, FindingKind::UnknownReferenceFile { file: file.name.clone() }));
     }
 
     fn json(&mut self, file: &InputFile) {
@@ -383,17 +339,8 @@ impl Reader {
                 at.line = Some(e.line() as u32);
                 // serde_json counts columns from 1, but says 0 at the very start of a line.
                 at.column = Some(e.column().max(1) as u32);
-                let what = match e.classify() {
-                    serde_json::error::Category::Eof => "den tar slut mitt i, troligen avklippt",
-                    _ => "ett tecken där passar inte",
-                };
-                self.findings.push(finding(
-                    Severity::Fel,
-                    "trasig-json",
-                    at,
-                    format!("Filen {} är inte giltig JSON: {what}.", file.name),
-                    "Filen kan vara avklippt eller ändrad. Spara svaret från Kolada på nytt, hela.",
-                ));
+                let truncated = e.classify() == serde_json::error::Category::Eof;
+                self.findings.push(Finding::at(at, FindingKind::BrokenJson { file: file.name.clone(), truncated }));
                 return;
             }
         };
@@ -418,16 +365,7 @@ impl Reader {
             let is_kpi_list =
                 records.iter().any(|r| r.get("operating_area").is_some() || r.get("is_divided_by_gender").is_some());
             if is_kpi_list {
-                self.findings.push(finding(
-                    Severity::Info,
-                    "kolada-kpi-lista",
-                    pos,
-                    format!(
-                        "Filen {} är Koladas lista över nyckeltal; den behövs inte (verktyget har katalogen).",
-                        file.name
-                    ),
-                    "",
-                ));
+                self.findings.push(Finding::at(pos, FindingKind::KoladaKpiList { file: file.name.clone() }));
                 return;
             }
             // The unit list (/v3/ou): each unit names its municipality.
@@ -473,18 +411,8 @@ impl Reader {
             }
         }
         if ou_records > 0 {
-            self.findings.push(finding(
-                Severity::Info,
-                "kolada-enhetsdata",
-                pos.clone(),
-                format!(
-                    "Filen {} har värden per organisatorisk enhet (ou), inte per kommun ({ou_records} st).",
-                    file.name
-                ),
-                "Koppla de egna enheterna till Koladas under Kostnad och kvalitet, så visas värdena bredvid enheternas \
-                 kostnad; med kommunens nyckeltal jämförs de inte. Läs också in Koladas enhetslista \
-                 (https://api.kolada.se/v3/ou?municipality=…) så att enheterna får namn och kommun.",
-            ));
+            let kind = FindingKind::KoladaUnitValues { file: file.name.clone(), records: ou_records };
+            self.findings.push(Finding::at(pos.clone(), kind));
         }
         if is_network {
             for (i, record) in
@@ -522,19 +450,8 @@ impl Reader {
             }
         }
         if self.deleted > 0 {
-            let n = self.deleted;
-            self.findings.push(finding(
-                Severity::Info,
-                "kolada-borttagna",
-                pos.clone(),
-                format!(
-                    "Filen {} har {n} {} som Kolada har tagit bort (isdeleted); de används inte.",
-                    file.name,
-                    if n == 1 { "post" } else { "poster" }
-                ),
-                "Kolada skickar med borttagna värden när svaret hämtas med from_date. Gäller ett värde fortfarande \
-                 finns det med i svaret en gång till, utan markeringen.",
-            ));
+            let kind = FindingKind::KoladaDeleted { file: file.name.clone(), records: self.deleted };
+            self.findings.push(Finding::at(pos.clone(), kind));
         }
         let n = (self.data.values.len() - before) as u32;
         let kind = if is_network {
@@ -544,21 +461,9 @@ impl Reader {
             format!("Kolada-data ({version})")
         };
         if n == 0 && records.len() > self.deleted as usize {
-            self.findings.push(finding(
-                Severity::Fel,
-                "kolada-inga-varden",
-                pos.clone(),
-                format!("Filen {} innehöll inga värden som kunde läsas.", file.name),
-                "Kontrollera att filen är ett svar från Koladas data-API (värden per nyckeltal, kommun och år).",
-            ));
+            self.findings.push(Finding::at(pos.clone(), FindingKind::KoladaNoValues { file: file.name.clone() }));
         } else if records.is_empty() {
-            self.findings.push(finding(
-                Severity::Varning,
-                "kolada-tom",
-                pos.clone(),
-                format!("Filen {} innehåller inga värden.", file.name),
-                "Kolada hade inga värden för urvalet: prova andra år eller kommuner.",
-            ));
+            self.findings.push(Finding::at(pos.clone(), FindingKind::KoladaEmpty { file: file.name.clone() }));
         }
         self.data.files.push(RefFile { digest: 0, name: file.name.clone(), kind, values: n, next_url, previous_url });
     }
@@ -567,36 +472,30 @@ impl Reader {
     /// value, count, status}]}, or a flat one with gender and value on the record itself.
     fn record(&mut self, record: &Value, file: &InputFile, index: usize, unit_of: Unit) {
         let pos = Position::file(&file.name);
-        let what = format!("post {}", index + 1);
-        let bad = |this: &mut Self, message: String| {
-            this.findings.push(finding(
-                Severity::Fel,
-                "kolada-felaktig-post",
-                pos.clone(),
-                format!("{}: {what} {message}", file.name),
-                "Posten används inte. Hämta filen från Kolada på nytt.",
-            ));
+        let bad = |this: &mut Self, problem: RecordProblem| {
+            let kind = FindingKind::KoladaBadRecord { file: file.name.clone(), record: index + 1, problem };
+            this.findings.push(Finding::at(pos.clone(), kind));
         };
         let Some(kpi) = record.get("kpi").and_then(Value::as_str).map(str::to_owned) else {
-            return bad(self, "saknar nyckeltal (kpi).".into());
+            return bad(self, RecordProblem::NoKpi);
         };
         let area = record.get("municipality").or_else(|| record.get("municipality_id")).and_then(area_id);
         let unit = match unit_of {
             Unit::Area => None,
             Unit::Network | Unit::Kolada => match record.get("ou").and_then(area_id) {
                 Some(ou) => Some(ou),
-                None => return bad(self, format!("({kpi}) saknar enhet (ou).")),
+                None => return bad(self, RecordProblem::NoUnit { kpi }),
             },
         };
         // A Kolada unit's municipality comes from Kolada's unit list when the record has none.
         let area = match (area, unit_of) {
             (Some(area), _) => area,
             (None, Unit::Kolada) => String::new(),
-            (None, _) => return bad(self, format!("({kpi}) saknar kommun.")),
+            (None, _) => return bad(self, RecordProblem::NoArea { kpi }),
         };
         let place = if area.is_empty() { unit.clone().unwrap_or_default() } else { area.clone() };
         let Some(year) = record.get("period").and_then(period) else {
-            return bad(self, format!("({kpi}, {place}) saknar ett giltigt år."));
+            return bad(self, RecordProblem::NoYear { kpi, place });
         };
         self.note_kpi(&kpi, || Position::file(&file.name), &file.name);
         let entries: Vec<&Value> = match record.get("values").and_then(Value::as_array) {
@@ -610,15 +509,16 @@ impl Reader {
             }
             let g = entry.get("gender").and_then(Value::as_str).unwrap_or("T");
             let Some(gender) = gender(g) else {
-                bad(self, format!("({kpi}, {place}, {year}) har okänt kön \"{g}\"."));
+                let (kpi, place, gender) = (kpi.clone(), place.clone(), g.to_owned());
+                bad(self, RecordProblem::UnknownGender { kpi, place, year, gender });
                 continue;
             };
             let Ok(value) = entry.get("value").map_or(Ok(None), decimal) else {
-                bad(self, format!("({kpi}, {place}, {year}) har ett värde som inte är ett tal."));
+                bad(self, RecordProblem::NotANumber { kpi: kpi.clone(), place: place.clone(), year });
                 continue;
             };
             if value.is_some_and(|v| !plausible(v)) {
-                bad(self, format!("({kpi}, {place}, {year}) har ett orimligt stort värde."));
+                bad(self, RecordProblem::TooLarge { kpi: kpi.clone(), place: place.clone(), year });
                 continue;
             }
             let status = entry.get("status").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
@@ -711,41 +611,22 @@ impl Reader {
     fn match_name(&mut self, is_kpi: bool, text: &str, pos: Position) -> Option<String> {
         let titles = if is_kpi { &mut self.titles } else { &mut self.areas };
         let titles = titles.get_or_insert_with(if is_kpi { Titles::kpis } else { Titles::areas });
-        let (what, list) = if is_kpi {
-            ("Nyckeltalet", "Koladas katalog (äldre och funktionshinder) eller bland KPB-nyckeltalen")
-        } else {
-            ("Kommunen eller gruppen", "Koladas lista över kommuner, regioner och kommungrupper")
-        };
-        let help = if is_kpi {
-            "Raden används inte. Kontrollera stavningen, eller hämta värdena från Koladas API, som anger nyckeltalets id."
-        } else {
-            "Raden används inte. Kolada skriver t.ex. \"Stockholm\", \"Region Stockholm\" och \"Riket\"; en kolumn Kommun-ID med den fyrsiffriga koden går också bra."
-        };
-        match titles.find(text) {
-            Match::One(id) => Some(id.to_owned()),
-            Match::None => {
-                let kind = if is_kpi { "kolada-okant-nyckeltalsnamn" } else { "kolada-okant-omrade" };
-                self.findings.push(finding(
-                    Severity::Fel,
-                    kind,
-                    pos,
-                    format!("{what} \"{text}\" finns inte i {list}."),
-                    help,
-                ));
-                None
+        let text = text.to_owned();
+        let kind = match (titles.find(&text), is_kpi) {
+            (Match::One(id), _) => return Some(id.to_owned()),
+            (Match::None, true) => FindingKind::UnknownKpiTitle { text },
+            (Match::None, false) => FindingKind::UnknownArea { text },
+            (Match::Several(ids), _) => {
+                let ids = ids.into_iter().map(str::to_owned).collect();
+                if is_kpi {
+                    FindingKind::AmbiguousKpiTitle { text, ids }
+                } else {
+                    FindingKind::AmbiguousArea { text, ids }
+                }
             }
-            Match::Several(ids) => {
-                let kind = if is_kpi { "kolada-tvetydigt-nyckeltal" } else { "kolada-tvetydigt-omrade" };
-                self.findings.push(finding(
-                    Severity::Fel,
-                    kind,
-                    pos,
-                    format!("{what} \"{text}\" kan vara flera i {list}: {}.", ids.join(", ")),
-                    help,
-                ));
-                None
-            }
-        }
+        };
+        self.findings.push(Finding::at(pos, kind));
+        None
     }
 
     fn kolada_table(&mut self, sheet: &Sheet, header: u32, headers: &[String], cols: TableColumns) {
@@ -766,13 +647,8 @@ impl Reader {
                         (true, Key::Name(_)) => "nyckeltal",
                         (false, _) => "kommun",
                     };
-                    self.findings.push(finding(
-                        Severity::Fel,
-                        "kolada-felaktig-post",
-                        pos(),
-                        format!("Raden saknar {missing}."),
-                        "Raden används inte.",
-                    ));
+                    self.findings
+                        .push(Finding::at(pos(), FindingKind::KoladaRowMissing { missing: missing.to_owned() }));
                 }
                 return true;
             }
@@ -804,26 +680,15 @@ impl Reader {
             }
             let g = gender_col.map_or("T", |c| row.get(c));
             let Some(gender) = gender(if g.is_empty() { "T" } else { g }) else {
-                self.findings.push(finding(
-                    Severity::Fel,
-                    "kolada-felaktig-post",
-                    pos(),
-                    format!("Okänt kön \"{g}\"."),
-                    "Raden används inte.",
-                ));
+                self.findings.push(Finding::at(pos(), FindingKind::KoladaRowGender { gender: g.to_owned() }));
                 return true;
             };
             let cells: Vec<(i32, usize, &str)> = match &columns {
                 Columns::Long { year, value } => match row.get(*year).get(..4).and_then(|y| y.parse().ok()) {
                     Some(y) => vec![(y, *value, row.get(*value))],
                     None => {
-                        self.findings.push(finding(
-                            Severity::Fel,
-                            "kolada-felaktig-post",
-                            pos(),
-                            format!("Året \"{}\" känns inte igen.", row.get(*year)),
-                            "Raden används inte.",
-                        ));
+                        self.findings
+                            .push(Finding::at(pos(), FindingKind::KoladaRowYear { text: row.get(*year).to_owned() }));
                         return true;
                     }
                 },
@@ -833,21 +698,16 @@ impl Reader {
                 let value = match text {
                     "" | "-" | ".." | "." => None,
                     t => {
+                        let bad = |too_large| FindingKind::KoladaBadValue { text: t.to_owned(), too_large };
                         let problem = match parse_decimal(t) {
                             Ok(v) if v.is_none_or(plausible) => Ok(v),
-                            Ok(_) => Err("är orimligt stort"),
-                            Err(_) => Err("är inte ett tal"),
+                            Ok(_) => Err(bad(true)),
+                            Err(_) => Err(bad(false)),
                         };
                         match problem {
                             Ok(v) => v,
-                            Err(what) => {
-                                self.findings.push(finding(
-                                    Severity::Fel,
-                                    "inte-ett-tal",
-                                    pos().with_column(column as u32 + 1, ""),
-                                    format!("\"{t}\" {what}."),
-                                    "Värdet används inte.",
-                                ));
+                            Err(kind) => {
+                                self.findings.push(Finding::at(pos().with_column(column as u32 + 1, ""), kind));
                                 continue;
                             }
                         }
@@ -890,12 +750,9 @@ impl Reader {
             if name.is_empty() || row.get(result).is_empty() {
                 if !(name.is_empty() && row.get(result).is_empty()) {
                     let missing = if name.is_empty() { "enhet" } else { "värde" };
-                    self.findings.push(finding(
-                        Severity::Varning,
-                        "kvalitet-ofullstandig",
+                    self.findings.push(Finding::at(
                         sheet.pos(line),
-                        format!("Raden saknar {missing}."),
-                        "Raden visas inte.",
+                        FindingKind::QualityIncomplete { missing: missing.to_owned() },
                     ));
                 }
                 return true;
@@ -905,12 +762,9 @@ impl Reader {
                 Some(text) => {
                     let found = Insats::recognise(text);
                     if found.is_none() {
-                        self.findings.push(finding(
-                            Severity::Varning,
-                            "okand-insats",
+                        self.findings.push(Finding::at(
                             sheet.pos(line).with_column(insats.unwrap_or_default() as u32 + 1, ""),
-                            format!("Insatsen \"{text}\" känns inte igen."),
-                            "Resultatet kopplas till alla enhetens insatser.",
+                            FindingKind::QualityUnknownInsats { text: text.to_owned() },
                         ));
                     }
                     found
@@ -927,12 +781,9 @@ impl Reader {
                     line,
                 }),
                 Ok(None) => {}
-                Err(_) => self.findings.push(finding(
-                    Severity::Fel,
-                    "inte-ett-tal",
+                Err(_) => self.findings.push(Finding::at(
                     sheet.pos(line).with_column(result as u32 + 1, ""),
-                    format!("\"{}\" är inte ett tal.", row.get(result)),
-                    "Raden används inte.",
+                    FindingKind::QualityNotANumber { text: row.get(result).to_owned() },
                 )),
             }
             true

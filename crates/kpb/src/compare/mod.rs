@@ -9,7 +9,7 @@ pub mod network;
 
 pub use load::load;
 
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingKind, Position};
 use crate::report::{Basis, Report};
 use crate::{model::Insats, model::Regi, reference};
 use rust_decimal::Decimal;
@@ -229,16 +229,9 @@ impl RefData {
                 v.unit_name = Some(ou.title.clone());
             }
         }
-        self.findings.retain(|f| f.kind != "kolada-fler-sidor");
+        self.findings.retain(|f| !matches!(f.kind, FindingKind::KoladaMorePages { .. }));
         for (file, url) in self.missing_pages() {
-            self.findings.push(Finding::new(
-                crate::finding::Severity::Info,
-                "kolada-fler-sidor",
-                crate::finding::Position::file(&file),
-                format!("Filen {file} är en sida av flera: Koladas svar fortsätter på nästa sida, {url}"),
-                "Öppna adressen i webbläsaren, spara svaret som en fil och lägg till den här också. \
-                 Verktyget hämtar ingenting själv; tills nästa sida är inläst saknas en del av värdena.",
-            ));
+            self.findings.push(Finding::at(Position::file(&file), FindingKind::KoladaMorePages { file, url }));
         }
     }
 
@@ -316,25 +309,19 @@ impl RefData {
                 }
             }
         });
-        let show = |v: Option<Decimal>| v.map_or("inget värde".to_owned(), crate::format::volume);
-        for (v, first, file) in conflicts {
-            let message = format!(
-                "{} för {} {} finns två gånger med olika värden: {} i {file} och {} i {}.",
-                v.kpi,
-                self.name(&v.area),
-                v.period,
-                show(first),
-                show(v.value),
-                v.file
+        for (v, first, first_file) in conflicts {
+            let twice = Finding::at(
+                Position::file(&v.file),
+                FindingKind::KoladaValueTwice {
+                    area: self.name(&v.area),
+                    kpi: v.kpi,
+                    period: v.period,
+                    values: [first, v.value],
+                    files: [first_file, v.file],
+                },
             );
-            if !self.findings.iter().any(|f| f.message == message) {
-                self.findings.push(Finding::new(
-                    crate::finding::Severity::Varning,
-                    "kolada-dubbelt-varde",
-                    crate::finding::Position::file(&v.file),
-                    message,
-                    "Värdet som lästes in först används. Ta bort den fil som är fel.",
-                ));
+            if !self.findings.iter().any(|f| f.message() == twice.message()) {
+                self.findings.push(twice);
             }
         }
     }

@@ -3,7 +3,7 @@
 //! year only guessed, or files that point at different years, is a finding that asks the user
 //! to confirm the year in the settings.
 
-use crate::finding::{Finding, Position, Severity};
+use crate::finding::{Finding, FindingKind, Position};
 use crate::import::{Dataset, YearHint, YearSource};
 use crate::settings::Settings;
 use std::collections::BTreeMap;
@@ -38,18 +38,10 @@ pub fn decide(ds: &Dataset, settings: &Settings) -> Year {
     let found = strongest(|s| matches!(s, YearSource::Rows(_)))
         .or_else(|| strongest(|s| matches!(s, YearSource::Title { .. })))
         .or_else(|| strongest(|s| matches!(s, YearSource::FileName)));
-    let listed = || hints.iter().map(describe).collect::<Vec<_>>().join("; ");
     let years: std::collections::BTreeSet<i32> = hints.iter().map(|h| h.year).collect();
     if let Some(year) = settings.year {
-        let finding = (!hints.is_empty() && !years.contains(&year)).then(|| {
-            Finding::new(
-                Severity::Varning,
-                "ar-annat-an-filerna",
-                Position::default(),
-                format!("KPB beräknas för {year}, valt under Inställningar, men filerna pekar på ett annat år: {}.", listed()),
-                "Kontrollera att rätt år är valt och att filerna gäller det året.",
-            )
-        });
+        let finding = (!hints.is_empty() && !years.contains(&year))
+            .then(|| Finding::at(Position::default(), FindingKind::YearNotInFiles { year, hints: hints.clone() }));
         return Year { year, basis: format!("{year}, valt under Inställningar"), finding };
     }
     let Some((year, hint)) = found else {
@@ -57,47 +49,18 @@ pub fn decide(ds: &Dataset, settings: &Settings) -> Year {
         return Year {
             year,
             basis: format!("{year}, antaget: filerna säger inget om året"),
-            finding: Some(Finding::new(
-                Severity::Varning,
-                "ar-gissat",
-                Position::default(),
-                format!("Året kunde inte läsas ur filerna; KPB beräknas för {year}."),
-                "Brukarstatistiken har inga perioder eller datum, och ingen fil har året i rubriken eller i namnet. Bekräfta året under Inställningar.",
-            )),
+            finding: Some(Finding::at(Position::default(), FindingKind::YearGuessed { year })),
         };
     };
-    let basis = format!("{year} ({})", describe(hint));
+    let basis = format!("{year} ({})", hint.describe());
     let finding = if years.len() > 1 {
-        Some(Finding::new(
-            Severity::Varning,
-            "ar-motstridigt",
-            Position::file(&hint.file),
-            format!("Filerna pekar på olika år: {}. KPB beräknas för {year}.", listed()),
-            "Kontrollera att alla filer gäller samma år, och välj året under Inställningar för att bekräfta det.",
-        ))
+        Some(Finding::at(Position::file(&hint.file), FindingKind::YearsDiffer { year, hints: hints.clone() }))
     } else if matches!(hint.source, YearSource::FileName) {
-        Some(Finding::new(
-            Severity::Varning,
-            "ar-gissat",
-            Position::file(&hint.file),
-            format!("Året {year} lästes bara ur filnamnet {}.", hint.file),
-            "Brukarstatistiken har inga perioder eller datum och ingen fil har året i en rubrik. Bekräfta året under Inställningar.",
-        ))
+        Some(Finding::at(Position::file(&hint.file), FindingKind::YearFromFileName { year, file: hint.file.clone() }))
     } else {
         None
     };
     Year { year, basis, finding }
-}
-
-/// Where a hint comes from, as the user reads it.
-fn describe(h: &YearHint) -> String {
-    match &h.source {
-        YearSource::Rows(n) => {
-            format!("{}: {} rader med perioder eller datum i {}", h.file, crate::format::count(*n), h.year)
-        }
-        YearSource::Title { line, text } => format!("{}: rubriken \"{text}\" på rad {line}", h.file),
-        YearSource::FileName => format!("filnamnet {}", h.file),
-    }
 }
 
 /// The years a title line names: `Utfall 2025`, `Period 202501–202512`, `2025-01-01 – 2025-12-31`.

@@ -8,7 +8,7 @@
 use super::number::{Mark, NumberError, parse_number};
 use super::schema::Columns;
 use super::sheet::{Row, Sheet};
-use crate::finding::{Finding, Findings, Position, Severity};
+use crate::finding::{Finding, FindingKind, Findings, Position};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -61,17 +61,12 @@ impl Cells<'_, '_> {
                 Ok(Some(scale.apply(n.value)))
             }
             Err(e) => {
-                let (kind, message) = match e {
-                    NumberError::NotANumber => ("inte-ett-tal", format!("\"{}\" är inte ett tal.", clip(text))),
-                    NumberError::TooLarge => ("for-stort-tal", format!("Talet \"{}\" är för stort.", clip(text))),
+                let text = clip(text);
+                let kind = match e {
+                    NumberError::NotANumber => FindingKind::NotANumber { text },
+                    NumberError::TooLarge => FindingKind::TooLargeNumber { text },
                 };
-                findings.push(Finding::new(
-                    Severity::Fel,
-                    kind,
-                    self.pos(key),
-                    message,
-                    "Raden kunde inte läsas. Rätta cellen i källfilen (bara siffror, minustecken, mellanslag som tusentalsavgränsare och decimalkomma) och läs in filen igen.",
-                ));
+                findings.push(Finding::at(self.pos(key), kind));
                 Err(())
             }
         }
@@ -91,17 +86,13 @@ impl Cells<'_, '_> {
         if value.abs() <= max {
             return Ok(value);
         }
-        findings.push(Finding::new(
-            Severity::Fel,
-            "orimligt-tal",
+        findings.push(Finding::at(
             self.pos(key),
-            format!(
-                "Värdet {} i {} är orimligt stort för en rad (högst {}).",
-                crate::format::number(value, 2),
-                self.headers.get(self.cols.get(key).unwrap_or(0)).map_or(key, String::as_str),
-                what
-            ),
-            "Raden räknas inte. Kontrollera cellen i källfilen: ett referens- eller OCR-nummer i fel kolumn, en volym i fel enhet eller ett tal som Excel har förvanskat.",
+            FindingKind::ImplausibleValue {
+                value: crate::format::number(value, 2),
+                column: self.headers.get(self.cols.get(key).unwrap_or(0)).map_or(key, String::as_str).to_owned(),
+                max: what.to_owned(),
+            },
         ));
         Err(())
     }
@@ -109,13 +100,7 @@ impl Cells<'_, '_> {
     pub fn required(&self, key: &str, label: &str, findings: &mut Findings) -> Result<&str, ()> {
         let t = self.text(key);
         if t.is_empty() {
-            findings.push(Finding::new(
-                Severity::Fel,
-                "tom-cell",
-                self.pos(key),
-                format!("{label} saknas."),
-                "Raden kunde inte användas eftersom en obligatorisk uppgift saknas. Fyll i den i källfilen.",
-            ));
+            findings.push(Finding::at(self.pos(key), FindingKind::MissingValue { label: label.to_owned() }));
             Err(())
         } else {
             Ok(t)
@@ -130,14 +115,31 @@ impl Cells<'_, '_> {
         if !is_exponent_form(t) {
             return Ok(t);
         }
-        findings.push(Finding::new(
-            Severity::Fel,
-            "excel-exponent",
-            self.pos(key),
-            format!("{label} \"{}\" är ett tal i Excels exponentform; siffrorna efter de första har gått förlorade.", clip(t)),
-            "Excel har gjort om kolumnen till tal, så olika id kan ha blivit samma. Ta ut filen på nytt, eller formatera kolumnen som Text i Excel innan filen sparas som CSV. Raden räknas inte.",
-        ));
+        findings
+            .push(Finding::at(self.pos(key), FindingKind::ExcelExponent { label: label.to_owned(), text: clip(t) }));
         Err(())
+    }
+
+    /// The cell `key` as `recognise` reads it, `None` when empty. A value it does not recognise
+    /// is a finding, `kind` of the value as quoted, and `Err`.
+    pub fn recognised<T>(
+        &self,
+        key: &str,
+        recognise: impl FnOnce(&str) -> Option<T>,
+        kind: impl FnOnce(String) -> FindingKind,
+        findings: &mut Findings,
+    ) -> Result<Option<T>, ()> {
+        let text = self.text(key);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        match recognise(text) {
+            Some(value) => Ok(Some(value)),
+            None => {
+                findings.push(Finding::at(self.pos(key), kind(clip(text))));
+                Err(())
+            }
+        }
     }
 }
 
@@ -213,24 +215,12 @@ impl Marks {
             let header = headers.get(p.column).map_or("", String::as_str);
             let text = example.entry(p.column).or_insert_with(|| p.text.clone()).clone();
             if point > 0 && comma == 0 {
-                findings.push(Finding::new(
-                    Severity::Info,
-                    "decimalpunkt",
-                    p.pos.clone(),
-                    format!("Kolumnen {header} har punkt som decimaltecken, så tal som \"{text}\" lästes med decimalpunkt."),
-                    "Övriga tal i kolumnen skrivs med decimalpunkt (t.ex. 12.5), så punkten är ett decimaltecken och inte en tusentalsavgränsare.",
-                ));
+                findings
+                    .push(Finding::at(p.pos.clone(), FindingKind::DecimalPoint { header: header.to_owned(), text }));
                 change.push((p.line, p.column, p.swedish, p.international));
             } else if comma == 0 || point > 0 {
-                findings.push(Finding::new(
-                    Severity::Varning,
-                    "tvetydigt-tal",
-                    p.pos.clone(),
-                    format!(
-                        "Tal som \"{text}\" i kolumnen {header} kan läsas på två sätt; de lästes med punkt som tusentalsavgränsare och komma som decimaltecken."
-                    ),
-                    "Kolumnen avgör inte vilket tecken som är decimaltecken. Kontrollera värdet i källfilen; skriv helst tal utan tusentalsavgränsare och med decimalkomma (132993,45).",
-                ));
+                findings
+                    .push(Finding::at(p.pos.clone(), FindingKind::AmbiguousNumber { header: header.to_owned(), text }));
             }
         }
         self.seen.clear();

@@ -11,9 +11,9 @@ mod xlsx;
 pub use xlsx::sheets as workbook_sheets;
 
 use crate::date::{Date, Period};
-use crate::finding::{Finding, Findings, Position, Severity};
+use crate::finding::{Finding, FindingKind, Findings, Position};
 use crate::mapping::{EnhetInfo, KontoMap, KontoRule, KontoTyp, Level, OrgMap, OrgRule, Pattern, Target};
-use crate::model::{Boendeform, Insats, Kon, Regi, VolumeKind, VolumeUnit, lower_first, normalise};
+use crate::model::{Boendeform, Insats, Kon, Regi, VolumeKind, VolumeUnit, normalise};
 use crate::pseudonym::Pseudonymizer;
 use decode::Content;
 use rust_decimal::Decimal;
@@ -224,6 +224,19 @@ pub struct YearHint {
     pub source: YearSource,
 }
 
+impl YearHint {
+    /// Where the hint comes from, as the user reads it.
+    pub fn describe(&self) -> String {
+        match &self.source {
+            YearSource::Rows(n) => {
+                format!("{}: {} rader med perioder eller datum i {}", self.file, crate::format::count(*n), self.year)
+            }
+            YearSource::Title { line, text } => format!("{}: rubriken \"{text}\" på rad {line}", self.file),
+            YearSource::FileName => format!("filnamnet {}", self.file),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum YearSource {
     /// This many volume rows have a period or a stay in the year.
@@ -381,16 +394,9 @@ impl Loader<'_> {
     fn duplicate(&mut self, mut report: FileReport, first: &str, subset: bool) {
         self.findings.remove_file(&report.name);
         let name = &report.name;
-        self.findings.push(Finding::new(
-            Severity::Fel,
-            "dubblettfil",
+        self.findings.push(Finding::at(
             Position::file(name),
-            if subset {
-                format!("Alla rader i filen {name} finns redan i {first}; den läses inte, så att ingenting räknas två gånger.")
-            } else {
-                format!("Filen {name} har samma innehåll som {first}; den läses inte, så att ingenting räknas två gånger.")
-            },
-            "Samma uppgifter valdes två gånger (t.ex. kostnader.csv och kostnader (1).csv, eller samma utdrag som CSV och som Excel). Ta bort den ena filen under Import.",
+            FindingKind::DuplicateFile { file: name.clone(), first: first.to_owned(), subset },
         ));
         report.status = FileStatus::Duplicate;
         report.rows_used = 0;
@@ -401,27 +407,16 @@ impl Loader<'_> {
         // A file name can hold a personnummer too: the engine knows the file by its masked name.
         let name = self.pseudo.mask(&file.name);
         let mut report = FileReport::new(&name, file.bytes.len());
-        let unreadable = |findings: &mut Findings, kind: &str, message: String, help: &str| {
-            findings.push(Finding::new(Severity::Fel, kind, Position::file(&name), message, help));
-        };
+        let about_file =
+            |findings: &mut Findings, kind: FindingKind| findings.push(Finding::at(Position::file(&name), kind));
         let sheets = match decode::decode(&file.bytes) {
             Content::Empty => {
-                unreadable(
-                    &mut self.findings,
-                    "tom-fil",
-                    format!("Filen {} är tom.", name),
-                    "Välj filen igen; den innehåller inga byte alls.",
-                );
+                about_file(&mut self.findings, FindingKind::EmptyFile { file: name.clone() });
                 self.ds.files.push(report);
                 return;
             }
             Content::Binary => {
-                unreadable(
-                    &mut self.findings,
-                    "binar-fil",
-                    format!("Filen {} är ingen textfil (CSV) och ingen Excel-fil (.xlsx).", name),
-                    "Spara utdraget som CSV (semikolonseparerad) eller .xlsx och läs in det igen.",
-                );
+                about_file(&mut self.findings, FindingKind::BinaryFile { file: name.clone() });
                 self.ds.files.push(report);
                 return;
             }
@@ -430,13 +425,8 @@ impl Loader<'_> {
                     report.encoding = Some("Excel (.xlsx)".into());
                     sheets
                 }
-                Err(message) => {
-                    unreadable(
-                        &mut self.findings,
-                        "trasig-xlsx",
-                        message,
-                        "Öppna filen i Excel, kontrollera den och spara den igen.",
-                    );
+                Err(text) => {
+                    about_file(&mut self.findings, FindingKind::BrokenWorkbook { text });
                     self.ds.files.push(report);
                     return;
                 }
@@ -444,13 +434,7 @@ impl Loader<'_> {
             Content::Text { text, encoding } => {
                 report.encoding = Some(encoding.name().into());
                 if encoding == decode::Encoding::Utf8Repaired {
-                    self.findings.push(Finding::new(
-                        Severity::Varning,
-                        "dubbelkodad",
-                        Position::file(&name),
-                        format!("Filen {} hade fel teckenkodning (t.ex. \"Ã¶\" i stället för \"ö\"); den har rättats.", name),
-                        "Filen har sparats som UTF-8 två gånger. Kontrollera att å, ä och ö ser rätt ut i förhandsvisningen.",
-                    ));
+                    about_file(&mut self.findings, FindingKind::DoubleEncoded { file: name.clone() });
                 }
                 vec![Sheet::csv(&name, text)]
             }
@@ -479,21 +463,14 @@ impl Loader<'_> {
             }
         }
         let Some((sheet, header_line, headers, fields, kind)) = chosen else {
-            unreadable(&mut self.findings, "tom-fil", format!("Filen {} har inga blad.", name), "");
+            about_file(&mut self.findings, FindingKind::NoSheets { file: name.clone() });
             self.ds.files.push(report);
             return;
         };
         if !others.is_empty() {
-            self.findings.push(Finding::new(
-                Severity::Varning,
-                "fler-blad",
+            self.findings.push(Finding::at(
                 sheet.file_pos(),
-                format!(
-                    "Arbetsboken {name} har fler blad med data ({}); bara bladet {} lästes.",
-                    others.join(", "),
-                    sheet.sheet.as_deref().unwrap_or("")
-                ),
-                "Ur en arbetsbok läses ett blad. Ska de andra bladen med (t.ex. ett blad per verksamhet), spara dem som egna filer och lägg in dem; är de något annat (t.ex. budget), ta bort dem ur arbetsboken.",
+                FindingKind::MoreSheets { file: name.clone(), others, sheet: sheet.sheet.clone().unwrap_or_default() },
             ));
         }
         self.year_hints(&name, &sheet, header_line, kind);
@@ -513,27 +490,15 @@ impl Loader<'_> {
             .take(5)
             .collect();
         if headers.is_empty() {
-            unreadable(
-                &mut self.findings,
-                "bara-rubrik",
-                format!("Filen {} innehåller inga rader.", name),
-                "Kontrollera att rätt fil valdes.",
-            );
+            about_file(&mut self.findings, FindingKind::NoRows { file: name.clone() });
             self.ds.files.push(report);
             return;
         }
         let Some(kind) = kind else {
             report.status = FileStatus::NeedsMapping;
-            self.findings.push(Finding::new(
-                Severity::Fel,
-                "okand-filtyp",
+            self.findings.push(Finding::at(
                 sheet.pos(header_line),
-                format!(
-                    "Filen {} kändes inte igen: rubrikerna ({}) passar ingen av filtyperna.",
-                    name,
-                    clip(&headers.join(", "))
-                ),
-                "Ange vilken sorts fil det är och vilken kolumn som är vad; valet sparas till nästa gång.",
+                FindingKind::UnknownFileKind { file: name.clone(), headers: clip(&headers.join(", ")) },
             ));
             self.ds.files.push(report);
             return;
@@ -542,16 +507,10 @@ impl Loader<'_> {
         if matches!(kind, FileKind::Mappning | FileKind::Konton) {
             report.digest = Some(digest(&file.bytes));
         }
-        if let Some(message) = self.saved_or_file(kind, &name, report.digest.as_deref()) {
+        if let Some(replaced) = self.saved_or_file(kind, &name, report.digest.as_deref()) {
             report.status = FileStatus::Replaced;
             report.headers = headers;
-            self.findings.push(Finding::new(
-                Severity::Info,
-                "ersatt-av-sparad",
-                sheet.file_pos(),
-                message,
-                "Den sparade mappningen gäller för de egna filerna tills en ny mappnings- eller kontotypsfil läses in, eller tills den tas bort under Import.",
-            ));
+            self.findings.push(Finding::at(sheet.file_pos(), replaced));
             self.ds.files.push(report);
             return;
         }
@@ -567,12 +526,13 @@ impl Loader<'_> {
         let missing = cols.missing(kind);
         if !missing.is_empty() {
             report.status = FileStatus::NeedsMapping;
-            self.findings.push(Finding::new(
-                Severity::Fel,
-                "kolumn-saknas",
+            self.findings.push(Finding::at(
                 sheet.pos(header_line),
-                format!("Filen {} ({}) saknar kolumnen {}.", name, kind.name(), missing.join(" och kolumnen ")),
-                "Välj vilken kolumn i filen som motsvarar den som saknas; valet sparas till nästa gång.",
+                FindingKind::MissingColumn {
+                    file: name.clone(),
+                    kind,
+                    missing: missing.into_iter().map(str::to_owned).collect(),
+                },
             ));
             self.ds.files.push(report);
             return;
@@ -603,28 +563,18 @@ impl Loader<'_> {
             return;
         }
         if let Some((n, first, line)) = counts.overlap {
-            self.findings.push(Finding::new(
-                Severity::Varning,
-                "overlappande-filer",
+            self.findings.push(Finding::at(
                 sheet.pos(line),
-                format!(
-                    "{} av {} rader i {} finns också i {}.",
-                    crate::format::count(n),
-                    crate::format::count(counts.rows),
-                    name,
-                    self.ds.file_name(first)
-                ),
-                "Raderna räknas med, så samma kostnad eller volym kan räknas två gånger. Täcker filerna samma period eller urval, ta bort den ena under Import.",
+                FindingKind::OverlappingFiles {
+                    rows: n,
+                    of: counts.rows,
+                    file: name.clone(),
+                    other: self.ds.file_name(first).to_owned(),
+                },
             ));
         }
         if counts.rows == 0 {
-            self.findings.push(Finding::new(
-                Severity::Varning,
-                "bara-rubrik",
-                sheet.pos(header_line),
-                format!("Filen {} har rubriker men inga rader.", name),
-                "Kontrollera att utdraget togs för rätt period och urval.",
-            ));
+            self.findings.push(Finding::at(sheet.pos(header_line), FindingKind::HeaderOnly { file: name.clone() }));
         }
         self.ds.files.push(report);
     }
@@ -632,21 +582,16 @@ impl Loader<'_> {
     /// Whether a mapping (or konton) file, or the mapping saved in the browser, gives way to the
     /// other: the saved one is used unless a file of its kind is read that it was not edited
     /// from. Returns why the file `name` is not used, if it is not.
-    fn saved_or_file(&mut self, kind: FileKind, name: &str, digest: Option<&str>) -> Option<String> {
+    fn saved_or_file(&mut self, kind: FileKind, name: &str, digest: Option<&str>) -> Option<FindingKind> {
         let saved_name = saved_file_name(kind);
         if !self.settings.saved.contains_key(&kind) {
             return None;
         }
-        let what = if kind == FileKind::Konton { "kontotypsmappning" } else { "mappning" };
         if name == saved_name {
-            return self.file_wins.get(&kind).map(|file| {
-                format!("Den {what} som sparats i webbläsaren används inte: filen {file} lästes in och gäller i stället.")
-            });
+            return self.file_wins.get(&kind).map(|file| FindingKind::SavedMappingNotUsed { kind, file: file.clone() });
         }
         if self.settings.saved_from.get(&kind).map(String::as_str) == digest {
-            return Some(format!(
-                "Filen {name} används inte: den {what} som sparats i webbläsaren, ändrad utifrån just den här filen, gäller i stället."
-            ));
+            return Some(FindingKind::FileReplacedBySaved { kind, file: name.to_owned() });
         }
         self.file_wins.insert(kind, name.to_owned());
         None
@@ -756,16 +701,9 @@ impl Loader<'_> {
                     if let Some(unit) = unit {
                         cols.set_unit(key, unit);
                         if scale != Scale::ONE && !key.ends_with("_min") {
-                            self.findings.push(Finding::new(
-                                Severity::Info,
-                                "enhet-i-rubrik",
+                            self.findings.push(Finding::at(
                                 pos,
-                                format!(
-                                    "Kolumnen {header} är i {}; talen har räknats om till {}.",
-                                    unit.name(),
-                                    if money { "kronor" } else { "timmar" }
-                                ),
-                                "Enheten står i rubriken och har tagits hänsyn till. Stämmer den inte, rätta rubriken i filen.",
+                                FindingKind::UnitInHeader { header: header.clone(), unit, money },
                             ));
                         }
                     }
@@ -773,16 +711,9 @@ impl Loader<'_> {
                 None => {
                     cols.remove(key);
                     let label = kind.field(key).map_or(key, |f| f.label);
-                    self.findings.push(Finding::new(
-                        Severity::Fel,
-                        "enhet-passar-inte",
+                    self.findings.push(Finding::at(
                         pos,
-                        format!(
-                            "Kolumnen {header} anger {}, men {label} ska vara {}.",
-                            unit.map_or("", Unit::name),
-                            if money { "ett belopp i kronor" } else { "en volym (timmar, dygn eller dagar)" }
-                        ),
-                        "Kolumnen används inte. Välj rätt kolumn, eller rätta rubriken om enheten i den är fel.",
+                        FindingKind::UnitDoesNotFit { header: header.clone(), unit, label: label.to_owned(), money },
                     ));
                 }
             }
@@ -824,16 +755,8 @@ impl Loader<'_> {
                     if line > header_line {
                         n.rows += 1;
                         n.flagged += 1;
-                        self.findings.push(Finding::new(
-                            Severity::Fel,
-                            "for-lang-rad",
-                            sheet.pos(line),
-                            format!(
-                                "Raden är {} tecken lång, längre än någon rad i ett utdrag kan vara; den lästes inte.",
-                                crate::format::number(Decimal::from(bytes), 0)
-                            ),
-                            "Raden räknas inte. Filen kan vara skadad, eller sakna radbrytningar. Kontrollera raden i källfilen; de följande raderna lästes som vanligt.",
-                        ));
+                        self.findings
+                            .push(Finding::at(sheet.pos(line), FindingKind::LineTooLong { bytes: bytes as u64 }));
                     }
                     return true;
                 }
@@ -853,13 +776,7 @@ impl Loader<'_> {
             let cells = Cells { row: &row, cols, headers, sheet, line };
             if let Some(column) = stray_quote {
                 let header = headers.get(column as usize - 1).map_or("", String::as_str);
-                self.findings.push(Finding::new(
-                    Severity::Varning,
-                    "oavslutat-citattecken",
-                    sheet.pos(line).with_column(column, header),
-                    "Ett citattecken (\") inleder fältet men avslutar det aldrig; det lästes som ett vanligt tecken.".into(),
-                    "Kontrollera raden i källfilen. Raderna efter den lästes som vanligt: ett citattecken som inte stängs får aldrig svälja resten av filen.",
-                ));
+                self.findings.push(Finding::at(sheet.pos(line).with_column(column, header), FindingKind::StrayQuote));
             }
             last_short = (row.len() < width).then_some(line);
             let structural = self.structure(&row, (headers, header_fields), sheet, line);
@@ -867,13 +784,8 @@ impl Loader<'_> {
                 skip
             } else {
                 if row.len() < width {
-                    self.findings.push(Finding::new(
-                        Severity::Varning,
-                        "kort-rad",
-                        sheet.pos(line),
-                        format!("Raden har {} fält men rubriken har {}.", row.len(), width),
-                        "Raden kan ha fel avgränsare, eller så är filen avklippt. Kontrollera raden i källfilen.",
-                    ));
+                    self.findings
+                        .push(Finding::at(sheet.pos(line), FindingKind::ShortRow { fields: row.len(), width }));
                 }
                 // Duplicate rows: the same content twice in one file, or in an earlier file.
                 match seen.entry(row_hash(&row)) {
@@ -881,13 +793,7 @@ impl Loader<'_> {
                         v.insert(file);
                     }
                     std::collections::hash_map::Entry::Occupied(o) if *o.get() == file => {
-                        self.findings.push(Finding::new(
-                            Severity::Varning,
-                            "dubblett",
-                            sheet.pos(line),
-                            "Raden är en exakt dubblett av en tidigare rad i samma fil.".into(),
-                            "Dubbletter räknas med. Kontrollera om raden är dubbelregistrerad i källsystemet.",
-                        ));
+                        self.findings.push(Finding::at(sheet.pos(line), FindingKind::DuplicateRow));
                     }
                     std::collections::hash_map::Entry::Occupied(o) => {
                         let (count, _, _) = n.overlap.get_or_insert((0, *o.get(), line));
@@ -917,13 +823,7 @@ impl Loader<'_> {
             true
         });
         if let (Some(line), Some(false)) = (last_short, sheet.ends_with_newline()) {
-            self.findings.push(Finding::new(
-                Severity::Fel,
-                "avklippt-fil",
-                sheet.pos(line),
-                format!("Filen {} slutar mitt i en rad; den verkar vara avklippt.", sheet.file),
-                "Ta ut utdraget på nytt och kontrollera att hela filen kom med.",
-            ));
+            self.findings.push(Finding::at(sheet.pos(line), FindingKind::TruncatedFile { file: sheet.file.clone() }));
         }
         self.seen.insert(kind, seen);
         let changes = self.marks.settle(headers, &mut self.findings);
@@ -944,13 +844,7 @@ impl Loader<'_> {
     ) -> Option<Result<(), ()>> {
         let width = headers.len();
         if row.width() <= width && headers.iter().enumerate().all(|(i, h)| row.get(i).eq_ignore_ascii_case(h.trim())) {
-            self.findings.push(Finding::new(
-                Severity::Info,
-                "upprepad-rubrik",
-                sheet.pos(line),
-                "Rubrikraden upprepas här; raden räknas inte.".into(),
-                "Utdrag som skrivs ut sida för sida upprepar ofta rubriken. Raden hoppas över.",
-            ));
+            self.findings.push(Finding::at(sheet.pos(line), FindingKind::RepeatedHeader));
             return Some(Err(()));
         }
         // A subtotal: "Summa", "Totalt" … first on the row, or "Summa …" in any cell
@@ -960,29 +854,16 @@ impl Loader<'_> {
         let later = || (0..row.len()).map(|i| row.get(i)).find(|c| is_sum(c));
         if let Some(total) = first.or_else(later) {
             let example = self.first_total.get_or_insert_with(|| clip(&self.pseudo.mask(total))).clone();
-            self.findings.push(Finding::new(
-                Severity::Varning,
-                "summarad",
-                sheet.pos(line),
-                format!("Summeringsrader som \"{example}\" räknas inte."),
-                "En summa av raderna ovanför skulle räkna samma kostnad två gånger. Kontrollera att raderna verkligen är summor; ta annars bort ordet i källfilen.",
-            ));
+            self.findings.push(Finding::at(sheet.pos(line), FindingKind::TotalRow { example }));
             return Some(Err(()));
         }
         // More fields than the header. In a comma-separated file also a trailing empty one
         // more than the header has: a decimal comma without quotes splits a number in two.
         let comma = sheet.delimiter() == Some(b',');
         if row.width() > width || (comma && row.len() > header_fields.max(width)) {
-            self.findings.push(Finding::new(
-                Severity::Fel,
-                "lang-rad",
+            self.findings.push(Finding::at(
                 sheet.pos(line).with_column(width as u32 + 1, ""),
-                format!("Raden har {} fält men rubriken har {width}; den räknas inte.", row.len().max(row.width())),
-                if comma {
-                    "Filen är kommaseparerad: ett tal med decimalkomma (12,5) utan citattecken blir två fält, och värdena hamnar i fel kolumner. Spara filen semikolonseparerad, eller med citattecken kring talen."
-                } else {
-                    "Raden har fler värden än rubriken har kolumner, så det går inte att veta vilket värde som hör till vilken kolumn. Kontrollera avgränsarna på raden i källfilen."
-                },
+                FindingKind::LongRow { fields: row.len().max(row.width()), width, comma },
             ));
             return Some(Err(()));
         }
@@ -1044,13 +925,7 @@ impl Loader<'_> {
         if ck.bad_checksum {
             self.bad_checksums += 1;
             if self.bad_checksums == 1 {
-                self.findings.push(Finding::new(
-                    Severity::Varning,
-                    "pnr-kontrollsiffra",
-                    cells.pos(key),
-                    "Ett personnummer har fel kontrollsiffra.".into(),
-                    "Numret har ändå ersatts med en pseudonym. Kontrollera registreringen i verksamhetssystemet.",
-                ));
+                self.findings.push(Finding::at(cells.pos(key), FindingKind::BadChecksum));
             }
         }
         let next = self.ds.clients.len() as u32;
@@ -1070,28 +945,12 @@ impl Loader<'_> {
         idx
     }
 
-    fn period(&mut self, text: &str) -> Option<Period> {
-        if let Some(p) = self.periods.get(text) {
-            return *p;
-        }
-        let p = Period::parse(text);
-        self.periods.insert(text.to_owned(), p);
-        p
-    }
-
     fn insats(&mut self, text: &str) -> Option<Insats> {
-        if let Some(hit) = self.insats_cache.get(text) {
-            return *hit;
-        }
-        let key = normalise(text);
-        let found = self
-            .settings
-            .insats_map
-            .get(&key)
-            .and_then(|code| Insats::recognise(code))
-            .or_else(|| Insats::recognise(&key));
-        self.insats_cache.insert(text.to_owned(), found);
-        found
+        let map = &self.settings.insats_map;
+        cached(&mut self.insats_cache, text, |text| {
+            let key = normalise(text);
+            map.get(&key).and_then(|code| Insats::recognise(code)).or_else(|| Insats::recognise(&key))
+        })
     }
 
     /// Whether the user has said this local insats name is outside KPB.
@@ -1106,13 +965,7 @@ impl Loader<'_> {
             first: cells.pos("insats"),
         });
         entry.rows += 1;
-        self.findings.push(Finding::new(
-            Severity::Fel,
-            "okand-insats",
-            cells.pos("insats"),
-            format!("Insatsen \"{}\" finns inte i katalogen.", clip(text)),
-            "Koppla det lokala namnet till en insats i katalogen (steget Import, Insatser); kopplingen sparas till nästa år. Tills dess räknas raden inte.",
-        ));
+        self.findings.push(Finding::at(cells.pos("insats"), FindingKind::UnknownInsats { text: clip(text) }));
     }
 
     fn ledger_row(&mut self, file: u16, c: &Cells) -> Result<(), ()> {
@@ -1152,10 +1005,7 @@ impl Loader<'_> {
                 }
             }
         };
-        let period = match c.text("period") {
-            "" => None,
-            t => Some(self.period(t).ok_or_else(|| self.bad_period(c))?),
-        };
+        let period = self.period(c)?;
         let brukare = c.id("brukare", "Brukare", &mut self.findings)?.to_owned();
         let client = (!brukare.is_empty()).then(|| self.client(&brukare, c, "brukare"));
         self.ds.ledger.push(LedgerRow {
@@ -1177,57 +1027,24 @@ impl Loader<'_> {
         let brukare = c.id("brukare", "Brukare", &mut self.findings)?.to_owned();
         let insats_text = c.required("insats", "Insats", &mut self.findings)?.to_owned();
         let enhet_text = self.pseudo.mask(c.id("enhet", "Enhet", &mut self.findings)?);
-        let regi = match c.text("regi") {
-            "" => None,
-            t => match Regi::recognise(t) {
-                Some(r) => Some(r),
-                None => {
-                    self.findings.push(Finding::new(
-                        Severity::Fel,
-                        "okand-regi",
-                        c.pos("regi"),
-                        format!("Regi \"{}\" känns inte igen.", clip(t)),
-                        "Skriv egen eller annan.",
-                    ));
-                    return Err(());
-                }
-            },
-        };
-        let boendeform = match c.text("boendeform") {
-            "" => None,
-            t => {
-                let b = match self.boendeformer.get(t) {
-                    Some(b) => *b,
-                    None => {
-                        let b = Boendeform::recognise(t);
-                        self.boendeformer.insert(t.to_owned(), b);
-                        b
-                    }
-                };
-                if b.is_none() {
-                    self.findings.push(Finding::new(
-                        Severity::Varning,
-                        "okand-boendeform",
-                        c.pos("boendeform"),
-                        format!("Boendeformen \"{}\" känns inte igen; den härleds av insatserna i stället.", clip(t)),
-                        "Skriv ordinärt boende, särskilt boende eller bostad enligt LSS.",
-                    ));
-                }
-                b
-            }
-        };
+        let regi =
+            c.recognised("regi", Regi::recognise, |text| FindingKind::UnknownRegi { text }, &mut self.findings)?;
+        // (Not recognised, a boendeform or a kön is a warning: the row is read without it.)
+        let boendeform = c
+            .recognised(
+                "boendeform",
+                |t| cached(&mut self.boendeformer, t, Boendeform::recognise),
+                |text| FindingKind::UnknownBoendeform { text },
+                &mut self.findings,
+            )
+            .unwrap_or(None);
         // Attributes of the client.
         let birth_year = match c.number("fodelsear", &mut self.findings, &mut self.marks)? {
             Some(y) => match i32::try_from(y.trunc().mantissa()).ok().filter(|y| (1890..=2100).contains(y)) {
                 Some(y) if y.to_string().len() == 4 => Some(y),
                 _ => {
-                    self.findings.push(Finding::new(
-                        Severity::Varning,
-                        "orimligt-fodelsear",
-                        c.pos("fodelsear"),
-                        format!("Födelseåret {y} är orimligt; det används inte."),
-                        "Ange födelseår med fyra siffror.",
-                    ));
+                    let value = y.to_string();
+                    self.findings.push(Finding::at(c.pos("fodelsear"), FindingKind::ImplausibleBirthYear { value }));
                     None
                 }
             },
@@ -1236,46 +1053,22 @@ impl Loader<'_> {
         let age = match c.number("alder", &mut self.findings, &mut self.marks)? {
             Some(a) if a >= Decimal::ZERO && a <= Decimal::from(120) => Some(a.trunc().mantissa() as u32),
             Some(a) => {
-                self.findings.push(Finding::new(
-                    Severity::Varning,
-                    "orimlig-alder",
-                    c.pos("alder"),
-                    format!("Åldern {a} är orimlig; den används inte."),
-                    "Ange ålder i hela år.",
-                ));
+                self.findings.push(Finding::at(c.pos("alder"), FindingKind::ImplausibleAge { value: a.to_string() }));
                 None
             }
             None => None,
         };
-        let kon = match c.text("kon") {
-            "" => None,
-            t => {
-                let k = Kon::recognise(t);
-                if k.is_none() {
-                    self.findings.push(Finding::new(
-                        Severity::Varning,
-                        "okant-kon",
-                        c.pos("kon"),
-                        format!("Kön \"{}\" känns inte igen; det används inte.", clip(t)),
-                        "Skriv K eller M.",
-                    ));
-                }
-                k
-            }
-        };
+        let kon = c
+            .recognised("kon", Kon::recognise, |text| FindingKind::UnknownKon { text }, &mut self.findings)
+            .unwrap_or(None);
         let client = self.client(&brukare, c, "brukare");
         self.client_attributes(client, birth_year, age, kon, c);
 
         let insats = match self.insats(&insats_text) {
             Some(i) => i,
             None if self.excluded_insats(&insats_text) => {
-                self.findings.push(Finding::new(
-                    Severity::Info,
-                    "insats-utanfor-kpb",
-                    c.pos("insats"),
-                    format!("Insatsen \"{}\" ingår inte i KPB enligt insatskopplingen.", clip(&insats_text)),
-                    "Raden räknas inte. Ändra kopplingen under Import om insatsen ska ingå.",
-                ));
+                let text = clip(&insats_text);
+                self.findings.push(Finding::at(c.pos("insats"), FindingKind::InsatsOutsideKpb { text }));
                 return Err(());
             }
             None => {
@@ -1288,40 +1081,19 @@ impl Loader<'_> {
         }
         let enhet = self.enhet(&enhet_text);
 
-        let span = {
-            let from = c.text("fran");
-            if !from.is_empty() {
-                let Some(from) = Date::parse(from) else {
-                    self.bad_date(c, "fran");
-                    return Err(());
-                };
-                let to = match c.text("till") {
-                    "" => None,
-                    t => match Date::parse(t) {
-                        Some(d) => Some(d),
-                        None => {
-                            self.bad_date(c, "till");
-                            return Err(());
-                        }
-                    },
-                };
+        let date = |key, findings: &mut Findings| {
+            c.recognised(key, Date::parse, |text| FindingKind::BadDate { text }, findings)
+        };
+        let span = match date("fran", &mut self.findings)? {
+            Some(from) => {
+                let to = date("till", &mut self.findings)?;
                 if to.is_some_and(|to| to < from) {
-                    self.findings.push(Finding::new(
-                        Severity::Fel,
-                        "datum-ordning",
-                        c.pos("till"),
-                        "Slutdatum ligger före startdatum.".into(),
-                        "Rätta datumen i källsystemet.",
-                    ));
+                    self.findings.push(Finding::at(c.pos("till"), FindingKind::DatesReversed));
                     return Err(());
                 }
                 Span::Stay { from, to }
-            } else {
-                match c.text("period") {
-                    "" => Span::Unspecified,
-                    t => Span::Period(self.period(t).ok_or_else(|| self.bad_period(c))?),
-                }
             }
+            None => self.period(c)?.map_or(Span::Unspecified, Span::Period),
         };
         let paid = match c.number("belopp", &mut self.findings, &mut self.marks)? {
             Some(p) => Some(c.bounded("belopp", p, Decimal::from(MAX_AMOUNT), "10 miljarder kr", &mut self.findings)?),
@@ -1341,22 +1113,14 @@ impl Loader<'_> {
             }
         }
         if c.cols.has("volym") {
-            let kind = match c.text("volymtyp") {
-                "" => VolumeKind::Beviljad,
-                t => match VolumeKind::recognise(t) {
-                    Some(k) => k,
-                    None => {
-                        self.findings.push(Finding::new(
-                            Severity::Fel,
-                            "okand-volymtyp",
-                            c.pos("volymtyp"),
-                            format!("Volymtypen \"{}\" känns inte igen.", clip(t)),
-                            "Skriv beviljad eller utförd.",
-                        ));
-                        return Err(());
-                    }
-                },
-            };
+            let kind = c
+                .recognised(
+                    "volymtyp",
+                    VolumeKind::recognise,
+                    |text| FindingKind::UnknownVolumeKind { text },
+                    &mut self.findings,
+                )?
+                .unwrap_or(VolumeKind::Beviljad);
             if let Some(v) = c.number("volym", &mut self.findings, &mut self.marks)? {
                 found.push((kind, Some(v), "volym"));
             }
@@ -1366,13 +1130,8 @@ impl Loader<'_> {
                 // Counted from the stay's dates: performed dygn.
                 found.push((VolumeKind::Utford, None, "fran"));
             } else {
-                self.findings.push(Finding::new(
-                    Severity::Fel,
-                    "volym-saknas",
-                    c.pos(if c.cols.has("volym") { "volym" } else { "insats" }),
-                    "Raden saknar volym.".into(),
-                    "Ange volym, eller från- och tilldatum för vistelser.",
-                ));
+                let key = if c.cols.has("volym") { "volym" } else { "insats" };
+                self.findings.push(Finding::at(c.pos(key), FindingKind::NoVolume));
                 return Err(());
             }
         }
@@ -1412,18 +1171,7 @@ impl Loader<'_> {
             _ => true,
         };
         if !fits {
-            self.findings.push(Finding::new(
-                Severity::Fel,
-                "fel-volymenhet",
-                c.pos(key),
-                format!(
-                    "Kolumnen är i {}, men {} mäts i {}.",
-                    header.map_or("", Unit::name),
-                    lower_first(insats.name()),
-                    unit.plural()
-                ),
-                "Raden räknas inte. Volymen för insatsen ska stå i en kolumn i insatsens enhet.",
-            ));
+            self.findings.push(Finding::at(c.pos(key), FindingKind::WrongVolumeUnit { unit: header, insats }));
             return Err(());
         }
         let (max, what) = match unit {
@@ -1435,24 +1183,10 @@ impl Loader<'_> {
         c.bounded(key, volume, Decimal::from(max), what, &mut self.findings).map(|_| ())
     }
 
-    fn bad_period(&mut self, c: &Cells) {
-        self.findings.push(Finding::new(
-            Severity::Fel,
-            "felaktig-period",
-            c.pos("period"),
-            format!("Perioden \"{}\" känns inte igen.", clip(c.text("period"))),
-            "Skriv år (2025) eller månad (2025-03 eller 202503).",
-        ));
-    }
-
-    fn bad_date(&mut self, c: &Cells, key: &str) {
-        self.findings.push(Finding::new(
-            Severity::Fel,
-            "felaktigt-datum",
-            c.pos(key),
-            format!("Datumet \"{}\" känns inte igen.", clip(c.text(key))),
-            "Skriv datum som ÅÅÅÅ-MM-DD.",
-        ));
+    /// The row's period, if it has one.
+    fn period(&mut self, c: &Cells) -> Result<Option<Period>, ()> {
+        let parse = |t: &str| cached(&mut self.periods, t, Period::parse);
+        c.recognised("period", parse, |text| FindingKind::BadPeriod { text }, &mut self.findings)
     }
 
     fn client_attributes(
@@ -1464,16 +1198,12 @@ impl Loader<'_> {
         c: &Cells,
     ) {
         let info = &mut self.ds.clients[client as usize];
-        let conflict = |what: &str, key: &str, a: String, b: String, findings: &mut Findings| {
-            findings.push(
-                Finding::new(
-                    Severity::Varning,
-                    "motstridig-brukare",
-                    c.pos(key),
-                    format!("Brukaren {} har {what} {b} här men {a} på en tidigare rad.", info.id),
-                    "Samma brukare ska ha samma uppgifter på alla rader. Den första uppgiften används; rätta i verksamhetssystemet.",
-                ),
-            );
+        let conflict = |what: &str, key: &str, earlier: String, here: String, findings: &mut Findings| {
+            let client = info.id.clone();
+            findings.push(Finding::at(
+                c.pos(key),
+                FindingKind::ConflictingClient { client, what: what.to_owned(), here, earlier },
+            ));
         };
         if let Some(y) = birth_year {
             match info.birth_year {
@@ -1518,18 +1248,9 @@ impl Loader<'_> {
         let verksamhet = Pattern::parse(&self.pseudo.mask(c.text("verksamhet")));
         let enhet = self.pseudo.mask(c.text("enhet"));
         let omrade = self.pseudo.mask(c.text("omrade"));
-        let regi = match c.text("regi") {
-            "" => Regi::Egen,
-            t => Regi::recognise(t).ok_or_else(|| {
-                self.findings.push(Finding::new(
-                    Severity::Fel,
-                    "okand-regi",
-                    c.pos("regi"),
-                    format!("Regi \"{}\" känns inte igen.", clip(t)),
-                    "Skriv egen eller annan.",
-                ));
-            })?,
-        };
+        let regi = c
+            .recognised("regi", Regi::recognise, |text| FindingKind::UnknownRegi { text }, &mut self.findings)?
+            .unwrap_or(Regi::Egen);
         let fordelning = normalise(c.text("fordelning"));
         let target = match fordelning.as_str() {
             "" | "direkt" | "direkt kostnad" => {
@@ -1561,13 +1282,8 @@ impl Loader<'_> {
             | "nämnd" => Target::Common(Level::Forvaltning),
             "exkludera" | "utanför kpb" | "utanför" | "ingår ej" | "ej kpb" => Target::Exclude,
             other => {
-                self.findings.push(Finding::new(
-                    Severity::Fel,
-                    "okand-fordelning",
-                    c.pos("fordelning"),
-                    format!("Fördelningen \"{}\" känns inte igen.", clip(other)),
-                    "Lämna tom för direkt kostnad, eller skriv enhet, område, förvaltning eller exkludera.",
-                ));
+                let text = clip(other);
+                self.findings.push(Finding::at(c.pos("fordelning"), FindingKind::UnknownFordelning { text }));
                 return Err(());
             }
         };
@@ -1593,15 +1309,9 @@ impl Loader<'_> {
             "" => from.clone(),
             t => self.pseudo.mask(t),
         };
-        let text = c.required("kontotyp", "Kontotyp", &mut self.findings)?;
-        let Some(typ) = KontoTyp::recognise(text) else {
-            self.findings.push(Finding::new(
-                Severity::Fel,
-                "okand-kontotyp",
-                c.pos("kontotyp"),
-                format!("Kontotypen \"{}\" känns inte igen.", clip(text)),
-                "Skriv kostnad, personalkostnad, intern intäkt, försäljning, avgift, assistansersättning eller övrig intäkt.",
-            ));
+        let unknown = |text| FindingKind::UnknownKontotyp { text };
+        let Some(typ) = c.recognised("kontotyp", KontoTyp::recognise, unknown, &mut self.findings)? else {
+            c.required("kontotyp", "Kontotyp", &mut self.findings)?;
             return Err(());
         };
         self.konto_rules.push(KontoRule { from, to, typ, line: Some(c.line) });
@@ -1620,15 +1330,9 @@ impl Loader<'_> {
     }
 
     fn population_row(&mut self, file: u16, c: &Cells) -> Result<(), ()> {
-        let text = c.required("alder", "Ålder", &mut self.findings)?;
-        let Some((from, to)) = parse_age_group(text) else {
-            self.findings.push(Finding::new(
-                Severity::Fel,
-                "felaktig-alder",
-                c.pos("alder"),
-                format!("Åldern \"{}\" känns inte igen.", clip(text)),
-                "Skriv en ålder (83) eller en åldersgrupp (80-84, 90-w, 95+).",
-            ));
+        let unknown = |text| FindingKind::BadAgeGroup { text };
+        let Some((from, to)) = c.recognised("alder", parse_age_group, unknown, &mut self.findings)? else {
+            c.required("alder", "Ålder", &mut self.findings)?;
             return Err(());
         };
         let Some(antal) = c.number("antal", &mut self.findings, &mut self.marks)? else {
@@ -1697,17 +1401,10 @@ impl Loader<'_> {
         if unknown.len() > MAX_UNKNOWN_INSATSER {
             let first = unknown[0].first.clone();
             let rows: u32 = unknown.iter().map(|u| u.rows).sum();
-            self.findings.push(Finding::new(
-                Severity::Fel,
-                "manga-okanda-insatser",
-                Position { line: None, ..first.clone() },
-                format!(
-                    "{} olika insatser på {} rader finns inte i katalogen; är kolumnen {} verkligen insatsen?",
-                    crate::format::count(unknown.len() as u64),
-                    crate::format::count(rows),
-                    first.column_name.as_deref().unwrap_or("Insats")
-                ),
-                "Så många okända namn tyder på att fel kolumn valts som insats (t.ex. ett besluts-id). Välj rätt kolumn under Import; bara de vanligaste namnen visas för koppling.",
+            let column = first.column_name.clone().unwrap_or_else(|| "Insats".to_owned());
+            self.findings.push(Finding::at(
+                Position { line: None, ..first },
+                FindingKind::ManyUnknownInsatser { names: unknown.len() as u64, rows, column },
             ));
             unknown.sort_by(|a, b| b.rows.cmp(&a.rows).then_with(|| a.text.cmp(&b.text)));
             unknown.truncate(MAX_UNKNOWN_INSATSER);
@@ -1724,12 +1421,24 @@ impl Loader<'_> {
             .into_vec()
             .into_iter()
             .map(|mut f| {
-                f.message = pseudo.mask(&f.message);
+                for text in f.kind.quoted_mut() {
+                    *text = pseudo.mask(text);
+                }
                 f
             })
             .collect();
         self.ds
     }
+}
+
+/// `read(text)`, remembered in `cache`: a file repeats the same few texts on many rows.
+fn cached<T: Copy>(cache: &mut FxHashMap<String, T>, text: &str, read: impl FnOnce(&str) -> T) -> T {
+    if let Some(hit) = cache.get(text) {
+        return *hit;
+    }
+    let value = read(text);
+    cache.insert(text.to_owned(), value);
+    value
 }
 
 /// `83`, `80-84`, `80–84`, `90-w`, `95+`, `90 år och äldre`, `0-17 år`.
@@ -1910,9 +1619,9 @@ mod tests {
         let ds = load(&[file("k.csv", "Ansvar;Konto;Belopp\n4110;5011;12,5\n4110;5011;tolv\n")], &settings());
         assert_eq!(ds.ledger.len(), 1);
         let f = &ds.findings[0];
-        assert_eq!(f.kind, "inte-ett-tal");
+        assert_eq!(f.kind.code(), "inte-ett-tal");
         assert_eq!(f.pos.to_string(), "k.csv, rad 3, kolumn 3 (Belopp)");
-        assert_eq!(f.message, "\"tolv\" är inte ett tal.");
+        assert_eq!(f.message(), "\"tolv\" är inte ett tal.");
     }
 
     #[test]
@@ -1942,7 +1651,7 @@ mod tests {
         assert_eq!(ds.volumes.len(), 1);
         assert_eq!(ds.unknown_insatser.len(), 1);
         assert_eq!(ds.unknown_insatser[0].rows, 2);
-        let f = ds.findings.iter().find(|f| f.kind == "okand-insats").unwrap();
+        let f = ds.findings.iter().find(|f| f.kind.code() == "okand-insats").unwrap();
         assert_eq!((f.count, f.pos.line, f.more_lines.clone()), (2, Some(2), vec![3]));
     }
 
@@ -1950,14 +1659,14 @@ mod tests {
     fn unrecognised_file_needs_mapping_and_says_why() {
         let ds = load(&[file("x.csv", "Namn;Adress\nA;B\n")], &settings());
         assert_eq!(ds.files[0].status, FileStatus::NeedsMapping);
-        assert_eq!(ds.findings[0].kind, "okand-filtyp");
+        assert_eq!(ds.findings[0].kind.code(), "okand-filtyp");
         let ds = load(
             &[file("k.csv", "Ansvar;Konto;Kronor netto\n1;2;3\n")],
             &ImportSettings { kinds: BTreeMap::from([("k.csv".into(), FileKind::Kostnader)]), ..settings() },
         );
         assert_eq!(ds.files[0].status, FileStatus::NeedsMapping);
         assert_eq!(
-            ds.findings[0].message,
+            ds.findings[0].message(),
             "Filen k.csv (Kostnader (utdrag ur ekonomisystemet)) saknar kolumnen Belopp."
         );
     }

@@ -6,7 +6,7 @@
 use super::place::Booked;
 use super::volumes::Volumes;
 use super::{Amount, CellKey, share_of};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, FindingKind};
 use crate::import::Dataset;
 use crate::mapping::Level;
 use crate::model::{Insats, Regi, normalise};
@@ -101,16 +101,7 @@ pub(crate) fn allocate(
             allocated.unplaced.amount += pool.amount;
             allocated.unplaced.lines.add_all(&pool.lines);
             if let Some(first) = pool.lines.first(ds) {
-                allocated.findings.push(Finding::new(
-                    Severity::Fel,
-                    "pool-utan-mottagare",
-                    first,
-                    format!(
-                        "Den gemensamma kostnaden {} kunde inte fördelas: inga insatser i egen regi att fördela på.",
-                        level.describe()
-                    ),
-                    "Kontrollera mappningen: finns enheten eller området, och har dess insatser kostnad eller volym?",
-                ));
+                allocated.findings.push(Finding::at(first, FindingKind::PoolWithoutReceivers { level: level.clone() }));
             }
         }
         allocated.pools.push(Pool {

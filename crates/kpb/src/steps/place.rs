@@ -4,7 +4,7 @@
 //! reconciliation with its reason (fees, other years, excluded, unmapped …).
 
 use super::{Amount, CellKey, Remainders};
-use crate::finding::{Finding, Findings, Severity};
+use crate::finding::{Finding, FindingKind, Findings};
 use crate::import::Dataset;
 use crate::mapping::{KontoTyp, Level, Target};
 use crate::model::{Insats, Regi};
@@ -68,13 +68,7 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
         let pos = || ds.pos(row.file, row.line);
         // A row of another year (the ledger's period column) is not this year's cost.
         if let Some(p) = row.period.filter(|p| p.year != year) {
-            findings.push(Finding::new(
-                Severity::Varning,
-                "annat-ar",
-                pos(),
-                format!("Raden gäller {p}, inte {year}; den räknas inte."),
-                "Rader för andra år än det som beräknas tas inte med (se avstämningen). Välj år under Inställningar om det är fel år.",
-            ));
+            findings.push(Finding::at(pos(), FindingKind::LedgerRowOtherYear { period: p, year }));
             remainder(ReconKey::AnnatAr);
             continue;
         }
@@ -82,13 +76,7 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
             Some(rule) => rule.typ,
             None => {
                 let typ = if row.belopp < Decimal::ZERO { KontoTyp::OvrigIntakt } else { KontoTyp::Kostnad };
-                findings.push(Finding::new(
-                    Severity::Varning,
-                    "konto-utan-typ",
-                    pos(),
-                    format!("Konto {} har ingen kontotyp; det räknas som {}.", row.konto, typ.name()),
-                    "Lägg till kontot i filen med kontotyper (Konto från, Konto till, Kontotyp) så att intäkter dras av eller inte enligt KPB.",
-                ));
+                findings.push(Finding::at(pos(), FindingKind::KontoWithoutTyp { konto: row.konto.clone(), typ }));
                 typ
             }
         };
@@ -119,16 +107,9 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
                 remainder(ReconKey::Omappat);
                 *placed.unmapped.entry(row.ansvar.clone()).or_default() += row.belopp;
                 findings.push(
-                    Finding::new(
-                        Severity::Fel,
-                        "ansvar-utan-mappning",
+                    Finding::at(
                         pos(),
-                        format!(
-                            "Ansvar {}{} finns inte i mappningen.",
-                            row.ansvar,
-                            if row.verksamhet.is_empty() { String::new() } else { format!(", verksamhet {}", row.verksamhet) }
-                        ),
-                        "Kostnaden kan inte placeras på någon insats. Lägg till ansvaret i mappningen (direkt kostnad, gemensam kostnad eller exkludera).",
+                        FindingKind::AnsvarNotMapped { ansvar: row.ansvar.clone(), verksamhet: row.verksamhet.clone() },
                     )
                     .for_enhet(Some(&row.ansvar)),
                 );
@@ -146,13 +127,7 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
                 }
                 if typ == KontoTyp::Assistansersattning {
                     remainder(ReconKey::AssistansersattningFelInsats);
-                    findings.push(Finding::new(
-                        Severity::Varning,
-                        "fk-gemensam",
-                        pos(),
-                        "Assistansersättning är bokförd på en gemensam kostnad.".into(),
-                        "Assistansersättningen ska bokföras på personlig assistans SFB; den ligger nu utanför KPB.",
-                    ));
+                    findings.push(Finding::at(pos(), FindingKind::FkOnCommonCost));
                     continue;
                 }
                 placed.pools.entry(level).or_default().add(row.belopp, row.file, row.line);
@@ -164,16 +139,7 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
                 }
                 if typ == KontoTyp::Assistansersattning && insats != Insats::PersonligAssistansSfb {
                     remainder(ReconKey::AssistansersattningFelInsats);
-                    findings.push(
-                        Finding::new(
-                            Severity::Varning,
-                            "fk-fel-insats",
-                            pos(),
-                            format!("Assistansersättning är bokförd på {}.", insats.name()),
-                            "Assistansersättning hör till personlig assistans SFB; kontrollera konteringen.",
-                        )
-                        .for_enhet(Some(&enhet)),
-                    );
+                    findings.push(Finding::at(pos(), FindingKind::FkOnInsats { insats }).for_enhet(Some(&enhet)));
                     continue;
                 }
                 let cell = placed.cells.entry(CellKey { insats, enhet, regi }).or_default();
@@ -237,7 +203,7 @@ mod tests {
         assert_eq!(placed.remainders[&ReconKey::AnnatAr].amount, Decimal::from(90));
         assert_eq!(placed.unmapped[&"4777".to_owned()], Decimal::from(7));
         assert_eq!((placed.ledger_total, placed.ledger_rows), (Decimal::from(1687), 6));
-        let kinds: Vec<&str> = placed.findings.iter().map(|f| f.kind.as_str()).collect();
+        let kinds: Vec<&str> = placed.findings.iter().map(|f| f.kind.code()).collect();
         assert_eq!(kinds, ["ansvar-utan-mappning", "annat-ar"]);
     }
 }

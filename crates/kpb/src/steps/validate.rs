@@ -9,9 +9,9 @@ use super::allocate::Allocated;
 use super::volumes::{CellVolume, Volumes};
 use super::{CellKey, data_error};
 use crate::date::days_in_year;
-use crate::finding::{Finding, Findings, Position, Severity};
+use crate::finding::{Finding, FindingKind, Findings, Position};
 use crate::import::Dataset;
-use crate::model::{Insats, Regi, VolumeKind, VolumeUnit, lower_first};
+use crate::model::{Insats, Regi, VolumeKind, VolumeUnit};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,39 +32,22 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
         if k.regi == Regi::Egen {
             insatser_per_enhet.entry(&k.enhet).or_default().insert(k.insats);
         }
-        if k.regi == Regi::Egen
-            && v.volume > Decimal::ZERO
-            && cell.total().is_zero()
-            && cell.booked.on_client.is_empty()
-        {
+        if k.regi == Regi::Egen && v.volume > Decimal::ZERO && cell.total().is_zero() && cell.booked.on_client.is_empty() {
             findings.push(
-                Finding::new(
-                    Severity::Fel,
-                    "volym-utan-kostnad",
+                Finding::at(
                     first_volume.clone().unwrap_or_default(),
-                    format!("{} vid {} har volym men ingen kostnad.", k.insats.name(), name(&k.enhet)),
-                    "Brukarna får ingen kostnad för insatsen, och enheten lämnas utanför kommunens kostnad per volymenhet så att den inte drar ned den. Kontrollera att enheten finns i mappningen och att kostnaderna är bokförda på rätt ansvar.",
+                    FindingKind::VolumeWithoutCost { insats: k.insats, enhet: name(&k.enhet) },
                 )
                 .for_enhet(Some(&k.enhet)),
             );
         }
         if k.regi == Regi::Egen && v.volume.is_zero() && !cell.total().is_zero() {
-            let why = if v.other_kind_volume > Decimal::ZERO {
-                format!(
-                    " (det finns bara {} volym, men kostnaden delas med {} volym)",
-                    other(volumes.basis[&k.insats]).name(),
-                    volumes.basis[&k.insats].name()
-                )
-            } else {
-                String::new()
-            };
+            let basis = volumes.basis[&k.insats];
+            let only = (v.other_kind_volume > Decimal::ZERO).then(|| other(basis));
             findings.push(
-                Finding::new(
-                    Severity::Fel,
-                    "kostnad-utan-volym",
+                Finding::at(
                     first_ledger.clone().unwrap_or_default(),
-                    format!("{} vid {} har kostnad men ingen volym{why}.", k.insats.name(), name(&k.enhet)),
-                    "Kostnaden kan inte läggas på någon brukare och redovisas i avstämningen. Kontrollera brukarstatistiken för enheten, eller om kostnaden är bokförd på fel ansvar.",
+                    FindingKind::CostWithoutVolume { insats: k.insats, enhet: name(&k.enhet), basis, only },
                 )
                 .for_enhet(Some(&k.enhet)),
             );
@@ -76,19 +59,14 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
         for client in cell.booked.on_client.keys() {
             if !v.clients.contains_key(client) {
                 findings.push(
-                    Finding::new(
-                        Severity::Varning,
-                        "bokford-utan-volym",
-                        cell.booked
-                            .on_client_line
+                    Finding::at(
+                        cell.booked.on_client_line
                             .get(client)
                             .map_or_else(|| first_ledger.clone().unwrap_or_default(), |l| ds.pos(l.0, l.1)),
-                        format!(
-                            "Brukaren {} har kostnad bokförd på {} men ingen volym där.",
-                            ds.clients[*client as usize].id,
-                            k.insats.name()
-                        ),
-                        "Kostnaden läggs ändå på brukaren. Kontrollera brukarstatistiken.",
+                        FindingKind::BookedWithoutVolume {
+                            client: ds.clients[*client as usize].id.clone(),
+                            insats: k.insats,
+                        },
                     )
                     .for_enhet(Some(&k.enhet)),
                 );
@@ -107,17 +85,14 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
                 && acc.periods.iter().any(|(p, _)| p.is_some_and(|p| p.month.is_some()))
             {
                 findings.push(
-                    Finding::new(
-                        Severity::Varning,
-                        "ar-och-manader",
+                    Finding::at(
                         ds.pos(year_row.first_line.0, year_row.first_line.1),
-                        format!(
-                            "Brukaren {cid} har både en rad för hela {} och rader för enskilda månader för {} vid {}; de räknas ihop.",
-                            year,
-                            lower_first(k.insats.name()),
-                            name(&k.enhet)
-                        ),
-                        "Är årsraden summan av månaderna räknas volymen två gånger. Ta bort årsraden eller månadsraderna ur utdraget.",
+                        FindingKind::YearAndMonths {
+                            client: cid.clone(),
+                            year: year,
+                            insats: k.insats,
+                            enhet: name(&k.enhet),
+                        },
                     )
                     .for_enhet(Some(&k.enhet)),
                 );
@@ -129,27 +104,25 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
             if reports_performed && reports_granted {
                 if acc.beviljad > Decimal::ZERO && acc.utford.is_zero() {
                     findings.push(
-                        Finding::new(
-                            Severity::Varning,
-                            "ej-verkstallt",
+                        Finding::at(
                             pos.clone(),
-                            format!("Brukaren {cid} har beviljad {} vid {} men ingen utförd tid under året.", lower_first(k.insats.name()), name(&k.enhet)),
-                            "Beslut som aldrig verkställts (eller ärenden som inte avslutats efter dödsfall eller flytt) ger kostnad utan insats. Kontrollera ärendet.",
+                            FindingKind::NotPerformed {
+                                client: cid.clone(),
+                                insats: k.insats,
+                                enhet: name(&k.enhet),
+                            },
                         )
                         .for_enhet(Some(&k.enhet)),
                     );
                 } else if acc.utford > Decimal::ZERO && acc.beviljad.is_zero() {
                     findings.push(
-                        Finding::new(
-                            Severity::Varning,
-                            "utan-beslut",
+                        Finding::at(
                             pos.clone(),
-                            format!(
-                                "Brukaren {cid} har utförd tid för {} vid {} utan beviljad tid.",
-                                lower_first(k.insats.name()),
-                                name(&k.enhet)
-                            ),
-                            "Tid registrerad utan beslut. Kontrollera beslutet i verksamhetssystemet.",
+                            FindingKind::NotGranted {
+                                client: cid.clone(),
+                                insats: k.insats,
+                                enhet: name(&k.enhet),
+                            },
                         )
                         .for_enhet(Some(&k.enhet)),
                     );
@@ -160,17 +133,14 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
                         let (b, u) = (&per.beviljad, &per.utford);
                         if *u > *b && *b > Decimal::ZERO {
                             findings.push(
-                                Finding::new(
-                                    Severity::Varning,
-                                    "over-beviljat",
+                                Finding::at(
                                     ds.pos(per.first_line.0, per.first_line.1),
-                                    format!(
-                                        "Brukaren {cid} har mer utförd än beviljad tid{} ({} mot {}).",
-                                        period.map_or(String::new(), |p| format!(" {p}")),
-                                        crate::format::number(*u, 2),
-                                        crate::format::number(*b, 2)
-                                    ),
-                                    "Tid utöver beslutet: kontrollera registreringen eller om beslutet behöver ses över.",
+                                    FindingKind::OverGranted {
+                                        client: cid.clone(),
+                                        period: *period,
+                                        performed: *u,
+                                        granted: *b,
+                                    },
                                 )
                                 .for_enhet(Some(&k.enhet)),
                             );
@@ -183,19 +153,15 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
                 && acc.volume > Decimal::from(days_in_year(year))
             {
                 findings.push(
-                    Finding::new(
-                        Severity::Varning,
-                        "fler-dygn-an-aret",
+                    Finding::at(
                         pos.clone(),
-                        format!(
-                            "Brukaren {cid} har {} {} {} vid {} på ett år med {} dagar.",
-                            crate::format::volume(acc.volume),
-                            k.insats.unit().plural(),
-                            lower_first(k.insats.name()),
-                            name(&k.enhet),
-                            days_in_year(year)
-                        ),
-                        "Troligen dubbelregistrerade perioder. Kontrollera vistelserna.",
+                        FindingKind::MoreDaysThanYear {
+                            client: cid.clone(),
+                            volume: acc.volume,
+                            insats: k.insats,
+                            enhet: name(&k.enhet),
+                            days: days_in_year(year),
+                        },
                     )
                     .for_enhet(Some(&k.enhet)),
                 );
@@ -204,40 +170,30 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
     }
     // The municipality's unit cost far from any that has been published (a fifth of the
     // newest KPB mean, or five times it): volumes in minutes, costs in tkr or öre.
-    for (insats, kpi) in
-        [(Insats::Hemtjanst, "U21003"), (Insats::SarskiltBoende, "U23004"), (Insats::Gruppbostad, "U28030")]
-    {
+    for (insats, kpi) in [(Insats::Hemtjanst, "U21003"), (Insats::SarskiltBoende, "U23004"), (Insats::Gruppbostad, "U28030")] {
         let (cost, volume) = allocated
             .cells
             .iter()
             .map(|(k, c)| (k, c.total(), volume(k)))
             .filter(|(k, total, v)| k.insats == insats && k.regi == Regi::Egen && data_error(*total, *v).is_none())
             .fold((Decimal::ZERO, Decimal::ZERO), |(n, d), (_, total, v)| (n + total, d + v));
-        let Some(reference) = crate::reference::published()
-            .into_iter()
-            .filter(|p| p.kpi == kpi && p.label.starts_with("Medel"))
-            .max_by_key(|p| p.year)
+        let Some(reference) =
+            crate::reference::published().into_iter().filter(|p| p.kpi == kpi && p.label.starts_with("Medel")).max_by_key(|p| p.year)
         else {
             continue;
         };
         let five = Decimal::from(5);
-        if volume > Decimal::ZERO && (cost * five < reference.value * volume || cost > reference.value * five * volume)
-        {
+        if volume > Decimal::ZERO && (cost * five < reference.value * volume || cost > reference.value * five * volume) {
             let first = allocated.cells.iter().find(|(k, _)| k.insats == insats && k.regi == Regi::Egen);
             let pos = first.and_then(|(k, _)| volume_lines(k)).unwrap_or_default();
-            findings.push(Finding::new(
-                Severity::Varning,
-                "orimlig-styckkostnad",
+            findings.push(Finding::at(
                 pos,
-                format!(
-                    "{} i egen regi kostar {} kr per {}; medel bland KPB-kommunerna var {} kr ({}).",
-                    insats.name(),
-                    crate::format::kr(cost / volume),
-                    insats.unit().singular(),
-                    crate::format::kr(reference.value),
-                    reference.year
-                ),
-                "Så långt från andra kommuners nivå beror det oftast på en enhet: volymen i minuter i stället för timmar, eller kostnaden i tkr eller öre. Kontrollera rubrikerna och värdena i filerna.",
+                FindingKind::ImplausibleUnitCost {
+                    insats,
+                    cost: cost / volume,
+                    mean: reference.value,
+                    mean_year: reference.year,
+                },
             ));
         }
     }
@@ -257,19 +213,9 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
                     .first(ds)
                     .unwrap_or_default();
                 findings.push(
-                    Finding::new(
-                        Severity::Varning,
-                        "avvikande-styckkostnad",
+                    Finding::at(
                         pos,
-                        format!(
-                            "{} vid {} kostar {} kr per {}, mot medianen {} kr bland enheterna.",
-                            insats.name(),
-                            name(enhet),
-                            crate::format::kr(*u),
-                            insats.unit().singular(),
-                            crate::format::kr(median)
-                        ),
-                        "En enhet som är mycket dyrare eller billigare än de andra kan ha fått kostnader bokförda på fel ansvar eller verksamhet. Kontrollera konteringen.",
+                        FindingKind::DeviatingUnitCost { insats: *insats, enhet: name(enhet), cost: *u, median },
                     )
                     .for_enhet(Some(enhet)),
                 );
@@ -282,14 +228,7 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
             let key = CellKey { insats: Insats::Servicebostad, enhet: enhet.to_string(), regi: Regi::Egen };
             let pos = volume_lines(&key).or_else(|| allocated.cells[&key].booked.lines.first(ds)).unwrap_or_default();
             findings.push(
-                Finding::new(
-                    Severity::Varning,
-                    "grupp-och-servicebostad",
-                    pos,
-                    format!("{} har både gruppbostad och servicebostad.", name(enhet)),
-                    "Gruppbostad och servicebostad som blandas ihop snedvrider jämförelsen mellan enheter. Kontrollera att insatserna är rätt kodade.",
-                )
-                .for_enhet(Some(enhet)),
+                Finding::at(pos, FindingKind::GruppAndServicebostad { enhet: name(enhet) }).for_enhet(Some(enhet)),
             );
         }
     }
@@ -347,7 +286,7 @@ mod tests {
         };
         let found: Vec<(String, Option<String>)> = validate(&ds, 2025, &allocated, &volumes)
             .into_iter()
-            .map(|f| (f.kind.clone(), f.enhet.clone()))
+            .map(|f| (f.kind.code().to_owned(), f.enhet.clone()))
             .collect();
         let expect = |kind: &str, enhet: &str| (kind.to_owned(), Some(enhet.to_owned()));
         assert_eq!(

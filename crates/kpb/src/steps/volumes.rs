@@ -6,7 +6,7 @@
 
 use super::{CellKey, Lines};
 use crate::date::{Period, days_in_year, days_in_year_of_stay};
-use crate::finding::{Finding, Findings, Severity};
+use crate::finding::{Finding, FindingKind, Findings};
 use crate::import::{Dataset, Span};
 use crate::model::{Insats, Regi, VolumeKind, VolumeUnit};
 use crate::settings::Settings;
@@ -127,28 +127,13 @@ pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
             Span::Unspecified => (row.volume, None),
             Span::Period(p) if p.year == year => (row.volume, Some(p)),
             Span::Period(p) => {
-                findings.push(Finding::new(
-                    Severity::Varning,
-                    "annat-ar",
-                    pos(),
-                    format!("Raden gäller {p}, inte {year}; den räknas inte."),
-                    "Rader för andra år än det som beräknas tas inte med. Välj år under Inställningar om det är fel år.",
-                ));
+                findings.push(Finding::at(pos(), FindingKind::VolumeRowOtherYear { period: p, year }));
                 continue;
             }
             Span::Stay { from, to } => {
                 let days = days_in_year_of_stay(year, from, to);
                 if days == 0 {
-                    findings.push(Finding::new(
-                        Severity::Info,
-                        "annat-ar",
-                        pos(),
-                        format!(
-                            "Vistelsen {from}–{} ligger utanför {year}; den räknas inte.",
-                            to.map_or(String::new(), |t| t.to_string())
-                        ),
-                        "Rader för andra år än det som beräknas tas inte med.",
-                    ));
+                    findings.push(Finding::at(pos(), FindingKind::StayOutsideYear { from, to, year }));
                     continue;
                 }
                 (Some(row.volume.unwrap_or(Decimal::from(days))), None)
@@ -162,13 +147,7 @@ pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
             .map_or("", String::as_str);
         let volume_pos = || pos().with_column(row.volume_column, column_name);
         if volume < Decimal::ZERO {
-            findings.push(Finding::new(
-                Severity::Fel,
-                "negativ-volym",
-                volume_pos(),
-                format!("Negativ volym ({}).", crate::format::volume(volume)),
-                "Raden räknas inte. Rätta registreringen i verksamhetssystemet.",
-            ));
+            findings.push(Finding::at(volume_pos(), FindingKind::NegativeVolume { volume }));
             continue;
         }
         let days = period.map_or(days_in_year(year), |p| p.days());
@@ -184,13 +163,8 @@ pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
         if let Some((limit, what)) = limit
             && volume > limit
         {
-            findings.push(Finding::new(
-                Severity::Varning,
-                "orimlig-volym",
-                volume_pos(),
-                format!("Volymen {} är fler {what} ({}).", crate::format::volume(volume), crate::format::volume(limit)),
-                "Volymen räknas med men är troligen fel: kontrollera enheten (timmar eller minuter?) och perioden.",
-            ));
+            findings
+                .push(Finding::at(volume_pos(), FindingKind::ImplausibleVolume { volume, limit, what: what.to_owned() }));
         }
         let code = &enhet_code[row.enhet as usize];
         let regi = row.regi.or(enhet_regi[row.enhet as usize]).unwrap_or(Regi::Egen);
@@ -287,6 +261,6 @@ mod tests {
         assert_eq!(cell.clients.len(), 2);
         let a = cell.clients.values().find(|c| c.utford == Decimal::new(205, 1)).expect("A");
         assert_eq!((a.volume, a.beviljad, a.periods.len()), (Decimal::from(22), Decimal::from(22), 2));
-        assert_eq!(v.findings.iter().map(|f| f.kind.as_str()).collect::<Vec<_>>(), ["annat-ar"]);
+        assert_eq!(v.findings.iter().map(|f| f.kind.code()).collect::<Vec<_>>(), ["annat-ar"]);
     }
 }
