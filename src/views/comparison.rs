@@ -738,32 +738,18 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
         )),
         _ => None,
     };
-    let potential = match (row.potential, &row.reference, row.own) {
-        (Some(p), Some((label, r)), Some(own)) if p > rust_decimal::Decimal::ZERO => Some(format!(
+    let potential = match (&row.no_potential, row.potential, &row.reference, row.own, row.excess) {
+        (Some(none), ..) => Some(none.to_string()),
+        (None, Some(p), Some((label, r)), Some(own), Some(excess)) => Some(format!(
             "Potential: {} kr om kostnaden var som {label} ({} kr − {} kr = {} kr per {} × {} {}; räknat med oavrundade värden).",
             format::kr(p),
             format::ore(own),
             format::ore(*r),
-            format::ore(own - *r),
+            format::ore(excess),
             row.unit.trim_start_matches("kr/").replace("inv", "invånare"),
             format::volume(row.volume),
             row.volume_label
         )),
-        (Some(_), Some((label, _)), Some(_)) => {
-            Some(format!("Ingen potential mot {label}: den egna kostnaden är inte högre."))
-        }
-        (None, Some((label, _)), Some(_)) if KpiKind::of(&row) == KpiKind::PerVolume => Some(format!(
-            "Ingen potential i kronor mot {label}: det är i löpande priser från ett annat år än {}.",
-            row.year
-        )),
-        (None, Some(_), Some(_)) if row.unit.starts_with("kr/") => Some(
-            if row.unit == "kr/plats" {
-                "Ingen potential räknas för kostnad per plats: den är samma kostnad som per dygn (U23004), som inte ska räknas två gånger."
-            } else {
-                "Ingen potential räknas för kostnad per brukare: den beror mer på vilka brukare som har insatsen än på hur den utförs. Jämför kostnaden per volymenhet i stället."
-            }
-            .to_owned(),
-        ),
         _ => None,
     };
     let description = format!(

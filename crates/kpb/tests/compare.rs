@@ -2,7 +2,7 @@
 //! v3 shapes, Kolada's municipality list, a broken file, quality results, a network file written
 //! and read back; the comparison's mean, rank, quartile and potential; trends and the swing.
 
-use kpb::compare::{self, CompareSettings, Gender, ReferenceChoice, YearFigures};
+use kpb::compare::{self, CompareSettings, Gender, NoPotential, ReferenceChoice, YearFigures};
 use kpb::{ImportSettings, InputFile, Report, Settings, compute, load};
 use rust_decimal::Decimal;
 
@@ -132,6 +132,7 @@ fn comparison_mean_rank_quartile_and_potential() {
     assert!(h.others.iter().any(|o| o.group && o.value == Some(d("476.4"))));
     assert!(h.others.iter().any(|o| o.area == "1280" && o.value.is_none()));
     assert_eq!(h.potential, Some((own - d("476.4")) * h.volume));
+    assert_eq!((h.excess, &h.no_potential), (Some(own - d("476.4")), &None));
     // The lowest as reference; a published KPB mean also exists for U21003.
     let settings = CompareSettings { reference: ReferenceChoice::Lowest, ..settings };
     let h = compare::compare(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
@@ -143,6 +144,9 @@ fn comparison_mean_rank_quartile_and_potential() {
     let h = compare::compare(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
     assert_eq!(h.reference.as_ref().map(|r| r.1), Some(d("472")));
     assert_eq!(h.potential, None);
+    let why = h.no_potential.as_ref().unwrap();
+    assert!(matches!(why, NoPotential::OtherYear { year: 2025, .. }), "{why:?}");
+    assert!(why.to_string().ends_with("det är i löpande priser från ett annat år än 2025."), "{why}");
     // A report of 2015 is measured against the published mean of 2015, not the newest.
     let files: Vec<InputFile> =
         ["kostnader.csv", "brukare.csv", "mappning.csv", "konton.csv", "platser.csv", "befolkning.csv"]

@@ -10,11 +10,12 @@ pub mod network;
 pub use load::load;
 
 use crate::finding::Finding;
-use crate::report::{Basis, Report};
+use crate::report::{Basis, Nyckeltal, Report};
 use crate::{model::Insats, model::Regi, reference};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 /// Kolada's gender dimension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -445,6 +446,11 @@ pub struct KpiComparison {
     pub reference: Option<(String, Decimal)>,
     /// (own − reference) × own volume, for unit costs above the reference; 0 at or below it.
     pub potential: Option<Decimal>,
+    /// own − reference, per volume unit: what the potential multiplies by the volume (before
+    /// the floor at 0). Set with the potential.
+    pub excess: Option<Decimal>,
+    /// Why there is no potential in kronor, though there is an own value and a reference.
+    pub no_potential: Option<NoPotential>,
     /// The volume the potential multiplies, and its label.
     pub volume: Decimal,
     pub volume_label: String,
@@ -491,12 +497,72 @@ pub fn is_unit_cost(unit: &str) -> bool {
     unit.starts_with("kr/") && !matches!(unit, "kr/brukare" | "kr/plats" | "kr/inv")
 }
 
+/// Why a comparison has no potential in kronor, though there is an own value and a reference.
+/// `Display` says it to the user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoPotential {
+    /// The own cost is not above the reference (named): the potential is 0.
+    NotHigher { reference: String },
+    /// The reference (named) is in current prices of another year than the report's `year`.
+    OtherYear { reference: String, year: i32 },
+    /// A KPB cost per place: the same cost as per dygn (U23004), not to be counted twice.
+    PerPlace,
+    /// A KPB cost per client: it depends more on who has the insats than on how it is performed.
+    PerClient,
+}
+
+impl fmt::Display for NoPotential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoPotential::NotHigher { reference } => {
+                write!(f, "Ingen potential mot {reference}: den egna kostnaden är inte högre.")
+            }
+            NoPotential::OtherYear { reference, year } => write!(
+                f,
+                "Ingen potential i kronor mot {reference}: det är i löpande priser från ett annat år än {year}."
+            ),
+            NoPotential::PerPlace => f.write_str(
+                "Ingen potential räknas för kostnad per plats: den är samma kostnad som per dygn (U23004), som inte ska räknas två gånger.",
+            ),
+            NoPotential::PerClient => f.write_str(
+                "Ingen potential räknas för kostnad per brukare: den beror mer på vilka brukare som har insatsen än på hur den utförs. Jämför kostnaden per volymenhet i stället.",
+            ),
+        }
+    }
+}
+
 /// Whether the potential applies to a figure: a KPB cost per volume unit, or a Kolada cost per
 /// person or inhabitant ((own − reference) × own persons or inhabitants).
-pub fn has_potential(basis: Basis, unit: &str) -> bool {
+fn has_potential(basis: Basis, unit: &str) -> bool {
     match basis {
         Basis::Kpb => is_unit_cost(unit),
         Basis::Kolada => unit.starts_with("kr/"),
+    }
+}
+
+/// The potential of an own figure (with a value) against a reference (its name and value):
+/// (potential, own − reference, why there is none). `same_year`: whether the reference is in
+/// kronor of the report's `year`.
+fn potential(
+    n: &Nyckeltal,
+    own: Decimal,
+    (name, reference): (&str, Decimal),
+    same_year: bool,
+    year: i32,
+) -> (Option<Decimal>, Option<Decimal>, Option<NoPotential>) {
+    if has_potential(n.basis, &n.unit) {
+        if !same_year {
+            return (None, None, Some(NoPotential::OtherYear { reference: name.to_owned(), year }));
+        }
+        let excess = own - reference;
+        let not_higher = (excess <= Decimal::ZERO).then(|| NoPotential::NotHigher { reference: name.to_owned() });
+        (Some(excess.max(Decimal::ZERO) * n.denominator), Some(excess), not_higher)
+    } else if n.unit == "kr/plats" {
+        (None, None, Some(NoPotential::PerPlace))
+    } else if n.unit.starts_with("kr/") {
+        (None, None, Some(NoPotential::PerClient))
+    } else {
+        (None, None, None)
     }
 }
 
@@ -585,11 +651,11 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
                 ReferenceChoice::Published => published_mean.is_some_and(|p| p.year == year),
                 _ => true,
             };
-            let potential = match (n.value, &reference) {
-                (Some(own), Some((_, r))) if has_potential(n.basis, &n.unit) && same_year => {
-                    Some((own - *r).max(Decimal::ZERO) * n.denominator)
+            let (potential, excess, no_potential) = match (n.value, &reference) {
+                (Some(own), Some((label, r))) => {
+                    potential(n, own, (label, *r), same_year, year)
                 }
-                _ => None,
+                _ => (None, None, None),
             };
             Some(KpiComparison {
                 id: n.id.clone(),
@@ -605,6 +671,8 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
                 quartile,
                 reference,
                 potential,
+                excess,
+                no_potential,
                 volume: n.denominator,
                 volume_label: n.denominator_label.clone(),
                 published: pubs,
