@@ -4,7 +4,7 @@
 
 use crate::finding::{Finding, Position};
 use crate::import::{FileReport, UnknownInsats};
-use crate::mapping::Level;
+use crate::mapping::{Level, MappingRow};
 use crate::model::{Boendeform, Insats, Kon, Regi, Scope, VolumeKind};
 use crate::settings::Settings;
 use rust_decimal::Decimal;
@@ -21,8 +21,8 @@ pub struct Report {
     /// Local insats names that matched nothing in the catalogue (to be mapped by the user).
     pub unknown_insatser: Vec<UnknownInsats>,
     /// The organisation mapping in use, as rows of the mapping file (to edit in the app).
-    pub mapping: Vec<[String; 8]>,
-    /// The account rules in use (Konto från, Konto till, Kontotyp), the user's only.
+    pub mapping: Vec<MappingRow>,
+    /// The account rules in use, the user's only: (Konto från, Konto till, Kontotyp).
     pub konto_rules: Vec<[String; 3]>,
     /// Ansvar in the ledger that no mapping rule covers, with their amounts.
     pub unmapped: Vec<(String, Decimal)>,
