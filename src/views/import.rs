@@ -162,8 +162,8 @@ fn FileTable() -> impl IntoView {
                                         <td>{f.and_then(|f| f.kind).map_or("–", |k| k.short_name())}</td>
                                         <td class="num">{count(f.map(|f| f.rows))}</td>
                                         <td class="num">{count(f.map(|f| f.rows_used))}</td>
-                                        <td class="num" class:bad={f.is_some_and(|f| f.rows > f.rows_used)}>
-                                            {count(f.map(|f| f.rows - f.rows_used))}
+                                        <td class="num" class:bad={f.is_some_and(|f| f.rows_not_used() > 0)}>
+                                            {count(f.map(FileReport::rows_not_used))}
                                         </td>
                                         <td class="num">{count(f.map(|f| f.rows_flagged))}</td>
                                         <td>
@@ -247,7 +247,7 @@ fn lines_summary(f: &FileReport) -> String {
         "{} rader: {} använda, {} ej använda (med fel)",
         format::count(f.lines),
         format::count(f.rows_used),
-        format::count(f.rows - f.rows_used)
+        format::count(f.rows_not_used())
     )];
     parts.push(format!("{} rubrik{}", format::count(f.header_line), if f.header_line > 1 { " och rader ovanför" } else { "" }));
     if f.blank > 0 {

@@ -6,8 +6,7 @@ use crate::charts::{Bar, BarChart, Unit};
 use crate::state::session;
 use crate::views::comparison::{OwnIdentity, ReferenceFiles, valid_area};
 use crate::worker::ExportKind;
-use kpb::compare::Gender;
-use kpb::compare::is_group;
+use kpb::compare::{self, Gender, is_group};
 use kpb::format;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -87,7 +86,7 @@ fn Partners() -> impl IntoView {
     move || {
         let report = s.report.get()?;
         let data = s.reference.get();
-        let networks = network_files(&data);
+        let networks = data.network_files();
         if networks.is_empty() {
             return Some(view! { <p>"Inga nätverksfiler inlästa ännu."</p> }.into_any());
         }
@@ -98,7 +97,7 @@ fn Partners() -> impl IntoView {
         let mut table: BTreeMap<String, BTreeMap<String, Cell>> = BTreeMap::new();
         let mut areas: Vec<String> = Vec::new();
         for v in data.values.iter().filter(|v| {
-            networks.contains(&v.file)
+            networks.contains(v.file.as_str())
                 && v.unit.is_none()
                 && v.gender == Gender::T
                 && v.period == report.year
@@ -127,8 +126,7 @@ fn Partners() -> impl IntoView {
                     })
                     .collect();
                 // The partners' unweighted mean, as in Jämför med andra.
-                let mean = (!bars.is_empty())
-                    .then(|| bars.iter().map(|b| b.value).sum::<rust_decimal::Decimal>() / rust_decimal::Decimal::from(bars.len()));
+                let mean = compare::unweighted_mean(bars.iter().map(|b| b.value));
                 if let Some(v) = n.value {
                     bars.push(Bar { label: format!("{own_label} (egen)"), value: v, emphasis: true, note: None });
                 }
@@ -231,11 +229,6 @@ fn PartnerFacts(year: i32, own_key: &'static str) -> impl IntoView {
     }
 }
 
-/// The names of the network files read.
-fn network_files(data: &kpb::compare::RefData) -> Vec<String> {
-    data.files.iter().filter(|f| f.kind.starts_with("Nätverksfil")).map(|f| f.name.clone()).collect()
-}
-
 /// One nyckeltal per enhet across the network: the own units dark, the partners' light.
 #[component]
 fn PartnerUnits() -> impl IntoView {
@@ -244,12 +237,12 @@ fn PartnerUnits() -> impl IntoView {
     move || {
         let report = s.report.get()?;
         let data = s.reference.get();
-        let networks = network_files(&data);
+        let networks = data.network_files();
         let partner_units = |id: &str| {
             data.values
                 .iter()
                 .filter(|v| {
-                    networks.contains(&v.file)
+                    networks.contains(v.file.as_str())
                         && v.kpi == id
                         && v.unit.is_some()
                         && v.gender == Gender::T

@@ -43,8 +43,7 @@ pub fn Rapport() -> impl IntoView {
                             </section>
                         });
                         let status = s.status.get();
-                        let errors: u32 = r.findings.iter().filter(|f| f.severity == Severity::Fel).map(|f| f.count).sum();
-                        let warnings: u32 = r.findings.iter().filter(|f| f.severity == Severity::Varning).map(|f| f.count).sum();
+                        let (errors, warnings) = (r.finding_count(Severity::Fel), r.finding_count(Severity::Varning));
                         let figures: Vec<_> = r.nyckeltal.iter().filter(|n| n.value.is_some()).cloned().collect();
                         let placed = r.reconciliation.lines.iter().find(|l| l.key == "placerat").map(|l| l.amount).unwrap_or_default();
                         let blocks = r

@@ -4,7 +4,7 @@
 
 use crate::charts::{DARK, LineChart, Series, Unit};
 use crate::state::{chosen_files, session};
-use kpb::compare::{self, KpiTrend, Trends as TrendData, UnitTrend};
+use kpb::compare::{self, Change, KpiTrend, Trends as TrendData, UnitTrend};
 use kpb::format;
 use kpb::model::Insats;
 use leptos::prelude::*;
@@ -57,7 +57,7 @@ fn swing_text(t: &TrendData) -> Option<String> {
         "Störst svängning: {} ({}), {} från {from} till {to} i kostnad per {}. Se efter om något har ändrats i verksamheten eller i underlaget.",
         u.name,
         kpb::model::lower_first(u.insats.name()),
-        signed_percent(change),
+        format::signed_percent(change),
         u.insats.unit().singular()
     ))
 }
@@ -111,7 +111,7 @@ fn KpiTrends(trends: Memo<TrendData>) -> impl IntoView {
                                                 let v = k.own.points.iter().find(|p| p.0 == *y).map(|p| format::figure(&k.unit, p.1));
                                                 view! { <td class="num">{v.unwrap_or_else(|| "–".into())}</td> }
                                             }).collect_view()}
-                                            <td class="num">{change(&k.unit, &k.own.points).unwrap_or_default()}</td>
+                                            <td class="num">{change(&k).unwrap_or_default()}</td>
                                             <td>
                                                 <button class="small secondary" aria-label=label on:click=move |_| chosen.set(Some(id.clone()))>
                                                     "Visa"
@@ -271,7 +271,7 @@ fn UnitTrends(trends: Memo<TrendData>) -> impl IntoView {
                                                 let v = u.series.points.iter().find(|p| p.0 == *y).map(|p| format!("{} kr", format::kr(p.1)));
                                                 view! { <td class="num">{v.unwrap_or_else(|| "–".into())}</td> }
                                             }).collect_view()}
-                                            <td class="num">{u.swing.map(|s| if years.len() == 2 { signed_percent(s.2) } else { format!("{} ({}–{})", signed_percent(s.2), s.0, s.1) }).unwrap_or_default()}</td>
+                                            <td class="num">{u.swing.map(|s| if years.len() == 2 { format::signed_percent(s.2) } else { format!("{} ({}–{})", format::signed_percent(s.2), s.0, s.1) }).unwrap_or_default()}</td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -284,23 +284,10 @@ fn UnitTrends(trends: Memo<TrendData>) -> impl IntoView {
     }
 }
 
-/// The change from the first to the last point: in % of the first for amounts, in
-/// procentenheter for shares.
-fn change(unit: &str, points: &[(i32, Decimal)]) -> Option<String> {
-    let (first, last) = (points.first()?, points.last()?);
-    if points.len() < 2 {
-        return None;
-    }
-    if unit == "%" {
-        let d = (last.1 - first.1).round_dp(1);
-        let sign = if d > Decimal::ZERO { "+" } else { "" };
-        return Some(format!("{sign}{} procentenheter", format::number(d, 1)));
-    }
-    (!first.1.is_zero()).then(|| signed_percent((last.1 - first.1) * Decimal::ONE_HUNDRED / first.1))
-}
-
-/// A change in %, with its sign: "+5,4 %", "−10,5 %", "0,0 %" (the sign of the rounded value).
-fn signed_percent(change: Decimal) -> String {
-    let sign = if change.round_dp(1) > Decimal::ZERO { "+" } else { "" };
-    format!("{sign}{}", format::percent(change))
+/// The own value's change from the first year to the last, in words.
+fn change(k: &KpiTrend) -> Option<String> {
+    Some(match k.change()? {
+        Change::Points(d) => format!("{} procentenheter", format::signed(d, 1)),
+        Change::Percent(p) => format::signed_percent(p),
+    })
 }

@@ -241,6 +241,12 @@ fn trends_and_the_unit_that_swings() {
     let h = trends.nyckeltal.iter().find(|t| t.id == "U21003").unwrap();
     assert_eq!(h.own.points.len(), 2);
     assert_eq!(h.own.points[1].1, now.nyckeltal.iter().find(|n| n.0 == "U21003").unwrap().3.unwrap());
+    // Every figure 5 % lower the year before: a change of 1 ÷ 0,95 − 1, in % (shares in procentenheter).
+    let Some(compare::Change::Percent(up)) = h.change() else { panic!("{:?}", h.change()) };
+    assert!((up - (d("1") / d("0.95") - d("1")) * d("100")).abs() < d("0.000001"), "{up}");
+    let share = trends.nyckeltal.iter().find(|t| t.unit == "%" && t.own.points.len() == 2).unwrap();
+    let points = share.own.points[1].1 - share.own.points[0].1;
+    assert_eq!(share.change(), Some(compare::Change::Points(points)));
     // Named by the shipped municipality list, without a list file.
     let stockholm = h.others.iter().find(|s| s.label == "Stockholm").unwrap();
     assert_eq!(stockholm.points, vec![(2023, d("498.2")), (2024, d("510.6")), (2025, d("521.3"))]);

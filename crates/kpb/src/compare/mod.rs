@@ -10,7 +10,7 @@ pub mod network;
 pub use load::load;
 
 use crate::finding::Finding;
-use crate::report::{Basis, Nyckeltal, Report};
+use crate::report::{Basis, Nyckeltal, Report, percent_of};
 use crate::{model::Insats, model::Regi, reference};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -492,6 +492,12 @@ pub fn quartile(rank: u32, of: u32) -> u8 {
     (4 * (2 * rank).saturating_sub(1)).div_ceil(2 * of.max(1)).clamp(1, 4) as u8
 }
 
+/// The unweighted mean of the values; `None` without any.
+pub fn unweighted_mean(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    let (sum, n) = values.into_iter().fold((Decimal::ZERO, 0u64), |(sum, n), v| (sum + v, n + 1));
+    (n > 0).then(|| sum / Decimal::from(n))
+}
+
 /// Whether a KPI is a cost per volume unit (the KPB potential applies).
 pub fn is_unit_cost(unit: &str) -> bool {
     unit.starts_with("kr/") && !matches!(unit, "kr/brukare" | "kr/plats" | "kr/inv")
@@ -600,10 +606,7 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
                     value: v.value,
                     status: v.status.clone(),
                     difference,
-                    percent: difference
-                        .zip(v.value)
-                        .filter(|(_, k)| !k.is_zero())
-                        .and_then(|(d, k)| (d * Decimal::ONE_HUNDRED).checked_div(k)),
+                    percent: difference.zip(v.value).and_then(|(d, k)| percent_of(d, k)),
                 }
             });
             let mut others: Vec<Other> = values
@@ -619,8 +622,7 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
             others.sort_by(|a, b| a.value.cmp(&b.value).then_with(|| a.area.cmp(&b.area)));
             let munis: Vec<(&str, Decimal)> =
                 others.iter().filter(|o| !o.group).filter_map(|o| o.value.map(|v| (o.area.as_str(), v))).collect();
-            let mean = (!munis.is_empty())
-                .then(|| munis.iter().map(|m| m.1).sum::<Decimal>() / Decimal::from(munis.len() as u64));
+            let mean = unweighted_mean(munis.iter().map(|m| m.1));
             let lowest = munis.first().map(|(a, v)| (data.name(a), *v));
             let highest = munis.last().map(|(a, v)| (data.name(a), *v));
             let (rank, quartile) = match n.value {
@@ -742,6 +744,28 @@ pub struct KpiTrend {
     pub others: Vec<Series>,
 }
 
+/// A change from one year to another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Change {
+    /// Of a share (%): the difference, in procentenheter.
+    Points(Decimal),
+    /// Of any other figure: the difference in % of the first value.
+    Percent(Decimal),
+}
+
+impl KpiTrend {
+    /// The own value's change from the first year to the last; `None` with fewer than two years,
+    /// or from a first value of zero (no percentage of it).
+    pub fn change(&self) -> Option<Change> {
+        let [(_, first), .., (_, last)] = self.own.points.as_slice() else { return None };
+        if self.unit == "%" {
+            Some(Change::Points(*last - *first))
+        } else {
+            percent_of(*last - *first, *first).map(Change::Percent)
+        }
+    }
+}
+
 /// A unit's cost per volume unit over the years, and its largest change from one year to the next.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UnitTrend {
@@ -830,8 +854,7 @@ pub fn trends(years: &[YearFigures], data: &RefData, settings: &CompareSettings)
         .map(|((insats, enhet), (name, points))| {
             let swing = points
                 .windows(2)
-                .filter(|w| !w[0].1.is_zero())
-                .map(|w| (w[0].0, w[1].0, (w[1].1 - w[0].1) * Decimal::ONE_HUNDRED / w[0].1))
+                .filter_map(|w| percent_of(w[1].1 - w[0].1, w[0].1).map(|c| (w[0].0, w[1].0, c)))
                 .max_by_key(|s| s.2.abs());
             UnitTrend { insats, enhet, name, series: Series { label: String::new(), points }, swing }
         })
@@ -896,7 +919,7 @@ pub fn quality_enheter(report: &Report) -> Vec<(String, String)> {
 
 impl RefData {
     /// The files that are network partners' own (their units are not Kolada's).
-    fn network_files(&self) -> BTreeSet<&str> {
+    pub fn network_files(&self) -> BTreeSet<&str> {
         self.files.iter().filter(|f| f.kind.starts_with("Nätverksfil")).map(|f| f.name.as_str()).collect()
     }
 
@@ -1084,6 +1107,12 @@ mod tests {
         assert_eq!(of8, [1, 1, 2, 2, 3, 3, 4, 4]);
         assert_eq!((quartile(1, 2), quartile(2, 2)), (1, 3));
         assert_eq!(quartile(1, 1), 2);
+    }
+
+    #[test]
+    fn the_unweighted_mean_of_nothing_is_none() {
+        assert_eq!(unweighted_mean([Decimal::from(3), Decimal::from(4)]), Some(Decimal::new(35, 1)));
+        assert_eq!(unweighted_mean([]), None);
     }
 
     #[test]
