@@ -3,14 +3,14 @@
 //! Only choices are remembered between visits (column and insats mappings, settings) – in the
 //! browser's localStorage, never data.
 
-use crate::worker::{Client, Request, Response};
+use crate::worker::{Client, Request, RequestId, Response};
 use kpb::Report;
 use kpb::export::Status as ResultStatus;
 use kpb::import::ImportSettings;
 use kpb::settings::Settings;
 use leptos::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};
-use std::collections::VecDeque;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
@@ -165,9 +165,9 @@ pub struct Session {
     pub history: RwSignal<Vec<kpb::compare::YearFigures>>,
     /// Other years' files, kept to read them again after a change of mapping.
     other_years: StoredValue<Vec<Files>, LocalStorage>,
-    /// One entry per request sent and not yet answered (the worker answers each once, in
-    /// order): another year's files, kept once the worker has read them (not if refused).
-    in_flight: StoredValue<VecDeque<Option<Files>>, LocalStorage>,
+    /// Another year's files, by the request that reads them: kept once the worker has read
+    /// them (not if refused).
+    years_in_flight: StoredValue<BTreeMap<RequestId, Files>, LocalStorage>,
     /// Kolada values, network partners' files and quality results.
     pub reference: RwSignal<Arc<kpb::compare::RefData>>,
     /// How many times reference data has arrived (for the end-to-end tests).
@@ -224,7 +224,7 @@ impl Session {
             show_import: RwSignal::new(false),
             history: RwSignal::new(Vec::new()),
             other_years: StoredValue::new_local(Vec::new()),
-            in_flight: StoredValue::new_local(VecDeque::new()),
+            years_in_flight: StoredValue::new_local(BTreeMap::new()),
             reference: RwSignal::new(Arc::new(Default::default())),
             reference_generation: RwSignal::new(0),
             compare: RwSignal::new(
@@ -232,7 +232,9 @@ impl Session {
                     .unwrap_or_else(|| kpb::compare::CompareSettings { min_clients: 5, ..Default::default() }),
             ),
         };
-        let client = Client::spawn(move |response| session.receive(response)).ok().map(Rc::new);
+        let client = Client::spawn(move |id, response| session.receive(id, response), move |message| session.crashed(message))
+            .ok()
+            .map(Rc::new);
         if client.is_none() {
             session.busy.set(Busy::Failed("Webbläsaren kunde inte starta beräkningen (Web Worker).".into()));
         }
@@ -240,9 +242,10 @@ impl Session {
         session
     }
 
-    fn receive(&self, response: Response) {
-        if !matches!(response, Response::Progress { .. } | Response::Ready | Response::Crashed { .. }) {
-            let year = self.in_flight.try_update_value(|q| q.pop_front()).flatten().flatten();
+    /// An answer from the worker to the request `id`.
+    fn receive(&self, id: RequestId, response: Response) {
+        if response.is_final() {
+            let year = self.years_in_flight.try_update_value(|years| years.remove(&id)).flatten();
             if let (Some(files), Response::Done { .. }) = (year, &response) {
                 self.other_years.update_value(|y| y.push(files));
             }
@@ -266,17 +269,6 @@ impl Session {
                 self.download.set(Some(Download { name, bytes: Arc::new(bytes), mime }));
             }
             Response::Failed { message } => self.busy.set(Busy::Failed(message)),
-            // The worker died and a fresh one holds nothing read before: forget the results
-            // here too. The chosen files stay listed under Import, so that the one that caused
-            // it can be removed before they are read again (not at once: it could die again).
-            Response::Crashed { message } => {
-                self.other_years.set_value(Vec::new());
-                self.report.set(None);
-                self.history.set(Vec::new());
-                self.reference.set(Arc::default());
-                self.busy.set(Busy::Failed(message));
-            }
-            Response::Ready => {}
             Response::Reference(data) => {
                 self.busy.set(Busy::Idle);
                 self.reference.set(Arc::new(*data));
@@ -285,18 +277,25 @@ impl Session {
         }
     }
 
-    fn send(&self, request: &Request, files: &[(String, web_sys::Blob)]) {
-        self.send_tracked(request, files, None);
+    /// The worker died and a fresh one holds nothing read before: forget the results here too.
+    /// The chosen files stay listed under Import, so that the one that caused it can be removed
+    /// before they are read again (not at once: it could die again).
+    fn crashed(&self, message: String) {
+        self.other_years.set_value(Vec::new());
+        self.report.set(None);
+        self.history.set(Vec::new());
+        self.reference.set(Arc::default());
+        self.busy.set(Busy::Failed(message));
     }
 
-    /// Sends a request; `year` are another year's files, to keep once the worker has read them.
-    fn send_tracked(&self, request: &Request, files: &[(String, web_sys::Blob)], year: Option<Files>) {
-        let sent = self.client.with_value(|c| c.as_ref().map(|c| c.send(request, files).is_ok()));
-        match sent {
-            Some(true) => self.in_flight.update_value(|q| q.push_back(year)),
-            Some(false) => self.busy.set(Busy::Failed("Begäran kunde inte skickas till beräkningen.".into())),
+    /// Sends a request; its id when it was sent.
+    fn send(&self, request: &Request, files: &[(String, web_sys::Blob)]) -> Option<RequestId> {
+        match self.client.with_value(|c| c.as_ref().map(|c| c.send(request, files))) {
+            Some(Ok(id)) => return Some(id),
+            Some(Err(_)) => self.busy.set(Busy::Failed("Begäran kunde inte skickas till beräkningen.".into())),
             None => self.busy.set(Busy::Failed("Beräkningen är inte igång (Web Worker saknas).".into())),
         }
+        None
     }
 
     /// Adds files the user chose to the session's files (a file of the same name as one
@@ -377,7 +376,7 @@ impl Session {
         self.example.set(example);
         self.other_years.set_value(Vec::new());
         // Years still being read belonged to the files before.
-        self.in_flight.update_value(|q| q.iter_mut().for_each(|y| *y = None));
+        self.years_in_flight.update_value(BTreeMap::clear);
         // New data has not been checked, and its year is its own.
         self.status.set(ResultStatus::Preliminar);
         self.settings.update(|s| s.year = None);
@@ -406,7 +405,11 @@ impl Session {
         self.busy
             .set(Busy::Working { message: format!("Läser ett annat års {} filer …", files.len()), fraction: 0.02 });
         let request = Request::Load { import: self.import_choices(), settings: self.settings.get_untracked(), add_year: true };
-        self.send_tracked(&request, &files, Some(files.clone()));
+        if let Some(id) = self.send(&request, &files) {
+            self.years_in_flight.update_value(|years| {
+                years.insert(id, files);
+            });
+        }
     }
 
     /// Reads the session's files again (after a change of mapping) and computes.
