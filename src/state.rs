@@ -15,8 +15,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
-/// Files chosen by the user: name and content.
-type Files = Vec<(String, web_sys::Blob)>;
+/// Files chosen by the user (or fetched for the example): name and content.
+pub type Files = Vec<(String, web_sys::Blob)>;
 
 /// Where the computation stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -151,7 +151,7 @@ pub struct Session {
     /// The files chosen, in order (their names and sizes, for the list on the page).
     pub chosen: RwSignal<Vec<Chosen>>,
     /// The files of the session (name, content), kept to read them again after a mapping change.
-    files: StoredValue<Vec<(String, web_sys::Blob)>, LocalStorage>,
+    files: StoredValue<Files, LocalStorage>,
     client: StoredValue<Option<Rc<Client>>, LocalStorage>,
     /// A download the worker produced, waiting to be handed to the browser.
     pub download: RwSignal<Option<Download>>,
@@ -301,7 +301,7 @@ impl Session {
     /// Adds files the user chose to the session's files (a file of the same name as one
     /// before replaces it) and reads them all. Choosing files in several goes adds them. Own
     /// files never join the example's: the first own file replaces them.
-    pub fn add_files(&self, files: Vec<(String, web_sys::Blob)>) {
+    pub fn add_files(&self, files: Files) {
         if files.is_empty() {
             return;
         }
@@ -346,13 +346,13 @@ impl Session {
     }
 
     /// Loads the example municipality's files, in place of any others.
-    pub fn load_example(&self, files: Vec<(String, web_sys::Blob)>) {
+    pub fn load_example(&self, files: Files) {
         self.set_files(files, true);
     }
 
     /// Makes `files` the session's own files, unless they are too large for the browser: then
     /// the files before stay, and the page says why.
-    fn set_files_checked(&self, files: Vec<(String, web_sys::Blob)>) {
+    fn set_files_checked(&self, files: Files) {
         match crate::worker::too_large(&files) {
             Some(message) => self.busy.set(Busy::Failed(message)),
             None => self.set_files(files, false),
@@ -360,7 +360,7 @@ impl Session {
     }
 
     /// Makes `files` the session's files (other years go) and reads them.
-    fn set_files(&self, files: Vec<(String, web_sys::Blob)>, example: bool) {
+    fn set_files(&self, files: Files, example: bool) {
         self.chosen.set(files.iter().map(|(name, blob)| Chosen { name: name.clone(), size: blob.size() }).collect());
         self.files.set_value(files);
         // Leaving the example: its invented comparison files and identity go with it.
@@ -398,7 +398,7 @@ impl Session {
     }
 
     /// Reads another year's files, kept beside the main year for the trends.
-    pub fn add_year(&self, files: Vec<(String, web_sys::Blob)>) {
+    pub fn add_year(&self, files: Files) {
         if files.is_empty() {
             return;
         }
@@ -427,7 +427,7 @@ impl Session {
     }
 
     /// Reads reference files (Kolada, network partners, quality results).
-    pub fn load_reference(&self, files: Vec<(String, web_sys::Blob)>) {
+    pub fn load_reference(&self, files: Files) {
         if files.is_empty() {
             return;
         }
@@ -533,21 +533,21 @@ fn now() -> (u16, u8, u8, u8, u8) {
     (d.get_full_year() as u16, d.get_month() as u8 + 1, d.get_date() as u8, d.get_hours() as u8, d.get_minutes() as u8)
 }
 
-/// The session from context.
 /// The files of a file list, by name.
-pub fn named_files(list: &web_sys::FileList) -> Vec<(String, web_sys::Blob)> {
+pub fn named_files(list: &web_sys::FileList) -> Files {
     (0..list.length()).filter_map(|i| list.get(i)).map(|f| (f.name(), f.unchecked_into::<web_sys::Blob>())).collect()
 }
 
 /// The files chosen in a file input's change event; the input is emptied so that choosing the
 /// same files again is a change too.
-pub fn chosen_files(ev: &leptos::ev::Event) -> Vec<(String, web_sys::Blob)> {
+pub fn chosen_files(ev: &leptos::ev::Event) -> Files {
     let input: web_sys::HtmlInputElement = leptos::prelude::event_target(ev);
     let files = input.files().map(|l| named_files(&l)).unwrap_or_default();
     input.set_value("");
     files
 }
 
+/// The session from context.
 pub fn session() -> Session {
     expect_context::<Session>()
 }

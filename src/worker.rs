@@ -127,7 +127,7 @@ pub const MAX_REQUEST_BYTES: f64 = 700.0 * MIB;
 const MIB: f64 = 1024.0 * 1024.0;
 
 /// A size in Swedish, as Utforskaren writes it: `734 MB`, `1,2 GB`.
-fn size_in_words(bytes: f64) -> String {
+pub fn size_in_words(bytes: f64) -> String {
     let gib = bytes / (1024.0 * MIB);
     if gib >= 1.0 {
         let text = format!("{gib:.1}").replace('.', ",");

@@ -157,7 +157,7 @@ fn FileTable() -> impl IntoView {
                                     <tr data-testid="file-row">
                                         <th scope="row" class="file-name">
                                             {name.clone()}
-                                            {size.map(|b| view! { <span class="size">{size_text(b)}</span> })}
+                                            {size.map(|b| view! { <span class="size">{crate::worker::size_in_words(b)}</span> })}
                                         </th>
                                         <td>{f.and_then(|f| f.kind).map_or("–", |k| k.short_name())}</td>
                                         <td class="num">{count(f.map(|f| f.rows))}</td>
@@ -222,16 +222,6 @@ fn FileActions(
         >
             "Ta bort"
         </button>
-    }
-}
-
-/// A file size as Utforskaren writes it: `734 kB`, `12 MB`.
-fn size_text(bytes: f64) -> String {
-    let mib = bytes / 1_048_576.0;
-    if mib >= 1.0 {
-        format!("{} MB", format::number(rust_decimal::Decimal::from(mib.round() as i64), 0))
-    } else {
-        format!("{} kB", format::number(rust_decimal::Decimal::from((bytes / 1024.0).ceil() as i64), 0))
     }
 }
 

@@ -332,11 +332,6 @@ impl KontoTyp {
             _ => None,
         })
     }
-
-    /// Whether the amount counts in the KPB cost (gross cost minus internal revenue and sales).
-    pub fn in_kpb_cost(self) -> bool {
-        matches!(self, KontoTyp::Kostnad | KontoTyp::Personal | KontoTyp::InternIntakt | KontoTyp::Forsaljning)
-    }
 }
 
 /// One row of the account mapping: a range of konto and its kind.

@@ -53,34 +53,12 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 4] = [Scope::Ordinart, Scope::Sarskilt, Scope::Lss, Scope::Sfb];
-
     pub fn name(self) -> &'static str {
         match self {
             Scope::Ordinart => "Ordinärt boende",
             Scope::Sarskilt => "Särskilt boende",
             Scope::Lss => "LSS",
             Scope::Sfb => "Personlig assistans SFB",
-        }
-    }
-}
-
-/// The area (verksamhetsområde) of an insats, used to group results.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Area {
-    AldreOrdinart,
-    AldreSarskilt,
-    FunkSol,
-    LssSfb,
-}
-
-impl Area {
-    pub fn name(self) -> &'static str {
-        match self {
-            Area::AldreOrdinart => "Äldre, ordinärt boende",
-            Area::AldreSarskilt => "Äldre, särskilt boende",
-            Area::FunkSol => "Funktionsnedsättning SoL",
-            Area::LssSfb => "LSS och SFB",
         }
     }
 }
@@ -119,7 +97,6 @@ pub struct InsatsInfo {
     pub name: &'static str,
     pub law: &'static str,
     pub unit: VolumeUnit,
-    pub area: Area,
     pub scope: Scope,
     /// Local names and abbreviations recognised without a mapping (compared case-insensitively,
     /// after trimming and collapsing spaces).
@@ -133,7 +110,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Hemtjänst",
         law: "SoL",
         unit: VolumeUnit::Timme,
-        area: Area::AldreOrdinart,
         scope: Scope::Ordinart,
         synonyms: &[
             "hemtjänst",
@@ -153,7 +129,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Hemsjukvård / delegerad HSL",
         law: "HSL",
         unit: VolumeUnit::Timme,
-        area: Area::AldreOrdinart,
         scope: Scope::Ordinart,
         synonyms: &[
             "hemsjukvård",
@@ -169,7 +144,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Trygghetslarm",
         law: "SoL",
         unit: VolumeUnit::Manad,
-        area: Area::AldreOrdinart,
         scope: Scope::Ordinart,
         synonyms: &["trygghetslarm", "trygghetslarm sol"],
     },
@@ -179,7 +153,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Matdistribution",
         law: "SoL",
         unit: VolumeUnit::Portion,
-        area: Area::AldreOrdinart,
         scope: Scope::Ordinart,
         synonyms: &["matdistribution", "matlåda", "matlådor"],
     },
@@ -189,7 +162,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Dagverksamhet",
         law: "SoL",
         unit: VolumeUnit::Dag,
-        area: Area::AldreOrdinart,
         scope: Scope::Ordinart,
         synonyms: &["dagverksamhet", "dagverksamhet sol", "dagverksamhet äldre"],
     },
@@ -199,7 +171,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Korttidsboende",
         law: "SoL",
         unit: VolumeUnit::Dygn,
-        area: Area::AldreOrdinart,
         scope: Scope::Ordinart,
         synonyms: &["korttidsboende", "korttidsvård", "korttid", "korttidsplats"],
     },
@@ -209,7 +180,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Särskilt boende",
         law: "SoL",
         unit: VolumeUnit::Dygn,
-        area: Area::AldreSarskilt,
         scope: Scope::Sarskilt,
         synonyms: &[
             "särskilt boende",
@@ -229,7 +199,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "HSL-insatser i särskilt boende",
         law: "HSL",
         unit: VolumeUnit::Dygn,
-        area: Area::AldreSarskilt,
         scope: Scope::Sarskilt,
         synonyms: &["hsl särskilt boende", "hsl i särskilt boende", "hsl säbo"],
     },
@@ -239,7 +208,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Boendestöd",
         law: "SoL",
         unit: VolumeUnit::Timme,
-        area: Area::FunkSol,
         scope: Scope::Ordinart,
         synonyms: &["boendestöd", "boendestod", "boendestöd sol"],
     },
@@ -249,7 +217,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Boende psykisk funktionsnedsättning",
         law: "SoL",
         unit: VolumeUnit::Dygn,
-        area: Area::FunkSol,
         scope: Scope::Sarskilt,
         synonyms: &[
             "boende psykisk funktionsnedsättning",
@@ -264,7 +231,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Personlig assistans SFB",
         law: "SFB",
         unit: VolumeUnit::Timme,
-        area: Area::LssSfb,
         scope: Scope::Sfb,
         synonyms: &[
             "personlig assistans sfb",
@@ -281,7 +247,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Personlig assistans LSS",
         law: "LSS",
         unit: VolumeUnit::Timme,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["personlig assistans lss", "personlig assistans enligt lss", "pa lss"],
     },
@@ -291,7 +256,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Gruppbostad LSS, vuxna",
         law: "LSS",
         unit: VolumeUnit::Dygn,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &[
             "gruppbostad",
@@ -307,7 +271,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Servicebostad LSS",
         law: "LSS",
         unit: VolumeUnit::Dygn,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["servicebostad", "servicebostad lss", "servicebostäder"],
     },
@@ -317,7 +280,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Bostad med särskild service, barn och ungdomar",
         law: "LSS",
         unit: VolumeUnit::Dygn,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["bostad med särskild service för barn", "bostad barn och ungdom", "boende barn lss", "elevhem"],
     },
@@ -327,7 +289,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Daglig verksamhet LSS",
         law: "LSS",
         unit: VolumeUnit::Dag,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["daglig verksamhet", "daglig verksamhet lss", "dv lss"],
     },
@@ -337,7 +298,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Korttidsvistelse LSS",
         law: "LSS",
         unit: VolumeUnit::Dygn,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["korttidsvistelse", "korttidsvistelse lss", "korttidshem"],
     },
@@ -347,7 +307,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Korttidstillsyn LSS",
         law: "LSS",
         unit: VolumeUnit::Timme,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["korttidstillsyn", "korttidstillsyn lss", "fritids lss"],
     },
@@ -357,7 +316,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Ledsagarservice LSS",
         law: "LSS",
         unit: VolumeUnit::Timme,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["ledsagarservice", "ledsagning", "ledsagarservice lss"],
     },
@@ -367,7 +325,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Kontaktperson LSS",
         law: "LSS",
         unit: VolumeUnit::Manad,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["kontaktperson", "kontaktperson lss"],
     },
@@ -377,7 +334,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Avlösarservice LSS",
         law: "LSS",
         unit: VolumeUnit::Timme,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["avlösarservice", "avlösning", "avlösarservice lss"],
     },
@@ -407,10 +363,6 @@ impl Insats {
 
     pub fn scope(self) -> Scope {
         self.info().scope
-    }
-
-    pub fn area(self) -> Area {
-        self.info().area
     }
 
     /// Finds an insats by catalogue code or a built-in local name.
