@@ -26,7 +26,8 @@ pub enum Busy {
     Failed(String),
 }
 
-/// The views of the app, in the order of the navigation.
+/// The views of the app, in the order of the navigation. Each is a module of `src/views/` and a
+/// component of the same name, and has its address, `#/` and its [`View::slug`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum View {
     Start,
@@ -173,7 +174,7 @@ pub struct Session {
     /// How many times reference data has arrived (for the end-to-end tests).
     pub reference_generation: RwSignal<u32>,
     /// Who the own municipality is and what to compare with (remembered: choices, not data).
-    pub compare: RwSignal<kpb::compare::CompareSettings>,
+    pub compare_settings: RwSignal<kpb::compare::CompareSettings>,
 }
 
 const IMPORT_KEY: &str = "kpb.import.v1";
@@ -227,7 +228,7 @@ impl Session {
             years_in_flight: StoredValue::new_local(BTreeMap::new()),
             reference: RwSignal::new(Arc::new(Default::default())),
             reference_generation: RwSignal::new(0),
-            compare: RwSignal::new(
+            compare_settings: RwSignal::new(
                 remembered(COMPARE_KEY)
                     .unwrap_or_else(|| kpb::compare::CompareSettings { min_clients: 5, ..Default::default() }),
             ),
@@ -366,7 +367,7 @@ impl Session {
         // Leaving the example: its invented comparison files and identity go with it.
         if self.example.get_untracked() && !example {
             self.clear_reference();
-            self.compare.update(|c| {
+            self.compare_settings.update(|c| {
                 if c.own_id == "9999" {
                     c.own_id.clear();
                     c.own_name.clear();
@@ -440,9 +441,9 @@ impl Session {
     }
 
     /// Changes the comparison choices and remembers them.
-    pub fn update_compare(&self, change: impl FnOnce(&mut kpb::compare::CompareSettings)) {
-        self.compare.update(change);
-        self.compare.with_untracked(|c| remember(COMPARE_KEY, c));
+    pub fn update_compare_settings(&self, change: impl FnOnce(&mut kpb::compare::CompareSettings)) {
+        self.compare_settings.update(change);
+        self.compare_settings.with_untracked(|c| remember(COMPARE_KEY, c));
     }
 
     /// Whether files have been chosen in this session.

@@ -118,7 +118,7 @@ fn comparison_mean_rank_quartile_and_potential() {
     let data = compare::load(&[file(KOLADA, "kolada-v2-hemtjanst.json"), file(KOLADA, "kolada-kommuner.json")]);
     let settings =
         CompareSettings { own_id: "9999".into(), own_name: "Exempelkommun".into(), ..CompareSettings::default() };
-    let rows = compare::compare(&report, &data, &settings);
+    let rows = compare::kpis(&report, &data, &settings);
     let h = rows.iter().find(|r| r.id == "U21003").unwrap();
     let own = h.own.unwrap();
     // Stockholm 521,3, Örebro 498,0, Laholm 455,4, Kalmar 430,9; Malmö missing; the group is shown, not counted.
@@ -135,13 +135,13 @@ fn comparison_mean_rank_quartile_and_potential() {
     assert_eq!((h.excess, &h.no_potential), (Some(own - d("476.4")), &None));
     // The lowest as reference; a published KPB mean also exists for U21003.
     let settings = CompareSettings { reference: ReferenceChoice::Lowest, ..settings };
-    let h = compare::compare(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
+    let h = compare::kpis(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
     assert_eq!(h.reference.as_ref().map(|r| r.1), Some(d("430.9")));
     assert_eq!(h.potential, Some((own - d("430.9")) * h.volume));
     assert!(h.published.iter().any(|p| p.year == 2016 && p.value == d("472")));
     // Against the published mean of 2016: shown, but no kronor of potential across the years.
     let settings = CompareSettings { reference: ReferenceChoice::Published, ..settings };
-    let h = compare::compare(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
+    let h = compare::kpis(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
     assert_eq!(h.reference.as_ref().map(|r| r.1), Some(d("472")));
     assert_eq!(h.potential, None);
     let why = h.no_potential.as_ref().unwrap();
@@ -155,7 +155,7 @@ fn comparison_mean_rank_quartile_and_potential() {
             .collect();
     let of_2015 =
         compute(&load(&files, &ImportSettings::default()), &Settings { year: Some(2015), ..Settings::default() });
-    let h = compare::compare(&of_2015, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
+    let h = compare::kpis(&of_2015, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
     assert_eq!(h.reference.as_ref().map(|r| (r.0.as_str(), r.1)), Some(("medel kpb-kommunerna 2015", d("461"))));
 }
 
@@ -369,13 +369,13 @@ fn nothing_is_counted_twice_or_mixed_up() {
     assert_eq!(data.values.iter().filter(|v| v.area == "0180").count(), 1);
     // Riket is shown beside the municipalities, not counted among them.
     let settings = CompareSettings { own_id: "9999".into(), ..CompareSettings::default() };
-    let h = compare::compare(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
+    let h = compare::kpis(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
     assert_eq!(h.mean, Some((d("521.3") + d("498")) / d("2")));
     assert!(h.others.iter().any(|o| o.area == "0000" && o.group));
     assert_eq!(h.rank.map(|r| r.1), Some(3));
     // Unticking an area leaves it out; an area of a newly read file is in.
     let settings = CompareSettings { excluded: vec!["1880".into()], ..settings };
-    let h = compare::compare(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
+    let h = compare::kpis(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
     assert_eq!(h.mean, Some(d("521.3")));
 }
 
@@ -451,7 +451,7 @@ fn kolada_n_kpis_beside_kolada_own_value() {
     ], "next_url": null, "previous_url": null}"#;
     let data = compare::load(&[InputFile { name: "kolada.json".into(), bytes: answer.as_bytes().to_vec() }]);
     let settings = CompareSettings { own_id: "9999".into(), own_name: "Exempelkommun".into(), ..Default::default() };
-    let rows = compare::compare(&report, &data, &settings);
+    let rows = compare::kpis(&report, &data, &settings);
     // Kolada's figures come first.
     assert_eq!(rows[0].id, "N21006");
     let row = &rows[0];

@@ -1,6 +1,6 @@
 //! Comparison with others and over time: Kolada values (per municipality, group or unit), network
 //! partners' aggregated files and per-unit quality results read in (`load`), the own results
-//! written out for a network (`network`), and the comparisons themselves (`compare`, `trends`,
+//! written out for a network (`network`), and the comparisons themselves (`kpis`, `trends`,
 //! `quality_points`). Only aggregates cross here: no client row goes in or out.
 
 pub mod address;
@@ -572,9 +572,9 @@ fn potential(
     }
 }
 
-/// Compares every own nyckeltal that the reference data has values for (for the report's year,
-/// total gender), and those with published values.
-pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> Vec<KpiComparison> {
+/// Every own nyckeltal that the reference data has values for (for the report's year, total
+/// gender), and those with published values, each compared with the others.
+pub fn kpis(report: &Report, data: &RefData, settings: &CompareSettings) -> Vec<KpiComparison> {
     let year = report.year;
     let wanted = |area: &str| settings.wants(area);
     let published = reference::published();

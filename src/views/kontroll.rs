@@ -18,7 +18,7 @@ enum Grouping {
 }
 
 #[component]
-pub fn Check() -> impl IntoView {
+pub fn Kontroll() -> impl IntoView {
     let s = session();
     let grouping = RwSignal::new(Grouping::Kind);
     let show_info = RwSignal::new(false);

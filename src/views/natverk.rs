@@ -4,7 +4,7 @@
 
 use crate::charts::{Bar, BarChart, Unit};
 use crate::state::session;
-use crate::views::comparison::{OwnIdentity, ReferenceFiles, valid_area};
+use crate::views::jamforelse::{OwnIdentity, ReferenceFiles, valid_area};
 use crate::worker::ExportKind;
 use kpb::compare::{self, Gender, is_group};
 use kpb::format;
@@ -17,12 +17,12 @@ fn valid_municipality(id: &str) -> bool {
 }
 
 #[component]
-pub fn Network() -> impl IntoView {
+pub fn Natverk() -> impl IntoView {
     let s = session();
     // The file names the municipality by its Kolada id: without it, partners' files collide.
-    let ready = move || s.compare.with(|c| valid_municipality(&c.own_id));
+    let ready = move || s.compare_settings.with(|c| valid_municipality(&c.own_id));
     let export = move |_| {
-        let c = s.compare.get_untracked();
+        let c = s.compare_settings.get_untracked();
         if !valid_municipality(&c.own_id) {
             return;
         }
@@ -53,10 +53,10 @@ pub fn Network() -> impl IntoView {
                         type="number"
                         min="1"
                         data-testid="min-clients"
-                        prop:value=move || s.compare.with(|c| c.min_clients.to_string())
+                        prop:value=move || s.compare_settings.with(|c| c.min_clients.to_string())
                         on:change=move |ev| {
                             if let Ok(n) = event_target_value(&ev).parse::<u32>() {
-                                s.update_compare(|c| c.min_clients = n.max(1));
+                                s.update_compare_settings(|c| c.min_clients = n.max(1));
                             }
                         }
                     />
@@ -90,7 +90,7 @@ fn Partners() -> impl IntoView {
         if networks.is_empty() {
             return Some(view! { <p>"Inga nätverksfiler inlästa ännu."</p> }.into_any());
         }
-        let own = s.compare.get();
+        let own = s.compare_settings.get();
         let own_label = if own.own_name.is_empty() { "Egen kommun".to_owned() } else { own.own_name.clone() };
         // Partners' municipality-level values for the report's year.
         type Cell = (Option<rust_decimal::Decimal>, Option<String>);
@@ -247,7 +247,7 @@ fn PartnerUnits() -> impl IntoView {
                         && v.unit.is_some()
                         && v.gender == Gender::T
                         && v.period == report.year
-                        && s.compare.with_untracked(|c| c.wants(&v.area))
+                        && s.compare_settings.with_untracked(|c| c.wants(&v.area))
                 })
                 .collect::<Vec<_>>()
         };
@@ -255,7 +255,7 @@ fn PartnerUnits() -> impl IntoView {
             report.nyckeltal.iter().filter(|n| !n.by_enhet.is_empty() && !partner_units(&n.id).is_empty()).collect();
         let current = chosen.get();
         let n = kpis.iter().find(|n| Some(&n.id) == current.as_ref()).or(kpis.first())?;
-        let own_label = s.compare.with(|c| if c.own_name.is_empty() { "egen".to_owned() } else { c.own_name.clone() });
+        let own_label = s.compare_settings.with(|c| if c.own_name.is_empty() { "egen".to_owned() } else { c.own_name.clone() });
         let mut bars: Vec<Bar> = n
             .by_enhet
             .iter()
@@ -322,13 +322,13 @@ fn PartnerDistribution() -> impl IntoView {
             return None;
         }
         let own_label =
-            s.compare.with(|c| if c.own_name.is_empty() { "Egen kommun".to_owned() } else { c.own_name.clone() });
+            s.compare_settings.with(|c| if c.own_name.is_empty() { "Egen kommun".to_owned() } else { c.own_name.clone() });
         // Partners of the report's year only, and never the own file read back.
         let same_year = |area: &str| data.partners.get(area).is_some_and(|p| p.period == Some(report.year));
         let mut bars: Vec<Bar> = data
             .deciles
             .iter()
-            .filter(|(area, _)| same_year(area) && s.compare.with(|c| c.wants(area)))
+            .filter(|(area, _)| same_year(area) && s.compare_settings.with(|c| c.wants(area)))
             .filter_map(|(area, d)| {
                 d.first().map(|v| Bar { label: data.name(area), value: *v, emphasis: false, note: None })
             })

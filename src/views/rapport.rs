@@ -29,7 +29,7 @@ pub fn Rapport() -> impl IntoView {
                     .map(|r| {
                         let org = s.organisation.get();
                         // The comparison, when reference files are read: the overview table.
-                        let rows: Vec<_> = s.reference.with(|d| s.compare.with(|c| kpb::compare::compare(&r, d, c)))
+                        let rows: Vec<_> = s.reference.with(|d| s.compare_settings.with(|c| kpb::compare::kpis(&r, d, c)))
                             .into_iter()
                             .filter(|row| row.rank.is_some())
                             .collect();
@@ -39,7 +39,7 @@ pub fn Rapport() -> impl IntoView {
                             <section class="avoid-break" data-testid="report-comparison">
                                 <h2>"Jämförelse med andra kommuner"</h2>
                                 <p>{format!("Jämförelsevärden ur {sources}. Ovägt medel av de valda kommunerna; grupper och riket räknas inte in.")}</p>
-                                <crate::views::comparison::Overview rows=rows plain=true />
+                                <crate::views::jamforelse::Overview rows=rows plain=true />
                             </section>
                         });
                         let status = s.status.get();
