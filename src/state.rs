@@ -233,9 +233,9 @@ impl Session {
                     .unwrap_or_else(|| kpb::compare::CompareSettings { min_clients: 5, ..Default::default() }),
             ),
         };
-        let client = Client::spawn(move |id, response| session.receive(id, response), move |message| session.crashed(message))
-            .ok()
-            .map(Rc::new);
+        let client =
+            Client::spawn(move |id, response| session.receive(id, response), move |message| session.crashed(message));
+        let client = client.ok().map(Rc::new);
         if client.is_none() {
             session.busy.set(Busy::Failed("Webbläsaren kunde inte starta beräkningen (Web Worker).".into()));
         }

@@ -263,7 +263,9 @@ fn csv<'a, const N: usize>(header: [&str; N], rows: impl Iterator<Item = [&'a st
     let mut text = header.join(";");
     text.push('\n');
     for row in rows {
-        let cells = row.map(|c| if c.contains([';', '"', '\n']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c.to_owned() });
+        let cells = row.map(|c| {
+            if c.contains([';', '"', '\n']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c.to_owned() }
+        });
         text.push_str(&cells.join(";"));
         text.push('\n');
     }

@@ -654,9 +654,7 @@ pub fn kpis(report: &Report, data: &RefData, settings: &CompareSettings) -> Vec<
                 _ => true,
             };
             let (potential, excess, no_potential) = match (n.value, &reference) {
-                (Some(own), Some((label, r))) => {
-                    potential(n, own, (label, *r), same_year, year)
-                }
+                (Some(own), Some((label, r))) => potential(n, own, (label, *r), same_year, year),
                 _ => (None, None, None),
             };
             Some(KpiComparison {
