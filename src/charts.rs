@@ -7,9 +7,6 @@ use leptos::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-/// The font for exported SVG files (in the page the stylesheet sets it).
-pub const SVG_STYLE: &str = "text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif}";
-
 pub const INK: &str = "#1b1f24";
 pub const MUTED: &str = "#4a5561";
 pub const GRID: &str = "#d5dde6";
@@ -24,7 +21,6 @@ const WIDTH: f64 = 760.0;
 pub enum Unit {
     Kr,
     Percent,
-    Count,
     /// A year: no digit grouping.
     Year,
     /// A score or other plain number with up to one decimal.
@@ -47,7 +43,6 @@ impl Unit {
         match self {
             Unit::Kr => kpb::format::kr(v),
             Unit::Percent => kpb::format::percent(v),
-            Unit::Count => kpb::format::volume(v),
             Unit::Year => v.trunc().to_string(),
             Unit::Plain => kpb::format::number(v, if v.fract().is_zero() { 0 } else { 1 }),
         }
@@ -81,7 +76,7 @@ impl Unit {
                 format!("{}\u{a0}{suffix}", number(d(v / div), decimals(step / div)))
             }
             Unit::Percent => format!("{}\u{a0}%", number(d(v), decimals(step))),
-            Unit::Count | Unit::Plain => number(d(v), decimals(step)),
+            Unit::Plain => number(d(v), decimals(step)),
             Unit::Year => format!("{}", v.round() as i64),
         }
     }

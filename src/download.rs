@@ -4,6 +4,9 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+/// The font for saved SVG files (in the page the stylesheet sets it).
+const SVG_STYLE: &str = "text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif}";
+
 /// Offers `bytes` as a download named `name`.
 pub fn save(name: &str, bytes: &[u8], mime: &str) {
     let array = js_sys::Uint8Array::from(bytes);
@@ -46,12 +49,12 @@ pub fn save_svg(svg: &web_sys::Element, name: &str) {
 
 /// The SVG's markup with the namespace and the styles it needs, so it stands alone. The page
 /// serialises no-break spaces as `&nbsp;`, which XML does not know: written as `&#160;`.
-pub fn standalone_svg(svg: &web_sys::Element) -> String {
+fn standalone_svg(svg: &web_sys::Element) -> String {
     let mut markup = svg.outer_html().replace("&nbsp;", "&#160;");
     if !markup.contains("xmlns=") {
         markup = markup.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1);
     }
-    let style = format!("<style>{}</style>", crate::charts::SVG_STYLE);
+    let style = format!("<style>{SVG_STYLE}</style>");
     match markup.find('>') {
         Some(i) => format!("{}{}{}", &markup[..=i], style, &markup[i + 1..]),
         None => markup,

@@ -3,20 +3,20 @@
 //! Only choices are remembered between visits (column and insats mappings, settings) – in the
 //! browser's localStorage, never data.
 
-use crate::worker::{Client, Request, Response};
+use crate::worker::{Client, Request, RequestId, Response};
 use kpb::Report;
 use kpb::export::Status as ResultStatus;
 use kpb::import::ImportSettings;
 use kpb::settings::Settings;
 use leptos::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};
-use std::collections::VecDeque;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
-/// Files chosen by the user: name and content.
-type Files = Vec<(String, web_sys::Blob)>;
+/// Files chosen by the user (or fetched for the example): name and content.
+pub type Files = Vec<(String, web_sys::Blob)>;
 
 /// Where the computation stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,7 +26,8 @@ pub enum Busy {
     Failed(String),
 }
 
-/// The views of the app, in the order of the navigation.
+/// The views of the app, in the order of the navigation. Each is a module of `src/views/` and a
+/// component of the same name, and has its address, `#/` and its [`View::slug`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum View {
     Start,
@@ -151,7 +152,7 @@ pub struct Session {
     /// The files chosen, in order (their names and sizes, for the list on the page).
     pub chosen: RwSignal<Vec<Chosen>>,
     /// The files of the session (name, content), kept to read them again after a mapping change.
-    files: StoredValue<Vec<(String, web_sys::Blob)>, LocalStorage>,
+    files: StoredValue<Files, LocalStorage>,
     client: StoredValue<Option<Rc<Client>>, LocalStorage>,
     /// A download the worker produced, waiting to be handed to the browser.
     pub download: RwSignal<Option<Download>>,
@@ -165,15 +166,15 @@ pub struct Session {
     pub history: RwSignal<Vec<kpb::compare::YearFigures>>,
     /// Other years' files, kept to read them again after a change of mapping.
     other_years: StoredValue<Vec<Files>, LocalStorage>,
-    /// One entry per request sent and not yet answered (the worker answers each once, in
-    /// order): another year's files, kept once the worker has read them (not if refused).
-    in_flight: StoredValue<VecDeque<Option<Files>>, LocalStorage>,
+    /// Another year's files, by the request that reads them: kept once the worker has read
+    /// them (not if refused).
+    years_in_flight: StoredValue<BTreeMap<RequestId, Files>, LocalStorage>,
     /// Kolada values, network partners' files and quality results.
     pub reference: RwSignal<Arc<kpb::compare::RefData>>,
     /// How many times reference data has arrived (for the end-to-end tests).
     pub reference_generation: RwSignal<u32>,
     /// Who the own municipality is and what to compare with (remembered: choices, not data).
-    pub compare: RwSignal<kpb::compare::CompareSettings>,
+    pub compare_settings: RwSignal<kpb::compare::CompareSettings>,
 }
 
 const IMPORT_KEY: &str = "kpb.import.v1";
@@ -224,15 +225,17 @@ impl Session {
             show_import: RwSignal::new(false),
             history: RwSignal::new(Vec::new()),
             other_years: StoredValue::new_local(Vec::new()),
-            in_flight: StoredValue::new_local(VecDeque::new()),
+            years_in_flight: StoredValue::new_local(BTreeMap::new()),
             reference: RwSignal::new(Arc::new(Default::default())),
             reference_generation: RwSignal::new(0),
-            compare: RwSignal::new(
+            compare_settings: RwSignal::new(
                 remembered(COMPARE_KEY)
                     .unwrap_or_else(|| kpb::compare::CompareSettings { min_clients: 5, ..Default::default() }),
             ),
         };
-        let client = Client::spawn(move |response| session.receive(response)).ok().map(Rc::new);
+        let client =
+            Client::spawn(move |id, response| session.receive(id, response), move |message| session.crashed(message));
+        let client = client.ok().map(Rc::new);
         if client.is_none() {
             session.busy.set(Busy::Failed("Webbläsaren kunde inte starta beräkningen (Web Worker).".into()));
         }
@@ -240,9 +243,10 @@ impl Session {
         session
     }
 
-    fn receive(&self, response: Response) {
-        if !matches!(response, Response::Progress { .. } | Response::Ready | Response::Crashed { .. }) {
-            let year = self.in_flight.try_update_value(|q| q.pop_front()).flatten().flatten();
+    /// An answer from the worker to the request `id`.
+    fn receive(&self, id: RequestId, response: Response) {
+        if response.is_final() {
+            let year = self.years_in_flight.try_update_value(|years| years.remove(&id)).flatten();
             if let (Some(files), Response::Done { .. }) = (year, &response) {
                 self.other_years.update_value(|y| y.push(files));
             }
@@ -266,17 +270,6 @@ impl Session {
                 self.download.set(Some(Download { name, bytes: Arc::new(bytes), mime }));
             }
             Response::Failed { message } => self.busy.set(Busy::Failed(message)),
-            // The worker died and a fresh one holds nothing read before: forget the results
-            // here too. The chosen files stay listed under Import, so that the one that caused
-            // it can be removed before they are read again (not at once: it could die again).
-            Response::Crashed { message } => {
-                self.other_years.set_value(Vec::new());
-                self.report.set(None);
-                self.history.set(Vec::new());
-                self.reference.set(Arc::default());
-                self.busy.set(Busy::Failed(message));
-            }
-            Response::Ready => {}
             Response::Reference(data) => {
                 self.busy.set(Busy::Idle);
                 self.reference.set(Arc::new(*data));
@@ -285,24 +278,31 @@ impl Session {
         }
     }
 
-    fn send(&self, request: &Request, files: &[(String, web_sys::Blob)]) {
-        self.send_tracked(request, files, None);
+    /// The worker died and a fresh one holds nothing read before: forget the results here too.
+    /// The chosen files stay listed under Import, so that the one that caused it can be removed
+    /// before they are read again (not at once: it could die again).
+    fn crashed(&self, message: String) {
+        self.other_years.set_value(Vec::new());
+        self.report.set(None);
+        self.history.set(Vec::new());
+        self.reference.set(Arc::default());
+        self.busy.set(Busy::Failed(message));
     }
 
-    /// Sends a request; `year` are another year's files, to keep once the worker has read them.
-    fn send_tracked(&self, request: &Request, files: &[(String, web_sys::Blob)], year: Option<Files>) {
-        let sent = self.client.with_value(|c| c.as_ref().map(|c| c.send(request, files).is_ok()));
-        match sent {
-            Some(true) => self.in_flight.update_value(|q| q.push_back(year)),
-            Some(false) => self.busy.set(Busy::Failed("Begäran kunde inte skickas till beräkningen.".into())),
+    /// Sends a request; its id when it was sent.
+    fn send(&self, request: &Request, files: &[(String, web_sys::Blob)]) -> Option<RequestId> {
+        match self.client.with_value(|c| c.as_ref().map(|c| c.send(request, files))) {
+            Some(Ok(id)) => return Some(id),
+            Some(Err(_)) => self.busy.set(Busy::Failed("Begäran kunde inte skickas till beräkningen.".into())),
             None => self.busy.set(Busy::Failed("Beräkningen är inte igång (Web Worker saknas).".into())),
         }
+        None
     }
 
     /// Adds files the user chose to the session's files (a file of the same name as one
     /// before replaces it) and reads them all. Choosing files in several goes adds them. Own
     /// files never join the example's: the first own file replaces them.
-    pub fn add_files(&self, files: Vec<(String, web_sys::Blob)>) {
+    pub fn add_files(&self, files: Files) {
         if files.is_empty() {
             return;
         }
@@ -347,13 +347,13 @@ impl Session {
     }
 
     /// Loads the example municipality's files, in place of any others.
-    pub fn load_example(&self, files: Vec<(String, web_sys::Blob)>) {
+    pub fn load_example(&self, files: Files) {
         self.set_files(files, true);
     }
 
     /// Makes `files` the session's own files, unless they are too large for the browser: then
     /// the files before stay, and the page says why.
-    fn set_files_checked(&self, files: Vec<(String, web_sys::Blob)>) {
+    fn set_files_checked(&self, files: Files) {
         match crate::worker::too_large(&files) {
             Some(message) => self.busy.set(Busy::Failed(message)),
             None => self.set_files(files, false),
@@ -361,13 +361,13 @@ impl Session {
     }
 
     /// Makes `files` the session's files (other years go) and reads them.
-    fn set_files(&self, files: Vec<(String, web_sys::Blob)>, example: bool) {
+    fn set_files(&self, files: Files, example: bool) {
         self.chosen.set(files.iter().map(|(name, blob)| Chosen { name: name.clone(), size: blob.size() }).collect());
         self.files.set_value(files);
         // Leaving the example: its invented comparison files and identity go with it.
         if self.example.get_untracked() && !example {
             self.clear_reference();
-            self.compare.update(|c| {
+            self.compare_settings.update(|c| {
                 if c.own_id == "9999" {
                     c.own_id.clear();
                     c.own_name.clear();
@@ -377,7 +377,7 @@ impl Session {
         self.example.set(example);
         self.other_years.set_value(Vec::new());
         // Years still being read belonged to the files before.
-        self.in_flight.update_value(|q| q.iter_mut().for_each(|y| *y = None));
+        self.years_in_flight.update_value(BTreeMap::clear);
         // New data has not been checked, and its year is its own.
         self.status.set(ResultStatus::Preliminar);
         self.settings.update(|s| s.year = None);
@@ -399,14 +399,18 @@ impl Session {
     }
 
     /// Reads another year's files, kept beside the main year for the trends.
-    pub fn add_year(&self, files: Vec<(String, web_sys::Blob)>) {
+    pub fn add_year(&self, files: Files) {
         if files.is_empty() {
             return;
         }
         self.busy
             .set(Busy::Working { message: format!("Läser ett annat års {} filer …", files.len()), fraction: 0.02 });
         let request = Request::Load { import: self.import_choices(), settings: self.settings.get_untracked(), add_year: true };
-        self.send_tracked(&request, &files, Some(files.clone()));
+        if let Some(id) = self.send(&request, &files) {
+            self.years_in_flight.update_value(|years| {
+                years.insert(id, files);
+            });
+        }
     }
 
     /// Reads the session's files again (after a change of mapping) and computes.
@@ -424,7 +428,7 @@ impl Session {
     }
 
     /// Reads reference files (Kolada, network partners, quality results).
-    pub fn load_reference(&self, files: Vec<(String, web_sys::Blob)>) {
+    pub fn load_reference(&self, files: Files) {
         if files.is_empty() {
             return;
         }
@@ -437,9 +441,9 @@ impl Session {
     }
 
     /// Changes the comparison choices and remembers them.
-    pub fn update_compare(&self, change: impl FnOnce(&mut kpb::compare::CompareSettings)) {
-        self.compare.update(change);
-        self.compare.with_untracked(|c| remember(COMPARE_KEY, c));
+    pub fn update_compare_settings(&self, change: impl FnOnce(&mut kpb::compare::CompareSettings)) {
+        self.compare_settings.update(change);
+        self.compare_settings.with_untracked(|c| remember(COMPARE_KEY, c));
     }
 
     /// Whether files have been chosen in this session.
@@ -530,21 +534,21 @@ fn now() -> (u16, u8, u8, u8, u8) {
     (d.get_full_year() as u16, d.get_month() as u8 + 1, d.get_date() as u8, d.get_hours() as u8, d.get_minutes() as u8)
 }
 
-/// The session from context.
 /// The files of a file list, by name.
-pub fn named_files(list: &web_sys::FileList) -> Vec<(String, web_sys::Blob)> {
+pub fn named_files(list: &web_sys::FileList) -> Files {
     (0..list.length()).filter_map(|i| list.get(i)).map(|f| (f.name(), f.unchecked_into::<web_sys::Blob>())).collect()
 }
 
 /// The files chosen in a file input's change event; the input is emptied so that choosing the
 /// same files again is a change too.
-pub fn chosen_files(ev: &leptos::ev::Event) -> Vec<(String, web_sys::Blob)> {
+pub fn chosen_files(ev: &leptos::ev::Event) -> Files {
     let input: web_sys::HtmlInputElement = leptos::prelude::event_target(ev);
     let files = input.files().map(|l| named_files(&l)).unwrap_or_default();
     input.set_value("");
     files
 }
 
+/// The session from context.
 pub fn session() -> Session {
     expect_context::<Session>()
 }

@@ -2,20 +2,25 @@
 //! the report back. This module is the only place where values cross to JavaScript with
 //! `serde_wasm_bindgen`.
 //!
-//! A message to the worker is a JS object `{ req, files }`: `req` is a serialised [`Request`],
-//! `files` an array of `{ name, blob }`. Files go to the worker as `Blob`s (structured clone, no
-//! copy on the page) and are read there with `FileReaderSync`, so the page never holds their
-//! bytes.
+//! A message to the worker is a JS object `{ id, req, files }`: `id` the request's [`RequestId`],
+//! `req` a serialised [`Request`], `files` an array of `{ name, blob }`. Files go to the worker as
+//! `Blob`s (structured clone, no copy on the page) and are read there with `FileReaderSync`, so
+//! the page never holds their bytes. The worker posts a serialised [`Posted`]: `Ready` once, then
+//! answers, each naming the id of the request it answers.
 
 use kpb::Report;
 use kpb::import::ImportSettings;
 use kpb::settings::Settings;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::collections::VecDeque;
+use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
+
+/// A request's number, given by the page ([`Client::send`]); every answer names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RequestId(pub u32);
 
 /// What the page asks of the worker.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -55,11 +60,18 @@ pub struct Timing {
     pub memory_bytes: f64,
 }
 
-/// What the worker answers.
+/// What the worker posts to the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Response {
+pub enum Posted {
     /// The worker has started and takes requests.
     Ready,
+    /// To the request `id`: progress any number of times, then one final answer.
+    Answer { id: RequestId, response: Response },
+}
+
+/// What the worker answers to a request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Response {
     Progress {
         message: String,
         fraction: f64,
@@ -82,12 +94,13 @@ pub enum Response {
     Failed {
         message: String,
     },
-    /// Not from the worker but from [`Client`]: the worker died (or could not start). Every
-    /// request it had not answered has been answered with `Failed`; the fresh worker holds
-    /// nothing of what was read, so the page forgets it too and shows the message.
-    Crashed {
-        message: String,
-    },
+}
+
+impl Response {
+    /// Whether this is the request's answer (progress is not: the answer follows).
+    pub fn is_final(&self) -> bool {
+        !matches!(self, Response::Progress { .. })
+    }
 }
 
 fn to_js<T: Serialize>(value: &T) -> JsValue {
@@ -114,7 +127,7 @@ pub const MAX_REQUEST_BYTES: f64 = 700.0 * MIB;
 const MIB: f64 = 1024.0 * 1024.0;
 
 /// A size in Swedish, as Utforskaren writes it: `734 MB`, `1,2 GB`.
-fn size_in_words(bytes: f64) -> String {
+pub fn size_in_words(bytes: f64) -> String {
     let gib = bytes / (1024.0 * MIB);
     if gib >= 1.0 {
         let text = format!("{gib:.1}").replace('.', ",");
@@ -172,12 +185,13 @@ fn doing(request: &Request, files: &[String], main_files: &[String]) -> String {
     }
 }
 
-/// A request not yet answered, oldest first.
+/// A request not yet answered.
 enum Pending {
     /// Sent to the worker (or waiting for it to start): what it does, in words, and whether
     /// it reads files (one of which may be the cause when the worker dies on it).
     Sent { doing: String, reads_files: bool },
-    /// Refused on the page (files too large, or no worker): its answer, given in its turn.
+    /// Refused on the page (files too large, or no worker): its answer, given after those of
+    /// the requests before it.
     Refused(String),
 }
 
@@ -190,7 +204,10 @@ struct Inner {
     /// Messages sent before the worker said it is ready: a message that arrives before the
     /// worker's WebAssembly has started would be lost.
     waiting: Option<Vec<JsValue>>,
-    pending: VecDeque<Pending>,
+    /// The requests not yet answered, by id (in the order sent).
+    pending: BTreeMap<RequestId, Pending>,
+    /// The id of the next request.
+    next_id: u32,
     /// Names of the files of the last main-year [`Request::Load`], for the messages.
     main_files: Vec<String>,
     /// Set when no worker could be started: every request is answered with it.
@@ -253,15 +270,15 @@ impl Inner {
 /// The page's side: runs the worker, delivers its answers to a callback, and replaces a worker
 /// that dies.
 ///
-/// Every request is answered exactly once and in order (the page keeps a queue of the requests
-/// in flight): by the worker, or here – with `Failed` when the files are too large for the
-/// browser (then nothing is sent), and with `Failed` for every request the worker had not
-/// answered when it died (a wasm trap: a panic in the engine, or its memory exhausted). A dead
-/// worker is replaced at once by a fresh one, which knows nothing of the files read before, and
-/// the page is told so with [`Response::Crashed`]; requests sent after that go to the new one.
+/// Every request gets an id ([`Client::send`]) and is answered exactly once, under that id: by
+/// the worker, or here – with `Failed` when the files are too large for the browser (then nothing
+/// is sent; answered after the requests before it), and with `Failed` for every request the worker
+/// had not answered when it died (a wasm trap: a panic in the engine, or its memory exhausted). A
+/// dead worker is replaced at once by a fresh one, which knows nothing of the files read before,
+/// and the page is told so (`on_crash`); requests sent after that go to the new one.
 pub struct Client {
     inner: Rc<RefCell<Inner>>,
-    respond: Rc<dyn Fn(Response)>,
+    answer: Rc<dyn Fn(RequestId, Response)>,
 }
 
 impl Drop for Client {
@@ -271,18 +288,20 @@ impl Drop for Client {
 }
 
 impl Client {
-    /// Starts the worker.
-    pub fn spawn(on_response: impl Fn(Response) + 'static) -> Result<Client, JsValue> {
-        let respond: Rc<dyn Fn(Response)> = Rc::new(on_response);
+    /// Starts the worker. `on_answer` gets every answer with its request's id; `on_crash` the
+    /// message when the worker died (after the requests it had not answered got theirs).
+    pub fn spawn(
+        on_answer: impl Fn(RequestId, Response) + 'static,
+        on_crash: impl Fn(String) + 'static,
+    ) -> Result<Client, JsValue> {
+        let answer: Rc<dyn Fn(RequestId, Response)> = Rc::new(on_answer);
+        let on_crash: Rc<dyn Fn(String)> = Rc::new(on_crash);
         let inner = Rc::new_cyclic(|weak: &Weak<RefCell<Inner>>| {
-            let (me, answer) = (weak.clone(), respond.clone());
+            let (me, respond) = (weak.clone(), answer.clone());
             let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
                 let Some(inner) = me.upgrade() else { return };
-                let response = serde_wasm_bindgen::from_value::<Response>(event.data()).unwrap_or_else(|e| {
-                    Response::Failed { message: format!("Svaret från beräkningen kunde inte läsas ({e}).") }
-                });
-                match response {
-                    Response::Ready => {
+                match read_posted(&event.data()) {
+                    Some(Posted::Ready) => {
                         let mut state = inner.borrow_mut();
                         if let Some(url) = state.script.take() {
                             let _ = web_sys::Url::revoke_object_url(&url);
@@ -294,27 +313,29 @@ impl Client {
                             }
                         }
                     }
-                    Response::Progress { .. } => answer(response),
-                    _ => {
-                        inner.borrow_mut().pending.pop_front();
-                        answer(response);
-                        flush_refused(&inner, &answer);
+                    Some(Posted::Answer { id, response }) if response.is_final() => {
+                        inner.borrow_mut().pending.remove(&id);
+                        respond(id, response);
+                        flush_refused(&inner, &respond);
                     }
+                    Some(Posted::Answer { id, response }) => respond(id, response),
+                    None => {}
                 }
             });
-            let (me, answer) = (weak.clone(), respond.clone());
+            let (me, respond) = (weak.clone(), answer.clone());
             let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
                 // Handled here: the page says what happened, in Swedish.
                 event.prevent_default();
                 if let Some(inner) = me.upgrade() {
-                    crashed(&inner, &answer, &event.message());
+                    crashed(&inner, &respond, &on_crash, &event.message());
                 }
             });
             RefCell::new(Inner {
                 worker: None,
                 script: None,
                 waiting: None,
-                pending: VecDeque::new(),
+                pending: BTreeMap::new(),
+                next_id: 0,
                 main_files: Vec::new(),
                 stopped: None,
                 on_message,
@@ -322,31 +343,34 @@ impl Client {
             })
         });
         inner.borrow_mut().start()?;
-        Ok(Client { inner, respond })
+        Ok(Client { inner, answer })
     }
 
-    /// Sends a request, with files (name and content) when it reads files. Files too large for
-    /// the browser are refused here: the request is answered with `Failed`, in its turn.
-    pub fn send(&self, request: &Request, files: &[(String, web_sys::Blob)]) -> Result<(), JsValue> {
+    /// Sends a request, with files (name and content) when it reads files, and returns its id.
+    /// Files too large for the browser are refused here: the request is answered with `Failed`,
+    /// after the requests before it.
+    pub fn send(&self, request: &Request, files: &[(String, web_sys::Blob)]) -> Result<RequestId, JsValue> {
         let mut state = self.inner.borrow_mut();
+        let id = RequestId(state.next_id);
+        state.next_id += 1;
         if let Some(message) = state.stopped.clone().or_else(|| too_large(files)) {
             let first = state.pending.is_empty();
-            state.pending.push_back(Pending::Refused(message));
+            state.pending.insert(id, Pending::Refused(message));
             drop(state);
-            // Answered after the caller has noted the request as sent, and after every answer
-            // before it.
+            // Answered after the caller has the id, and after every answer before it.
             if first {
-                let (inner, respond) = (Rc::downgrade(&self.inner), self.respond.clone());
+                let (inner, answer) = (Rc::downgrade(&self.inner), self.answer.clone());
                 let later = Closure::once_into_js(move || {
                     if let Some(inner) = inner.upgrade() {
-                        flush_refused(&inner, &respond);
+                        flush_refused(&inner, &answer);
                     }
                 });
                 web_sys::window().ok_or("no window")?.queue_microtask(later.unchecked_ref());
             }
-            return Ok(());
+            return Ok(id);
         }
         let message = js_sys::Object::new();
+        js_sys::Reflect::set(&message, &"id".into(), &to_js(&id))?;
         js_sys::Reflect::set(&message, &"req".into(), &to_js(request))?;
         let list = js_sys::Array::new();
         for (name, blob) in files {
@@ -368,38 +392,60 @@ impl Client {
         }
         let reads_files = matches!(request, Request::Load { .. } | Request::LoadReference);
         let doing = doing(request, &names, &state.main_files);
-        state.pending.push_back(Pending::Sent { doing, reads_files });
-        Ok(())
+        state.pending.insert(id, Pending::Sent { doing, reads_files });
+        Ok(id)
     }
 }
 
+/// A message from the worker. One that cannot be read is a `Failed` answer to its request, when
+/// its id can be read; otherwise `None`.
+fn read_posted(data: &JsValue) -> Option<Posted> {
+    serde_wasm_bindgen::from_value::<Posted>(data.clone()).map_or_else(
+        |e| {
+            let answer = js_sys::Reflect::get(data, &"Answer".into()).ok()?;
+            let id = js_sys::Reflect::get(&answer, &"id".into()).ok()?.as_f64()?;
+            Some(Posted::Answer {
+                id: RequestId(id as u32),
+                response: Response::Failed { message: format!("Svaret från beräkningen kunde inte läsas ({e}).") },
+            })
+        },
+        Some,
+    )
+}
+
 /// Answers the requests refused on the page that are next in turn.
-fn flush_refused(inner: &Rc<RefCell<Inner>>, respond: &Rc<dyn Fn(Response)>) {
+fn flush_refused(inner: &Rc<RefCell<Inner>>, answer: &Rc<dyn Fn(RequestId, Response)>) {
     loop {
-        let next = {
+        let (id, message) = {
             let mut state = inner.borrow_mut();
-            match state.pending.front() {
-                Some(Pending::Refused(_)) => match state.pending.pop_front() {
-                    Some(Pending::Refused(message)) => message,
-                    _ => unreachable!(),
-                },
-                _ => return,
+            let Some(entry) = state.pending.first_entry() else { return };
+            if !matches!(entry.get(), Pending::Refused(_)) {
+                return;
+            }
+            match entry.remove_entry() {
+                (id, Pending::Refused(message)) => (id, message),
+                _ => unreachable!(),
             }
         };
-        respond(Response::Failed { message: next });
+        answer(id, Response::Failed { message });
     }
 }
 
 /// The worker died (an uncaught error: a wasm trap, or a failure while starting): answers every
 /// request it had not answered, starts a fresh worker (unless it never started: then it would
 /// only fail again) and tells the page.
-fn crashed(inner: &Rc<RefCell<Inner>>, respond: &Rc<dyn Fn(Response)>, detail: &str) {
+fn crashed(
+    inner: &Rc<RefCell<Inner>>,
+    answer: &Rc<dyn Fn(RequestId, Response)>,
+    on_crash: &Rc<dyn Fn(String)>,
+    detail: &str,
+) {
     let (lost, message) = {
         let mut state = inner.borrow_mut();
         let was_running = state.waiting.is_none();
         state.stop();
-        let lost: Vec<Pending> = state.pending.drain(..).collect();
-        let cause = lost.iter().find_map(|p| match p {
+        let lost = std::mem::take(&mut state.pending);
+        let cause = lost.values().find_map(|p| match p {
             Pending::Sent { doing, reads_files } => Some((doing.as_str(), *reads_files)),
             Pending::Refused(_) => None,
         });
@@ -424,15 +470,18 @@ fn crashed(inner: &Rc<RefCell<Inner>>, respond: &Rc<dyn Fn(Response)>, detail: &
         };
         (lost, message)
     };
-    for pending in lost {
-        respond(Response::Failed {
-            message: match pending {
-                Pending::Sent { .. } => message.clone(),
-                Pending::Refused(refusal) => refusal,
+    for (id, pending) in lost {
+        answer(
+            id,
+            Response::Failed {
+                message: match pending {
+                    Pending::Sent { .. } => message.clone(),
+                    Pending::Refused(refusal) => refusal,
+                },
             },
-        });
+        );
     }
-    respond(Response::Crashed { message });
+    on_crash(message);
 }
 
 /// The worker's side: answers requests until the page goes away.
@@ -461,22 +510,31 @@ pub mod serve {
         js_sys::global().unchecked_into()
     }
 
-    fn post(response: &Response) {
-        let _ = scope().post_message(&to_js(response));
+    fn post(posted: &Posted) {
+        let _ = scope().post_message(&to_js(posted));
     }
 
     /// Installs the message handler. Called once from the worker binary's `main`.
     pub fn run() {
         let handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| {
-            let response = handle(&event.data()).unwrap_or_else(|message| Response::Failed { message });
-            post(&response);
+            let message = event.data();
+            // A message without an id is not the page's: there is no one to answer.
+            let id = js_sys::Reflect::get(&message, &"id".into()).ok();
+            let Some(id) = id.and_then(|id| serde_wasm_bindgen::from_value::<RequestId>(id).ok()) else { return };
+            let response = handle(id, &message).unwrap_or_else(|message| Response::Failed { message });
+            post(&Posted::Answer { id, response });
         });
         scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
         handler.forget();
-        post(&Response::Ready);
+        post(&Posted::Ready);
     }
 
-    fn handle(message: &JsValue) -> Result<Response, String> {
+    /// Tells the page how far the request `id` has come.
+    fn progress(id: RequestId, message: String, fraction: f64) {
+        post(&Posted::Answer { id, response: Response::Progress { message, fraction } });
+    }
+
+    fn handle(id: RequestId, message: &JsValue) -> Result<Response, String> {
         let req = js_sys::Reflect::get(message, &"req".into()).map_err(|_| "Tomt meddelande.".to_owned())?;
         let request: Request =
             serde_wasm_bindgen::from_value(req).map_err(|e| format!("Felaktig begäran till beräkningen ({e})."))?;
@@ -485,10 +543,7 @@ pub mod serve {
                 let files = read_files(message)?;
                 let start = now();
                 let data = kpb::import::load_with_progress(&files, &import, &mut |p| {
-                    post(&Response::Progress {
-                        message: format!("Läser {} …", p.file),
-                        fraction: 0.05 + 0.75 * p.overall(),
-                    });
+                    progress(id, format!("Läser {} …", p.file), 0.05 + 0.75 * p.overall());
                 });
                 drop(files);
                 let load_ms = now() - start;
@@ -507,7 +562,7 @@ pub mod serve {
                 if !add_year || MAIN.with_borrow(Option::is_none) {
                     MAIN.set(Some(year));
                 }
-                post(&Response::Progress { message: "Beräknar …".into(), fraction: 0.85 });
+                progress(id, "Beräknar …".into(), 0.85);
                 compute_all(&settings, load_ms)
             }
             Request::Compute { settings } => compute_all(&settings, 0.0),

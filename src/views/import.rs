@@ -157,13 +157,13 @@ fn FileTable() -> impl IntoView {
                                     <tr data-testid="file-row">
                                         <th scope="row" class="file-name">
                                             {name.clone()}
-                                            {size.map(|b| view! { <span class="size">{size_text(b)}</span> })}
+                                            {size.map(|b| view! { <span class="size">{crate::worker::size_in_words(b)}</span> })}
                                         </th>
                                         <td>{f.and_then(|f| f.kind).map_or("–", |k| k.short_name())}</td>
                                         <td class="num">{count(f.map(|f| f.rows))}</td>
                                         <td class="num">{count(f.map(|f| f.rows_used))}</td>
-                                        <td class="num" class:bad={f.is_some_and(|f| f.rows > f.rows_used)}>
-                                            {count(f.map(|f| f.rows - f.rows_used))}
+                                        <td class="num" class:bad={f.is_some_and(|f| f.rows_not_used() > 0)}>
+                                            {count(f.map(FileReport::rows_not_used))}
                                         </td>
                                         <td class="num">{count(f.map(|f| f.rows_flagged))}</td>
                                         <td>
@@ -225,16 +225,6 @@ fn FileActions(
     }
 }
 
-/// A file size as Utforskaren writes it: `734 kB`, `12 MB`.
-fn size_text(bytes: f64) -> String {
-    let mib = bytes / 1_048_576.0;
-    if mib >= 1.0 {
-        format!("{} MB", format::number(rust_decimal::Decimal::from(mib.round() as i64), 0))
-    } else {
-        format!("{} kB", format::number(rust_decimal::Decimal::from((bytes / 1024.0).ceil() as i64), 0))
-    }
-}
-
 /// What became of every line of a file: they add up to its lines.
 fn lines_summary(f: &FileReport) -> String {
     if f.status != FileStatus::Read {
@@ -247,7 +237,7 @@ fn lines_summary(f: &FileReport) -> String {
         "{} rader: {} använda, {} ej använda (med fel)",
         format::count(f.lines),
         format::count(f.rows_used),
-        format::count(f.rows - f.rows_used)
+        format::count(f.rows_not_used())
     )];
     parts.push(format!("{} rubrik{}", format::count(f.header_line), if f.header_line > 1 { " och rader ovanför" } else { "" }));
     if f.blank > 0 {

@@ -4,28 +4,12 @@
 
 use crate::state::session;
 use kpb::import::schema::FileKind;
-use kpb::mapping::KontoTyp;
+use kpb::mapping::{KontoTyp, MappingRow, konto_csv, mapping_csv};
 use kpb::model::Insats;
 use leptos::prelude::*;
 
-const MAPPING_HEADER: &str = "Ansvar;Verksamhet;Insats;Enhet;Enhetsnamn;Område;Regi;Fördelning";
-const KONTO_HEADER: &str = "Konto från;Konto till;Kontotyp";
 /// How many rows the editor shows at once (use the filter for the rest).
 const SHOWN: usize = 150;
-
-fn csv<const N: usize>(header: &str, rows: &[[String; N]]) -> String {
-    let mut text = String::from(header);
-    text.push('\n');
-    for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| if c.contains([';', '"', '\n']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c.clone() })
-            .collect();
-        text.push_str(&cells.join(";"));
-        text.push('\n');
-    }
-    text
-}
 
 #[component]
 pub fn MappingEditor() -> impl IntoView {
@@ -52,8 +36,8 @@ pub fn MappingEditor() -> impl IntoView {
     };
 
     let save = move |_| {
-        let mapping = csv(MAPPING_HEADER, &rows.get_untracked());
-        let konto = csv(KONTO_HEADER, &konton.get_untracked());
+        let mapping = rows.with_untracked(|r| mapping_csv(r));
+        let konto = konton.with_untracked(|k| konto_csv(k));
         changed.set(false);
         // Tied to the files it was edited from: another mapping file read later wins over it.
         let from = |kind: FileKind| {
@@ -82,24 +66,13 @@ pub fn MappingEditor() -> impl IntoView {
         })
     };
     let download = move |_| {
-        let text = format!("\u{feff}{}", csv(MAPPING_HEADER, &rows.get_untracked()));
+        let text = format!("\u{feff}{}", rows.with_untracked(|r| mapping_csv(r)));
         crate::download::save("mappning.csv", text.as_bytes(), "text/csv;charset=utf-8");
-        let text = format!("\u{feff}{}", csv(KONTO_HEADER, &konton.get_untracked()));
+        let text = format!("\u{feff}{}", konton.with_untracked(|k| konto_csv(k)));
         crate::download::save("konton.csv", text.as_bytes(), "text/csv;charset=utf-8");
     };
     let add = move |ansvar: String| {
-        rows.update(|r| {
-            r.push([
-                ansvar,
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ])
-        });
+        rows.update(|r| r.push(MappingRow { ansvar, ..MappingRow::default() }));
         changed.set(true);
         open.set(true);
     };
@@ -181,9 +154,9 @@ pub fn MappingEditor() -> impl IntoView {
                             rows.get()
                                 .into_iter()
                                 .enumerate()
-                                .filter(|(_, r)| needle.is_empty() || r.iter().any(|c| c.to_lowercase().contains(&needle)))
+                                .filter(|(_, r)| needle.is_empty() || r.cells().iter().any(|c| c.to_lowercase().contains(&needle)))
                                 .take(SHOWN)
-                                .map(|(i, r)| view! { <MappingRow index=i row=r rows=rows changed=changed /> })
+                                .map(|(i, r)| view! { <RuleRow index=i row=r rows=rows changed=changed /> })
                                 .collect_view()
                         }}
                     </tbody>
@@ -272,33 +245,33 @@ pub fn MappingEditor() -> impl IntoView {
     }
 }
 
+/// One editable row of the mapping.
 #[component]
-fn MappingRow(
+fn RuleRow(
     index: usize,
-    row: [String; 8],
-    rows: RwSignal<Vec<[String; 8]>>,
+    row: MappingRow,
+    rows: RwSignal<Vec<MappingRow>>,
     changed: RwSignal<bool>,
 ) -> impl IntoView {
-    let set = move |col: usize, value: String| {
-        rows.update(|r| r[index][col] = value);
+    type Field = fn(&mut MappingRow) -> &mut String;
+    let set = move |field: Field, value: String| {
+        rows.update(|r| *field(&mut r[index]) = value);
         changed.set(true);
     };
-    let text = move |col: usize, label: &'static str, value: String| {
+    let text = move |field: Field, label: &'static str, value: String| {
         view! {
             <td>
-                <input type="text" aria-label=label prop:value=value on:change=move |ev| set(col, event_target_value(&ev)) />
+                <input type="text" aria-label=label prop:value=value on:change=move |ev| set(field, event_target_value(&ev)) />
             </td>
         }
     };
-    let fordelning = row[7].clone();
-    let insats = row[2].clone();
-    let regi = row[6].clone();
+    let MappingRow { ansvar, verksamhet, insats, enhet, enhet_name, omrade, regi, fordelning } = row;
     view! {
         <tr>
-            {text(0, "Ansvar", row[0].clone())}
-            {text(1, "Verksamhet", row[1].clone())}
+            {text(|r| &mut r.ansvar, "Ansvar", ansvar)}
+            {text(|r| &mut r.verksamhet, "Verksamhet", verksamhet)}
             <td>
-                <select aria-label="Fördelning" on:change=move |ev| set(7, event_target_value(&ev))>
+                <select aria-label="Fördelning" on:change=move |ev| set(|r| &mut r.fordelning, event_target_value(&ev))>
                     {[("", "direkt"), ("enhet", "enhet"), ("område", "område"), ("förvaltning", "förvaltning"), ("exkludera", "utanför KPB")]
                         .into_iter()
                         .map(|(v, label)| view! { <option value=v selected=fordelning == v>{label}</option> })
@@ -306,18 +279,18 @@ fn MappingRow(
                 </select>
             </td>
             <td>
-                <select aria-label="Insats" on:change=move |ev| set(2, event_target_value(&ev))>
+                <select aria-label="Insats" on:change=move |ev| set(|r| &mut r.insats, event_target_value(&ev))>
                     <option value="" selected=insats.is_empty()>"–"</option>
                     {Insats::all()
                         .map(|i| view! { <option value=i.code() selected=insats == i.code()>{i.name()}</option> })
                         .collect_view()}
                 </select>
             </td>
-            {text(3, "Enhet", row[3].clone())}
-            {text(4, "Enhetsnamn", row[4].clone())}
-            {text(5, "Område", row[5].clone())}
+            {text(|r| &mut r.enhet, "Enhet", enhet)}
+            {text(|r| &mut r.enhet_name, "Enhetsnamn", enhet_name)}
+            {text(|r| &mut r.omrade, "Område", omrade)}
             <td>
-                <select aria-label="Regi" on:change=move |ev| set(6, event_target_value(&ev))>
+                <select aria-label="Regi" on:change=move |ev| set(|r| &mut r.regi, event_target_value(&ev))>
                     <option value="" selected=regi != "annan">"egen"</option>
                     <option value="annan" selected=regi == "annan">"annan"</option>
                 </select>

@@ -1,18 +1,20 @@
-//! One module per view of the app.
+//! One module per view of the app, named as the view is in the address (`#/kontroll` is
+//! `kontroll`, `#/over-tid` is `over_tid`) and as its [`crate::state::View`]; its component has
+//! the same name. `mapping` is not a view: the mapping editor, part of Import.
 
-pub mod check;
-pub mod comparison;
-pub mod distribution;
+pub mod brukarmix;
+pub mod enheter;
 pub mod export;
+pub mod fordelning;
 pub mod import;
+pub mod installningar;
+pub mod jamforelse;
+pub mod kontroll;
+pub mod kvalitet;
 pub mod mapping;
-pub mod mix;
-pub mod network;
+pub mod natverk;
 pub mod nyckeltal;
-pub mod quality;
-pub mod report;
-pub mod settings;
+pub mod over_tid;
+pub mod rapport;
 pub mod start;
-pub mod trends;
-pub mod units;
 pub mod ytterfall;

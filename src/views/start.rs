@@ -180,7 +180,7 @@ pub fn FilePicker() -> impl IntoView {
 }
 
 /// Fetches files shipped with the app from its own origin, under `dir/`.
-pub async fn fetch_files(dir: &str, names: &[&str]) -> Result<Vec<(String, web_sys::Blob)>, String> {
+pub async fn fetch_files(dir: &str, names: &[&str]) -> Result<crate::state::Files, String> {
     let window = web_sys::window().ok_or("Ingen webbläsare.")?;
     let mut files = Vec::new();
     for name in names {

@@ -265,7 +265,6 @@ pub fn ClientDetail(client: ClientCost) -> impl IntoView {
                         .lines
                         .iter()
                         .map(|l| {
-                            let share = (!total.is_zero()).then(|| l.cost * rust_decimal::Decimal::ONE_HUNDRED / total);
                             view! {
                                 <tr>
                                     <th scope="row">{l.insats.name()}</th>
@@ -273,7 +272,7 @@ pub fn ClientDetail(client: ClientCost) -> impl IntoView {
                                     <td>{l.regi.name()}</td>
                                     <td class="num">{format!("{} {}", format::volume(l.volume), l.insats.unit().plural())}</td>
                                     <td class="num">{format!("{} kr", format::kr(l.cost))}</td>
-                                    <td class="num">{share.map(format::percent).unwrap_or_default()}</td>
+                                    <td class="num">{client.share(l).map(format::percent).unwrap_or_default()}</td>
                                 </tr>
                             }
                         })

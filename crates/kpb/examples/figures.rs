@@ -51,7 +51,7 @@ fn main() {
     let data = kpb::compare::load(&references);
     let settings =
         kpb::compare::CompareSettings { own_id: std::env::var("KPB_OWN").unwrap_or_default(), ..Default::default() };
-    let comparisons: Vec<String> = kpb::compare::compare(&report, &data, &settings)
+    let comparisons: Vec<String> = kpb::compare::kpis(&report, &data, &settings)
         .iter()
         .map(|c| {
             let kolada = c.in_kolada.as_ref();

@@ -67,6 +67,29 @@ pub fn percent(value: Decimal) -> String {
     format!("{}{GROUP}%", number(value, 1))
 }
 
+/// A percentage with one decimal, cut rather than rounded below 100, so that a share short of
+/// the whole never shows as `100,0 %`: 99,96 is `99,9 %`.
+pub fn percent_down(value: Decimal) -> String {
+    let cut = if value < Decimal::ONE_HUNDRED { (value * Decimal::TEN).floor() / Decimal::TEN } else { value };
+    percent(cut)
+}
+
+/// `number` with a plus sign before a value that rounds to more than zero: `+5,4`, `−10,5`,
+/// `0,0`.
+pub fn signed(value: Decimal, decimals: u32) -> String {
+    let text = number(value, decimals);
+    if value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero) > Decimal::ZERO {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+/// A change in %, with its sign and one decimal: `+5,4 %`, `−10,5 %`, `0,0 %`.
+pub fn signed_percent(value: Decimal) -> String {
+    format!("{}{GROUP}%", signed(value, 1))
+}
+
 /// Compact kronor for chart axes: `950 tkr`, `12,5 mnkr`.
 pub fn kr_compact(value: Decimal) -> String {
     let abs = value.abs();
@@ -120,5 +143,11 @@ mod tests {
         assert_eq!(figure("kr/timme", d("482.49")), "482 kr");
         assert_eq!(figure("%", d("2.19")), "2,2\u{a0}%");
         assert_eq!(figure("dygn", d("15.955")), "15,96");
+        assert_eq!(percent_down(d("99.96")), "99,9\u{a0}%");
+        assert_eq!(percent_down(d("100")), "100,0\u{a0}%");
+        assert_eq!(signed_percent(d("5.44")), "+5,4\u{a0}%");
+        assert_eq!(signed_percent(d("-10.5")), "\u{2212}10,5\u{a0}%");
+        assert_eq!(signed_percent(d("0.04")), "0,0\u{a0}%");
+        assert_eq!(signed(d("1.25"), 1), "+1,3");
     }
 }

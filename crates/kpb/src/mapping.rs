@@ -153,9 +153,8 @@ impl OrgMap {
         best.map(|(_, i)| &self.rules[i])
     }
 
-    /// The mapping as rows of the mapping file (Ansvar, Verksamhet, Insats, Enhet, Enhetsnamn,
-    /// Område, Regi, Fördelning), to edit and save again.
-    pub fn to_rows(&self) -> Vec<[String; 8]> {
+    /// The mapping as rows of the mapping file, to edit and save again.
+    pub fn to_rows(&self) -> Vec<MappingRow> {
         let pattern = |p: &Pattern| match p {
             Pattern::Any => String::new(),
             Pattern::Prefix(x) => format!("{x}*"),
@@ -186,16 +185,16 @@ impl OrgMap {
                     Target::Common(Level::Omrade(o)) => o.clone(),
                     _ => info.and_then(|e| e.omrade.clone()).unwrap_or_default(),
                 };
-                [
+                MappingRow {
                     ansvar,
-                    pattern(&r.verksamhet),
+                    verksamhet: pattern(&r.verksamhet),
                     insats,
-                    enhet.clone(),
-                    info.map(|e| e.name.clone()).filter(|n| *n != enhet).unwrap_or_default(),
+                    enhet_name: info.map(|e| e.name.clone()).filter(|n| *n != enhet).unwrap_or_default(),
+                    enhet,
                     omrade,
-                    if *regi == Regi::Annan { "annan".to_owned() } else { String::new() },
+                    regi: if *regi == Regi::Annan { "annan".to_owned() } else { String::new() },
                     fordelning,
-                ]
+                }
             })
             .collect()
     }
@@ -205,6 +204,72 @@ impl OrgMap {
         let key = normalise(code_or_name);
         self.by_code.get(&key).or_else(|| self.by_name.get(&key)).map(|&i| &self.enheter[i])
     }
+}
+
+/// One row of the mapping file as text: what the app edits, saves and reads again.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MappingRow {
+    /// A code, a prefix (`41*`) or `*` for any.
+    pub ansvar: String,
+    /// A code, a prefix or empty for any.
+    pub verksamhet: String,
+    /// The insats' code (`HEMTJ`); empty for a common cost or a cost outside KPB.
+    pub insats: String,
+    pub enhet: String,
+    /// The enhet's name, when it is not its code.
+    pub enhet_name: String,
+    pub omrade: String,
+    /// `annan`, or empty for egen regi.
+    pub regi: String,
+    /// Empty for a direct cost; `enhet`, `område` or `förvaltning` for a common cost shared at
+    /// that level; `exkludera` for a cost outside KPB.
+    pub fordelning: String,
+}
+
+impl MappingRow {
+    /// The mapping file's header, in the order of [`MappingRow::cells`].
+    pub const HEADER: [&'static str; 8] =
+        ["Ansvar", "Verksamhet", "Insats", "Enhet", "Enhetsnamn", "Område", "Regi", "Fördelning"];
+
+    /// The row's cells, in the order of [`MappingRow::HEADER`].
+    pub fn cells(&self) -> [&str; 8] {
+        [
+            &self.ansvar,
+            &self.verksamhet,
+            &self.insats,
+            &self.enhet,
+            &self.enhet_name,
+            &self.omrade,
+            &self.regi,
+            &self.fordelning,
+        ]
+    }
+}
+
+/// The text of a mapping file with these rows, as the app saves it and offers it for download.
+pub fn mapping_csv(rows: &[MappingRow]) -> String {
+    csv(MappingRow::HEADER, rows.iter().map(MappingRow::cells))
+}
+
+/// The text of an account mapping file with these rules, cells as in
+/// [`crate::report::Report::konto_rules`].
+pub fn konto_csv(rules: &[[String; 3]]) -> String {
+    csv(["Konto från", "Konto till", "Kontotyp"], rules.iter().map(|r| r.each_ref().map(String::as_str)))
+}
+
+/// The header, then a line per row, cells separated by `;` and quoted where they hold `;`, `"`
+/// or a line break.
+fn csv<'a, const N: usize>(header: [&str; N], rows: impl Iterator<Item = [&'a str; N]>) -> String {
+    let mut text = header.join(";");
+    text.push('\n');
+    for row in rows {
+        let cells = row.map(|c| {
+            if c.contains([';', '"', '\n']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c.to_owned() }
+        });
+        text.push_str(&cells.join(";"));
+        text.push('\n');
+    }
+    text
 }
 
 /// What kind of money a konto holds (KPB.md §1: what is deducted and what is not).
@@ -268,11 +333,6 @@ impl KontoTyp {
             "övriga intäkter" | "ovrig intakt" | "bidrag" | "statsbidrag" => Some(KontoTyp::OvrigIntakt),
             _ => None,
         })
-    }
-
-    /// Whether the amount counts in the KPB cost (gross cost minus internal revenue and sales).
-    pub fn in_kpb_cost(self) -> bool {
-        matches!(self, KontoTyp::Kostnad | KontoTyp::Personal | KontoTyp::InternIntakt | KontoTyp::Forsaljning)
     }
 }
 
@@ -365,6 +425,17 @@ mod tests {
         assert_eq!(map.lookup("4110", "531").unwrap().target, direct("A"));
         assert_eq!(map.lookup("4190", "").unwrap().target, Target::Common(Level::Omrade("Hemtjänst".into())));
         assert_eq!(map.lookup("6000", "").unwrap().target, Target::Common(Level::Forvaltning));
+    }
+
+    #[test]
+    fn mapping_rows_as_a_file_quote_what_needs_it() {
+        let row = MappingRow { ansvar: "4110".into(), enhet_name: "Norr; \"gamla\"".into(), ..MappingRow::default() };
+        assert_eq!(
+            mapping_csv(&[row]),
+            "Ansvar;Verksamhet;Insats;Enhet;Enhetsnamn;Område;Regi;Fördelning\n4110;;;;\"Norr; \"\"gamla\"\"\";;;\n"
+        );
+        let rules = [["3000".to_owned(), "3999".to_owned(), "försäljning".to_owned()]];
+        assert_eq!(konto_csv(&rules), "Konto från;Konto till;Kontotyp\n3000;3999;försäljning\n");
     }
 
     #[test]

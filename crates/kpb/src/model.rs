@@ -1,7 +1,7 @@
 //! The domain vocabulary: regi, sex, boendeform, kind of volume, and the insats catalogue of
 //! step 1 ([`crate::steps::catalogue`]), re-exported here as the words every module uses.
 
-pub use crate::steps::catalogue::{Area, Insats, InsatsInfo, Scope, VolumeUnit};
+pub use crate::steps::catalogue::{Insats, InsatsInfo, Scope, VolumeUnit};
 use serde::{Deserialize, Serialize};
 
 /// The text with its first letter in lower case, for a name inside a sentence

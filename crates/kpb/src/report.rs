@@ -2,9 +2,9 @@
 //!
 //! Money is [`Decimal`] at full precision; nothing here is rounded.
 
-use crate::finding::{Finding, Position};
+use crate::finding::{Finding, Position, Severity};
 use crate::import::{FileReport, UnknownInsats};
-use crate::mapping::Level;
+use crate::mapping::{Level, MappingRow};
 use crate::model::{Boendeform, Insats, Kon, Regi, Scope, VolumeKind};
 use crate::settings::Settings;
 use rust_decimal::Decimal;
@@ -21,8 +21,8 @@ pub struct Report {
     /// Local insats names that matched nothing in the catalogue (to be mapped by the user).
     pub unknown_insatser: Vec<UnknownInsats>,
     /// The organisation mapping in use, as rows of the mapping file (to edit in the app).
-    pub mapping: Vec<[String; 8]>,
-    /// The account rules in use (Konto från, Konto till, Kontotyp), the user's only.
+    pub mapping: Vec<MappingRow>,
+    /// The account rules in use, the user's only: (Konto från, Konto till, Kontotyp).
     pub konto_rules: Vec<[String; 3]>,
     /// Ansvar in the ledger that no mapping rule covers, with their amounts.
     pub unmapped: Vec<(String, Decimal)>,
@@ -483,5 +483,48 @@ impl ReconKey {
             self,
             ReconKey::Omappat | ReconKey::PoolUtanMottagare | ReconKey::UtanVolym | ReconKey::AnnanRegiDifferens
         )
+    }
+}
+
+impl Report {
+    /// How many findings of a severity there are (a finding may stand for several rows).
+    pub fn finding_count(&self, severity: Severity) -> u32 {
+        self.findings.iter().filter(|f| f.severity == severity).map(|f| f.count).sum()
+    }
+
+    /// Data rows of all files that did not become data.
+    pub fn rows_not_used(&self) -> u32 {
+        self.files.iter().map(FileReport::rows_not_used).sum()
+    }
+}
+
+impl ClientCost {
+    /// A line's share of the client's cost, in %; `None` for a client without cost.
+    pub fn share(&self, line: &ClientLine) -> Option<Decimal> {
+        percent_of(line.cost, self.total)
+    }
+}
+
+impl Reconciliation {
+    /// Whether the result adds up to the ledger, to the öre.
+    pub fn balances(&self) -> bool {
+        self.difference.round_dp(2).is_zero()
+    }
+}
+
+/// `part` in % of `whole`: part × 100 ÷ whole; `None` when `whole` is zero (or the quotient
+/// does not fit).
+pub fn percent_of(part: Decimal, whole: Decimal) -> Option<Decimal> {
+    part.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(whole)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_of_nothing_is_none() {
+        assert_eq!(percent_of(Decimal::ONE, Decimal::from(8)), Some(Decimal::new(125, 1)));
+        assert_eq!(percent_of(Decimal::ONE, Decimal::ZERO), None);
     }
 }

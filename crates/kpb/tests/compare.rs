@@ -2,7 +2,7 @@
 //! v3 shapes, Kolada's municipality list, a broken file, quality results, a network file written
 //! and read back; the comparison's mean, rank, quartile and potential; trends and the swing.
 
-use kpb::compare::{self, CompareSettings, Gender, ReferenceChoice, YearFigures};
+use kpb::compare::{self, CompareSettings, Gender, NoPotential, ReferenceChoice, YearFigures};
 use kpb::{ImportSettings, InputFile, Report, Settings, compute, load};
 use rust_decimal::Decimal;
 
@@ -118,7 +118,7 @@ fn comparison_mean_rank_quartile_and_potential() {
     let data = compare::load(&[file(KOLADA, "kolada-v2-hemtjanst.json"), file(KOLADA, "kolada-kommuner.json")]);
     let settings =
         CompareSettings { own_id: "9999".into(), own_name: "Exempelkommun".into(), ..CompareSettings::default() };
-    let rows = compare::compare(&report, &data, &settings);
+    let rows = compare::kpis(&report, &data, &settings);
     let h = rows.iter().find(|r| r.id == "U21003").unwrap();
     let own = h.own.unwrap();
     // Stockholm 521,3, Örebro 498,0, Laholm 455,4, Kalmar 430,9; Malmö missing; the group is shown, not counted.
@@ -132,17 +132,21 @@ fn comparison_mean_rank_quartile_and_potential() {
     assert!(h.others.iter().any(|o| o.group && o.value == Some(d("476.4"))));
     assert!(h.others.iter().any(|o| o.area == "1280" && o.value.is_none()));
     assert_eq!(h.potential, Some((own - d("476.4")) * h.volume));
+    assert_eq!((h.excess, &h.no_potential), (Some(own - d("476.4")), &None));
     // The lowest as reference; a published KPB mean also exists for U21003.
     let settings = CompareSettings { reference: ReferenceChoice::Lowest, ..settings };
-    let h = compare::compare(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
+    let h = compare::kpis(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
     assert_eq!(h.reference.as_ref().map(|r| r.1), Some(d("430.9")));
     assert_eq!(h.potential, Some((own - d("430.9")) * h.volume));
     assert!(h.published.iter().any(|p| p.year == 2016 && p.value == d("472")));
     // Against the published mean of 2016: shown, but no kronor of potential across the years.
     let settings = CompareSettings { reference: ReferenceChoice::Published, ..settings };
-    let h = compare::compare(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
+    let h = compare::kpis(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
     assert_eq!(h.reference.as_ref().map(|r| r.1), Some(d("472")));
     assert_eq!(h.potential, None);
+    let why = h.no_potential.as_ref().unwrap();
+    assert!(matches!(why, NoPotential::OtherYear { year: 2025, .. }), "{why:?}");
+    assert!(why.to_string().ends_with("det är i löpande priser från ett annat år än 2025."), "{why}");
     // A report of 2015 is measured against the published mean of 2015, not the newest.
     let files: Vec<InputFile> =
         ["kostnader.csv", "brukare.csv", "mappning.csv", "konton.csv", "platser.csv", "befolkning.csv"]
@@ -151,7 +155,7 @@ fn comparison_mean_rank_quartile_and_potential() {
             .collect();
     let of_2015 =
         compute(&load(&files, &ImportSettings::default()), &Settings { year: Some(2015), ..Settings::default() });
-    let h = compare::compare(&of_2015, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
+    let h = compare::kpis(&of_2015, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
     assert_eq!(h.reference.as_ref().map(|r| (r.0.as_str(), r.1)), Some(("medel kpb-kommunerna 2015", d("461"))));
 }
 
@@ -246,6 +250,12 @@ fn trends_and_the_unit_that_swings() {
     let h = trends.nyckeltal.iter().find(|t| t.id == "U21003").unwrap();
     assert_eq!(h.own.points.len(), 2);
     assert_eq!(h.own.points[1].1, now.nyckeltal.iter().find(|n| n.0 == "U21003").unwrap().3.unwrap());
+    // Every figure 5 % lower the year before: a change of 1 ÷ 0,95 − 1, in % (shares in procentenheter).
+    let Some(compare::Change::Percent(up)) = h.change() else { panic!("{:?}", h.change()) };
+    assert!((up - (d("1") / d("0.95") - d("1")) * d("100")).abs() < d("0.000001"), "{up}");
+    let share = trends.nyckeltal.iter().find(|t| t.unit == "%" && t.own.points.len() == 2).unwrap();
+    let points = share.own.points[1].1 - share.own.points[0].1;
+    assert_eq!(share.change(), Some(compare::Change::Points(points)));
     // Named by the shipped municipality list, without a list file.
     let stockholm = h.others.iter().find(|s| s.label == "Stockholm").unwrap();
     assert_eq!(stockholm.points, vec![(2023, d("498.2")), (2024, d("510.6")), (2025, d("521.3"))]);
@@ -368,13 +378,13 @@ fn nothing_is_counted_twice_or_mixed_up() {
     assert_eq!(data.values.iter().filter(|v| v.area == "0180").count(), 1);
     // Riket is shown beside the municipalities, not counted among them.
     let settings = CompareSettings { own_id: "9999".into(), ..CompareSettings::default() };
-    let h = compare::compare(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
+    let h = compare::kpis(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
     assert_eq!(h.mean, Some((d("521.3") + d("498")) / d("2")));
     assert!(h.others.iter().any(|o| o.area == "0000" && o.group));
     assert_eq!(h.rank.map(|r| r.1), Some(3));
     // Unticking an area leaves it out; an area of a newly read file is in.
     let settings = CompareSettings { excluded: vec!["1880".into()], ..settings };
-    let h = compare::compare(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
+    let h = compare::kpis(&report, &data, &settings).into_iter().find(|r| r.id == "U21003").unwrap();
     assert_eq!(h.mean, Some(d("521.3")));
 }
 
@@ -453,7 +463,7 @@ fn kolada_n_kpis_beside_kolada_own_value() {
     ], "next_url": null, "previous_url": null}"#;
     let data = compare::load(&[InputFile { name: "kolada.json".into(), bytes: answer.as_bytes().to_vec() }]);
     let settings = CompareSettings { own_id: "9999".into(), own_name: "Exempelkommun".into(), ..Default::default() };
-    let rows = compare::compare(&report, &data, &settings);
+    let rows = compare::kpis(&report, &data, &settings);
     // Kolada's figures come first.
     assert_eq!(rows[0].id, "N21006");
     let row = &rows[0];

@@ -3,6 +3,7 @@
 //! over the saved one.
 
 use kpb::import::schema::FileKind;
+use kpb::mapping;
 use kpb::{ImportSettings, InputFile, Settings, compute, load};
 use std::collections::BTreeMap;
 
@@ -14,25 +15,13 @@ fn example() -> Vec<InputFile> {
         .collect()
 }
 
-fn csv(header: &str, rows: impl Iterator<Item = Vec<String>>) -> String {
-    let mut text = format!("{header}\n");
-    for r in rows {
-        text.push_str(&r.join(";"));
-        text.push('\n');
-    }
-    text
-}
-
 #[test]
 fn a_saved_mapping_replaces_the_file_and_round_trips() {
     let first = compute(&load(&example(), &ImportSettings::default()), &Settings::default());
     assert!(first.mapping.len() > 20);
     assert!(first.unmapped.iter().any(|(a, _)| a == "45990"), "{:?}", first.unmapped);
-    let mapping = csv(
-        "Ansvar;Verksamhet;Insats;Enhet;Enhetsnamn;Område;Regi;Fördelning",
-        first.mapping.iter().map(|r| r.to_vec()),
-    );
-    let konton = csv("Konto från;Konto till;Kontotyp", first.konto_rules.iter().map(|r| r.to_vec()));
+    let mapping = mapping::mapping_csv(&first.mapping);
+    let konton = mapping::konto_csv(&first.konto_rules);
     let saved = BTreeMap::from([(FileKind::Mappning, mapping.clone()), (FileKind::Konton, konton)]);
     // Edited from the files read: the digests of those files.
     let digest = |kind| first.files.iter().find(|f| f.kind == Some(kind)).and_then(|f| f.digest.clone()).unwrap();

@@ -1,6 +1,6 @@
 //! Comparison with others and over time: Kolada values (per municipality, group or unit), network
 //! partners' aggregated files and per-unit quality results read in (`load`), the own results
-//! written out for a network (`network`), and the comparisons themselves (`compare`, `trends`,
+//! written out for a network (`network`), and the comparisons themselves (`kpis`, `trends`,
 //! `quality_points`). Only aggregates cross here: no client row goes in or out.
 
 pub mod address;
@@ -10,11 +10,12 @@ pub mod network;
 pub use load::load;
 
 use crate::finding::{Finding, FindingKind, Position};
-use crate::report::{Basis, Report};
+use crate::report::{Basis, Nyckeltal, Report, percent_of};
 use crate::{model::Insats, model::Regi, reference};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 /// Kolada's gender dimension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -432,6 +433,11 @@ pub struct KpiComparison {
     pub reference: Option<(String, Decimal)>,
     /// (own − reference) × own volume, for unit costs above the reference; 0 at or below it.
     pub potential: Option<Decimal>,
+    /// own − reference, per volume unit: what the potential multiplies by the volume (before
+    /// the floor at 0). Set with the potential.
+    pub excess: Option<Decimal>,
+    /// Why there is no potential in kronor, though there is an own value and a reference.
+    pub no_potential: Option<NoPotential>,
     /// The volume the potential multiplies, and its label.
     pub volume: Decimal,
     pub volume_label: String,
@@ -473,23 +479,89 @@ pub fn quartile(rank: u32, of: u32) -> u8 {
     (4 * (2 * rank).saturating_sub(1)).div_ceil(2 * of.max(1)).clamp(1, 4) as u8
 }
 
+/// The unweighted mean of the values; `None` without any.
+pub fn unweighted_mean(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    let (sum, n) = values.into_iter().fold((Decimal::ZERO, 0u64), |(sum, n), v| (sum + v, n + 1));
+    (n > 0).then(|| sum / Decimal::from(n))
+}
+
 /// Whether a KPI is a cost per volume unit (the KPB potential applies).
 pub fn is_unit_cost(unit: &str) -> bool {
     unit.starts_with("kr/") && !matches!(unit, "kr/brukare" | "kr/plats" | "kr/inv")
 }
 
+/// Why a comparison has no potential in kronor, though there is an own value and a reference.
+/// `Display` says it to the user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoPotential {
+    /// The own cost is not above the reference (named): the potential is 0.
+    NotHigher { reference: String },
+    /// The reference (named) is in current prices of another year than the report's `year`.
+    OtherYear { reference: String, year: i32 },
+    /// A KPB cost per place: the same cost as per dygn (U23004), not to be counted twice.
+    PerPlace,
+    /// A KPB cost per client: it depends more on who has the insats than on how it is performed.
+    PerClient,
+}
+
+impl fmt::Display for NoPotential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoPotential::NotHigher { reference } => {
+                write!(f, "Ingen potential mot {reference}: den egna kostnaden är inte högre.")
+            }
+            NoPotential::OtherYear { reference, year } => write!(
+                f,
+                "Ingen potential i kronor mot {reference}: det är i löpande priser från ett annat år än {year}."
+            ),
+            NoPotential::PerPlace => f.write_str(
+                "Ingen potential räknas för kostnad per plats: den är samma kostnad som per dygn (U23004), som inte ska räknas två gånger.",
+            ),
+            NoPotential::PerClient => f.write_str(
+                "Ingen potential räknas för kostnad per brukare: den beror mer på vilka brukare som har insatsen än på hur den utförs. Jämför kostnaden per volymenhet i stället.",
+            ),
+        }
+    }
+}
+
 /// Whether the potential applies to a figure: a KPB cost per volume unit, or a Kolada cost per
 /// person or inhabitant ((own − reference) × own persons or inhabitants).
-pub fn has_potential(basis: Basis, unit: &str) -> bool {
+fn has_potential(basis: Basis, unit: &str) -> bool {
     match basis {
         Basis::Kpb => is_unit_cost(unit),
         Basis::Kolada => unit.starts_with("kr/"),
     }
 }
 
-/// Compares every own nyckeltal that the reference data has values for (for the report's year,
-/// total gender), and those with published values.
-pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> Vec<KpiComparison> {
+/// The potential of an own figure (with a value) against a reference (its name and value):
+/// (potential, own − reference, why there is none). `same_year`: whether the reference is in
+/// kronor of the report's `year`.
+fn potential(
+    n: &Nyckeltal,
+    own: Decimal,
+    (name, reference): (&str, Decimal),
+    same_year: bool,
+    year: i32,
+) -> (Option<Decimal>, Option<Decimal>, Option<NoPotential>) {
+    if has_potential(n.basis, &n.unit) {
+        if !same_year {
+            return (None, None, Some(NoPotential::OtherYear { reference: name.to_owned(), year }));
+        }
+        let excess = own - reference;
+        let not_higher = (excess <= Decimal::ZERO).then(|| NoPotential::NotHigher { reference: name.to_owned() });
+        (Some(excess.max(Decimal::ZERO) * n.denominator), Some(excess), not_higher)
+    } else if n.unit == "kr/plats" {
+        (None, None, Some(NoPotential::PerPlace))
+    } else if n.unit.starts_with("kr/") {
+        (None, None, Some(NoPotential::PerClient))
+    } else {
+        (None, None, None)
+    }
+}
+
+/// Every own nyckeltal that the reference data has values for (for the report's year, total
+/// gender), and those with published values, each compared with the others.
+pub fn kpis(report: &Report, data: &RefData, settings: &CompareSettings) -> Vec<KpiComparison> {
     let year = report.year;
     let wanted = |area: &str| settings.wants(area);
     let published = reference::published();
@@ -521,10 +593,7 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
                     value: v.value,
                     status: v.status.clone(),
                     difference,
-                    percent: difference
-                        .zip(v.value)
-                        .filter(|(_, k)| !k.is_zero())
-                        .and_then(|(d, k)| (d * Decimal::ONE_HUNDRED).checked_div(k)),
+                    percent: difference.zip(v.value).and_then(|(d, k)| percent_of(d, k)),
                 }
             });
             let mut others: Vec<Other> = values
@@ -540,8 +609,7 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
             others.sort_by(|a, b| a.value.cmp(&b.value).then_with(|| a.area.cmp(&b.area)));
             let munis: Vec<(&str, Decimal)> =
                 others.iter().filter(|o| !o.group).filter_map(|o| o.value.map(|v| (o.area.as_str(), v))).collect();
-            let mean = (!munis.is_empty())
-                .then(|| munis.iter().map(|m| m.1).sum::<Decimal>() / Decimal::from(munis.len() as u64));
+            let mean = unweighted_mean(munis.iter().map(|m| m.1));
             let lowest = munis.first().map(|(a, v)| (data.name(a), *v));
             let highest = munis.last().map(|(a, v)| (data.name(a), *v));
             let (rank, quartile) = match n.value {
@@ -572,11 +640,9 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
                 ReferenceChoice::Published => published_mean.is_some_and(|p| p.year == year),
                 _ => true,
             };
-            let potential = match (n.value, &reference) {
-                (Some(own), Some((_, r))) if has_potential(n.basis, &n.unit) && same_year => {
-                    Some((own - *r).max(Decimal::ZERO) * n.denominator)
-                }
-                _ => None,
+            let (potential, excess, no_potential) = match (n.value, &reference) {
+                (Some(own), Some((label, r))) => potential(n, own, (label, *r), same_year, year),
+                _ => (None, None, None),
             };
             Some(KpiComparison {
                 id: n.id.clone(),
@@ -592,6 +658,8 @@ pub fn compare(report: &Report, data: &RefData, settings: &CompareSettings) -> V
                 quartile,
                 reference,
                 potential,
+                excess,
+                no_potential,
                 volume: n.denominator,
                 volume_label: n.denominator_label.clone(),
                 published: pubs,
@@ -659,6 +727,28 @@ pub struct KpiTrend {
     pub unit: String,
     pub own: Series,
     pub others: Vec<Series>,
+}
+
+/// A change from one year to another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Change {
+    /// Of a share (%): the difference, in procentenheter.
+    Points(Decimal),
+    /// Of any other figure: the difference in % of the first value.
+    Percent(Decimal),
+}
+
+impl KpiTrend {
+    /// The own value's change from the first year to the last; `None` with fewer than two years,
+    /// or from a first value of zero (no percentage of it).
+    pub fn change(&self) -> Option<Change> {
+        let [(_, first), .., (_, last)] = self.own.points.as_slice() else { return None };
+        if self.unit == "%" {
+            Some(Change::Points(*last - *first))
+        } else {
+            percent_of(*last - *first, *first).map(Change::Percent)
+        }
+    }
 }
 
 /// A unit's cost per volume unit over the years, and its largest change from one year to the next.
@@ -749,8 +839,7 @@ pub fn trends(years: &[YearFigures], data: &RefData, settings: &CompareSettings)
         .map(|((insats, enhet), (name, points))| {
             let swing = points
                 .windows(2)
-                .filter(|w| !w[0].1.is_zero())
-                .map(|w| (w[0].0, w[1].0, (w[1].1 - w[0].1) * Decimal::ONE_HUNDRED / w[0].1))
+                .filter_map(|w| percent_of(w[1].1 - w[0].1, w[0].1).map(|c| (w[0].0, w[1].0, c)))
                 .max_by_key(|s| s.2.abs());
             UnitTrend { insats, enhet, name, series: Series { label: String::new(), points }, swing }
         })
@@ -815,7 +904,7 @@ pub fn quality_enheter(report: &Report) -> Vec<(String, String)> {
 
 impl RefData {
     /// The files that are network partners' own (their units are not Kolada's).
-    fn network_files(&self) -> BTreeSet<&str> {
+    pub fn network_files(&self) -> BTreeSet<&str> {
         self.files.iter().filter(|f| f.kind.starts_with("Nätverksfil")).map(|f| f.name.as_str()).collect()
     }
 
@@ -1003,6 +1092,12 @@ mod tests {
         assert_eq!(of8, [1, 1, 2, 2, 3, 3, 4, 4]);
         assert_eq!((quartile(1, 2), quartile(2, 2)), (1, 3));
         assert_eq!(quartile(1, 1), 2);
+    }
+
+    #[test]
+    fn the_unweighted_mean_of_nothing_is_none() {
+        assert_eq!(unweighted_mean([Decimal::from(3), Decimal::from(4)]), Some(Decimal::new(35, 1)));
+        assert_eq!(unweighted_mean([]), None);
     }
 
     #[test]

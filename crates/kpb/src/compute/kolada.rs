@@ -674,11 +674,11 @@ fn inhabitants(ds: &Dataset, min_age: u32) -> Result<Value, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Area;
+    use crate::model::Scope;
 
     #[test]
     fn lss_and_sfb_is_the_catalogues_area() {
-        let area: BTreeSet<Insats> = Insats::all().filter(|i| i.area() == Area::LssSfb).collect();
+        let area: BTreeSet<Insats> = Insats::all().filter(|i| matches!(i.scope(), Scope::Lss | Scope::Sfb)).collect();
         assert_eq!(LSS_SFB.iter().copied().collect::<BTreeSet<_>>(), area);
     }
 

@@ -1572,6 +1572,11 @@ impl FileReport {
             rows_flagged: 0,
         }
     }
+
+    /// Data rows that did not become data (each has a finding).
+    pub fn rows_not_used(&self) -> u32 {
+        self.rows - self.rows_used
+    }
 }
 
 /// A content hash of a row (trimmed cells), for duplicate detection.

@@ -610,11 +610,6 @@ impl Unit {
             Unit::Procent => "procent",
         }
     }
-
-    /// Whether the unit is an amount of money.
-    pub fn is_money(self) -> bool {
-        matches!(self, Unit::Ore | Unit::Kronor | Unit::Tkr | Unit::Mkr)
-    }
 }
 
 /// How a column's numbers convert to the engine's units (kronor, the insats' own volume unit).

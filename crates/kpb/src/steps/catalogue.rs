@@ -1,6 +1,6 @@
 //! Step 1 of the method (KPB.md §1, §2): *identifiera insatser*. The catalogue of insatser, each
 //! with a stable code (used in files, mappings and exports), a Swedish name, its law, its volume
-//! unit, its area and the ytterfall scope its costs count in; and the local names it is
+//! unit and the ytterfall scope its costs count in; and the local names it is
 //! recognised by without a mapping.
 
 use crate::model::normalise;
@@ -54,34 +54,12 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 4] = [Scope::Ordinart, Scope::Sarskilt, Scope::Lss, Scope::Sfb];
-
     pub fn name(self) -> &'static str {
         match self {
             Scope::Ordinart => "Ordinärt boende",
             Scope::Sarskilt => "Särskilt boende",
             Scope::Lss => "LSS",
             Scope::Sfb => "Personlig assistans SFB",
-        }
-    }
-}
-
-/// The area (verksamhetsområde) of an insats, used to group results.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Area {
-    AldreOrdinart,
-    AldreSarskilt,
-    FunkSol,
-    LssSfb,
-}
-
-impl Area {
-    pub fn name(self) -> &'static str {
-        match self {
-            Area::AldreOrdinart => "Äldre, ordinärt boende",
-            Area::AldreSarskilt => "Äldre, särskilt boende",
-            Area::FunkSol => "Funktionsnedsättning SoL",
-            Area::LssSfb => "LSS och SFB",
         }
     }
 }
@@ -120,7 +98,6 @@ pub struct InsatsInfo {
     pub name: &'static str,
     pub law: &'static str,
     pub unit: VolumeUnit,
-    pub area: Area,
     pub scope: Scope,
     /// Local names and abbreviations recognised without a mapping (compared case-insensitively,
     /// after trimming and collapsing spaces).
@@ -134,7 +111,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Hemtjänst",
         law: "SoL",
         unit: VolumeUnit::Timme,
-        area: Area::AldreOrdinart,
         scope: Scope::Ordinart,
         synonyms: &[
             "hemtjänst",
@@ -154,7 +130,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Hemsjukvård / delegerad HSL",
         law: "HSL",
         unit: VolumeUnit::Timme,
-        area: Area::AldreOrdinart,
         scope: Scope::Ordinart,
         synonyms: &[
             "hemsjukvård",
@@ -170,7 +145,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Trygghetslarm",
         law: "SoL",
         unit: VolumeUnit::Manad,
-        area: Area::AldreOrdinart,
         scope: Scope::Ordinart,
         synonyms: &["trygghetslarm", "trygghetslarm sol"],
     },
@@ -180,7 +154,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Matdistribution",
         law: "SoL",
         unit: VolumeUnit::Portion,
-        area: Area::AldreOrdinart,
         scope: Scope::Ordinart,
         synonyms: &["matdistribution", "matlåda", "matlådor"],
     },
@@ -190,7 +163,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Dagverksamhet",
         law: "SoL",
         unit: VolumeUnit::Dag,
-        area: Area::AldreOrdinart,
         scope: Scope::Ordinart,
         synonyms: &["dagverksamhet", "dagverksamhet sol", "dagverksamhet äldre"],
     },
@@ -200,7 +172,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Korttidsboende",
         law: "SoL",
         unit: VolumeUnit::Dygn,
-        area: Area::AldreOrdinart,
         scope: Scope::Ordinart,
         synonyms: &["korttidsboende", "korttidsvård", "korttid", "korttidsplats"],
     },
@@ -210,7 +181,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Särskilt boende",
         law: "SoL",
         unit: VolumeUnit::Dygn,
-        area: Area::AldreSarskilt,
         scope: Scope::Sarskilt,
         synonyms: &[
             "särskilt boende",
@@ -230,7 +200,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "HSL-insatser i särskilt boende",
         law: "HSL",
         unit: VolumeUnit::Dygn,
-        area: Area::AldreSarskilt,
         scope: Scope::Sarskilt,
         synonyms: &["hsl särskilt boende", "hsl i särskilt boende", "hsl säbo"],
     },
@@ -240,7 +209,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Boendestöd",
         law: "SoL",
         unit: VolumeUnit::Timme,
-        area: Area::FunkSol,
         scope: Scope::Ordinart,
         synonyms: &["boendestöd", "boendestod", "boendestöd sol"],
     },
@@ -250,7 +218,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Boende psykisk funktionsnedsättning",
         law: "SoL",
         unit: VolumeUnit::Dygn,
-        area: Area::FunkSol,
         scope: Scope::Sarskilt,
         synonyms: &[
             "boende psykisk funktionsnedsättning",
@@ -265,7 +232,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Personlig assistans SFB",
         law: "SFB",
         unit: VolumeUnit::Timme,
-        area: Area::LssSfb,
         scope: Scope::Sfb,
         synonyms: &[
             "personlig assistans sfb",
@@ -282,7 +248,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Personlig assistans LSS",
         law: "LSS",
         unit: VolumeUnit::Timme,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["personlig assistans lss", "personlig assistans enligt lss", "pa lss"],
     },
@@ -292,7 +257,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Gruppbostad LSS, vuxna",
         law: "LSS",
         unit: VolumeUnit::Dygn,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &[
             "gruppbostad",
@@ -308,7 +272,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Servicebostad LSS",
         law: "LSS",
         unit: VolumeUnit::Dygn,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["servicebostad", "servicebostad lss", "servicebostäder"],
     },
@@ -318,7 +281,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Bostad med särskild service, barn och ungdomar",
         law: "LSS",
         unit: VolumeUnit::Dygn,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["bostad med särskild service för barn", "bostad barn och ungdom", "boende barn lss", "elevhem"],
     },
@@ -328,7 +290,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Daglig verksamhet LSS",
         law: "LSS",
         unit: VolumeUnit::Dag,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["daglig verksamhet", "daglig verksamhet lss", "dv lss"],
     },
@@ -338,7 +299,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Korttidsvistelse LSS",
         law: "LSS",
         unit: VolumeUnit::Dygn,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["korttidsvistelse", "korttidsvistelse lss", "korttidshem"],
     },
@@ -348,7 +308,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Korttidstillsyn LSS",
         law: "LSS",
         unit: VolumeUnit::Timme,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["korttidstillsyn", "korttidstillsyn lss", "fritids lss"],
     },
@@ -358,7 +317,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Ledsagarservice LSS",
         law: "LSS",
         unit: VolumeUnit::Timme,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["ledsagarservice", "ledsagning", "ledsagarservice lss"],
     },
@@ -368,7 +326,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Kontaktperson LSS",
         law: "LSS",
         unit: VolumeUnit::Manad,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["kontaktperson", "kontaktperson lss"],
     },
@@ -378,7 +335,6 @@ const CATALOGUE: [InsatsInfo; 21] = [
         name: "Avlösarservice LSS",
         law: "LSS",
         unit: VolumeUnit::Timme,
-        area: Area::LssSfb,
         scope: Scope::Lss,
         synonyms: &["avlösarservice", "avlösning", "avlösarservice lss"],
     },
@@ -408,10 +364,6 @@ impl Insats {
 
     pub fn scope(self) -> Scope {
         self.info().scope
-    }
-
-    pub fn area(self) -> Area {
-        self.info().area
     }
 
     /// Finds an insats by catalogue code or a built-in local name.

@@ -13,7 +13,7 @@ fn parse_kr(text: &str) -> Option<Decimal> {
 }
 
 #[component]
-pub fn SettingsView() -> impl IntoView {
+pub fn Installningar() -> impl IntoView {
     let s = session();
     let key_kind = move || match s.settings.with(|st| st.key.clone()) {
         AllocationKey::DirectCost => "direkt",

@@ -4,10 +4,9 @@
 
 use crate::charts::{Bar, BarChart, Unit};
 use crate::state::session;
-use crate::views::comparison::{OwnIdentity, ReferenceFiles, valid_area};
+use crate::views::jamforelse::{OwnIdentity, ReferenceFiles, valid_area};
 use crate::worker::ExportKind;
-use kpb::compare::Gender;
-use kpb::compare::is_group;
+use kpb::compare::{self, Gender, is_group};
 use kpb::format;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -18,12 +17,12 @@ fn valid_municipality(id: &str) -> bool {
 }
 
 #[component]
-pub fn Network() -> impl IntoView {
+pub fn Natverk() -> impl IntoView {
     let s = session();
     // The file names the municipality by its Kolada id: without it, partners' files collide.
-    let ready = move || s.compare.with(|c| valid_municipality(&c.own_id));
+    let ready = move || s.compare_settings.with(|c| valid_municipality(&c.own_id));
     let export = move |_| {
-        let c = s.compare.get_untracked();
+        let c = s.compare_settings.get_untracked();
         if !valid_municipality(&c.own_id) {
             return;
         }
@@ -54,10 +53,10 @@ pub fn Network() -> impl IntoView {
                         type="number"
                         min="1"
                         data-testid="min-clients"
-                        prop:value=move || s.compare.with(|c| c.min_clients.to_string())
+                        prop:value=move || s.compare_settings.with(|c| c.min_clients.to_string())
                         on:change=move |ev| {
                             if let Ok(n) = event_target_value(&ev).parse::<u32>() {
-                                s.update_compare(|c| c.min_clients = n.max(1));
+                                s.update_compare_settings(|c| c.min_clients = n.max(1));
                             }
                         }
                     />
@@ -87,18 +86,18 @@ fn Partners() -> impl IntoView {
     move || {
         let report = s.report.get()?;
         let data = s.reference.get();
-        let networks = network_files(&data);
+        let networks = data.network_files();
         if networks.is_empty() {
             return Some(view! { <p>"Inga nätverksfiler inlästa ännu."</p> }.into_any());
         }
-        let own = s.compare.get();
+        let own = s.compare_settings.get();
         let own_label = if own.own_name.is_empty() { "Egen kommun".to_owned() } else { own.own_name.clone() };
         // Partners' municipality-level values for the report's year.
         type Cell = (Option<rust_decimal::Decimal>, Option<String>);
         let mut table: BTreeMap<String, BTreeMap<String, Cell>> = BTreeMap::new();
         let mut areas: Vec<String> = Vec::new();
         for v in data.values.iter().filter(|v| {
-            networks.contains(&v.file)
+            networks.contains(v.file.as_str())
                 && v.unit.is_none()
                 && v.gender == Gender::T
                 && v.period == report.year
@@ -127,8 +126,7 @@ fn Partners() -> impl IntoView {
                     })
                     .collect();
                 // The partners' unweighted mean, as in Jämför med andra.
-                let mean = (!bars.is_empty())
-                    .then(|| bars.iter().map(|b| b.value).sum::<rust_decimal::Decimal>() / rust_decimal::Decimal::from(bars.len()));
+                let mean = compare::unweighted_mean(bars.iter().map(|b| b.value));
                 if let Some(v) = n.value {
                     bars.push(Bar { label: format!("{own_label} (egen)"), value: v, emphasis: true, note: None });
                 }
@@ -231,11 +229,6 @@ fn PartnerFacts(year: i32, own_key: &'static str) -> impl IntoView {
     }
 }
 
-/// The names of the network files read.
-fn network_files(data: &kpb::compare::RefData) -> Vec<String> {
-    data.files.iter().filter(|f| f.kind.starts_with("Nätverksfil")).map(|f| f.name.clone()).collect()
-}
-
 /// One nyckeltal per enhet across the network: the own units dark, the partners' light.
 #[component]
 fn PartnerUnits() -> impl IntoView {
@@ -244,17 +237,17 @@ fn PartnerUnits() -> impl IntoView {
     move || {
         let report = s.report.get()?;
         let data = s.reference.get();
-        let networks = network_files(&data);
+        let networks = data.network_files();
         let partner_units = |id: &str| {
             data.values
                 .iter()
                 .filter(|v| {
-                    networks.contains(&v.file)
+                    networks.contains(v.file.as_str())
                         && v.kpi == id
                         && v.unit.is_some()
                         && v.gender == Gender::T
                         && v.period == report.year
-                        && s.compare.with_untracked(|c| c.wants(&v.area))
+                        && s.compare_settings.with_untracked(|c| c.wants(&v.area))
                 })
                 .collect::<Vec<_>>()
         };
@@ -262,7 +255,7 @@ fn PartnerUnits() -> impl IntoView {
             report.nyckeltal.iter().filter(|n| !n.by_enhet.is_empty() && !partner_units(&n.id).is_empty()).collect();
         let current = chosen.get();
         let n = kpis.iter().find(|n| Some(&n.id) == current.as_ref()).or(kpis.first())?;
-        let own_label = s.compare.with(|c| if c.own_name.is_empty() { "egen".to_owned() } else { c.own_name.clone() });
+        let own_label = s.compare_settings.with(|c| if c.own_name.is_empty() { "egen".to_owned() } else { c.own_name.clone() });
         let mut bars: Vec<Bar> = n
             .by_enhet
             .iter()
@@ -329,13 +322,13 @@ fn PartnerDistribution() -> impl IntoView {
             return None;
         }
         let own_label =
-            s.compare.with(|c| if c.own_name.is_empty() { "Egen kommun".to_owned() } else { c.own_name.clone() });
+            s.compare_settings.with(|c| if c.own_name.is_empty() { "Egen kommun".to_owned() } else { c.own_name.clone() });
         // Partners of the report's year only, and never the own file read back.
         let same_year = |area: &str| data.partners.get(area).is_some_and(|p| p.period == Some(report.year));
         let mut bars: Vec<Bar> = data
             .deciles
             .iter()
-            .filter(|(area, _)| same_year(area) && s.compare.with(|c| c.wants(area)))
+            .filter(|(area, _)| same_year(area) && s.compare_settings.with(|c| c.wants(area)))
             .filter_map(|(area, d)| {
                 d.first().map(|v| Bar { label: data.name(area), value: *v, emphasis: false, note: None })
             })

@@ -18,7 +18,7 @@ enum Grouping {
 }
 
 #[component]
-pub fn Check() -> impl IntoView {
+pub fn Kontroll() -> impl IntoView {
     let s = session();
     let grouping = RwSignal::new(Grouping::Kind);
     let show_info = RwSignal::new(false);
@@ -29,7 +29,7 @@ pub fn Check() -> impl IntoView {
                 s.report
                     .get()
                     .map(|r| {
-                        let count = |sev| r.findings.iter().filter(|f| f.severity == sev).map(|f| f.count).sum::<u32>();
+                        let count = |sev| r.finding_count(sev);
                         let (errors, warnings, infos) = (count(Severity::Fel), count(Severity::Varning), count(Severity::Info));
                         let share = r.reconciliation.placed_share;
                         let share_class = match share {
@@ -38,7 +38,7 @@ pub fn Check() -> impl IntoView {
                             _ => "card error",
                         };
                         // Rows of the ledger and the volume files that did not become data.
-                        let not_used: u32 = r.files.iter().map(|f| f.rows - f.rows_used).sum();
+                        let not_used = r.rows_not_used();
                         let files_not_read = r
                             .files
                             .iter()
@@ -49,9 +49,7 @@ pub fn Check() -> impl IntoView {
                                 <div class=share_class data-testid="placed-share">
                                     // Never rounded up to 100 % while something did not reach the clients.
                                     <span class="big">
-                                        {share
-                                            .map(|p| if p < rust_decimal::Decimal::ONE_HUNDRED { (p * rust_decimal::Decimal::TEN).floor() / rust_decimal::Decimal::TEN } else { p })
-                                            .map_or_else(|| "–".to_owned(), format::percent)}
+                                        {share.map_or_else(|| "–".to_owned(), format::percent_down)}
                                     </span>
                                     <span>
                                         {format!(
@@ -82,7 +80,7 @@ pub fn Check() -> impl IntoView {
                                     <span class="big">{infos}</span>
                                     <span>"upplysningar"</span>
                                 </div>
-                                <div class="card" class:error=!r.reconciliation.difference.round_dp(2).is_zero()>
+                                <div class="card" class:error=!r.reconciliation.balances()>
                                     <span class="big">{format!("{} kr", format::ore(r.reconciliation.difference))}</span>
                                     <span>"differens i avstämningen (ska alltid vara 0)"</span>
                                 </div>

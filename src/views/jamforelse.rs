@@ -29,7 +29,7 @@ fn parse_code(text: &str) -> Option<String> {
 }
 
 #[component]
-pub fn Comparison() -> impl IntoView {
+pub fn Jamforelse() -> impl IntoView {
     let s = session();
     // The kind the user chose (`Some(None)`: all); until then the first kind the data has,
     // Kolada's figures first.
@@ -48,8 +48,8 @@ pub fn Comparison() -> impl IntoView {
             {move || {
                 let report = s.report.get()?;
                 let data = s.reference.get();
-                let settings = s.compare.get();
-                let rows = compare::compare(&report, &data, &settings);
+                let settings = s.compare_settings.get();
+                let rows = compare::kpis(&report, &data, &settings);
                 let empty = rows.is_empty();
                 let kinds: Vec<KpiKind> = KpiKind::ALL.into_iter().filter(|k| rows.iter().any(|r| KpiKind::of(r) == *k)).collect();
                 let first = kinds.first().copied();
@@ -103,20 +103,20 @@ const SHOWN: usize = 10;
 pub fn OwnIdentity() -> impl IntoView {
     let s = session();
     // What is typed in the search field; it shows the own kommun's name when one is chosen.
-    let query = RwSignal::new(s.compare.with_untracked(|c| {
+    let query = RwSignal::new(s.compare_settings.with_untracked(|c| {
         reference::municipality(&c.own_id).filter(|m| m.is_kommun).map(|m| m.title.to_owned()).unwrap_or_default()
     }));
     // The text when it matches no kommun, after Enter or leaving the field.
     let unknown = RwSignal::new(None::<String>);
     let pick = move |m: reference::Municipality| {
-        s.update_compare(|c| {
+        s.update_compare_settings(|c| {
             c.own_id = m.id.to_owned();
             c.own_name = m.title.to_owned();
         });
         query.set(m.title.to_owned());
         unknown.set(None);
     };
-    let chosen_title = move || s.compare.with(|c| reference::municipality(&c.own_id).map(|m| m.title));
+    let chosen_title = move || s.compare_settings.with(|c| reference::municipality(&c.own_id).map(|m| m.title));
     // Suggestions while the text is not the chosen kommun's name.
     let suggestions = move || {
         let q = query.get();
@@ -181,11 +181,11 @@ pub fn OwnIdentity() -> impl IntoView {
                         inputmode="numeric"
                         maxlength="4"
                         data-testid="own-id"
-                        prop:value=move || s.compare.with(|c| c.own_id.clone())
+                        prop:value=move || s.compare_settings.with(|c| c.own_id.clone())
                         on:change=move |ev| {
                             let id = parse_code(&event_target_value(&ev)).filter(|id| !id.starts_with('G')).unwrap_or_default();
                             let kommun = reference::municipality(&id).filter(|m| m.is_kommun);
-                            s.update_compare(|c| {
+                            s.update_compare_settings(|c| {
                                 // A known code names the kommun, unless another name was typed.
                                 if let Some(m) = kommun
                                     && (c.own_name.is_empty() || reference::municipalities().any(|k| k.title == c.own_name))
@@ -204,10 +204,10 @@ pub fn OwnIdentity() -> impl IntoView {
                     <input
                         type="text"
                         data-testid="own-name"
-                        prop:value=move || s.compare.with(|c| c.own_name.clone())
+                        prop:value=move || s.compare_settings.with(|c| c.own_name.clone())
                         on:change=move |ev| {
                             let name = event_target_value(&ev);
-                            s.update_compare(|c| c.own_name = name);
+                            s.update_compare_settings(|c| c.own_name = name);
                         }
                     />
                 </label>
@@ -273,10 +273,10 @@ fn KoladaAddress() -> impl IntoView {
     let year = move || s.report.with(|r| r.as_ref().map_or(2025, |r| r.year));
     let years = RwSignal::new(3u32);
     let query = RwSignal::new(String::new());
-    let areas = move || s.compare.with(|c| c.chosen_areas.clone());
-    let own_id = move || s.compare.with(|c| c.own_id.clone());
+    let areas = move || s.compare_settings.with(|c| c.chosen_areas.clone());
+    let own_id = move || s.compare_settings.with(|c| c.own_id.clone());
     let add = move |ids: Vec<String>| {
-        s.update_compare(|c| {
+        s.update_compare_settings(|c| {
             for id in ids {
                 if id != c.own_id && !c.chosen_areas.contains(&id) {
                     c.chosen_areas.push(id);
@@ -284,7 +284,7 @@ fn KoladaAddress() -> impl IntoView {
             }
         })
     };
-    let remove = move |id: String| s.update_compare(|c| c.chosen_areas.retain(|a| *a != id));
+    let remove = move |id: String| s.update_compare_settings(|c| c.chosen_areas.retain(|a| *a != id));
     // The own kommun is asked for too (Kolada's value for it beside the own figure), when Kolada has it.
     let own_in = move || reference::municipality(&own_id()).map(|m| m.title);
     let addresses = move || {
@@ -376,7 +376,7 @@ fn KoladaAddress() -> impl IntoView {
                     <ul class="search-results" aria-label="Kommuner och grupper som passar" data-testid="area-results">
                         {list.into_iter().map(|a| {
                             let id = a.id;
-                            let has = move || s.compare.with(|c| c.chosen_areas.iter().any(|x| x == id));
+                            let has = move || s.compare_settings.with(|c| c.chosen_areas.iter().any(|x| x == id));
                             if a.is_group {
                                 let members = a.members;
                                 let name = group_name(a.title).to_owned();
@@ -437,7 +437,7 @@ fn KoladaAddress() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         {(chosen_areas.len() > 1).then(|| view! {
-                            <button class="small secondary" data-testid="clear-areas" on:click=move |_| s.update_compare(|c| c.chosen_areas.clear())>"Ta bort alla"</button>
+                            <button class="small secondary" data-testid="clear-areas" on:click=move |_| s.update_compare_settings(|c| c.chosen_areas.clear())>"Ta bort alla"</button>
                         })}
                     </div>
                 }
@@ -519,8 +519,8 @@ pub fn ExampleComparison() -> impl IntoView {
             .set(crate::state::Busy::Working {
                 message: "Hämtar exemplets jämförelsefiler …".into(), fraction: 0.02
             });
-        if s.compare.with_untracked(|c| c.own_id.is_empty() && c.own_name.is_empty()) {
-            s.compare.update(|c| {
+        if s.compare_settings.with_untracked(|c| c.own_id.is_empty() && c.own_name.is_empty()) {
+            s.compare_settings.update(|c| {
                 c.own_id = "9999".into();
                 c.own_name = "Exempelkommun".into();
             });
@@ -613,16 +613,16 @@ fn Selection() -> impl IntoView {
         {move || (!areas().is_empty()).then(|| view! {
             <fieldset class="area-choice">
                 <legend>"Jämför med"</legend>
-                {areas().into_iter().filter(|(a, _)| *a != s.compare.with(|c| c.own_id.clone())).map(|(area, name)| {
+                {areas().into_iter().filter(|(a, _)| *a != s.compare_settings.with(|c| c.own_id.clone())).map(|(area, name)| {
                     let a = area.clone();
-                    let checked = move || s.compare.with(|c| !c.excluded.contains(&a));
+                    let checked = move || s.compare_settings.with(|c| !c.excluded.contains(&a));
                     let a2 = area.clone();
                     view! {
                         <label class="check">
                             <input type="checkbox" checked=checked on:change=move |ev| {
                                 let on = event_target_checked(&ev);
                                 let id = a2.clone();
-                                s.update_compare(move |c| {
+                                s.update_compare_settings(move |c| {
                                     c.excluded.retain(|x| *x != id);
                                     if !on { c.excluded.push(id) }
                                 });
@@ -637,19 +637,19 @@ fn Selection() -> impl IntoView {
             <span>"Potentialen räknas mot"</span>
             <select data-testid="reference-choice" on:change=move |ev| {
                 let v = event_target_value(&ev);
-                s.update_compare(move |c| c.reference = match v.as_str() {
+                s.update_compare_settings(move |c| c.reference = match v.as_str() {
                     "lagsta" => ReferenceChoice::Lowest,
                     "publicerat" => ReferenceChoice::Published,
                     "medel" => ReferenceChoice::Mean,
                     id => ReferenceChoice::Area(id.to_owned()),
                 });
             }>
-                <option value="medel" selected=move || s.compare.with(|c| c.reference == ReferenceChoice::Mean)>"det ovägda medelvärdet av de valda"</option>
-                <option value="lagsta" selected=move || s.compare.with(|c| c.reference == ReferenceChoice::Lowest)>"den lägsta av de valda"</option>
-                <option value="publicerat" selected=move || s.compare.with(|c| c.reference == ReferenceChoice::Published)>"senaste publicerade KPB-snitt"</option>
-                {move || areas().into_iter().filter(|(a, _)| !s.compare.with(|c| c.is_own(a))).map(|(a, name)| {
+                <option value="medel" selected=move || s.compare_settings.with(|c| c.reference == ReferenceChoice::Mean)>"det ovägda medelvärdet av de valda"</option>
+                <option value="lagsta" selected=move || s.compare_settings.with(|c| c.reference == ReferenceChoice::Lowest)>"den lägsta av de valda"</option>
+                <option value="publicerat" selected=move || s.compare_settings.with(|c| c.reference == ReferenceChoice::Published)>"senaste publicerade KPB-snitt"</option>
+                {move || areas().into_iter().filter(|(a, _)| !s.compare_settings.with(|c| c.is_own(a))).map(|(a, name)| {
                     let sel = a.clone();
-                    view! { <option value=a.clone() selected=move || s.compare.with(|c| c.reference == ReferenceChoice::Area(sel.clone()))>{name}</option> }
+                    view! { <option value=a.clone() selected=move || s.compare_settings.with(|c| c.reference == ReferenceChoice::Area(sel.clone()))>{name}</option> }
                 }).collect_view()}
             </select>
         </label>
@@ -738,32 +738,18 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
         )),
         _ => None,
     };
-    let potential = match (row.potential, &row.reference, row.own) {
-        (Some(p), Some((label, r)), Some(own)) if p > rust_decimal::Decimal::ZERO => Some(format!(
+    let potential = match (&row.no_potential, row.potential, &row.reference, row.own, row.excess) {
+        (Some(none), ..) => Some(none.to_string()),
+        (None, Some(p), Some((label, r)), Some(own), Some(excess)) => Some(format!(
             "Potential: {} kr om kostnaden var som {label} ({} kr − {} kr = {} kr per {} × {} {}; räknat med oavrundade värden).",
             format::kr(p),
             format::ore(own),
             format::ore(*r),
-            format::ore(own - *r),
+            format::ore(excess),
             row.unit.trim_start_matches("kr/").replace("inv", "invånare"),
             format::volume(row.volume),
             row.volume_label
         )),
-        (Some(_), Some((label, _)), Some(_)) => {
-            Some(format!("Ingen potential mot {label}: den egna kostnaden är inte högre."))
-        }
-        (None, Some((label, _)), Some(_)) if KpiKind::of(&row) == KpiKind::PerVolume => Some(format!(
-            "Ingen potential i kronor mot {label}: det är i löpande priser från ett annat år än {}.",
-            row.year
-        )),
-        (None, Some(_), Some(_)) if row.unit.starts_with("kr/") => Some(
-            if row.unit == "kr/plats" {
-                "Ingen potential räknas för kostnad per plats: den är samma kostnad som per dygn (U23004), som inte ska räknas två gånger."
-            } else {
-                "Ingen potential räknas för kostnad per brukare: den beror mer på vilka brukare som har insatsen än på hur den utförs. Jämför kostnaden per volymenhet i stället."
-            }
-            .to_owned(),
-        ),
         _ => None,
     };
     let description = format!(

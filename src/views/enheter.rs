@@ -10,7 +10,7 @@ use kpb::report::{InsatsSummary, UnitCost};
 use leptos::prelude::*;
 
 #[component]
-pub fn Units() -> impl IntoView {
+pub fn Enheter() -> impl IntoView {
     let s = session();
     view! {
         <section class="view" aria-labelledby="enheter-rubrik">

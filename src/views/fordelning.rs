@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use rust_decimal::Decimal;
 
 #[component]
-pub fn Distribution() -> impl IntoView {
+pub fn Fordelning() -> impl IntoView {
     let s = session();
     view! {
         <section class="view" aria-labelledby="fordelning-rubrik">

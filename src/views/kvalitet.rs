@@ -5,14 +5,14 @@
 
 use crate::charts::{Point, ScatterChart, Unit};
 use crate::state::session;
-use crate::views::comparison::ReferenceFiles;
+use crate::views::jamforelse::ReferenceFiles;
 use kpb::compare;
 use kpb::format;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
 #[component]
-pub fn Quality() -> impl IntoView {
+pub fn Kvalitet() -> impl IntoView {
     let s = session();
     view! {
         <section class="view" aria-labelledby="kvalitet-rubrik">
@@ -27,7 +27,7 @@ pub fn Quality() -> impl IntoView {
             {move || {
                 let report = s.report.get()?;
                 let data = s.reference.get();
-                let settings = s.compare.with(|c| mapping_in_use(c, &report, &data));
+                let settings = s.compare_settings.with(|c| mapping_in_use(c, &report, &data));
                 let compare::QualityMatch { points, unmatched, other_years, ambiguous, .. } =
                     compare::quality_points(&report, &data, &settings);
                 let (kolada, _) = compare::ou_quality(&report, &data, &settings);
@@ -121,7 +121,7 @@ fn OuMapping() -> impl IntoView {
             return None;
         }
         let suggested: BTreeMap<String, String> = compare::suggest_ou(&report, &data).into_iter().collect();
-        let (own_id, own_name) = s.compare.with_untracked(|c| (c.own_id.clone(), c.own_name.clone()));
+        let (own_id, own_name) = s.compare_settings.with_untracked(|c| (c.own_id.clone(), c.own_name.clone()));
         let options: Vec<(String, String)> = units
             .iter()
             .map(|u| {
@@ -142,11 +142,11 @@ fn OuMapping() -> impl IntoView {
                 let suggestion = suggested.get(&enhet).cloned();
                 let current = {
                     let (enhet, suggestion) = (enhet.clone(), suggestion.clone());
-                    move || s.compare.with(|c| c.ou_map.get(&enhet).cloned().or(suggestion.clone()).unwrap_or_default())
+                    move || s.compare_settings.with(|c| c.ou_map.get(&enhet).cloned().or(suggestion.clone()).unwrap_or_default())
                 };
                 let chosen = {
                     let enhet = enhet.clone();
-                    move || s.compare.with(|c| c.ou_map.contains_key(&enhet))
+                    move || s.compare_settings.with(|c| c.ou_map.contains_key(&enhet))
                 };
                 let status = {
                     let (current, data, suggestion) = (current.clone(), data.clone(), suggestion.clone());
@@ -168,7 +168,7 @@ fn OuMapping() -> impl IntoView {
                     move |ev| {
                         let ou = event_target_value(&ev);
                         let enhet = enhet.clone();
-                        s.update_compare(move |c| {
+                        s.update_compare_settings(move |c| {
                             c.ou_map.insert(enhet, ou);
                         });
                     }

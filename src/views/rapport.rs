@@ -29,7 +29,7 @@ pub fn Rapport() -> impl IntoView {
                     .map(|r| {
                         let org = s.organisation.get();
                         // The comparison, when reference files are read: the overview table.
-                        let rows: Vec<_> = s.reference.with(|d| s.compare.with(|c| kpb::compare::compare(&r, d, c)))
+                        let rows: Vec<_> = s.reference.with(|d| s.compare_settings.with(|c| kpb::compare::kpis(&r, d, c)))
                             .into_iter()
                             .filter(|row| row.rank.is_some())
                             .collect();
@@ -39,12 +39,11 @@ pub fn Rapport() -> impl IntoView {
                             <section class="avoid-break" data-testid="report-comparison">
                                 <h2>"Jämförelse med andra kommuner"</h2>
                                 <p>{format!("Jämförelsevärden ur {sources}. Ovägt medel av de valda kommunerna; grupper och riket räknas inte in.")}</p>
-                                <crate::views::comparison::Overview rows=rows plain=true />
+                                <crate::views::jamforelse::Overview rows=rows plain=true />
                             </section>
                         });
                         let status = s.status.get();
-                        let errors: u32 = r.findings.iter().filter(|f| f.severity == Severity::Fel).map(|f| f.count).sum();
-                        let warnings: u32 = r.findings.iter().filter(|f| f.severity == Severity::Varning).map(|f| f.count).sum();
+                        let (errors, warnings) = (r.finding_count(Severity::Fel), r.finding_count(Severity::Varning));
                         let figures: Vec<_> = r.nyckeltal.iter().filter(|n| n.value.is_some()).cloned().collect();
                         let placed = r.reconciliation.lines.iter().find(|l| l.key == kpb::report::ReconKey::Placerat).map(|l| l.amount).unwrap_or_default();
                         let blocks = r

@@ -4,7 +4,7 @@
 
 use crate::charts::{DARK, LineChart, Series, Unit};
 use crate::state::{chosen_files, session};
-use kpb::compare::{self, KpiTrend, Trends as TrendData, UnitTrend};
+use kpb::compare::{self, Change, KpiTrend, Trends, UnitTrend};
 use kpb::format;
 use kpb::model::Insats;
 use leptos::prelude::*;
@@ -15,12 +15,12 @@ use rust_decimal::Decimal;
 const OTHERS: [&str; 5] = ["#b35c00", "#2e7d4f", "#7a4d9b", "#a33b3b", "#5f6b78"];
 
 #[component]
-pub fn Trends() -> impl IntoView {
+pub fn OverTid() -> impl IntoView {
     let s = session();
     let take = move |ev: leptos::ev::Event| s.add_year(chosen_files(&ev));
     let trends = Memo::new(move |_| {
         let history = s.history.get();
-        s.reference.with(|data| s.compare.with(|settings| compare::trends(&history, data, settings)))
+        s.reference.with(|data| s.compare_settings.with(|settings| compare::trends(&history, data, settings)))
     });
     view! {
         <section class="view" aria-labelledby="overtid-rubrik">
@@ -29,7 +29,7 @@ pub fn Trends() -> impl IntoView {
                 "Lägg in utdragen för fler år – samma slags filer som för huvudåret – så visas nyckeltalen och enheterna år för år, "
                 "bredvid Koladas värden för de kommuner du jämför med. Alla år räknas med samma inställningar."
             </p>
-            <crate::views::comparison::ExampleComparison />
+            <crate::views::jamforelse::ExampleComparison />
             <label class="button">
                 "Lägg till ett annat års filer"
                 <input type="file" multiple accept=".csv,.txt,.xlsx,.xls,.ods" class="visually-hidden" data-testid="year-input" on:change=take />
@@ -50,14 +50,14 @@ pub fn Trends() -> impl IntoView {
 }
 
 /// The unit that swings most, in a sentence.
-fn swing_text(t: &TrendData) -> Option<String> {
+fn swing_text(t: &Trends) -> Option<String> {
     let u = &t.units[t.swinger?];
     let (from, to, change) = u.swing?;
     Some(format!(
         "Störst svängning: {} ({}), {} från {from} till {to} i kostnad per {}. Se efter om något har ändrats i verksamheten eller i underlaget.",
         u.name,
         kpb::model::lower_first(u.insats.name()),
-        signed_percent(change),
+        format::signed_percent(change),
         u.insats.unit().singular()
     ))
 }
@@ -69,7 +69,7 @@ fn comparable(t: &KpiTrend) -> bool {
 
 /// All nyckeltal year on year, and the chosen one as a chart beside Kolada's values.
 #[component]
-fn KpiTrends(trends: Memo<TrendData>) -> impl IntoView {
+fn KpiTrends(trends: Memo<Trends>) -> impl IntoView {
     let s = session();
     let chosen: RwSignal<Option<String>> = RwSignal::new(None);
     let shown = move || {
@@ -111,7 +111,7 @@ fn KpiTrends(trends: Memo<TrendData>) -> impl IntoView {
                                                 let v = k.own.points.iter().find(|p| p.0 == *y).map(|p| format::figure(&k.unit, p.1));
                                                 view! { <td class="num">{v.unwrap_or_else(|| "–".into())}</td> }
                                             }).collect_view()}
-                                            <td class="num">{change(&k.unit, &k.own.points).unwrap_or_default()}</td>
+                                            <td class="num">{change(&k).unwrap_or_default()}</td>
                                             <td>
                                                 <button class="small secondary" aria-label=label on:click=move |_| chosen.set(Some(id.clone()))>
                                                     "Visa"
@@ -128,7 +128,7 @@ fn KpiTrends(trends: Memo<TrendData>) -> impl IntoView {
         }}
         {move || {
             let k = shown()?;
-            let own_name = s.compare.with(|c| if c.own_name.is_empty() { "Egen kommun".to_owned() } else { c.own_name.clone() });
+            let own_name = s.compare_settings.with(|c| if c.own_name.is_empty() { "Egen kommun".to_owned() } else { c.own_name.clone() });
             let unit = Unit::of_figure(&k.unit);
             let mut series = vec![Series {
                 name: format!("{own_name} (egen)"),
@@ -181,7 +181,7 @@ fn KpiTrends(trends: Memo<TrendData>) -> impl IntoView {
 
 /// The units' cost per volume unit year on year: a chart for one insats, a table for all.
 #[component]
-fn UnitTrends(trends: Memo<TrendData>) -> impl IntoView {
+fn UnitTrends(trends: Memo<Trends>) -> impl IntoView {
     let chosen: RwSignal<Option<Insats>> = RwSignal::new(None);
     let insats = move || {
         trends.with(|t| {
@@ -271,7 +271,7 @@ fn UnitTrends(trends: Memo<TrendData>) -> impl IntoView {
                                                 let v = u.series.points.iter().find(|p| p.0 == *y).map(|p| format!("{} kr", format::kr(p.1)));
                                                 view! { <td class="num">{v.unwrap_or_else(|| "–".into())}</td> }
                                             }).collect_view()}
-                                            <td class="num">{u.swing.map(|s| if years.len() == 2 { signed_percent(s.2) } else { format!("{} ({}–{})", signed_percent(s.2), s.0, s.1) }).unwrap_or_default()}</td>
+                                            <td class="num">{u.swing.map(|s| if years.len() == 2 { format::signed_percent(s.2) } else { format!("{} ({}–{})", format::signed_percent(s.2), s.0, s.1) }).unwrap_or_default()}</td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -284,23 +284,10 @@ fn UnitTrends(trends: Memo<TrendData>) -> impl IntoView {
     }
 }
 
-/// The change from the first to the last point: in % of the first for amounts, in
-/// procentenheter for shares.
-fn change(unit: &str, points: &[(i32, Decimal)]) -> Option<String> {
-    let (first, last) = (points.first()?, points.last()?);
-    if points.len() < 2 {
-        return None;
-    }
-    if unit == "%" {
-        let d = (last.1 - first.1).round_dp(1);
-        let sign = if d > Decimal::ZERO { "+" } else { "" };
-        return Some(format!("{sign}{} procentenheter", format::number(d, 1)));
-    }
-    (!first.1.is_zero()).then(|| signed_percent((last.1 - first.1) * Decimal::ONE_HUNDRED / first.1))
-}
-
-/// A change in %, with its sign: "+5,4 %", "−10,5 %", "0,0 %" (the sign of the rounded value).
-fn signed_percent(change: Decimal) -> String {
-    let sign = if change.round_dp(1) > Decimal::ZERO { "+" } else { "" };
-    format!("{sign}{}", format::percent(change))
+/// The own value's change from the first year to the last, in words.
+fn change(k: &KpiTrend) -> Option<String> {
+    Some(match k.change()? {
+        Change::Points(d) => format!("{} procentenheter", format::signed(d, 1)),
+        Change::Percent(p) => format::signed_percent(p),
+    })
 }

@@ -7,7 +7,7 @@ use kpb::report::Group;
 use leptos::prelude::*;
 
 #[component]
-pub fn Mix() -> impl IntoView {
+pub fn Brukarmix() -> impl IntoView {
     let s = session();
     view! {
         <section class="view" aria-labelledby="mix-rubrik">
