@@ -29,10 +29,10 @@ pub enum Unit {
 
 impl Unit {
     /// The chart unit of a nyckeltal's unit ("kr/timme", "%", "dygn" …).
-    pub fn of_figure(unit: &str) -> Unit {
-        if unit.starts_with("kr") {
+    pub fn of_figure(unit: kpb::report::FigureUnit) -> Unit {
+        if unit.is_money() {
             Unit::Kr
-        } else if unit == "%" {
+        } else if unit == kpb::report::FigureUnit::Procent {
             Unit::Percent
         } else {
             Unit::Plain

@@ -6,7 +6,7 @@
 use crate::charts::{Bar, BarChart, Unit};
 use crate::state::{chosen_files, session};
 use kpb::compare::{self, KpiComparison, ReferenceChoice, address};
-use kpb::report::Basis;
+use kpb::report::{Basis, FigureUnit};
 use kpb::format;
 use kpb::reference;
 use leptos::prelude::*;
@@ -658,7 +658,7 @@ fn Selection() -> impl IntoView {
 
 #[component]
 fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
-    let unit = Unit::of_figure(&row.unit);
+    let unit = Unit::of_figure(row.unit);
     let own_label = if own_name.is_empty() { "Egen kommun".to_owned() } else { format!("{own_name} (egen)") };
     let mut bars: Vec<Bar> = row
         .others
@@ -684,21 +684,21 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
         });
     }
     let in_kolada = row.in_kolada.clone().map(|k| {
-        let own = row.own.map_or_else(|| "–".to_owned(), |v| format::figure(&row.unit, v));
+        let own = row.own.map_or_else(|| "–".to_owned(), |v| format::figure(row.unit, v));
         match k.value {
             Some(v) => format!(
                 "Koladas värde för {} {}: {}. Räknat ur de egna filerna: {own}{}.",
                 own_label.trim_end_matches(" (egen)"),
                 row.year,
-                format::figure(&row.unit, v),
+                format::figure(row.unit, v),
                 k.difference
-                    .map(|d| if row.unit == "%" {
+                    .map(|d| if row.unit == FigureUnit::Procent {
                         // A difference of shares is in percentage points.
                         format!(", skillnad {} procentenheter", format::number(d, 1))
                     } else {
                         format!(
                             ", skillnad {}{}",
-                            format::figure(&row.unit, d),
+                            format::figure(row.unit, d),
                             k.percent.map(|p| format!(" ({})", format::percent(p))).unwrap_or_default()
                         )
                     })
@@ -714,7 +714,7 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
     });
     let differs = row.in_kolada.as_ref().and_then(|k| k.difference).is_some_and(|d| !d.is_zero());
     let kpb_beside = row.kpb.clone().map(|k| {
-        let value = k.value.map(|v| format!(" {} {} ({}).", k.id, format::figure(&k.unit, v), k.unit)).unwrap_or_default();
+        let value = k.value.map(|v| format!(" {} {} ({}).", k.id, format::figure(k.unit, v), k.unit)).unwrap_or_default();
         format!("Bredvid KPB:{value} {}", k.difference)
     });
     bars.sort_by_key(|b| b.value);
@@ -730,10 +730,10 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
     let spread = match (&row.lowest, &row.highest, row.mean) {
         (Some(l), Some(h), Some(m)) => Some(format!(
             "De valda: ovägt medel {}, lägst {} ({}), högst {} ({}).",
-            format::figure(&row.unit, m),
-            format::figure(&row.unit, l.1),
+            format::figure(row.unit, m),
+            format::figure(row.unit, l.1),
             l.0,
-            format::figure(&row.unit, h.1),
+            format::figure(row.unit, h.1),
             h.0
         )),
         _ => None,
@@ -741,12 +741,12 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
     let potential = match (&row.no_potential, row.potential, &row.reference, row.own, row.excess) {
         (Some(none), ..) => Some(none.to_string()),
         (None, Some(p), Some((label, r)), Some(own), Some(excess)) => Some(format!(
-            "Potential: {} kr om kostnaden var som {label} ({} kr − {} kr = {} kr per {} × {} {}; räknat med oavrundade värden).",
+            "Potential: {} kr om kostnaden var som {label} ({} kr − {} kr = {} kr {} × {} {}; räknat med oavrundade värden).",
             format::kr(p),
             format::ore(own),
             format::ore(*r),
             format::ore(excess),
-            row.unit.trim_start_matches("kr/").replace("inv", "invånare"),
+            row.unit.after_value(),
             format::volume(row.volume),
             row.volume_label
         )),
@@ -759,7 +759,7 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
     let own_only = (bars.len() <= 1)
         .then_some(row.own)
         .flatten()
-        .map(|v| format!("{own_label} {}: {}.", row.year, format::figure(&row.unit, v)));
+        .map(|v| format!("{own_label} {}: {}.", row.year, format::figure(row.unit, v)));
     let published = row.published.clone();
     view! {
         <section class="kpi-compare" id=format!("jamfor-{}", row.id) data-testid=format!("compare-{}", row.id)>
@@ -770,7 +770,7 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
                     title=format!("{} {}", row.name, row.year)
                     description=description
                     unit=unit
-                    value_label=row.unit.clone()
+                    value_label=row.unit.text()
                     bars=bars
                     reference=row.mean.map(|m| ("Ovägt medel".to_owned(), m))
                     label_header="Kommun".to_owned()
@@ -792,7 +792,7 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
                 {kpb_beside.map(|p| view! { <li data-testid="kpb-beside">{p}</li> })}
                 {(!missing.is_empty()).then(|| view! { <li>{format!("Utan värde: {}.", missing.join(", "))}</li> })}
                 {published.into_iter().map(|p| view! {
-                    <li>{format!("{} {}: {} (löpande priser) – källa: {}.", p.label, p.year, format::figure(&row.unit, p.value), p.source)}</li>
+                    <li>{format!("{} {}: {} (löpande priser) – källa: {}.", p.label, p.year, format::figure(row.unit, p.value), p.source)}</li>
                 }).collect_view()}
             </ul>
         </section>
@@ -816,12 +816,11 @@ impl KpiKind {
     const ALL: [KpiKind; 4] = [KpiKind::Kolada, KpiKind::PerVolume, KpiKind::PerClient, KpiKind::Other];
 
     fn of(row: &KpiComparison) -> KpiKind {
-        let unit = row.unit.as_str();
         if row.basis == Basis::Kolada {
             KpiKind::Kolada
-        } else if compare::is_unit_cost(unit) {
+        } else if row.unit.is_unit_cost() {
             KpiKind::PerVolume
-        } else if unit.starts_with("kr/") {
+        } else if row.unit.is_money() {
             KpiKind::PerClient
         } else {
             KpiKind::Other
@@ -905,7 +904,7 @@ pub fn Overview(
                 <tbody>
                     {rows.into_iter().filter(|r| r.rank.is_some()).map(|r| {
                         let id = r.id.clone();
-                        let figure = |v: Option<rust_decimal::Decimal>| v.map(|v| format::figure(&r.unit, v)).unwrap_or_else(|| "–".into());
+                        let figure = |v: Option<rust_decimal::Decimal>| v.map(|v| format::figure(r.unit, v)).unwrap_or_else(|| "–".into());
                         view! {
                             <tr data-kpi=r.id.clone()>
                                 <th scope="row">{if plain {

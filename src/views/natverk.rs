@@ -111,7 +111,7 @@ fn Partners() -> impl IntoView {
         let figures: Vec<_> = report.nyckeltal.iter().filter(|n| table.contains_key(&n.id)).cloned().collect();
         let charts = figures
             .iter()
-            .filter(|n| n.unit.starts_with("kr/"))
+            .filter(|n| n.unit.is_money())
             .take(CHARTS)
             .map(|n| {
                 let mut bars: Vec<Bar> = areas
@@ -138,7 +138,7 @@ fn Partners() -> impl IntoView {
                         description="Den egna kommunen mörk, streckad linje = ovägt medel för de andra i nätverket.".to_owned()
                         reference=mean.map(|m| ("Ovägt medel".to_owned(), m))
                         unit=Unit::Kr
-                        value_label=n.unit.clone()
+                        value_label=n.unit.text()
                         bars=bars
                         label_header="Kommun".to_owned()
                     />
@@ -162,11 +162,11 @@ fn Partners() -> impl IntoView {
                             {figures.iter().map(|n| view! {
                                 <tr>
                                     <th scope="row">{format!("{} ({})", n.name, n.id)}</th>
-                                    <td class="num own-col">{n.value.map(|v| format::figure(&n.unit, v)).unwrap_or_else(|| "–".into())}</td>
+                                    <td class="num own-col">{n.value.map(|v| format::figure(n.unit, v)).unwrap_or_else(|| "–".into())}</td>
                                     {areas.iter().map(|a| {
                                         let cell = table[&n.id].get(a).cloned().unwrap_or_default();
                                         match cell {
-                                            (Some(v), _) => view! { <td class="num">{format::figure(&n.unit, v)}</td> }.into_any(),
+                                            (Some(v), _) => view! { <td class="num">{format::figure(n.unit, v)}</td> }.into_any(),
                                             (None, status) => view! { <td class="num muted">{status.unwrap_or_else(|| "–".into())}</td> }.into_any(),
                                         }
                                     }).collect_view()}
@@ -175,7 +175,7 @@ fn Partners() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-                {(figures.iter().filter(|n| n.unit.starts_with("kr/")).count() > CHARTS).then(|| view! {
+                {(figures.iter().filter(|n| n.unit.is_money()).count() > CHARTS).then(|| view! {
                     <p class="hint">{format!("Diagram för de {CHARTS} första kostnadsnyckeltalen i tabellen; alla finns i tabellen ovan.")}</p>
                 })}
                 {charts}
@@ -300,7 +300,7 @@ fn PartnerUnits() -> impl IntoView {
                     title=format!("{} per enhet, {}", n.name, report.year)
                     description=format!("Enheterna i nätverket, lägst först; de egna enheterna mörka. {} enheter.", bars.len())
                     unit=Unit::Kr
-                    value_label=n.unit.clone()
+                    value_label=n.unit.text()
                     bars=bars
                 />
                 {(!suppressed.is_empty()).then(|| view! {

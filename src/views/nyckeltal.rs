@@ -5,19 +5,9 @@
 use crate::state::session;
 use kpb::Report;
 use kpb::format;
-use kpb::report::{Basis, Nyckeltal as Figure, Source};
+use kpb::report::{Basis, FigureUnit, Nyckeltal as Figure, Source};
 use leptos::prelude::*;
 use std::sync::Arc;
-
-/// The unit as shown after the value ("per timme" for "kr/timme").
-fn unit_suffix(unit: &str) -> String {
-    match unit.strip_prefix("kr/") {
-        Some("inv") => "per invånare".to_owned(),
-        Some(per) => format!("per {per}"),
-        None if unit == "%" || unit == "kr" => String::new(),
-        None => unit.replace("/inv", " per invånare").replace("/plats", " per plats"),
-    }
-}
 
 /// A group of cards: its title and which figures it holds.
 type CardGroup = (&'static str, fn(&Figure) -> bool);
@@ -26,12 +16,12 @@ type CardGroup = (&'static str, fn(&Figure) -> bool);
 const GROUPS: [CardGroup; 5] = [
     ("Koladas nyckeltal – jämförbara med alla kommuner", |n| n.basis == Basis::Kolada),
     ("Kostnad per insats (styckkostnad, KPB)", |n| {
-        n.basis == Basis::Kpb && n.unit.starts_with("kr/") && n.unit != "kr/brukare" && n.unit != "kr/plats"
+        n.basis == Basis::Kpb && n.unit.is_money() && n.unit != FigureUnit::KrPerBrukare && n.unit != FigureUnit::KrPerPlats
     }),
     ("Ytterfall", |n| n.basis == Basis::Kpb && n.name.starts_with("Ytterfall")),
-    ("Kostnad per brukare (KPB)", |n| n.basis == Basis::Kpb && n.unit == "kr/brukare"),
+    ("Kostnad per brukare (KPB)", |n| n.basis == Basis::Kpb && n.unit == FigureUnit::KrPerBrukare),
     ("Andelar, volymer och jämförelser (KPB)", |n| {
-        n.basis == Basis::Kpb && !(n.name.starts_with("Ytterfall") || n.unit.starts_with("kr/") && n.unit != "kr/plats")
+        n.basis == Basis::Kpb && !(n.name.starts_with("Ytterfall") || n.unit.is_money() && n.unit != FigureUnit::KrPerPlats)
     }),
 ];
 
@@ -100,8 +90,8 @@ pub fn Nyckeltal() -> impl IntoView {
 
 #[component]
 fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
-    let unit = figure.unit.clone();
-    let value = figure.value.map(|v| format::figure(&unit, v));
+    let unit = figure.unit;
+    let value = figure.value.map(|v| format::figure(unit, v));
     let key = report.settings.key.name();
     let sources = sources_of(&report, &figure);
     let by_enhet = figure.by_enhet.clone();
@@ -113,7 +103,7 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
             .nyckeltal
             .iter()
             .find(|k| &k.id == id)
-            .and_then(|k| k.value.map(|v| format!("{id} {} {}", format::figure(&k.unit, v), unit_suffix(&k.unit))));
+            .and_then(|k| k.value.map(|v| format!("{id} {} {}", format::figure(k.unit, v), k.unit.after_value())));
         (text.clone(), value)
     });
     view! {
@@ -129,7 +119,7 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
                     <p class="value" data-testid="kpi-value">
                         {v}
                         " "
-                        <span class="unit">{unit_suffix(&unit)}</span>
+                        <span class="unit">{unit.after_value()}</span>
                     </p>
                 }
                 .into_any(),
@@ -142,8 +132,8 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
                     <span class="op">" ÷ "</span>
                     <span>{format!("{}: {}", figure.denominator_label, format::number(figure.denominator, 2))}</span>
                     {figure.value.map(|v| {
-                        let scale = if unit == "%" { " × 100" } else { "" };
-                        view! { <span class="op">{format!("{scale} = {}", format::figure(&unit, v))}</span> }
+                        let scale = if unit == FigureUnit::Procent { " × 100" } else { "" };
+                        view! { <span class="op">{format!("{scale} = {}", format::figure(unit, v))}</span> }
                     })}
                 </p>
                 <dl>
@@ -199,7 +189,7 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
                                                     <td class="num">{format::volume(e.denominator)}</td>
                                                     <td class="num">
                                                         {e.value
-                                                            .map(|v| format::figure(&unit, v))
+                                                            .map(|v| format::figure(unit, v))
                                                             .or_else(|| e.error.map(|err| format!("datafel: {err}")))
                                                             .unwrap_or_else(|| "–".into())}
                                                     </td>

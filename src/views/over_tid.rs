@@ -7,6 +7,7 @@ use crate::state::{chosen_files, session};
 use kpb::compare::{self, Change, KpiTrend, Trends, UnitTrend};
 use kpb::format;
 use kpb::model::Insats;
+use kpb::report::FigureUnit;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 
@@ -64,7 +65,7 @@ fn swing_text(t: &Trends) -> Option<String> {
 
 /// The figures that can be compared from year to year: costs per volume unit and shares.
 fn comparable(t: &KpiTrend) -> bool {
-    t.unit == "%" || (t.unit.starts_with("kr/") && t.unit != "kr/brukare")
+    t.unit == FigureUnit::Procent || (t.unit.is_money() && t.unit != FigureUnit::KrPerBrukare)
 }
 
 /// All nyckeltal year on year, and the chosen one as a chart beside Kolada's values.
@@ -108,7 +109,7 @@ fn KpiTrends(trends: Memo<Trends>) -> impl IntoView {
                                         <tr data-kpi=k.id.clone()>
                                             <th scope="row">{k.name.clone()}" "<span class="kpi-id">{k.id.clone()}</span></th>
                                             {years.iter().map(|y| {
-                                                let v = k.own.points.iter().find(|p| p.0 == *y).map(|p| format::figure(&k.unit, p.1));
+                                                let v = k.own.points.iter().find(|p| p.0 == *y).map(|p| format::figure(k.unit, p.1));
                                                 view! { <td class="num">{v.unwrap_or_else(|| "–".into())}</td> }
                                             }).collect_view()}
                                             <td class="num">{change(&k).unwrap_or_default()}</td>
@@ -129,7 +130,7 @@ fn KpiTrends(trends: Memo<Trends>) -> impl IntoView {
         {move || {
             let k = shown()?;
             let own_name = s.compare_settings.with(|c| if c.own_name.is_empty() { "Egen kommun".to_owned() } else { c.own_name.clone() });
-            let unit = Unit::of_figure(&k.unit);
+            let unit = Unit::of_figure(k.unit);
             let mut series = vec![Series {
                 name: format!("{own_name} (egen)"),
                 points: k.own.points.iter().map(|(y, v)| (Decimal::from(*y), *v)).collect(),
@@ -145,11 +146,11 @@ fn KpiTrends(trends: Memo<Trends>) -> impl IntoView {
             // Every series in the table, also those the chart leaves out.
             let table = std::iter::once((format!("{own_name} (egen)"), &k.own.points))
                 .chain(k.others.iter().map(|o| (o.label.clone(), &o.points)))
-                .flat_map(|(name, points)| points.iter().map(|(y, v)| (format!("{name}, {y}"), format::figure(&k.unit, *v))).collect::<Vec<_>>())
+                .flat_map(|(name, points)| points.iter().map(|(y, v)| (format!("{name}, {y}"), format::figure(k.unit, *v))).collect::<Vec<_>>())
                 .collect();
             let description = format!(
                 "Egen kommun: {}.{}",
-                k.own.points.iter().map(|(y, v)| format!("{y} {}", format::figure(&k.unit, *v))).collect::<Vec<_>>().join(", "),
+                k.own.points.iter().map(|(y, v)| format!("{y} {}", format::figure(k.unit, *v))).collect::<Vec<_>>().join(", "),
                 if k.others.is_empty() { " Inga jämförelsevärden inlästa för nyckeltalet.".to_owned() } else { format!(
                     " Streckat: {} (från jämförelsefilerna).{}",
                     k.others.iter().take(OTHERS.len()).map(|o| o.label.clone()).collect::<Vec<_>>().join(", "),
@@ -169,7 +170,7 @@ fn KpiTrends(trends: Memo<Trends>) -> impl IntoView {
                         x_unit=Unit::Year
                         y_unit=unit
                         x_label="År".to_owned()
-                        y_label=k.unit.clone()
+                        y_label=k.unit.text()
                         series=series
                         table=table
                     />

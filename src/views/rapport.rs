@@ -116,7 +116,7 @@ pub fn Rapport() -> impl IntoView {
                                                     <tr>
                                                         <th scope="row">{n.name.clone()}</th>
                                                         <td>{if n.id.starts_with("KPB-") { "–".into() } else { n.id.clone() }}</td>
-                                                        <td class="num">{n.value.map(|v| format::figure(&n.unit, v)).unwrap_or_default()}</td>
+                                                        <td class="num">{n.value.map(|v| format::figure(n.unit, v)).unwrap_or_default()}</td>
                                                     </tr>
                                                 }
                                             })

@@ -25,7 +25,7 @@ fn main() {
     let nyckeltal: Vec<String> = report
         .nyckeltal
         .iter()
-        .map(|n| format!("{}:{}", quote(&n.id), n.value.map_or("null".into(), |v| quote(&format::figure(&n.unit, v)))))
+        .map(|n| format!("{}:{}", quote(&n.id), n.value.map_or("null".into(), |v| quote(&format::figure(n.unit, v)))))
         .collect();
     let units: Vec<String> = report
         .units
@@ -58,14 +58,14 @@ fn main() {
             format!(
                 "{}:{{\"mean\":{},\"rank\":{},\"potential\":{},\"in_kolada\":{},\"difference\":{}}}",
                 quote(&c.id),
-                c.mean.map_or("null".into(), |m| quote(&format::figure(&c.unit, m))),
+                c.mean.map_or("null".into(), |m| quote(&format::figure(c.unit, m))),
                 c.rank.map_or("null".into(), |(r, of)| quote(&format!("{r} av {of}"))),
                 c.potential.map_or("null".into(), |p| quote(&format!("{} kr", format::kr(p)))),
-                kolada.and_then(|k| k.value).map_or("null".into(), |v| quote(&format::figure(&c.unit, v))),
-                kolada.and_then(|k| k.difference).map_or("null".into(), |v| quote(&if c.unit == "%" {
+                kolada.and_then(|k| k.value).map_or("null".into(), |v| quote(&format::figure(c.unit, v))),
+                kolada.and_then(|k| k.difference).map_or("null".into(), |v| quote(&if c.unit == kpb::report::FigureUnit::Procent {
                     format!("{} procentenheter", format::number(v, 1))
                 } else {
-                    format::figure(&c.unit, v)
+                    format::figure(c.unit, v)
                 }))
             )
         })

@@ -189,7 +189,7 @@ fn nyckeltal(report: &Report) -> Table {
             col("Id", Text, |k| k.id.clone().into()),
             col("Nyckeltal", Text, |k| k.name.clone().into()),
             col("Värde", Rate, |k| k.value.into()),
-            col("Enhet", Text, |k| k.unit.clone().into()),
+            col("Enhet", Text, |k| k.unit.text().into()),
             col("Täljare", Number, |k| k.numerator.into()),
             col("Täljare avser", Text, |k| k.numerator_label.clone().into()),
             col("Nämnare", Number, |k| k.denominator.into()),

@@ -4,6 +4,7 @@
 //! files the user takes away ([`rounded`], used by the exports and the network file). Digit
 //! groups are separated by a no-break space so that a figure never wraps.
 
+use crate::report::FigureUnit;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// The group separator: U+00A0 NO-BREAK SPACE.
@@ -104,10 +105,10 @@ pub fn kr_compact(value: Decimal) -> String {
 
 /// A key figure's value in its unit, as the app shows it: kronor whole with " kr", shares with
 /// one decimal and " %", other figures with two decimals.
-pub fn figure(unit: &str, value: Decimal) -> String {
-    if unit.starts_with("kr") {
+pub fn figure(unit: FigureUnit, value: Decimal) -> String {
+    if unit.is_money() {
         format!("{} kr", kr(value))
-    } else if unit == "%" {
+    } else if unit == FigureUnit::Procent {
         percent(value)
     } else {
         number(value, 2)
@@ -140,9 +141,9 @@ mod tests {
         assert_eq!(volume(d("12.25")), "12,3");
         assert_eq!(kr_compact(d("12500000")), "12,5\u{a0}mnkr");
         assert_eq!(kr_compact(d("950000")), "950\u{a0}tkr");
-        assert_eq!(figure("kr/timme", d("482.49")), "482 kr");
-        assert_eq!(figure("%", d("2.19")), "2,2\u{a0}%");
-        assert_eq!(figure("dygn", d("15.955")), "15,96");
+        assert_eq!(figure(FigureUnit::KrPer(crate::model::VolumeUnit::Timme), d("482.49")), "482 kr");
+        assert_eq!(figure(FigureUnit::Procent, d("2.19")), "2,2\u{a0}%");
+        assert_eq!(figure(FigureUnit::Antal(crate::model::VolumeUnit::Dygn), d("15.955")), "15,96");
         assert_eq!(percent_down(d("99.96")), "99,9\u{a0}%");
         assert_eq!(percent_down(d("100")), "100,0\u{a0}%");
         assert_eq!(signed_percent(d("5.44")), "+5,4\u{a0}%");

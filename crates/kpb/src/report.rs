@@ -5,7 +5,7 @@
 use crate::finding::{Finding, Position, Severity};
 use crate::import::{FileReport, UnknownInsats};
 use crate::mapping::{Level, MappingRow};
-use crate::model::{Boendeform, Insats, Kon, Regi, Scope, VolumeKind};
+use crate::model::{Boendeform, Insats, Kon, Regi, Scope, VolumeKind, VolumeUnit};
 use crate::settings::Settings;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -164,8 +164,7 @@ pub struct Nyckeltal {
     /// Kolada KPI id, or an own id starting with `KPB-` for figures Kolada has none for.
     pub id: String,
     pub name: String,
-    /// "kr/timme", "%", "kr/brukare" …
-    pub unit: String,
+    pub unit: FigureUnit,
     pub value: Option<Decimal>,
     /// Why there is no value: what is missing.
     pub missing: Option<String>,
@@ -194,6 +193,99 @@ pub struct Nyckeltal {
     /// from the birth year …).
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+/// What a nyckeltal is counted in. Written (and read, in files) as Swedish text: "kr/timme",
+/// "%", "kr/brukare" …
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum FigureUnit {
+    /// Kronor per volume unit of an insats: a unit cost (kr/timme, kr/dygn …).
+    KrPer(VolumeUnit),
+    KrPerBrukare,
+    KrPerPlats,
+    KrPerInvanare,
+    Procent,
+    /// A number of volume units (dygn).
+    Antal(VolumeUnit),
+    /// Volume units per inhabitant (timmar/inv, dygn/inv).
+    PerInvanare(VolumeUnit),
+    PersonerPerPlats,
+}
+
+impl FigureUnit {
+    /// The unit as the user reads it: "kr/timme", "%", "timmar/inv" …
+    pub fn text(self) -> String {
+        match self {
+            FigureUnit::KrPer(u) => format!("kr/{}", u.singular()),
+            FigureUnit::KrPerBrukare => "kr/brukare".into(),
+            FigureUnit::KrPerPlats => "kr/plats".into(),
+            FigureUnit::KrPerInvanare => "kr/inv".into(),
+            FigureUnit::Procent => "%".into(),
+            FigureUnit::Antal(u) => u.plural().into(),
+            FigureUnit::PerInvanare(u) => format!("{}/inv", u.plural()),
+            FigureUnit::PersonerPerPlats => "personer/plats".into(),
+        }
+    }
+
+    /// What is shown after a value in the unit (the value itself says "kr" or "%"): "per
+    /// timme", "per invånare", "dygn per invånare" …
+    pub fn after_value(self) -> String {
+        match self {
+            FigureUnit::KrPer(u) => format!("per {}", u.singular()),
+            FigureUnit::KrPerBrukare => "per brukare".into(),
+            FigureUnit::KrPerPlats => "per plats".into(),
+            FigureUnit::KrPerInvanare => "per invånare".into(),
+            FigureUnit::Procent => String::new(),
+            FigureUnit::Antal(u) => u.plural().into(),
+            FigureUnit::PerInvanare(u) => format!("{} per invånare", u.plural()),
+            FigureUnit::PersonerPerPlats => "personer per plats".into(),
+        }
+    }
+
+    /// Kronor of some kind.
+    pub fn is_money(self) -> bool {
+        matches!(
+            self,
+            FigureUnit::KrPer(_) | FigureUnit::KrPerBrukare | FigureUnit::KrPerPlats | FigureUnit::KrPerInvanare
+        )
+    }
+
+    /// A cost per volume unit: what KPB's unit costs are, and the potential multiplies.
+    pub fn is_unit_cost(self) -> bool {
+        matches!(self, FigureUnit::KrPer(_))
+    }
+}
+
+impl From<FigureUnit> for String {
+    fn from(unit: FigureUnit) -> String {
+        unit.text()
+    }
+}
+
+impl TryFrom<String> for FigureUnit {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<FigureUnit, String> {
+        let units = [VolumeUnit::Timme, VolumeUnit::Dygn, VolumeUnit::Dag, VolumeUnit::Manad, VolumeUnit::Portion];
+        let fixed = [
+            FigureUnit::KrPerBrukare,
+            FigureUnit::KrPerPlats,
+            FigureUnit::KrPerInvanare,
+            FigureUnit::Procent,
+            FigureUnit::PersonerPerPlats,
+        ];
+        let every = fixed.into_iter().chain(
+            units.into_iter().flat_map(|u| [FigureUnit::KrPer(u), FigureUnit::Antal(u), FigureUnit::PerInvanare(u)]),
+        );
+        every.into_iter().find(|u| u.text() == text).ok_or_else(|| format!("okänd enhet för ett nyckeltal: {text}"))
+    }
+}
+
+impl std::fmt::Display for FigureUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text())
+    }
 }
 
 /// Whose definition a nyckeltal follows.
@@ -521,6 +613,23 @@ pub fn percent_of(part: Decimal, whole: Decimal) -> Option<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_figure_unit_is_written_and_read_as_its_swedish_text() {
+        let units = [
+            (FigureUnit::KrPer(VolumeUnit::Timme), "kr/timme", "per timme"),
+            (FigureUnit::KrPerInvanare, "kr/inv", "per invånare"),
+            (FigureUnit::Procent, "%", ""),
+            (FigureUnit::PerInvanare(VolumeUnit::Dygn), "dygn/inv", "dygn per invånare"),
+        ];
+        for (unit, text, after) in units {
+            assert_eq!(serde_json::to_string(&unit).unwrap(), format!("\"{text}\""));
+            assert_eq!(serde_json::from_str::<FigureUnit>(&format!("\"{text}\"")).unwrap(), unit);
+            assert_eq!(unit.after_value(), after);
+        }
+        assert!(serde_json::from_str::<FigureUnit>("\"kr/liter\"").is_err());
+        assert!(FigureUnit::KrPer(VolumeUnit::Dag).is_unit_cost() && !FigureUnit::KrPerBrukare.is_unit_cost());
+    }
 
     #[test]
     fn percent_of_nothing_is_none() {

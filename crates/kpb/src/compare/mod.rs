@@ -10,7 +10,7 @@ pub mod network;
 pub use load::load;
 
 use crate::finding::{Finding, FindingKind, Position};
-use crate::report::{Basis, Nyckeltal, Report, percent_of};
+use crate::report::{Basis, FigureUnit, Nyckeltal, Report, percent_of};
 use crate::{model::Insats, model::Regi, reference};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -417,7 +417,7 @@ pub struct Other {
 pub struct KpiComparison {
     pub id: String,
     pub name: String,
-    pub unit: String,
+    pub unit: FigureUnit,
     pub year: i32,
     pub own: Option<Decimal>,
     pub others: Vec<Other>,
@@ -456,7 +456,7 @@ pub struct KpiComparison {
 pub struct KpbBeside {
     pub id: String,
     pub name: String,
-    pub unit: String,
+    pub unit: FigureUnit,
     pub value: Option<Decimal>,
     /// How the two definitions differ (egen vs all regi; per volume vs per person).
     pub difference: String,
@@ -483,11 +483,6 @@ pub fn quartile(rank: u32, of: u32) -> u8 {
 pub fn unweighted_mean(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
     let (sum, n) = values.into_iter().fold((Decimal::ZERO, 0u64), |(sum, n), v| (sum + v, n + 1));
     (n > 0).then(|| sum / Decimal::from(n))
-}
-
-/// Whether a KPI is a cost per volume unit (the KPB potential applies).
-pub fn is_unit_cost(unit: &str) -> bool {
-    unit.starts_with("kr/") && !matches!(unit, "kr/brukare" | "kr/plats" | "kr/inv")
 }
 
 /// Why a comparison has no potential in kronor, though there is an own value and a reference.
@@ -526,10 +521,10 @@ impl fmt::Display for NoPotential {
 
 /// Whether the potential applies to a figure: a KPB cost per volume unit, or a Kolada cost per
 /// person or inhabitant ((own − reference) × own persons or inhabitants).
-fn has_potential(basis: Basis, unit: &str) -> bool {
+fn has_potential(basis: Basis, unit: FigureUnit) -> bool {
     match basis {
-        Basis::Kpb => is_unit_cost(unit),
-        Basis::Kolada => unit.starts_with("kr/"),
+        Basis::Kpb => unit.is_unit_cost(),
+        Basis::Kolada => unit.is_money(),
     }
 }
 
@@ -543,16 +538,16 @@ fn potential(
     same_year: bool,
     year: i32,
 ) -> (Option<Decimal>, Option<Decimal>, Option<NoPotential>) {
-    if has_potential(n.basis, &n.unit) {
+    if has_potential(n.basis, n.unit) {
         if !same_year {
             return (None, None, Some(NoPotential::OtherYear { reference: name.to_owned(), year }));
         }
         let excess = own - reference;
         let not_higher = (excess <= Decimal::ZERO).then(|| NoPotential::NotHigher { reference: name.to_owned() });
         (Some(excess.max(Decimal::ZERO) * n.denominator), Some(excess), not_higher)
-    } else if n.unit == "kr/plats" {
+    } else if n.unit == FigureUnit::KrPerPlats {
         (None, None, Some(NoPotential::PerPlace))
-    } else if n.unit.starts_with("kr/") {
+    } else if n.unit.is_money() {
         (None, None, Some(NoPotential::PerClient))
     } else {
         (None, None, None)
@@ -647,7 +642,7 @@ pub fn kpis(report: &Report, data: &RefData, settings: &CompareSettings) -> Vec<
             Some(KpiComparison {
                 id: n.id.clone(),
                 name: n.name.clone(),
-                unit: n.unit.clone(),
+                unit: n.unit,
                 year,
                 own: n.value,
                 others,
@@ -665,15 +660,15 @@ pub fn kpis(report: &Report, data: &RefData, settings: &CompareSettings) -> Vec<
                 published: pubs,
                 basis: n.basis,
                 in_kolada,
-                kpb: n.kpb.as_ref().map(|(id, difference)| {
-                    let k = report.nyckeltal.iter().find(|k| &k.id == id);
-                    KpbBeside {
+                kpb: n.kpb.as_ref().and_then(|(id, difference)| {
+                    let k = report.nyckeltal.iter().find(|k| &k.id == id)?;
+                    Some(KpbBeside {
                         id: id.clone(),
-                        name: k.map_or_else(String::new, |k| k.name.clone()),
-                        unit: k.map_or_else(String::new, |k| k.unit.clone()),
-                        value: k.and_then(|k| k.value),
+                        name: k.name.clone(),
+                        unit: k.unit,
+                        value: k.value,
                         difference: difference.clone(),
-                    }
+                    })
                 }),
             })
         })
@@ -688,7 +683,7 @@ pub fn kpis(report: &Report, data: &RefData, settings: &CompareSettings) -> Vec<
 pub struct YearFigures {
     pub year: i32,
     /// (id, name, unit, value)
-    pub nyckeltal: Vec<(String, String, String, Option<Decimal>)>,
+    pub nyckeltal: Vec<(String, String, FigureUnit, Option<Decimal>)>,
     /// Unit cost per egen regi cell: (insats, enhet, enhet name, cost per volume unit).
     pub units: Vec<(Insats, String, String, Decimal)>,
 }
@@ -700,7 +695,7 @@ impl YearFigures {
             nyckeltal: report
                 .nyckeltal
                 .iter()
-                .map(|n| (n.id.clone(), n.name.clone(), n.unit.clone(), n.value))
+                .map(|n| (n.id.clone(), n.name.clone(), n.unit, n.value))
                 .collect(),
             units: report
                 .units
@@ -724,7 +719,7 @@ pub struct Series {
 pub struct KpiTrend {
     pub id: String,
     pub name: String,
-    pub unit: String,
+    pub unit: FigureUnit,
     pub own: Series,
     pub others: Vec<Series>,
 }
@@ -743,7 +738,7 @@ impl KpiTrend {
     /// or from a first value of zero (no percentage of it).
     pub fn change(&self) -> Option<Change> {
         let [(_, first), .., (_, last)] = self.own.points.as_slice() else { return None };
-        if self.unit == "%" {
+        if self.unit == FigureUnit::Procent {
             Some(Change::Points(*last - *first))
         } else {
             percent_of(*last - *first, *first).map(Change::Percent)
@@ -775,11 +770,11 @@ pub struct Trends {
 pub fn trends(years: &[YearFigures], data: &RefData, settings: &CompareSettings) -> Trends {
     let mut years: Vec<&YearFigures> = years.iter().collect();
     years.sort_by_key(|y| y.year);
-    let mut ids: Vec<(String, String, String)> = Vec::new();
+    let mut ids: Vec<(String, String, FigureUnit)> = Vec::new();
     for y in &years {
         for (id, name, unit, _) in &y.nyckeltal {
             if !ids.iter().any(|i| &i.0 == id) {
-                ids.push((id.clone(), name.clone(), unit.clone()));
+                ids.push((id.clone(), name.clone(), *unit));
             }
         }
     }

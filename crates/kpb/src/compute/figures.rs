@@ -8,8 +8,8 @@
 use crate::date::days_in_year;
 use crate::import::Dataset;
 use crate::model::lower_first;
-use crate::model::{Insats, Regi, Scope, VolumeKind};
-use crate::report::{ClientCost, ClientLine, EnhetValue, InsatsSummary, Nyckeltal, UnitCost, Ytterfall};
+use crate::model::{Insats, Regi, Scope, VolumeKind, VolumeUnit};
+use crate::report::{ClientCost, ClientLine, EnhetValue, FigureUnit, InsatsSummary, Nyckeltal, UnitCost, Ytterfall};
 use crate::settings::Settings;
 use crate::steps::unit_costs::UnitCosts;
 use rust_decimal::Decimal;
@@ -22,7 +22,7 @@ use Insats::*;
 struct Def {
     id: &'static str,
     name: &'static str,
-    unit: &'static str,
+    unit: FigureUnit,
     definition: &'static str,
     includes: &'static str,
     excludes: &'static str,
@@ -122,7 +122,7 @@ const fn per_client(id: &'static str, name: &'static str, insatser: &'static [In
     Def {
         id,
         name,
-        unit: "kr/brukare",
+        unit: FigureUnit::KrPerBrukare,
         definition: "Summa kostnad delad med antal brukare med kostnad.",
         includes,
         excludes: "",
@@ -137,7 +137,7 @@ const fn share_of_lss_sfb(id: &'static str, name: &'static str, insatser: &'stat
     Def {
         id,
         name,
-        unit: "%",
+        unit: FigureUnit::Procent,
         definition: "Kostnad för insatsen delad med all kostnad för insatser enligt LSS och personlig assistans SFB.",
         includes: "Egen och annan regi, kostnad före assistansersättning.",
         excludes: "",
@@ -151,7 +151,7 @@ const fn share_of_lss_sfb(id: &'static str, name: &'static str, insatser: &'stat
 const fn places(
     id: &'static str,
     name: &'static str,
-    unit: &'static str,
+    unit: FigureUnit,
     definition: &'static str,
     numerator: &'static str,
     denominator: &'static str,
@@ -175,7 +175,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U21003",
         name: "Kostnad hemtjänst, egen regi, kr/beviljad timme",
-        unit: "kr/timme",
+        unit: FigureUnit::KrPer(VolumeUnit::Timme),
         definition: "Kostnad för hemtjänst i egen regi delad med beviljade timmar.",
         includes: "Hemtjänst (service och omvårdnad) i egen regi, alla åldrar, med fördelade gemensamma kostnader.",
         excludes: "Delegerad hälso- och sjukvård, boendestöd, annan regi.",
@@ -193,7 +193,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U21005",
         name: "Kostnad korttidsboende, egen regi, kr/dygn",
-        unit: "kr/dygn",
+        unit: FigureUnit::KrPer(VolumeUnit::Dygn),
         definition: "Kostnad för korttidsboende i egen regi delad med antal dygn.",
         includes: "Korttidsboende/korttidsvård i egen regi.",
         excludes: "Korttidsvistelse LSS, annan regi.",
@@ -211,7 +211,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U23004",
         name: "Kostnad särskilt boende, egen regi, kr/dygn",
-        unit: "kr/dygn",
+        unit: FigureUnit::KrPer(VolumeUnit::Dygn),
         definition: "Kostnad för särskilt boende (SoL och HSL) i egen regi delad med antal dygn i särskilt boende.",
         includes: "Särskilt boende i egen regi, även HSL-insatser i särskilt boende, alla åldrar.",
         excludes: "Boende för personer med psykisk funktionsnedsättning, servicehus (boende utan heldygnsomsorg), annan regi.",
@@ -229,7 +229,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U23008",
         name: "Kostnad för HSL-insatser i särskilt boende, egen regi, kr/dygn",
-        unit: "kr/dygn",
+        unit: FigureUnit::KrPer(VolumeUnit::Dygn),
         definition: "Kostnad för HSL-insatser i särskilt boende i egen regi delad med antal dygn.",
         includes: "HSL-insatser i särskilt boende, egen regi.",
         excludes: "Annan regi.",
@@ -247,7 +247,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U25011",
         name: "Kostnad boende psykiskt funktionsnedsättning, egen regi, kr/dygn",
-        unit: "kr/dygn",
+        unit: FigureUnit::KrPer(VolumeUnit::Dygn),
         definition: "Kostnad för boende för personer med psykisk funktionsnedsättning i egen regi delad med antal dygn.",
         includes: "Boende enligt SoL för personer med psykisk funktionsnedsättning, egen regi.",
         excludes: "Annan regi.",
@@ -265,7 +265,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U25005",
         name: "Nettotimkostnad personlig assistans SFB, egen regi, kr/timme",
-        unit: "kr/timme",
+        unit: FigureUnit::KrPer(VolumeUnit::Timme),
         definition: "(Kostnad för personlig assistans SFB − assistansersättning från Försäkringskassan) delad med timmar, egen regi.",
         includes: "Egen regi, alla brukare, även kommunens kostnad för de första 20 timmarna per vecka.",
         excludes: "Personlig assistans enligt LSS, annan regi.",
@@ -283,7 +283,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U25012",
         name: "Kostnad personlig assistans SFB brutto, egen regi, kr/timme",
-        unit: "kr/timme",
+        unit: FigureUnit::KrPer(VolumeUnit::Timme),
         definition: "Kostnad för personlig assistans SFB delad med timmar, egen regi, före avdrag för assistansersättning.",
         includes: "Egen regi, alla brukare.",
         excludes: "Personlig assistans enligt LSS, annan regi.",
@@ -301,7 +301,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U26012",
         name: "Kostnad boendestöd enligt KPB, kr/timme",
-        unit: "kr/timme",
+        unit: FigureUnit::KrPer(VolumeUnit::Timme),
         definition: "Kostnad för boendestöd delad med timmar.",
         includes: "Boendestöd enligt SoL, egen och annan regi (annan regi med vad som betalats).",
         excludes: "Hemtjänst.",
@@ -319,7 +319,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U28030",
         name: "Kostnad gruppboende LSS för vuxna, egen regi, kr/dygn",
-        unit: "kr/dygn",
+        unit: FigureUnit::KrPer(VolumeUnit::Dygn),
         definition: "Kostnad för gruppbostad LSS i egen regi för brukare 18 år och äldre delad med deras dygn.",
         includes: "Gruppbostad för vuxna, egen regi, brukare 18 år och äldre (och brukare utan känd ålder).",
         excludes: "Bostad för barn, servicebostad, annat särskilt anpassat boende, annan regi.",
@@ -337,7 +337,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U28031",
         name: "Kostnad daglig verksamhet LSS, egen regi, kr/dag",
-        unit: "kr/dag",
+        unit: FigureUnit::KrPer(VolumeUnit::Dag),
         definition: "Kostnad för daglig verksamhet i egen regi delad med antal dagar.",
         includes: "Daglig verksamhet LSS, egen regi.",
         excludes: "Annan regi.",
@@ -355,7 +355,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U28032",
         name: "Kostnad servicebostad LSS, egen regi, kr/dygn",
-        unit: "kr/dygn",
+        unit: FigureUnit::KrPer(VolumeUnit::Dygn),
         definition: "Kostnad för servicebostad i egen regi delad med antal dygn.",
         includes: "Servicebostad LSS, egen regi.",
         excludes: "Gruppbostad, annan regi.",
@@ -373,7 +373,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U28096",
         name: "Kostnad korttidsvistelse enligt LSS, egen regi, kr/dygn",
-        unit: "kr/dygn",
+        unit: FigureUnit::KrPer(VolumeUnit::Dygn),
         definition: "Kostnad för korttidsvistelse i egen regi delad med antal dygn.",
         includes: "Korttidsvistelse LSS, egen regi.",
         excludes: "Korttidsboende SoL, annan regi.",
@@ -391,7 +391,8 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "KPB-",
         name: "",
-        unit: "",
+        // Each own figure is in kronor per its insats' volume unit.
+        unit: FigureUnit::KrPer(VolumeUnit::Timme),
         definition: "",
         includes: "",
         excludes: "Annan regi.",
@@ -402,7 +403,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U21002",
         name: "Ytterfall ordinärt boende, andel brukare (%)",
-        unit: "%",
+        unit: FigureUnit::Procent,
         definition: "Andel brukare i ordinärt boende med insatser enligt SoL/HSL vars kostnad för året överstiger gränsen.",
         includes: "",
         excludes: "Personlig assistans SFB.",
@@ -413,7 +414,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "KPB-YTTERFALL-SABO",
         name: "Ytterfall särskilt boende, andel brukare (%)",
-        unit: "%",
+        unit: FigureUnit::Procent,
         definition: "Andel brukare i särskilt boende (SoL/HSL) vars kostnad för året överstiger gränsen.",
         includes: "",
         excludes: "Personlig assistans SFB.",
@@ -424,7 +425,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U28029",
         name: "Ytterfall insatser inom LSS, andel brukare (%)",
-        unit: "%",
+        unit: FigureUnit::Procent,
         definition: "Andel brukare med insatser enligt LSS vars kostnad för året överstiger gränsen.",
         includes: "",
         excludes: "Personlig assistans SFB.",
@@ -466,7 +467,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U21015",
         name: "Hemtjänst i extern regi, andel (%)",
-        unit: "%",
+        unit: FigureUnit::Procent,
         definition: "Volym i annan regi delad med all volym, hemtjänst.",
         includes: "",
         excludes: "",
@@ -477,7 +478,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U21016",
         name: "Korttidsvården i extern regi, andel (%)",
-        unit: "%",
+        unit: FigureUnit::Procent,
         definition: "Volym i annan regi delad med all volym, korttidsboende.",
         includes: "",
         excludes: "",
@@ -488,7 +489,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U21017",
         name: "Korttidsvård genomsnittligt, antal dygn",
-        unit: "dygn",
+        unit: FigureUnit::Antal(VolumeUnit::Dygn),
         definition: "Dygn i korttidsboende delat med antal brukare med korttidsboende.",
         includes: "Egen och annan regi.",
         excludes: "",
@@ -525,7 +526,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U28019",
         name: "Andel dygn i gruppboende enligt LSS för personer 65 år och äldre, (%)",
-        unit: "%",
+        unit: FigureUnit::Procent,
         definition: "Dygn i gruppbostad för brukare 65 år och äldre delat med alla dygn i gruppbostad.",
         includes: "Egen och annan regi.",
         excludes: "",
@@ -536,7 +537,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U21014",
         name: "Hemtjänsttimmar, antal timmar/inv 80+",
-        unit: "timmar/inv",
+        unit: FigureUnit::PerInvanare(VolumeUnit::Timme),
         definition: "Beviljade hemtjänsttimmar (egen och annan regi) delat med antal invånare 80 år och äldre.",
         includes: "Alla åldrar bland brukarna; invånare 80 år och äldre i nämnaren.",
         excludes: "",
@@ -547,7 +548,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "U23005",
         name: "Dygn inom särskilt boende, antal dygn/inv 80+",
-        unit: "dygn/inv",
+        unit: FigureUnit::PerInvanare(VolumeUnit::Dygn),
         definition: "Dygn i särskilt boende (egen och annan regi) delat med antal invånare 80 år och äldre.",
         includes: "Alla åldrar bland brukarna; invånare 80 år och äldre i nämnaren.",
         excludes: "",
@@ -558,7 +559,7 @@ const NYCKELTAL: &[Def] = &[
     places(
         "U23006",
         "Kostnad särskilt boende, egen regi, kr/plats",
-        "kr/plats",
+        FigureUnit::KrPerPlats,
         "Kostnad för särskilt boende i egen regi delad med antal platser.",
         "Kostnad särskilt boende, kr",
         "Platser",
@@ -567,7 +568,7 @@ const NYCKELTAL: &[Def] = &[
     places(
         "U23801",
         "Beläggningsgrad i särskilt boende, egen regi, andel (%)",
-        "%",
+        FigureUnit::Procent,
         "Belagda dygn delat med platser gånger årets dagar.",
         "Belagda dygn",
         "",
@@ -576,7 +577,7 @@ const NYCKELTAL: &[Def] = &[
     places(
         "U23802",
         "Omsättningsgrad i särskilt boende, egen regi, antal personer per plats och år",
-        "personer/plats",
+        FigureUnit::PersonerPerPlats,
         "Antal brukare under året delat med antal platser.",
         "Brukare under året",
         "Platser",
@@ -585,7 +586,7 @@ const NYCKELTAL: &[Def] = &[
     Def {
         id: "KPB-STANDARD",
         name: "Avvikelse från standardkostnad, %",
-        unit: "%",
+        unit: FigureUnit::Procent,
         definition: "(Nettokostnad enligt KPB − standardkostnad) delat med standardkostnaden.",
         includes: "Alla brukares kostnad efter assistansersättning. Standardkostnaden anges under Inställningar.",
         excludes: "",
@@ -634,7 +635,7 @@ fn empty(def: &Def) -> Nyckeltal {
     Nyckeltal {
         id: def.id.to_owned(),
         name: def.name.to_owned(),
-        unit: def.unit.to_owned(),
+        unit: def.unit,
         value: None,
         missing: None,
         definition: def.definition.to_owned(),
@@ -796,7 +797,7 @@ impl Figures<'_> {
             self.unit_cost(&mut n, &spec);
             n.id = format!("KPB-{}", insats.code());
             n.name = format!("Kostnad {}, egen regi, kr/{unit}", lower_first(insats.name()));
-            n.unit = format!("kr/{unit}");
+            n.unit = FigureUnit::KrPer(insats.unit());
             n.definition = format!(
                 "Kostnad för {} i egen regi delad med antal {}.",
                 lower_first(insats.name()),

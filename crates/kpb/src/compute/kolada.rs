@@ -15,7 +15,7 @@ use crate::date::{Date, days_in_month};
 use crate::import::{ClientInfo, Dataset, Span};
 use crate::model::{Insats, Regi, VolumeKind, lower_first};
 use crate::reference;
-use crate::report::{Basis, ClientCost, Nyckeltal};
+use crate::report::{Basis, ClientCost, FigureUnit, Nyckeltal};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
@@ -63,7 +63,7 @@ enum Q {
 
 struct Spec {
     id: &'static str,
-    unit: &'static str,
+    unit: FigureUnit,
     /// 100 for a percentage.
     scale: u32,
     num: Q,
@@ -93,7 +93,7 @@ const SABO_KPB: (&str, &str) = (
 const SPECS: &[Spec] = &[
     Spec {
         id: "N21006",
-        unit: "kr/brukare",
+        unit: FigureUnit::KrPerBrukare,
         scale: 1,
         num: cost(HEMTJANST, 65),
         den: persons(HEMTJANST, 65),
@@ -102,7 +102,7 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         id: "N21009",
-        unit: "kr/inv",
+        unit: FigureUnit::KrPerInvanare,
         scale: 1,
         num: cost(HEMTJANST, 65),
         den: Q::Inhabitants { min_age: 65 },
@@ -111,7 +111,7 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         id: "N21024",
-        unit: "kr/inv",
+        unit: FigureUnit::KrPerInvanare,
         scale: 1,
         num: cost(HEMTJANST, 65),
         den: Q::Inhabitants { min_age: 80 },
@@ -120,7 +120,7 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         id: "N23009",
-        unit: "kr/brukare",
+        unit: FigureUnit::KrPerBrukare,
         scale: 1,
         num: cost(SABO_COST, 65),
         den: persons(SABO, 65),
@@ -129,7 +129,7 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         id: "N23007",
-        unit: "kr/inv",
+        unit: FigureUnit::KrPerInvanare,
         scale: 1,
         num: cost(SABO_COST, 65),
         den: Q::Inhabitants { min_age: 65 },
@@ -138,7 +138,7 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         id: "N23001",
-        unit: "kr/inv",
+        unit: FigureUnit::KrPerInvanare,
         scale: 1,
         num: cost(SABO_COST, 65),
         den: Q::Inhabitants { min_age: 80 },
@@ -147,7 +147,7 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         id: "N21701",
-        unit: "%",
+        unit: FigureUnit::Procent,
         scale: 100,
         num: persons(HEMTJANST, 65),
         den: Q::Inhabitants { min_age: 65 },
@@ -156,7 +156,7 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         id: "N21704",
-        unit: "%",
+        unit: FigureUnit::Procent,
         scale: 100,
         num: persons(HEMTJANST, 80),
         den: Q::Inhabitants { min_age: 80 },
@@ -165,7 +165,7 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         id: "N23801",
-        unit: "%",
+        unit: FigureUnit::Procent,
         scale: 100,
         num: persons(SABO, 80),
         den: Q::Inhabitants { min_age: 80 },
@@ -174,7 +174,7 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         id: "N21706",
-        unit: "%",
+        unit: FigureUnit::Procent,
         scale: 100,
         num: Q::Persons { insatser: HEMTJANST, min_age: 65, hours: Some(MANY_HOURS) },
         den: persons(HEMTJANST, 65),
@@ -183,7 +183,7 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         id: "N21806",
-        unit: "%",
+        unit: FigureUnit::Procent,
         scale: 100,
         num: Q::Cost { insatser: HEMTJANST, min_age: 65, regi: Some(Regi::Annan), net: false },
         den: cost(HEMTJANST, 65),
@@ -192,7 +192,7 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         id: "N28013",
-        unit: "kr/brukare",
+        unit: FigureUnit::KrPerBrukare,
         scale: 1,
         num: cost(LSS_BOENDE, 0),
         den: Q::October { insatser: LSS_BOENDE },
@@ -204,7 +204,7 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         id: "N28015",
-        unit: "kr/brukare",
+        unit: FigureUnit::KrPerBrukare,
         scale: 1,
         num: cost(DAGLIG, 0),
         den: Q::October { insatser: DAGLIG },
@@ -216,7 +216,7 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         id: "N28008",
-        unit: "kr/inv",
+        unit: FigureUnit::KrPerInvanare,
         scale: 1,
         num: Q::Cost { insatser: ASSISTANS, min_age: 0, regi: None, net: true },
         den: Q::Inhabitants { min_age: 0 },
@@ -228,7 +228,7 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         id: "N25016",
-        unit: "kr/inv",
+        unit: FigureUnit::KrPerInvanare,
         scale: 1,
         num: cost(LSS_SFB, 0),
         den: Q::Inhabitants { min_age: 0 },
@@ -267,7 +267,7 @@ impl Inputs<'_> {
         let mut n = Nyckeltal {
             id: spec.id.to_owned(),
             name: title.to_owned(),
-            unit: spec.unit.to_owned(),
+            unit: spec.unit,
             value: None,
             missing: None,
             definition: spec.definition.to_owned(),

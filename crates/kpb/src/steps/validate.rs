@@ -32,7 +32,11 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
         if k.regi == Regi::Egen {
             insatser_per_enhet.entry(&k.enhet).or_default().insert(k.insats);
         }
-        if k.regi == Regi::Egen && v.volume > Decimal::ZERO && cell.total().is_zero() && cell.booked.on_client.is_empty() {
+        if k.regi == Regi::Egen
+            && v.volume > Decimal::ZERO
+            && cell.total().is_zero()
+            && cell.booked.on_client.is_empty()
+        {
             findings.push(
                 Finding::at(
                     first_volume.clone().unwrap_or_default(),
@@ -60,7 +64,8 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
             if !v.clients.contains_key(client) {
                 findings.push(
                     Finding::at(
-                        cell.booked.on_client_line
+                        cell.booked
+                            .on_client_line
                             .get(client)
                             .map_or_else(|| first_ledger.clone().unwrap_or_default(), |l| ds.pos(l.0, l.1)),
                         FindingKind::BookedWithoutVolume {
@@ -89,7 +94,7 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
                         ds.pos(year_row.first_line.0, year_row.first_line.1),
                         FindingKind::YearAndMonths {
                             client: cid.clone(),
-                            year: year,
+                            year,
                             insats: k.insats,
                             enhet: name(&k.enhet),
                         },
@@ -106,11 +111,7 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
                     findings.push(
                         Finding::at(
                             pos.clone(),
-                            FindingKind::NotPerformed {
-                                client: cid.clone(),
-                                insats: k.insats,
-                                enhet: name(&k.enhet),
-                            },
+                            FindingKind::NotPerformed { client: cid.clone(), insats: k.insats, enhet: name(&k.enhet) },
                         )
                         .for_enhet(Some(&k.enhet)),
                     );
@@ -118,11 +119,7 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
                     findings.push(
                         Finding::at(
                             pos.clone(),
-                            FindingKind::NotGranted {
-                                client: cid.clone(),
-                                insats: k.insats,
-                                enhet: name(&k.enhet),
-                            },
+                            FindingKind::NotGranted { client: cid.clone(), insats: k.insats, enhet: name(&k.enhet) },
                         )
                         .for_enhet(Some(&k.enhet)),
                     );
@@ -170,20 +167,25 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
     }
     // The municipality's unit cost far from any that has been published (a fifth of the
     // newest KPB mean, or five times it): volumes in minutes, costs in tkr or öre.
-    for (insats, kpi) in [(Insats::Hemtjanst, "U21003"), (Insats::SarskiltBoende, "U23004"), (Insats::Gruppbostad, "U28030")] {
+    for (insats, kpi) in
+        [(Insats::Hemtjanst, "U21003"), (Insats::SarskiltBoende, "U23004"), (Insats::Gruppbostad, "U28030")]
+    {
         let (cost, volume) = allocated
             .cells
             .iter()
             .map(|(k, c)| (k, c.total(), volume(k)))
             .filter(|(k, total, v)| k.insats == insats && k.regi == Regi::Egen && data_error(*total, *v).is_none())
             .fold((Decimal::ZERO, Decimal::ZERO), |(n, d), (_, total, v)| (n + total, d + v));
-        let Some(reference) =
-            crate::reference::published().into_iter().filter(|p| p.kpi == kpi && p.label.starts_with("Medel")).max_by_key(|p| p.year)
+        let Some(reference) = crate::reference::published()
+            .into_iter()
+            .filter(|p| p.kpi == kpi && p.label.starts_with("Medel"))
+            .max_by_key(|p| p.year)
         else {
             continue;
         };
         let five = Decimal::from(5);
-        if volume > Decimal::ZERO && (cost * five < reference.value * volume || cost > reference.value * five * volume) {
+        if volume > Decimal::ZERO && (cost * five < reference.value * volume || cost > reference.value * five * volume)
+        {
             let first = allocated.cells.iter().find(|(k, _)| k.insats == insats && k.regi == Regi::Egen);
             let pos = first.and_then(|(k, _)| volume_lines(k)).unwrap_or_default();
             findings.push(Finding::at(
@@ -253,7 +255,10 @@ mod tests {
     fn cost_without_volume_volume_without_cost_and_an_outlying_enhet_are_found() {
         let ds = Dataset { clients: vec![Default::default()], ..Dataset::default() };
         let key = |insats: Insats, enhet: &str| CellKey { insats, enhet: enhet.into(), regi: Regi::Egen };
-        let cost = |direct: i64| CellCost { booked: Booked { direct: Decimal::from(direct), ..Booked::default() }, allocated: Decimal::ZERO };
+        let cost = |direct: i64| CellCost {
+            booked: Booked { direct: Decimal::from(direct), ..Booked::default() },
+            allocated: Decimal::ZERO,
+        };
         let volume = |v: i64| CellVolume {
             volume: Decimal::from(v),
             clients: BTreeMap::from([(0, ClientVolume { volume: Decimal::from(v), ..ClientVolume::default() })]),

@@ -163,8 +163,10 @@ pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
         if let Some((limit, what)) = limit
             && volume > limit
         {
-            findings
-                .push(Finding::at(volume_pos(), FindingKind::ImplausibleVolume { volume, limit, what: what.to_owned() }));
+            findings.push(Finding::at(
+                volume_pos(),
+                FindingKind::ImplausibleVolume { volume, limit, what: what.to_owned() },
+            ));
         }
         let code = &enhet_code[row.enhet as usize];
         let regi = row.regi.or(enhet_regi[row.enhet as usize]).unwrap_or(Regi::Egen);
