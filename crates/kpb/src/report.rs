@@ -600,7 +600,7 @@ impl ClientCost {
 impl Reconciliation {
     /// Whether the result adds up to the ledger, to the öre.
     pub fn balances(&self) -> bool {
-        self.difference.round_dp(2).is_zero()
+        crate::format::rounded(self.difference, 2).is_zero()
     }
 }
 

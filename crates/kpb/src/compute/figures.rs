@@ -104,19 +104,6 @@ impl Measure {
     }
 }
 
-const LSS: &[Insats] = &[
-    PersonligAssistansLss,
-    Gruppbostad,
-    Servicebostad,
-    BostadBarn,
-    DagligVerksamhet,
-    Korttidsvistelse,
-    Korttidstillsyn,
-    Ledsagarservice,
-    Kontaktperson,
-    Avlosarservice,
-];
-
 /// A figure of the clients' cost per client.
 const fn per_client(id: &'static str, name: &'static str, insatser: &'static [Insats], includes: &'static str) -> Def {
     Def {
@@ -436,7 +423,7 @@ const NYCKELTAL: &[Def] = &[
     per_client(
         "U28033",
         "Kostnad insatser inom LSS, kr/brukare",
-        LSS,
+        Insats::LSS,
         "Alla insatser enligt LSS, egen och annan regi.",
     ),
     per_client(

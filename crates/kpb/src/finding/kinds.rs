@@ -137,9 +137,9 @@ pub enum FindingKind {
     /// A ledger row whose ansvar (and verksamhet) the mapping does not place.
     AnsvarNotMapped { ansvar: String, verksamhet: String },
     /// Assistansersättning booked on a common cost.
-    FkOnCommonCost,
+    AssistansersattningOnCommonCost,
     /// Assistansersättning booked on another insats than personlig assistans SFB.
-    FkOnInsats { insats: Insats },
+    AssistansersattningOnInsats { insats: Insats },
     /// A volume below zero.
     NegativeVolume { volume: Decimal },
     /// A volume above `limit`: more `what` (e.g. "timmar än perioden har") than the period has.
@@ -335,8 +335,8 @@ impl FindingKind {
             StayOutsideYear { .. } => ("annat-ar", Info, "Rader för andra år"),
             KontoWithoutTyp { .. } => ("konto-utan-typ", Varning, "Konton utan kontotyp"),
             AnsvarNotMapped { .. } => ("ansvar-utan-mappning", Fel, "Ansvar som saknas i mappningen"),
-            FkOnCommonCost => ("fk-gemensam", Varning, "Assistansersättning på fel ställe"),
-            FkOnInsats { .. } => ("fk-fel-insats", Varning, "Assistansersättning på fel ställe"),
+            AssistansersattningOnCommonCost => ("fk-gemensam", Varning, "Assistansersättning på fel ställe"),
+            AssistansersattningOnInsats { .. } => ("fk-fel-insats", Varning, "Assistansersättning på fel ställe"),
             NegativeVolume { .. } => ("negativ-volym", Fel, "Negativa volymer"),
             ImplausibleVolume { .. } => ("orimlig-volym", Varning, "Orimliga volymer"),
             PoolWithoutReceivers { .. } => ("pool-utan-mottagare", Fel, "Gemensamma kostnader som inte kunde fördelas"),
@@ -514,8 +514,8 @@ impl FindingKind {
                 "Ansvar {ansvar}{} finns inte i mappningen.",
                 if verksamhet.is_empty() { String::new() } else { format!(", verksamhet {verksamhet}") }
             ),
-            FkOnCommonCost => "Assistansersättning är bokförd på en gemensam kostnad.".into(),
-            FkOnInsats { insats } => format!("Assistansersättning är bokförd på {}.", insats.name()),
+            AssistansersattningOnCommonCost => "Assistansersättning är bokförd på en gemensam kostnad.".into(),
+            AssistansersattningOnInsats { insats } => format!("Assistansersättning är bokförd på {}.", insats.name()),
             NegativeVolume { volume } => format!("Negativ volym ({}).", format::volume(*volume)),
             ImplausibleVolume { volume, limit, what } => {
                 format!("Volymen {} är fler {what} ({}).", format::volume(*volume), format::volume(*limit))
@@ -774,10 +774,10 @@ impl FindingKind {
             AnsvarNotMapped { .. } => {
                 "Kostnaden kan inte placeras på någon insats. Lägg till ansvaret i mappningen (direkt kostnad, gemensam kostnad eller exkludera)."
             }
-            FkOnCommonCost => {
+            AssistansersattningOnCommonCost => {
                 "Assistansersättningen ska bokföras på personlig assistans SFB; den ligger nu utanför KPB."
             }
-            FkOnInsats { .. } => "Assistansersättning hör till personlig assistans SFB; kontrollera konteringen.",
+            AssistansersattningOnInsats { .. } => "Assistansersättning hör till personlig assistans SFB; kontrollera konteringen.",
             NegativeVolume { .. } => "Raden räknas inte. Rätta registreringen i verksamhetssystemet.",
             ImplausibleVolume { .. } => {
                 "Volymen räknas med men är troligen fel: kontrollera enheten (timmar eller minuter?) och perioden."

@@ -341,6 +341,20 @@ const CATALOGUE: [InsatsInfo; 21] = [
 ];
 
 impl Insats {
+    /// The insatser enligt LSS (the ytterfall scope LSS), in catalogue order.
+    pub const LSS: &'static [Insats] = &[
+        Insats::PersonligAssistansLss,
+        Insats::Gruppbostad,
+        Insats::Servicebostad,
+        Insats::BostadBarn,
+        Insats::DagligVerksamhet,
+        Insats::Korttidsvistelse,
+        Insats::Korttidstillsyn,
+        Insats::Ledsagarservice,
+        Insats::Kontaktperson,
+        Insats::Avlosarservice,
+    ];
+
     /// Every insats, in catalogue order.
     pub fn all() -> impl Iterator<Item = Insats> {
         CATALOGUE.iter().map(|i| i.insats)
@@ -381,6 +395,12 @@ impl Insats {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lss_is_the_scope_lss() {
+        let lss: Vec<Insats> = Insats::all().filter(|i| i.scope() == Scope::Lss).collect();
+        assert_eq!(Insats::LSS, lss.as_slice());
+    }
 
     #[test]
     fn catalogue_is_indexed_by_discriminant() {

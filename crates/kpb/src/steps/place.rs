@@ -127,7 +127,7 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
                 }
                 if typ == KontoTyp::Assistansersattning {
                     remainder(ReconKey::AssistansersattningFelInsats);
-                    findings.push(Finding::at(pos(), FindingKind::FkOnCommonCost));
+                    findings.push(Finding::at(pos(), FindingKind::AssistansersattningOnCommonCost));
                     continue;
                 }
                 placed.pools.entry(level).or_default().add(row.belopp, row.file, row.line);
@@ -139,7 +139,7 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
                 }
                 if typ == KontoTyp::Assistansersattning && insats != Insats::PersonligAssistansSfb {
                     remainder(ReconKey::AssistansersattningFelInsats);
-                    findings.push(Finding::at(pos(), FindingKind::FkOnInsats { insats }).for_enhet(Some(&enhet)));
+                    findings.push(Finding::at(pos(), FindingKind::AssistansersattningOnInsats { insats }).for_enhet(Some(&enhet)));
                     continue;
                 }
                 let cell = placed.cells.entry(CellKey { insats, enhet, regi }).or_default();
