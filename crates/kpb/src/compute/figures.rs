@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use Insats::*;
 
-/// One nyckeltal: what it is, and how it is counted. A label left empty is worded by the
-/// measure from the data (the volume basis, the scope, the year).
+/// One nyckeltal: what it is, and how it is counted. A text left empty is worded by the measure
+/// from the data (the volume basis, the scope, the year, what is missing).
 struct Def {
     id: &'static str,
     name: &'static str,
@@ -29,6 +29,8 @@ struct Def {
     /// What the numerator and the denominator count.
     numerator: &'static str,
     denominator: &'static str,
+    /// What is said when there is nothing to divide by.
+    missing: &'static str,
     measure: Measure,
 }
 
@@ -36,9 +38,7 @@ struct Def {
 #[derive(Clone, Copy)]
 enum Measure {
     /// Σ cost of some insatser ÷ Σ volume of one, also per enhet.
-    UnitCost(UnitSpec<'static>),
-    /// The same for every insats in egen regi that no `UnitCost` figure covers (own `KPB-` ids).
-    OwnUnitCosts,
+    UnitCost(UnitSpec),
     /// Clients above the scope's ytterfall threshold ÷ clients with a cost in the scope, %.
     Ytterfall(Scope),
     /// Σ cost on the insatser (all insatser when none) ÷ the clients with such a cost.
@@ -61,8 +61,8 @@ enum Measure {
 
 /// A cost per volume unit: Σ cost of `num` ÷ Σ volume of `den`.
 #[derive(Clone, Copy)]
-struct UnitSpec<'a> {
-    num: &'a [Insats],
+struct UnitSpec {
+    num: &'static [Insats],
     den: Insats,
     /// Clients this old or older only.
     min_age: Option<u32>,
@@ -99,7 +99,7 @@ impl Measure {
             | Measure::VolumeShareFrom65(i)
             | Measure::PerInhabitant80(i) => vec![i],
             Measure::Places(_) => vec![SarskiltBoende],
-            Measure::OwnUnitCosts | Measure::Ytterfall(_) | Measure::Standardkostnad => Vec::new(),
+            Measure::Ytterfall(_) | Measure::Standardkostnad => Vec::new(),
         }
     }
 }
@@ -115,6 +115,7 @@ const fn per_client(id: &'static str, name: &'static str, insatser: &'static [In
         excludes: "",
         numerator: "Kostnad, kr",
         denominator: "Brukare",
+        missing: "Saknas underlag: inga brukare med insatsen.",
         measure: Measure::PerClient(insatser),
     }
 }
@@ -130,6 +131,7 @@ const fn share_of_lss_sfb(id: &'static str, name: &'static str, insatser: &'stat
         excludes: "",
         numerator: "Kostnad för insatsen, kr",
         denominator: "Kostnad LSS och SFB, kr",
+        missing: "Saknas underlag: inga kostnader inom LSS och SFB.",
         measure: Measure::ShareOfLssSfb(insatser),
     }
 }
@@ -153,6 +155,7 @@ const fn places(
         excludes: "Annan regi.",
         numerator,
         denominator,
+        missing: "Saknas underlag: läs in en fil med platser per boende (Enhet, Platser).",
         measure: Measure::Places(figure),
     }
 }
@@ -168,6 +171,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "Delegerad hälso- och sjukvård, boendestöd, annan regi.",
         numerator: "",
         denominator: "",
+        missing: "",
         measure: Measure::UnitCost(UnitSpec {
             num: &[Hemtjanst],
             den: Hemtjanst,
@@ -186,6 +190,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "Korttidsvistelse LSS, annan regi.",
         numerator: "",
         denominator: "",
+        missing: "",
         measure: Measure::UnitCost(UnitSpec {
             num: &[Korttidsboende],
             den: Korttidsboende,
@@ -204,6 +209,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "Boende för personer med psykisk funktionsnedsättning, servicehus (boende utan heldygnsomsorg), annan regi.",
         numerator: "",
         denominator: "",
+        missing: "",
         measure: Measure::UnitCost(UnitSpec {
             num: &[SarskiltBoende, HslSarskiltBoende],
             den: SarskiltBoende,
@@ -222,6 +228,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "Annan regi.",
         numerator: "",
         denominator: "",
+        missing: "",
         measure: Measure::UnitCost(UnitSpec {
             num: &[HslSarskiltBoende],
             den: HslSarskiltBoende,
@@ -240,6 +247,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "Annan regi.",
         numerator: "",
         denominator: "",
+        missing: "",
         measure: Measure::UnitCost(UnitSpec {
             num: &[BoendePsykiskFunk],
             den: BoendePsykiskFunk,
@@ -258,6 +266,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "Personlig assistans enligt LSS, annan regi.",
         numerator: "",
         denominator: "",
+        missing: "",
         measure: Measure::UnitCost(UnitSpec {
             num: &[PersonligAssistansSfb],
             den: PersonligAssistansSfb,
@@ -276,6 +285,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "Personlig assistans enligt LSS, annan regi.",
         numerator: "",
         denominator: "",
+        missing: "",
         measure: Measure::UnitCost(UnitSpec {
             num: &[PersonligAssistansSfb],
             den: PersonligAssistansSfb,
@@ -294,6 +304,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "Hemtjänst.",
         numerator: "",
         denominator: "",
+        missing: "",
         measure: Measure::UnitCost(UnitSpec {
             num: &[Boendestod],
             den: Boendestod,
@@ -312,6 +323,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "Bostad för barn, servicebostad, annat särskilt anpassat boende, annan regi.",
         numerator: "",
         denominator: "",
+        missing: "",
         measure: Measure::UnitCost(UnitSpec {
             num: &[Gruppbostad],
             den: Gruppbostad,
@@ -330,6 +342,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "Annan regi.",
         numerator: "",
         denominator: "",
+        missing: "",
         measure: Measure::UnitCost(UnitSpec {
             num: &[DagligVerksamhet],
             den: DagligVerksamhet,
@@ -348,6 +361,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "Gruppbostad, annan regi.",
         numerator: "",
         denominator: "",
+        missing: "",
         measure: Measure::UnitCost(UnitSpec {
             num: &[Servicebostad],
             den: Servicebostad,
@@ -366,6 +380,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "Korttidsboende SoL, annan regi.",
         numerator: "",
         denominator: "",
+        missing: "",
         measure: Measure::UnitCost(UnitSpec {
             num: &[Korttidsvistelse],
             den: Korttidsvistelse,
@@ -376,18 +391,6 @@ const NYCKELTAL: &[Def] = &[
         }),
     },
     Def {
-        id: "KPB-",
-        name: "",
-        // Each own figure is in kronor per its insats' volume unit.
-        unit: FigureUnit::KrPer(VolumeUnit::Timme),
-        definition: "",
-        includes: "",
-        excludes: "Annan regi.",
-        numerator: "",
-        denominator: "",
-        measure: Measure::OwnUnitCosts,
-    },
-    Def {
         id: "U21002",
         name: "Ytterfall ordinärt boende, andel brukare (%)",
         unit: FigureUnit::Procent,
@@ -396,6 +399,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "Personlig assistans SFB.",
         numerator: "Brukare över gränsen",
         denominator: "",
+        missing: "",
         measure: Measure::Ytterfall(Scope::Ordinart),
     },
     Def {
@@ -407,6 +411,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "Personlig assistans SFB.",
         numerator: "Brukare över gränsen",
         denominator: "",
+        missing: "",
         measure: Measure::Ytterfall(Scope::Sarskilt),
     },
     Def {
@@ -418,6 +423,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "Personlig assistans SFB.",
         numerator: "Brukare över gränsen",
         denominator: "",
+        missing: "",
         measure: Measure::Ytterfall(Scope::Lss),
     },
     per_client(
@@ -460,6 +466,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "",
         numerator: "",
         denominator: "",
+        missing: "",
         measure: Measure::AnnanShare(Hemtjanst),
     },
     Def {
@@ -471,6 +478,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "",
         numerator: "",
         denominator: "",
+        missing: "",
         measure: Measure::AnnanShare(Korttidsboende),
     },
     Def {
@@ -482,6 +490,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "",
         numerator: "Dygn i korttidsboende",
         denominator: "Brukare",
+        missing: "Saknas underlag: inga brukare i korttidsboende.",
         measure: Measure::VolumePerClient(Korttidsboende),
     },
     share_of_lss_sfb(
@@ -519,6 +528,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "",
         numerator: "Dygn, brukare 65 år och äldre",
         denominator: "Dygn i gruppbostad",
+        missing: "Saknas underlag: inga dygn i gruppbostad.",
         measure: Measure::VolumeShareFrom65(Gruppbostad),
     },
     Def {
@@ -530,6 +540,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "",
         numerator: "",
         denominator: "Invånare 80 år och äldre",
+        missing: "",
         measure: Measure::PerInhabitant80(Hemtjanst),
     },
     Def {
@@ -541,6 +552,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "",
         numerator: "",
         denominator: "Invånare 80 år och äldre",
+        missing: "",
         measure: Measure::PerInhabitant80(SarskiltBoende),
     },
     places(
@@ -579,6 +591,7 @@ const NYCKELTAL: &[Def] = &[
         excludes: "",
         numerator: "Nettokostnad − standardkostnad, kr",
         denominator: "Standardkostnad, kr",
+        missing: "",
         measure: Measure::Standardkostnad,
     },
 ];
@@ -600,7 +613,13 @@ pub(super) fn nyckeltal(
     let units = &unit_costs.units;
     let names = units.iter().map(|u| (u.enhet.as_str(), u.enhet_name.as_str())).collect();
     let f = Figures { ds, settings, year, units, insatser: &unit_costs.insatser, clients, ytterfall, lines, names };
-    NYCKELTAL.iter().flat_map(|def| f.count(def)).collect()
+    // The table's unit costs, then the tool's own for the insatser they leave out, then the rest.
+    let unit_costs = NYCKELTAL.iter().take_while(|d| matches!(d.measure, Measure::UnitCost(_))).count();
+    let (unit_cost_defs, rest) = NYCKELTAL.split_at(unit_costs);
+    let mut out: Vec<Nyckeltal> = unit_cost_defs.iter().map(|def| f.count(def)).collect();
+    out.extend(f.own_unit_costs());
+    out.extend(rest.iter().map(|def| f.count(def)));
+    out
 }
 
 struct Figures<'a> {
@@ -664,23 +683,22 @@ fn volume_label(insats: Insats, basis: VolumeKind) -> String {
 }
 
 impl Figures<'_> {
-    /// The figures `def` gives (one, or one per insats for [`Measure::OwnUnitCosts`]).
-    fn count(&self, def: &Def) -> Vec<Nyckeltal> {
+    /// The figure `def` says.
+    fn count(&self, def: &Def) -> Nyckeltal {
         let mut n = empty(def);
         match def.measure {
             Measure::UnitCost(spec) => self.unit_cost(&mut n, &spec),
-            Measure::OwnUnitCosts => return self.own_unit_costs(def),
             Measure::Ytterfall(scope) => self.ytterfall(&mut n, scope),
-            Measure::PerClient(insatser) => self.per_client(&mut n, insatser),
+            Measure::PerClient(insatser) => self.per_client(&mut n, insatser, def.missing),
             Measure::AnnanShare(insats) => self.annan_share(&mut n, insats),
-            Measure::VolumePerClient(insats) => self.volume_per_client(&mut n, insats),
-            Measure::ShareOfLssSfb(insatser) => self.share_of_lss_sfb(&mut n, insatser),
-            Measure::VolumeShareFrom65(insats) => self.volume_share_from_65(&mut n, insats),
+            Measure::VolumePerClient(insats) => self.volume_per_client(&mut n, insats, def.missing),
+            Measure::ShareOfLssSfb(insatser) => self.share_of_lss_sfb(&mut n, insatser, def.missing),
+            Measure::VolumeShareFrom65(insats) => self.volume_share_from_65(&mut n, insats, def.missing),
             Measure::PerInhabitant80(insats) => self.per_inhabitant_80(&mut n, insats),
-            Measure::Places(figure) => self.places(&mut n, figure),
+            Measure::Places(figure) => self.places(&mut n, figure, def.missing),
             Measure::Standardkostnad => self.standardkostnad(&mut n),
         }
-        vec![n]
+        n
     }
 
     fn name(&self, code: &str) -> String {
@@ -762,7 +780,7 @@ impl Figures<'_> {
 
     /// A unit cost in egen regi for every insats with cells there that no figure of the table
     /// covers: the tool's own figures, for insatser Kolada never had a KPB figure for.
-    fn own_unit_costs(&self, def: &Def) -> Vec<Nyckeltal> {
+    fn own_unit_costs(&self) -> Vec<Nyckeltal> {
         let covered: BTreeSet<Insats> = NYCKELTAL
             .iter()
             .filter_map(|d| match d.measure {
@@ -776,15 +794,31 @@ impl Figures<'_> {
             .filter(|i| !covered.contains(i))
             .filter(|i| self.units.iter().any(|u| u.insats == *i && u.regi == Regi::Egen));
         own.map(|insats| {
-            let unit = insats.unit().singular();
-            let num = [insats];
-            let spec = UnitSpec { num: &num, den: insats, min_age: None, net: false, all_regi: false, granted: false };
-            let mut n = empty(def);
-            n.insatser = num.to_vec();
+            let spec = UnitSpec {
+                num: insats.alone(),
+                den: insats,
+                min_age: None,
+                net: false,
+                all_regi: false,
+                granted: false,
+            };
+            let def = Def {
+                id: "",
+                name: "",
+                unit: FigureUnit::KrPer(insats.unit()),
+                definition: "",
+                includes: "",
+                excludes: "Annan regi.",
+                numerator: "",
+                denominator: "",
+                missing: "",
+                measure: Measure::UnitCost(spec),
+            };
+            let mut n = empty(&def);
             self.unit_cost(&mut n, &spec);
+            // Its texts name the insats.
             n.id = format!("KPB-{}", insats.code());
-            n.name = format!("Kostnad {}, egen regi, kr/{unit}", lower_first(insats.name()));
-            n.unit = FigureUnit::KrPer(insats.unit());
+            n.name = format!("Kostnad {}, egen regi, kr/{}", lower_first(insats.name()), insats.unit().singular());
             n.definition = format!(
                 "Kostnad för {} i egen regi delad med antal {}.",
                 lower_first(insats.name()),
@@ -809,7 +843,7 @@ impl Figures<'_> {
         });
     }
 
-    fn per_client(&self, n: &mut Nyckeltal, insatser: &[Insats]) {
+    fn per_client(&self, n: &mut Nyckeltal, insatser: &[Insats], missing: &str) {
         let mut cost = Decimal::ZERO;
         let mut clients = 0u32;
         for c in self.clients {
@@ -820,7 +854,7 @@ impl Figures<'_> {
                 clients += 1;
             }
         }
-        ratio(n, cost, Decimal::from(clients), Decimal::ONE, || "Saknas underlag: inga brukare med insatsen.".into());
+        ratio(n, cost, Decimal::from(clients), Decimal::ONE, || missing.into());
     }
 
     fn annan_share(&self, n: &mut Nyckeltal, insats: Insats) {
@@ -838,7 +872,7 @@ impl Figures<'_> {
         });
     }
 
-    fn volume_per_client(&self, n: &mut Nyckeltal, insats: Insats) {
+    fn volume_per_client(&self, n: &mut Nyckeltal, insats: Insats, missing: &str) {
         let (mut volume, mut clients) = (Decimal::ZERO, 0u32);
         for c in self.clients {
             let v: Decimal = c.lines.iter().filter(|l| l.insats == insats).map(|l| l.volume).sum();
@@ -847,20 +881,18 @@ impl Figures<'_> {
                 clients += 1;
             }
         }
-        ratio(n, volume, Decimal::from(clients), Decimal::ONE, || {
-            "Saknas underlag: inga brukare i korttidsboende.".into()
-        });
+        ratio(n, volume, Decimal::from(clients), Decimal::ONE, || missing.into());
     }
 
-    fn share_of_lss_sfb(&self, n: &mut Nyckeltal, insatser: &[Insats]) {
+    fn share_of_lss_sfb(&self, n: &mut Nyckeltal, insatser: &[Insats], missing: &str) {
         let lines = || self.clients.iter().flat_map(|c| &c.lines);
         let all: Decimal =
             lines().filter(|l| matches!(l.insats.scope(), Scope::Lss | Scope::Sfb)).map(|l| l.cost).sum();
         let part: Decimal = lines().filter(|l| insatser.contains(&l.insats)).map(|l| l.cost).sum();
-        ratio(n, part, all, Decimal::ONE_HUNDRED, || "Saknas underlag: inga kostnader inom LSS och SFB.".into());
+        ratio(n, part, all, Decimal::ONE_HUNDRED, || missing.into());
     }
 
-    fn volume_share_from_65(&self, n: &mut Nyckeltal, insats: Insats) {
+    fn volume_share_from_65(&self, n: &mut Nyckeltal, insats: Insats, missing: &str) {
         let (mut old, mut all) = (Decimal::ZERO, Decimal::ZERO);
         for c in self.clients {
             let v: Decimal = c.lines.iter().filter(|l| l.insats == insats).map(|l| l.volume).sum();
@@ -869,7 +901,7 @@ impl Figures<'_> {
                 old += v;
             }
         }
-        ratio(n, old, all, Decimal::ONE_HUNDRED, || "Saknas underlag: inga dygn i gruppbostad.".into());
+        ratio(n, old, all, Decimal::ONE_HUNDRED, || missing.into());
     }
 
     fn per_inhabitant_80(&self, n: &mut Nyckeltal, insats: Insats) {
@@ -885,7 +917,7 @@ impl Figures<'_> {
         ratio(n, volume, population, Decimal::ONE, || "Saknas underlag: befolkningen 80+ är noll.".into());
     }
 
-    fn places(&self, n: &mut Nyckeltal, figure: PlaceFigure) {
+    fn places(&self, n: &mut Nyckeltal, figure: PlaceFigure, missing: &str) {
         let mut places: BTreeMap<String, Decimal> = BTreeMap::new();
         for p in &self.ds.places {
             let code = self.ds.org.enhet(&p.enhet).map_or_else(|| p.enhet.clone(), |e| e.code.clone());
@@ -910,7 +942,7 @@ impl Figures<'_> {
             })
             .count();
         n.clients = Some(clients as u32);
-        let missing = || "Saknas underlag: läs in en fil med platser per boende (Enhet, Platser).".to_owned();
+        let missing = || missing.to_owned();
         match figure {
             PlaceFigure::Cost => {
                 let cost: Decimal = sabo

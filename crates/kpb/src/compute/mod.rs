@@ -15,7 +15,7 @@ pub use year::infer_year;
 use crate::import::Dataset;
 use crate::report::Report;
 use crate::settings::Settings;
-use crate::steps::{allocate, client_costs, place, reconcile, unit_costs, validate, volumes};
+use crate::steps::{add_remainders, allocate, client_costs, place, reconcile, unit_costs, validate, volumes};
 
 /// Runs the whole computation. Deterministic: the same data and settings give the same report,
 /// whatever the order of the rows.
@@ -29,15 +29,16 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Report {
     let volumes = volumes::volumes(ds, settings, y);
     // Step 2, continued: the pools onto the cells in egen regi, by the key.
     let allocated = allocate::allocate(placed.cells, placed.pools, &volumes, &settings.key, ds);
+    // Step 4: the checks that need costs and volumes together.
+    let checks = validate::validate(ds, y, &allocated, &volumes);
     // Step 5: unit costs per cell and insats.
     let unit_costs = unit_costs::unit_costs(ds, &allocated, &volumes);
     // Step 6: each client's cost.
     let client_costs = client_costs::client_costs(ds, settings, y, &allocated, &volumes, &unit_costs);
-    // Step 4: the checks, and the reconciliation of the whole with the ledger.
-    let checks = validate::validate(ds, y, &allocated, &volumes);
+    // Step 4, the whole: the ledger against what the clients got and every step's remainders.
     let mut remainders = placed.remainders;
-    remainders.insert(crate::report::ReconKey::PoolUtanMottagare, allocated.unplaced.clone());
-    remainders.extend(client_costs.unplaced);
+    add_remainders(&mut remainders, allocated.remainders);
+    add_remainders(&mut remainders, client_costs.remainders);
     let reconciliation =
         reconcile::reconcile(ds, placed.ledger_total, placed.ledger_rows, &client_costs.clients, &remainders);
 

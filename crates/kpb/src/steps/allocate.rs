@@ -3,14 +3,14 @@
 //! förvaltning) in proportion to the chosen key, as a mark-up (påslag). A pool with no cell to
 //! receive it is a remainder of the reconciliation and a finding.
 
-use super::place::Booked;
+use super::place::DirectCost;
 use super::volumes::Volumes;
-use super::{Amount, CellKey, share_of};
+use super::{Amount, CellKey, Remainders, share_of};
 use crate::finding::{Finding, FindingKind};
 use crate::import::Dataset;
 use crate::mapping::Level;
 use crate::model::{Insats, Regi, normalise};
-use crate::report::Pool;
+use crate::report::{Pool, ReconKey};
 use crate::settings::AllocationKey;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -20,15 +20,15 @@ pub(crate) struct Allocated {
     pub cells: BTreeMap<CellKey, CellCost>,
     /// How each pool was distributed.
     pub pools: Vec<Pool>,
-    /// Pools without a receiver.
-    pub unplaced: Amount,
+    /// Pools without a receiver (`PoolUtanMottagare`).
+    pub remainders: Remainders,
     pub findings: Vec<Finding>,
 }
 
 /// One cell's cost.
 #[derive(Default, Debug)]
 pub(crate) struct CellCost {
-    pub booked: Booked,
+    pub direct: DirectCost,
     /// Common cost allocated to the cell.
     pub allocated: Decimal,
 }
@@ -36,32 +36,32 @@ pub(crate) struct CellCost {
 impl CellCost {
     /// Direct and allocated cost (assistansersättning apart).
     pub fn total(&self) -> Decimal {
-        self.booked.direct + self.allocated
+        self.direct.amount + self.allocated
     }
 }
 
-/// Allocates `pools` onto the cells of `booked` and `volumes` by `key`.
+/// Allocates `pools` onto the cells of `direct` and `volumes` by `key`.
 pub(crate) fn allocate(
-    booked: BTreeMap<CellKey, Booked>,
+    direct: BTreeMap<CellKey, DirectCost>,
     pools: BTreeMap<Level, Amount>,
     volumes: &Volumes,
     key: &AllocationKey,
     ds: &Dataset,
 ) -> Allocated {
     let mut cells: BTreeMap<CellKey, CellCost> =
-        booked.into_iter().map(|(k, booked)| (k, CellCost { booked, allocated: Decimal::ZERO })).collect();
+        direct.into_iter().map(|(k, direct)| (k, CellCost { direct, allocated: Decimal::ZERO })).collect();
     for k in volumes.cells.keys() {
         cells.entry(k.clone()).or_default();
     }
     let volume = |k: &CellKey| volumes.cells.get(k).map_or(Decimal::ZERO, |v| v.volume);
     let mut allocated =
-        Allocated { cells: BTreeMap::new(), pools: Vec::new(), unplaced: Amount::default(), findings: Vec::new() };
+        Allocated { cells: BTreeMap::new(), pools: Vec::new(), remainders: Remainders::new(), findings: Vec::new() };
     for (level, pool) in pools {
         let receivers: Vec<CellKey> = cells
             .iter()
             .filter(|(k, c)| {
                 k.regi == Regi::Egen
-                    && (c.booked.direct != Decimal::ZERO || volume(k) != Decimal::ZERO)
+                    && (c.direct.amount != Decimal::ZERO || volume(k) != Decimal::ZERO)
                     && match &level {
                         Level::Enhet(e) => k.enhet == *e,
                         Level::Omrade(o) => ds
@@ -78,8 +78,8 @@ pub(crate) fn allocate(
             .iter()
             .map(|k| Measures {
                 insats: k.insats,
-                direct: cells[k].booked.direct,
-                personnel: cells[k].booked.personnel,
+                direct: cells[k].direct.amount,
+                personnel: cells[k].direct.personnel,
                 volume: volume(k),
             })
             .collect();
@@ -98,8 +98,9 @@ pub(crate) fn allocate(
             }
         } else {
             unplaced = pool.amount;
-            allocated.unplaced.amount += pool.amount;
-            allocated.unplaced.lines.add_all(&pool.lines);
+            let remainder = allocated.remainders.entry(ReconKey::PoolUtanMottagare).or_default();
+            remainder.amount += pool.amount;
+            remainder.lines.add_all(&pool.lines);
             if let Some(first) = pool.lines.first(ds) {
                 allocated.findings.push(Finding::at(first, FindingKind::PoolWithoutReceivers { level: level.clone() }));
             }
@@ -159,8 +160,11 @@ mod tests {
         CellKey { insats, enhet: enhet.into(), regi: Regi::Egen }
     }
 
-    fn cells(direct: &[(Insats, &str, i64)]) -> BTreeMap<CellKey, Booked> {
-        direct.iter().map(|(i, e, d)| (key(*i, e), Booked { direct: Decimal::from(*d), ..Booked::default() })).collect()
+    fn cells(direct: &[(Insats, &str, i64)]) -> BTreeMap<CellKey, DirectCost> {
+        direct
+            .iter()
+            .map(|(i, e, d)| (key(*i, e), DirectCost { amount: Decimal::from(*d), ..DirectCost::default() }))
+            .collect()
     }
 
     fn no_volumes() -> Volumes {
@@ -173,8 +177,8 @@ mod tests {
         let pool = |amount: i64| {
             BTreeMap::from([(Level::Forvaltning, Amount { amount: Decimal::from(amount), ..Amount::default() })])
         };
-        let booked = || cells(&[(Insats::Hemtjanst, "A", 300), (Insats::SarskiltBoende, "B", 100)]);
-        let by_cost = allocate(booked(), pool(1000), &no_volumes(), &AllocationKey::DirectCost, &ds);
+        let direct = || cells(&[(Insats::Hemtjanst, "A", 300), (Insats::SarskiltBoende, "B", 100)]);
+        let by_cost = allocate(direct(), pool(1000), &no_volumes(), &AllocationKey::DirectCost, &ds);
         assert_eq!(by_cost.cells[&key(Insats::Hemtjanst, "A")].allocated, Decimal::from(750));
         assert_eq!(by_cost.cells[&key(Insats::SarskiltBoende, "B")].total(), Decimal::from(350));
 
@@ -182,10 +186,10 @@ mod tests {
         for (i, e, v) in [(Insats::Hemtjanst, "A", 1), (Insats::SarskiltBoende, "B", 3)] {
             volumes.cells.insert(key(i, e), CellVolume { volume: Decimal::from(v), ..CellVolume::default() });
         }
-        let by_volume = allocate(booked(), pool(1000), &volumes, &AllocationKey::Volume, &ds);
+        let by_volume = allocate(direct(), pool(1000), &volumes, &AllocationKey::Volume, &ds);
         assert_eq!(by_volume.cells[&key(Insats::Hemtjanst, "A")].allocated, Decimal::from(250));
         assert_eq!(by_volume.pools[0].shares.len(), 2);
-        assert!(by_volume.unplaced.amount.is_zero());
+        assert!(by_volume.remainders.is_empty());
     }
 
     #[test]
@@ -195,7 +199,7 @@ mod tests {
             BTreeMap::from([(Level::Enhet("X".into()), Amount { amount: Decimal::from(55), ..Amount::default() })]);
         let a =
             allocate(cells(&[(Insats::Hemtjanst, "A", 300)]), pools, &no_volumes(), &AllocationKey::DirectCost, &ds);
-        assert_eq!(a.unplaced.amount, Decimal::from(55));
+        assert_eq!(a.remainders[&ReconKey::PoolUtanMottagare].amount, Decimal::from(55));
         assert_eq!(a.pools[0].unplaced, Decimal::from(55));
         assert!(a.cells[&key(Insats::Hemtjanst, "A")].allocated.is_zero());
     }

@@ -104,7 +104,7 @@ pub struct InsatsInfo {
     pub synonyms: &'static [&'static str],
 }
 
-const CATALOGUE: [InsatsInfo; 21] = [
+static CATALOGUE: [InsatsInfo; 21] = [
     InsatsInfo {
         insats: Insats::Hemtjanst,
         code: "HEMTJ",
@@ -358,6 +358,11 @@ impl Insats {
     /// Every insats, in catalogue order.
     pub fn all() -> impl Iterator<Item = Insats> {
         CATALOGUE.iter().map(|i| i.insats)
+    }
+
+    /// The insats alone, as a list (for a figure counted on it alone).
+    pub fn alone(self) -> &'static [Insats] {
+        std::slice::from_ref(&CATALOGUE[self as usize].insats)
     }
 
     pub fn info(self) -> &'static InsatsInfo {

@@ -1,7 +1,7 @@
 //! Step 6 of the method (KPB.md §1): *beräkna KPB*. Each client's cost per cell: in egen regi
-//! what the ledger booked on the client, plus the rest of the cell's cost in proportion to the
-//! client's share of its volume (the unit cost × the client's volume); in annan regi what was
-//! paid ([`annan_price`]). Assistansersättning is placed the same way, beside the cost. A
+//! what ledger rows naming the client booked on them, plus the rest of the cell's cost in
+//! proportion to the client's share of its volume (without such rows: the unit cost × the
+//! client's volume); in annan regi what was paid ([`annan_price`]). Assistansersättning is placed the same way, beside the cost. A
 //! cell's cost that reaches no client (no volume to divide by, annan regi booked but not paid)
 //! is a remainder of the reconciliation.
 
@@ -21,7 +21,7 @@ pub(crate) struct ClientCosts {
     /// Every client with a line, most expensive first.
     pub clients: Vec<ClientCost>,
     /// What reached no client, by reason.
-    pub unplaced: Remainders,
+    pub remainders: Remainders,
 }
 
 /// Each client's cost in `year`.
@@ -36,7 +36,7 @@ pub(crate) fn client_costs(
     // Per client: lines (insats, enhet, regi) → line. A few lines per client: a short list,
     // not a tree, whose nodes would cost more than the lines.
     let mut lines: Vec<Vec<(CellKey, ClientLine)>> = vec![Vec::new(); ds.clients.len()];
-    let mut unplaced = Remainders::new();
+    let mut remainders = Remainders::new();
     let mut annan_placed: BTreeMap<Insats, Decimal> = BTreeMap::new();
     let no_volume = ClientVolume::default();
     for (key, cell) in &allocated.cells {
@@ -52,7 +52,7 @@ pub(crate) fn client_costs(
             }
             continue;
         }
-        let b = &cell.booked;
+        let b = &cell.direct;
         let rest = cell.total() - b.on_client.values().sum::<Decimal>();
         let rest_assistans = b.assistansersattning - b.assistansersattning_on_client.values().sum::<Decimal>();
         let total_volume = cell_volume.map_or(Decimal::ZERO, |v| v.volume);
@@ -69,12 +69,12 @@ pub(crate) fn client_costs(
         }
         if total_volume.is_zero() {
             if !rest.is_zero() {
-                let r = unplaced.entry(ReconKey::UtanVolym).or_default();
+                let r = remainders.entry(ReconKey::UtanVolym).or_default();
                 r.amount += rest;
                 r.lines.add_all(&b.lines);
             }
             if !rest_assistans.is_zero() {
-                let r = unplaced.entry(ReconKey::AssistansersattningEjPlacerad).or_default();
+                let r = remainders.entry(ReconKey::AssistansersattningEjPlacerad).or_default();
                 r.amount += rest_assistans;
                 r.lines.add_all(&b.lines);
             }
@@ -90,9 +90,9 @@ pub(crate) fn client_costs(
         if !diff.is_zero() {
             let mut r = Amount { amount: diff, ..Amount::default() };
             for (_, cell) in allocated.cells.iter().filter(|(k, _)| k.regi == Regi::Annan && k.insats == insats) {
-                r.lines.add_all(&cell.booked.lines);
+                r.lines.add_all(&cell.direct.lines);
             }
-            let to = unplaced.entry(ReconKey::AnnanRegiDifferens).or_default();
+            let to = remainders.entry(ReconKey::AnnanRegiDifferens).or_default();
             to.amount += r.amount;
             to.lines.add_all(&r.lines);
         }
@@ -105,7 +105,7 @@ pub(crate) fn client_costs(
         .map(|(client, lines)| client_cost(ds, settings, year, volumes, client as u32, lines))
         .collect();
     clients.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.id.cmp(&b.id)));
-    ClientCosts { clients, unplaced }
+    ClientCosts { clients, remainders }
 }
 
 /// Adds a client's volume and cost in the cell `key` to the client's lines.

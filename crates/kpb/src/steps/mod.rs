@@ -114,6 +114,15 @@ impl Amount {
 /// What a step did not pass on, by reason: the remainders of the reconciliation.
 pub(crate) type Remainders = BTreeMap<ReconKey, Amount>;
 
+/// Adds `more` remainders to `into`, reason by reason.
+pub(crate) fn add_remainders(into: &mut Remainders, more: Remainders) {
+    for (key, amount) in more {
+        let to = into.entry(key).or_default();
+        to.amount += amount.amount;
+        to.lines.merge(amount.lines);
+    }
+}
+
 /// `amount × part ÷ whole`, for a `part` of `whole` (0 ≤ part ≤ whole): multiplied first, for
 /// exactness, where the product fits Decimal's 28 digits, else as `amount × (part ÷ whole)`. So
 /// no amount a file can hold overflows (and panics) here.
@@ -140,8 +149,8 @@ pub(crate) fn members(key: &CellKey, cost: &allocate::CellCost, volume: Option<&
     let mut members: Vec<u32> = match key.regi {
         Regi::Annan => with_volume.copied().collect(),
         Regi::Egen => with_volume
-            .chain(cost.booked.on_client.keys())
-            .chain(cost.booked.assistansersattning_on_client.keys())
+            .chain(cost.direct.on_client.keys())
+            .chain(cost.direct.assistansersattning_on_client.keys())
             .copied()
             .collect(),
     };

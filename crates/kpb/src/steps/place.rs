@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// The ledger, placed.
 pub(crate) struct Placed {
     /// Direct cost per cell.
-    pub cells: BTreeMap<CellKey, Booked>,
+    pub cells: BTreeMap<CellKey, DirectCost>,
     /// Common cost per level, to be allocated.
     pub pools: BTreeMap<Level, Amount>,
     /// What reached neither, by reason.
@@ -29,11 +29,11 @@ pub(crate) struct Placed {
     pub findings: Vec<Finding>,
 }
 
-/// The direct cost booked on one cell.
+/// The direct cost of one cell (and, of it, what ledger rows naming a client booked on them).
 #[derive(Default, Debug)]
-pub(crate) struct Booked {
+pub(crate) struct DirectCost {
     /// Cost minus internal revenue and sales (KPB's cost concept), assistansersättning apart.
-    pub direct: Decimal,
+    pub amount: Decimal,
     /// Personnel cost within `direct`.
     pub personnel: Decimal,
     /// Försäkringskassan's assistansersättning (negative).
@@ -139,7 +139,9 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
                 }
                 if typ == KontoTyp::Assistansersattning && insats != Insats::PersonligAssistansSfb {
                     remainder(ReconKey::AssistansersattningFelInsats);
-                    findings.push(Finding::at(pos(), FindingKind::AssistansersattningOnInsats { insats }).for_enhet(Some(&enhet)));
+                    findings.push(
+                        Finding::at(pos(), FindingKind::AssistansersattningOnInsats { insats }).for_enhet(Some(&enhet)),
+                    );
                     continue;
                 }
                 let cell = placed.cells.entry(CellKey { insats, enhet, regi }).or_default();
@@ -150,7 +152,7 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
                         *cell.assistansersattning_on_client.entry(c).or_default() += row.belopp;
                     }
                 } else {
-                    cell.direct += row.belopp;
+                    cell.amount += row.belopp;
                     if typ == KontoTyp::Personal {
                         cell.personnel += row.belopp;
                     }
@@ -196,7 +198,7 @@ mod tests {
         );
         let placed = place(&ds, &Settings::default(), 2025);
         let cell = &placed.cells[&CellKey { insats: Insats::Hemtjanst, enhet: "Norr".into(), regi: Regi::Egen }];
-        assert_eq!(cell.direct, Decimal::from(1250));
+        assert_eq!(cell.amount, Decimal::from(1250));
         assert_eq!(placed.pools[&Level::Forvaltning].amount, Decimal::from(300));
         assert_eq!(placed.remainders[&ReconKey::Exkluderat].amount, Decimal::from(40));
         assert_eq!(placed.remainders[&ReconKey::Omappat].amount, Decimal::from(7));

@@ -71,20 +71,20 @@ pub(crate) fn unit_costs(ds: &Dataset, allocated: &Allocated, volumes: &Volumes)
             enhet_name: name(&k.enhet),
             omrade: ds.org.enhet(&k.enhet).and_then(|e| e.omrade.clone()),
             regi: k.regi,
-            direct: cell.booked.direct,
-            personnel: cell.booked.personnel,
+            direct: cell.direct.amount,
+            personnel: cell.direct.personnel,
             allocated: cell.allocated,
             total,
-            assistansersattning: cell.booked.assistansersattning,
+            assistansersattning: cell.direct.assistansersattning,
             volume,
             basis: volumes.basis[&k.insats],
             unit_cost: per(total),
             net_unit_cost: (k.insats == Insats::PersonligAssistansSfb)
-                .then(|| per(total + cell.booked.assistansersattning))
+                .then(|| per(total + cell.direct.assistansersattning))
                 .flatten(),
             error,
             clients: clients.map_or(0, |c| c.len() as u32),
-            ledger_rows: cell.booked.lines.sources(ds),
+            ledger_rows: cell.direct.lines.sources(ds),
             volume_rows: cell_volume.map(|v| v.lines.sources(ds)).unwrap_or_default(),
         });
     }
@@ -122,7 +122,7 @@ mod tests {
     use super::*;
     use crate::steps::CellKey;
     use crate::steps::allocate::CellCost;
-    use crate::steps::place::Booked;
+    use crate::steps::place::DirectCost;
     use crate::steps::volumes::CellVolume;
 
     #[test]
@@ -131,13 +131,13 @@ mod tests {
         let egen = CellKey { insats: Insats::Hemtjanst, enhet: "A".into(), regi: Regi::Egen };
         let annan = CellKey { insats: Insats::Hemtjanst, enhet: "B".into(), regi: Regi::Annan };
         let cost = |direct: i64, allocated: i64| CellCost {
-            booked: Booked { direct: Decimal::from(direct), ..Booked::default() },
+            direct: DirectCost { amount: Decimal::from(direct), ..DirectCost::default() },
             allocated: Decimal::from(allocated),
         };
         let allocated = Allocated {
             cells: BTreeMap::from([(egen.clone(), cost(900, 300)), (annan.clone(), cost(1000, 0))]),
             pools: Vec::new(),
-            unplaced: Default::default(),
+            remainders: Default::default(),
             findings: Vec::new(),
         };
         let client = |volume: i64, paid: i64| ClientVolume {

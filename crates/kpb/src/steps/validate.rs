@@ -28,14 +28,14 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
     for (k, cell) in &allocated.cells {
         let v = volumes.cells.get(k).unwrap_or(&no_volume);
         let first_volume = v.lines.first(ds);
-        let first_ledger = cell.booked.lines.first(ds);
+        let first_ledger = cell.direct.lines.first(ds);
         if k.regi == Regi::Egen {
             insatser_per_enhet.entry(&k.enhet).or_default().insert(k.insats);
         }
         if k.regi == Regi::Egen
             && v.volume > Decimal::ZERO
             && cell.total().is_zero()
-            && cell.booked.on_client.is_empty()
+            && cell.direct.on_client.is_empty()
         {
             findings.push(
                 Finding::at(
@@ -60,11 +60,11 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
             unit_costs.entry(k.insats).or_default().push((k.enhet.clone(), cell.total() / v.volume));
         }
         // Clients booked in the ledger but without volume anywhere.
-        for client in cell.booked.on_client.keys() {
+        for client in cell.direct.on_client.keys() {
             if !v.clients.contains_key(client) {
                 findings.push(
                     Finding::at(
-                        cell.booked
+                        cell.direct
                             .on_client_line
                             .get(client)
                             .map_or_else(|| first_ledger.clone().unwrap_or_default(), |l| ds.pos(l.0, l.1)),
@@ -210,7 +210,7 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
         for (enhet, u) in list {
             if median > Decimal::ZERO && (*u > median * Decimal::TWO || *u * Decimal::TWO < median) {
                 let pos = allocated.cells[&CellKey { insats: *insats, enhet: enhet.clone(), regi: Regi::Egen }]
-                    .booked
+                    .direct
                     .lines
                     .first(ds)
                     .unwrap_or_default();
@@ -228,7 +228,7 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
     for (enhet, insatser) in &insatser_per_enhet {
         if insatser.contains(&Insats::Gruppbostad) && insatser.contains(&Insats::Servicebostad) {
             let key = CellKey { insats: Insats::Servicebostad, enhet: enhet.to_string(), regi: Regi::Egen };
-            let pos = volume_lines(&key).or_else(|| allocated.cells[&key].booked.lines.first(ds)).unwrap_or_default();
+            let pos = volume_lines(&key).or_else(|| allocated.cells[&key].direct.lines.first(ds)).unwrap_or_default();
             findings.push(
                 Finding::at(pos, FindingKind::GruppAndServicebostad { enhet: name(enhet) }).for_enhet(Some(enhet)),
             );
@@ -248,7 +248,7 @@ fn other(kind: VolumeKind) -> VolumeKind {
 mod tests {
     use super::*;
     use crate::steps::allocate::CellCost;
-    use crate::steps::place::Booked;
+    use crate::steps::place::DirectCost;
     use crate::steps::volumes::ClientVolume;
 
     #[test]
@@ -256,7 +256,7 @@ mod tests {
         let ds = Dataset { clients: vec![Default::default()], ..Dataset::default() };
         let key = |insats: Insats, enhet: &str| CellKey { insats, enhet: enhet.into(), regi: Regi::Egen };
         let cost = |direct: i64| CellCost {
-            booked: Booked { direct: Decimal::from(direct), ..Booked::default() },
+            direct: DirectCost { amount: Decimal::from(direct), ..DirectCost::default() },
             allocated: Decimal::ZERO,
         };
         let volume = |v: i64| CellVolume {
@@ -275,7 +275,7 @@ mod tests {
                 (key(Insats::Hemtjanst, "E"), cost(0)),
             ]),
             pools: Vec::new(),
-            unplaced: Default::default(),
+            remainders: Default::default(),
             findings: Vec::new(),
         };
         let volumes = Volumes {
