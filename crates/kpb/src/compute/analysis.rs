@@ -2,14 +2,10 @@
 //! from the clients' costs, so they add up to the same KPB.
 
 use crate::model::{Boendeform, Insats, Kon, Regi, Scope};
-use crate::report::{ClientCost, Distribution, Group, Mix, UnitCost, Utforandegrad, Ytterfall};
+use crate::report::{ClientCost, Distribution, Group, Mix, UnitCost, Utforandegrad, Ytterfall, percent_of};
 use crate::settings::{Settings, Thresholds};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
-
-fn pct(part: Decimal, whole: Decimal) -> Option<Decimal> {
-    (!whole.is_zero()).then(|| part * Decimal::ONE_HUNDRED / whole)
-}
 
 /// KPB.md §3: a client's cost in a scope is the sum of the client's costs on rows of that scope;
 /// the denominator is the distinct clients with a cost in the scope; "exceeds" is strict.
@@ -33,7 +29,7 @@ pub(super) fn ytterfall(clients: &[ClientCost], t: &Thresholds) -> Vec<Ytterfall
             threshold,
             clients,
             count,
-            share: pct(Decimal::from(count), Decimal::from(clients)),
+            share: percent_of(Decimal::from(count), Decimal::from(clients)),
             cost: above.iter().map(|(_, c)| *c).sum(),
             total_cost: in_scope.iter().map(|(_, c)| *c).sum(),
             list: above.iter().map(|(id, _)| (*id).to_owned()).collect(),
@@ -96,7 +92,7 @@ fn groups(clients: &[ClientCost], key: impl Fn(&ClientCost) -> String, order: &[
                 clients,
                 cost,
                 per_client: (clients > 0).then(|| cost / Decimal::from(clients)),
-                share: pct(cost, total),
+                share: percent_of(cost, total),
             }
         })
         .collect()
@@ -139,7 +135,7 @@ pub(super) fn mix(clients: &[ClientCost], settings: &Settings) -> Mix {
             clients,
             cost,
             per_client: Some(cost / Decimal::from(clients)),
-            share: pct(cost, total),
+            share: percent_of(cost, total),
         })
         .collect();
     Mix { by_age, by_kon, by_boendeform, by_insats }
@@ -163,7 +159,7 @@ pub(super) fn utforandegrad(clients: &[ClientCost], units: &[UnitCost]) -> Vec<U
         .filter(|(_, (b, u, _))| *b > Decimal::ZERO && *u > Decimal::ZERO)
         .map(|((insats, enhet), (beviljad, utford, clients))| {
             let enhet_name = names.get(enhet.as_str()).map_or_else(|| enhet.clone(), |n| (*n).to_owned());
-            Utforandegrad { insats, enhet, enhet_name, beviljad, utford, grad: pct(utford, beviljad), clients }
+            Utforandegrad { insats, enhet, enhet_name, beviljad, utford, grad: percent_of(utford, beviljad), clients }
         })
         .collect()
 }

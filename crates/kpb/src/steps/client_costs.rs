@@ -8,7 +8,7 @@
 use super::allocate::Allocated;
 use super::unit_costs::{UnitCosts, annan_price};
 use super::volumes::{ClientVolume, Volumes};
-use super::{Amount, CellKey, Remainders, members, share_of};
+use super::{CellKey, Lines, Remainders, members, share_of};
 use crate::import::Dataset;
 use crate::model::{Boendeform, Insats, Regi};
 use crate::report::{ClientCost, ClientLine, ReconKey};
@@ -43,7 +43,7 @@ pub(crate) fn client_costs(
         let cell_volume = volumes.cells.get(key);
         let volume_of = |client: u32| cell_volume.and_then(|v| v.clients.get(&client)).unwrap_or(&no_volume);
         if key.regi == Regi::Annan {
-            let rate = unit_costs.annan_rate.get(&key.insats).copied();
+            let rate = unit_costs.annan.get(&key.insats).and_then(|a| a.rate);
             for client in members(key, cell, cell_volume) {
                 let v = volume_of(client);
                 let cost = annan_price(v, rate);
@@ -81,20 +81,16 @@ pub(crate) fn client_costs(
         }
     }
     // Annan regi: booked against placed, per insats.
-    let mut booked_annan: BTreeMap<Insats, Decimal> = BTreeMap::new();
-    for (k, cell) in allocated.cells.iter().filter(|(k, _)| k.regi == Regi::Annan) {
-        *booked_annan.entry(k.insats).or_default() += cell.total();
-    }
-    for (insats, booked) in booked_annan {
-        let diff = booked - annan_placed.get(&insats).copied().unwrap_or_default();
+    for (insats, annan) in &unit_costs.annan {
+        let diff = annan.booked - annan_placed.get(insats).copied().unwrap_or_default();
         if !diff.is_zero() {
-            let mut r = Amount { amount: diff, ..Amount::default() };
-            for (_, cell) in allocated.cells.iter().filter(|(k, _)| k.regi == Regi::Annan && k.insats == insats) {
-                r.lines.add_all(&cell.direct.lines);
+            let mut lines = Lines::default();
+            for (_, cell) in allocated.cells.iter().filter(|(k, _)| k.regi == Regi::Annan && k.insats == *insats) {
+                lines.add_all(&cell.direct.lines);
             }
             let to = remainders.entry(ReconKey::AnnanRegiDifferens).or_default();
-            to.amount += r.amount;
-            to.lines.add_all(&r.lines);
+            to.amount += diff;
+            to.lines.add_all(&lines);
         }
     }
 

@@ -19,9 +19,19 @@ pub(crate) struct UnitCosts {
     pub units: Vec<UnitCost>,
     /// One per insats with a cell, in catalogue order.
     pub insatser: Vec<InsatsSummary>,
-    /// Annan regi, per insats: the booked cost not paid per client, per volume without a paid
-    /// amount.
-    pub annan_rate: BTreeMap<Insats, Decimal>,
+    /// Annan regi, per insats: the booked cost, and the rate at which what the file does not
+    /// say was paid is spread.
+    pub annan: BTreeMap<Insats, Annan>,
+}
+
+/// Annan regi of one insats.
+#[derive(Default, Debug)]
+pub(crate) struct Annan {
+    /// Booked in the ledger.
+    pub booked: Decimal,
+    /// The booked cost not paid per client, per volume without a paid amount (none when all
+    /// was paid, or nothing is left).
+    pub rate: Option<Decimal>,
 }
 
 /// What a client in annan regi costs: what was paid, and the spread rest for volume without a
@@ -42,10 +52,12 @@ pub(crate) fn unit_costs(ds: &Dataset, allocated: &Allocated, volumes: &Volumes)
             a.2 += client.unpaid_volume;
         }
     }
-    let annan_rate: BTreeMap<Insats, Decimal> = annan
-        .iter()
-        .filter(|(_, (booked, paid, unpaid))| *unpaid > Decimal::ZERO && *booked - *paid > Decimal::ZERO)
-        .map(|(insats, (booked, paid, unpaid))| (*insats, (*booked - *paid) / *unpaid))
+    let annan: BTreeMap<Insats, Annan> = annan
+        .into_iter()
+        .map(|(insats, (booked, paid, unpaid))| {
+            let rate = (unpaid > Decimal::ZERO && booked - paid > Decimal::ZERO).then(|| (booked - paid) / unpaid);
+            (insats, Annan { booked, rate })
+        })
         .collect();
 
     let name = |code: &str| ds.org.enhet(code).map_or_else(|| code.to_owned(), |e| e.name.clone());
@@ -58,7 +70,7 @@ pub(crate) fn unit_costs(ds: &Dataset, allocated: &Allocated, volumes: &Volumes)
         let total = match k.regi {
             Regi::Egen => cell.total(),
             Regi::Annan => {
-                let rate = annan_rate.get(&k.insats).copied();
+                let rate = annan.get(&k.insats).and_then(|a| a.rate);
                 clients.into_iter().flat_map(|c| c.values()).map(|c| annan_price(c, rate)).sum()
             }
         };
@@ -114,7 +126,7 @@ pub(crate) fn unit_costs(ds: &Dataset, allocated: &Allocated, volumes: &Volumes)
             clients: clients_per_insats.get(&insats).map_or(0, |c| c.len() as u32),
         });
     }
-    UnitCosts { units, insatser, annan_rate }
+    UnitCosts { units, insatser, annan }
 }
 
 #[cfg(test)]
@@ -163,7 +175,7 @@ mod tests {
         };
         let u = unit_costs(&ds, &allocated, &volumes);
         assert_eq!(u.units[0].unit_cost, Some(Decimal::from(30)));
-        assert_eq!(u.annan_rate[&Insats::Hemtjanst], Decimal::from(30));
+        assert_eq!(u.annan[&Insats::Hemtjanst].rate, Some(Decimal::from(30)));
         assert_eq!(u.units[1].total, Decimal::from(1000));
         let hemtjanst = &u.insatser[0];
         assert_eq!((hemtjanst.cost, hemtjanst.volume, hemtjanst.clients), (Decimal::from(1200), Decimal::from(40), 4));
