@@ -405,7 +405,8 @@ impl Session {
         }
         self.busy
             .set(Busy::Working { message: format!("Läser ett annat års {} filer …", files.len()), fraction: 0.02 });
-        let request = Request::Load { import: self.import_choices(), settings: self.settings.get_untracked(), add_year: true };
+        let request =
+            Request::Load { import: self.import_choices(), settings: self.settings.get_untracked(), add_year: true };
         if let Some(id) = self.send(&request, &files) {
             self.years_in_flight.update_value(|years| {
                 years.insert(id, files);

@@ -2,9 +2,9 @@
 //! recognised, and the mapping of local insats names to the catalogue. Choices are remembered.
 
 use crate::state::{View, session};
+use kpb::format;
 use kpb::import::schema::FileKind;
 use kpb::import::{FileReport, FileStatus};
-use kpb::format;
 use kpb::model::{Insats, normalise};
 use kpb::pseudonym::contains_personnummer;
 use leptos::prelude::*;
@@ -239,7 +239,11 @@ fn lines_summary(f: &FileReport) -> String {
         format::count(f.rows_used),
         format::count(f.rows_not_used())
     )];
-    parts.push(format!("{} rubrik{}", format::count(f.header_line), if f.header_line > 1 { " och rader ovanför" } else { "" }));
+    parts.push(format!(
+        "{} rubrik{}",
+        format::count(f.header_line),
+        if f.header_line > 1 { " och rader ovanför" } else { "" }
+    ));
     if f.blank > 0 {
         parts.push(format!("{} tomma", format::count(f.blank)));
     }

@@ -6,9 +6,9 @@
 use crate::charts::{Bar, BarChart, Unit};
 use crate::state::{chosen_files, session};
 use kpb::compare::{self, KpiComparison, ReferenceChoice, address};
-use kpb::report::{Basis, FigureUnit};
 use kpb::format;
 use kpb::reference;
+use kpb::report::{Basis, FigureUnit};
 use leptos::prelude::*;
 
 /// Whether a text is a Kolada area id: four digits, or a group id (`G` and digits).
@@ -714,7 +714,8 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
     });
     let differs = row.in_kolada.as_ref().and_then(|k| k.difference).is_some_and(|d| !d.is_zero());
     let kpb_beside = row.kpb.clone().map(|k| {
-        let value = k.value.map(|v| format!(" {} {} ({}).", k.id, format::figure(k.unit, v), k.unit)).unwrap_or_default();
+        let value =
+            k.value.map(|v| format!(" {} {} ({}).", k.id, format::figure(k.unit, v), k.unit)).unwrap_or_default();
         format!("Bredvid KPB:{value} {}", k.difference)
     });
     bars.sort_by_key(|b| b.value);

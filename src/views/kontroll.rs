@@ -6,8 +6,8 @@ use crate::state::session;
 use crate::worker::ExportKind;
 use kpb::export::Status;
 use kpb::finding::{Finding, Severity};
-use kpb::import::FileStatus;
 use kpb::format;
+use kpb::import::FileStatus;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 

@@ -100,7 +100,11 @@ pub fn Kvalitet() -> impl IntoView {
 
 /// The mapping the pairing uses: the user's choices, and for the enheter the user has not chosen
 /// for, the suggestion by name.
-fn mapping_in_use(settings: &compare::CompareSettings, report: &kpb::Report, data: &compare::RefData) -> compare::CompareSettings {
+fn mapping_in_use(
+    settings: &compare::CompareSettings,
+    report: &kpb::Report,
+    data: &compare::RefData,
+) -> compare::CompareSettings {
     let mut settings = settings.clone();
     for (enhet, ou) in compare::suggest_ou(report, data) {
         settings.ou_map.entry(enhet).or_insert(ou);

@@ -21,15 +21,18 @@ pub fn MappingEditor() -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let changed = RwSignal::new(false);
     let open = RwSignal::new(!unmapped.is_empty());
-    let saved =
-        move || s.choices().with(|i| i.saved.contains_key(&FileKind::Mappning) || i.saved.contains_key(&FileKind::Konton));
+    let saved = move || {
+        s.choices().with(|i| i.saved.contains_key(&FileKind::Mappning) || i.saved.contains_key(&FileKind::Konton))
+    };
     // Which mapping the result used: the saved one, or a file read (which wins over it).
     let used_saved = move || {
         s.report.with(|r| {
             r.as_ref().is_some_and(|r| {
                 r.files.iter().any(|f| {
                     f.status == kpb::import::FileStatus::Read
-                        && [FileKind::Mappning, FileKind::Konton].iter().any(|k| f.name == kpb::import::saved_file_name(*k))
+                        && [FileKind::Mappning, FileKind::Konton]
+                            .iter()
+                            .any(|k| f.name == kpb::import::saved_file_name(*k))
                 })
             })
         })
@@ -42,7 +45,13 @@ pub fn MappingEditor() -> impl IntoView {
         // Tied to the files it was edited from: another mapping file read later wins over it.
         let from = |kind: FileKind| {
             s.report.with_untracked(|r| {
-                r.as_ref().and_then(|r| r.files.iter().find(|f| f.kind == Some(kind) && f.digest.is_some() && f.name != kpb::import::saved_file_name(kind))).and_then(|f| f.digest.clone())
+                r.as_ref()
+                    .and_then(|r| {
+                        r.files.iter().find(|f| {
+                            f.kind == Some(kind) && f.digest.is_some() && f.name != kpb::import::saved_file_name(kind)
+                        })
+                    })
+                    .and_then(|f| f.digest.clone())
             })
         };
         let (mapping_from, konto_from) = (from(FileKind::Mappning), from(FileKind::Konton));
@@ -247,12 +256,7 @@ pub fn MappingEditor() -> impl IntoView {
 
 /// One editable row of the mapping.
 #[component]
-fn RuleRow(
-    index: usize,
-    row: MappingRow,
-    rows: RwSignal<Vec<MappingRow>>,
-    changed: RwSignal<bool>,
-) -> impl IntoView {
+fn RuleRow(index: usize, row: MappingRow, rows: RwSignal<Vec<MappingRow>>, changed: RwSignal<bool>) -> impl IntoView {
     type Field = fn(&mut MappingRow) -> &mut String;
     let set = move |field: Field, value: String| {
         rows.update(|r| *field(&mut r[index]) = value);

@@ -255,7 +255,8 @@ fn PartnerUnits() -> impl IntoView {
             report.nyckeltal.iter().filter(|n| !n.by_enhet.is_empty() && !partner_units(&n.id).is_empty()).collect();
         let current = chosen.get();
         let n = kpis.iter().find(|n| Some(&n.id) == current.as_ref()).or(kpis.first())?;
-        let own_label = s.compare_settings.with(|c| if c.own_name.is_empty() { "egen".to_owned() } else { c.own_name.clone() });
+        let own_label =
+            s.compare_settings.with(|c| if c.own_name.is_empty() { "egen".to_owned() } else { c.own_name.clone() });
         let mut bars: Vec<Bar> = n
             .by_enhet
             .iter()
@@ -321,8 +322,9 @@ fn PartnerDistribution() -> impl IntoView {
         if data.deciles.is_empty() {
             return None;
         }
-        let own_label =
-            s.compare_settings.with(|c| if c.own_name.is_empty() { "Egen kommun".to_owned() } else { c.own_name.clone() });
+        let own_label = s
+            .compare_settings
+            .with(|c| if c.own_name.is_empty() { "Egen kommun".to_owned() } else { c.own_name.clone() });
         // Partners of the report's year only, and never the own file read back.
         let same_year = |area: &str| data.partners.get(area).is_some_and(|p| p.period == Some(report.year));
         let mut bars: Vec<Bar> = data

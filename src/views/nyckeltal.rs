@@ -16,12 +16,16 @@ type CardGroup = (&'static str, fn(&Figure) -> bool);
 const GROUPS: [CardGroup; 5] = [
     ("Koladas nyckeltal – jämförbara med alla kommuner", |n| n.basis == Basis::Kolada),
     ("Kostnad per insats (styckkostnad, KPB)", |n| {
-        n.basis == Basis::Kpb && n.unit.is_money() && n.unit != FigureUnit::KrPerBrukare && n.unit != FigureUnit::KrPerPlats
+        n.basis == Basis::Kpb
+            && n.unit.is_money()
+            && n.unit != FigureUnit::KrPerBrukare
+            && n.unit != FigureUnit::KrPerPlats
     }),
     ("Ytterfall", |n| n.basis == Basis::Kpb && n.name.starts_with("Ytterfall")),
     ("Kostnad per brukare (KPB)", |n| n.basis == Basis::Kpb && n.unit == FigureUnit::KrPerBrukare),
     ("Andelar, volymer och jämförelser (KPB)", |n| {
-        n.basis == Basis::Kpb && !(n.name.starts_with("Ytterfall") || n.unit.is_money() && n.unit != FigureUnit::KrPerPlats)
+        n.basis == Basis::Kpb
+            && !(n.name.starts_with("Ytterfall") || n.unit.is_money() && n.unit != FigureUnit::KrPerPlats)
     }),
 ];
 

@@ -15,11 +15,8 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 /// Invented municipalities in the Kolada answer: id (not a real municipality's), name, seed.
-const KOLADA: [(&str, &str, u64); 3] = [
-    ("9901", "Björkby (påhittad)", 11),
-    ("9902", "Sjöstad (påhittad)", 12),
-    ("9903", "Tallvik (påhittad)", 13),
-];
+const KOLADA: [(&str, &str, u64); 3] =
+    [("9901", "Björkby (påhittad)", 11), ("9902", "Sjöstad (påhittad)", 12), ("9903", "Tallvik (påhittad)", 13)];
 /// Their comparison group.
 const GROUP: (&str, &str) = ("G99001", "Liknande kommuner, påhittad");
 /// The example municipality's own figures in "Kolada": its seed, and how far (per mille) the
@@ -54,9 +51,12 @@ fn kolada_answer(years: &[i32]) -> String {
         let own = report(year, OWN_SEED);
         let Some((_, first)) = reports.first() else { continue };
         for n in first.nyckeltal.iter().filter(|n| n.id.starts_with('N')) {
-            let in_kolada = own.nyckeltal.iter().find(|m| m.id == n.id).and_then(|m| m.value).map(|v| {
-                (v * Decimal::from(OWN_IN_KOLADA_PER_MILLE) / Decimal::from(1_000)).round_dp(1)
-            });
+            let in_kolada = own
+                .nyckeltal
+                .iter()
+                .find(|m| m.id == n.id)
+                .and_then(|m| m.value)
+                .map(|v| (v * Decimal::from(OWN_IN_KOLADA_PER_MILLE) / Decimal::from(1_000)).round_dp(1));
             values.push(entry(&n.id, OWN.0, year, in_kolada));
             let of =
                 |r: &Report| r.nyckeltal.iter().find(|m| m.id == n.id).and_then(|m| m.value).map(|v| v.round_dp(1));

@@ -354,7 +354,11 @@ fn the_example_kolada_units_are_suggested_and_paired() {
     let own = &example().1;
     // Kolada's invented units: named by the unit list, most suggested for the own enheter by name.
     assert_eq!(data.ou_units().len(), 8);
-    assert!(data.ou_units().iter().all(|u| u.municipality == "9999" && u.name.as_deref().is_some_and(|n| n.ends_with("(påhittad)"))));
+    assert!(
+        data.ou_units()
+            .iter()
+            .all(|u| u.municipality == "9999" && u.name.as_deref().is_some_and(|n| n.ends_with("(påhittad)")))
+    );
     let suggested = kpb::compare::suggest_ou(own, &data);
     let enheter: Vec<&str> = suggested.iter().map(|(e, _)| e.as_str()).collect();
     assert_eq!(enheter, ["HT-NORR", "HT-OSTER", "HT-SODER", "SB-BJORK", "SB-EKEN"]);

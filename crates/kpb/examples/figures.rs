@@ -62,7 +62,9 @@ fn main() {
                 c.rank.map_or("null".into(), |(r, of)| quote(&format!("{r} av {of}"))),
                 c.potential.map_or("null".into(), |p| quote(&format!("{} kr", format::kr(p)))),
                 kolada.and_then(|k| k.value).map_or("null".into(), |v| quote(&format::figure(c.unit, v))),
-                kolada.and_then(|k| k.difference).map_or("null".into(), |v| quote(&if c.unit == kpb::report::FigureUnit::Procent {
+                kolada.and_then(|k| k.difference).map_or("null".into(), |v| quote(&if c.unit
+                    == kpb::report::FigureUnit::Procent
+                {
                     format!("{} procentenheter", format::number(v, 1))
                 } else {
                     format::figure(c.unit, v)

@@ -79,6 +79,25 @@ pub fn is_leap(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
+/// The Swedish name of month `m` (1–12), in lower case as in a sentence.
+pub fn month_name(m: u8) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    NAMES.get(usize::from(m).wrapping_sub(1)).copied().unwrap_or("")
+}
+
 pub fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -135,6 +154,14 @@ impl Period {
         Some(Period { year, month: Some(month) })
     }
 
+    /// The period as a text reads it: "mars 2025", or "2025".
+    pub fn name(self) -> String {
+        match self.month {
+            Some(m) => format!("{} {}", month_name(m), self.year),
+            None => self.year.to_string(),
+        }
+    }
+
     /// Days in the period.
     pub fn days(self) -> u32 {
         match self.month {
@@ -156,10 +183,23 @@ impl std::fmt::Display for Period {
 /// Days of the stay `from..=to` (both days counted) that fall in `year`; an open end runs to
 /// the end of the year.
 pub fn days_in_year_of_stay(year: i32, from: Date, to: Option<Date>) -> u32 {
-    let first = Date { year, month: 1, day: 1 }.days();
-    let last = Date { year, month: 12, day: 31 }.days();
-    let start = from.days().max(first);
-    let end = to.map_or(last, Date::days).min(last);
+    days_of_stay_between(Date { year, month: 1, day: 1 }, Date { year, month: 12, day: 31 }, from, to)
+}
+
+/// Days of the stay `from..=to` that fall in each month of `year`, January first; an open end
+/// runs to the end of the year. They sum to [`days_in_year_of_stay`].
+pub fn days_per_month_of_stay(year: i32, from: Date, to: Option<Date>) -> [u32; 12] {
+    std::array::from_fn(|i| {
+        let month = i as u8 + 1;
+        let last = Date { year, month, day: days_in_month(year, month) };
+        days_of_stay_between(Date { year, month, day: 1 }, last, from, to)
+    })
+}
+
+/// Days of the stay `from..=to` (an open end runs to `last`) within `first..=last`.
+fn days_of_stay_between(first: Date, last: Date, from: Date, to: Option<Date>) -> u32 {
+    let start = from.days().max(first.days());
+    let end = to.map_or(last.days(), Date::days).min(last.days());
     if end < start { 0 } else { (end - start + 1) as u32 }
 }
 
@@ -197,6 +237,7 @@ mod tests {
         assert_eq!(Period::parse("25"), None);
         assert_eq!(Period { year: 2024, month: Some(2) }.days(), 29);
         assert_eq!(Period { year: 2025, month: None }.days(), 365);
+        assert_eq!(Period { year: 2025, month: Some(10) }.name(), "oktober 2025");
     }
 
     #[test]
@@ -207,5 +248,10 @@ mod tests {
         assert_eq!(days_in_year_of_stay(2025, d("2025-12-20"), None), 12);
         assert_eq!(days_in_year_of_stay(2025, d("2026-01-01"), None), 0);
         assert_eq!(days_in_year_of_stay(2024, d("2024-03-01"), Some(d("2024-03-01"))), 1);
+        let months = days_per_month_of_stay(2025, d("2025-01-30"), Some(d("2025-03-02")));
+        assert_eq!(months, [2, 28, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let open = days_per_month_of_stay(2024, d("2023-06-01"), None);
+        assert_eq!(open, [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
+        assert_eq!(days_per_month_of_stay(2025, d("2025-12-31"), None)[11], 1);
     }
 }

@@ -5,8 +5,8 @@
 //! exported to the öre, unit costs with two decimals, shares with two; nothing else is rounded.
 
 use crate::report::Report;
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 use serde::{Deserialize, Serialize};
 

@@ -38,11 +38,11 @@ pub mod format;
 pub mod import;
 pub mod mapping;
 pub mod model;
-mod steps;
 pub mod pseudonym;
 pub mod reference;
 pub mod report;
 pub mod settings;
+mod steps;
 
 pub use compute::compute;
 pub use finding::{Finding, Position, Severity};

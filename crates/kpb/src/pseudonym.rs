@@ -599,14 +599,12 @@ impl Pseudonymizer {
         });
         match one {
             Some((found, _)) if !several => self.known(raw, &found).key(),
-            Some(_) => {
-                ClientKey {
-                    id: self.mask_with(raw, Spaces::Cell).into_owned(),
-                    facts: None,
-                    birthday: None,
-                    bad_checksum: false,
-                }
-            }
+            Some(_) => ClientKey {
+                id: self.mask_with(raw, Spaces::Cell).into_owned(),
+                facts: None,
+                birthday: None,
+                bad_checksum: false,
+            },
             None => unchanged(raw),
         }
     }

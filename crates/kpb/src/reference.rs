@@ -95,7 +95,11 @@ pub struct Municipality {
 
 /// Every municipality and region of Kolada's list.
 pub fn municipalities() -> impl Iterator<Item = Municipality> {
-    rows(MUNICIPALITIES).filter(|r| r.len() >= 3).map(|r| Municipality { id: r[0], title: r[1], is_kommun: r[2] == "K" })
+    rows(MUNICIPALITIES).filter(|r| r.len() >= 3).map(|r| Municipality {
+        id: r[0],
+        title: r[1],
+        is_kommun: r[2] == "K",
+    })
 }
 
 pub fn municipality(id: &str) -> Option<Municipality> {

@@ -6,7 +6,7 @@ use crate::finding::{Finding, Position, Severity};
 use crate::import::{FileReport, UnknownInsats};
 use crate::mapping::{Level, MappingRow};
 use crate::model::{Boendeform, Insats, Kon, Regi, Scope, VolumeKind, VolumeUnit};
-use crate::settings::Settings;
+use crate::settings::{CostBasis, Settings};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +44,154 @@ pub struct Report {
     pub mix: Mix,
     pub utforandegrad: Vec<Utforandegrad>,
     pub reconciliation: Reconciliation,
+    /// The monthly follow-up, when the ledger has months.
+    #[serde(default)]
+    pub monthly: Option<Monthly>,
+}
+
+/// The monthly follow-up: per cell and per insats, month by month, on the ledger's months.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Monthly {
+    pub basis: CostBasis,
+    /// The first and the last month (1–12) with a ledger row: the figures go through `through`.
+    pub first: u8,
+    pub through: u8,
+    /// Ledger cost in cells and pools on rows without a month: in the year, in no month.
+    pub without_month: Decimal,
+    /// Per cell with cost or volume in a month, and per insats for egen regi as a whole (first
+    /// of its insats); in the order of the insatser, then enheter.
+    pub rows: Vec<MonthlyRow>,
+    pub flags: Vec<MonthlyFlag>,
+}
+
+/// One cell's (or one insats') months.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MonthlyRow {
+    pub insats: Insats,
+    /// The enhet's code; `None` for the whole insats in egen regi.
+    pub enhet: Option<String>,
+    pub enhet_name: String,
+    pub regi: Regi,
+    /// Month `first` to `through`.
+    pub months: Vec<MonthFigure>,
+    /// The months `first..=through` together (its `month` is `through`).
+    pub year_to_date: MonthFigure,
+    /// The whole year's cost, if the unit cost so far holds (while the year is not over).
+    pub projection: Option<Projection>,
+}
+
+/// Cost, volume and brukare of one month (or of several together).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MonthFigure {
+    pub month: u8,
+    pub cost: Decimal,
+    /// Of the insats' basis kind, in its volume unit.
+    pub volume: Decimal,
+    /// Brukare with volume in the month (in any of the months, for several together).
+    pub brukare: u32,
+    /// Cost ÷ volume, when there are both.
+    pub unit_cost: Option<Decimal>,
+    /// Σ cost ÷ Σ volume of this month and the two before (when the ledger has all three).
+    pub rolling: Option<Decimal>,
+}
+
+/// The year's cost at the unit cost so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Projection {
+    /// The year's expected volume.
+    pub volume: Decimal,
+    /// Unit cost so far × `volume`.
+    pub cost: Decimal,
+    pub method: ProjectionMethod,
+}
+
+/// Where a projection's volume comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProjectionMethod {
+    /// The files have volume for the months after the ledger's (granted time, ongoing stays).
+    KnownVolume,
+    /// The volume so far, at the same pace for the rest of the year: × 12 ÷ the months so far.
+    Pace { months: u8 },
+}
+
+impl ProjectionMethod {
+    /// How the projection was made, in a sentence.
+    pub fn describe(self) -> String {
+        match self {
+            ProjectionMethod::KnownVolume => {
+                "Enhetskostnaden hittills × årets volym enligt brukarstatistiken (som har volym även för månaderna framåt).".to_owned()
+            }
+            ProjectionMethod::Pace { months } => format!(
+                "Enhetskostnaden hittills × årets förväntade volym: volymen hittills × 12 / {months} (samma takt resten av året)."
+            ),
+        }
+    }
+}
+
+/// Something in a unit's months worth a look, and the rows behind it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MonthlyFlag {
+    pub kind: FlagKind,
+    pub insats: Insats,
+    pub enhet: String,
+    pub enhet_name: String,
+    pub month: u8,
+    /// The ledger or volume rows of the month.
+    pub rows: Vec<Source>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FlagKind {
+    /// Cost in the month, no volume (the cell has volume in other months).
+    CostWithoutVolume { cost: Decimal },
+    /// Volume in the month, no cost (the cell has cost in other months).
+    VolumeWithoutCost { volume: Decimal },
+    /// A month with negative cost: usually a correction of an earlier month.
+    NegativeCost { cost: Decimal },
+    /// Of the insats' enheter in egen regi, the one whose last month's unit cost is furthest
+    /// from its unit cost so far (by at least 10 %; `change` in percent).
+    MovesMost { unit_cost: Decimal, year_to_date: Decimal, change: Decimal },
+}
+
+impl MonthlyFlag {
+    /// A short heading.
+    pub fn title(&self) -> &'static str {
+        match self.kind {
+            FlagKind::CostWithoutVolume { .. } => "Kostnad utan volym",
+            FlagKind::VolumeWithoutCost { .. } => "Volym utan kostnad",
+            FlagKind::NegativeCost { .. } => "Negativ kostnad",
+            FlagKind::MovesMost { .. } => "Rör sig mest",
+        }
+    }
+
+    /// What was found, in a sentence.
+    pub fn message(&self) -> String {
+        let at = format!("{} vid {} i {}", self.insats.name(), self.enhet_name, crate::date::month_name(self.month));
+        let unit = self.insats.unit().singular();
+        match &self.kind {
+            FlagKind::CostWithoutVolume { cost } => {
+                format!(
+                    "{at}: {} kr i kostnad men ingen volym. Saknas månadens utdrag, eller är kostnaden bokförd på fel enhet?",
+                    crate::format::kr(*cost)
+                )
+            }
+            FlagKind::VolumeWithoutCost { volume } => format!(
+                "{at}: {} {} men ingen kostnad. Är kostnaden bokförd i en annan månad eller på en annan enhet?",
+                crate::format::volume(*volume),
+                self.insats.unit().plural()
+            ),
+            FlagKind::NegativeCost { cost } => format!(
+                "{at}: kostnaden är {} kr, troligen en rättelse av en tidigare månad. Se de rullande tre månaderna.",
+                crate::format::kr(*cost)
+            ),
+            FlagKind::MovesMost { unit_cost, year_to_date, change } => format!(
+                "{at}: {} kr per {unit}, {} mot årets {} kr hittills – mest av enheterna med insatsen.",
+                crate::format::kr(*unit_cost),
+                crate::format::signed_percent(*change),
+                crate::format::kr(*year_to_date)
+            ),
+        }
+    }
 }
 
 impl Report {
@@ -81,6 +229,7 @@ impl Report {
             mix: self.mix.clone(),
             utforandegrad: self.utforandegrad.clone(),
             reconciliation: self.reconciliation.clone(),
+            monthly: self.monthly.clone(),
         }
     }
 }

@@ -31,6 +31,39 @@ impl AllocationKey {
     }
 }
 
+/// What the monthly follow-up counts as a unit's cost.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CostBasis {
+    /// Direct cost only: what the enhetschef can influence (as Ludvika's monthly follow-up).
+    #[default]
+    Direct,
+    /// Direct cost and the common costs allocated year-to-date by the key: the whole KPB.
+    Full,
+}
+
+impl CostBasis {
+    /// What the figures are, as a heading says it.
+    pub fn name(self) -> &'static str {
+        match self {
+            CostBasis::Direct => "direkt kostnad",
+            CostBasis::Full => "full kostnad",
+        }
+    }
+
+    /// What the basis includes, in a sentence.
+    pub fn explanation(self, key: &AllocationKey) -> String {
+        match self {
+            CostBasis::Direct => {
+                "Direkt kostnad: det som bokförts på enheten och insatsen, utan gemensamma kostnader – det enhetschefen kan påverka.".to_owned()
+            }
+            CostBasis::Full => format!(
+                "Full kostnad: direkt kostnad och gemensamma kostnader, fördelade {} på årets månader hittills.",
+                key.name()
+            ),
+        }
+    }
+}
+
 /// Ytterfall thresholds in kronor per client and year; a client is an ytterfall when the cost
 /// is strictly greater.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +95,9 @@ pub struct Settings {
     pub basis: BTreeMap<Insats, VolumeKind>,
     /// Standardkostnad in kronor for the year, to compare the net cost with (optional).
     pub standardkostnad: Option<Decimal>,
+    /// The cost the monthly follow-up counts.
+    #[serde(default)]
+    pub monthly_basis: CostBasis,
 }
 
 impl Default for Settings {
@@ -74,6 +110,7 @@ impl Default for Settings {
             excluded_enheter: BTreeSet::new(),
             basis: BTreeMap::new(),
             standardkostnad: None,
+            monthly_basis: CostBasis::Direct,
         }
     }
 }

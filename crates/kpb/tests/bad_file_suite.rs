@@ -277,7 +277,10 @@ fn cases() -> Vec<Case> {
     all.push(
         case(
             "a row with more fields than the header",
-            with(vec![file("kostnader.csv", KOSTNADER.replace("4120;510;5011;900 000,00", "4120;510;5011;900 000,00;77"))]),
+            with(vec![file(
+                "kostnader.csv",
+                KOSTNADER.replace("4120;510;5011;900 000,00", "4120;510;5011;900 000,00;77"),
+            )]),
         )
         .want("lang-rad", "kostnader.csv", 4, Some(5))
         .check(|ds, _| assert_eq!(ds.ledger.len(), 4)),
@@ -384,15 +387,21 @@ fn cases() -> Vec<Case> {
             .check(|ds, _| assert_eq!(ds.volumes[0].volume, Some(d("100") / d("60")))),
     );
     all.push(
-        case("an amount column headed in hours", with(vec![file("kostnader.csv", KOSTNADER.replace("Belopp", "Belopp (timmar)"))]))
-            .want("enhet-passar-inte", "kostnader.csv", 1, Some(4))
-            .want("kolumn-saknas", "kostnader.csv", 1, None)
-            .check(|ds, _| assert_eq!(ds.files[2].status, FileStatus::NeedsMapping)),
+        case(
+            "an amount column headed in hours",
+            with(vec![file("kostnader.csv", KOSTNADER.replace("Belopp", "Belopp (timmar)"))]),
+        )
+        .want("enhet-passar-inte", "kostnader.csv", 1, Some(4))
+        .want("kolumn-saknas", "kostnader.csv", 1, None)
+        .check(|ds, _| assert_eq!(ds.files[2].status, FileStatus::NeedsMapping)),
     );
     all.push(
         case(
             "dygn in a column of minutes",
-            with(vec![file("brukare.csv", BRUKARE.replace(";Volym;", ";Beviljade minuter;").replace(";365;", ";525600;"))]),
+            with(vec![file(
+                "brukare.csv",
+                BRUKARE.replace(";Volym;", ";Beviljade minuter;").replace(";365;", ";525600;"),
+            )]),
         )
         .want("fel-volymenhet", "brukare.csv", 5, Some(6)),
     );
@@ -438,12 +447,19 @@ fn cases() -> Vec<Case> {
         .want("orimligt-tal", "kostnader.csv", 3, Some(4)),
     );
     all.push(
-        case("an exponent of 999 999 999", with(vec![file("kostnader.csv", KOSTNADER.replace("200 000,00", "0e999999999"))]))
-            .want("for-stort-tal", "kostnader.csv", 3, Some(4)),
+        case(
+            "an exponent of 999 999 999",
+            with(vec![file("kostnader.csv", KOSTNADER.replace("200 000,00", "0e999999999"))]),
+        )
+        .want("for-stort-tal", "kostnader.csv", 3, Some(4)),
     );
     all.push(
-        case("text in a number column", with(vec![file("brukare.csv", BRUKARE.replace(";200;", ";ca 8;"))]))
-            .want("inte-ett-tal", "brukare.csv", 3, Some(6)),
+        case("text in a number column", with(vec![file("brukare.csv", BRUKARE.replace(";200;", ";ca 8;"))])).want(
+            "inte-ett-tal",
+            "brukare.csv",
+            3,
+            Some(6),
+        ),
     );
 
     // --- The same data twice, and years ------------------------------------------------
@@ -451,14 +467,20 @@ fn cases() -> Vec<Case> {
         case("the same ledger twice (kostnader (1).csv)", with(vec![file("kostnader (1).csv", KOSTNADER)]))
             .want_file("dubblettfil", "kostnader (1).csv")
             .check(|ds, r| {
-                assert_eq!(ds.files.iter().find(|f| f.name == "kostnader (1).csv").unwrap().status, FileStatus::Duplicate);
+                assert_eq!(
+                    ds.files.iter().find(|f| f.name == "kostnader (1).csv").unwrap().status,
+                    FileStatus::Duplicate
+                );
                 assert_eq!(ledger_total(r), d("5200000"), "not doubled");
             }),
     );
     all.push(
-        case("the same ledger with other line endings", with(vec![file("kostnader kopia.csv", KOSTNADER.replace('\n', "\r\n"))]))
-            .want_file("dubblettfil", "kostnader kopia.csv")
-            .check(|_, r| assert_eq!(ledger_total(r), d("5200000"))),
+        case(
+            "the same ledger with other line endings",
+            with(vec![file("kostnader kopia.csv", KOSTNADER.replace('\n', "\r\n"))]),
+        )
+        .want_file("dubblettfil", "kostnader kopia.csv")
+        .check(|_, r| assert_eq!(ledger_total(r), d("5200000"))),
     );
     all.push(
         case(
@@ -481,17 +503,26 @@ fn cases() -> Vec<Case> {
     all.push(
         case(
             "two ledgers that share rows",
-            with(vec![file("kostnader del 2.csv", "Ansvar;Verksamhet;Konto;Belopp\n4120;510;5011;900 000,00\n4110;510;5011;12,00\n")]),
+            with(vec![file(
+                "kostnader del 2.csv",
+                "Ansvar;Verksamhet;Konto;Belopp\n4120;510;5011;900 000,00\n4110;510;5011;12,00\n",
+            )]),
         )
         .want("overlappande-filer", "kostnader del 2.csv", 2, None),
     );
     all.push(
-        case("rows of another year", with(vec![file("brukare.csv", BRUKARE.replace("B3;1940;K;Hemtjänst;HT2;150;2025-02", "B3;1940;K;Hemtjänst;HT2;150;2024-12"))]))
-            .want("annat-ar", "brukare.csv", 4, None)
-            .check(|_, r| {
-                let f = r.findings.iter().find(|f| f.kind.code() == "annat-ar").unwrap();
-                assert_eq!(f.severity, kpb::Severity::Varning);
-            }),
+        case(
+            "rows of another year",
+            with(vec![file(
+                "brukare.csv",
+                BRUKARE.replace("B3;1940;K;Hemtjänst;HT2;150;2025-02", "B3;1940;K;Hemtjänst;HT2;150;2024-12"),
+            )]),
+        )
+        .want("annat-ar", "brukare.csv", 4, None)
+        .check(|_, r| {
+            let f = r.findings.iter().find(|f| f.kind.code() == "annat-ar").unwrap();
+            assert_eq!(f.severity, kpb::Severity::Varning);
+        }),
     );
     all.push(
         case(
@@ -509,32 +540,44 @@ fn cases() -> Vec<Case> {
         }),
     );
     all.push(
-        case("no year anywhere", with(vec![file("brukare.csv", BRUKARE.replace(";Period", "").replace(";2025-01", "").replace(";2025-02", "").replace(";2025\n", "\n"))]))
-            .year(None)
-            .want("ar-gissat", "", 0, None)
-            .check(|_, r| assert_eq!(r.year, 2025, "the year before the year read")),
+        case(
+            "no year anywhere",
+            with(vec![file(
+                "brukare.csv",
+                BRUKARE.replace(";Period", "").replace(";2025-01", "").replace(";2025-02", "").replace(";2025\n", "\n"),
+            )]),
+        )
+        .year(None)
+        .want("ar-gissat", "", 0, None)
+        .check(|_, r| assert_eq!(r.year, 2025, "the year before the year read")),
     );
 
     // --- Units with volume and no cost -------------------------------------------------
     all.push(
-        case("a unit with volume and no cost", with(vec![file("kostnader.csv", KOSTNADER.replace("4120;510;5011;900 000,00\n", ""))]))
-            .want("volym-utan-kostnad", "brukare.csv", 4, None)
-            .check(|_, r| {
-                let u = r.units.iter().find(|u| u.enhet == "HT2").unwrap();
-                assert_eq!((u.unit_cost, u.error.as_deref()), (None, Some("volym men ingen kostnad")));
-                let s = r.insatser.iter().find(|s| s.insats == kpb::Insats::Hemtjanst).unwrap();
-                assert_eq!(s.volume, d("300"), "HT2's 150 hours are left out of the municipality's figure");
-                let n = r.nyckeltal.iter().find(|n| n.id == "U21003").unwrap();
-                assert_eq!(n.denominator, d("300"));
-                assert!(n.by_enhet.iter().any(|e| e.enhet == "HT2" && e.value.is_none() && e.error.is_some()));
-            }),
+        case(
+            "a unit with volume and no cost",
+            with(vec![file("kostnader.csv", KOSTNADER.replace("4120;510;5011;900 000,00\n", ""))]),
+        )
+        .want("volym-utan-kostnad", "brukare.csv", 4, None)
+        .check(|_, r| {
+            let u = r.units.iter().find(|u| u.enhet == "HT2").unwrap();
+            assert_eq!((u.unit_cost, u.error.as_deref()), (None, Some("volym men ingen kostnad")));
+            let s = r.insatser.iter().find(|s| s.insats == kpb::Insats::Hemtjanst).unwrap();
+            assert_eq!(s.volume, d("300"), "HT2's 150 hours are left out of the municipality's figure");
+            let n = r.nyckeltal.iter().find(|n| n.id == "U21003").unwrap();
+            assert_eq!(n.denominator, d("300"));
+            assert!(n.by_enhet.iter().any(|e| e.enhet == "HT2" && e.value.is_none() && e.error.is_some()));
+        }),
     );
 
     // --- Files that are not what they seem ---------------------------------------------
     all.push(case("an empty file", with(vec![file("brukare.csv", "")])).want_file("tom-fil", "brukare.csv"));
     all.push(
-        case("a binary file", with(vec![file("brukare.csv", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0".to_vec())]))
-            .want_file("binar-fil", "brukare.csv"),
+        case(
+            "a binary file",
+            with(vec![file("brukare.csv", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0".to_vec())]),
+        )
+        .want_file("binar-fil", "brukare.csv"),
     );
     all.push(
         case("only a header", with(vec![file("brukare.csv", "Brukare;Födelseår;Kön;Insats;Enhet;Volym;Period\n")]))
@@ -542,7 +585,8 @@ fn cases() -> Vec<Case> {
     );
     let mut far = rust_xlsxwriter::Workbook::new();
     let sheet = far.add_worksheet();
-    for (r, row) in [["Ansvar", "Verksamhet", "Konto", "Belopp"], ["4110", "510", "5011", "1000000"]].iter().enumerate() {
+    for (r, row) in [["Ansvar", "Verksamhet", "Konto", "Belopp"], ["4110", "510", "5011", "1000000"]].iter().enumerate()
+    {
         for (c, cell) in row.iter().enumerate() {
             sheet.write_string(r as u32, c as u16, *cell).unwrap();
         }
@@ -612,7 +656,9 @@ fn cases() -> Vec<Case> {
                     for (c, h) in ["Ansvar", "Verksamhet", "Konto", "Belopp"].iter().enumerate() {
                         sheet.write_string(0, c as u16, *h).unwrap();
                     }
-                    for (r, (a, k, b)) in [("4110", "5011", 1_000_000.0), ("4120", "5011", 900_000.0)].iter().enumerate() {
+                    for (r, (a, k, b)) in
+                        [("4110", "5011", 1_000_000.0), ("4120", "5011", 900_000.0)].iter().enumerate()
+                    {
                         sheet.write_string(r as u32 + 1, 0, *a).unwrap();
                         sheet.write_string(r as u32 + 1, 2, *k).unwrap();
                         sheet.write_number(r as u32 + 1, 3, b * amount).unwrap();
@@ -651,7 +697,13 @@ fn cases() -> Vec<Case> {
     all.push(
         case(
             "a ledger whose period column says another year",
-            with(vec![file("kostnader.csv", KOSTNADER.replace("Belopp\n", "Belopp;Period\n").replace(",00\n", ",00;202503\n").replacen(";202503", ";202412", 1))]),
+            with(vec![file(
+                "kostnader.csv",
+                KOSTNADER
+                    .replace("Belopp\n", "Belopp;Period\n")
+                    .replace(",00\n", ",00;202503\n")
+                    .replacen(";202503", ";202412", 1),
+            )]),
         )
         .want("annat-ar", "kostnader.csv", 2, None)
         .check(|_, r| {
@@ -660,17 +712,23 @@ fn cases() -> Vec<Case> {
         }),
     );
     all.push(
-        case("a date in an amount column", with(vec![file("kostnader.csv", KOSTNADER.replace("200 000,00", "1.5.2025"))]))
-            .want("inte-ett-tal", "kostnader.csv", 3, Some(4)),
+        case(
+            "a date in an amount column",
+            with(vec![file("kostnader.csv", KOSTNADER.replace("200 000,00", "1.5.2025"))]),
+        )
+        .want("inte-ett-tal", "kostnader.csv", 3, Some(4)),
     );
     all.push(
-        case("a decision id taken for the insats", with(vec![file("brukare.csv", {
-            let mut t = String::from("Brukare;Insats;Enhet;Volym;Period\n");
-            for i in 0..2_000 {
-                t.push_str(&format!("B{};Beslut {i};HT1;10;2025-01\n", i % 50));
-            }
-            t
-        })]))
+        case(
+            "a decision id taken for the insats",
+            with(vec![file("brukare.csv", {
+                let mut t = String::from("Brukare;Insats;Enhet;Volym;Period\n");
+                for i in 0..2_000 {
+                    t.push_str(&format!("B{};Beslut {i};HT1;10;2025-01\n", i % 50));
+                }
+                t
+            })]),
+        )
         .want_file("manga-okanda-insatser", "brukare.csv")
         .check(|ds, _| assert_eq!(ds.unknown_insatser.len(), 100, "only the most common are listed for mapping")),
     );
@@ -679,7 +737,8 @@ fn cases() -> Vec<Case> {
             "stays dated by Excel serial days",
             with(vec![file(
                 "brukare.csv",
-                format!("{BRUKARE}B6;1930;M;Vård- och omsorgsboende;SB1;;;45658;45688\n").replace("Volym;Period\n", "Volym;Period;Från;Till\n"),
+                format!("{BRUKARE}B6;1930;M;Vård- och omsorgsboende;SB1;;;45658;45688\n")
+                    .replace("Volym;Period\n", "Volym;Period;Från;Till\n"),
             )]),
         )
         .not(&["felaktigt-datum"]),
@@ -715,11 +774,17 @@ fn cases() -> Vec<Case> {
         case(
             "minutes in a column of hours",
             with(vec![
-                file("brukare.csv", BRUKARE.replace(";100;", ";6000;").replace(";200;", ";8000;").replace(";150;", ";8000;")),
-                file("kostnader.csv", KOSTNADER.replace("1 000 000,00", "100 000,00").replace("900 000,00", "90 000,00")),
+                file(
+                    "brukare.csv",
+                    BRUKARE.replace(";100;", ";6000;").replace(";200;", ";8000;").replace(";150;", ";8000;"),
+                ),
+                file(
+                    "kostnader.csv",
+                    KOSTNADER.replace("1 000 000,00", "100 000,00").replace("900 000,00", "90 000,00"),
+                ),
             ]),
         )
-            .want("orimlig-styckkostnad", "brukare.csv", 2, None),
+        .want("orimlig-styckkostnad", "brukare.csv", 2, None),
     );
 
     // --- Personnummer in every spelling, in every column -------------------------------
@@ -833,13 +898,18 @@ fn accounted(case: &Case, ds: &Dataset) {
             continue;
         }
         let used: BTreeSet<u32> = match report.kind {
-            Some(kpb::import::schema::FileKind::Kostnader) => ds.ledger.iter().filter(|r| ds.file_name(r.file) == report.name).map(|r| r.line).collect(),
-            Some(kpb::import::schema::FileKind::Brukare) => ds.volumes.iter().filter(|r| ds.file_name(r.file) == report.name).map(|r| r.line).collect(),
+            Some(kpb::import::schema::FileKind::Kostnader) => {
+                ds.ledger.iter().filter(|r| ds.file_name(r.file) == report.name).map(|r| r.line).collect()
+            }
+            Some(kpb::import::schema::FileKind::Brukare) => {
+                ds.volumes.iter().filter(|r| ds.file_name(r.file) == report.name).map(|r| r.line).collect()
+            }
             Some(kpb::import::schema::FileKind::Mappning) => ds.org.rules().iter().map(|r| r.line).collect(),
             Some(kpb::import::schema::FileKind::Konton) => ds.konton.rules.iter().filter_map(|r| r.line).collect(),
             _ => continue,
         };
-        let named: BTreeSet<u32> = ds.findings.iter().filter(|f| f.pos.file == report.name).flat_map(lines_of).collect();
+        let named: BTreeSet<u32> =
+            ds.findings.iter().filter(|f| f.pos.file == report.name).flat_map(lines_of).collect();
         assert_eq!(
             report.lines,
             report.header_line + report.blank + report.rows + report.continued,
@@ -906,7 +976,9 @@ fn every_kind_of_bad_file() {
             let found = report.findings.iter().any(|f| {
                 f.kind.code() == w.kind
                     && f.pos.file == w.file
-                    && (w.line.is_none() || w.line == Some(0) && f.pos.line.is_none() || lines_of(f).any(|l| Some(l) == w.line))
+                    && (w.line.is_none()
+                        || w.line == Some(0) && f.pos.line.is_none()
+                        || lines_of(f).any(|l| Some(l) == w.line))
                     && (w.column.is_none() || f.pos.column == w.column)
             });
             if !found {

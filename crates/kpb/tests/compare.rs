@@ -253,7 +253,11 @@ fn trends_and_the_unit_that_swings() {
     // Every figure 5 % lower the year before: a change of 1 ÷ 0,95 − 1, in % (shares in procentenheter).
     let Some(compare::Change::Percent(up)) = h.change() else { panic!("{:?}", h.change()) };
     assert!((up - (d("1") / d("0.95") - d("1")) * d("100")).abs() < d("0.000001"), "{up}");
-    let share = trends.nyckeltal.iter().find(|t| t.unit == kpb::report::FigureUnit::Procent && t.own.points.len() == 2).unwrap();
+    let share = trends
+        .nyckeltal
+        .iter()
+        .find(|t| t.unit == kpb::report::FigureUnit::Procent && t.own.points.len() == 2)
+        .unwrap();
     let points = share.own.points[1].1 - share.own.points[0].1;
     assert_eq!(share.change(), Some(compare::Change::Points(points)));
     // Named by the shipped municipality list, without a list file.

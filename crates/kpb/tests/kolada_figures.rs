@@ -64,11 +64,12 @@ const BEFOLKNING: &str = "Ålder;Antal
 /// K (from 1 October); daglig verksamhet L (all year), M (January–September); assistans N, P.
 fn brukare() -> String {
     let mut s = String::from("Brukare;Insats;Enhet;Regi;Beviljad tid;Period;Från;Till\n");
-    let mut months = |id: &str, insats: &str, enhet: &str, regi: &str, hours: u32, range: std::ops::RangeInclusive<u32>| {
-        for m in range {
-            s.push_str(&format!("{id};{insats};{enhet};{regi};{hours};2025-{m:02};;\n"));
-        }
-    };
+    let mut months =
+        |id: &str, insats: &str, enhet: &str, regi: &str, hours: u32, range: std::ops::RangeInclusive<u32>| {
+            for m in range {
+                s.push_str(&format!("{id};{insats};{enhet};{regi};{hours};2025-{m:02};;\n"));
+            }
+        };
     months("19600915-0001", "HEMTJ", "HT1", "egen", 10, 1..=12);
     months("19400301-0002", "HEMTJ", "HT1", "egen", 130, 1..=12);
     months("19350630-0003", "HEMTJ", "HT2", "annan", 20, 1..=2);
@@ -178,11 +179,19 @@ fn what_is_missing_is_said() {
         figure(&r, "N21009").missing.as_deref(),
         Some("befolkningsfilens åldersgrupp 60–69 delar inte vid 65 år")
     );
-    assert_eq!(figure(&r, "N21024").missing.as_deref(), Some("befolkningsfilens åldersgrupp 70–w delar inte vid 80 år"));
+    assert_eq!(
+        figure(&r, "N21024").missing.as_deref(),
+        Some("befolkningsfilens åldersgrupp 70–w delar inte vid 80 år")
+    );
     assert_eq!(figure(&r, "N25016").value, Some(d("346")));
 
     // Brukare rows for the whole year only: no month to count on.
-    let yearly: String = brukare().replace(";2025-01;", ";2025;").lines().filter(|l| !l.contains(";2025-")).collect::<Vec<_>>().join("\n");
+    let yearly: String = brukare()
+        .replace(";2025-01;", ";2025;")
+        .lines()
+        .filter(|l| !l.contains(";2025-"))
+        .collect::<Vec<_>>()
+        .join("\n");
     let r = report(&yearly, Some(BEFOLKNING));
     assert_eq!(
         figure(&r, "N21006").missing.as_deref(),

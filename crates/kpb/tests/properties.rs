@@ -7,8 +7,8 @@
 
 use kpb::import::{ImportSettings, InputFile};
 use kpb::mapping::Level;
-use kpb::model::Insats;
-use kpb::settings::{AllocationKey, Settings};
+use kpb::model::{Insats, Regi};
+use kpb::settings::{AllocationKey, CostBasis, Settings};
 use kpb::{Report, compute, load};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -97,22 +97,40 @@ fn money(ore: i64) -> String {
 }
 
 fn files(case: &Case, order: &[usize], vorder: &[usize]) -> Vec<InputFile> {
+    files_by_month(case, order, vorder, None, None)
+}
+
+/// The files, with a period column in the ledger (as the systems write it, `202503`) when
+/// `lmonths` gives each ledger row's month, and in the volumes (`2025-03`) when `vmonths` does.
+fn files_by_month(
+    case: &Case,
+    order: &[usize],
+    vorder: &[usize],
+    lmonths: Option<&[u8]>,
+    vmonths: Option<&[u8]>,
+) -> Vec<InputFile> {
     let mut mapping = String::from("Ansvar;Insats;Enhet;Område;Regi;Fördelning\n");
     for (ansvar, code, enhet, omrade, annan) in &case.units {
         let regi = if *annan { "annan" } else { "egen" };
         mapping.push_str(&format!("{ansvar};{code};{enhet};{omrade};{regi};\n"));
     }
     mapping.push_str("9100;;;Hemtjänst;;område\n9200;;;LSS;;område\n9900;;;;;förvaltning\n4001;;E0;;;enhet\n");
-    let mut ledger = String::from("Ansvar;Konto;Belopp\n");
+    let column = |months: Option<&[u8]>, n: usize, form: fn(&u8) -> String| match months {
+        Some(months) => (";Period", months.iter().map(form).collect()),
+        None => ("", vec![String::new(); n]),
+    };
+    let (lperiod, ledger_month) = column(lmonths, case.ledger.len(), |m| format!(";2025{m:02}"));
+    let (vperiod, volume_month) = column(vmonths, case.volumes.len(), |m| format!(";2025-{m:02}"));
+    let mut ledger = format!("Ansvar;Konto;Belopp{lperiod}\n");
     for &i in order {
         let (a, k, ore) = &case.ledger[i];
-        ledger.push_str(&format!("{a};{k};{}\n", money(*ore)));
+        ledger.push_str(&format!("{a};{k};{}{}\n", money(*ore), ledger_month[i]));
     }
-    let mut volumes = String::from("Brukare;Insats;Enhet;Beviljad tid;Belopp\n");
+    let mut volumes = format!("Brukare;Insats;Enhet;Beviljad tid;Belopp{vperiod}\n");
     for &i in vorder {
         let (c, name, enhet, tenths, paid) = &case.volumes[i];
         let paid = paid.map(money).unwrap_or_default();
-        volumes.push_str(&format!("{c};{name};{enhet};{},{};{paid}\n", tenths / 10, tenths % 10));
+        volumes.push_str(&format!("{c};{name};{enhet};{},{};{paid}{}\n", tenths / 10, tenths % 10, volume_month[i]));
     }
     let konton = "Konto från;Konto till;Kontotyp\n3800;3899;intern intäkt\n".to_owned();
     [("mappning.csv", mapping), ("kostnader.csv", ledger), ("brukare.csv", volumes), ("konton.csv", konton)]
@@ -335,6 +353,66 @@ proptest! {
             prop_assert_eq!(a.nyckeltal.len(), b.nyckeltal.len());
             for (na, nb) in a.nyckeltal.iter().zip(&b.nyckeltal) {
                 prop_assert!(na.id == nb.id && close_opt(na.value, nb.value), "{} {:?} whole, {} {:?} split", na.id, na.value, nb.id, nb.value);
+            }
+        }
+    }
+
+    /// The same ledger rows given month by month (a period column) give the same year: the same
+    /// clients, cells, reconciliation and nyckeltal as without periods, under every key.
+    /// And the monthly follow-up agrees with the year: with the ledger through December, each
+    /// cell's months sum to its year so far, which is the cell's direct cost in the year, or,
+    /// with full cost in egen regi, its KPB cost (direct and allocated).
+    #[test]
+    fn the_year_by_month_is_the_year(
+        case in case(),
+        lmonths in prop::collection::vec(1u8..=12, 40),
+        vmonths in prop::collection::vec(1u8..=12, 60),
+    ) {
+        let order: Vec<usize> = (0..case.ledger.len()).collect();
+        let vorder: Vec<usize> = (0..case.volumes.len()).collect();
+        let mut lmonths = lmonths[..case.ledger.len()].to_vec();
+        lmonths[0] = 12;
+        if lmonths.len() > 1 {
+            lmonths[1] = 1;
+        }
+        let vmonths = Some(&vmonths[..case.volumes.len()]);
+        for key in keys() {
+            for basis in [CostBasis::Direct, CostBasis::Full] {
+                let settings = Settings { key: key.clone(), year: Some(2025), monthly_basis: basis, ..Settings::default() };
+                let year = compute(&load(&files_by_month(&case, &order, &vorder, None, vmonths), &ImportSettings::default()), &settings);
+                let by_month = compute(&load(&files_by_month(&case, &order, &vorder, Some(&lmonths), vmonths), &ImportSettings::default()), &settings);
+                prop_assert!(year.monthly.is_none());
+                let clients = |r: &Report| r.clients.iter().map(|c| (c.id.clone(), c.total)).collect::<Vec<_>>();
+                prop_assert_eq!(clients(&year), clients(&by_month));
+                let units = |r: &Report| r.units.iter().map(|u| ((u.insats, u.enhet.clone(), u.regi), u.direct, u.total, u.volume)).collect::<Vec<_>>();
+                prop_assert_eq!(units(&year), units(&by_month));
+                let lines = |r: &Report| r.reconciliation.lines.iter().map(|l| (l.key.code(), l.amount)).collect::<Vec<_>>();
+                prop_assert_eq!(lines(&year), lines(&by_month));
+                prop_assert_eq!(year.nyckeltal.iter().map(|n| n.value).collect::<Vec<_>>(), by_month.nyckeltal.iter().map(|n| n.value).collect::<Vec<_>>());
+                // No follow-up when no row with a month reached a cell or a pool.
+                let Some(monthly) = by_month.monthly.as_ref() else {
+                    prop_assert!(by_month.units.iter().all(|u| u.ledger_rows.is_empty()) && by_month.pools.is_empty());
+                    continue;
+                };
+                prop_assert_eq!(monthly.basis, basis);
+                for row in monthly.rows.iter().filter(|r| r.enhet.is_some()) {
+                    let cell = by_month.units.iter().find(|u| u.insats == row.insats && Some(&u.enhet) == row.enhet.as_ref() && u.regi == row.regi);
+                    let cell = cell.expect("every row of the follow-up is a cell of the year");
+                    // Annan regi: what was booked (the year's KPB cost there is what was paid);
+                    // the full cost is the year's when the ledger goes through December (the
+                    // first row's month, unless that row reached no cell or pool).
+                    if basis == CostBasis::Full && row.regi == Regi::Egen && monthly.through < 12 {
+                        continue;
+                    }
+                    let year_cost = if basis == CostBasis::Full && row.regi == Regi::Egen { cell.total } else { cell.direct };
+                    let months: Decimal = row.months.iter().map(|m| m.cost).sum();
+                    prop_assert!(close(months, row.year_to_date.cost) && close(row.year_to_date.cost, year_cost),
+                        "{:?} {:?}: months {months}, year so far {}, the year {year_cost}", row.insats, row.enhet, row.year_to_date.cost);
+                    // Months outside the ledger's are not in the follow-up.
+                    let volumes: Decimal = row.months.iter().map(|m| m.volume).sum();
+                    let whole_year = monthly.first == 1 && monthly.through == 12;
+                    prop_assert!(volumes == cell.volume || !whole_year && volumes <= cell.volume);
+                }
             }
         }
     }

@@ -45,8 +45,11 @@ fn a_saved_mapping_replaces_the_file_and_round_trips() {
 
     // Mapping the missing ansvar in the saved mapping places its cost.
     let fixed = format!("{mapping}45990;;;;;;;förvaltning\n");
-    let settings =
-        ImportSettings { saved: BTreeMap::from([(FileKind::Mappning, fixed.clone())]), saved_from, ..ImportSettings::default() };
+    let settings = ImportSettings {
+        saved: BTreeMap::from([(FileKind::Mappning, fixed.clone())]),
+        saved_from,
+        ..ImportSettings::default()
+    };
     let third = compute(&load(&example(), &settings), &Settings::default());
     assert!(third.unmapped.is_empty());
     assert!(!third.reconciliation.lines.iter().any(|l| l.key.code() == "omappat"));

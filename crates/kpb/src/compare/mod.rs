@@ -686,22 +686,38 @@ pub struct YearFigures {
     pub nyckeltal: Vec<(String, String, FigureUnit, Option<Decimal>)>,
     /// Unit cost per egen regi cell: (insats, enhet, enhet name, cost per volume unit).
     pub units: Vec<(Insats, String, String, Decimal)>,
+    /// The monthly follow-up's unit costs in egen regi, when that year's ledger had months:
+    /// (insats, enhet or `None` for the whole insats, (month, unit cost) per month).
+    #[serde(default)]
+    pub monthly: Vec<(Insats, Option<String>, Vec<(u8, Decimal)>)>,
 }
 
 impl YearFigures {
+    /// The unit cost of `insats` at `enhet` (`None`: egen regi as a whole) in `month`, from the
+    /// monthly follow-up of this year.
+    pub fn month_unit_cost(&self, insats: Insats, enhet: Option<&str>, month: u8) -> Option<Decimal> {
+        let (_, _, months) = self.monthly.iter().find(|(i, e, _)| *i == insats && e.as_deref() == enhet)?;
+        months.iter().find(|(m, _)| *m == month).map(|(_, c)| *c)
+    }
+
     pub fn of(report: &Report) -> YearFigures {
         YearFigures {
             year: report.year,
-            nyckeltal: report
-                .nyckeltal
-                .iter()
-                .map(|n| (n.id.clone(), n.name.clone(), n.unit, n.value))
-                .collect(),
+            nyckeltal: report.nyckeltal.iter().map(|n| (n.id.clone(), n.name.clone(), n.unit, n.value)).collect(),
             units: report
                 .units
                 .iter()
                 .filter(|u| u.regi == Regi::Egen)
                 .filter_map(|u| u.unit_cost.map(|c| (u.insats, u.enhet.clone(), u.enhet_name.clone(), c)))
+                .collect(),
+            monthly: report
+                .monthly
+                .iter()
+                .flat_map(|m| &m.rows)
+                .filter(|r| r.regi == Regi::Egen)
+                .map(|r| {
+                    (r.insats, r.enhet.clone(), r.months.iter().filter_map(|m| Some((m.month, m.unit_cost?))).collect())
+                })
                 .collect(),
         }
     }

@@ -446,11 +446,8 @@ fn last_day(year: i32, month: u8) -> Date {
 
 impl Months {
     fn read(ds: &Dataset, year: i32) -> Months {
-        let mut m = Months {
-            held: vec![[0; 12]; ds.clients.len()],
-            october: vec![0; ds.clients.len()],
-            ..Months::default()
-        };
+        let mut m =
+            Months { held: vec![[0; 12]; ds.clients.len()], october: vec![0; ds.clients.len()], ..Months::default() };
         let mut stays = false;
         let october = Date { year, month: 10, day: 1 };
         for r in &ds.volumes {
@@ -498,9 +495,8 @@ impl Months {
 
     /// Why counting by month cannot be done for `insatser`, if it cannot.
     fn undatable(&self, insatser: &[Insats]) -> Option<String> {
-        (self.dated & bits(insatser) == 0).then(|| {
-            format!("brukarstatistiken har inga månader eller datum för {}", names(insatser))
-        })
+        (self.dated & bits(insatser) == 0)
+            .then(|| format!("brukarstatistiken har inga månader eller datum för {}", names(insatser)))
     }
 
     /// The clients who held one of `insatser` on some month's last day.
@@ -529,10 +525,7 @@ impl Months {
         if min_age > 0 {
             let info = |c: &u32| &ds.clients[*c as usize];
             let ageless = counted.iter().filter(|c| info(c).birth_year.is_none() && info(c).age.is_none()).count();
-            let by_year = counted
-                .iter()
-                .filter(|c| info(c).birth_year.is_some() && info(c).birthday.is_none())
-                .count();
+            let by_year = counted.iter().filter(|c| info(c).birth_year.is_some() && info(c).birthday.is_none()).count();
             if ageless > 0 {
                 notes.push(format!("{ageless} personer utan födelseår eller ålder räknades inte."));
             }
@@ -600,7 +593,8 @@ impl Months {
             return Err(why);
         }
         let want = bits(insatser);
-        let counted: Vec<u32> = (0u32..).zip(&self.october).filter(|(_, held)| **held & want != 0).map(|(c, _)| c).collect();
+        let counted: Vec<u32> =
+            (0u32..).zip(&self.october).filter(|(_, held)| **held & want != 0).map(|(c, _)| c).collect();
         let what = names(insatser);
         if counted.is_empty() {
             return Err(format!("ingen person med {what} den 1 oktober i brukarstatistiken"));
@@ -664,11 +658,7 @@ fn inhabitants(ds: &Dataset, min_age: u32) -> Result<Value, String> {
     if rows.is_empty() || next < 100 {
         return Err(format!("befolkningsfilen saknar åldrarna från {next} år"));
     }
-    Ok(Value {
-        amount: rows.iter().map(|r| r.antal).sum(),
-        label: format!("Invånare {band}"),
-        notes: Vec::new(),
-    })
+    Ok(Value { amount: rows.iter().map(|r| r.antal).sum(), label: format!("Invånare {band}"), notes: Vec::new() })
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 mod analysis;
 mod figures;
 mod kolada;
+mod monthly;
 pub mod year;
 
 pub use year::infer_year;
@@ -31,6 +32,9 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Report {
     let allocated = allocate::allocate(placed.cells, placed.pools, &volumes, &settings.key, ds);
     // Step 4: the checks that need costs and volumes together.
     let checks = validate::validate(ds, y, &allocated, &volumes);
+    // The monthly follow-up, on the same steps' months.
+    let (monthly, period_findings) =
+        monthly::monthly(ds, settings, y, &allocated, &placed.pool_months, &placed.without_month, &volumes);
     // Step 5: unit costs per cell and insats.
     let unit_costs = unit_costs::unit_costs(ds, &allocated, &volumes);
     // Step 6: each client's cost.
@@ -56,6 +60,7 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Report {
     findings.extend(volumes.findings);
     findings.extend(allocated.findings);
     findings.extend(checks);
+    findings.extend(period_findings);
     findings.sort_by_key(|f| f.severity);
 
     Report {
@@ -85,5 +90,6 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Report {
         client_count: clients.len() as u32,
         clients,
         reconciliation,
+        monthly,
     }
 }

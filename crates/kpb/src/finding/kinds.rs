@@ -162,6 +162,15 @@ pub enum FindingKind {
     OverGranted { client: String, period: Option<Period>, performed: Decimal, granted: Decimal },
     /// More dygn (`volume`) at an enhet than the year (`days`) has.
     MoreDaysThanYear { client: String, volume: Decimal, insats: Insats, enhet: String, days: u32 },
+    /// A month of a cell with cost in the ledger and no volume, while the cell has volume in
+    /// other months.
+    MonthWithoutVolume { insats: Insats, enhet: String, month: Period },
+    /// Volume in months outside the ledger's months `first..=through`.
+    VolumeOutsideLedgerMonths { first: Period, through: Period, outside: Vec<Period> },
+    /// Volume rows without a month beside a monthly ledger.
+    VolumeWithoutMonth { through: Period, rows: u32 },
+    /// Ledger rows without a month beside rows with one.
+    LedgerRowWithoutMonth { rows: u32, amount: Decimal },
     /// The municipality's unit `cost` far from the published `mean` of `mean_year`.
     ImplausibleUnitCost { insats: Insats, cost: Decimal, mean: Decimal, mean_year: i32 },
     /// An enhet's unit `cost` far from the `median` of the enheter.
@@ -348,6 +357,12 @@ impl FindingKind {
             NotGranted { .. } => ("utan-beslut", Varning, "Utförd tid utan beslut"),
             OverGranted { .. } => ("over-beviljat", Varning, "Mer utförd än beviljad tid"),
             MoreDaysThanYear { .. } => ("fler-dygn-an-aret", Varning, "Fler dygn än året har"),
+            MonthWithoutVolume { .. } => ("manad-utan-volym", Varning, "Månader med kostnad men ingen volym"),
+            VolumeOutsideLedgerMonths { .. } => {
+                ("volym-utanfor-kostnadsmanader", Varning, "Volym i månader som kostnaderna inte täcker")
+            }
+            VolumeWithoutMonth { .. } => ("volym-utan-manad", Varning, "Volymer utan månad"),
+            LedgerRowWithoutMonth { .. } => ("kostnad-utan-manad", Varning, "Kostnader utan månad"),
             ImplausibleUnitCost { .. } => {
                 ("orimlig-styckkostnad", Varning, "Styckkostnader långt från andra kommuners")
             }
@@ -556,6 +571,32 @@ impl FindingKind {
                 period.map_or(String::new(), |p| format!(" {p}")),
                 format::number(*performed, 2),
                 format::number(*granted, 2)
+            ),
+            MonthWithoutVolume { insats, enhet, month } => {
+                format!("{} vid {enhet} har kostnad men ingen volym i {}.", insats.name(), month.name())
+            }
+            VolumeOutsideLedgerMonths { first, through, outside } => format!(
+                "Kostnaderna gäller {}–{}, men brukarstatistiken har volym även i {}.",
+                first.name(),
+                through.name(),
+                outside.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
+            ),
+            VolumeWithoutMonth { through, rows } => format!(
+                "Kostnaderna är per månad till och med {}, men {} {} i brukarstatistiken gäller hela året{}.",
+                through.name(),
+                format::count(*rows),
+                if *rows == 1 { "rad" } else { "rader" },
+                if through.month == Some(12) {
+                    ""
+                } else {
+                    ", så de delar färre månaders kostnad med ett helt års volym"
+                }
+            ),
+            LedgerRowWithoutMonth { rows, amount } => format!(
+                "{} {} i kostnadsfilen ({} kr) har ingen månad, fast andra rader har det.",
+                format::count(*rows),
+                if *rows == 1 { "rad" } else { "rader" },
+                format::kr(*amount)
             ),
             MoreDaysThanYear { client, volume, insats, enhet, days } => format!(
                 "Brukaren {client} har {} {} {} vid {enhet} på ett år med {days} dagar.",
@@ -777,7 +818,9 @@ impl FindingKind {
             AssistansersattningOnCommonCost => {
                 "Assistansersättningen ska bokföras på personlig assistans SFB; den ligger nu utanför KPB."
             }
-            AssistansersattningOnInsats { .. } => "Assistansersättning hör till personlig assistans SFB; kontrollera konteringen.",
+            AssistansersattningOnInsats { .. } => {
+                "Assistansersättning hör till personlig assistans SFB; kontrollera konteringen."
+            }
             NegativeVolume { .. } => "Raden räknas inte. Rätta registreringen i verksamhetssystemet.",
             ImplausibleVolume { .. } => {
                 "Volymen räknas med men är troligen fel: kontrollera enheten (timmar eller minuter?) och perioden."
@@ -801,6 +844,18 @@ impl FindingKind {
             NotGranted { .. } => "Tid registrerad utan beslut. Kontrollera beslutet i verksamhetssystemet.",
             OverGranted { .. } => "Tid utöver beslutet: kontrollera registreringen eller om beslutet behöver ses över.",
             MoreDaysThanYear { .. } => "Troligen dubbelregistrerade perioder. Kontrollera vistelserna.",
+            MonthWithoutVolume { .. } => {
+                "Troligen saknas månadens utdrag ur verksamhetssystemet, eller så är kostnaden bokförd på fel enhet. Månadens enhetskostnad kan inte räknas, och helårets blir för hög."
+            }
+            VolumeOutsideLedgerMonths { .. } => {
+                "Helårets enhetskostnader delar då kostnaden för färre månader med volymen för fler och blir för låga. Ta ut brukarstatistiken för samma månader som kostnaderna; månadsuppföljningen räknar bara kostnadernas månader."
+            }
+            VolumeWithoutMonth { .. } => {
+                "De volymerna kan inte följas månad för månad. Ta ut brukarstatistiken per månad (en periodkolumn, eller vistelser med datum)."
+            }
+            LedgerRowWithoutMonth { .. } => {
+                "Raderna räknas i helåret men i ingen månad. Ge dem en månad i periodkolumnen (t.ex. 202503) om de hör till en."
+            }
             ImplausibleUnitCost { .. } => {
                 "Så långt från andra kommuners nivå beror det oftast på en enhet: volymen i minuter i stället för timmar, eller kostnaden i tkr eller öre. Kontrollera rubrikerna och värdena i filerna."
             }

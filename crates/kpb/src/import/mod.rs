@@ -15,12 +15,12 @@ use crate::finding::{Finding, FindingKind, Findings, Position};
 use crate::mapping::{EnhetInfo, KontoMap, KontoRule, KontoTyp, Level, OrgMap, OrgRule, Pattern, Target};
 use crate::model::{Boendeform, Insats, Kon, Regi, VolumeKind, VolumeUnit, normalise};
 use crate::pseudonym::Pseudonymizer;
+use cells::{Cells, Marks, clip};
 use decode::Content;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use schema::{Columns, FileKind, Scale, Unit};
 use serde::{Deserialize, Serialize};
-use cells::{Cells, Marks, clip};
 use sheet::{Item, Row, Sheet};
 use std::collections::BTreeMap;
 
@@ -242,7 +242,10 @@ pub enum YearSource {
     /// This many volume rows have a period or a stay in the year.
     Rows(u32),
     /// A title line above the header names it.
-    Title { line: u32, text: String },
+    Title {
+        line: u32,
+        text: String,
+    },
     FileName,
 }
 
@@ -648,7 +651,12 @@ impl Loader<'_> {
         let (count, hash) = match kind {
             FileKind::Kostnader => {
                 let rows = &ds.ledger[before.ledger..];
-                (rows.len(), sum(rows, |r, h| (&r.ansvar, &r.verksamhet, &r.konto, r.belopp.normalize(), r.insats, r.client, r.period).hash(h)))
+                (
+                    rows.len(),
+                    sum(rows, |r, h| {
+                        (&r.ansvar, &r.verksamhet, &r.konto, r.belopp.normalize(), r.insats, r.client, r.period).hash(h)
+                    }),
+                )
             }
             FileKind::Brukare => {
                 let rows = &ds.volumes[before.volumes..];
@@ -668,7 +676,8 @@ impl Loader<'_> {
             }
             FileKind::Mappning | FileKind::Konton => return None,
         };
-        let same = self.fingerprints.iter().find(|f| f.1 == kind && f.2 == count && f.3 == hash && count > 0).map(|f| f.0);
+        let same =
+            self.fingerprints.iter().find(|f| f.1 == kind && f.2 == count && f.3 == hash && count > 0).map(|f| f.0);
         if same.is_none() {
             self.fingerprints.push((file, kind, count, hash));
         }
@@ -872,7 +881,13 @@ impl Loader<'_> {
 
     /// Reads again, the international way (point as decimal mark), the cells of this file that
     /// read two ways where their column showed decimal points: `(line, column, as read, value)`.
-    fn read_internationally(&mut self, file: u16, kind: FileKind, cols: &Columns, changes: &[(u32, usize, Decimal, Decimal)]) {
+    fn read_internationally(
+        &mut self,
+        file: u16,
+        kind: FileKind,
+        cols: &Columns,
+        changes: &[(u32, usize, Decimal, Decimal)],
+    ) {
         fn at<T>(rows: &mut [T], of: impl Fn(&T) -> (u16, u32), file: u16, line: u32) -> &mut [T] {
             let start = rows.partition_point(|r| of(r) < (file, line));
             let end = rows.partition_point(|r| of(r) <= (file, line));
@@ -1096,7 +1111,9 @@ impl Loader<'_> {
             None => self.period(c)?.map_or(Span::Unspecified, Span::Period),
         };
         let paid = match c.number("belopp", &mut self.findings, &mut self.marks)? {
-            Some(p) => Some(c.bounded("belopp", p, Decimal::from(MAX_AMOUNT), "10 miljarder kr", &mut self.findings)?),
+            Some(p) => {
+                Some(c.bounded("belopp", p, Decimal::from(MAX_AMOUNT), "10 miljarder kr", &mut self.findings)?)
+            }
             None => None,
         };
 
@@ -1339,7 +1356,8 @@ impl Loader<'_> {
             c.required("antal", "Antal", &mut self.findings)?;
             return Err(());
         };
-        let antal = c.bounded("antal", antal, Decimal::from(MAX_POPULATION), "20 miljoner invånare", &mut self.findings)?;
+        let antal =
+            c.bounded("antal", antal, Decimal::from(MAX_POPULATION), "20 miljoner invånare", &mut self.findings)?;
         self.ds.population.push(PopulationRow { file, line: c.line, from, to, antal });
         Ok(())
     }

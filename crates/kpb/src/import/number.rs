@@ -247,7 +247,11 @@ mod tests {
     #[test]
     fn the_fast_path_agrees_with_the_general_one() {
         for t in ["0", "7", "-7", "1234", "12,5", "-12.50", "0.75", "123456789012345678", "-0,0"] {
-            assert_eq!(plain(t).map(|n| n.value), Some(t.replace(',', ".").parse::<Decimal>().unwrap().normalize()), "{t}");
+            assert_eq!(
+                plain(t).map(|n| n.value),
+                Some(t.replace(',', ".").parse::<Decimal>().unwrap().normalize()),
+                "{t}"
+            );
         }
         for t in ["1.234.567", "12,", ",5", "1 234", "−7", "1e5", "-", "12345678901234567890", "132.993", "1,620"] {
             assert_eq!(plain(t), None, "{t}");

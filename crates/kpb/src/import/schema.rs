@@ -160,12 +160,7 @@ const KOSTNADER: &[Field] = &[
         "Debet, i en huvudbok med debet och kredit i stället för belopp (belopp = debet − kredit).",
         ["debet", "debit", "debetbelopp", "belopp debet"]
     ),
-    field!(
-        "kredit",
-        "Kredit",
-        "Kredit, med Debet.",
-        ["kredit", "credit", "kreditbelopp", "belopp kredit"]
-    ),
+    field!("kredit", "Kredit", "Kredit, med Debet.", ["kredit", "credit", "kreditbelopp", "belopp kredit"]),
     field!(
         "period",
         "Period",
@@ -819,11 +814,7 @@ mod tests {
         ] {
             assert_eq!(header_unit(header), unit, "{header}");
         }
-        let cols = resolve(
-            FileKind::Kostnader,
-            &hs(&["Ansvar", "Konto", "Belopp i tusen kronor"]),
-            &BTreeMap::new(),
-        );
+        let cols = resolve(FileKind::Kostnader, &hs(&["Ansvar", "Konto", "Belopp i tusen kronor"]), &BTreeMap::new());
         assert_eq!(cols.get("belopp"), Some(2));
         let cols = resolve(FileKind::Kostnader, &hs(&["Ansvar", "Konto", "Belopp, öre"]), &BTreeMap::new());
         assert_eq!(cols.get("belopp"), Some(2));

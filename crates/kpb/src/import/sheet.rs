@@ -138,8 +138,11 @@ impl<'a> Sheet<'a> {
                     }
                     next_line = line + 1;
                     let row = Row::Cells(cells);
-                    let item =
-                        if row.is_empty() { Item::Blank { line: *line } } else { Item::Row { line: *line, lines: 1, row, stray_quote: None } };
+                    let item = if row.is_empty() {
+                        Item::Blank { line: *line }
+                    } else {
+                        Item::Row { line: *line, lines: 1, row, stray_quote: None }
+                    };
                     if !f(item) {
                         return *line;
                     }
@@ -352,7 +355,6 @@ impl<'t> TextReader<'t> {
             return Parsed::Done { end: i, lines };
         }
     }
-
 }
 
 fn trim_cow(c: Cow<'_, str>) -> Cow<'_, str> {

@@ -81,6 +81,15 @@ impl Lines {
         }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many rows in all.
+    pub fn count(&self) -> u32 {
+        self.0.values().map(|(_, n)| n).sum()
+    }
+
     pub fn sources(&self, ds: &Dataset) -> Vec<Source> {
         self.0
             .iter()
@@ -110,6 +119,18 @@ impl Amount {
         self.lines.add(file, line);
     }
 }
+
+/// One month's part of a cell's direct cost or of a pool, and the rows it came from.
+#[derive(Default, Clone, Debug)]
+pub(crate) struct MonthCost {
+    pub amount: Decimal,
+    /// Personnel cost within `amount`.
+    pub personnel: Decimal,
+    pub lines: Lines,
+}
+
+/// The twelve months of the year, January first.
+pub(crate) type Months<T> = [T; 12];
 
 /// What a step did not pass on, by reason: the remainders of the reconciliation.
 pub(crate) type Remainders = BTreeMap<ReconKey, Amount>;

@@ -3,7 +3,7 @@
 //! (enhet, område, förvaltning) to be allocated in [`super::allocate`], or a remainder of the
 //! reconciliation with its reason (fees, other years, excluded, unmapped …).
 
-use super::{Amount, CellKey, Remainders};
+use super::{Amount, CellKey, MonthCost, Months, Remainders};
 use crate::finding::{Finding, FindingKind, Findings};
 use crate::import::Dataset;
 use crate::mapping::{KontoTyp, Level, Target};
@@ -19,6 +19,10 @@ pub(crate) struct Placed {
     pub cells: BTreeMap<CellKey, DirectCost>,
     /// Common cost per level, to be allocated.
     pub pools: BTreeMap<Level, Amount>,
+    /// Of `pools`, what each month had (rows with a month in the period column).
+    pub pool_months: BTreeMap<Level, Months<MonthCost>>,
+    /// Rows placed in a cell or a pool without a month, while other rows have one.
+    pub without_month: Amount,
     /// What reached neither, by reason.
     pub remainders: Remainders,
     /// Σ of every ledger row, and how many rows.
@@ -45,6 +49,8 @@ pub(crate) struct DirectCost {
     pub assistansersattning_on_client: BTreeMap<u32, Decimal>,
     /// The ledger rows.
     pub lines: super::Lines,
+    /// Of `amount` and `personnel`, what each month had (rows with a month in the period column).
+    pub months: Months<MonthCost>,
 }
 
 /// Places every ledger row of `ds` for `year`.
@@ -52,6 +58,8 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
     let mut placed = Placed {
         cells: BTreeMap::new(),
         pools: BTreeMap::new(),
+        pool_months: BTreeMap::new(),
+        without_month: Amount::default(),
         remainders: Remainders::new(),
         ledger_total: Decimal::ZERO,
         ledger_rows: 0,
@@ -72,6 +80,8 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
             remainder(ReconKey::AnnatAr);
             continue;
         }
+        // The month's index, for the monthly follow-up.
+        let month = row.period.and_then(|p| p.month).map(|m| usize::from(m - 1));
         let typ = match ds.konton.lookup(&row.konto) {
             Some(rule) => rule.typ,
             None => {
@@ -130,6 +140,13 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
                     findings.push(Finding::at(pos(), FindingKind::AssistansersattningOnCommonCost));
                     continue;
                 }
+                if let Some(m) = month {
+                    let part = &mut placed.pool_months.entry(level.clone()).or_default()[m];
+                    part.amount += row.belopp;
+                    part.lines.add(row.file, row.line);
+                } else {
+                    placed.without_month.add(row.belopp, row.file, row.line);
+                }
                 placed.pools.entry(level).or_default().add(row.belopp, row.file, row.line);
             }
             Target::Direct { insats, enhet, regi } => {
@@ -153,8 +170,15 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
                     }
                 } else {
                     cell.amount += row.belopp;
-                    if typ == KontoTyp::Personal {
-                        cell.personnel += row.belopp;
+                    let personnel = if typ == KontoTyp::Personal { row.belopp } else { Decimal::ZERO };
+                    cell.personnel += personnel;
+                    if let Some(m) = month {
+                        let part = &mut cell.months[m];
+                        part.amount += row.belopp;
+                        part.personnel += personnel;
+                        part.lines.add(row.file, row.line);
+                    } else {
+                        placed.without_month.add(row.belopp, row.file, row.line);
                     }
                     if let Some(c) = row.client {
                         *cell.on_client.entry(c).or_default() += row.belopp;

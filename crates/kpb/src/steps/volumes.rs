@@ -4,8 +4,8 @@
 //! boendeform the file gives each client. Rows of other years, negative volumes and excluded
 //! enheter are left out with a finding; an implausible volume is kept with one.
 
-use super::{CellKey, Lines};
-use crate::date::{Period, days_in_year, days_in_year_of_stay};
+use super::{CellKey, Lines, Months};
+use crate::date::{Period, days_in_year, days_in_year_of_stay, days_per_month_of_stay};
 use crate::finding::{Finding, FindingKind, Findings};
 use crate::import::{Dataset, Span};
 use crate::model::{Insats, Regi, VolumeKind, VolumeUnit};
@@ -33,6 +33,17 @@ pub(crate) struct CellVolume {
     pub other_kind_volume: Decimal,
     pub clients: BTreeMap<u32, ClientVolume>,
     pub lines: Lines,
+    /// Of `volume`, what each month had (rows with a month, stays by their days).
+    pub months: Months<MonthVolume>,
+    /// Rows of the basis kind with no month (a year, or no period).
+    pub without_month: Lines,
+}
+
+/// A cell's volume of the basis kind in one month, and the rows it came from.
+#[derive(Default, Debug)]
+pub(crate) struct MonthVolume {
+    pub volume: Decimal,
+    pub lines: Lines,
 }
 
 /// One client's volume in one cell.
@@ -51,6 +62,8 @@ pub(crate) struct ClientVolume {
     pub periods: Vec<(Option<Period>, PeriodVolume)>,
     /// The client's first row in the cell.
     pub first_line: (u16, u32),
+    /// The months with volume of the basis kind, as a bit set (bit 0 = January).
+    pub months: u16,
 }
 
 /// Granted and performed volume in one period, and the first row of the period.
@@ -72,6 +85,7 @@ impl ClientVolume {
         self.utford += other.utford;
         self.paid += other.paid;
         self.unpaid_volume += other.unpaid_volume;
+        self.months |= other.months;
         for (period, p) in other.periods {
             match self.periods.iter_mut().find(|(q, _)| *q == period) {
                 Some((_, mine)) => {
@@ -123,6 +137,8 @@ pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
     let basis_of: Vec<VolumeKind> = Insats::all().map(|i| basis[&i]).collect();
     for row in &ds.volumes {
         let pos = || ds.pos(row.file, row.line);
+        // The row's volume by month: in its month, or a stay's days in each month.
+        let mut month_days: Option<[u32; 12]> = None;
         let (volume, period) = match row.span {
             Span::Unspecified => (row.volume, None),
             Span::Period(p) if p.year == year => (row.volume, Some(p)),
@@ -135,6 +151,9 @@ pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
                 if days == 0 {
                     findings.push(Finding::at(pos(), FindingKind::StayOutsideYear { from, to, year }));
                     continue;
+                }
+                if row.volume.is_none() {
+                    month_days = Some(days_per_month_of_stay(year, from, to));
                 }
                 (Some(row.volume.unwrap_or(Decimal::from(days))), None)
             }
@@ -209,6 +228,22 @@ pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
         if row.kind == basis_of[row.insats as usize] {
             acc.volume += volume;
             cell.volume += volume;
+            let mut in_month = |m: usize, v: Decimal| {
+                cell.months[m].volume += v;
+                cell.months[m].lines.add(row.file, row.line);
+                if v > Decimal::ZERO {
+                    acc.months |= 1 << m;
+                }
+            };
+            match (period.and_then(|p| p.month), month_days) {
+                (Some(m), _) => in_month(usize::from(m - 1), volume),
+                (None, Some(days)) => {
+                    for (m, d) in days.into_iter().enumerate().filter(|(_, d)| *d > 0) {
+                        in_month(m, Decimal::from(d));
+                    }
+                }
+                (None, None) => cell.without_month.add(row.file, row.line),
+            }
             match row.paid {
                 Some(p) => acc.paid += p,
                 None => acc.unpaid_volume += volume,
@@ -227,6 +262,11 @@ pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
         cell.volume += v.volume;
         cell.other_kind_volume += v.other_kind_volume;
         cell.lines.merge(v.lines);
+        cell.without_month.merge(v.without_month);
+        for (to, from) in cell.months.iter_mut().zip(v.months) {
+            to.volume += from.volume;
+            to.lines.merge(from.lines);
+        }
         if cell.clients.is_empty() {
             cell.clients = v.clients;
         } else {

@@ -1,0 +1,514 @@
+//! The monthly follow-up (as Ludvika's "SIV"): for every cell and every insats in egen regi,
+//! month by month through the ledger's last month, the cost, the volume, the unit cost and the
+//! brukare; the year so far, rolling three months and a projection of the year; the months
+//! worth a look (flags); and the checks of the periods (findings).
+//!
+//! The months come from the steps: [`place`](crate::steps::place) keeps each cell's direct cost
+//! and each pool per month, [`volumes`](crate::steps::volumes) each cell's volume per month (a
+//! stay by its days). The cost is the direct cost, or with [`CostBasis::Full`] also the common
+//! costs, allocated by the key on each month's year-to-date figures (the year-to-date allocation
+//! through month m minus that through m − 1), so that December's year-to-date is the year's KPB.
+
+use crate::date::Period;
+use crate::finding::{Finding, FindingKind};
+use crate::import::Dataset;
+use crate::mapping::Level;
+use crate::model::{Insats, Regi};
+use crate::report::{
+    FlagKind, MonthFigure, Monthly, MonthlyFlag, MonthlyRow, Projection, ProjectionMethod, percent_of,
+};
+use crate::settings::{CostBasis, Settings};
+use crate::steps::allocate::{Allocated, allocate};
+use crate::steps::place::DirectCost;
+use crate::steps::volumes::{CellVolume, Volumes};
+use crate::steps::{Amount, CellKey, MonthCost, Months, share_of};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// How far (in percent) a unit's last month must be from its year so far to be flagged.
+const MOVES_MOST_PERCENT: i64 = 10;
+
+/// The cost and volume of one row of the follow-up, per month, and its brukare's months.
+#[derive(Default)]
+struct Series {
+    cost: Months<Decimal>,
+    volume: Months<Decimal>,
+    /// Per brukare, the months with volume (bit 0 = January).
+    clients: BTreeMap<u32, u16>,
+}
+
+/// The monthly follow-up of `year` and the findings on its periods; `None` when no ledger row
+/// has a month.
+pub(crate) fn monthly(
+    ds: &Dataset,
+    settings: &Settings,
+    year: i32,
+    allocated: &Allocated,
+    pool_months: &BTreeMap<Level, Months<MonthCost>>,
+    without_month: &Amount,
+    volumes: &Volumes,
+) -> (Option<Monthly>, Vec<Finding>) {
+    let mut ledger_months: u16 = 0;
+    let cell_months = allocated.cells.values().map(|c| &c.direct.months);
+    for months in cell_months.chain(pool_months.values()) {
+        for (i, m) in months.iter().enumerate() {
+            if !m.lines.is_empty() {
+                ledger_months |= 1 << i;
+            }
+        }
+    }
+    if ledger_months == 0 {
+        return (None, Vec::new());
+    }
+    let first = ledger_months.trailing_zeros() as usize;
+    let through = 15 - ledger_months.leading_zeros() as usize;
+    let period = |i: usize| Period { year, month: Some(i as u8 + 1) };
+    let name = |code: &str| ds.org.enhet(code).map_or_else(|| code.to_owned(), |e| e.name.clone());
+    let allocated_by_month = match settings.monthly_basis {
+        CostBasis::Direct => BTreeMap::new(),
+        CostBasis::Full => allocated_per_month(ds, settings, allocated, pool_months, volumes, first, through),
+    };
+
+    let mut rows = Vec::new();
+    let mut flags = Vec::new();
+    let mut findings = Vec::new();
+    let mut egen: BTreeMap<Insats, Series> = BTreeMap::new();
+    let no_volume = CellVolume::default();
+    for (key, cell) in &allocated.cells {
+        let v = volumes.cells.get(key).unwrap_or(&no_volume);
+        let mut series = Series {
+            cost: std::array::from_fn(|i| cell.direct.months[i].amount),
+            volume: std::array::from_fn(|i| v.months[i].volume),
+            clients: v.clients.iter().map(|(c, acc)| (*c, acc.months)).collect(),
+        };
+        if let Some(part) = allocated_by_month.get(key) {
+            for (cost, part) in series.cost.iter_mut().zip(part) {
+                *cost += part;
+            }
+        }
+        let any = |values: &Months<Decimal>| values[first..=through].iter().any(|x| !x.is_zero());
+        if !any(&series.cost) && !any(&series.volume) {
+            continue;
+        }
+        let enhet_name = name(&key.enhet);
+        let flag = |kind, i: usize, rows| MonthlyFlag {
+            kind,
+            insats: key.insats,
+            enhet: key.enhet.clone(),
+            enhet_name: enhet_name.clone(),
+            month: i as u8 + 1,
+            rows,
+        };
+        let direct = &cell.direct.months;
+        let (has_cost, has_volume) = (any(&direct.each_ref().map(|m| m.amount)), any(&series.volume));
+        for i in first..=through {
+            let (cost, volume) = (direct[i].amount, series.volume[i]);
+            if !cost.is_zero() && volume.is_zero() && has_volume {
+                flags.push(flag(FlagKind::CostWithoutVolume { cost }, i, direct[i].lines.sources(ds)));
+                let month = period(i);
+                let at = direct[i].lines.first(ds).unwrap_or_default();
+                let kind = FindingKind::MonthWithoutVolume { insats: key.insats, enhet: enhet_name.clone(), month };
+                findings.push(Finding::at(at, kind).for_enhet(Some(&key.enhet)));
+            }
+            if volume > Decimal::ZERO && cost.is_zero() && has_cost {
+                flags.push(flag(FlagKind::VolumeWithoutCost { volume }, i, v.months[i].lines.sources(ds)));
+            }
+            if cost < Decimal::ZERO {
+                flags.push(flag(FlagKind::NegativeCost { cost }, i, direct[i].lines.sources(ds)));
+            }
+        }
+        if key.regi == Regi::Egen {
+            let total = egen.entry(key.insats).or_default();
+            for i in 0..12 {
+                total.cost[i] += series.cost[i];
+                total.volume[i] += series.volume[i];
+            }
+            for (c, months) in &series.clients {
+                *total.clients.entry(*c).or_default() |= months;
+            }
+        }
+        series.clients.retain(|_, months| *months != 0);
+        rows.push(row(key.insats, Some(key.enhet.clone()), enhet_name, key.regi, &series, first, through));
+    }
+    flags.extend(moves_most(&rows, allocated, ds, through));
+    // Each insats' egen regi as a whole, before its enheter.
+    for (insats, series) in egen {
+        let at = rows.iter().position(|r| r.insats == insats).unwrap_or(rows.len());
+        rows.insert(at, row(insats, None, "Egen regi, alla enheter".to_owned(), Regi::Egen, &series, first, through));
+    }
+    findings.extend(period_checks(ds, year, volumes, without_month, first, through));
+    let monthly = Monthly {
+        basis: settings.monthly_basis,
+        first: first as u8 + 1,
+        through: through as u8 + 1,
+        without_month: without_month.amount,
+        rows,
+        flags,
+    };
+    (Some(monthly), findings)
+}
+
+/// Per cell, the common cost each month gets: the key applied to the year-to-date direct cost,
+/// personnel cost, volume and pools through the month, minus the same through the month before.
+fn allocated_per_month(
+    ds: &Dataset,
+    settings: &Settings,
+    allocated: &Allocated,
+    pool_months: &BTreeMap<Level, Months<MonthCost>>,
+    volumes: &Volumes,
+    first: usize,
+    through: usize,
+) -> BTreeMap<CellKey, Months<Decimal>> {
+    let mut out: BTreeMap<CellKey, Months<Decimal>> = BTreeMap::new();
+    let mut before: BTreeMap<CellKey, Decimal> = BTreeMap::new();
+    for m in first..=through {
+        let sum = |months: &Months<MonthCost>, part: fn(&MonthCost) -> Decimal| months[..=m].iter().map(part).sum();
+        let direct = allocated
+            .cells
+            .iter()
+            .map(|(k, c)| {
+                let cost = DirectCost {
+                    amount: sum(&c.direct.months, |x| x.amount),
+                    personnel: sum(&c.direct.months, |x| x.personnel),
+                    ..DirectCost::default()
+                };
+                (k.clone(), cost)
+            })
+            .collect();
+        let pools = pool_months
+            .iter()
+            .map(|(l, ms)| (l.clone(), Amount { amount: sum(ms, |x| x.amount), ..Amount::default() }));
+        let cells = volumes.cells.iter().map(|(k, v)| {
+            let volume = v.months[..=m].iter().map(|x| x.volume).sum();
+            (k.clone(), CellVolume { volume, ..CellVolume::default() })
+        });
+        let so_far = Volumes {
+            basis: volumes.basis.clone(),
+            cells: cells.collect(),
+            boendeform: Default::default(),
+            findings: Vec::new(),
+        };
+        for (k, c) in allocate(direct, pools.collect(), &so_far, &settings.key, ds).cells {
+            let earlier = before.insert(k.clone(), c.allocated).unwrap_or_default();
+            out.entry(k).or_default()[m] = c.allocated - earlier;
+        }
+    }
+    out
+}
+
+/// Cost over volume, when there are both.
+fn unit_cost(cost: Decimal, volume: Decimal) -> Option<Decimal> {
+    (volume > Decimal::ZERO && !cost.is_zero()).then(|| cost / volume)
+}
+
+/// One row of the follow-up from its series.
+fn row(
+    insats: Insats,
+    enhet: Option<String>,
+    enhet_name: String,
+    regi: Regi,
+    s: &Series,
+    first: usize,
+    through: usize,
+) -> MonthlyRow {
+    let brukare = |mask: u16| s.clients.values().filter(|m| *m & mask != 0).count() as u32;
+    let sum = |values: &Months<Decimal>, from: usize, to: usize| -> Decimal { values[from..=to].iter().sum() };
+    let months = (first..=through)
+        .map(|i| MonthFigure {
+            month: i as u8 + 1,
+            cost: s.cost[i],
+            volume: s.volume[i],
+            brukare: brukare(1 << i),
+            unit_cost: unit_cost(s.cost[i], s.volume[i]),
+            rolling: (i >= first + 2).then(|| unit_cost(sum(&s.cost, i - 2, i), sum(&s.volume, i - 2, i))).flatten(),
+        })
+        .collect();
+    let (cost, volume) = (sum(&s.cost, first, through), sum(&s.volume, first, through));
+    let so_far = unit_cost(cost, volume);
+    let year_to_date = MonthFigure {
+        month: through as u8 + 1,
+        cost,
+        volume,
+        brukare: brukare(((1u32 << (through + 1)) - (1 << first)) as u16),
+        unit_cost: so_far,
+        rolling: None,
+    };
+    let whole_year = first == 0 && through == 11;
+    let projection = so_far.filter(|_| !whole_year).map(|_| {
+        let later = through + 1 < 12 && s.volume[through + 1..].iter().any(|v| *v > Decimal::ZERO);
+        let (expected, method) = if later {
+            (s.volume.iter().sum(), ProjectionMethod::KnownVolume)
+        } else {
+            let months = (through - first + 1) as u8;
+            (volume * Decimal::from(12) / Decimal::from(months), ProjectionMethod::Pace { months })
+        };
+        Projection { volume: expected, cost: share_of(cost, expected, volume), method }
+    });
+    MonthlyRow { insats, enhet, enhet_name, regi, months, year_to_date, projection }
+}
+
+/// Per insats with two or more enheter in egen regi, the one whose last month is furthest from
+/// its year so far, if by [`MOVES_MOST_PERCENT`] or more.
+fn moves_most(rows: &[MonthlyRow], allocated: &Allocated, ds: &Dataset, through: usize) -> Vec<MonthlyFlag> {
+    let mut by_insats: BTreeMap<Insats, Vec<(&MonthlyRow, Decimal, Decimal, Decimal)>> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.regi == Regi::Egen) {
+        let last = r.months.last().filter(|m| usize::from(m.month) == through + 1).and_then(|m| m.unit_cost);
+        if let (Some(last), Some(so_far)) = (last, r.year_to_date.unit_cost)
+            && let Some(change) = percent_of(last - so_far, so_far)
+        {
+            by_insats.entry(r.insats).or_default().push((r, last, so_far, change));
+        }
+    }
+    let mut flags = Vec::new();
+    for candidates in by_insats.values().filter(|c| c.len() >= 2) {
+        let Some(&(r, unit_cost, year_to_date, change)) = candidates.iter().max_by_key(|c| c.3.abs()) else {
+            continue;
+        };
+        if change.abs() < Decimal::from(MOVES_MOST_PERCENT) {
+            continue;
+        }
+        let enhet = r.enhet.clone().unwrap_or_default();
+        let key = CellKey { insats: r.insats, enhet: enhet.clone(), regi: Regi::Egen };
+        let rows = allocated.cells.get(&key).map(|c| c.direct.months[through].lines.sources(ds)).unwrap_or_default();
+        flags.push(MonthlyFlag {
+            kind: FlagKind::MovesMost { unit_cost, year_to_date, change },
+            insats: r.insats,
+            enhet,
+            enhet_name: r.enhet_name.clone(),
+            month: through as u8 + 1,
+            rows,
+        });
+    }
+    flags
+}
+
+/// The checks of the periods: volume in months the ledger does not cover, volume without a
+/// month beside a monthly ledger, ledger rows without a month beside rows with one.
+fn period_checks(
+    ds: &Dataset,
+    year: i32,
+    volumes: &Volumes,
+    without_month: &Amount,
+    first: usize,
+    through: usize,
+) -> Vec<Finding> {
+    let period = |i: usize| Period { year, month: Some(i as u8 + 1) };
+    let mut findings = Vec::new();
+    let mut outside: Vec<usize> = Vec::new();
+    let mut outside_at = None;
+    let mut year_rows = 0;
+    let mut year_at = None;
+    for v in volumes.cells.values() {
+        for (i, m) in v.months.iter().enumerate() {
+            if (i < first || i > through) && m.volume > Decimal::ZERO {
+                if !outside.contains(&i) {
+                    outside.push(i);
+                }
+                outside_at = outside_at.or_else(|| m.lines.first(ds));
+            }
+        }
+        year_rows += v.without_month.count();
+        year_at = year_at.or_else(|| v.without_month.first(ds));
+    }
+    if let Some(at) = outside_at {
+        outside.sort_unstable();
+        let outside = outside.into_iter().map(period).collect();
+        let kind = FindingKind::VolumeOutsideLedgerMonths { first: period(first), through: period(through), outside };
+        findings.push(Finding::at(at, kind));
+    }
+    if let Some(at) = year_at {
+        findings.push(Finding::at(at, FindingKind::VolumeWithoutMonth { through: period(through), rows: year_rows }));
+    }
+    if let Some(at) = without_month.lines.first(ds) {
+        let kind =
+            FindingKind::LedgerRowWithoutMonth { rows: without_month.lines.count(), amount: without_month.amount };
+        findings.push(Finding::at(at, kind));
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::import::{ImportSettings, InputFile, load};
+    use crate::report::{FlagKind, MonthlyRow, ProjectionMethod, Report};
+    use crate::settings::{CostBasis, Settings};
+    use crate::{Insats, compute};
+    use rust_decimal::Decimal;
+
+    /// Hemtjänst at Norr and Syd, hemsjukvård at Väst, dagverksamhet at Norr (no volume), a
+    /// pool for the förvaltning; the ledger January–March, volumes January–April.
+    fn report(basis: CostBasis) -> Report {
+        let files = [
+            InputFile {
+                name: "kostnader.csv".into(),
+                bytes: "Ansvar;Konto;Belopp;Period\n\
+                        4110;5011;10000;202501\n\
+                        4110;5011;12000;202502\n\
+                        4110;5011;14000;202503\n\
+                        4110;5011;-3000;202503\n\
+                        4120;5011;5000;202501\n\
+                        4120;5011;5000;202502\n\
+                        4120;5011;7000;202503\n\
+                        4120;5011;600;2025\n\
+                        4140;5011;3000;202501\n\
+                        4140;5011;3000;202503\n\
+                        4130;5011;2000;202501\n\
+                        4130;5011;-500;202502\n\
+                        4100;5011;1000;202501\n\
+                        4100;5011;1000;202502\n\
+                        4100;5011;1000;202503\n"
+                    .into(),
+            },
+            InputFile {
+                name: "mappning.csv".into(),
+                bytes: "Ansvar;Verksamhet;Insats;Enhet;Enhetsnamn;Område;Regi;Fördelning\n\
+                        4110;;Hemtjänst;Norr;Norr;;egen;\n\
+                        4120;;Hemtjänst;Syd;Syd;;egen;\n\
+                        4130;;Dagverksamhet;Norr;Norr;;egen;\n\
+                        4140;;Hemsjukvård;Väst;Väst;;egen;\n\
+                        4100;;;;;;;förvaltning\n"
+                    .into(),
+            },
+            InputFile {
+                name: "brukare.csv".into(),
+                bytes: "Brukare;Insats;Enhet;Beviljad tid;Period\n\
+                        A;Hemtjänst;Norr;60;2025-01\n\
+                        B;Hemtjänst;Norr;40;2025-01\n\
+                        A;Hemtjänst;Norr;60;2025-02\n\
+                        B;Hemtjänst;Norr;40;2025-02\n\
+                        A;Hemtjänst;Norr;60;2025-03\n\
+                        C;Hemtjänst;Norr;50;2025-03\n\
+                        A;Hemtjänst;Norr;60;2025-04\n\
+                        D;Hemtjänst;Syd;50;2025-01\n\
+                        D;Hemtjänst;Syd;50;2025-02\n\
+                        D;Hemtjänst;Syd;50;2025-03\n\
+                        E;Hemsjukvård;Väst;30;2025-01\n\
+                        E;Hemsjukvård;Väst;30;2025-02\n\
+                        F;Hemsjukvård;Väst;12;\n"
+                    .into(),
+            },
+        ];
+        let ds = load(&files, &ImportSettings::default());
+        let settings = Settings { year: Some(2025), monthly_basis: basis, ..Settings::default() };
+        compute(&ds, &settings)
+    }
+
+    fn find<'a>(report: &'a Report, insats: Insats, enhet: Option<&str>) -> &'a MonthlyRow {
+        let monthly = report.monthly.as_ref().expect("the ledger has months");
+        monthly.rows.iter().find(|r| r.insats == insats && r.enhet.as_deref() == enhet).expect("a row")
+    }
+
+    fn dec(text: &str) -> Decimal {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn direct_unit_costs_month_by_month_and_the_year_so_far() {
+        let report = report(CostBasis::Direct);
+        let monthly = report.monthly.as_ref().unwrap();
+        assert_eq!((monthly.first, monthly.through, monthly.without_month), (1, 3, dec("600")));
+        let norr = find(&report, Insats::Hemtjanst, Some("Norr"));
+        let costs: Vec<_> = norr.months.iter().map(|m| (m.month, m.cost, m.volume, m.brukare, m.unit_cost)).collect();
+        assert_eq!(
+            costs,
+            [
+                (1, dec("10000"), dec("100"), 2, Some(dec("100"))),
+                (2, dec("12000"), dec("100"), 2, Some(dec("120"))),
+                (3, dec("11000"), dec("110"), 2, Some(dec("100"))),
+            ]
+        );
+        assert_eq!(
+            norr.months.iter().map(|m| m.rolling).collect::<Vec<_>>(),
+            [None, None, Some(dec("33000") / dec("310"))]
+        );
+        let ytd = &norr.year_to_date;
+        assert_eq!((ytd.month, ytd.cost, ytd.volume, ytd.brukare), (3, dec("33000"), dec("310"), 3));
+        assert_eq!(ytd.unit_cost.unwrap().round_dp(4), dec("106.4516"));
+        // April's volume is known: the projection takes the year's volume (370 hours).
+        let p = norr.projection.as_ref().unwrap();
+        assert_eq!(
+            (p.volume, p.method, p.cost.round_dp(2)),
+            (dec("370"), ProjectionMethod::KnownVolume, dec("39387.10"))
+        );
+        // Syd: 17 000 kr over 150 hours so far, at that pace 600 hours in the year.
+        let syd = find(&report, Insats::Hemtjanst, Some("Syd"));
+        let p = syd.projection.as_ref().unwrap();
+        assert_eq!((p.volume, p.method, p.cost), (dec("600"), ProjectionMethod::Pace { months: 3 }, dec("68000")));
+        // Egen regi as a whole: Norr and Syd, four brukare.
+        let all = find(&report, Insats::Hemtjanst, None);
+        let ytd = &all.year_to_date;
+        assert_eq!((ytd.cost, ytd.volume, ytd.brukare), (dec("50000"), dec("460"), 4));
+        assert_eq!(all.months[0].unit_cost, Some(dec("100")));
+        // The whole year's KPB still counts the row without a month (600 kr at Syd).
+        let annual = report.units.iter().find(|u| u.insats == Insats::Hemtjanst && u.enhet == "Syd").unwrap();
+        assert_eq!(annual.direct, dec("17600"));
+    }
+
+    #[test]
+    fn flags_and_findings_of_the_periods() {
+        let report = report(CostBasis::Direct);
+        let monthly = report.monthly.as_ref().unwrap();
+        let mut flags: Vec<(String, &str, u8)> =
+            monthly.flags.iter().map(|f| (f.enhet.clone(), f.title(), f.month)).collect();
+        flags.sort();
+        assert_eq!(
+            flags,
+            [
+                ("Norr".to_owned(), "Negativ kostnad", 2),
+                ("Syd".to_owned(), "Rör sig mest", 3),
+                ("Väst".to_owned(), "Kostnad utan volym", 3),
+                ("Väst".to_owned(), "Volym utan kostnad", 2),
+            ]
+        );
+        let moves = monthly.flags.iter().find(|f| matches!(f.kind, FlagKind::MovesMost { .. })).unwrap();
+        let FlagKind::MovesMost { unit_cost, year_to_date, change } = moves.kind else { unreachable!() };
+        assert_eq!(
+            (unit_cost, year_to_date.round_dp(4), change.round_dp(2)),
+            (dec("140"), dec("113.3333"), dec("23.53"))
+        );
+        assert_eq!(moves.rows[0].lines, [8]);
+        let cost_without = monthly.flags.iter().find(|f| f.title() == "Kostnad utan volym").unwrap();
+        assert_eq!((cost_without.rows[0].file.as_str(), &cost_without.rows[0].lines[..]), ("kostnader.csv", &[11][..]));
+        let found = |code: &str| -> Vec<String> {
+            report
+                .findings
+                .iter()
+                .filter(|f| f.kind.code() == code)
+                .map(|f| format!("{} {}: {}", f.pos.file, f.pos.line.unwrap_or(0), f.message()))
+                .collect()
+        };
+        assert_eq!(
+            found("manad-utan-volym"),
+            ["kostnader.csv 11: Hemsjukvård / delegerad HSL vid Väst har kostnad men ingen volym i mars 2025."]
+        );
+        assert_eq!(
+            found("volym-utanfor-kostnadsmanader"),
+            [
+                "brukare.csv 8: Kostnaderna gäller januari 2025–mars 2025, men brukarstatistiken har volym även i april 2025."
+            ]
+        );
+        assert_eq!(
+            found("volym-utan-manad"),
+            [
+                "brukare.csv 14: Kostnaderna är per månad till och med mars 2025, men 1 rad i brukarstatistiken gäller hela året, så de delar färre månaders kostnad med ett helt års volym."
+            ]
+        );
+        assert_eq!(
+            found("kostnad-utan-manad"),
+            ["kostnader.csv 9: 1 rad i kostnadsfilen (600 kr) har ingen månad, fast andra rader har det."]
+        );
+    }
+
+    #[test]
+    fn full_cost_allocates_the_pools_on_the_year_so_far() {
+        let report = report(CostBasis::Full);
+        let norr = find(&report, Insats::Hemtjanst, Some("Norr"));
+        // January: 1 000 kr of pool over 20 000 kr of direct cost in egen regi; Norr has 10 000.
+        assert_eq!(norr.months[0].cost, dec("10500"));
+        // Through March: 3 000 kr over 57 500 kr (Norr 33 000, Syd 17 000, Väst 6 000,
+        // dagverksamhet 1 500); the row without a month is in no month.
+        assert_eq!(norr.year_to_date.cost.round_dp(2), dec("34721.74"));
+        let months: Decimal = norr.months.iter().map(|m| m.cost).sum();
+        assert_eq!(months.round_dp(20), norr.year_to_date.cost.round_dp(20));
+    }
+}
