@@ -29,7 +29,7 @@ const NETWORK: [(&str, &str, u64); 2] = [("9904", "Granvik", 14), ("9905", "Ekeb
 pub const OWN: (&str, &str) = ("9999", "Exempelkommun");
 
 fn report(year: i32, seed: u64) -> Report {
-    let g = generate(&Options { size: Size::Example, year, seed });
+    let g = generate(&Options { size: Size::Example, year, seed, ..Options::default() });
     let files: Vec<InputFile> = g
         .files
         .iter()
@@ -179,7 +179,7 @@ fn unit_list() -> String {
 /// The example comparison files for the example municipality's `year`: (path, content), the
 /// previous year's extracts under `<year - 1>/`.
 pub fn files(year: i32) -> Vec<(String, String)> {
-    let previous = generate(&Options { size: Size::Example, year: year - 1, seed: 1 });
+    let previous = generate(&Options { size: Size::Example, year: year - 1, seed: 1, ..Options::default() });
     let mut out: Vec<(String, String)> =
         previous.files.into_iter().map(|(name, text)| (format!("{}/{name}", year - 1), text)).collect();
     out.push(("kolada-exempel.json".into(), kolada_answer(&[year - 2, year - 1, year])));

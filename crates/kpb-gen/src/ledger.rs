@@ -7,7 +7,12 @@
 //! engine's default key distributes pools in proportion to direct cost, a cell then receives
 //! exactly `direct × (enhet + område + förvaltning rate)`, and the direct cost booked is
 //! `target / (1 + rates)`: the unit costs come out where they were aimed.
+//!
+//! [`by_month`] turns the year's ledger into a monthly one (the example's, and the larger sizes'
+//! with `--manader`): every row becomes up to twelve rows, one per accounting period, that sum to
+//! the year's amount to the öre, so every whole-year figure stays where it was aimed.
 
+use crate::date;
 use crate::konto::{self, *};
 use crate::rng::Rng;
 use crate::text::div_round;
@@ -46,6 +51,154 @@ pub fn volumes(w: &World) -> Vec<(i64, i64)> {
         out[i].0 += v;
         out[i].1 += row.belopp.unwrap_or(0);
     }
+    out
+}
+
+/// Per month (index 0 = January): each cell's volume (as [`volumes`] counts it; a stay's dygn in
+/// the months they fall in) and paid amount, and each client's volume at a cell.
+struct MonthlyVolumes {
+    volume: Vec<[i64; 12]>,
+    paid: Vec<[i64; 12]>,
+    client: BTreeMap<(u32, usize), [i64; 12]>,
+}
+
+fn monthly_volumes(w: &World) -> MonthlyVolumes {
+    let index: BTreeMap<(u32, Insats), usize> =
+        w.cells.iter().enumerate().map(|(i, c)| ((c.unit as u32, c.insats), i)).collect();
+    let mut out = MonthlyVolumes {
+        volume: vec![[0; 12]; w.cells.len()],
+        paid: vec![[0; 12]; w.cells.len()],
+        client: BTreeMap::new(),
+    };
+    let spans: Vec<(date::Day, date::Day)> = (1..=12).map(|m| date::month_span(w.year, m)).collect();
+    for row in w.blocks.iter().flatten() {
+        let Some(&i) = index.get(&(row.unit, row.insats)) else { continue };
+        let mut add = |m: usize, v: i64, paid: i64| {
+            out.volume[i][m] += v;
+            out.paid[i][m] += paid;
+            out.client.entry((row.person, i)).or_insert([0; 12])[m] += v;
+        };
+        match (row.month, row.stay) {
+            (Some(m), _) => add(usize::from(m) - 1, row.beviljad.or(row.utford).unwrap_or(0), row.belopp.unwrap_or(0)),
+            (None, Some((from, to))) => {
+                let days = w.stay_days(from, to);
+                for (m, &(lo, hi)) in spans.iter().enumerate() {
+                    let d = date::overlap(from, to.unwrap_or(w.last_day()), lo, hi);
+                    if d > 0 {
+                        // A bought place is paid per dygn: the month's dygn of the stay's amount.
+                        add(m, 100 * d, row.belopp.map_or(0, |b| b * d / days));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `amount` split over the twelve months in proportion to `weights` (not all zero), exactly: a
+/// month gets the difference of the rounded running shares, so the months sum to the amount and
+/// a month of weight zero gets nothing.
+pub fn spread(amount: i64, weights: &[i128; 12]) -> [i64; 12] {
+    let total: i128 = weights.iter().sum();
+    assert!(total > 0 && weights.iter().all(|&x| x >= 0), "weights {weights:?}");
+    let round = |a: i128| if a >= 0 { (a + total / 2) / total } else { -((-a + total / 2) / total) };
+    let mut out = [0i64; 12];
+    let (mut running, mut before) = (0i128, 0i128);
+    for (m, &x) in weights.iter().enumerate() {
+        running += x;
+        let upto = round(i128::from(amount) * running);
+        out[m] = (upto - before) as i64;
+        before = upto;
+    }
+    out
+}
+
+/// The ledger per month: each whole-year row as up to twelve rows with periods 1–12 whose amounts
+/// sum to the row's exactly (a month of zero is not written). The shapes:
+///
+/// - a cell's direct cost, internal revenue and sales follow the cell's volume month by month,
+///   with a swing common to the cell's konton (±3 %) and each row's own (±1.5 %); personnel
+///   konton (5xxx) are a few per cent higher in June–August (vacation substitutes);
+/// - rows booked on a client follow that client's volume at the cell, personnel konton with
+///   the summer's increase; assistansersättning and the first 20 hours per week follow the
+///   hours exactly;
+/// - fees follow the volume they are charged on (±1.5 %; hemtjänst fees, booked on the område,
+///   the month's hemtjänst hours);
+/// - annan regi: what the volume file says was paid in the month (a bought place's dygn in it);
+/// - common-cost pools (enhet, område, förvaltning) and the rows outside KPB: the month's days,
+///   ±4 %; statsbidrag a twelfth a month.
+///
+/// The rows are sorted by ansvar, verksamhet, konto, client, then period.
+pub fn by_month(w: &World, annual: &[LRow], rng: &mut Rng) -> Vec<LRow> {
+    let mv = monthly_volumes(w);
+    let cells: BTreeMap<(&str, &str), usize> =
+        w.cells.iter().enumerate().map(|(i, c)| ((c.ansvar.as_str(), c.verksamhet), i)).collect();
+    let days: [i128; 12] = std::array::from_fn(|m| {
+        let (lo, hi) = date::month_span(w.year, m as u8 + 1);
+        i128::from(hi - lo + 1)
+    });
+    let mut hours = [0i128; 12];
+    for (i, c) in w.cells.iter().enumerate() {
+        if c.insats == Insats::Hemtjanst {
+            for (h, &v) in hours.iter_mut().zip(&mv.volume[i]) {
+                *h += i128::from(v);
+            }
+        }
+    }
+    let wide = |v: &[i64; 12]| -> [i128; 12] { std::array::from_fn(|m| i128::from(v[m])) };
+    // Per mille per month, 1000 ± pm.
+    let noise =
+        |rng: &mut Rng, pm: i64| -> [i128; 12] { std::array::from_fn(|_| i128::from(rng.range(1000 - pm, 1000 + pm))) };
+    // Per group of rows (a cell, or a client at it): the common swing and the summer, per mille.
+    type Group<'a> = (&'a str, &'a str, Option<u32>);
+    let mut groups: BTreeMap<Group, ([i128; 12], [i128; 12])> = BTreeMap::new();
+    let mut out = Vec::with_capacity(annual.len() * 12);
+    for r in annual {
+        if r.belopp == 0 {
+            continue;
+        }
+        let personnel = r.konto.starts_with('5');
+        let weights: [i128; 12] = match cells.get(&(r.ansvar.as_str(), r.verksamhet)) {
+            Some(&i) if matches!(w.cells[i].basis, CostBasis::Paid) => wide(&mv.paid[i]),
+            Some(&i) => {
+                let base = wide(r.brukare.and_then(|p| mv.client.get(&(p, i))).unwrap_or(&mv.volume[i]));
+                if r.konto == ASSISTANSERSATTNING || r.konto == FK_FORSTA_20 {
+                    base
+                } else if w.cells[i].fees.iter().any(|f| f.0 == r.konto) {
+                    let n = noise(rng, 15);
+                    std::array::from_fn(|m| base[m] * n[m])
+                } else {
+                    let (swing, summer) = *groups.entry((&r.ansvar, r.verksamhet, r.brukare)).or_insert_with(|| {
+                        let swing = std::array::from_fn(|_| i128::from(rng.range(970, 1030)));
+                        let mut summer = [1000i128; 12];
+                        summer[5] += i128::from(rng.range(20, 40));
+                        summer[6] += i128::from(rng.range(40, 70));
+                        summer[7] += i128::from(rng.range(20, 40));
+                        (swing, summer)
+                    });
+                    let own = if r.brukare.is_some() { [1000; 12] } else { noise(rng, 15) };
+                    std::array::from_fn(|m| base[m] * swing[m] * own[m] * if personnel { summer[m] } else { 1000 })
+                }
+            }
+            None if r.konto == AVGIFT_HEMTJANST => {
+                let n = noise(rng, 15);
+                std::array::from_fn(|m| hours[m] * n[m])
+            }
+            None if r.konto == STATSBIDRAG => [1; 12],
+            None => {
+                let n = noise(rng, 40);
+                std::array::from_fn(|m| days[m] * n[m])
+            }
+        };
+        let weights = if weights.iter().any(|&x| x > 0) { weights } else { days };
+        for (m, part) in spread(r.belopp, &weights).into_iter().enumerate() {
+            if part != 0 {
+                out.push(LRow { belopp: part, ..r.clone() }.in_month(m as u8 + 1));
+            }
+        }
+    }
+    out.sort();
     out
 }
 

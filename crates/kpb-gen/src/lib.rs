@@ -12,9 +12,15 @@
 //! The example data carries a few deliberate errors ([`planted`]; listed in `PLANTED.md`);
 //! the larger sizes are clean.
 //!
+//! The example's ledger is monthly: `kostnader.csv` has a `Period` column (`202501` …
+//! `202512`, as ledger systems write the accounting period) and each whole-year row is split
+//! over the months (see [`ledger::by_month`]), the amounts summing exactly to the year's. The
+//! larger sizes write one row per ansvar, verksamhet and konto for the whole year, unless asked
+//! for months (`--manader`, [`Options::monthly`]); the volumes are monthly either way.
+//!
 //! Structure: [`aldre`] (äldreomsorg) and [`lss`] (funktionsnedsättning, LSS, SFB) create the
-//! units and the clients' volume rows; [`ledger`] derives the ledger and the mapping from them;
-//! [`planted`] adds the errors; [`output`] writes the text.
+//! units and the clients' volume rows; [`ledger`] derives the ledger and the mapping from them,
+//! and splits the ledger by month; [`planted`] adds the errors; [`output`] writes the text.
 
 pub mod aldre;
 pub mod comparison;
@@ -74,11 +80,21 @@ pub struct Options {
     pub size: Size,
     pub year: i32,
     pub seed: u64,
+    /// A monthly ledger (`--manader`) for the larger sizes; the example's is always monthly.
+    /// Without it the larger sizes' files are what they always were (byte for byte).
+    pub monthly: bool,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { size: Size::Example, year: 2025, seed: 1 }
+        Options { size: Size::Example, year: 2025, seed: 1, monthly: false }
+    }
+}
+
+impl Options {
+    /// Whether the ledger is written per month.
+    pub fn monthly_ledger(&self) -> bool {
+        self.monthly || self.size == Size::Example
     }
 }
 
@@ -118,6 +134,10 @@ pub fn generate(opts: &Options) -> Generated {
     let mut w = build(opts.year, opts.seed, scale);
     let root = Rng::new(opts.seed);
     let mut ledger = ledger::ledger(&w, &mut root.fork("ledger"));
+    if opts.monthly_ledger() {
+        // From the volumes before any planted error: the ledger is what was really spent.
+        ledger = ledger::by_month(&w, &ledger, &mut root.fork("months"));
+    }
     let plans = if opts.size == Size::Example {
         planted::plant(&mut w, &mut ledger, &mut root.fork("planted"))
     } else {
@@ -143,7 +163,7 @@ pub fn generate(opts: &Options) -> Generated {
 
     let brukare_rows = w.blocks.iter().map(Vec::len).sum();
     let files = vec![
-        ("kostnader.csv", output::kostnader(&ledger)),
+        ("kostnader.csv", output::kostnader(&ledger, w.year)),
         ("brukare.csv", output::brukare(&w)),
         ("mappning.csv", output::mappning(&ledger::mapping(&w))),
         ("konton.csv", output::konton()),
@@ -162,4 +182,46 @@ fn build(year: i32, seed: u64, scale: u64) -> World {
     aldre::generate(&mut w, &mut root.fork("aldre"), &mut c48);
     lss::generate(&mut w, &mut root.fork("lss"), &mut c48);
     w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// Öre per ansvar, verksamhet, konto and client.
+    fn years(ledger: &[world::LRow]) -> BTreeMap<(String, &'static str, &'static str, Option<u32>), i64> {
+        let mut out = BTreeMap::new();
+        for r in ledger {
+            *out.entry((r.ansvar.clone(), r.verksamhet, r.konto, r.brukare)).or_default() += r.belopp;
+        }
+        out
+    }
+
+    /// The example's months, with the late correction, sum to the year's ledger; only the
+    /// planted unmapped ansvar is added.
+    #[test]
+    fn the_examples_monthly_ledger_keeps_every_whole_year_amount() {
+        let opts = Options::default();
+        let mut w = build(opts.year, opts.seed, 1000);
+        let root = Rng::new(opts.seed);
+        let year = ledger::ledger(&w, &mut root.fork("ledger"));
+        let mut months = ledger::by_month(&w, &year, &mut root.fork("months"));
+        planted::plant(&mut w, &mut months, &mut root.fork("planted"));
+        assert!(months.len() > 10 * year.len());
+        let mut expected = years(&year);
+        expected.insert((planted::UNMAPPED_ANSVAR.to_owned(), "530", "6410", None), 1_843_000);
+        assert_eq!(years(&months), expected);
+    }
+
+    #[test]
+    fn spread_is_exact_and_leaves_empty_months_empty() {
+        let weights = [3, 0, 5, 5, 5, 1, 0, 7, 7, 7, 2, 9];
+        for amount in [0, 1, 99, 123_456_789, -98_765_432] {
+            let parts = ledger::spread(amount, &weights);
+            assert_eq!(parts.iter().sum::<i64>(), amount);
+            assert_eq!((parts[1], parts[6]), (0, 0));
+            assert!(parts.iter().all(|&p| p == 0 || (p > 0) == (amount > 0)));
+        }
+    }
 }

@@ -1,11 +1,13 @@
-//! `kpb-gen --size <example|10k|100k|1m|3.5m> --out <dir> [--year 2025] [--seed N]`, or
-//! `kpb-gen --jamforelse --out <dir> [--year 2025]` for the example comparison files.
+//! `kpb-gen --size <example|10k|100k|1m|3.5m> --out <dir> [--year 2025] [--seed N] [--manader]`,
+//! or `kpb-gen --jamforelse --out <dir> [--year 2025]` for the example comparison files.
+//! `--manader` writes the larger sizes' ledger per month (a `Period` column, `202501` …
+//! `202512`), as the example's always is.
 
 use kpb_gen::{Options, Size, generate};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "användning: kpb-gen --size <example|10k|100k|1m|3.5m> --out <katalog> [--year 2025] [--seed N]\n           kpb-gen --jamforelse --out <katalog> [--year 2025]";
+const USAGE: &str = "användning: kpb-gen --size <example|10k|100k|1m|3.5m> --out <katalog> [--year 2025] [--seed N] [--manader]\n           kpb-gen --jamforelse --out <katalog> [--year 2025]\n  --manader  kostnader.csv per månad (kolumnen Period, ÅÅÅÅ01–ÅÅÅÅ12) även för de större storlekarna;\n             exemplet har alltid månader";
 
 fn main() -> ExitCode {
     match run() {
@@ -31,6 +33,7 @@ fn run() -> Result<(), String> {
             }
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--jamforelse" => comparison = true,
+            "--manader" | "--månader" => opts.monthly = true,
             "--year" => {
                 let v = value("--year")?;
                 opts.year =

@@ -10,6 +10,8 @@ use std::fmt::Write;
 pub const BRUKARE_HEADER: &str =
     "Brukare;Födelseår;Kön;Insats;Enhet;Regi;Boendeform;Beviljad tid;Utförd tid;Period;Från;Till;Belopp";
 pub const KOSTNADER_HEADER: &str = "Ansvar;Verksamhet;Konto;Belopp;Brukare";
+/// A monthly ledger: the accounting period as ledger systems write it, `202503`.
+pub const KOSTNADER_HEADER_MONTHLY: &str = "Ansvar;Verksamhet;Konto;Period;Belopp;Brukare";
 pub const MAPPNING_HEADER: &str = "Ansvar;Verksamhet;Insats;Enhet;Enhetsnamn;Område;Regi;Fördelning";
 
 pub fn brukare(w: &World) -> String {
@@ -66,20 +68,19 @@ pub fn brukare(w: &World) -> String {
     out
 }
 
-pub fn kostnader(ledger: &[LRow]) -> String {
-    let mut out = String::with_capacity(40 * (ledger.len() + 1));
-    out.push_str(KOSTNADER_HEADER);
+/// The ledger; with a Period column when its rows are monthly (all or none are).
+pub fn kostnader(ledger: &[LRow], year: i32) -> String {
+    let monthly = ledger.iter().any(|r| r.period.is_some());
+    assert!(ledger.iter().all(|r| r.period.is_some() == monthly), "a ledger is monthly or not");
+    let mut out = String::with_capacity(48 * (ledger.len() + 1));
+    out.push_str(if monthly { KOSTNADER_HEADER_MONTHLY } else { KOSTNADER_HEADER });
     out.push('\n');
     for r in ledger {
-        let _ = writeln!(
-            out,
-            "{};{};{};{};{}",
-            r.ansvar,
-            r.verksamhet,
-            r.konto,
-            money(r.belopp),
-            r.brukare.map(People::id).unwrap_or_default()
-        );
+        let _ = write!(out, "{};{};{};", r.ansvar, r.verksamhet, r.konto);
+        if let Some(m) = r.period {
+            let _ = write!(out, "{year}{m:02};");
+        }
+        let _ = writeln!(out, "{};{}", money(r.belopp), r.brukare.map(People::id).unwrap_or_default());
     }
     out
 }

@@ -1,5 +1,6 @@
 //! Deliberate, realistic errors in the example data (size `example` only), each of a kind the
-//! engine's checks find. `PLANTED.md` lists them with file and line.
+//! engine's checks find. `PLANTED.md` lists them with file and line. The example's ledger is
+//! monthly; besides the errors it has a late correction (not an error: the year is right).
 
 use crate::rng::Rng;
 use crate::world::*;
@@ -17,6 +18,25 @@ pub struct Plan {
 /// An ansvar that the mapping does not have (checked below).
 pub const UNMAPPED_ANSVAR: &str = "45990";
 
+/// The late correction: an invoice of the first hemtjänst area's (konto 7011 Leasing fordon)
+/// booked in March on the second's, moved in June with two rows.
+pub const CORRECTION: (&str, &str, &str) = ("HT-NORR", "HT-SODER", "7011");
+const CORRECTION_BOOKED: u8 = 3;
+const CORRECTION_MOVED: u8 = 6;
+
+/// The hemtjänst area whose volume extract lacks a month, and the month. Its rows of that month
+/// hold no planted error (those are in months 1–9).
+pub const MISSING_MONTH: (&str, u8) = ("HT-CENTRUM", 10);
+
+/// The ansvar of an enhet's hemtjänst cell.
+fn hemtjanst_ansvar(w: &World, code: &str) -> String {
+    w.cells
+        .iter()
+        .find(|c| c.insats == Insats::Hemtjanst && w.units[c.unit].code == code)
+        .map(|c| c.ansvar.clone())
+        .unwrap_or_else(|| panic!("{code} has hemtjänst"))
+}
+
 fn block(w: &World, insats: Insats) -> usize {
     w.blocks.iter().position(|b| b.first().is_some_and(|r| r.insats == insats)).expect("block exists")
 }
@@ -30,7 +50,10 @@ fn by_client(rows: &[VRow]) -> BTreeMap<u32, Vec<usize>> {
     out
 }
 
+/// Plants the errors in the example's world and monthly ledger, and the late correction. The
+/// ledger comes back sorted, the volume rows in their order.
 pub fn plant(w: &mut World, ledger: &mut Vec<LRow>, rng: &mut Rng) -> Vec<Plan> {
+    assert!(ledger.iter().all(|r| r.period.is_some()), "the example's ledger is monthly");
     let mut plans: Vec<Plan> = Vec::new();
     let tag = |plans: &mut Vec<Plan>, kind: &'static str, file: &'static str, what: String| {
         plans.push(Plan { kind, file, what });
@@ -216,15 +239,82 @@ pub fn plant(w: &mut World, ledger: &mut Vec<LRow>, rng: &mut Rng) -> Vec<Plan> 
                 && w.pools.iter().all(|p| p.ansvar.iter().all(|a| a.0 != UNMAPPED_ANSVAR)),
             "the unmapped ansvar must not be mapped"
         );
-        let mut row = LRow::new(UNMAPPED_ANSVAR, "530", "6410", 1_843_000);
+        let mut row = LRow::new(UNMAPPED_ANSVAR, "530", "6410", 1_843_000).in_month(9);
         row.tag = tag(
             &mut plans,
             "ansvar-utan-mappning",
             "kostnader.csv",
-            format!("Ansvar {UNMAPPED_ANSVAR} (a new LSS project, 18 430 kr on konto 6410) is not in the mapping."),
+            format!(
+                "Ansvar {UNMAPPED_ANSVAR} (a new LSS project, 18 430 kr on konto 6410 in {}09) is not in the mapping.",
+                w.year
+            ),
         );
         ledger.push(row);
-        ledger.sort();
+    }
+
+    // A late correction, not an error: an invoice of HT-NORR's booked in March on HT-SODER and
+    // moved in June (−amount on HT-SODER, +amount on HT-NORR). HT-NORR's other months on the
+    // konto keep their shape and carry the year less the invoice, so each ansvar's year on the
+    // konto is what it was.
+    {
+        let (right, wrong) = (hemtjanst_ansvar(w, CORRECTION.0), hemtjanst_ansvar(w, CORRECTION.1));
+        let konto = CORRECTION.2;
+        let rows: Vec<usize> = (0..ledger.len())
+            .filter(|&i| ledger[i].ansvar == right && ledger[i].konto == konto && ledger[i].brukare.is_none())
+            .collect();
+        let year: i64 = rows.iter().map(|&i| ledger[i].belopp).sum();
+        let amount = rng.range(4_200_000, 5_800_000).min(year / 4);
+        let weights: [i128; 12] = std::array::from_fn(|m| {
+            rows.iter().filter(|&&i| ledger[i].period == Some(m as u8 + 1)).map(|&i| i128::from(ledger[i].belopp)).sum()
+        });
+        let months = crate::ledger::spread(year - amount, &weights);
+        for &i in &rows {
+            ledger[i].belopp = months[usize::from(ledger[i].period.unwrap_or(1)) - 1];
+        }
+        assert!(rows.iter().all(|&i| ledger[i].belopp > 0), "{right} keeps a cost each month on {konto}");
+        let vht = ledger[rows[0]].verksamhet;
+        let row = |ansvar: &str, month: u8, belopp: i64| LRow::new(ansvar, vht, konto, belopp).in_month(month);
+        ledger.extend([
+            row(&wrong, CORRECTION_BOOKED, amount),
+            row(&wrong, CORRECTION_MOVED, -amount),
+            row(&right, CORRECTION_MOVED, amount),
+        ]);
+    }
+    ledger.sort();
+
+    // 8. A month without volume: the volume extract lacks HT-CENTRUM's October, while the ledger
+    // (derived before) has the unit's October cost. Found at the first row of the unit's direct
+    // cost (its ansvar, a cost konto) in that month.
+    {
+        let (code, month) = MISSING_MONTH;
+        let unit = w.units.iter().position(|u| u.code == code).expect("the unit") as u32;
+        let ansvar = hemtjanst_ansvar(w, code);
+        let mut removed = 0;
+        for block in &mut w.blocks {
+            let before = block.len();
+            block.retain(|r| {
+                let gone = r.unit == unit && r.month == Some(month);
+                assert!(!(gone && r.plant.tag.is_some()), "a planted error in the missing month");
+                !gone
+            });
+            removed += before - block.len();
+        }
+        assert!(removed > 0, "{code} has rows in month {month}");
+        let first = ledger
+            .iter()
+            .position(|r| r.ansvar == ansvar && r.period == Some(month) && !r.konto.starts_with('3'))
+            .expect("the month's cost");
+        ledger[first].tag = tag(
+            &mut plans,
+            "manad-utan-volym",
+            "kostnader.csv",
+            format!(
+                "Hemtjänst {code}: brukare.csv has no rows for {year}-{month:02} (the unit's {removed} rows of the month are \
+                 missing from the volume extract), but the ledger has the unit's cost for the month; this line is the first \
+                 row of its direct cost (ansvar {ansvar}) in period {year}{month:02}. The month's unit cost cannot be computed.",
+                year = w.year
+            ),
+        );
     }
     plans
 }

@@ -217,20 +217,28 @@ impl VRow {
     }
 }
 
-/// One ledger row.
+/// One ledger row. The field order is the order of the file: ansvar, verksamhet, konto, client,
+/// then period.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LRow {
     pub ansvar: String,
     pub verksamhet: &'static str,
     pub konto: &'static str,
     pub brukare: Option<u32>,
+    /// The accounting period's month (1–12) in a monthly ledger; `None` for the whole year.
+    pub period: Option<u8>,
     pub belopp: i64,
     pub tag: Option<usize>,
 }
 
 impl LRow {
     pub fn new(ansvar: &str, verksamhet: &'static str, konto: &'static str, belopp: i64) -> LRow {
-        LRow { ansvar: ansvar.to_owned(), verksamhet, konto, brukare: None, belopp, tag: None }
+        LRow { ansvar: ansvar.to_owned(), verksamhet, konto, brukare: None, period: None, belopp, tag: None }
+    }
+
+    /// The row in one month of a monthly ledger.
+    pub fn in_month(self, month: u8) -> LRow {
+        LRow { period: Some(month), ..self }
     }
 }
 

@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The finding kinds the example's planted errors produce.
-const PLANTED_KINDS: [&str; 8] = [
+const PLANTED_KINDS: [&str; 9] = [
     "dubblett",
     "okand-insats",
     "inte-ett-tal",
@@ -18,6 +18,7 @@ const PLANTED_KINDS: [&str; 8] = [
     "over-beviljat",
     "ej-verkstallt",
     "grupp-och-servicebostad",
+    "manad-utan-volym",
 ];
 
 fn opts(size: Size) -> Options {
@@ -113,7 +114,7 @@ fn the_command_writes_the_same_bytes_every_time() {
 fn files_are_semicolon_separated_utf8_without_bom_with_the_documented_headers() {
     let g = &example().0;
     let headers = [
-        ("kostnader.csv", "Ansvar;Verksamhet;Konto;Belopp;Brukare"),
+        ("kostnader.csv", "Ansvar;Verksamhet;Konto;Period;Belopp;Brukare"),
         (
             "brukare.csv",
             "Brukare;Födelseår;Kön;Insats;Enhet;Regi;Boendeform;Beviljad tid;Utförd tid;Period;Från;Till;Belopp",
@@ -234,7 +235,7 @@ fn example_has_ytterfall_in_ordinart_boende_and_lss() {
 #[test]
 fn every_planted_error_is_found_at_its_file_and_line() {
     let (g, r) = example();
-    assert_eq!(g.planted.len(), 10);
+    assert_eq!(g.planted.len(), 11);
     for kind in PLANTED_KINDS {
         assert!(g.planted.iter().any(|p| p.kind == kind), "{kind} is planted");
     }
@@ -272,6 +273,75 @@ fn planted_md_documents_every_planted_error() {
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/PLANTED.md")).expect("PLANTED.md");
     for p in &g.planted {
         let row = format!("| {} | {} | {} |", p.kind, p.file, p.line);
+        assert!(doc.contains(&row), "PLANTED.md lacks `{row}`");
+    }
+}
+
+/// The late correction's three rows of kostnader.csv: (line, text). Konto 7011 has one negative
+/// row, the correction's; the rows of its amount are the invoice and its move.
+fn correction_rows(g: &Generated) -> Vec<(usize, &str)> {
+    let konto = kpb_gen::planted::CORRECTION.2;
+    let rows: Vec<(usize, &str)> = file(g, "kostnader.csv")
+        .lines()
+        .enumerate()
+        .skip(1)
+        .map(|(i, l)| (i + 1, l))
+        .filter(|(_, l)| l.split(';').nth(2) == Some(konto))
+        .collect();
+    let amount = |l: &str| l.split(';').nth(4).unwrap().to_owned();
+    let negative: Vec<String> = rows.iter().map(|r| amount(r.1)).filter(|a| a.starts_with('-')).collect();
+    assert_eq!(negative.len(), 1, "{negative:?}");
+    let moved = negative[0].trim_start_matches('-').to_owned();
+    rows.into_iter().filter(|r| amount(r.1).trim_start_matches('-') == moved).collect()
+}
+
+#[test]
+fn the_example_ledger_is_monthly_with_a_late_correction_and_a_month_without_volume() {
+    let (g, r) = example();
+    let kostnader = file(g, "kostnader.csv");
+    let mut periods: Vec<&str> = kostnader.lines().skip(1).map(|l| l.split(';').nth(3).unwrap()).collect();
+    periods.sort_unstable();
+    periods.dedup();
+    let expected: Vec<String> = (1..=12).map(|m| format!("2025{m:02}")).collect();
+    assert_eq!(periods, expected);
+    assert!(kostnader.lines().skip(1).all(|l| l.split(';').nth(4) != Some("0,00")), "no zero month");
+    assert!(!r.findings.iter().any(|f| f.kind.code() == "felaktig-period"), "the periods are read");
+
+    // The invoice in March on the wrong area, moved in June: −amount there, +amount on the right one.
+    let rows = correction_rows(g);
+    let cols = |l: &str| l.split(';').map(str::to_owned).collect::<Vec<_>>();
+    let ansvar = |code: &str| {
+        file(g, "mappning.csv")
+            .lines()
+            .find(|l| l.split(';').nth(3) == Some(code) && l.split(';').nth(2) == Some("HEMTJ"))
+            .map(|l| l.split(';').next().unwrap().to_owned())
+            .unwrap()
+    };
+    let (right, wrong) = (ansvar(kpb_gen::planted::CORRECTION.0), ansvar(kpb_gen::planted::CORRECTION.1));
+    let got: Vec<(String, String, bool)> =
+        rows.iter().map(|(_, l)| cols(l)).map(|c| (c[0].clone(), c[3].clone(), c[4].starts_with('-'))).collect();
+    assert_eq!(
+        got,
+        [(right, "202506".into(), false), (wrong.clone(), "202503".into(), false), (wrong, "202506".into(), true)]
+    );
+
+    // The month without volume: no volume rows of the unit in October, its cost in the ledger.
+    let (code, month) = kpb_gen::planted::MISSING_MONTH;
+    let period = format!("2025-{month:02}");
+    let brukare = file(g, "brukare.csv");
+    assert!(brukare.lines().any(|l| l.split(';').nth(4) == Some(code)));
+    assert!(!brukare.lines().any(|l| l.split(';').nth(4) == Some(code) && l.split(';').nth(9) == Some(&period)));
+    let planted = g.planted.iter().find(|p| p.kind == "manad-utan-volym").unwrap();
+    let line = kostnader.lines().nth(planted.line as usize - 1).unwrap();
+    assert_eq!(&cols(line)[..4], [ansvar(code), "511".into(), "5011".into(), format!("2025{month:02}")]);
+}
+
+#[test]
+fn planted_md_documents_the_late_correction() {
+    let g = &example().0;
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/PLANTED.md")).expect("PLANTED.md");
+    for (line, text) in correction_rows(g) {
+        let row = format!("| {line} | `{text}` |");
         assert!(doc.contains(&row), "PLANTED.md lacks `{row}`");
     }
 }
@@ -393,6 +463,33 @@ fn size_10k_has_no_errors() {
     for (enhet, v) in by_enhet(&r, "U21003") {
         assert!((400.0..=600.0).contains(&v), "{enhet} {v}");
     }
+}
+
+#[test]
+fn a_monthly_ledger_keeps_every_whole_year_amount() {
+    let year = generate(&opts(Size::K10));
+    let months = generate(&Options { monthly: true, ..opts(Size::K10) });
+    assert!(file(&year, "kostnader.csv").starts_with("Ansvar;Verksamhet;Konto;Belopp;Brukare\n"));
+    assert!(file(&months, "kostnader.csv").starts_with("Ansvar;Verksamhet;Konto;Period;Belopp;Brukare\n"));
+    for ((name, a), (_, b)) in year.files.iter().zip(&months.files) {
+        if *name != "kostnader.csv" {
+            assert_eq!(a, b, "{name}: only the ledger differs");
+        }
+    }
+    // Öre per ansvar, verksamhet, konto and client.
+    let sums = |text: &str, amount: usize| {
+        let mut out: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+        for line in text.lines().skip(1) {
+            let c: Vec<&str> = line.split(';').collect();
+            let key = format!("{};{};{};{}", c[0], c[1], c[2], c[c.len() - 1]);
+            *out.entry(key).or_default() += c[amount].replace(',', "").parse::<i64>().unwrap();
+        }
+        out
+    };
+    let whole = sums(file(&year, "kostnader.csv"), 3);
+    assert_eq!(whole, sums(file(&months, "kostnader.csv"), 4));
+    let rows = file(&months, "kostnader.csv").lines().count();
+    assert!(rows > 10 * whole.len(), "{rows} monthly rows for {} yearly", whole.len());
 }
 
 #[test]
