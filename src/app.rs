@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                         View::Installningar => views::installningar::Installningar().into_any(),
                         View::Nyckeltal => views::nyckeltal::Nyckeltal().into_any(),
                         View::Enheter => views::enheter::Enheter().into_any(),
+                        View::Manad => views::manad::Manad().into_any(),
                         View::Ytterfall => views::ytterfall::Ytterfall().into_any(),
                         View::Fordelning => views::fordelning::Fordelning().into_any(),
                         View::Brukarmix => views::brukarmix::Brukarmix().into_any(),
@@ -104,7 +105,7 @@ fn Nav() -> impl IntoView {
             <ul>{[View::Start, View::Import, View::Kontroll, View::Installningar].map(item).collect_view()}</ul>
             <p class="nav-head">"Resultat"</p>
             <ul>
-                {[View::Nyckeltal, View::Enheter, View::Ytterfall, View::Fordelning, View::Brukarmix, View::Export]
+                {[View::Nyckeltal, View::Enheter, View::Manad, View::Ytterfall, View::Fordelning, View::Brukarmix, View::Export]
                     .map(item)
                     .collect_view()}
             </ul>

@@ -13,6 +13,9 @@ pub const GRID: &str = "#d5dde6";
 pub const LIGHT: &str = "#9cbfe0";
 pub const DARK: &str = "#1f4e79";
 pub const ACCENT: &str = "#b35c00";
+/// Colours for further lines (dashed): distinct from [`DARK`] and from each other, each at least
+/// 3:1 against white.
+pub const OTHERS: [&str; 5] = ["#b35c00", "#2e7d4f", "#7a4d9b", "#a33b3b", "#5f6b78"];
 
 const WIDTH: f64 = 760.0;
 
@@ -23,6 +26,8 @@ pub enum Unit {
     Percent,
     /// A year: no digit grouping.
     Year,
+    /// A month of the year, 1–12: its short name.
+    Month,
     /// A score or other plain number with up to one decimal.
     Plain,
 }
@@ -44,6 +49,7 @@ impl Unit {
             Unit::Kr => kpb::format::kr(v),
             Unit::Percent => kpb::format::percent(v),
             Unit::Year => v.trunc().to_string(),
+            Unit::Month => month_short(v.trunc().to_u8().unwrap_or(0)),
             Unit::Plain => kpb::format::number(v, if v.fract().is_zero() { 0 } else { 1 }),
         }
     }
@@ -78,8 +84,19 @@ impl Unit {
             Unit::Percent => format!("{}\u{a0}%", number(d(v), decimals(step))),
             Unit::Plain => number(d(v), decimals(step)),
             Unit::Year => format!("{}", v.round() as i64),
+            Unit::Month => month_short(v.round() as u8),
         }
     }
+
+    /// Whether the axis counts whole steps (years, months): a tick and a marker on each.
+    fn is_discrete(self) -> bool {
+        matches!(self, Unit::Year | Unit::Month)
+    }
+}
+
+/// "jan", "feb" … for a month 1–12.
+pub fn month_short(m: u8) -> String {
+    kpb::date::month_name(m).chars().take(3).collect()
 }
 
 /// "Nice" axis ticks from 0 (or below) to at least `max`: (ticks, bottom, top of the axis).
@@ -249,8 +266,8 @@ pub fn LineChart(
     let plot_h = height - top - bottom_pad - legend_h;
     let xs: Vec<f64> = series.iter().flat_map(|s| s.points.iter().map(|p| f(p.0))).collect();
     let ys: Vec<f64> = series.iter().flat_map(|s| s.points.iter().map(|p| f(p.1))).collect();
-    let (xt, x_lo, x_hi) = if x_unit == Unit::Year {
-        // Years: one tick a year, from the first to the last.
+    let (xt, x_lo, x_hi) = if x_unit.is_discrete() {
+        // Years or months: one tick each, from the first to the last.
         let lo = xs.iter().copied().fold(f64::MAX, f64::min);
         let hi = xs.iter().copied().fold(f64::MIN, f64::max).max(lo + 1.0);
         ((lo as i64..=hi as i64).map(|y| y as f64).collect(), lo - 0.3, hi + 0.3)
@@ -261,7 +278,7 @@ pub fn LineChart(
     // near them (and says so), otherwise at 0.
     let y_min = ys.iter().copied().fold(f64::MAX, f64::min);
     let y_max = ys.iter().copied().fold(0.0, f64::max);
-    let (yt, y_lo, y_hi) = if x_unit == Unit::Year && y_min > 0.0 && y_max - y_min < y_max * 0.5 {
+    let (yt, y_lo, y_hi) = if x_unit.is_discrete() && y_min > 0.0 && y_max - y_min < y_max * 0.5 {
         let pad = ((y_max - y_min) * 0.3).max(y_max * 0.03);
         ticks_between((y_min - pad).max(0.0), y_max + pad, 5)
     } else {
@@ -301,8 +318,8 @@ pub fn LineChart(
                 .enumerate()
                 .map(|(i, p)| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, sx(f(p.0)), sy(f(p.1))))
                 .collect::<String>();
-            // Markers on each year, so that a single year shows too.
-            let dots = (x_unit == Unit::Year)
+            // Markers on each year or month, so that a single one shows too.
+            let dots = x_unit.is_discrete()
                 .then(|| {
                     s.points
                         .iter()

@@ -36,6 +36,7 @@ pub enum View {
     Installningar,
     Nyckeltal,
     Enheter,
+    Manad,
     Ytterfall,
     Fordelning,
     Brukarmix,
@@ -49,13 +50,14 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 15] = [
+    pub const ALL: [View; 16] = [
         View::Start,
         View::Import,
         View::Kontroll,
         View::Installningar,
         View::Nyckeltal,
         View::Enheter,
+        View::Manad,
         View::Ytterfall,
         View::Fordelning,
         View::Brukarmix,
@@ -75,6 +77,7 @@ impl View {
             View::Installningar => "installningar",
             View::Nyckeltal => "nyckeltal",
             View::Enheter => "enheter",
+            View::Manad => "manad",
             View::Ytterfall => "ytterfall",
             View::Fordelning => "fordelning",
             View::Brukarmix => "brukarmix",
@@ -95,6 +98,7 @@ impl View {
             View::Installningar => "Inställningar",
             View::Nyckeltal => "Nyckeltal",
             View::Enheter => "Enheter",
+            View::Manad => "Månadsuppföljning",
             View::Ytterfall => "Ytterfall",
             View::Fordelning => "Kostnadsfördelning",
             View::Brukarmix => "Brukarmix",
@@ -479,7 +483,8 @@ impl Session {
         self.settings.update(change);
         let settings = self.settings.get_untracked();
         // The year belongs to the files, not to the user: next year's files have their own.
-        remember(SETTINGS_KEY, &Settings { year: None, ..settings.clone() });
+        // So does the month the follow-up is shown through.
+        remember(SETTINGS_KEY, &Settings { year: None, monthly_through: None, ..settings.clone() });
         if self.report.with_untracked(Option::is_some) {
             self.busy.set(Busy::Working { message: "Räknar om …".into(), fraction: 0.5 });
             self.send(&Request::Compute { settings }, &[]);

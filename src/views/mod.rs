@@ -11,6 +11,7 @@ pub mod installningar;
 pub mod jamforelse;
 pub mod kontroll;
 pub mod kvalitet;
+pub mod manad;
 pub mod mapping;
 pub mod natverk;
 pub mod nyckeltal;

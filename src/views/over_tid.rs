@@ -2,7 +2,7 @@
 //! every nyckeltal in a table, the chosen one as a chart beside Kolada's trend, and the units of
 //! the chosen insats with the one that swings most flagged.
 
-use crate::charts::{DARK, LineChart, Series, Unit};
+use crate::charts::{DARK, LineChart, OTHERS, Series, Unit};
 use crate::state::{chosen_files, session};
 use kpb::compare::{self, Change, KpiTrend, Trends, UnitTrend};
 use kpb::format;
@@ -10,10 +10,6 @@ use kpb::model::Insats;
 use kpb::report::FigureUnit;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
-
-/// Colours for the other lines (dashed): distinct from the own dark blue line and from each
-/// other, each at least 3:1 against white.
-const OTHERS: [&str; 5] = ["#b35c00", "#2e7d4f", "#7a4d9b", "#a33b3b", "#5f6b78"];
 
 #[component]
 pub fn OverTid() -> impl IntoView {

@@ -18,9 +18,9 @@ pub struct Plan {
 /// An ansvar that the mapping does not have (checked below).
 pub const UNMAPPED_ANSVAR: &str = "45990";
 
-/// The late correction: an invoice of the first hemtjänst area's (konto 7011 Leasing fordon)
-/// booked in March on the second's, moved in June with two rows.
-pub const CORRECTION: (&str, &str, &str) = ("HT-NORR", "HT-SODER", "7011");
+/// The late correction: the first hemtjänst area's wages of hourly staff (konto 5011) booked in
+/// March on the second's, moved in June with two rows.
+pub const CORRECTION: (&str, &str, &str) = ("HT-NORR", "HT-SODER", "5011");
 const CORRECTION_BOOKED: u8 = 3;
 const CORRECTION_MOVED: u8 = 6;
 
@@ -252,7 +252,7 @@ pub fn plant(w: &mut World, ledger: &mut Vec<LRow>, rng: &mut Rng) -> Vec<Plan> 
         ledger.push(row);
     }
 
-    // A late correction, not an error: an invoice of HT-NORR's booked in March on HT-SODER and
+    // A late correction, not an error: wages of HT-NORR's booked in March on HT-SODER and
     // moved in June (−amount on HT-SODER, +amount on HT-NORR). HT-NORR's other months on the
     // konto keep their shape and carry the year less the invoice, so each ansvar's year on the
     // konto is what it was.
@@ -263,7 +263,7 @@ pub fn plant(w: &mut World, ledger: &mut Vec<LRow>, rng: &mut Rng) -> Vec<Plan> 
             .filter(|&i| ledger[i].ansvar == right && ledger[i].konto == konto && ledger[i].brukare.is_none())
             .collect();
         let year: i64 = rows.iter().map(|&i| ledger[i].belopp).sum();
-        let amount = rng.range(4_200_000, 5_800_000).min(year / 4);
+        let amount = rng.range(14_000_000, 16_000_000).min(year / 4);
         let weights: [i128; 12] = std::array::from_fn(|m| {
             rows.iter().filter(|&&i| ledger[i].period == Some(m as u8 + 1)).map(|&i| i128::from(ledger[i].belopp)).sum()
         });
@@ -302,7 +302,13 @@ pub fn plant(w: &mut World, ledger: &mut Vec<LRow>, rng: &mut Rng) -> Vec<Plan> 
         assert!(removed > 0, "{code} has rows in month {month}");
         let first = ledger
             .iter()
-            .position(|r| r.ansvar == ansvar && r.period == Some(month) && !r.konto.starts_with('3'))
+            // Direct cost nets internal revenue (38xx); fees (31xx) and other revenue (34xx) are not.
+            .position(|r| {
+                r.ansvar == ansvar
+                    && r.period == Some(month)
+                    && !r.konto.starts_with("31")
+                    && !r.konto.starts_with("34")
+            })
             .expect("the month's cost");
         ledger[first].tag = tag(
             &mut plans,
@@ -311,7 +317,7 @@ pub fn plant(w: &mut World, ledger: &mut Vec<LRow>, rng: &mut Rng) -> Vec<Plan> 
             format!(
                 "Hemtjänst {code}: brukare.csv has no rows for {year}-{month:02} (the unit's {removed} rows of the month are \
                  missing from the volume extract), but the ledger has the unit's cost for the month; this line is the first \
-                 row of its direct cost (ansvar {ansvar}) in period {year}{month:02}. The month's unit cost cannot be computed.",
+                 row of its direct cost (ansvar {ansvar}, internal revenue included) in period {year}{month:02}. The month's unit cost cannot be computed.",
                 year = w.year
             ),
         );

@@ -277,7 +277,7 @@ fn planted_md_documents_every_planted_error() {
     }
 }
 
-/// The late correction's three rows of kostnader.csv: (line, text). Konto 7011 has one negative
+/// The late correction's three rows of kostnader.csv: (line, text). Its konto has one negative
 /// row, the correction's; the rows of its amount are the invoice and its move.
 fn correction_rows(g: &Generated) -> Vec<(usize, &str)> {
     let konto = kpb_gen::planted::CORRECTION.2;
@@ -333,7 +333,7 @@ fn the_example_ledger_is_monthly_with_a_late_correction_and_a_month_without_volu
     assert!(!brukare.lines().any(|l| l.split(';').nth(4) == Some(code) && l.split(';').nth(9) == Some(&period)));
     let planted = g.planted.iter().find(|p| p.kind == "manad-utan-volym").unwrap();
     let line = kostnader.lines().nth(planted.line as usize - 1).unwrap();
-    assert_eq!(&cols(line)[..4], [ansvar(code), "511".into(), "5011".into(), format!("2025{month:02}")]);
+    assert_eq!(&cols(line)[..4], [ansvar(code), "511".into(), "3811".into(), format!("2025{month:02}")]);
 }
 
 #[test]

@@ -4,6 +4,8 @@
 //! `cargo run -p kpb --example figures -- DIR [REFERENCE FILE …]`: with reference files (Kolada,
 //! network), also the comparison of every nyckeltal they have values for (all areas, against the
 //! mean). `KPB_OWN=9999` names the own municipality's id, for Kolada's own value beside it.
+//! `KPB_MONTHLY=full` counts the monthly follow-up on full cost, `KPB_THROUGH=10` shows it
+//! through October (as the settings in the app).
 
 use kpb::finding::Severity;
 use kpb::{ImportSettings, Settings, compute, format, load};
@@ -20,7 +22,15 @@ fn main() {
         })
         .collect();
     let files = common::read_dir(&dir);
-    let report = compute(&load(&files, &ImportSettings::default()), &Settings::default());
+    let settings = Settings {
+        monthly_basis: match std::env::var("KPB_MONTHLY").as_deref() {
+            Ok("full") => kpb::settings::CostBasis::Full,
+            _ => kpb::settings::CostBasis::Direct,
+        },
+        monthly_through: std::env::var("KPB_THROUGH").ok().and_then(|m| m.parse().ok()),
+        ..Settings::default()
+    };
+    let report = compute(&load(&files, &ImportSettings::default()), &settings);
     let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
     let nyckeltal: Vec<String> = report
         .nyckeltal
@@ -72,9 +82,36 @@ fn main() {
             )
         })
         .collect();
+    // The monthly follow-up's overview rows, as the page writes them: "HEMTJ Hemtjänst Norr" →
+    // [cost so far, volume, kr per unit so far, last month, rolling 3, brukare, projection].
+    let per = |v: Option<rust_decimal::Decimal>| v.map_or_else(|| "–".to_owned(), format::kr);
+    let monthly_rows: Vec<String> = report
+        .monthly
+        .iter()
+        .flat_map(|m| &m.rows)
+        .map(|r| {
+            let annan = if r.regi == kpb::Regi::Annan { " (annan regi)" } else { "" };
+            let last = r.months.last();
+            let cells = [
+                format::kr(r.year_to_date.cost),
+                format::volume(r.year_to_date.volume),
+                per(r.year_to_date.unit_cost),
+                per(last.and_then(|m| m.unit_cost)),
+                per(last.and_then(|m| m.rolling)),
+                r.year_to_date.brukare.to_string(),
+                r.projection.as_ref().map_or_else(|| "–".to_owned(), |p| format::kr(p.cost)),
+            ];
+            let cells: Vec<String> = cells.iter().map(|c| quote(c)).collect();
+            format!("{}:[{}]", quote(&format!("{} {}{annan}", r.insats.code(), r.enhet_name)), cells.join(","))
+        })
+        .collect();
+    let flags: Vec<String> = report.monthly.iter().flat_map(|m| &m.flags).map(|f| quote(&f.message())).collect();
+    let monthly = report.monthly.as_ref().map_or("null".to_owned(), |m| {
+        format!("{{\"through\":{},\"rows\":{{{}}},\"flags\":[{}]}}", m.through, monthly_rows.join(","), flags.join(","))
+    });
     let count = |sev| report.findings.iter().filter(|f| f.severity == sev).map(|f| f.count).sum::<u32>();
     println!(
-        "{{\"year\":{},\"nyckeltal\":{{{}}},\"units\":{{{}}},\"units_exact\":{{{}}},\"compare\":{{{}}},\"difference\":{},\"errors\":{},\"warnings\":{},\"clients\":{}}}",
+        "{{\"year\":{},\"nyckeltal\":{{{}}},\"units\":{{{}}},\"units_exact\":{{{}}},\"compare\":{{{}}},\"difference\":{},\"errors\":{},\"warnings\":{},\"clients\":{},\"monthly\":{}}}",
         report.year,
         nyckeltal.join(","),
         units.join(","),
@@ -83,6 +120,7 @@ fn main() {
         quote(&format!("{} kr", format::ore(report.reconciliation.difference))),
         count(Severity::Fel),
         count(Severity::Varning),
-        report.client_count
+        report.client_count,
+        monthly
     );
 }

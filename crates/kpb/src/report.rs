@@ -53,9 +53,12 @@ pub struct Report {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Monthly {
     pub basis: CostBasis,
-    /// The first and the last month (1–12) with a ledger row: the figures go through `through`.
+    /// The first and the last month (1–12) with a ledger row: the figures go through `through`
+    /// (or through the earlier month the settings ask for).
     pub first: u8,
     pub through: u8,
+    /// The ledger's last month (`through` unless the settings ask for an earlier one).
+    pub ledger_through: u8,
     /// Ledger cost in cells and pools on rows without a month: in the year, in no month.
     pub without_month: Decimal,
     /// Per cell with cost or volume in a month, and per insats for egen regi as a whole (first
@@ -148,6 +151,9 @@ pub enum FlagKind {
     VolumeWithoutCost { volume: Decimal },
     /// A month with negative cost: usually a correction of an earlier month.
     NegativeCost { cost: Decimal },
+    /// A month of an enhet in egen regi whose unit cost is far from the enhet's year so far (by
+    /// 15 % or more; `change` in percent): a cost in the wrong month, or a correction.
+    Deviates { unit_cost: Decimal, year_to_date: Decimal, change: Decimal },
     /// Of the insats' enheter in egen regi, the one whose last month's unit cost is furthest
     /// from its unit cost so far (by at least 10 %; `change` in percent).
     MovesMost { unit_cost: Decimal, year_to_date: Decimal, change: Decimal },
@@ -160,6 +166,7 @@ impl MonthlyFlag {
             FlagKind::CostWithoutVolume { .. } => "Kostnad utan volym",
             FlagKind::VolumeWithoutCost { .. } => "Volym utan kostnad",
             FlagKind::NegativeCost { .. } => "Negativ kostnad",
+            FlagKind::Deviates { .. } => "Avvikande månad",
             FlagKind::MovesMost { .. } => "Rör sig mest",
         }
     }
@@ -183,6 +190,12 @@ impl MonthlyFlag {
             FlagKind::NegativeCost { cost } => format!(
                 "{at}: kostnaden är {} kr, troligen en rättelse av en tidigare månad. Se de rullande tre månaderna.",
                 crate::format::kr(*cost)
+            ),
+            FlagKind::Deviates { unit_cost, year_to_date, change } => format!(
+                "{at}: {} kr per {unit}, {} mot enhetens {} kr hittills i år. Är en kostnad bokförd i fel månad, eller rättad i efterhand? Se de rullande tre månaderna.",
+                crate::format::kr(*unit_cost),
+                crate::format::signed_percent(*change),
+                crate::format::kr(*year_to_date)
             ),
             FlagKind::MovesMost { unit_cost, year_to_date, change } => format!(
                 "{at}: {} kr per {unit}, {} mot årets {} kr hittills – mest av enheterna med insatsen.",

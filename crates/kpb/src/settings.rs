@@ -98,6 +98,10 @@ pub struct Settings {
     /// The cost the monthly follow-up counts.
     #[serde(default)]
     pub monthly_basis: CostBasis,
+    /// The last month (1–12) the monthly follow-up shows, if before the ledger's last: to see
+    /// the year as it stood then.
+    #[serde(default)]
+    pub monthly_through: Option<u8>,
 }
 
 impl Default for Settings {
@@ -111,6 +115,7 @@ impl Default for Settings {
             basis: BTreeMap::new(),
             standardkostnad: None,
             monthly_basis: CostBasis::Direct,
+            monthly_through: None,
         }
     }
 }

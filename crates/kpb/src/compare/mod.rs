@@ -686,18 +686,27 @@ pub struct YearFigures {
     pub nyckeltal: Vec<(String, String, FigureUnit, Option<Decimal>)>,
     /// Unit cost per egen regi cell: (insats, enhet, enhet name, cost per volume unit).
     pub units: Vec<(Insats, String, String, Decimal)>,
-    /// The monthly follow-up's unit costs in egen regi, when that year's ledger had months:
-    /// (insats, enhet or `None` for the whole insats, (month, unit cost) per month).
+    /// The monthly follow-up's unit costs in egen regi, when that year's ledger had months.
     #[serde(default)]
-    pub monthly: Vec<(Insats, Option<String>, Vec<(u8, Decimal)>)>,
+    pub monthly: Vec<MonthUnitCosts>,
+}
+
+/// One row of a year's monthly follow-up: its unit cost per month.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MonthUnitCosts {
+    pub insats: Insats,
+    /// `None` for the insats in egen regi as a whole.
+    pub enhet: Option<String>,
+    /// (month, unit cost), for the months with one.
+    pub months: Vec<(u8, Decimal)>,
 }
 
 impl YearFigures {
     /// The unit cost of `insats` at `enhet` (`None`: egen regi as a whole) in `month`, from the
     /// monthly follow-up of this year.
     pub fn month_unit_cost(&self, insats: Insats, enhet: Option<&str>, month: u8) -> Option<Decimal> {
-        let (_, _, months) = self.monthly.iter().find(|(i, e, _)| *i == insats && e.as_deref() == enhet)?;
-        months.iter().find(|(m, _)| *m == month).map(|(_, c)| *c)
+        let row = self.monthly.iter().find(|r| r.insats == insats && r.enhet.as_deref() == enhet)?;
+        row.months.iter().find(|(m, _)| *m == month).map(|(_, c)| *c)
     }
 
     pub fn of(report: &Report) -> YearFigures {
@@ -715,8 +724,10 @@ impl YearFigures {
                 .iter()
                 .flat_map(|m| &m.rows)
                 .filter(|r| r.regi == Regi::Egen)
-                .map(|r| {
-                    (r.insats, r.enhet.clone(), r.months.iter().filter_map(|m| Some((m.month, m.unit_cost?))).collect())
+                .map(|r| MonthUnitCosts {
+                    insats: r.insats,
+                    enhet: r.enhet.clone(),
+                    months: r.months.iter().filter_map(|m| Some((m.month, m.unit_cost?))).collect(),
                 })
                 .collect(),
         }

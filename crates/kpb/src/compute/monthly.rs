@@ -25,7 +25,9 @@ use crate::steps::{Amount, CellKey, MonthCost, Months, share_of};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-/// How far (in percent) a unit's last month must be from its year so far to be flagged.
+/// How far (in percent) a month's unit cost must be from its enhet's year so far to be flagged.
+const DEVIATES_PERCENT: i64 = 15;
+/// How far (in percent) the enhet whose last month moves most must move to be flagged.
 const MOVES_MOST_PERCENT: i64 = 10;
 
 /// The cost and volume of one row of the follow-up, per month, and its brukare's months.
@@ -61,7 +63,10 @@ pub(crate) fn monthly(
         return (None, Vec::new());
     }
     let first = ledger_months.trailing_zeros() as usize;
-    let through = 15 - ledger_months.leading_zeros() as usize;
+    let ledger_through = 15 - ledger_months.leading_zeros() as usize;
+    // The months shown: through the ledger's last, or an earlier one the settings ask for.
+    let asked = settings.monthly_through.map_or(11, |m| usize::from(m.clamp(1, 12)) - 1);
+    let through = ledger_through.min(asked).max(first);
     let period = |i: usize| Period { year, month: Some(i as u8 + 1) };
     let name = |code: &str| ds.org.enhet(code).map_or_else(|| code.to_owned(), |e| e.name.clone());
     let allocated_by_month = match settings.monthly_basis {
@@ -74,23 +79,33 @@ pub(crate) fn monthly(
     let mut findings = Vec::new();
     let mut egen: BTreeMap<Insats, Series> = BTreeMap::new();
     let no_volume = CellVolume::default();
+    let any = |values: &Months<Decimal>, to: usize| values[first..=to].iter().any(|x| !x.is_zero());
     for (key, cell) in &allocated.cells {
         let v = volumes.cells.get(key).unwrap_or(&no_volume);
-        let mut series = Series {
-            cost: std::array::from_fn(|i| cell.direct.months[i].amount),
-            volume: std::array::from_fn(|i| v.months[i].volume),
-            clients: v.clients.iter().map(|(c, acc)| (*c, acc.months)).collect(),
-        };
+        let direct = &cell.direct.months;
+        let direct_cost: Months<Decimal> = direct.each_ref().map(|m| m.amount);
+        let volume: Months<Decimal> = v.months.each_ref().map(|m| m.volume);
+        let enhet_name = name(&key.enhet);
+        // A month with cost and no volume, in a cell with volume in others: checked on all the
+        // ledger's months, whatever is shown.
+        let (has_cost, has_volume) = (any(&direct_cost, ledger_through), any(&volume, ledger_through));
+        let cost_without_volume = |i: usize| !direct_cost[i].is_zero() && volume[i].is_zero() && has_volume;
+        for i in (first..=ledger_through).filter(|&i| cost_without_volume(i)) {
+            let at = direct[i].lines.first(ds).unwrap_or_default();
+            let kind =
+                FindingKind::MonthWithoutVolume { insats: key.insats, enhet: enhet_name.clone(), month: period(i) };
+            findings.push(Finding::at(at, kind).for_enhet(Some(&key.enhet)));
+        }
+        let mut series =
+            Series { cost: direct_cost, volume, clients: v.clients.iter().map(|(c, acc)| (*c, acc.months)).collect() };
         if let Some(part) = allocated_by_month.get(key) {
             for (cost, part) in series.cost.iter_mut().zip(part) {
                 *cost += part;
             }
         }
-        let any = |values: &Months<Decimal>| values[first..=through].iter().any(|x| !x.is_zero());
-        if !any(&series.cost) && !any(&series.volume) {
+        if !any(&series.cost, through) && !any(&series.volume, through) {
             continue;
         }
-        let enhet_name = name(&key.enhet);
         let flag = |kind, i: usize, rows| MonthlyFlag {
             kind,
             insats: key.insats,
@@ -99,19 +114,13 @@ pub(crate) fn monthly(
             month: i as u8 + 1,
             rows,
         };
-        let direct = &cell.direct.months;
-        let (has_cost, has_volume) = (any(&direct.each_ref().map(|m| m.amount)), any(&series.volume));
         for i in first..=through {
-            let (cost, volume) = (direct[i].amount, series.volume[i]);
-            if !cost.is_zero() && volume.is_zero() && has_volume {
+            let cost = direct_cost[i];
+            if cost_without_volume(i) {
                 flags.push(flag(FlagKind::CostWithoutVolume { cost }, i, direct[i].lines.sources(ds)));
-                let month = period(i);
-                let at = direct[i].lines.first(ds).unwrap_or_default();
-                let kind = FindingKind::MonthWithoutVolume { insats: key.insats, enhet: enhet_name.clone(), month };
-                findings.push(Finding::at(at, kind).for_enhet(Some(&key.enhet)));
             }
-            if volume > Decimal::ZERO && cost.is_zero() && has_cost {
-                flags.push(flag(FlagKind::VolumeWithoutCost { volume }, i, v.months[i].lines.sources(ds)));
+            if volume[i] > Decimal::ZERO && cost.is_zero() && has_cost {
+                flags.push(flag(FlagKind::VolumeWithoutCost { volume: volume[i] }, i, v.months[i].lines.sources(ds)));
             }
             if cost < Decimal::ZERO {
                 flags.push(flag(FlagKind::NegativeCost { cost }, i, direct[i].lines.sources(ds)));
@@ -130,17 +139,18 @@ pub(crate) fn monthly(
         series.clients.retain(|_, months| *months != 0);
         rows.push(row(key.insats, Some(key.enhet.clone()), enhet_name, key.regi, &series, first, through));
     }
-    flags.extend(moves_most(&rows, allocated, ds, through));
+    flags.extend(against_the_year(&rows, allocated, ds, through));
     // Each insats' egen regi as a whole, before its enheter.
     for (insats, series) in egen {
         let at = rows.iter().position(|r| r.insats == insats).unwrap_or(rows.len());
         rows.insert(at, row(insats, None, "Egen regi, alla enheter".to_owned(), Regi::Egen, &series, first, through));
     }
-    findings.extend(period_checks(ds, year, volumes, without_month, first, through));
+    findings.extend(period_checks(ds, year, volumes, without_month, first, ledger_through));
     let monthly = Monthly {
         basis: settings.monthly_basis,
         first: first as u8 + 1,
         through: through as u8 + 1,
+        ledger_through: ledger_through as u8 + 1,
         without_month: without_month.amount,
         rows,
         flags,
@@ -247,37 +257,50 @@ fn row(
     MonthlyRow { insats, enhet, enhet_name, regi, months, year_to_date, projection }
 }
 
-/// Per insats with two or more enheter in egen regi, the one whose last month is furthest from
-/// its year so far, if by [`MOVES_MOST_PERCENT`] or more.
-fn moves_most(rows: &[MonthlyRow], allocated: &Allocated, ds: &Dataset, through: usize) -> Vec<MonthlyFlag> {
-    let mut by_insats: BTreeMap<Insats, Vec<(&MonthlyRow, Decimal, Decimal, Decimal)>> = BTreeMap::new();
+/// The months far from their enhet's year so far, in egen regi: each month whose unit cost is
+/// [`DEVIATES_PERCENT`] or more from the enhet's year so far (a cost booked in the wrong month,
+/// a correction); and per insats with two or more enheter, the one whose last month is furthest
+/// from its year so far, if by [`MOVES_MOST_PERCENT`] or more.
+fn against_the_year(rows: &[MonthlyRow], allocated: &Allocated, ds: &Dataset, through: usize) -> Vec<MonthlyFlag> {
+    let mut flags = Vec::new();
+    let mut last_months: BTreeMap<Insats, Vec<MonthlyFlag>> = BTreeMap::new();
     for r in rows.iter().filter(|r| r.regi == Regi::Egen) {
-        let last = r.months.last().filter(|m| usize::from(m.month) == through + 1).and_then(|m| m.unit_cost);
-        if let (Some(last), Some(so_far)) = (last, r.year_to_date.unit_cost)
-            && let Some(change) = percent_of(last - so_far, so_far)
-        {
-            by_insats.entry(r.insats).or_default().push((r, last, so_far, change));
+        let (Some(enhet), Some(year_to_date)) = (&r.enhet, r.year_to_date.unit_cost) else { continue };
+        let key = CellKey { insats: r.insats, enhet: enhet.clone(), regi: Regi::Egen };
+        let flag = |kind, month: u8| MonthlyFlag {
+            kind,
+            insats: r.insats,
+            enhet: enhet.clone(),
+            enhet_name: r.enhet_name.clone(),
+            month,
+            rows: allocated
+                .cells
+                .get(&key)
+                .map(|c| c.direct.months[usize::from(month) - 1].lines.sources(ds))
+                .unwrap_or_default(),
+        };
+        for m in &r.months {
+            let Some(unit_cost) = m.unit_cost else { continue };
+            let Some(change) = percent_of(unit_cost - year_to_date, year_to_date) else { continue };
+            if change.abs() >= Decimal::from(DEVIATES_PERCENT) {
+                flags.push(flag(FlagKind::Deviates { unit_cost, year_to_date, change }, m.month));
+            }
+            if usize::from(m.month) == through + 1 {
+                let kind = FlagKind::MovesMost { unit_cost, year_to_date, change };
+                last_months.entry(r.insats).or_default().push(flag(kind, m.month));
+            }
         }
     }
-    let mut flags = Vec::new();
-    for candidates in by_insats.values().filter(|c| c.len() >= 2) {
-        let Some(&(r, unit_cost, year_to_date, change)) = candidates.iter().max_by_key(|c| c.3.abs()) else {
-            continue;
-        };
-        if change.abs() < Decimal::from(MOVES_MOST_PERCENT) {
-            continue;
+    let change = |f: &MonthlyFlag| match f.kind {
+        FlagKind::MovesMost { change, .. } => change.abs(),
+        _ => Decimal::ZERO,
+    };
+    for candidates in last_months.into_values().filter(|c| c.len() >= 2) {
+        if let Some(most) = candidates.into_iter().max_by_key(change)
+            && change(&most) >= Decimal::from(MOVES_MOST_PERCENT)
+        {
+            flags.push(most);
         }
-        let enhet = r.enhet.clone().unwrap_or_default();
-        let key = CellKey { insats: r.insats, enhet: enhet.clone(), regi: Regi::Egen };
-        let rows = allocated.cells.get(&key).map(|c| c.direct.months[through].lines.sources(ds)).unwrap_or_default();
-        flags.push(MonthlyFlag {
-            kind: FlagKind::MovesMost { unit_cost, year_to_date, change },
-            insats: r.insats,
-            enhet,
-            enhet_name: r.enhet_name.clone(),
-            month: through as u8 + 1,
-            rows,
-        });
     }
     flags
 }
@@ -338,6 +361,10 @@ mod tests {
     /// Hemtjänst at Norr and Syd, hemsjukvård at Väst, dagverksamhet at Norr (no volume), a
     /// pool for the förvaltning; the ledger January–March, volumes January–April.
     fn report(basis: CostBasis) -> Report {
+        report_through(basis, None)
+    }
+
+    fn report_through(basis: CostBasis, through: Option<u8>) -> Report {
         let files = [
             InputFile {
                 name: "kostnader.csv".into(),
@@ -389,7 +416,8 @@ mod tests {
             },
         ];
         let ds = load(&files, &ImportSettings::default());
-        let settings = Settings { year: Some(2025), monthly_basis: basis, ..Settings::default() };
+        let settings =
+            Settings { year: Some(2025), monthly_basis: basis, monthly_through: through, ..Settings::default() };
         compute(&ds, &settings)
     }
 
@@ -445,6 +473,21 @@ mod tests {
     }
 
     #[test]
+    fn the_year_as_it_stood_at_an_earlier_month() {
+        let report = report_through(CostBasis::Direct, Some(2));
+        let monthly = report.monthly.as_ref().unwrap();
+        assert_eq!((monthly.first, monthly.through, monthly.ledger_through), (1, 2, 3));
+        let norr = find(&report, Insats::Hemtjanst, Some("Norr"));
+        assert_eq!(norr.months.len(), 2);
+        assert_eq!((norr.year_to_date.cost, norr.year_to_date.volume), (dec("22000"), dec("200")));
+        // March and April's volume is known: 110 × 22 000 / 200 for the year's 370 hours.
+        let p = norr.projection.as_ref().unwrap();
+        assert_eq!((p.volume, p.method, p.cost), (dec("370"), ProjectionMethod::KnownVolume, dec("40700")));
+        // The checks of the periods are on the ledger's months, whatever is shown.
+        assert!(report.findings.iter().any(|f| f.kind.code() == "manad-utan-volym"));
+    }
+
+    #[test]
     fn flags_and_findings_of_the_periods() {
         let report = report(CostBasis::Direct);
         let monthly = report.monthly.as_ref().unwrap();
@@ -455,6 +498,7 @@ mod tests {
             flags,
             [
                 ("Norr".to_owned(), "Negativ kostnad", 2),
+                ("Syd".to_owned(), "Avvikande månad", 3),
                 ("Syd".to_owned(), "Rör sig mest", 3),
                 ("Väst".to_owned(), "Kostnad utan volym", 3),
                 ("Väst".to_owned(), "Volym utan kostnad", 2),
