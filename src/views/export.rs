@@ -23,6 +23,10 @@ const TABLES: [(&str, &str); 15] = [
     ("Kontroll", "Arbetslista med fel och varningar"),
 ];
 
+/// The table of the monthly follow-up, when the ledger has months.
+pub const MONTHLY: (&str, &str) =
+    ("Månadsuppföljning", "Kostnad, volym och kostnad per volymenhet per enhet och månad");
+
 #[component]
 pub fn Export() -> impl IntoView {
     let s = session();
@@ -55,8 +59,11 @@ pub fn Export() -> impl IntoView {
             </div>
             <h2>"Tabeller som CSV"</h2>
             <ul class="table-list">
-                {TABLES
+                {move || {
+                    let monthly = s.report.with(|r| r.as_ref().is_some_and(|r| r.monthly.is_some()));
+                    TABLES
                     .into_iter()
+                    .chain(monthly.then_some(MONTHLY))
                     .map(|(name, what)| {
                         view! {
                             <li>
@@ -72,7 +79,8 @@ pub fn Export() -> impl IntoView {
                             </li>
                         }
                     })
-                    .collect_view()}
+                    .collect_view()
+                }}
             </ul>
             <p class="hint">"Varje diagram kan också sparas som SVG eller PNG med knapparna under diagrammet."</p>
         </section>

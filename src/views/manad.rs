@@ -82,7 +82,11 @@ fn Follow(monthly: Monthly, year: i32, last_year: Option<YearFigures>) -> impl I
     let enhet = RwSignal::new(first_flagged.or_else(|| enheter.first().map(|e| e.0.clone())));
     let (first, through, ledger_through, basis) =
         m.with_value(|m| (m.first, m.through, m.ledger_through, s.settings.with_untracked(|st| st.monthly_basis)));
-    let period = format!("{}–{} {year}", month_name(first), month_name(through));
+    let period = if first == through {
+        format!("{} {year}", month_name(first))
+    } else {
+        format!("{}–{} {year}", month_name(first), month_name(through))
+    };
     let basis_text = basis.explanation(&s.settings.with_untracked(|st| st.key.clone()));
     let without_month = m.with_value(|m| m.without_month);
     view! {
@@ -133,6 +137,15 @@ fn Follow(monthly: Monthly, year: i32, last_year: Option<YearFigures>) -> impl I
                     </select>
                 </label>
             </div>
+            <p>
+                <button
+                    class="secondary"
+                    data-testid="monthly-csv"
+                    on:click=move |_| s.export(crate::worker::ExportKind::Csv(crate::views::export::MONTHLY.0.into()))
+                >
+                    "Ladda ned månadsuppföljningen (CSV)"
+                </button>
+            </p>
             <Flags flags=m.with_value(|m| m.flags.clone()) />
             {move || {
                 let chosen = insats.get()?;
@@ -170,7 +183,8 @@ fn Follow(monthly: Monthly, year: i32, last_year: Option<YearFigures>) -> impl I
             {move || {
                 let code = enhet.get()?;
                 let org = s.organisation.get();
-                Some(m.with_value(|m| last_year.with_value(|ly| unit_page(m, &code, &org, &period, &basis_text, ly.as_ref()))))
+                let status = s.status.get().name();
+                Some(m.with_value(|m| last_year.with_value(|ly| unit_page(m, &code, &org, &format!("{period}, {}", status.to_lowercase()), &basis_text, ly.as_ref()))))
             }}
         </section>
     }
@@ -241,8 +255,8 @@ fn InsatsMonths(insats: Insats, rows: Vec<MonthlyRow>, year: i32) -> impl IntoVi
                     table=table
                 />
             })}
-            <div class="scroll">
-                <table class="compact" data-testid="monthly-overview">
+            <div class="scroll" tabindex="0" role="region" aria-label=format!("{}: året hittills per enhet", insats.name())>
+                <table class="compact wrap-head" data-testid="monthly-overview">
                     <thead>
                         <tr>
                             <th scope="col">"Enhet"</th>
@@ -285,12 +299,17 @@ fn InsatsMonths(insats: Insats, rows: Vec<MonthlyRow>, year: i32) -> impl IntoVi
                 <summary>"Hur räknades detta?"</summary>
                 <p>
                     {format!(
-                        "Kostnad per {0} = månadens kostnad ÷ månadens {1}. Rullande 3 mån = de tre senaste månadernas kostnad ÷ deras {1}, så att en enstaka bokning (en rättelse av en tidigare månad) inte vilseleder. Hittills = summan av månaderna ÷ summan av volymerna. Egen regi, alla enheter = summan över enheterna. Brukare = de med volym i månaden (hittills: i någon månad).",
+                        "Kostnad per {0} = månadens kostnad ÷ månadens {1}. Rullande 3 mån = de tre senaste månadernas kostnad ÷ deras {1}, så att en enstaka bokning (en rättelse av en tidigare månad) inte vilseleder. Hittills = summan av månaderna ÷ summan av volymerna. Egen regi, alla enheter = summan över enheterna av de månader som har både kostnad och volym (en månad med bara det ena är ett datafel och flaggas ovan). Brukare = de med volym i månaden (hittills: i någon månad). Annan regi visar den bokförda kostnaden; helårets KPB för annan regi är vad som betalats enligt brukarstatistiken.",
                         unit.singular(),
                         unit.plural()
                     )}
                 </p>
-                {rows.iter().find_map(|r| r.projection.as_ref()).map(|p| view! { <p>{format!("Prognos för helåret: {}", p.method.describe())}</p> })}
+                {
+                    let mut methods: Vec<String> = rows.iter().filter_map(|r| r.projection.as_ref()).map(|p| p.method.describe()).collect();
+                    methods.sort();
+                    methods.dedup();
+                    methods.into_iter().map(|m| view! { <p>{format!("Prognos för helåret: {m}")}</p> }).collect_view()
+                }
             </details>
         </section>
     }

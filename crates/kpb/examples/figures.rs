@@ -105,9 +105,26 @@ fn main() {
             format!("{}:[{}]", quote(&format!("{} {}{annan}", r.insats.code(), r.enhet_name)), cells.join(","))
         })
         .collect();
+    // And each row's unit cost month by month.
+    let monthly_months: Vec<String> = report
+        .monthly
+        .iter()
+        .flat_map(|m| &m.rows)
+        .map(|r| {
+            let annan = if r.regi == kpb::Regi::Annan { " (annan regi)" } else { "" };
+            let months: Vec<String> = r.months.iter().map(|m| quote(&per(m.unit_cost))).collect();
+            format!("{}:[{}]", quote(&format!("{} {}{annan}", r.insats.code(), r.enhet_name)), months.join(","))
+        })
+        .collect();
     let flags: Vec<String> = report.monthly.iter().flat_map(|m| &m.flags).map(|f| quote(&f.message())).collect();
     let monthly = report.monthly.as_ref().map_or("null".to_owned(), |m| {
-        format!("{{\"through\":{},\"rows\":{{{}}},\"flags\":[{}]}}", m.through, monthly_rows.join(","), flags.join(","))
+        format!(
+            "{{\"through\":{},\"rows\":{{{}}},\"months\":{{{}}},\"flags\":[{}]}}",
+            m.through,
+            monthly_rows.join(","),
+            monthly_months.join(","),
+            flags.join(",")
+        )
     });
     let count = |sev| report.findings.iter().filter(|f| f.severity == sev).map(|f| f.count).sum::<u32>();
     println!(

@@ -121,9 +121,12 @@ pub struct Period {
 }
 
 impl Period {
-    /// Parses `2025`, `2025-03`, `202503`, `2025-3`, `2025 03`, `mars 2025`, `2025-03-01`.
+    /// Parses `2025`, `2025-03`, `202503`, `2025-3`, `2025 03`, `mars 2025`, `2025 mars`,
+    /// `03/2025`, `2025M03`, `2025-03-01`; period 13 (`202513`, closing entries) is the year.
     pub fn parse(text: &str) -> Option<Period> {
+        // 202503 as a spreadsheet number: 202503.0.
         let t = text.trim();
+        let t = t.strip_suffix(".0").unwrap_or(t);
         let year_ok = |y: i32| (1900..=2200).contains(&y);
         let digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
         if digits.len() == 4 && t.len() == 4 {
@@ -139,19 +142,34 @@ impl Period {
             let year = lower.split_whitespace().last()?.parse().ok().filter(|&y| year_ok(y))?;
             return Some(Period { year, month: Some(m as u8 + 1) });
         }
+        // "2025 mars": the year, then the month's name.
+        if let Some((y, name)) = lower.split_once(' ')
+            && let Some(m) = MONTHS.iter().position(|m| name.trim().starts_with(m))
+        {
+            let year = y.parse().ok().filter(|&y| year_ok(y))?;
+            return Some(Period { year, month: Some(m as u8 + 1) });
+        }
+        // SCB's 2025M03.
+        let t = t.replacen(['M', 'm'], "-", 1);
         let (y, m) = if digits.len() == 6 && t.len() == 6 {
             (&digits[..4], &digits[4..])
         } else {
             let mut parts = t.split(['-', '/', ' ', '.']).filter(|p| !p.is_empty());
-            let (y, m) = (parts.next()?, parts.next()?);
+            let (a, b) = (parts.next()?, parts.next()?);
             if parts.next().is_some() {
                 return None;
             }
-            (y, m)
+            // 03/2025: the month first.
+            if a.len() <= 2 && b.len() == 4 { (b, a) } else { (a, b) }
         };
         let year = y.parse().ok().filter(|&y| year_ok(y))?;
-        let month: u8 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
-        Some(Period { year, month: Some(month) })
+        let month: u8 = m.parse().ok()?;
+        match month {
+            1..=12 => Some(Period { year, month: Some(month) }),
+            // Period 13, the year-end closing entries (bokslut): in the year, in no month.
+            13 => Some(Period { year, month: None }),
+            _ => None,
+        }
     }
 
     /// The period as a text reads it: "mars 2025", or "2025".
@@ -233,7 +251,12 @@ mod tests {
         for t in ["2025-03", "202503", "2025-3", "2025 03", "mars 2025", "2025-03-01"] {
             assert_eq!(Period::parse(t), Some(Period { year: 2025, month: Some(3) }), "{t}");
         }
-        assert_eq!(Period::parse("2025-13"), None);
+        for t in ["03/2025", "3/2025", "2025M03", "2025 mars", "202503.0"] {
+            assert_eq!(Period::parse(t), Some(Period { year: 2025, month: Some(3) }), "{t}");
+        }
+        // Period 13 is the year's closing entries: the year, no month.
+        assert_eq!(Period::parse("202513"), Some(Period { year: 2025, month: None }));
+        assert_eq!(Period::parse("2025-14"), None);
         assert_eq!(Period::parse("25"), None);
         assert_eq!(Period { year: 2024, month: Some(2) }.days(), 29);
         assert_eq!(Period { year: 2025, month: None }.days(), 365);

@@ -4,7 +4,7 @@
 //! Client-level tables carry only the pseudonym (or the file's own non-personal id). Amounts are
 //! exported to the öre, unit costs with two decimals, shares with two; nothing else is rounded.
 
-use crate::report::Report;
+use crate::report::{MonthFigure, MonthlyRow, Report};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
@@ -127,7 +127,7 @@ use Kind::*;
 
 /// Every table of the report, in the order of the workbook.
 pub fn tables(report: &Report, meta: &Meta) -> Vec<Table> {
-    vec![
+    [
         about(report, meta),
         nyckeltal(report),
         nyckeltal_by_enhet(report),
@@ -144,6 +144,9 @@ pub fn tables(report: &Report, meta: &Meta) -> Vec<Table> {
         reconciliation(report),
         findings(report),
     ]
+    .into_iter()
+    .chain(monthly(report))
+    .collect()
 }
 
 fn about(report: &Report, meta: &Meta) -> Table {
@@ -427,6 +430,43 @@ fn utforandegrad(report: &Report) -> Table {
             col("Brukare", Number, |g| g.clients.into()),
         ],
     )
+}
+
+/// The monthly follow-up, when the ledger has months: a row per row of the follow-up and month,
+/// and one for the year so far.
+fn monthly(report: &Report) -> Option<Table> {
+    let m = report.monthly.as_ref()?;
+    let basis = m.basis.name();
+    let month = |f: &MonthFigure| format!("{}-{:02}", report.year, f.month);
+    let so_far = format!("Hittills {}-{:02}–{:02}", report.year, m.first, m.through);
+    let rows: Vec<(&MonthlyRow, &MonthFigure, String, &str)> = m
+        .rows
+        .iter()
+        .flat_map(|r| {
+            let months = r.months.iter().map(move |f| (r, f, month(f), basis));
+            months.chain(std::iter::once((r, &r.year_to_date, so_far.clone(), basis)))
+        })
+        .collect();
+    Some(table(
+        "Månadsuppföljning",
+        "Kostnad, volym och kostnad per volymenhet per insats, enhet och månad",
+        &rows,
+        &[
+            col("Insatskod", Text, |r| r.0.insats.code().into()),
+            col("Insats", Text, |r| r.0.insats.name().into()),
+            col("Enhet", Text, |r| r.0.enhet.clone().unwrap_or_default().into()),
+            col("Enhetsnamn", Text, |r| r.0.enhet_name.clone().into()),
+            col("Regi", Text, |r| r.0.regi.name().into()),
+            col("Månad", Text, |r| r.2.clone().into()),
+            col("Kostnadsbas", Text, |r| r.3.into()),
+            col("Kostnad", Money, |r| r.1.cost.into()),
+            col("Volym", Number, |r| r.1.volume.into()),
+            col("Volymenhet", Text, |r| r.0.insats.unit().plural().into()),
+            col("Kr per volymenhet", Rate, |r| r.1.unit_cost.into()),
+            col("Rullande 3 mån, kr per volymenhet", Rate, |r| r.1.rolling.into()),
+            col("Brukare", Number, |r| r.1.brukare.into()),
+        ],
+    ))
 }
 
 fn reconciliation(report: &Report) -> Table {

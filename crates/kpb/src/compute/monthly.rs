@@ -7,7 +7,8 @@
 //! and each pool per month, [`volumes`](crate::steps::volumes) each cell's volume per month (a
 //! stay by its days). The cost is the direct cost, or with [`CostBasis::Full`] also the common
 //! costs, allocated by the key on each month's year-to-date figures (the year-to-date allocation
-//! through month m minus that through m − 1), so that December's year-to-date is the year's KPB.
+//! through month m minus that through m − 1), so that December's year-to-date is the year's KPB
+//! (in egen regi; annan regi shows what was booked, where the year's KPB has what was paid).
 
 use crate::date::Period;
 use crate::finding::{Finding, FindingKind};
@@ -21,7 +22,7 @@ use crate::settings::{CostBasis, Settings};
 use crate::steps::allocate::{Allocated, allocate};
 use crate::steps::place::DirectCost;
 use crate::steps::volumes::{CellVolume, Volumes};
-use crate::steps::{Amount, CellKey, MonthCost, Months, share_of};
+use crate::steps::{Amount, CellKey, MonthCost, Months, data_error, share_of};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -40,7 +41,7 @@ struct Series {
 }
 
 /// The monthly follow-up of `year` and the findings on its periods; `None` when no ledger row
-/// has a month.
+/// of a cell (direct cost) has a month.
 pub(crate) fn monthly(
     ds: &Dataset,
     settings: &Settings,
@@ -50,10 +51,11 @@ pub(crate) fn monthly(
     without_month: &Amount,
     volumes: &Volumes,
 ) -> (Option<Monthly>, Vec<Finding>) {
+    // The ledger's months: those with direct cost (a month with common cost only, such as a
+    // late accrual, does not make the year run on; it is a finding).
     let mut ledger_months: u16 = 0;
-    let cell_months = allocated.cells.values().map(|c| &c.direct.months);
-    for months in cell_months.chain(pool_months.values()) {
-        for (i, m) in months.iter().enumerate() {
+    for cell in allocated.cells.values() {
+        for (i, m) in cell.direct.months.iter().enumerate() {
             if !m.lines.is_empty() {
                 ledger_months |= 1 << i;
             }
@@ -126,9 +128,11 @@ pub(crate) fn monthly(
                 flags.push(flag(FlagKind::NegativeCost { cost }, i, direct[i].lines.sources(ds)));
             }
         }
+        // Egen regi as a whole: the enheter's months with both cost and volume (as the year's
+        // figure for the municipality leaves out the cells with a data error).
         if key.regi == Regi::Egen {
             let total = egen.entry(key.insats).or_default();
-            for i in 0..12 {
+            for i in (0..12).filter(|&i| data_error(series.cost[i], series.volume[i]).is_none()) {
                 total.cost[i] += series.cost[i];
                 total.volume[i] += series.volume[i];
             }
@@ -145,7 +149,7 @@ pub(crate) fn monthly(
         let at = rows.iter().position(|r| r.insats == insats).unwrap_or(rows.len());
         rows.insert(at, row(insats, None, "Egen regi, alla enheter".to_owned(), Regi::Egen, &series, first, through));
     }
-    findings.extend(period_checks(ds, year, volumes, without_month, first, ledger_through));
+    findings.extend(period_checks(ds, year, volumes, pool_months, without_month, first, ledger_through));
     let monthly = Monthly {
         basis: settings.monthly_basis,
         first: first as u8 + 1,
@@ -222,6 +226,8 @@ fn row(
     through: usize,
 ) -> MonthlyRow {
     let brukare = |mask: u16| s.clients.values().filter(|m| *m & mask != 0).count() as u32;
+    // A month with cost and no volume (a missing extract) would lift its three months.
+    let cost_without_volume = |i: usize| !s.cost[i].is_zero() && s.volume[i].is_zero();
     let sum = |values: &Months<Decimal>, from: usize, to: usize| -> Decimal { values[from..=to].iter().sum() };
     let months = (first..=through)
         .map(|i| MonthFigure {
@@ -230,7 +236,9 @@ fn row(
             volume: s.volume[i],
             brukare: brukare(1 << i),
             unit_cost: unit_cost(s.cost[i], s.volume[i]),
-            rolling: (i >= first + 2).then(|| unit_cost(sum(&s.cost, i - 2, i), sum(&s.volume, i - 2, i))).flatten(),
+            rolling: (i >= first + 2 && (i - 2..=i).all(|j| !cost_without_volume(j)))
+                .then(|| unit_cost(sum(&s.cost, i - 2, i), sum(&s.volume, i - 2, i)))
+                .flatten(),
         })
         .collect();
     let (cost, volume) = (sum(&s.cost, first, through), sum(&s.volume, first, through));
@@ -245,8 +253,8 @@ fn row(
     };
     let whole_year = first == 0 && through == 11;
     let projection = so_far.filter(|_| !whole_year).map(|_| {
-        let later = through + 1 < 12 && s.volume[through + 1..].iter().any(|v| *v > Decimal::ZERO);
-        let (expected, method) = if later {
+        // The files' own volume for the year, when they have it through December.
+        let (expected, method) = if through < 11 && s.volume[11] > Decimal::ZERO {
             (s.volume.iter().sum(), ProjectionMethod::KnownVolume)
         } else {
             let months = (through - first + 1) as u8;
@@ -306,11 +314,13 @@ fn against_the_year(rows: &[MonthlyRow], allocated: &Allocated, ds: &Dataset, th
 }
 
 /// The checks of the periods: volume in months the ledger does not cover, volume without a
-/// month beside a monthly ledger, ledger rows without a month beside rows with one.
+/// month beside a monthly ledger, common cost in months without direct cost, ledger rows
+/// without a month beside rows with one.
 fn period_checks(
     ds: &Dataset,
     year: i32,
     volumes: &Volumes,
+    pool_months: &BTreeMap<Level, Months<MonthCost>>,
     without_month: &Amount,
     first: usize,
     through: usize,
@@ -341,6 +351,23 @@ fn period_checks(
     }
     if let Some(at) = year_at {
         findings.push(Finding::at(at, FindingKind::VolumeWithoutMonth { through: period(through), rows: year_rows }));
+    }
+    // Common cost in months without direct cost: in the year, in no month of the follow-up.
+    let mut common = Amount::default();
+    let mut months: Vec<Period> = Vec::new();
+    for pool in pool_months.values() {
+        for (i, m) in pool.iter().enumerate().filter(|(i, m)| (*i < first || *i > through) && !m.lines.is_empty()) {
+            common.amount += m.amount;
+            common.lines.merge(m.lines.clone());
+            if !months.contains(&period(i)) {
+                months.push(period(i));
+            }
+        }
+    }
+    if let Some(at) = common.lines.first(ds) {
+        months.sort_unstable();
+        let kind = FindingKind::CommonCostOutsideMonths { months, amount: common.amount, through: period(through) };
+        findings.push(Finding::at(at, kind));
     }
     if let Some(at) = without_month.lines.first(ds) {
         let kind =
@@ -406,6 +433,7 @@ mod tests {
                         A;Hemtjänst;Norr;60;2025-03\n\
                         C;Hemtjänst;Norr;50;2025-03\n\
                         A;Hemtjänst;Norr;60;2025-04\n\
+                        A;Hemtjänst;Norr;60;2025-12\n\
                         D;Hemtjänst;Syd;50;2025-01\n\
                         D;Hemtjänst;Syd;50;2025-02\n\
                         D;Hemtjänst;Syd;50;2025-03\n\
@@ -452,11 +480,11 @@ mod tests {
         let ytd = &norr.year_to_date;
         assert_eq!((ytd.month, ytd.cost, ytd.volume, ytd.brukare), (3, dec("33000"), dec("310"), 3));
         assert_eq!(ytd.unit_cost.unwrap().round_dp(4), dec("106.4516"));
-        // April's volume is known: the projection takes the year's volume (370 hours).
+        // The volume is known through December: the projection takes the year's 430 hours.
         let p = norr.projection.as_ref().unwrap();
         assert_eq!(
             (p.volume, p.method, p.cost.round_dp(2)),
-            (dec("370"), ProjectionMethod::KnownVolume, dec("39387.10"))
+            (dec("430"), ProjectionMethod::KnownVolume, dec("45774.19"))
         );
         // Syd: 17 000 kr over 150 hours so far, at that pace 600 hours in the year.
         let syd = find(&report, Insats::Hemtjanst, Some("Syd"));
@@ -480,9 +508,9 @@ mod tests {
         let norr = find(&report, Insats::Hemtjanst, Some("Norr"));
         assert_eq!(norr.months.len(), 2);
         assert_eq!((norr.year_to_date.cost, norr.year_to_date.volume), (dec("22000"), dec("200")));
-        // March and April's volume is known: 110 × 22 000 / 200 for the year's 370 hours.
+        // The volume is known through December: 22 000 kr × 430 / 200 hours.
         let p = norr.projection.as_ref().unwrap();
-        assert_eq!((p.volume, p.method, p.cost), (dec("370"), ProjectionMethod::KnownVolume, dec("40700")));
+        assert_eq!((p.volume, p.method, p.cost), (dec("430"), ProjectionMethod::KnownVolume, dec("47300")));
         // The checks of the periods are on the ledger's months, whatever is shown.
         assert!(report.findings.iter().any(|f| f.kind.code() == "manad-utan-volym"));
     }
@@ -528,19 +556,116 @@ mod tests {
         assert_eq!(
             found("volym-utanfor-kostnadsmanader"),
             [
-                "brukare.csv 8: Kostnaderna gäller januari 2025–mars 2025, men brukarstatistiken har volym även i april 2025."
+                "brukare.csv 8: Kostnaderna gäller januari 2025–mars 2025, men brukarstatistiken har volym även i april 2025, december 2025."
             ]
         );
         assert_eq!(
             found("volym-utan-manad"),
             [
-                "brukare.csv 14: Kostnaderna är per månad till och med mars 2025, men 1 rad i brukarstatistiken gäller hela året, så de delar färre månaders kostnad med ett helt års volym."
+                "brukare.csv 15: Kostnaderna är per månad till och med mars 2025, men 1 rad i brukarstatistiken gäller hela året, så de delar färre månaders kostnad med ett helt års volym."
             ]
         );
         assert_eq!(
             found("kostnad-utan-manad"),
             ["kostnader.csv 9: 1 rad i kostnadsfilen (600 kr) har ingen månad, fast andra rader har det."]
         );
+    }
+
+    /// Särskilt boende at Bo and Ek: stays by their days (one with a volume of its own), Ek's
+    /// February cost without volume, a common cost in December only.
+    fn stays() -> Report {
+        let files = [
+            InputFile {
+                name: "kostnader.csv".into(),
+                bytes: "Ansvar;Konto;Belopp;Period\n\
+                        4210;5011;31000;2025-01\n\
+                        4210;5011;28000;2025-02\n\
+                        4210;5011;31000;2025-03\n\
+                        4220;5011;9000;2025-02\n\
+                        4100;5011;500;2025-12\n"
+                    .into(),
+            },
+            InputFile {
+                name: "mappning.csv".into(),
+                bytes: "Ansvar;Verksamhet;Insats;Enhet;Enhetsnamn;Område;Regi;Fördelning\n\
+                        4210;;Särskilt boende;Bo;Bo;;egen;\n\
+                        4220;;Särskilt boende;Ek;Ek;;egen;\n\
+                        4100;;;;;;;förvaltning\n"
+                    .into(),
+            },
+            InputFile {
+                name: "brukare.csv".into(),
+                bytes: "Brukare;Insats;Enhet;Volym;Volymtyp;Från;Till\n\
+                        P;Särskilt boende;Bo;;;2025-01-01;2025-03-31\n\
+                        Q;Särskilt boende;Bo;30;utförd;2025-01-17;2025-02-15\n\
+                        R;Särskilt boende;Ek;;;2025-01-01;2025-01-31\n"
+                    .into(),
+            },
+        ];
+        let ds = load(&files, &ImportSettings::default());
+        compute(&ds, &Settings { year: Some(2025), ..Settings::default() })
+    }
+
+    #[test]
+    fn stays_by_their_days_and_egen_regi_without_the_months_in_error() {
+        let report = stays();
+        let monthly = report.monthly.as_ref().unwrap();
+        // December has only common cost: the follow-up runs through March, and says so.
+        assert_eq!((monthly.first, monthly.through), (1, 3));
+        let bo = find(&report, Insats::SarskiltBoende, Some("Bo"));
+        // P's 31 + 28 + 31 days; Q's 30 dygn over 15 days in January and 15 in February.
+        let volumes: Vec<Decimal> = bo.months.iter().map(|m| m.volume).collect();
+        assert_eq!(volumes, [dec("46"), dec("43"), dec("31")]);
+        assert_eq!(bo.months.iter().map(|m| m.brukare).collect::<Vec<_>>(), [2, 2, 1]);
+        assert_eq!(bo.months[2].rolling, Some(dec("750")));
+        // Ek's three months hold February's cost without volume: no rolling figure.
+        let ek = find(&report, Insats::SarskiltBoende, Some("Ek"));
+        assert_eq!(ek.months[2].rolling, None);
+        // Egen regi as a whole leaves out Ek's January (volume, no cost) and February (cost,
+        // no volume): Bo's figures.
+        let all = find(&report, Insats::SarskiltBoende, None);
+        let units: Vec<Option<Decimal>> = all.months.iter().map(|m| m.unit_cost).collect();
+        assert_eq!(units, [Some(dec("31000") / dec("46")), Some(dec("28000") / dec("43")), Some(dec("1000"))]);
+        assert_eq!(all.year_to_date.unit_cost, Some(dec("750")));
+        let found: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.kind.code() == "gemensam-kostnad-utanfor-manader")
+            .map(|f| format!("{} {}: {}", f.pos.file, f.pos.line.unwrap_or(0), f.message()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "kostnader.csv 6: Kostnadsfilen har gemensamma kostnader (500 kr) i december 2025, men direkta kostnader bara till och med mars 2025."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_year_column_beside_a_month_column() {
+        let mapping = "Ansvar;Insats;Enhet;Regi\n4110;Hemtjänst;Norr;egen\n";
+        for (header, rows) in
+            [("År;Period", ["2025;3", "2025;03", "2025;13"]), ("År;Månad", ["2025;mars", "2025;3", "2025;"])]
+        {
+            let ledger = format!(
+                "Ansvar;Konto;Belopp;{header}\n4110;5011;100;{}\n4110;5011;40;{}\n4110;5011;7;{}\n",
+                rows[0], rows[1], rows[2]
+            );
+            let files = [
+                InputFile { name: "kostnader.csv".into(), bytes: ledger.into_bytes().into() },
+                InputFile { name: "mappning.csv".into(), bytes: mapping.into() },
+                InputFile {
+                    name: "brukare.csv".into(),
+                    bytes: "Brukare;Insats;Enhet;Beviljad tid;Period\nA;Hemtjänst;Norr;10;2025-03\n".into(),
+                },
+            ];
+            let report = compute(&load(&files, &ImportSettings::default()), &Settings::default());
+            let monthly = report.monthly.as_ref().expect(header);
+            // March has 140 kr; period 13 (the closing entries) or no month is the year's only.
+            assert_eq!((monthly.first, monthly.through, monthly.without_month), (3, 3, dec("7")), "{header}");
+            assert_eq!(find(&report, Insats::Hemtjanst, Some("Norr")).months[0].cost, dec("140"), "{header}");
+            assert!(!report.findings.iter().any(|f| f.kind.code() == "felaktig-period"), "{header}");
+        }
     }
 
     #[test]

@@ -171,6 +171,9 @@ pub enum FindingKind {
     VolumeWithoutMonth { through: Period, rows: u32 },
     /// Ledger rows without a month beside rows with one.
     LedgerRowWithoutMonth { rows: u32, amount: Decimal },
+    /// Common cost in `months` in which no cell has direct cost (after `through`, or before the
+    /// first month with direct cost).
+    CommonCostOutsideMonths { months: Vec<Period>, amount: Decimal, through: Period },
     /// The municipality's unit `cost` far from the published `mean` of `mean_year`.
     ImplausibleUnitCost { insats: Insats, cost: Decimal, mean: Decimal, mean_year: i32 },
     /// An enhet's unit `cost` far from the `median` of the enheter.
@@ -363,6 +366,9 @@ impl FindingKind {
             }
             VolumeWithoutMonth { .. } => ("volym-utan-manad", Varning, "Volymer utan månad"),
             LedgerRowWithoutMonth { .. } => ("kostnad-utan-manad", Varning, "Kostnader utan månad"),
+            CommonCostOutsideMonths { .. } => {
+                ("gemensam-kostnad-utanfor-manader", Varning, "Gemensamma kostnader i månader utan direkta kostnader")
+            }
             ImplausibleUnitCost { .. } => {
                 ("orimlig-styckkostnad", Varning, "Styckkostnader långt från andra kommuners")
             }
@@ -576,9 +582,8 @@ impl FindingKind {
                 format!("{} vid {enhet} har kostnad men ingen volym i {}.", insats.name(), month.name())
             }
             VolumeOutsideLedgerMonths { first, through, outside } => format!(
-                "Kostnaderna gäller {}–{}, men brukarstatistiken har volym även i {}.",
-                first.name(),
-                through.name(),
+                "Kostnaderna gäller {}, men brukarstatistiken har volym även i {}.",
+                if first == through { first.name() } else { format!("{}–{}", first.name(), through.name()) },
                 outside.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
             ),
             VolumeWithoutMonth { through, rows } => format!(
@@ -591,6 +596,12 @@ impl FindingKind {
                 } else {
                     ", så de delar färre månaders kostnad med ett helt års volym"
                 }
+            ),
+            CommonCostOutsideMonths { months, amount, through } => format!(
+                "Kostnadsfilen har gemensamma kostnader ({} kr) i {}, men direkta kostnader bara till och med {}.",
+                format::kr(*amount),
+                months.iter().map(|p| p.name()).collect::<Vec<_>>().join(", "),
+                through.name()
             ),
             LedgerRowWithoutMonth { rows, amount } => format!(
                 "{} {} i kostnadsfilen ({} kr) har ingen månad, fast andra rader har det.",
@@ -852,6 +863,9 @@ impl FindingKind {
             }
             VolumeWithoutMonth { .. } => {
                 "De volymerna kan inte följas månad för månad. Ta ut brukarstatistiken per månad (en periodkolumn, eller vistelser med datum)."
+            }
+            CommonCostOutsideMonths { .. } => {
+                "Kostnaden räknas i helåret men i ingen månad av månadsuppföljningen, som går så långt som de direkta kostnaderna. Är det en periodisering, eller saknas månadens direkta kostnader i utdraget?"
             }
             LedgerRowWithoutMonth { .. } => {
                 "Raderna räknas i helåret men i ingen månad. Ge dem en månad i periodkolumnen (t.ex. 202503) om de hör till en."

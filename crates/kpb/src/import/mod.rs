@@ -1200,10 +1200,17 @@ impl Loader<'_> {
         c.bounded(key, volume, Decimal::from(max), what, &mut self.findings).map(|_| ())
     }
 
-    /// The row's period, if it has one.
+    /// The row's period, if it has one: the period column's, read with the year column's
+    /// year when it holds only the month (`År;Period` with 3, 03, mars; 13 the closing
+    /// entries), or the year column's alone.
     fn period(&mut self, c: &Cells) -> Result<Option<Period>, ()> {
-        let parse = |t: &str| cached(&mut self.periods, t, Period::parse);
-        c.recognised("period", parse, |text| FindingKind::BadPeriod { text }, &mut self.findings)
+        let bad = |text| FindingKind::BadPeriod { text };
+        let year = c.recognised("ar", |t| Period::parse(t).filter(|p| p.month.is_none()), bad, &mut self.findings)?;
+        let periods = &mut self.periods;
+        let parse = |t: &str| {
+            cached(periods, t, Period::parse).or_else(|| year.and_then(|y| Period::parse(&format!("{t} {}", y.year))))
+        };
+        Ok(c.recognised("period", parse, bad, &mut self.findings)?.or(year))
     }
 
     fn client_attributes(

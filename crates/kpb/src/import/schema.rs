@@ -104,6 +104,14 @@ macro_rules! field {
     };
 }
 
+/// A year beside a period column that holds the month (`År;Period` with 3, or `År;Månad`).
+const YEAR: Field = field!(
+    "ar",
+    "År",
+    "Året (2025), när periodkolumnen bara har månaden (3 eller mars), eller utan periodkolumn.",
+    ["år", "ar", "räkenskapsår", "bokföringsår", "verksamhetsår"]
+);
+
 const KOSTNADER: &[Field] = &[
     field!(
         "ansvar",
@@ -164,22 +172,19 @@ const KOSTNADER: &[Field] = &[
     field!(
         "period",
         "Period",
-        "År (2025) eller månad (2025-03, 202503) som raden gäller (valfri). Rader för andra år än det som beräknas räknas inte.",
+        "År (2025) eller månad (2025-03, 202503) som raden gäller (valfri), eller med en kolumn År månaden (3). Rader för andra år än det som beräknas räknas inte.",
         [
             "period",
-            "år",
-            "ar",
             "månad",
             "manad",
             "bokföringsperiod",
             "redovisningsperiod",
-            "räkenskapsår",
-            "bokföringsår",
             "år-månad",
             "årmånad",
             "period (år eller månad)"
         ]
     ),
+    YEAR,
     field!(
         "brukare",
         "Brukare",
@@ -321,9 +326,10 @@ const BRUKARE: &[Field] = &[
     field!(
         "period",
         "Period",
-        "År (2025) eller månad (2025-03).",
-        ["period", "månad", "manad", "år", "ar", "år-månad", "årmånad", "period (år eller månad)"]
+        "År (2025) eller månad (2025-03), eller med en kolumn År månaden (3).",
+        ["period", "månad", "manad", "år-månad", "årmånad", "period (år eller månad)"]
     ),
+    YEAR,
     field!(
         "fran",
         "Från",

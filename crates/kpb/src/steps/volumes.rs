@@ -4,7 +4,7 @@
 //! boendeform the file gives each client. Rows of other years, negative volumes and excluded
 //! enheter are left out with a finding; an implausible volume is kept with one.
 
-use super::{CellKey, Lines, Months};
+use super::{CellKey, Lines, Months, share_of};
 use crate::date::{Period, days_in_year, days_in_year_of_stay, days_per_month_of_stay};
 use crate::finding::{Finding, FindingKind, Findings};
 use crate::import::{Dataset, Span};
@@ -152,9 +152,7 @@ pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
                     findings.push(Finding::at(pos(), FindingKind::StayOutsideYear { from, to, year }));
                     continue;
                 }
-                if row.volume.is_none() {
-                    month_days = Some(days_per_month_of_stay(year, from, to));
-                }
+                month_days = Some(days_per_month_of_stay(year, from, to));
                 (Some(row.volume.unwrap_or(Decimal::from(days))), None)
             }
         };
@@ -237,9 +235,16 @@ pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
             };
             match (period.and_then(|p| p.month), month_days) {
                 (Some(m), _) => in_month(usize::from(m - 1), volume),
+                // A stay's volume (its days, or the volume the row gives) by its days in each
+                // month; the last month takes what the shares leave, so that they sum exactly.
                 (None, Some(days)) => {
+                    let total = Decimal::from(days.iter().sum::<u32>());
+                    let mut left = volume;
+                    let last = days.iter().rposition(|d| *d > 0).unwrap_or(11);
                     for (m, d) in days.into_iter().enumerate().filter(|(_, d)| *d > 0) {
-                        in_month(m, Decimal::from(d));
+                        let part = if m == last { left } else { share_of(volume, Decimal::from(d), total) };
+                        left -= part;
+                        in_month(m, part);
                     }
                 }
                 (None, None) => cell.without_month.add(row.file, row.line),
