@@ -138,13 +138,22 @@ test('the monthly follow-up', async () => {
     assert.equal(await title.isVisible(), true);
     await page.setViewportSize({ width: 794, height: 1123 });
     await screenshot(page, '43-manad-enhetssida-utskrift');
+    const pages = (pdf) => (pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-z])/g) ?? []).length;
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     fs.mkdirSync(path.join(root, 'tests/e2e/out'), { recursive: true });
     fs.writeFileSync(path.join(root, 'tests/e2e/out/43-manad-enhetssida.pdf'), pdf);
-    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-z])/g) ?? []).length;
-    assert.equal(pages, 1, 'one A4 page');
+    assert.equal(pages(pdf), 1, 'one A4 page');
     await page.emulateMedia({ media: 'screen' });
     await page.setViewportSize({ width: 1280, height: 900 });
+    // Every enhet's page fits one A4 page (Personlig assistans has two insatser).
+    const enheter = await page.getByTestId('unit-page-enhet').locator('option').evaluateAll((os) => os.map((o) => o.value));
+    assert.ok(enheter.length >= 20, `${enheter.length} enheter`);
+    for (const code of enheter) {
+      await page.getByTestId('unit-page-enhet').selectOption(code);
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(pages(await page.pdf({ format: 'A4' })), 1, `${code} on one page`);
+      await page.emulateMedia({ media: 'screen' });
+    }
 
     // A ledger without a period column: the view says what to do.
     const plainPage = await context.newPage();
