@@ -4,7 +4,13 @@
 // Kolada values appear beside their costs. Only the mapping is remembered.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openExample, serve, launch, watchErrors, generation, nextReport, plain, visit, check } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openExample, serve, launch, watchErrors, generation, nextReport, plain, visit, check, dist } from './harness.mjs';
+
+/** A Kolada unit's hemtjänst survey value (U21504) in the example's comparison file. */
+const ouValue = (ou) => JSON.parse(fs.readFileSync(path.join(dist, 'exempel', 'jamforelse', 'kolada-enheter-exempel.json'), 'utf8'))
+  .values.find((v) => v.ou === ou && v.kpi === 'U21504').values[0].value;
 
 const table = async (block) => {
   const summary = block.locator('details.chart-table summary');
@@ -36,14 +42,14 @@ test('own enheter mapped to Kolada units show Kolada values beside their cost', 
     const kolada = page.getByTestId('quality-HEMTJ-2');
     assert.match(await kolada.locator('h2').innerText(), /alltid eller oftast bra bemötande/);
     assert.equal(await kolada.locator('svg circle').count(), 3);
-    assert.match(await table(kolada), /Hemtjänst Norr\t[\d ]+ · 91/);
+    assert.match(await table(kolada), new RegExp(`Hemtjänst Norr\t[\\d ]+ · ${ouValue('V15E999900101')}\n`));
     // The CSV's results stay where they were.
     assert.equal(await page.getByTestId('quality-HEMTJ').locator('svg circle').count(), 4);
 
     // Mapped by hand: its Kolada value appears, and the choice is remembered (only the choice).
     await page.getByTestId('ou-HT-CENTRUM').selectOption('V15E999900401');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="quality-HEMTJ-2"] svg circle').length === 4);
-    assert.match(await table(page.getByTestId('quality-HEMTJ-2')), /Hemtjänst Centrum\t[\d ]+ · 90/);
+    assert.match(await table(page.getByTestId('quality-HEMTJ-2')), new RegExp(`Hemtjänst Centrum\t[\\d ]+ · ${ouValue('V15E999900401')}\n`));
     await page.getByTestId('ou-SB-SOL').selectOption('V15E999900601');
     assert.match(
       await page.locator('tr[data-enhet="SB-SOL"]').innerText(),
