@@ -63,7 +63,7 @@ pub fn Export() -> impl IntoView {
                     let monthly = s.report.with(|r| r.as_ref().is_some_and(|r| r.monthly.is_some()));
                     TABLES
                     .into_iter()
-                    .chain(monthly.then_some(MONTHLY))
+                    .chain(monthly.then_some(kpb::export::MONTHLY))
                     .map(|(name, what)| {
                         view! {
                             <li>

@@ -7,11 +7,11 @@ use crate::charts::{DARK, LineChart, OTHERS, Series, Unit};
 use crate::state::session;
 use crate::views::nyckeltal::describe;
 use kpb::compare::YearFigures;
-use kpb::date::month_name;
+use kpb::date::{month_name, months_name};
 use kpb::format;
 use kpb::model::{Insats, Regi};
 use kpb::report::{MonthFigure, Monthly, MonthlyFlag, MonthlyRow};
-use kpb::settings::CostBasis;
+use kpb::settings::{AllocationKey, CostBasis};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 
@@ -46,7 +46,7 @@ pub fn Manad() -> impl IntoView {
                     .into_any(),
                     Some(m) => {
                         let last_year = s.history.with(|h| h.iter().find(|y| y.year == r.year - 1).cloned());
-                        view! { <Follow monthly=m year=r.year last_year=last_year /> }.into_any()
+                        view! { <Follow monthly=m year=r.year key=r.settings.key.clone() last_year=last_year /> }.into_any()
                     }
                 })
             }}
@@ -55,7 +55,7 @@ pub fn Manad() -> impl IntoView {
 }
 
 #[component]
-fn Follow(monthly: Monthly, year: i32, last_year: Option<YearFigures>) -> impl IntoView {
+fn Follow(monthly: Monthly, year: i32, key: AllocationKey, last_year: Option<YearFigures>) -> impl IntoView {
     let s = session();
     let m = StoredValue::new(monthly);
     let last_year = StoredValue::new(last_year);
@@ -65,7 +65,6 @@ fn Follow(monthly: Monthly, year: i32, last_year: Option<YearFigures>) -> impl I
         list
     });
     let insats = RwSignal::new(insatser.first().copied());
-    let period_name = |m: u8| format!("{} {year}", month_name(m));
     let enheter: Vec<(String, String)> = m.with_value(|m| {
         let mut list: Vec<(String, String)> = m
             .rows
@@ -77,17 +76,13 @@ fn Follow(monthly: Monthly, year: i32, last_year: Option<YearFigures>) -> impl I
         list.dedup();
         list
     });
-    // The enhet whose page is shown: the one with the first flag, else the first.
-    let first_flagged = m.with_value(|m| m.flags.first().map(|f| f.enhet.clone()));
-    let enhet = RwSignal::new(first_flagged.or_else(|| enheter.first().map(|e| e.0.clone())));
-    let (first, through, ledger_through, basis) =
-        m.with_value(|m| (m.first, m.through, m.ledger_through, s.settings.with_untracked(|st| st.monthly_basis)));
-    let period = if first == through {
-        format!("{} {year}", month_name(first))
-    } else {
-        format!("{}–{} {year}", month_name(first), month_name(through))
-    };
-    let basis_text = basis.explanation(&s.settings.with_untracked(|st| st.key.clone()));
+    // The enhet whose page is shown: the first flagged one of the list, else the first.
+    let flagged =
+        m.with_value(|m| m.flags.iter().find(|f| enheter.iter().any(|e| e.0 == f.enhet)).map(|f| f.enhet.clone()));
+    let enhet = RwSignal::new(flagged.or_else(|| enheter.first().map(|e| e.0.clone())));
+    let (first, through, ledger_through, basis) = m.with_value(|m| (m.first, m.through, m.ledger_through, m.basis));
+    let period = months_name(year, first..=through);
+    let basis_text = basis.explanation(&key);
     let without_month = m.with_value(|m| m.without_month);
     view! {
         <div class="no-print">
@@ -97,7 +92,7 @@ fn Follow(monthly: Monthly, year: i32, last_year: Option<YearFigures>) -> impl I
                 )}
             </p>
             {(!without_month.is_zero()).then(|| view! {
-                <p class="hint">{format!("{} kr i kostnadsfilen har ingen månad; de räknas i helåret men inte här (se Kontroll).", format::kr(without_month))}</p>
+                <p class="hint">{format!("Rader på {} kr i kostnadsfilen saknar månad; de räknas i helåret men inte här (se Kontroll).", format::kr(without_month))}</p>
             })}
             <div class="controls">
                 <label class="field">
@@ -123,7 +118,7 @@ fn Follow(monthly: Monthly, year: i32, last_year: Option<YearFigures>) -> impl I
                         }
                     >
                         {(first..=ledger_through)
-                            .map(|mm| view! { <option value=mm.to_string() selected=mm == through>{period_name(mm)}</option> })
+                            .map(|mm| view! { <option value=mm.to_string() selected=mm == through>{months_name(year, [mm])}</option> })
                             .collect_view()}
                     </select>
                 </label>
@@ -141,7 +136,7 @@ fn Follow(monthly: Monthly, year: i32, last_year: Option<YearFigures>) -> impl I
                 <button
                     class="secondary"
                     data-testid="monthly-csv"
-                    on:click=move |_| s.export(crate::worker::ExportKind::Csv(crate::views::export::MONTHLY.0.into()))
+                    on:click=move |_| s.export(crate::worker::ExportKind::Csv(kpb::export::MONTHLY.0.into()))
                 >
                     "Ladda ned månadsuppföljningen (CSV)"
                 </button>
@@ -194,7 +189,8 @@ fn Follow(monthly: Monthly, year: i32, last_year: Option<YearFigures>) -> impl I
 #[component]
 fn Flags(flags: Vec<MonthlyFlag>) -> impl IntoView {
     if flags.is_empty() {
-        return view! { <p class="hint" data-testid="monthly-flags">"Inget att flagga: varje månad har både kostnad och volym."</p> }.into_any();
+        return view! { <p class="hint" data-testid="monthly-flags">"Inga månader att titta närmare på."</p> }
+            .into_any();
     }
     view! {
         <section aria-labelledby="flaggor-rubrik" data-testid="monthly-flags">
@@ -221,6 +217,7 @@ fn flag_item(f: &MonthlyFlag) -> impl IntoView + use<> {
 #[component]
 fn InsatsMonths(insats: Insats, rows: Vec<MonthlyRow>, year: i32) -> impl IntoView {
     let unit = insats.unit();
+    let last_month = rows.iter().filter_map(|r| r.months.last()).map(|m| m.month).max().unwrap_or(12);
     let mut series = Vec::new();
     let mut table = Vec::new();
     let mut others = OTHERS.iter();
@@ -229,7 +226,7 @@ fn InsatsMonths(insats: Insats, rows: Vec<MonthlyRow>, year: i32) -> impl IntoVi
         let color = if whole { DARK } else { others.next().copied().unwrap_or(OTHERS[4]) };
         let points: Vec<(Decimal, Decimal)> =
             r.months.iter().filter_map(|m| Some((Decimal::from(m.month), m.unit_cost?))).collect();
-        table.extend(r.months.iter().map(|m| (format!("{}, {}", r.enhet_name, month(m.month)), per(m.unit_cost))));
+        table.extend(r.months.iter().map(|m| (format!("{}, {}", r.enhet_name, month_name(m.month)), per(m.unit_cost))));
         if !points.is_empty() && series.len() <= OTHERS.len() {
             series.push(Series { name: r.enhet_name.clone(), points, dashed: !whole, color });
         }
@@ -263,10 +260,10 @@ fn InsatsMonths(insats: Insats, rows: Vec<MonthlyRow>, year: i32) -> impl IntoVi
                             <th scope="col" class="num">"Kostnad hittills"</th>
                             <th scope="col" class="num">{format!("Volym ({})", unit.plural())}</th>
                             <th scope="col" class="num">{format!("Kr per {} hittills", unit.singular())}</th>
-                            <th scope="col" class="num">"Senaste månaden"</th>
-                            <th scope="col" class="num">"Rullande 3 mån"</th>
+                            <th scope="col" class="num">{format!("Kr per {}, {}", unit.singular(), month_name(last_month))}</th>
+                            <th scope="col" class="num">{format!("Kr per {}, rullande 3 mån", unit.singular())}</th>
                             <th scope="col" class="num">"Brukare"</th>
-                            <th scope="col" class="num">"Helår, prognos"</th>
+                            <th scope="col" class="num">"Kostnad helår, prognos"</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -400,7 +397,7 @@ fn unit_page(
             {blocks}
             <h3>"Att titta på"</h3>
             {if flags.is_empty() {
-                view! { <p>"Inget flaggat: varje månad har både kostnad och volym."</p> }.into_any()
+                view! { <p>"Inga månader att titta närmare på."</p> }.into_any()
             } else {
                 view! { <ul class="flags">{flags.iter().map(|f| flag_item(f)).collect_view()}</ul> }.into_any()
             }}

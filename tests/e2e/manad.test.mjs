@@ -78,9 +78,14 @@ test('the monthly follow-up', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('monthly-csv').click()]);
     assert.equal(download.suggestedFilename(), 'KPB 2025 – Månadsuppföljning.csv');
     const csv = fs.readFileSync(await download.path(), 'utf8').split('\r\n').filter((l) => l);
-    assert.equal(csv[0], '\ufeffInsatskod;Insats;Enhet;Enhetsnamn;Regi;Månad;Kostnadsbas;Kostnad;Volym;Volymenhet;Kr per volymenhet;Rullande 3 mån, kr per volymenhet;Brukare');
+    assert.equal(csv[0], '\ufeffInsatskod;Insats;Enhet;Enhetsnamn;Regi;Månad;Kostnadsbas;Kostnad;Volym;Volymenhet;Kr per volymenhet;Rullande 3 mån, kr per volymenhet;Brukare;Kostnad helår, prognos');
     assert.equal(csv.length, 1 + 13 * Object.keys(year.rows).length);
-    assert.ok(csv.includes(`HEMTJ;Hemtjänst;HT-CENTRUM;Hemtjänst Centrum;egen regi;2025-10;direkt kostnad;${csv.find((l) => l.includes('HT-CENTRUM;Hemtjänst Centrum;egen regi;2025-10')).split(';')[7]};0;timmar;;;0`), 'October without volume');
+    // Hemtjänst Centrum's October: the cost the engine's flag names, no volume, no unit cost.
+    const centrumOctober = csv.find((l) => l.startsWith('HEMTJ;Hemtjänst;HT-CENTRUM;Hemtjänst Centrum;egen regi;2025-10;direkt kostnad;')).split(';');
+    const flagged = plain(year.flags.find((f) => f.includes('Centrum i oktober'))).match(/: ([\d ]+) kr i kostnad/)[1].replace(/ /g, '');
+    assert.equal(String(Math.round(Number(centrumOctober[7].replace(',', '.')))), flagged);
+    assert.deepEqual(centrumOctober.slice(8), ['0', 'timmar', '', '', '0', '']);
+    assert.ok(csv.some((l) => l.startsWith('HEMTJ;Hemtjänst;HT-NORR;Hemtjänst Norr;egen regi;Hittills, januari–december 2025;')));
 
     // The year as it stood at the end of October: projections for the year, on the known volume.
     await choose(page, 'monthly-through', '10');

@@ -79,6 +79,31 @@ pub fn is_leap(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
+/// Months 1–12 of `year` as a sentence reads them, runs of months as ranges: "mars 2025",
+/// "april–december 2025", "januari, mars och maj–juni 2025".
+pub fn months_name(year: i32, months: impl IntoIterator<Item = u8>) -> String {
+    let mut months: Vec<u8> = months.into_iter().collect();
+    months.sort_unstable();
+    months.dedup();
+    let mut runs: Vec<(u8, u8)> = Vec::new();
+    for m in months {
+        match runs.last_mut() {
+            Some(run) if run.1 + 1 == m => run.1 = m,
+            _ => runs.push((m, m)),
+        }
+    }
+    let parts: Vec<String> = runs
+        .into_iter()
+        .map(|(a, b)| if a == b { month_name(a).to_owned() } else { format!("{}–{}", month_name(a), month_name(b)) })
+        .collect();
+    let joined = match parts.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} och {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    format!("{joined} {year}")
+}
+
 /// The Swedish name of month `m` (1–12), in lower case as in a sentence.
 pub fn month_name(m: u8) -> &'static str {
     const NAMES: [&str; 12] = [
@@ -261,6 +286,9 @@ mod tests {
         assert_eq!(Period { year: 2024, month: Some(2) }.days(), 29);
         assert_eq!(Period { year: 2025, month: None }.days(), 365);
         assert_eq!(Period { year: 2025, month: Some(10) }.name(), "oktober 2025");
+        assert_eq!(months_name(2025, [3]), "mars 2025");
+        assert_eq!(months_name(2025, 4..=12), "april–december 2025");
+        assert_eq!(months_name(2025, [5, 1, 3, 6]), "januari, mars och maj–juni 2025");
     }
 
     #[test]

@@ -432,13 +432,17 @@ fn utforandegrad(report: &Report) -> Table {
     )
 }
 
+/// The name and title of the monthly follow-up's table.
+pub const MONTHLY: (&str, &str) =
+    ("Månadsuppföljning", "Kostnad, volym och kostnad per volymenhet per insats, enhet och månad");
+
 /// The monthly follow-up, when the ledger has months: a row per row of the follow-up and month,
-/// and one for the year so far.
+/// and one for the year so far (with the projection for the year).
 fn monthly(report: &Report) -> Option<Table> {
     let m = report.monthly.as_ref()?;
     let basis = m.basis.name();
     let month = |f: &MonthFigure| format!("{}-{:02}", report.year, f.month);
-    let so_far = format!("Hittills {}-{:02}–{:02}", report.year, m.first, m.through);
+    let so_far = format!("Hittills, {}", crate::date::months_name(report.year, m.first..=m.through));
     let rows: Vec<(&MonthlyRow, &MonthFigure, String, &str)> = m
         .rows
         .iter()
@@ -448,8 +452,8 @@ fn monthly(report: &Report) -> Option<Table> {
         })
         .collect();
     Some(table(
-        "Månadsuppföljning",
-        "Kostnad, volym och kostnad per volymenhet per insats, enhet och månad",
+        MONTHLY.0,
+        MONTHLY.1,
         &rows,
         &[
             col("Insatskod", Text, |r| r.0.insats.code().into()),
@@ -465,6 +469,10 @@ fn monthly(report: &Report) -> Option<Table> {
             col("Kr per volymenhet", Rate, |r| r.1.unit_cost.into()),
             col("Rullande 3 mån, kr per volymenhet", Rate, |r| r.1.rolling.into()),
             col("Brukare", Number, |r| r.1.brukare.into()),
+            col("Kostnad helår, prognos", Money, |r| {
+                let so_far = std::ptr::eq(r.1, &r.0.year_to_date);
+                r.0.projection.as_ref().filter(|_| so_far).map(|p| p.cost).into()
+            }),
         ],
     ))
 }

@@ -111,7 +111,7 @@ pub struct Projection {
 /// Where a projection's volume comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ProjectionMethod {
-    /// The files have volume for the months after the ledger's (granted time, ongoing stays).
+    /// The files have volume for every month after the ledger's (granted time, ongoing stays).
     KnownVolume,
     /// The volume so far, at the same pace for the rest of the year: × 12 ÷ the months so far.
     Pace { months: u8 },
@@ -122,7 +122,7 @@ impl ProjectionMethod {
     pub fn describe(self) -> String {
         match self {
             ProjectionMethod::KnownVolume => {
-                "Enhetskostnaden hittills × årets volym enligt brukarstatistiken (som har volym även för månaderna framåt).".to_owned()
+                "Enhetskostnaden hittills × årets volym: volymen hittills och brukarstatistikens volym för var och en av månaderna framåt.".to_owned()
             }
             ProjectionMethod::Pace { months } => format!(
                 "Enhetskostnaden hittills × årets förväntade volym: volymen hittills × 12 / {months} (samma takt resten av året)."
@@ -167,7 +167,7 @@ impl MonthlyFlag {
             FlagKind::VolumeWithoutCost { .. } => "Volym utan kostnad",
             FlagKind::NegativeCost { .. } => "Negativ kostnad",
             FlagKind::Deviates { .. } => "Avvikande månad",
-            FlagKind::MovesMost { .. } => "Rör sig mest",
+            FlagKind::MovesMost { .. } => "Störst förändring",
         }
     }
 
@@ -185,7 +185,7 @@ impl MonthlyFlag {
             FlagKind::VolumeWithoutCost { volume } => format!(
                 "{at}: {} {} men ingen kostnad. Är kostnaden bokförd i en annan månad eller på en annan enhet?",
                 crate::format::volume(*volume),
-                self.insats.unit().plural()
+                if *volume == Decimal::ONE { self.insats.unit().singular() } else { self.insats.unit().plural() }
             ),
             FlagKind::NegativeCost { cost } => format!(
                 "{at}: kostnaden är {} kr, troligen en rättelse av en tidigare månad. Se de rullande tre månaderna.",
@@ -198,7 +198,7 @@ impl MonthlyFlag {
                 crate::format::kr(*year_to_date)
             ),
             FlagKind::MovesMost { unit_cost, year_to_date, change } => format!(
-                "{at}: {} kr per {unit}, {} mot årets {} kr hittills – mest av enheterna med insatsen.",
+                "{at}: {} kr per {unit}, {} mot enhetens {} kr hittills i år – den största förändringen bland enheterna med insatsen.",
                 crate::format::kr(*unit_cost),
                 crate::format::signed_percent(*change),
                 crate::format::kr(*year_to_date)

@@ -91,8 +91,8 @@ pub(crate) fn monthly(
         // A month with cost and no volume, in a cell with volume in others: checked on all the
         // ledger's months, whatever is shown.
         let (has_cost, has_volume) = (any(&direct_cost, ledger_through), any(&volume, ledger_through));
-        let cost_without_volume = |i: usize| !direct_cost[i].is_zero() && volume[i].is_zero() && has_volume;
-        for i in (first..=ledger_through).filter(|&i| cost_without_volume(i)) {
+        let without_volume = |i: usize| has_volume && cost_without_volume(direct_cost[i], volume[i]);
+        for i in (first..=ledger_through).filter(|&i| without_volume(i)) {
             let at = direct[i].lines.first(ds).unwrap_or_default();
             let kind =
                 FindingKind::MonthWithoutVolume { insats: key.insats, enhet: enhet_name.clone(), month: period(i) };
@@ -118,7 +118,7 @@ pub(crate) fn monthly(
         };
         for i in first..=through {
             let cost = direct_cost[i];
-            if cost_without_volume(i) {
+            if without_volume(i) {
                 flags.push(flag(FlagKind::CostWithoutVolume { cost }, i, direct[i].lines.sources(ds)));
             }
             if volume[i] > Decimal::ZERO && cost.is_zero() && has_cost {
@@ -128,16 +128,23 @@ pub(crate) fn monthly(
                 flags.push(flag(FlagKind::NegativeCost { cost }, i, direct[i].lines.sources(ds)));
             }
         }
-        // Egen regi as a whole: the enheter's months with both cost and volume (as the year's
-        // figure for the municipality leaves out the cells with a data error).
+        // Egen regi as a whole: the enheter's months shown with both cost and volume (as the
+        // year's figure for the municipality leaves out the cells with a data error), and their
+        // volume in the other months (for the projection).
         if key.regi == Regi::Egen {
             let total = egen.entry(key.insats).or_default();
-            for i in (0..12).filter(|&i| data_error(series.cost[i], series.volume[i]).is_none()) {
+            let shown = first..=through;
+            let included: Vec<usize> = (0..12)
+                .filter(|i| !shown.contains(i) || data_error(series.cost[*i], series.volume[*i]).is_none())
+                .collect();
+            let mut mask = 0u16;
+            for &i in &included {
                 total.cost[i] += series.cost[i];
                 total.volume[i] += series.volume[i];
+                mask |= 1 << i;
             }
             for (c, months) in &series.clients {
-                *total.clients.entry(*c).or_default() |= months;
+                *total.clients.entry(*c).or_default() |= months & mask;
             }
         }
         series.clients.retain(|_, months| *months != 0);
@@ -162,8 +169,9 @@ pub(crate) fn monthly(
     (Some(monthly), findings)
 }
 
-/// Per cell, the common cost each month gets: the key applied to the year-to-date direct cost,
-/// personnel cost, volume and pools through the month, minus the same through the month before.
+/// Per cell, the common cost each month gets: the key applied to the direct cost, personnel
+/// cost, volume and pools from the first month through the month, minus the same through the
+/// month before. (Common cost in a month before the first is in no month: a finding.)
 fn allocated_per_month(
     ds: &Dataset,
     settings: &Settings,
@@ -176,7 +184,8 @@ fn allocated_per_month(
     let mut out: BTreeMap<CellKey, Months<Decimal>> = BTreeMap::new();
     let mut before: BTreeMap<CellKey, Decimal> = BTreeMap::new();
     for m in first..=through {
-        let sum = |months: &Months<MonthCost>, part: fn(&MonthCost) -> Decimal| months[..=m].iter().map(part).sum();
+        let sum =
+            |months: &Months<MonthCost>, part: fn(&MonthCost) -> Decimal| months[first..=m].iter().map(part).sum();
         let direct = allocated
             .cells
             .iter()
@@ -193,7 +202,7 @@ fn allocated_per_month(
             .iter()
             .map(|(l, ms)| (l.clone(), Amount { amount: sum(ms, |x| x.amount), ..Amount::default() }));
         let cells = volumes.cells.iter().map(|(k, v)| {
-            let volume = v.months[..=m].iter().map(|x| x.volume).sum();
+            let volume = v.months[first..=m].iter().map(|x| x.volume).sum();
             (k.clone(), CellVolume { volume, ..CellVolume::default() })
         });
         let so_far = Volumes {
@@ -208,6 +217,11 @@ fn allocated_per_month(
         }
     }
     out
+}
+
+/// A month with cost and no volume: a missing extract, or cost on the wrong enhet.
+fn cost_without_volume(cost: Decimal, volume: Decimal) -> bool {
+    !cost.is_zero() && volume.is_zero()
 }
 
 /// Cost over volume, when there are both.
@@ -227,7 +241,7 @@ fn row(
 ) -> MonthlyRow {
     let brukare = |mask: u16| s.clients.values().filter(|m| *m & mask != 0).count() as u32;
     // A month with cost and no volume (a missing extract) would lift its three months.
-    let cost_without_volume = |i: usize| !s.cost[i].is_zero() && s.volume[i].is_zero();
+    let in_error = |i: usize| cost_without_volume(s.cost[i], s.volume[i]);
     let sum = |values: &Months<Decimal>, from: usize, to: usize| -> Decimal { values[from..=to].iter().sum() };
     let months = (first..=through)
         .map(|i| MonthFigure {
@@ -236,7 +250,7 @@ fn row(
             volume: s.volume[i],
             brukare: brukare(1 << i),
             unit_cost: unit_cost(s.cost[i], s.volume[i]),
-            rolling: (i >= first + 2 && (i - 2..=i).all(|j| !cost_without_volume(j)))
+            rolling: (i >= first + 2 && (i - 2..=i).all(|j| !in_error(j)))
                 .then(|| unit_cost(sum(&s.cost, i - 2, i), sum(&s.volume, i - 2, i)))
                 .flatten(),
         })
@@ -251,11 +265,12 @@ fn row(
         unit_cost: so_far,
         rolling: None,
     };
-    let whole_year = first == 0 && through == 11;
-    let projection = so_far.filter(|_| !whole_year).map(|_| {
-        // The files' own volume for the year, when they have it through December.
-        let (expected, method) = if through < 11 && s.volume[11] > Decimal::ZERO {
-            (s.volume.iter().sum(), ProjectionMethod::KnownVolume)
+    // No projection once December is in; the files' own volume for the rest of the year when
+    // they have it for every month after, else the pace so far.
+    let projection = so_far.filter(|_| through < 11).map(|_| {
+        let known = s.volume[through + 1..].iter().all(|v| *v > Decimal::ZERO);
+        let (expected, method) = if known {
+            (volume + s.volume[through + 1..].iter().sum::<Decimal>(), ProjectionMethod::KnownVolume)
         } else {
             let months = (through - first + 1) as u8;
             (volume * Decimal::from(12) / Decimal::from(months), ProjectionMethod::Pace { months })
@@ -326,17 +341,16 @@ fn period_checks(
     through: usize,
 ) -> Vec<Finding> {
     let period = |i: usize| Period { year, month: Some(i as u8 + 1) };
+    let month = |i: usize| i as u8 + 1;
     let mut findings = Vec::new();
-    let mut outside: Vec<usize> = Vec::new();
+    let mut outside: Vec<u8> = Vec::new();
     let mut outside_at = None;
     let mut year_rows = 0;
     let mut year_at = None;
     for v in volumes.cells.values() {
         for (i, m) in v.months.iter().enumerate() {
             if (i < first || i > through) && m.volume > Decimal::ZERO {
-                if !outside.contains(&i) {
-                    outside.push(i);
-                }
+                outside.push(month(i));
                 outside_at = outside_at.or_else(|| m.lines.first(ds));
             }
         }
@@ -345,8 +359,9 @@ fn period_checks(
     }
     if let Some(at) = outside_at {
         outside.sort_unstable();
-        let outside = outside.into_iter().map(period).collect();
-        let kind = FindingKind::VolumeOutsideLedgerMonths { first: period(first), through: period(through), outside };
+        outside.dedup();
+        let kind =
+            FindingKind::VolumeOutsideLedgerMonths { year, first: month(first), through: month(through), outside };
         findings.push(Finding::at(at, kind));
     }
     if let Some(at) = year_at {
@@ -354,19 +369,19 @@ fn period_checks(
     }
     // Common cost in months without direct cost: in the year, in no month of the follow-up.
     let mut common = Amount::default();
-    let mut months: Vec<Period> = Vec::new();
+    let mut months: Vec<u8> = Vec::new();
     for pool in pool_months.values() {
         for (i, m) in pool.iter().enumerate().filter(|(i, m)| (*i < first || *i > through) && !m.lines.is_empty()) {
             common.amount += m.amount;
             common.lines.merge(m.lines.clone());
-            if !months.contains(&period(i)) {
-                months.push(period(i));
-            }
+            months.push(month(i));
         }
     }
     if let Some(at) = common.lines.first(ds) {
         months.sort_unstable();
-        let kind = FindingKind::CommonCostOutsideMonths { months, amount: common.amount, through: period(through) };
+        months.dedup();
+        let (first, through) = (month(first), month(through));
+        let kind = FindingKind::CommonCostOutsideMonths { year, months, amount: common.amount, first, through };
         findings.push(Finding::at(at, kind));
     }
     if let Some(at) = without_month.lines.first(ds) {
@@ -386,7 +401,8 @@ mod tests {
     use rust_decimal::Decimal;
 
     /// Hemtjänst at Norr and Syd, hemsjukvård at Väst, dagverksamhet at Norr (no volume), a
-    /// pool for the förvaltning; the ledger January–March, volumes January–April.
+    /// pool for the förvaltning; the ledger January–March, volumes January–March and Norr's
+    /// through December.
     fn report(basis: CostBasis) -> Report {
         report_through(basis, None)
     }
@@ -433,6 +449,13 @@ mod tests {
                         A;Hemtjänst;Norr;60;2025-03\n\
                         C;Hemtjänst;Norr;50;2025-03\n\
                         A;Hemtjänst;Norr;60;2025-04\n\
+                        A;Hemtjänst;Norr;60;2025-05\n\
+                        A;Hemtjänst;Norr;60;2025-06\n\
+                        A;Hemtjänst;Norr;60;2025-07\n\
+                        A;Hemtjänst;Norr;60;2025-08\n\
+                        A;Hemtjänst;Norr;60;2025-09\n\
+                        A;Hemtjänst;Norr;60;2025-10\n\
+                        A;Hemtjänst;Norr;60;2025-11\n\
                         A;Hemtjänst;Norr;60;2025-12\n\
                         D;Hemtjänst;Syd;50;2025-01\n\
                         D;Hemtjänst;Syd;50;2025-02\n\
@@ -480,11 +503,11 @@ mod tests {
         let ytd = &norr.year_to_date;
         assert_eq!((ytd.month, ytd.cost, ytd.volume, ytd.brukare), (3, dec("33000"), dec("310"), 3));
         assert_eq!(ytd.unit_cost.unwrap().round_dp(4), dec("106.4516"));
-        // The volume is known through December: the projection takes the year's 430 hours.
+        // Norr's volume is known for every month to come: 310 hours so far and 9 × 60 after.
         let p = norr.projection.as_ref().unwrap();
         assert_eq!(
             (p.volume, p.method, p.cost.round_dp(2)),
-            (dec("430"), ProjectionMethod::KnownVolume, dec("45774.19"))
+            (dec("850"), ProjectionMethod::KnownVolume, dec("90483.87"))
         );
         // Syd: 17 000 kr over 150 hours so far, at that pace 600 hours in the year.
         let syd = find(&report, Insats::Hemtjanst, Some("Syd"));
@@ -508,9 +531,9 @@ mod tests {
         let norr = find(&report, Insats::Hemtjanst, Some("Norr"));
         assert_eq!(norr.months.len(), 2);
         assert_eq!((norr.year_to_date.cost, norr.year_to_date.volume), (dec("22000"), dec("200")));
-        // The volume is known through December: 22 000 kr × 430 / 200 hours.
+        // The volume is known for every month to come: 22 000 kr × 850 / 200 hours.
         let p = norr.projection.as_ref().unwrap();
-        assert_eq!((p.volume, p.method, p.cost), (dec("430"), ProjectionMethod::KnownVolume, dec("47300")));
+        assert_eq!((p.volume, p.method, p.cost), (dec("850"), ProjectionMethod::KnownVolume, dec("93500")));
         // The checks of the periods are on the ledger's months, whatever is shown.
         assert!(report.findings.iter().any(|f| f.kind.code() == "manad-utan-volym"));
     }
@@ -527,7 +550,7 @@ mod tests {
             [
                 ("Norr".to_owned(), "Negativ kostnad", 2),
                 ("Syd".to_owned(), "Avvikande månad", 3),
-                ("Syd".to_owned(), "Rör sig mest", 3),
+                ("Syd".to_owned(), "Störst förändring", 3),
                 ("Väst".to_owned(), "Kostnad utan volym", 3),
                 ("Väst".to_owned(), "Volym utan kostnad", 2),
             ]
@@ -556,13 +579,13 @@ mod tests {
         assert_eq!(
             found("volym-utanfor-kostnadsmanader"),
             [
-                "brukare.csv 8: Kostnaderna gäller januari 2025–mars 2025, men brukarstatistiken har volym även i april 2025, december 2025."
+                "brukare.csv 8: Kostnaderna gäller januari–mars 2025, men brukarstatistiken har volym även i april–december 2025."
             ]
         );
         assert_eq!(
             found("volym-utan-manad"),
             [
-                "brukare.csv 15: Kostnaderna är per månad till och med mars 2025, men 1 rad i brukarstatistiken gäller hela året, så de delar färre månaders kostnad med ett helt års volym."
+                "brukare.csv 22: Kostnaderna är per månad till och med mars 2025, men 1 rad i brukarstatistiken gäller hela året, så helårets enhetskostnad delar färre månaders kostnad med ett helt års volym."
             ]
         );
         assert_eq!(
@@ -627,6 +650,8 @@ mod tests {
         let units: Vec<Option<Decimal>> = all.months.iter().map(|m| m.unit_cost).collect();
         assert_eq!(units, [Some(dec("31000") / dec("46")), Some(dec("28000") / dec("43")), Some(dec("1000"))]);
         assert_eq!(all.year_to_date.unit_cost, Some(dec("750")));
+        // And its brukare are those of the months it counts: R's January at Ek is not.
+        assert_eq!(all.months.iter().map(|m| m.brukare).collect::<Vec<_>>(), [2, 2, 1]);
         let found: Vec<String> = report
             .findings
             .iter()
@@ -636,7 +661,7 @@ mod tests {
         assert_eq!(
             found,
             [
-                "kostnader.csv 6: Kostnadsfilen har gemensamma kostnader (500 kr) i december 2025, men direkta kostnader bara till och med mars 2025."
+                "kostnader.csv 6: Kostnadsfilen har gemensamma kostnader (500 kr) i december 2025, men direkta kostnader bara i januari–mars 2025."
             ]
         );
     }
@@ -645,14 +670,14 @@ mod tests {
     fn a_year_column_beside_a_month_column() {
         let mapping = "Ansvar;Insats;Enhet;Regi\n4110;Hemtjänst;Norr;egen\n";
         for (header, rows) in
-            [("År;Period", ["2025;3", "2025;03", "2025;13"]), ("År;Månad", ["2025;mars", "2025;3", "2025;"])]
+            [("År;Period", ["2025;3", "2025;3.0", "2025;13"]), ("År;Månad", ["2025;mars", "2025;3", "2025;"])]
         {
             let ledger = format!(
                 "Ansvar;Konto;Belopp;{header}\n4110;5011;100;{}\n4110;5011;40;{}\n4110;5011;7;{}\n",
                 rows[0], rows[1], rows[2]
             );
             let files = [
-                InputFile { name: "kostnader.csv".into(), bytes: ledger.into_bytes().into() },
+                InputFile { name: "kostnader.csv".into(), bytes: ledger.into_bytes() },
                 InputFile { name: "mappning.csv".into(), bytes: mapping.into() },
                 InputFile {
                     name: "brukare.csv".into(),
@@ -677,7 +702,9 @@ mod tests {
         // Through March: 3 000 kr over 57 500 kr (Norr 33 000, Syd 17 000, Väst 6 000,
         // dagverksamhet 1 500); the row without a month is in no month.
         assert_eq!(norr.year_to_date.cost.round_dp(2), dec("34721.74"));
-        let months: Decimal = norr.months.iter().map(|m| m.cost).sum();
-        assert_eq!(months.round_dp(20), norr.year_to_date.cost.round_dp(20));
+        // February: 2 000 kr through February over 36 500 kr (Norr 22 000), less January's 500;
+        // March: 1 721,74 through March less 1 205,48.
+        assert_eq!(norr.months[1].cost.round_dp(2), dec("12705.48"));
+        assert_eq!(norr.months[2].cost.round_dp(2), dec("11516.26"));
     }
 }

@@ -165,15 +165,15 @@ pub enum FindingKind {
     /// A month of a cell with cost in the ledger and no volume, while the cell has volume in
     /// other months.
     MonthWithoutVolume { insats: Insats, enhet: String, month: Period },
-    /// Volume in months outside the ledger's months `first..=through`.
-    VolumeOutsideLedgerMonths { first: Period, through: Period, outside: Vec<Period> },
+    /// Volume in the months `outside` the ledger's months `first..=through` (1–12) of `year`.
+    VolumeOutsideLedgerMonths { year: i32, first: u8, through: u8, outside: Vec<u8> },
     /// Volume rows without a month beside a monthly ledger.
     VolumeWithoutMonth { through: Period, rows: u32 },
     /// Ledger rows without a month beside rows with one.
     LedgerRowWithoutMonth { rows: u32, amount: Decimal },
-    /// Common cost in `months` in which no cell has direct cost (after `through`, or before the
-    /// first month with direct cost).
-    CommonCostOutsideMonths { months: Vec<Period>, amount: Decimal, through: Period },
+    /// Common cost in `months` (1–12) of `year` in which no cell has direct cost, outside the
+    /// ledger's months `first..=through`.
+    CommonCostOutsideMonths { year: i32, months: Vec<u8>, amount: Decimal, first: u8, through: u8 },
     /// The municipality's unit `cost` far from the published `mean` of `mean_year`.
     ImplausibleUnitCost { insats: Insats, cost: Decimal, mean: Decimal, mean_year: i32 },
     /// An enhet's unit `cost` far from the `median` of the enheter.
@@ -581,10 +581,10 @@ impl FindingKind {
             MonthWithoutVolume { insats, enhet, month } => {
                 format!("{} vid {enhet} har kostnad men ingen volym i {}.", insats.name(), month.name())
             }
-            VolumeOutsideLedgerMonths { first, through, outside } => format!(
+            VolumeOutsideLedgerMonths { year, first, through, outside } => format!(
                 "Kostnaderna gäller {}, men brukarstatistiken har volym även i {}.",
-                if first == through { first.name() } else { format!("{}–{}", first.name(), through.name()) },
-                outside.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
+                crate::date::months_name(*year, *first..=*through),
+                crate::date::months_name(*year, outside.iter().copied())
             ),
             VolumeWithoutMonth { through, rows } => format!(
                 "Kostnaderna är per månad till och med {}, men {} {} i brukarstatistiken gäller hela året{}.",
@@ -594,14 +594,14 @@ impl FindingKind {
                 if through.month == Some(12) {
                     ""
                 } else {
-                    ", så de delar färre månaders kostnad med ett helt års volym"
+                    ", så helårets enhetskostnad delar färre månaders kostnad med ett helt års volym"
                 }
             ),
-            CommonCostOutsideMonths { months, amount, through } => format!(
-                "Kostnadsfilen har gemensamma kostnader ({} kr) i {}, men direkta kostnader bara till och med {}.",
+            CommonCostOutsideMonths { year, months, amount, first, through } => format!(
+                "Kostnadsfilen har gemensamma kostnader ({} kr) i {}, men direkta kostnader bara i {}.",
                 format::kr(*amount),
-                months.iter().map(|p| p.name()).collect::<Vec<_>>().join(", "),
-                through.name()
+                crate::date::months_name(*year, months.iter().copied()),
+                crate::date::months_name(*year, *first..=*through)
             ),
             LedgerRowWithoutMonth { rows, amount } => format!(
                 "{} {} i kostnadsfilen ({} kr) har ingen månad, fast andra rader har det.",
@@ -868,7 +868,7 @@ impl FindingKind {
                 "Kostnaden räknas i helåret men i ingen månad av månadsuppföljningen, som går så långt som de direkta kostnaderna. Är det en periodisering, eller saknas månadens direkta kostnader i utdraget?"
             }
             LedgerRowWithoutMonth { .. } => {
-                "Raderna räknas i helåret men i ingen månad. Ge dem en månad i periodkolumnen (t.ex. 202503) om de hör till en."
+                "Raderna räknas i helåret men i ingen månad. Hör de till en månad, ge dem den i periodkolumnen (t.ex. 202503); bokslutsposter (period 13) hör till året och kan stå kvar."
             }
             ImplausibleUnitCost { .. } => {
                 "Så långt från andra kommuners nivå beror det oftast på en enhet: volymen i minuter i stället för timmar, eller kostnaden i tkr eller öre. Kontrollera rubrikerna och värdena i filerna."

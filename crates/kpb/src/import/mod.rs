@@ -1208,7 +1208,9 @@ impl Loader<'_> {
         let year = c.recognised("ar", |t| Period::parse(t).filter(|p| p.month.is_none()), bad, &mut self.findings)?;
         let periods = &mut self.periods;
         let parse = |t: &str| {
-            cached(periods, t, Period::parse).or_else(|| year.and_then(|y| Period::parse(&format!("{t} {}", y.year))))
+            let month = t.trim().strip_suffix(".0").unwrap_or(t);
+            cached(periods, t, Period::parse)
+                .or_else(|| year.and_then(|y| Period::parse(&format!("{month} {}", y.year))))
         };
         Ok(c.recognised("period", parse, bad, &mut self.findings)?.or(year))
     }
