@@ -83,16 +83,19 @@ fn main() {
         })
         .collect();
     // The monthly follow-up's overview rows, as the page writes them: "HEMTJ Hemtjänst Norr" →
-    // [cost so far, volume, kr per unit so far, last month, rolling 3, brukare, projection].
+    // [cost so far, volume, kr per unit so far, last month, rolling 3, brukare, projection]; and
+    // each row's unit cost month by month.
     let per = |v: Option<rust_decimal::Decimal>| v.map_or_else(|| "–".to_owned(), format::kr);
-    let monthly_rows: Vec<String> = report
+    let list = |cells: Vec<String>| cells.iter().map(|c| quote(c)).collect::<Vec<_>>().join(",");
+    let (monthly_rows, monthly_months): (Vec<String>, Vec<String>) = report
         .monthly
         .iter()
         .flat_map(|m| &m.rows)
         .map(|r| {
             let annan = if r.regi == kpb::Regi::Annan { " (annan regi)" } else { "" };
+            let key = quote(&format!("{} {}{annan}", r.insats.code(), r.enhet_name));
             let last = r.months.last();
-            let cells = [
+            let cells = vec![
                 format::kr(r.year_to_date.cost),
                 format::volume(r.year_to_date.volume),
                 per(r.year_to_date.unit_cost),
@@ -101,21 +104,10 @@ fn main() {
                 r.year_to_date.brukare.to_string(),
                 r.projection.as_ref().map_or_else(|| "–".to_owned(), |p| format::kr(p.cost)),
             ];
-            let cells: Vec<String> = cells.iter().map(|c| quote(c)).collect();
-            format!("{}:[{}]", quote(&format!("{} {}{annan}", r.insats.code(), r.enhet_name)), cells.join(","))
+            let months = r.months.iter().map(|m| per(m.unit_cost)).collect();
+            (format!("{key}:[{}]", list(cells)), format!("{key}:[{}]", list(months)))
         })
-        .collect();
-    // And each row's unit cost month by month.
-    let monthly_months: Vec<String> = report
-        .monthly
-        .iter()
-        .flat_map(|m| &m.rows)
-        .map(|r| {
-            let annan = if r.regi == kpb::Regi::Annan { " (annan regi)" } else { "" };
-            let months: Vec<String> = r.months.iter().map(|m| quote(&per(m.unit_cost))).collect();
-            format!("{}:[{}]", quote(&format!("{} {}{annan}", r.insats.code(), r.enhet_name)), months.join(","))
-        })
-        .collect();
+        .unzip();
     let flags: Vec<String> = report.monthly.iter().flat_map(|m| &m.flags).map(|f| quote(&f.message())).collect();
     let monthly = report.monthly.as_ref().map_or("null".to_owned(), |m| {
         format!(
