@@ -45,6 +45,8 @@ pub enum ExportKind {
     Workbook,
     /// One table as CSV, by its name.
     Csv(String),
+    /// Every table as CSV, in one zip archive.
+    CsvZip,
     /// The aggregated file for a network.
     Network { id: String, name: String, min_clients: u32 },
 }
@@ -181,6 +183,7 @@ fn doing(request: &Request, files: &[String], main_files: &[String]) -> String {
         Request::Compute { .. } => format!("resultatet för {} räknades om", and_list(main_files)),
         Request::Export { what: ExportKind::Workbook, .. } => "Excel-filen skapades".into(),
         Request::Export { what: ExportKind::Csv(name), .. } => format!("tabellen {name} skapades som CSV-fil"),
+        Request::Export { what: ExportKind::CsvZip, .. } => "zip-filen med tabellerna skapades".into(),
         Request::Export { what: ExportKind::Network { .. }, .. } => "nätverksfilen skapades".into(),
     }
 }
@@ -598,6 +601,12 @@ pub mod serve {
                         bytes: kpb::compare::network::write(report, (&id, &name), meta.status.name(), min_clients)
                             .into_bytes(),
                         mime: "application/json".into(),
+                    }),
+                    ExportKind::CsvZip => Ok(Response::File {
+                        name: format!("KPB {year} – tabeller (CSV, {}).zip", meta.status.name().to_lowercase()),
+                        bytes: kpb::export::csv_zip(&tables)
+                            .map_err(|e| format!("Zip-filen kunde inte skapas ({e})."))?,
+                        mime: "application/zip".into(),
                     }),
                     ExportKind::Csv(name) => {
                         let table =

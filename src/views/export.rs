@@ -58,6 +58,11 @@ pub fn Export() -> impl IntoView {
                 </button>
             </div>
             <h2>"Tabeller som CSV"</h2>
+            <p>
+                <button class="secondary" data-testid="export-csv-zip" on:click=move |_| s.export(ExportKind::CsvZip)>
+                    "Ladda ned alla tabeller som CSV (en .zip-fil)"
+                </button>
+            </p>
             <ul class="table-list">
                 {move || {
                     let monthly = s.report.with(|r| r.as_ref().is_some_and(|r| r.monthly.is_some()));

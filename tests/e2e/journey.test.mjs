@@ -181,6 +181,18 @@ test('the whole journey', async () => {
     }
     const strings = book['xl/sharedStrings.xml'].toString('utf8');
     assert.ok(strings.includes('KPB 2025 – Validerad'));
+    // Real number formats (Excel shows them with the reader's separators); percent as percent.
+    const styles = book['xl/styles.xml'].toString('utf8');
+    for (const code of ['#,##0.00', '#,##0', '0.0%']) assert.ok(styles.includes(`formatCode="${code}"`), code);
+    assert.ok(!styles.includes('# ##0'), 'no literal space as thousands separator');
+    // Every table as CSV in one zip, one click.
+    const zip = await download(page, () => page.getByTestId('export-csv-zip').click());
+    assert.equal(zip.name, 'KPB 2025 – tabeller (CSV, validerad).zip');
+    const csvs = await unzip(zip.bytes);
+    for (const sheet of ['Om', 'Nyckeltal', 'Enheter', 'Brukare', 'Avstämning', 'Kontroll', 'Månadsuppföljning']) {
+      assert.ok(`${sheet}.csv` in csvs, `${sheet}.csv in the zip: ${Object.keys(csvs).join(', ')}`);
+      assert.ok(workbook.includes(`name="${sheet}"`), `sheet ${sheet}`);
+    }
     assert.ok(strings.includes('Kostnad hemtjänst, egen regi, kr/beviljad timme'));
     const csv = await download(page, () => page.getByTestId('csv-Nyckeltal').click());
     const csvText = csv.bytes.toString('utf8');

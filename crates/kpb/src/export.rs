@@ -528,6 +528,19 @@ fn round(value: Decimal, kind: Kind) -> Decimal {
     crate::format::rounded(value, dp)
 }
 
+/// Every table as CSV in one zip archive (`<table>.csv` each): all tables in one download,
+/// which no browser holds back as it may a burst of downloads.
+pub fn csv_zip(tables: &[Table]) -> Result<Vec<u8>, zip::result::ZipError> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for table in tables {
+        zip.start_file(format!("{}.csv", table.name), options)?;
+        zip.write_all(&csv(table))?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
 /// A table as CSV: `;`-separated, decimal comma, no thousands separator, CRLF, UTF-8 with BOM.
 ///
 /// Text that a spreadsheet would take for a formula (it starts with `=`, `+`, `-`, `@`, a tab
@@ -574,10 +587,11 @@ pub fn xlsx(tables: &[Table], meta: &Meta, year: i32) -> Result<Vec<u8>, XlsxErr
         .set_text_wrap()
         .set_align(FormatAlign::Top)
         .set_border_bottom(rust_xlsxwriter::FormatBorder::Thin);
-    let money = Format::new().set_num_format("# ##0");
-    let rate = Format::new().set_num_format("# ##0.00");
-    let number = Format::new().set_num_format("# ##0.##");
-    let percent = Format::new().set_num_format("0.0");
+    // Real number formats, which Excel and LibreOffice show with the reader's own separators
+    // (a Swedish Excel: 1 234 567,89); a percentage as a share with the percent format.
+    let money = Format::new().set_num_format("#,##0.00");
+    let whole = Format::new().set_num_format("#,##0");
+    let percent = Format::new().set_num_format("0.0%");
     for table in tables {
         let sheet = book.add_worksheet();
         sheet.set_name(table.name)?;
@@ -597,14 +611,13 @@ pub fn xlsx(tables: &[Table], meta: &Meta, year: i32) -> Result<Vec<u8>, XlsxErr
                         sheet.write(r, c, t.as_str())?;
                     }
                     Cell::Number(d) => {
-                        let value = round(*d, *kind).to_f64().unwrap_or(0.0);
-                        let format = match kind {
-                            Money => &money,
-                            Rate => &rate,
-                            Percent => &percent,
-                            _ => &number,
+                        let rounded = round(*d, *kind);
+                        let (value, format) = match kind {
+                            Percent => (rounded / Decimal::ONE_HUNDRED, &percent),
+                            Number if rounded.fract().is_zero() => (rounded, &whole),
+                            _ => (rounded, &money),
                         };
-                        sheet.write_with_format(r, c, value, format)?;
+                        sheet.write_with_format(r, c, value.to_f64().unwrap_or(0.0), format)?;
                     }
                     Cell::Empty => {}
                 }

@@ -58,6 +58,59 @@ fn workbook_has_a_sheet_per_table_and_reads_back() {
     assert_eq!(diff[1], "0");
 }
 
+/// The workbook's number formats are real ones (no literal space for thousands), and a
+/// percentage is a share shown as percent.
+#[test]
+fn workbook_numbers_have_real_formats() {
+    use std::io::Read;
+    let report = report();
+    let all = tables(&report, &meta());
+    let bytes = xlsx(&all, &meta(), report.year).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let mut styles = String::new();
+    zip.by_name("xl/styles.xml").unwrap().read_to_string(&mut styles).unwrap();
+    for code in ["#,##0.00", "0.0%"] {
+        assert!(styles.contains(&format!("formatCode=\"{code}\"")), "{code} in {styles}");
+    }
+    assert!(!styles.contains("# ##0"), "{styles}");
+    // "Andel av kostnaden, %" is written as a share: 27,5 % is 0.275.
+    let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("Kostnadsfördelning").unwrap();
+    let table = all.iter().find(|t| t.name == "Kostnadsfördelning").unwrap();
+    let (label, percent) = table
+        .rows
+        .iter()
+        .find_map(|r| match (&r[0], &r[1]) {
+            (kpb::export::Cell::Text(l), kpb::export::Cell::Number(p)) if *p > rust_decimal::Decimal::ONE => {
+                Some((l.clone(), *p))
+            }
+            _ => None,
+        })
+        .expect("a share over 1 %");
+    let row = sheet.rows().find(|r| r[0].to_string() == label).expect("the row");
+    let expected = kpb::format::rounded(percent, 2) / rust_decimal::Decimal::ONE_HUNDRED;
+    assert_eq!(row[1].to_string().parse::<f64>().unwrap(), expected.to_string().parse::<f64>().unwrap());
+    assert!(percent > rust_decimal::Decimal::ONE, "a percentage, not a share: {percent}");
+}
+
+/// All tables as CSV in one zip: each file the same bytes as its table's CSV.
+#[test]
+fn every_csv_in_one_zip() {
+    use std::io::Read;
+    let report = report();
+    let all = tables(&report, &meta());
+    let bytes = kpb::export::csv_zip(&all).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let names: Vec<String> = (0..zip.len()).map(|i| zip.by_index(i).unwrap().name().unwrap().into_owned()).collect();
+    assert_eq!(names.len(), all.len());
+    for table in &all {
+        let mut content = Vec::new();
+        zip.by_name(&format!("{}.csv", table.name)).unwrap().read_to_end(&mut content).unwrap();
+        assert_eq!(content, csv(table), "{}", table.name);
+    }
+    assert!(names.contains(&"Avstämning.csv".to_owned()), "{names:?}");
+}
+
 /// A table of one text column and one money column, for the formula tests.
 fn table(rows: &[(&str, &str)]) -> kpb::export::Table {
     use kpb::export::{Cell, Kind, Table};
