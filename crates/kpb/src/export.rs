@@ -169,6 +169,11 @@ fn about(report: &Report, meta: &Meta) -> Table {
         ("Ytterfallsgräns LSS, kr", crate::format::kr(s.thresholds.lss)),
         ("Åldersgrupper", s.age_groups().join(", ")),
         ("Enheter som valts bort", s.excluded_enheter.iter().cloned().collect::<Vec<_>>().join(", ")),
+        (
+            "Avrundning",
+            "Belopp i kronor med öre. Beloppen per brukare (Brukare, Brukare per insats) är avrundade så att raderna summerar exakt till totalen (största rest-metoden): en enskild rad skiljer sig högst ett öre från sin egen avrundning."
+                .to_owned(),
+        ),
     ];
     let files = report.files.iter().map(|f| {
         let kind = f.kind.map_or("okänd filtyp", |k| k.name());
@@ -296,7 +301,7 @@ fn pools(report: &Report) -> Table {
 }
 
 fn clients(report: &Report) -> Table {
-    table(
+    sum_exactly(table(
         "Brukare",
         "Kostnad per brukare och år (pseudonymiserat)",
         &report.clients,
@@ -315,12 +320,12 @@ fn clients(report: &Report) -> Table {
                 insatser.join(", ").into()
             }),
         ],
-    )
+    ))
 }
 
 fn client_lines(report: &Report) -> Table {
     let rows: Vec<_> = report.clients.iter().flat_map(|c| c.lines.iter().map(move |l| (c, l))).collect();
-    table(
+    sum_exactly(table(
         "Brukare per insats",
         "Varje brukares insatser (pseudonymiserat)",
         &rows,
@@ -336,7 +341,39 @@ fn client_lines(report: &Report) -> Table {
             col("Beviljad", Number, |(_, l)| l.beviljad.into()),
             col("Utförd", Number, |(_, l)| l.utford.into()),
         ],
-    )
+    ))
+}
+
+/// The money columns of a table of parts (the clients) rounded to the öre so that the rows sum
+/// exactly to the column's total rounded: each row down to the öre, and the öre that leaves to
+/// the rows with the largest remainders (the largest remainder method; ties in row order). A
+/// row then differs from its own rounding by less than an öre.
+fn sum_exactly(mut table: Table) -> Table {
+    let ore = Decimal::new(1, 2);
+    for (c, (_, kind)) in table.columns.iter().enumerate().filter(|(_, (_, k))| *k == Money) {
+        let values: Vec<(usize, Decimal)> = table
+            .rows
+            .iter()
+            .enumerate()
+            .filter_map(|(r, row)| match row[c] {
+                Cell::Number(d) => Some((r, d)),
+                _ => None,
+            })
+            .collect();
+        let total = round(values.iter().map(|(_, d)| d).sum(), *kind);
+        let floors: Vec<Decimal> = values.iter().map(|(_, d)| (d / ore).floor() * ore).collect();
+        let mut order: Vec<usize> = (0..values.len()).collect();
+        order.sort_by(|&a, &b| (values[b].1 - floors[b]).cmp(&(values[a].1 - floors[a])).then(a.cmp(&b)));
+        let left = ((total - floors.iter().sum::<Decimal>()) / ore).to_usize().unwrap_or(0);
+        let mut parts = floors;
+        for &i in order.iter().take(left) {
+            parts[i] += ore;
+        }
+        for ((r, _), part) in values.iter().zip(parts) {
+            table.rows[*r][c] = Cell::Number(part);
+        }
+    }
+    table
 }
 
 fn ytterfall(report: &Report) -> Table {

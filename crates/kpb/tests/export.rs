@@ -93,6 +93,37 @@ fn workbook_numbers_have_real_formats() {
     assert!(percent > rust_decimal::Decimal::ONE, "a percentage, not a share: {percent}");
 }
 
+/// The money columns of the clients' tables sum exactly to their totals, rounded to the öre:
+/// the KPB cost of all brukare, as the reconciliation shows it.
+#[test]
+fn client_rows_sum_to_the_total_to_the_ore() {
+    for dir in ["tests/data/halmstad", "../../public/exempel"] {
+        let dir = format!("{}/{dir}", env!("CARGO_MANIFEST_DIR"));
+        let files: Vec<InputFile> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "csv"))
+            .map(|e| InputFile {
+                name: e.file_name().to_string_lossy().into(),
+                bytes: std::fs::read(e.path()).unwrap(),
+            })
+            .collect();
+        let report = compute(&load(&files, &ImportSettings::default()), &Settings::default());
+        let exact: rust_decimal::Decimal = report.clients.iter().map(|c| c.total).sum();
+        let all = tables(&report, &meta());
+        for (name, column) in [("Brukare", "Kostnad"), ("Brukare per insats", "Kostnad")] {
+            let table = all.iter().find(|t| t.name == name).unwrap();
+            let text = String::from_utf8(csv(table)).unwrap();
+            let mut lines = text.trim_start_matches('\u{feff}').split("\r\n").filter(|l| !l.is_empty());
+            let at = lines.next().unwrap().split(';').position(|h| h == column).unwrap();
+            let sum: rust_decimal::Decimal = lines
+                .map(|l| l.split(';').nth(at).unwrap().replace(',', ".").parse::<rust_decimal::Decimal>().unwrap())
+                .sum();
+            assert_eq!(sum, exact.round_dp(2), "{dir} {name}");
+        }
+    }
+}
+
 /// All tables as CSV in one zip: each file the same bytes as its table's CSV.
 #[test]
 fn every_csv_in_one_zip() {
