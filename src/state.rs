@@ -508,6 +508,12 @@ impl Session {
         if let Some(w) = web_sys::window() {
             let _ = w.location().set_hash(&format!("/{}", view.slug()));
             w.scroll_to_with_x_and_y(0.0, 0.0);
+            // Keyboard and screen reader users land in the new view's content, not on the page's
+            // body (where the button that led here, now gone, leaves them).
+            let main = w.document().and_then(|d| d.get_element_by_id("innehall"));
+            if let Some(main) = main.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = main.focus();
+            }
         }
     }
 }

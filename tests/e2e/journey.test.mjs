@@ -66,6 +66,9 @@ test('the whole journey', async () => {
     await page.getByTestId('example').click();
     await nextReport(page, g);
     await page.waitForFunction(() => location.hash === '#/import');
+    // Keyboard focus lands in the content, not on the page's body (the button that was pressed
+    // is gone).
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'innehall', 'focus after loading');
     assert.equal(await page.getByTestId('file-row').count(), 6);
     assert.deepEqual(new Set(await page.getByTestId('file-status').allInnerTexts()), new Set(['Inläst']));
     await check(page, '02-import');
