@@ -444,6 +444,7 @@ fn InsatsMapping(unknown: Vec<kpb::import::UnknownInsats>) -> impl IntoView {
         <section class="insats-mapping" aria-labelledby="insats-rubrik" data-testid="insats-mapping">
             <h2 id="insats-rubrik">"Insatser som inte känns igen"</h2>
             <p class="hint">"Koppla varje lokalt namn till en insats i katalogen. Kopplingen sparas till nästa år. Tills dess räknas raderna inte."</p>
+            <div class="scroll">
             <table class="form-table">
                 <thead>
                     <tr>
@@ -489,6 +490,7 @@ fn InsatsMapping(unknown: Vec<kpb::import::UnknownInsats>) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
+            </div>
         </section>
     }
 }

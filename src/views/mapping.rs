@@ -174,6 +174,7 @@ pub fn MappingEditor() -> impl IntoView {
             <p class="hint">{move || format!("{} rader{}.", rows.with(Vec::len), if rows.with(Vec::len) > SHOWN { format!("; de första {SHOWN} som passar filtret visas") } else { String::new() })}</p>
             <h3>"Kontotyper"</h3>
             <p class="hint">"Konton som inte står här: 5000–5999 personalkostnad, övriga från 4000 kostnad."</p>
+            <div class="scroll">
             <table class="compact edit-table">
                 <thead>
                     <tr>
@@ -240,6 +241,7 @@ pub fn MappingEditor() -> impl IntoView {
                     }}
                 </tbody>
             </table>
+            </div>
             <button class="secondary" on:click=move |_| {
                 konton.update(|k| k.push([String::new(), String::new(), "kostnad".into()]));
                 changed.set(true);

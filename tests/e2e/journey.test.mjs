@@ -209,6 +209,15 @@ test('the whole journey', async () => {
     await screenshot(page, '10b-enheter-surfplatta');
     await visit(page, 'nyckeltal');
     await screenshot(page, '10c-nyckeltal-surfplatta');
+    // At 768 px no view scrolls sideways: a wide table scrolls in its own box.
+    await page.setViewportSize({ width: 768, height: 1000 });
+    for (const view of ['import', 'kontroll', 'nyckeltal', 'enheter', 'manad', 'ytterfall', 'export']) {
+      await visit(page, view);
+      const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(scroll <= client, `${view} scrolls sideways at 768 px: ${scroll} > ${client}`);
+    }
+    await visit(page, 'import');
+    await screenshot(page, '10d-import-768');
     await page.setViewportSize({ width: 1280, height: 900 });
     await visit(page, 'export');
 
