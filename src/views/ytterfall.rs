@@ -240,7 +240,7 @@ pub fn ClientDetail(client: ClientCost) -> impl IntoView {
                     "{}{}, {}. Årskostnad {} kr{}.",
                     client.age.map(|a| format!("{a} år")).unwrap_or_else(|| "Okänd ålder".into()),
                     client.kon.map(|k| if k == kpb::model::Kon::Kvinna { ", kvinna" } else { ", man" }).unwrap_or(""),
-                    client.boendeform.name().to_lowercase(),
+                    kpb::model::lower_first(client.boendeform.name()),
                     format::kr(total),
                     if client.assistansersattning.is_zero() {
                         String::new()

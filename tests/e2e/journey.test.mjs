@@ -150,6 +150,14 @@ test('the whole journey', async () => {
     await visit(page, 'ytterfall');
     const listRows = await page.getByTestId('ytterfall-list').locator('tbody tr').count();
     assert.ok(listRows >= 7, `${listRows} ytterfall`);
+    // Each client's detail names the boendeform as a sentence does: "bostad enligt LSS".
+    const details = [];
+    for (let i = 0; i < Math.min(listRows, 12); i++) {
+      await page.getByTestId('client-button').nth(i).click();
+      details.push(plain(await page.getByTestId('client-detail').locator('p').first().innerText()));
+    }
+    assert.ok(details.some((d) => d.includes(', bostad enligt LSS.')), details.join('\n'));
+    assert.ok(details.every((d) => /, (ordinärt boende|särskilt boende|bostad enligt LSS)\./.test(d)), details.join('\n'));
     await page.getByTestId('client-button').first().click();
     await page.getByTestId('client-detail').waitFor();
     await check(page, '07-ytterfall');
