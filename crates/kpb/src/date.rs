@@ -200,7 +200,7 @@ impl Period {
     /// The period as a text reads it: "mars 2025", or "2025".
     pub fn name(self) -> String {
         match self.month {
-            Some(m) => format!("{} {}", month_name(m), self.year),
+            Some(m) => months_name(self.year, [m]),
             None => self.year.to_string(),
         }
     }

@@ -476,16 +476,26 @@ pub const MONTHLY: (&str, &str) =
 /// The monthly follow-up, when the ledger has months: a row per row of the follow-up and month,
 /// and one for the year so far (with the projection for the year).
 fn monthly(report: &Report) -> Option<Table> {
+    /// A row of the table: a month of a row of the follow-up, or its year so far.
+    struct Line<'a> {
+        row: &'a MonthlyRow,
+        figure: &'a MonthFigure,
+        month: String,
+        so_far: bool,
+        basis: &'static str,
+    }
     let m = report.monthly.as_ref()?;
     let basis = m.basis.name();
-    let month = |f: &MonthFigure| format!("{}-{:02}", report.year, f.month);
     let so_far = format!("Hittills, {}", crate::date::months_name(report.year, m.first..=m.through));
-    let rows: Vec<(&MonthlyRow, &MonthFigure, String, &str)> = m
+    let rows: Vec<Line> = m
         .rows
         .iter()
-        .flat_map(|r| {
-            let months = r.months.iter().map(move |f| (r, f, month(f), basis));
-            months.chain(std::iter::once((r, &r.year_to_date, so_far.clone(), basis)))
+        .flat_map(|row| {
+            let month = |f: &MonthFigure| format!("{}-{:02}", report.year, f.month);
+            let months =
+                row.months.iter().map(move |figure| Line { row, figure, month: month(figure), so_far: false, basis });
+            let year = Line { row, figure: &row.year_to_date, month: so_far.clone(), so_far: true, basis };
+            months.chain(std::iter::once(year))
         })
         .collect();
     Some(table(
@@ -493,22 +503,21 @@ fn monthly(report: &Report) -> Option<Table> {
         MONTHLY.1,
         &rows,
         &[
-            col("Insatskod", Text, |r| r.0.insats.code().into()),
-            col("Insats", Text, |r| r.0.insats.name().into()),
-            col("Enhet", Text, |r| r.0.enhet.clone().unwrap_or_default().into()),
-            col("Enhetsnamn", Text, |r| r.0.enhet_name.clone().into()),
-            col("Regi", Text, |r| r.0.regi.name().into()),
-            col("Månad", Text, |r| r.2.clone().into()),
-            col("Kostnadsbas", Text, |r| r.3.into()),
-            col("Kostnad", Money, |r| r.1.cost.into()),
-            col("Volym", Number, |r| r.1.volume.into()),
-            col("Volymenhet", Text, |r| r.0.insats.unit().plural().into()),
-            col("Kr per volymenhet", Rate, |r| r.1.unit_cost.into()),
-            col("Rullande 3 mån, kr per volymenhet", Rate, |r| r.1.rolling.into()),
-            col("Brukare", Number, |r| r.1.brukare.into()),
-            col("Kostnad helår, prognos", Money, |r| {
-                let so_far = std::ptr::eq(r.1, &r.0.year_to_date);
-                r.0.projection.as_ref().filter(|_| so_far).map(|p| p.cost).into()
+            col("Insatskod", Text, |l| l.row.insats.code().into()),
+            col("Insats", Text, |l| l.row.insats.name().into()),
+            col("Enhet", Text, |l| l.row.enhet.clone().unwrap_or_default().into()),
+            col("Enhetsnamn", Text, |l| l.row.enhet_name.clone().into()),
+            col("Regi", Text, |l| l.row.regi.name().into()),
+            col("Månad", Text, |l| l.month.clone().into()),
+            col("Kostnadsbas", Text, |l| l.basis.into()),
+            col("Kostnad", Money, |l| l.figure.cost.into()),
+            col("Volym", Number, |l| l.figure.volume.into()),
+            col("Volymenhet", Text, |l| l.row.insats.unit().plural().into()),
+            col("Kr per volymenhet", Rate, |l| l.figure.unit_cost.into()),
+            col("Rullande 3 mån, kr per volymenhet", Rate, |l| l.figure.rolling.into()),
+            col("Brukare", Number, |l| l.figure.brukare.into()),
+            col("Kostnad helår, prognos", Money, |l| {
+                l.row.projection.as_ref().filter(|_| l.so_far).map(|p| p.cost).into()
             }),
         ],
     ))

@@ -286,7 +286,8 @@ fn row(
 /// from its year so far, if by [`MOVES_MOST_PERCENT`] or more.
 fn against_the_year(rows: &[MonthlyRow], allocated: &Allocated, ds: &Dataset, through: usize) -> Vec<MonthlyFlag> {
     let mut flags = Vec::new();
-    let mut last_months: BTreeMap<Insats, Vec<MonthlyFlag>> = BTreeMap::new();
+    // Per insats, each enhet's last month: how far it moved (in percent, unsigned), its flag.
+    let mut last_months: BTreeMap<Insats, Vec<(Decimal, MonthlyFlag)>> = BTreeMap::new();
     for r in rows.iter().filter(|r| r.regi == Regi::Egen) {
         let (Some(enhet), Some(year_to_date)) = (&r.enhet, r.year_to_date.unit_cost) else { continue };
         let key = CellKey { insats: r.insats, enhet: enhet.clone(), regi: Regi::Egen };
@@ -310,17 +311,13 @@ fn against_the_year(rows: &[MonthlyRow], allocated: &Allocated, ds: &Dataset, th
             }
             if usize::from(m.month) == through + 1 {
                 let kind = FlagKind::MovesMost { unit_cost, year_to_date, change };
-                last_months.entry(r.insats).or_default().push(flag(kind, m.month));
+                last_months.entry(r.insats).or_default().push((change.abs(), flag(kind, m.month)));
             }
         }
     }
-    let change = |f: &MonthlyFlag| match f.kind {
-        FlagKind::MovesMost { change, .. } => change.abs(),
-        _ => Decimal::ZERO,
-    };
     for candidates in last_months.into_values().filter(|c| c.len() >= 2) {
-        if let Some(most) = candidates.into_iter().max_by_key(change)
-            && change(&most) >= Decimal::from(MOVES_MOST_PERCENT)
+        if let Some((moved, most)) = candidates.into_iter().max_by_key(|(moved, _)| *moved)
+            && moved >= Decimal::from(MOVES_MOST_PERCENT)
         {
             flags.push(most);
         }
