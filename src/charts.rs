@@ -185,6 +185,7 @@ pub fn BarChart(
                         {b.label.clone()}
                     </text>
                     <rect
+                        class="bar"
                         x=x0
                         y=y
                         width=(x1 - x0).max(1.0)

@@ -150,6 +150,8 @@ pub struct Session {
     example_import: RwSignal<ImportSettings>,
     pub settings: RwSignal<Settings>,
     pub status: RwSignal<ResultStatus>,
+    /// Who validated and when, as typed under Kontroll.
+    pub validation: RwSignal<kpb::export::Validation>,
     pub organisation: RwSignal<String>,
     /// Whether the session's files are the example data shipped with the app.
     pub example: RwSignal<bool>,
@@ -218,6 +220,7 @@ impl Session {
             import: RwSignal::new(import),
             settings: RwSignal::new(Settings { year: None, ..remembered(SETTINGS_KEY).unwrap_or_default() }),
             status: RwSignal::new(ResultStatus::Preliminar),
+            validation: RwSignal::new(Default::default()),
             organisation: RwSignal::new(String::new()),
             example: RwSignal::new(false),
             chosen: RwSignal::new(Vec::new()),
@@ -384,6 +387,7 @@ impl Session {
         self.years_in_flight.update_value(BTreeMap::clear);
         // New data has not been checked, and its year is its own.
         self.status.set(ResultStatus::Preliminar);
+        self.validation.set(Default::default());
         self.settings.update(|s| s.year = None);
         if self.has_files() {
             self.show_import.set(true);
@@ -494,12 +498,18 @@ impl Session {
     /// Asks the worker for an export file.
     pub fn export(&self, what: crate::worker::ExportKind) {
         self.busy.set(Busy::Working { message: "Skapar filen …".into(), fraction: 0.5 });
-        let meta = kpb::export::Meta {
-            organisation: self.organisation.get_untracked(),
-            status: self.status.get_untracked(),
-            created: now(),
-        };
+        let meta = untrack(|| self.meta());
         self.send(&Request::Export { what, meta }, &[]);
+    }
+
+    /// What exports and the printed report say about themselves: organisation, status, now.
+    pub fn meta(&self) -> kpb::export::Meta {
+        kpb::export::Meta {
+            organisation: self.organisation.get(),
+            status: self.status.get(),
+            validation: self.validation.get(),
+            created: now(),
+        }
     }
 
     /// Shows a view (and puts it in the address, so that back and forward work).

@@ -41,17 +41,7 @@ pub fn Fordelning() -> impl IntoView {
                             dashed: true,
                             color: MUTED,
                         };
-                        let deciles: Vec<Bar> = d
-                            .deciles
-                            .iter()
-                            .enumerate()
-                            .map(|(g, share)| Bar {
-                                label: if g == 0 { "Dyraste 10 %".to_owned() } else { format!("{}–{} %", g * 10, g * 10 + 10) },
-                                value: *share,
-                                emphasis: g == 0,
-                                note: None,
-                            })
-                            .collect();
+                        let deciles = decile_bars(&d);
                         view! {
                             <p class="lead" data-testid="distribution-headline">
                                 {format!(
@@ -103,4 +93,18 @@ pub fn Fordelning() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// A bar per tenth of the brukare, the most expensive tenth first (and dark).
+pub fn decile_bars(d: &kpb::report::Distribution) -> Vec<Bar> {
+    d.deciles
+        .iter()
+        .enumerate()
+        .map(|(g, share)| Bar {
+            label: if g == 0 { "Dyraste 10 %".to_owned() } else { format!("{}–{} %", g * 10, g * 10 + 10) },
+            value: *share,
+            emphasis: g == 0,
+            note: None,
+        })
+        .collect()
 }

@@ -890,7 +890,7 @@ pub fn Overview(
     };
     view! {
         <div class="scroll">
-            <table class="compact" data-testid="compare-overview">
+            <table class="compact overview" data-testid="compare-overview">
                 <caption>"Översikt: den egna kommunen bland de valda"</caption>
                 <thead>
                     <tr>

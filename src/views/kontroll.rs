@@ -226,11 +226,13 @@ fn FindingGroup(title: String, list: Vec<Finding>) -> impl IntoView {
     }
 }
 
+/// The reconciliation with the ledger; `compact` (in the printed report) without the
+/// explanations and the first rows.
 #[component]
-fn Reconciliation(report: std::sync::Arc<kpb::Report>) -> impl IntoView {
+pub fn Reconciliation(report: std::sync::Arc<kpb::Report>, #[prop(optional)] compact: bool) -> impl IntoView {
     let r = &report.reconciliation;
     view! {
-        <section aria-labelledby="avstamning-rubrik" data-testid="reconciliation">
+        <section aria-labelledby="avstamning-rubrik" data-testid="reconciliation" class="avoid-break">
             <h2 id="avstamning-rubrik">"Avstämning mot huvudboken"</h2>
             <p class="hint">
                 "Allt i kostnadsfilen ska antingen ligga på en brukare eller redovisas här med sitt skäl. Differensen ska vara 0."
@@ -238,9 +240,9 @@ fn Reconciliation(report: std::sync::Arc<kpb::Report>) -> impl IntoView {
             <table class="recon">
                 <tbody>
                     <tr class="total">
-                        <th scope="row">{format!("Huvudbokens summa ({} rader)", r.ledger_rows)}</th>
+                        <th scope="row">{format!("Huvudbokens summa ({} rader)", format::count(r.ledger_rows))}</th>
                         <td class="num">{format!("{} kr", format::ore(r.ledger_total))}</td>
-                        <td></td>
+                        {(!compact).then(|| view! { <td></td> })}
                     </tr>
                     {r.lines
                         .iter()
@@ -254,7 +256,7 @@ fn Reconciliation(report: std::sync::Arc<kpb::Report>) -> impl IntoView {
                                 <tr class:placed=l.key.is_placed()>
                                     <th scope="row">{l.key.label()}</th>
                                     <td class="num">{format!("{} kr", format::ore(l.amount))}</td>
-                                    <td class="expl">{format!("{}{lines}", l.key.explanation())}</td>
+                                    {(!compact).then(|| view! { <td class="expl">{format!("{}{lines}", l.key.explanation())}</td> })}
                                 </tr>
                             }
                         })
@@ -262,7 +264,7 @@ fn Reconciliation(report: std::sync::Arc<kpb::Report>) -> impl IntoView {
                     <tr class="total" data-testid="difference">
                         <th scope="row">"Differens"</th>
                         <td class="num">{format!("{} kr", format::ore(r.difference))}</td>
-                        <td></td>
+                        {(!compact).then(|| view! { <td></td> })}
                     </tr>
                 </tbody>
             </table>
@@ -294,15 +296,45 @@ fn StatusChoice() -> impl IntoView {
                         name="status"
                         data-testid="status-validated"
                         checked=move || s.status.get() == Status::Validerad
-                        on:change=move |_| s.status.set(Status::Validerad)
+                        on:change=move |_| {
+                            s.status.set(Status::Validerad);
+                            // The day it was validated: today, unless a day is given.
+                            if s.validation.with_untracked(|v| v.on.is_empty()) {
+                                let (y, m, d, ..) = s.meta().created;
+                                s.validation.update(|v| v.on = format!("{y:04}-{m:02}-{d:02}"));
+                            }
+                        }
                     />
                     "Validerat"
                 </label>
             </fieldset>
+            <Show when=move || s.status.get() == Status::Validerad>
+                <div class="fields">
+                    <label class="field">
+                        <span>"Validerat av"</span>
+                        <input
+                            type="text"
+                            data-testid="validated-by"
+                            autocomplete="name"
+                            prop:value=move || s.validation.with(|v| v.by.clone())
+                            on:change=move |ev| s.validation.update(|v| v.by = event_target_value(&ev))
+                        />
+                    </label>
+                    <label class="field">
+                        <span>"Datum"</span>
+                        <input
+                            type="date"
+                            data-testid="validated-on"
+                            prop:value=move || s.validation.with(|v| v.on.clone())
+                            on:change=move |ev| s.validation.update(|v| v.on = event_target_value(&ev))
+                        />
+                    </label>
+                </div>
+            </Show>
             <p class="hint">
                 {move || match s.status.get() {
                     Status::Preliminar => "Preliminärt: underlaget är inte genomgånget. Ett första års resultat bör inte användas för beslut förrän felen rättats och siffrorna jämförts med fjolåret och med andra källor.",
-                    Status::Validerad => "Validerat: felen är genomgångna, avstämningen stämmer och siffrorna är jämförda med fjolåret och andra källor. Statusen står på exporter och utskrifter.",
+                    Status::Validerad => "Validerat: felen är genomgångna, avstämningen stämmer och siffrorna är jämförda med fjolåret och andra källor. Statusen, med vem som validerade och när, står på exporter och utskrifter.",
                 }}
             </p>
         </section>

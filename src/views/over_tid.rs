@@ -4,7 +4,7 @@
 
 use crate::charts::{DARK, LineChart, OTHERS, Series, Unit};
 use crate::state::{chosen_files, session};
-use kpb::compare::{self, Change, KpiTrend, Trends, UnitTrend};
+use kpb::compare::{self, KpiTrend, Trends, UnitTrend};
 use kpb::format;
 use kpb::model::Insats;
 use kpb::report::FigureUnit;
@@ -108,7 +108,7 @@ fn KpiTrends(trends: Memo<Trends>) -> impl IntoView {
                                                 let v = k.own.points.iter().find(|p| p.0 == *y).map(|p| format::figure(k.unit, p.1));
                                                 view! { <td class="num">{v.unwrap_or_else(|| "–".into())}</td> }
                                             }).collect_view()}
-                                            <td class="num">{change(&k).unwrap_or_default()}</td>
+                                            <td class="num">{k.change().map(format::change).unwrap_or_default()}</td>
                                             <td>
                                                 <button class="small secondary" aria-label=label on:click=move |_| chosen.set(Some(id.clone()))>
                                                     "Visa"
@@ -279,12 +279,4 @@ fn UnitTrends(trends: Memo<Trends>) -> impl IntoView {
             })
         }}
     }
-}
-
-/// The own value's change from the first year to the last, in words.
-fn change(k: &KpiTrend) -> Option<String> {
-    Some(match k.change()? {
-        Change::Points(d) => format!("{} procentenheter", format::signed(d, 1)),
-        Change::Percent(p) => format::signed_percent(p),
-    })
 }

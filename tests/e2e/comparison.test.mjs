@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   serve, launch, screenshot, watchErrors, generation, nextReport, engineFigures, plain, root, dist, uploadReference, run,
-  visit, check, upload,
+  visit, check, upload, openExample, loadExampleComparisons,
 } from './harness.mjs';
 
 const kolada = path.join(root, 'tests/e2e/data/kolada');
@@ -178,17 +178,9 @@ test('the example data shows every comparison view with the example comparison f
   try {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const errors = watchErrors(page);
-    await page.goto(server.url);
-    const g = await generation(page);
-    await page.getByTestId('example').click();
-    await nextReport(page, g);
-    await visit(page, 'jamforelse');
+    await openExample(page, server.url);
     // Only the example data offers the example comparisons; one click loads them all.
-    const before = Number(await page.locator('main').getAttribute('data-reference-generation'));
-    const years = await generation(page);
-    await page.getByTestId('example-comparison').click();
-    await page.waitForFunction((b) => Number(document.querySelector('main').dataset.referenceGeneration) > b, before);
-    await nextReport(page, years);
+    await loadExampleComparisons(page);
     assert.equal(await page.getByTestId('example-comparison').count(), 0, 'offered only until loaded');
     const table = plain(await page.getByTestId('reference-table').innerText());
     for (const f of ['kolada-exempel.json\tKolada-data (v3)', 'natverk-granvik.json\tNätverksfil från Granvik', 'kvalitet-exempel.csv\tKvalitetsresultat per enhet']) {

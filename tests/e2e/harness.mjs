@@ -221,10 +221,56 @@ export async function run(command, args, options = {}) {
   return execFileSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
 }
 
+/** Loads the example's comparison files (Kolada, network partners, 2024, quality) with the one
+ * button the Jämförelse view offers with the example data, and waits for them and the report. */
+export async function loadExampleComparisons(page) {
+  await visit(page, 'jamforelse');
+  const before = Number(await page.locator('main').getAttribute('data-reference-generation'));
+  const years = await generation(page);
+  await page.getByTestId('example-comparison').click();
+  await page.waitForFunction((b) => Number(document.querySelector('main').dataset.referenceGeneration) > b, before);
+  await nextReport(page, years);
+}
+
 /** Opens the app and loads the example data, waiting for its report. */
 export async function openExample(page, url) {
   await page.goto(url);
   const g = await generation(page);
   await page.getByTestId('example').click();
   await nextReport(page, g);
+}
+
+/**
+ * Reads a PDF with Mozilla's PDF.js (npm pdfjs-dist) in a page of the same browser: each page's
+ * text (items joined by spaces) and its rendering as a PNG (a Buffer), to check and to look at.
+ */
+export async function readPdf(browser, pdf, scale = 1.3) {
+  const build = path.join(path.dirname(require.resolve('pdfjs-dist/package.json')), 'build');
+  const page = await browser.newPage();
+  await page.route('http://pdf.invalid/**', (route) => {
+    const name = new URL(route.request().url()).pathname;
+    if (name === '/doc.pdf') return route.fulfill({ body: pdf, contentType: 'application/pdf' });
+    if (name.endsWith('.mjs')) return route.fulfill({ path: path.join(build, name.slice(1)), contentType: 'text/javascript' });
+    return route.fulfill({ body: '<!doctype html><title>PDF</title>', contentType: 'text/html' });
+  });
+  await page.goto('http://pdf.invalid/');
+  const pages = await page.evaluate(async (scale) => {
+    const pdfjs = await import('/pdf.min.mjs');
+    pdfjs.GlobalWorkerOptions.workerSrc = '/pdf.worker.min.mjs';
+    const doc = await pdfjs.getDocument({ url: '/doc.pdf' }).promise;
+    const out = [];
+    for (let i = 1; i <= doc.numPages; i++) {
+      const p = await doc.getPage(i);
+      const text = (await p.getTextContent()).items.map((item) => item.str).join(' ');
+      const viewport = p.getViewport({ scale });
+      const canvas = document.createElement('canvas');
+      canvas.width = viewport.width;
+      canvas.height = viewport.height;
+      await p.render({ canvas, viewport }).promise;
+      out.push({ text, png: canvas.toDataURL('image/png'), width: viewport.width / scale, height: viewport.height / scale });
+    }
+    return out;
+  }, scale);
+  await page.close();
+  return pages.map((p) => ({ ...p, png: Buffer.from(p.png.split(',')[1], 'base64') }));
 }

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openExample, serve, launch, watchErrors, generation, nextReport, plain, visit, check, dist } from './harness.mjs';
+import { openExample, serve, launch, watchErrors, loadExampleComparisons, plain, visit, check, dist } from './harness.mjs';
 
 /** A Kolada unit's hemtjänst survey value (U21504) in the example's comparison file. */
 const ouValue = (ou) => JSON.parse(fs.readFileSync(path.join(dist, 'exempel', 'jamforelse', 'kolada-enheter-exempel.json'), 'utf8'))
@@ -26,12 +26,7 @@ test('own enheter mapped to Kolada units show Kolada values beside their cost', 
     const page = await context.newPage();
     const errors = watchErrors(page);
     await openExample(page, server.url);
-    await visit(page, 'jamforelse');
-    const before = Number(await page.locator('main').getAttribute('data-reference-generation'));
-    const years = await generation(page);
-    await page.getByTestId('example-comparison').click();
-    await page.waitForFunction((b) => Number(document.querySelector('main').dataset.referenceGeneration) > b, before);
-    await nextReport(page, years);
+    await loadExampleComparisons(page);
 
     await visit(page, 'kvalitet');
     const mapping = page.getByTestId('ou-mapping');
@@ -67,10 +62,7 @@ test('own enheter mapped to Kolada units show Kolada values beside their cost', 
     const again = await context.newPage();
     const againErrors = watchErrors(again);
     await openExample(again, server.url);
-    await visit(again, 'jamforelse');
-    const before2 = Number(await again.locator('main').getAttribute('data-reference-generation'));
-    await again.getByTestId('example-comparison').click();
-    await again.waitForFunction((b) => Number(document.querySelector('main').dataset.referenceGeneration) > b, before2);
+    await loadExampleComparisons(again);
     await visit(again, 'kvalitet');
     assert.equal(await again.getByTestId('ou-HT-CENTRUM').inputValue(), 'V15E999900401');
     assert.equal(await again.getByTestId('ou-HT-NORR').inputValue(), '');

@@ -14,8 +14,12 @@ mod common;
 fn main() {
     let mut args = std::env::args().skip(1);
     let out = args.next().expect("usage: exports OUT DIR …");
-    let meta =
-        Meta { organisation: "Exempel kommun".into(), status: Status::Preliminar, created: (2026, 12, 1, 12, 0) };
+    let meta = Meta {
+        organisation: "Exempel kommun".into(),
+        status: Status::Preliminar,
+        created: (2026, 12, 1, 12, 0),
+        validation: Default::default(),
+    };
     for dir in args {
         let data = load(&common::read_dir(&dir), &ImportSettings::default());
         let keys = [

@@ -5,7 +5,8 @@
 //! network), also the comparison of every nyckeltal they have values for (all areas, against the
 //! mean). `KPB_OWN=9999` names the own municipality's id, for Kolada's own value beside it.
 //! `KPB_MONTHLY=full` counts the monthly follow-up on full cost, `KPB_THROUGH=10` shows it
-//! through October (as the settings in the app).
+//! through October (as the settings in the app). `KPB_HISTORY=DIR` reads another year's files,
+//! for the report's summary against last year.
 
 use kpb::finding::Severity;
 use kpb::{ImportSettings, Settings, compute, format, load};
@@ -61,7 +62,40 @@ fn main() {
     let data = kpb::compare::load(&references);
     let settings =
         kpb::compare::CompareSettings { own_id: std::env::var("KPB_OWN").unwrap_or_default(), ..Default::default() };
-    let comparisons: Vec<String> = kpb::compare::kpis(&report, &data, &settings)
+    let kpis = kpb::compare::kpis(&report, &data, &settings);
+    // The nämnd report's summary, as its first page writes it: id → [value, last year, change,
+    // comparison, difference] ("–" where there is none), and the sentences.
+    let history: Vec<kpb::compare::YearFigures> = std::env::var("KPB_HISTORY")
+        .ok()
+        .map(|dir| {
+            let files = common::read_dir(&dir);
+            kpb::compare::YearFigures::of(&compute(&load(&files, &ImportSettings::default()), &Settings::default()))
+        })
+        .into_iter()
+        .collect();
+    let summary = kpb::compare::summary(&report, &history, &kpis);
+    let dash = || "–".to_owned();
+    let summary = format!(
+        "{{\"last_year\":{},\"rows\":{{{}}},\"points\":[{}]}}",
+        summary.last_year.map_or("null".into(), |y| y.to_string()),
+        summary
+            .rows
+            .iter()
+            .map(|r| {
+                let cells = [
+                    format::figure(r.unit, r.value),
+                    r.last_year.map_or_else(dash, |v| format::figure(r.unit, v)),
+                    r.change.map_or_else(dash, format::change),
+                    r.reference.as_ref().map_or_else(dash, |(_, v)| format::figure(r.unit, *v)),
+                    r.against.map_or_else(dash, format::change),
+                ];
+                format!("{}:[{}]", quote(&r.id), cells.iter().map(|c| quote(c)).collect::<Vec<_>>().join(","))
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+        summary.points.iter().map(|p| quote(p)).collect::<Vec<_>>().join(",")
+    );
+    let comparisons: Vec<String> = kpis
         .iter()
         .map(|c| {
             let kolada = c.in_kolada.as_ref();
@@ -120,7 +154,7 @@ fn main() {
     });
     let count = |sev| report.findings.iter().filter(|f| f.severity == sev).map(|f| f.count).sum::<u32>();
     println!(
-        "{{\"year\":{},\"nyckeltal\":{{{}}},\"units\":{{{}}},\"units_exact\":{{{}}},\"compare\":{{{}}},\"difference\":{},\"errors\":{},\"warnings\":{},\"clients\":{},\"monthly\":{}}}",
+        "{{\"year\":{},\"nyckeltal\":{{{}}},\"units\":{{{}}},\"units_exact\":{{{}}},\"compare\":{{{}}},\"difference\":{},\"errors\":{},\"warnings\":{},\"clients\":{},\"monthly\":{},\"summary\":{}}}",
         report.year,
         nyckeltal.join(","),
         units.join(","),
@@ -130,6 +164,7 @@ fn main() {
         count(Severity::Fel),
         count(Severity::Varning),
         report.client_count,
-        monthly
+        monthly,
+        summary
     );
 }

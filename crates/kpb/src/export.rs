@@ -33,9 +33,37 @@ pub struct Meta {
     /// The organisation, as the user names it (may be empty).
     pub organisation: String,
     pub status: Status,
+    /// Who validated the result and when (used when the status is validated).
+    #[serde(default)]
+    pub validation: Validation,
     /// When the export was made, as (year, month, day, hour, minute) – given by the caller, so
     /// that the engine reads no clock.
     pub created: (u16, u8, u8, u8, u8),
+}
+
+/// Who validated a result, and on which day, as the user states it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validation {
+    pub by: String,
+    /// The day, `YYYY-MM-DD`.
+    pub on: String,
+}
+
+impl Meta {
+    /// The status as exports and the printed report state it: "Preliminär", or
+    /// "Validerad 2026-11-30 av Anna Ek" (each part only when given).
+    pub fn status_line(&self) -> String {
+        let mut line = self.status.name().to_owned();
+        if self.status == Status::Validerad {
+            for (before, part) in [(" ", &self.validation.on), (" av ", &self.validation.by)] {
+                if !part.trim().is_empty() {
+                    line.push_str(before);
+                    line.push_str(part.trim());
+                }
+            }
+        }
+        line
+    }
 }
 
 /// How a column's values are written.
@@ -155,7 +183,7 @@ fn about(report: &Report, meta: &Meta) -> Table {
     let settings = [
         ("Organisation", meta.organisation.clone()),
         ("År", report.year.to_string()),
-        ("Status", meta.status.name().to_owned()),
+        ("Status", meta.status_line()),
         ("Skapad", format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}")),
         ("Metod", "Kostnad per brukare (KPB) enligt SKR:s metodbeskrivning".to_owned()),
         (
@@ -642,7 +670,7 @@ pub fn xlsx(tables: &[Table], meta: &Meta, year: i32) -> Result<Vec<u8>, XlsxErr
         let sheet = book.add_worksheet();
         sheet.set_name(table.name)?;
         sheet.write_with_format(0, 0, table.title, &title)?;
-        sheet.write_with_format(1, 0, format!("KPB {year} – {}", meta.status.name()), &bold)?;
+        sheet.write_with_format(1, 0, format!("KPB {year} – {}", meta.status_line()), &bold)?;
         let top = 3u32;
         for (c, (name, kind)) in table.columns.iter().enumerate() {
             sheet.write_with_format(top, c as u16, *name, &head)?;

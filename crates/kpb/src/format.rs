@@ -115,6 +115,14 @@ pub fn figure(unit: FigureUnit, value: Decimal) -> String {
     }
 }
 
+/// A change in words: "+1,2 procentenheter" for a share, "+6,1 %" for any other figure.
+pub fn change(change: crate::compare::Change) -> String {
+    match change {
+        crate::compare::Change::Points(d) => format!("{} procentenheter", signed(d, 1)),
+        crate::compare::Change::Percent(p) => signed_percent(p),
+    }
+}
+
 /// A volume: whole numbers without decimals, others with one: `3 665`, `12,5`.
 pub fn volume(value: Decimal) -> String {
     if value.fract().is_zero() { number(value, 0) } else { number(value, 1) }

@@ -858,7 +858,12 @@ fn personnummer_everywhere() -> Case {
 /// Every output of the report, as text: the report as the page gets it (JSON), every export
 /// table as CSV, the Excel workbook's cells, the network file.
 fn outputs(report: &Report) -> Vec<(String, String)> {
-    let meta = Meta { organisation: "Testkommun".into(), status: Status::Preliminar, created: (2026, 12, 1, 9, 0) };
+    let meta = Meta {
+        organisation: "Testkommun".into(),
+        status: Status::Preliminar,
+        created: (2026, 12, 1, 9, 0),
+        validation: Default::default(),
+    };
     let mut out = vec![
         ("rapporten".to_owned(), serde_json::to_string(&report.for_display(100)).unwrap()),
         ("hela rapporten".to_owned(), serde_json::to_string(report).unwrap()),

@@ -14,7 +14,12 @@ fn report() -> kpb::Report {
 }
 
 fn meta() -> Meta {
-    Meta { organisation: "Halmstad (exempel)".into(), status: Status::Validerad, created: (2026, 1, 15, 9, 30) }
+    Meta {
+        organisation: "Halmstad (exempel)".into(),
+        status: Status::Validerad,
+        validation: kpb::export::Validation { by: "Anna Ek".into(), on: "2026-01-14".into() },
+        created: (2026, 1, 15, 9, 30),
+    }
 }
 
 #[test]
@@ -51,7 +56,7 @@ fn workbook_has_a_sheet_per_table_and_reads_back() {
     let sheet = book.worksheet_range("Avstämning").unwrap();
     let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
     assert_eq!(rows[0][0], "Avstämning mot huvudboken");
-    assert_eq!(rows[1][0], "KPB 2025 – Validerad");
+    assert_eq!(rows[1][0], "KPB 2025 – Validerad 2026-01-14 av Anna Ek");
     let total = rows.iter().find(|r| r[0] == "Huvudbokens summa").unwrap();
     assert_eq!(total[1], "842813");
     let diff = rows.iter().find(|r| r[0] == "Differens").unwrap();
@@ -192,4 +197,19 @@ fn csv_negative_numbers_stay_numbers() {
     let t = table(&[("-", "-12.5"), ("Avdrag", "-12.5"), ("Noll", "-0"), ("Stort", "-1081175")]);
     let text = String::from_utf8(csv(&t)).unwrap();
     assert_eq!(text, "\u{feff}Namn;Belopp\r\n'-;-12,5\r\nAvdrag;-12,5\r\nNoll;0\r\nStort;-1081175\r\n");
+}
+
+#[test]
+fn the_status_says_who_validated_and_when_only_once_validated() {
+    let report = report();
+    let about = |meta: &Meta| {
+        let om = tables(&report, meta).into_iter().find(|t| t.name == "Om").unwrap();
+        let text = String::from_utf8(csv(&om)).unwrap();
+        text.lines().find(|l| l.starts_with("Status;")).unwrap().to_owned()
+    };
+    assert_eq!(about(&meta()), "Status;Validerad 2026-01-14 av Anna Ek");
+    let nobody = Meta { validation: kpb::export::Validation { by: " ".into(), on: "2026-01-14".into() }, ..meta() };
+    assert_eq!(about(&nobody), "Status;Validerad 2026-01-14");
+    // A preliminary result names no validation, even one typed in before it was set back.
+    assert_eq!(about(&Meta { status: Status::Preliminar, ..meta() }), "Status;Preliminär");
 }

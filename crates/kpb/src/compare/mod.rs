@@ -6,8 +6,10 @@
 pub mod address;
 mod load;
 pub mod network;
+mod summary;
 
 pub use load::load;
+pub use summary::{KEY_FIGURES, Summary, SummaryRow, change, summary};
 
 use crate::finding::{Finding, FindingKind, Position};
 use crate::report::{Basis, FigureUnit, Nyckeltal, Report, percent_of};
@@ -765,11 +767,7 @@ impl KpiTrend {
     /// or from a first value of zero (no percentage of it).
     pub fn change(&self) -> Option<Change> {
         let [(_, first), .., (_, last)] = self.own.points.as_slice() else { return None };
-        if self.unit == FigureUnit::Procent {
-            Some(Change::Points(*last - *first))
-        } else {
-            percent_of(*last - *first, *first).map(Change::Percent)
-        }
+        change(self.unit, *first, *last)
     }
 }
 
