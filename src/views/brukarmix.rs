@@ -56,7 +56,7 @@ fn Dimension(id: &'static str, title: &'static str, groups: Vec<Group>) -> impl 
             format!(
                 "{}: {} brukare, {} kr per brukare, {} av kostnaden",
                 g.label,
-                g.clients,
+                format::count(g.clients),
                 g.per_client.map(format::kr).unwrap_or_default(),
                 g.share.map(format::percent).unwrap_or_default()
             )
@@ -83,7 +83,7 @@ fn Dimension(id: &'static str, title: &'static str, groups: Vec<Group>) -> impl 
                             view! {
                                 <tr>
                                     <th scope="row">{g.label.clone()}</th>
-                                    <td class="num">{g.clients}</td>
+                                    <td class="num">{format::count(g.clients)}</td>
                                     <td class="num">{format!("{} kr", format::kr(g.cost))}</td>
                                     <td class="num">{g.share.map(format::percent).unwrap_or_default()}</td>
                                     <td class="num">{g.per_client.map(|v| format!("{} kr", format::kr(v))).unwrap_or_default()}</td>

@@ -121,6 +121,7 @@ fn InsatsUnits(summary: InsatsSummary, units: Vec<UnitCost>) -> impl IntoView {
                         insats.unit().plural()
                     )}
                 </p>
+                <p class="hint">{kpb::report::BRUKARE_RULE}</p>
                 <div class="scroll">
                     <table class="compact">
                         <thead>
@@ -151,19 +152,19 @@ fn InsatsUnits(summary: InsatsSummary, units: Vec<UnitCost>) -> impl IntoView {
                                                     .or_else(|| u.error.as_ref().map(|e| format!("datafel: {e}")))
                                                     .unwrap_or_else(|| "–".into())}
                                             </td>
-                                            <td class="num">{u.clients}</td>
+                                            <td class="num">{format::count(u.clients)}</td>
                                         </tr>
                                     }
                                 })
                                 .collect_view()}
-                            <tr class="total">
-                                <th scope="row">"Hela kommunen"</th>
+                            <tr class="total" data-testid="insats-total">
+                                <th scope="row">"Hela kommunen, egen regi"</th>
                                 <td class="num"></td>
                                 <td class="num"></td>
                                 <td class="num">{format::kr(summary.cost)}</td>
                                 <td class="num">{format::volume(summary.volume)}</td>
                                 <td class="num">{format::kr(level)}</td>
-                                <td class="num">{summary.clients}</td>
+                                <td class="num">{format::count(summary.clients)}</td>
                             </tr>
                         </tbody>
                     </table>

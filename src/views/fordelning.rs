@@ -3,6 +3,7 @@
 
 use crate::charts::{Bar, BarChart, DARK, LineChart, MUTED, Series, Unit};
 use crate::state::session;
+use crate::views::ytterfall::{ClientRow, ClientTable};
 use kpb::format;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
@@ -46,7 +47,7 @@ pub fn Fordelning() -> impl IntoView {
                             <p class="lead" data-testid="distribution-headline">
                                 {format!(
                                     "{} brukare med kostnad, sammanlagt {} kr. {}",
-                                    d.clients,
+                                    format::count(d.clients),
                                     format::kr(d.total),
                                     half.unwrap_or_default()
                                 )}
@@ -59,13 +60,14 @@ pub fn Fordelning() -> impl IntoView {
                                     "\"De dyraste p %\" är så många brukare, avrundat till närmaste hela brukare; deras sammanlagda kostnad delas med allas. "
                                     "En tiondel är de dyraste (10 · n) % minus de dyraste (10 · (n − 1)) %."
                                 </p>
+                                <p>{kpb::report::BRUKARE_RULE}</p>
                             </details>
                             <LineChart
                                 id="koncentration".to_owned()
                                 title="Koncentrationskurva: andel av kostnaden mot andel av brukarna".to_owned()
                                 description=format!(
-                                    "Brukarna ordnade från dyrast till billigast. Kurvan visar hur stor andel av kostnaden de dyraste brukarna står för. {}",
-                                    d.top.iter().map(|(x, y)| format!("{} % → {}", format::number(*x, 0), format::percent(*y))).collect::<Vec<_>>().join(", ")
+                                    "Brukarna ordnade från dyrast till billigast. Kurvan visar hur stor andel av kostnaden de dyraste brukarna står för: {}.",
+                                    d.top.iter().map(|(x, y)| format!("de dyraste {} % för {}", format::number(*x, 0), format::percent(*y))).collect::<Vec<_>>().join(", ")
                                 )
                                 x_unit=Unit::Percent
                                 y_unit=Unit::Percent
@@ -87,6 +89,7 @@ pub fn Fordelning() -> impl IntoView {
                                 bars=deciles
                                 label_header="Tiondel av brukarna".to_owned()
                             />
+                            <DearestClients report=r.clone() />
                         }
                         .into_any()
                     })
@@ -107,4 +110,26 @@ pub fn decile_bars(d: &kpb::report::Distribution) -> Vec<Bar> {
             note: None,
         })
         .collect()
+}
+
+/// The dearest brukare: those the page has (the most expensive and every ytterfall), searchable,
+/// sortable and in pages; all of them are in the export.
+#[component]
+fn DearestClients(report: std::sync::Arc<kpb::Report>) -> impl IntoView {
+    let rows: Vec<ClientRow> =
+        report.clients.iter().map(|c| ClientRow { scope: None, cost: c.total, client: c.clone() }).collect();
+    let n = rows.len() as u32;
+    view! {
+        <section aria-labelledby="dyraste-rubrik">
+            <h2 id="dyraste-rubrik">"De dyraste brukarna"</h2>
+            <p class="hint" data-testid="dearest-hint">
+                {format!(
+                    "De {} dyraste av {} brukare, med pseudonym: de dyraste och alla ytterfall. Alla brukare finns i Brukare.csv under Export. Välj en brukare för att se insatsmixen.",
+                    format::count(n),
+                    format::count(report.client_count)
+                )}
+            </p>
+            <ClientTable id="brukare-list" rows=Signal::stored(rows) cost_label="Årskostnad" />
+        </section>
+    }
 }

@@ -576,14 +576,14 @@ pub fn ReferenceFiles() -> impl IntoView {
                 (!data.files.is_empty()).then(|| {
                     let findings: Vec<_> = data.findings.clone();
                     view! {
-                        <table class="compact" data-testid="reference-table">
+                        <div class="scroll"><table class="compact" data-testid="reference-table">
                             <thead><tr><th scope="col">"Fil"</th><th scope="col">"Innehåll"</th><th scope="col" class="num">"Värden"</th></tr></thead>
                             <tbody>
                                 {data.files.iter().map(|f| view! {
                                     <tr><th scope="row">{f.name.clone()}</th><td>{f.kind.clone()}</td><td class="num">{f.values}</td></tr>
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></div>
                         {(!findings.is_empty()).then(|| view! {
                             <ul class="findings" data-testid="reference-findings">
                                 {findings.into_iter().map(|f| view! {

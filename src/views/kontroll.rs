@@ -183,7 +183,13 @@ fn enhet_title(report: &kpb::Report, code: &str) -> String {
 
 #[component]
 fn FindingGroup(title: String, list: Vec<Finding>) -> impl IntoView {
+    // The messages listed, and – when a message stands for several places – the places.
     let total: u32 = list.iter().map(|f| f.count).sum();
+    let count = if total as usize == list.len() {
+        format!(" ({})", list.len())
+    } else {
+        format!(" ({} meddelanden, {} förekomster)", format::count(list.len() as u32), format::count(total))
+    };
     let worst = list.iter().map(|f| f.severity).min().unwrap_or(Severity::Info);
     let class = match worst {
         Severity::Fel => "error",
@@ -196,7 +202,7 @@ fn FindingGroup(title: String, list: Vec<Finding>) -> impl IntoView {
                 <span class=format!("pill {class}")>{worst.name()}</span>
                 " "
                 <span class="group-title">{title}</span>
-                <span class="count">{format!(" ({total})")}</span>
+                <span class="count">{count}</span>
             </summary>
             <ul class="findings">
                 {list

@@ -207,6 +207,7 @@ fn OuMapping() -> impl IntoView {
                 <p class="hint">
                     "Bara kopplingen sparas, i den här webbläsaren, så att du slipper göra om den. Koladas värden och era uppgifter sparas aldrig."
                 </p>
+                <div class="scroll">
                 <table class="compact">
                     <thead><tr>
                         <th scope="col">"Egen enhet"</th>
@@ -215,6 +216,7 @@ fn OuMapping() -> impl IntoView {
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
+                </div>
             </section>
         })
     }

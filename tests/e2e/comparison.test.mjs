@@ -252,6 +252,31 @@ test('the example data shows every comparison view with the example comparison f
     await screenshot(page, '34-exempel-rapport-utskrift');
     await page.emulateMedia({ media: 'screen' });
 
+    // At every width the comparison views stay inside the page, and no badge, pill or heading
+    // passes its card (wide tables scroll in their own box).
+    for (const width of [1024, 768, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const view of ['nyckeltal', 'ytterfall', 'jamforelse', 'over-tid', 'natverk', 'kvalitet']) {
+        await visit(page, view);
+        const bad = await page.evaluate(() => {
+          const out = [];
+          for (const el of document.querySelectorAll('main .kolada, main .pill, main .badge, main h2, main h3')) {
+            const box = el.closest('.kpi-card, .kpi-compare, section, article');
+            const r = el.getBoundingClientRect();
+            const b = box?.getBoundingClientRect();
+            if (b && box !== el && r.width > 0 && (r.right > b.right + 1 || r.left < b.left - 1)) out.push(`"${el.textContent.slice(0, 40)}" passes its card`);
+          }
+          const [sw, cw] = [document.documentElement.scrollWidth, document.documentElement.clientWidth];
+          if (sw > cw) out.push(`the page scrolls sideways: ${sw} > ${cw}`);
+          return out;
+        });
+        assert.deepEqual(bad, [], `${view} at ${width} px`);
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await visit(page, 'export');
+    await page.getByTestId('print').click();
+
     // Own files after the example: the invented comparison files and identity go.
     await page.getByRole('button', { name: 'Tillbaka' }).click();
     await visit(page, 'start');

@@ -82,6 +82,15 @@ test('the whole journey', async () => {
     const difference = page.getByTestId('difference').locator('td').first();
     assert.equal(plain(await difference.innerText()), plain(expected.difference));
     await page.getByTestId('finding-group').first().locator('summary').click();
+    // A group's count is what it lists: "(n)", or "(n meddelanden, m förekomster)" when a message
+    // stands for several places (was the places alone: "(12)" over 5 messages).
+    for (const group of await page.getByTestId('finding-group').all()) {
+      const count = plain(await group.locator('summary .count').textContent());
+      const listed = await group.locator('[data-testid="finding"]').count();
+      const m = count.match(/^\((\d+)(?: meddelanden, ([\d ]+) förekomster)?\)$/);
+      assert.ok(m && Number(m[1]) === listed, `${count} over ${listed} messages`);
+      if (m[2]) assert.ok(Number(m[2].replace(/ /g, '')) > listed, count);
+    }
     await check(page, '03-kontroll');
     await page.getByTestId('group-enhet').check();
     assert.ok(await page.getByTestId('finding-group').count() >= 3);
@@ -144,6 +153,13 @@ test('the whole journey', async () => {
       .map(([k]) => `${k.slice('HEMTJ '.length)}\t${plain(expected.units[k]).replace(' kr', '')}`);
     assert.equal(hemtjanstUnits.length, 4);
     assert.equal(rows, ['Enhet\tKr per timme', ...hemtjanstUnits, `Kommunen\t${plain(expected.nyckeltal.U21003).replace(' kr', '')}`].join('\n'));
+    // Each insats' "Hela kommunen, egen regi" row counts the brukare in egen regi, as its cost
+    // and volume (was every regi's), by the engine's one rule, which the view states.
+    const totals = await page.getByTestId('insats-total').evaluateAll((rows) => rows.map((r) => [
+      r.closest('[data-testid^="units-"]').dataset.testid.slice('units-'.length), r.lastElementChild.textContent.replace(/\s/g, '')]));
+    assert.ok(totals.length >= 5, `${totals.length} insatser`);
+    for (const [code, n] of totals) assert.equal(n, String(expected.brukare_egen[code]), code);
+    assert.match(await hemtjanst.locator('details.how').textContent(), /En brukare räknas hos en enhet när enhetens kostnad fördelas på hen/);
     await check(page, '06-enheter');
 
     // Ytterfall: the list, sorted, and one client's insatsmix.
@@ -158,6 +174,39 @@ test('the whole journey', async () => {
     }
     assert.ok(details.some((d) => d.includes(', bostad enligt LSS.')), details.join('\n'));
     assert.ok(details.every((d) => /, (ordinärt boende|särskilt boende|bostad enligt LSS)\./.test(d)), details.join('\n'));
+    // At size: pages of 25, sorting by any column both ways, a search box.
+    const all = Number(plain(await page.locator('.scope-filter label').first().innerText()).match(/\((\d+)\)/)[1]);
+    const status = page.getByTestId('ytterfall-list-status');
+    assert.ok(all > 25 && listRows === 25, `${listRows} of ${all}`);
+    assert.equal(plain(await status.innerText()), `Visar 1–25 av ${all}.`);
+    const firstId = await page.getByTestId('client-button').first().innerText();
+    await page.getByTestId('ytterfall-list-next').click();
+    assert.equal(plain(await status.innerText()), `Visar 26–50 av ${all}.`);
+    assert.notEqual(await page.getByTestId('client-button').first().innerText(), firstId);
+    await page.getByTestId('ytterfall-list-previous').click();
+    const ages = async () => (await page.getByTestId('ytterfall-list').locator('tbody tr td:nth-child(3)').allInnerTexts()).map(Number);
+    const ageHeader = page.getByTestId('ytterfall-list').locator('th', { hasText: 'Ålder' });
+    await ageHeader.getByRole('button').click();
+    assert.equal(await ageHeader.getAttribute('aria-sort'), 'descending');
+    let a = await ages();
+    assert.ok(a.every((x, i) => i === 0 || a[i - 1] >= x), a.join(' '));
+    await ageHeader.getByRole('button').click();
+    assert.equal(await ageHeader.getAttribute('aria-sort'), 'ascending');
+    a = await ages();
+    assert.ok(a.every((x, i) => i === 0 || a[i - 1] <= x), a.join(' '));
+    const search = page.getByTestId('ytterfall-list-search');
+    await search.fill(firstId);
+    const hits = await page.getByTestId('client-button').allInnerTexts();
+    assert.ok(hits.length >= 1 && hits.every((h) => h === firstId), hits.join(' '));
+    assert.match(plain(await status.innerText()), new RegExp(`^Visar 1–${hits.length} av ${hits.length} \\(sökningen; ${all} i listan\\)\\.$`));
+    await search.fill('');
+    const insats = (await page.getByTestId('ytterfall-list').locator('tbody tr td:nth-child(6)').last().innerText()).split(', ').at(-1);
+    await search.fill(insats.toLowerCase());
+    const found = await page.getByTestId('ytterfall-list').locator('tbody tr td:nth-child(6)').allInnerTexts();
+    assert.ok(found.length >= 1 && found.every((t) => t.includes(insats)), `${insats}: ${found.join('\n')}`);
+    await search.fill('');
+    await page.getByTestId('ytterfall-list').locator('th', { hasText: 'Årskostnad i området' }).getByRole('button').click();
+    assert.equal(await page.getByTestId('client-button').first().innerText(), firstId);
     await page.getByTestId('client-button').first().click();
     await page.getByTestId('client-detail').waitFor();
     await check(page, '07-ytterfall');
@@ -165,6 +214,9 @@ test('the whole journey', async () => {
     // Fördelning: the concentration curve, saved as SVG and PNG.
     await visit(page, 'fordelning');
     assert.match(await page.getByTestId('distribution-headline').innerText(), /brukare med kostnad/);
+    // The dearest brukare the page holds, in the same kind of list.
+    assert.match(plain(await page.getByTestId('dearest-hint').innerText()), new RegExp(`^De \\d+ dyraste av ${expected.clients} brukare`));
+    assert.match(plain(await page.getByTestId('brukare-list-status').innerText()), /^Visar 1–25 av \d+\.$/);
     const chart = page.getByTestId('chart-koncentration');
     const svg = await download(page, () => chart.getByRole('button', { name: 'Spara som SVG' }).click());
     assert.equal(svg.name, 'KPB – koncentration.svg');
@@ -225,6 +277,15 @@ test('the whole journey', async () => {
       assert.ok(scroll <= client, `${view} scrolls sideways at 768 px: ${scroll} > ${client}`);
     }
     await visit(page, 'import');
+    // File names on one line each: a name breaks only when it cannot fit (was mid-word anywhere).
+    const names = await page.locator('th.file-name, .file-card h2').evaluateAll((hs) => hs.map((h) => {
+      const range = document.createRange();
+      range.selectNodeContents(h.firstChild);
+      return [h.firstChild.textContent.trim(), new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size];
+    }));
+    assert.ok(names.length >= 6, `${names.length} file names`);
+    const wrapped = names.filter(([, lines]) => lines > 1).map(([name]) => name);
+    assert.deepEqual(wrapped, [], 'file names wrapped at 768 px');
     await screenshot(page, '10d-import-768');
     await page.setViewportSize({ width: 1280, height: 900 });
     await visit(page, 'export');

@@ -154,7 +154,7 @@ fn main() {
     });
     let count = |sev| report.findings.iter().filter(|f| f.severity == sev).map(|f| f.count).sum::<u32>();
     println!(
-        "{{\"year\":{},\"nyckeltal\":{{{}}},\"units\":{{{}}},\"units_exact\":{{{}}},\"compare\":{{{}}},\"difference\":{},\"errors\":{},\"warnings\":{},\"clients\":{},\"monthly\":{},\"summary\":{}}}",
+        "{{\"year\":{},\"nyckeltal\":{{{}}},\"units\":{{{}}},\"units_exact\":{{{}}},\"compare\":{{{}}},\"difference\":{},\"errors\":{},\"warnings\":{},\"clients\":{},\"brukare_egen\":{{{}}},\"monthly\":{},\"summary\":{}}}",
         report.year,
         nyckeltal.join(","),
         units.join(","),
@@ -164,6 +164,12 @@ fn main() {
         count(Severity::Fel),
         count(Severity::Varning),
         report.client_count,
+        report
+            .insatser
+            .iter()
+            .map(|i| format!("{}:{}", quote(i.insats.code()), i.clients))
+            .collect::<Vec<_>>()
+            .join(","),
         monthly,
         summary
     );

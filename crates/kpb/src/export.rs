@@ -297,9 +297,10 @@ fn insatser(report: &Report) -> Table {
             col("Lägst, kr", Rate, |s| s.min.as_ref().map(|m| m.1).into()),
             col("Högst (enhet)", Text, |s| s.max.as_ref().map(|m| m.0.clone()).into()),
             col("Högst, kr", Rate, |s| s.max.as_ref().map(|m| m.1).into()),
+            col("Brukare egen regi", Number, |s| s.clients.into()),
             col("Kostnad annan regi", Money, |s| s.annan_cost.into()),
             col("Volym annan regi", Number, |s| s.annan_volume.into()),
-            col("Brukare", Number, |s| s.clients.into()),
+            col("Brukare annan regi", Number, |s| s.annan_clients.into()),
         ],
     )
 }

@@ -304,9 +304,16 @@ pub struct InsatsSummary {
     /// Annan regi: what was paid and the volume.
     pub annan_cost: Decimal,
     pub annan_volume: Decimal,
-    /// Clients with the insats (all regi).
+    /// Brukare of the insats in egen regi, and in annan regi ([`BRUKARE_RULE`]; one brukare
+    /// with both is in both).
     pub clients: u32,
+    pub annan_clients: u32,
 }
+
+/// Who counts as a brukare, as the views and exports say it. The rule is `steps::members`: the
+/// brukare of an enhet are those its cost is divided among; an insats, an area and the
+/// municipality count each of their enheter's brukare once.
+pub const BRUKARE_RULE: &str = "En brukare räknas hos en enhet när enhetens kostnad fördelas på hen: hen har volym där (timmar, dygn eller dagar) eller huvudboken har bokfört kostnad direkt på hen. En insats och kommunen räknar varje brukare en gång, egen och annan regi var för sig. Kostnadsfördelningen och nyckeltalen per brukare räknar brukare med en kostnad över noll; ytterfallen brukare med kostnad i området.";
 
 /// A pool of common cost and where it went.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -62,10 +62,13 @@ pub(crate) fn unit_costs(ds: &Dataset, allocated: &Allocated, volumes: &Volumes)
 
     let name = |code: &str| ds.org.enhet(code).map_or_else(|| code.to_owned(), |e| e.name.clone());
     let mut units = Vec::with_capacity(allocated.cells.len());
-    let mut clients_per_insats: BTreeMap<Insats, BTreeSet<u32>> = BTreeMap::new();
+    // The brukare of an insats in each regi: every cell's members, each once.
+    let mut clients_per_insats: BTreeMap<(Insats, Regi), BTreeSet<u32>> = BTreeMap::new();
     for (k, cell) in &allocated.cells {
         let cell_volume = volumes.cells.get(k);
-        clients_per_insats.entry(k.insats).or_default().extend(members(k, cell, cell_volume));
+        let brukare = members(k, cell, cell_volume);
+        let count = brukare.len() as u32;
+        clients_per_insats.entry((k.insats, k.regi)).or_default().extend(brukare);
         let clients = cell_volume.map(|v| &v.clients);
         let total = match k.regi {
             Regi::Egen => cell.total(),
@@ -95,7 +98,7 @@ pub(crate) fn unit_costs(ds: &Dataset, allocated: &Allocated, volumes: &Volumes)
                 .then(|| per(total + cell.direct.assistansersattning))
                 .flatten(),
             error,
-            clients: clients.map_or(0, |c| c.len() as u32),
+            clients: count,
             ledger_rows: cell.direct.lines.sources(ds),
             volume_rows: cell_volume.map(|v| v.lines.sources(ds)).unwrap_or_default(),
         });
@@ -123,7 +126,8 @@ pub(crate) fn unit_costs(ds: &Dataset, allocated: &Allocated, volumes: &Volumes)
             max: rates.iter().max_by(|a, b| a.1.cmp(&b.1)).cloned(),
             annan_cost: other.iter().map(|u| u.total).sum(),
             annan_volume: other.iter().map(|u| u.volume).sum(),
-            clients: clients_per_insats.get(&insats).map_or(0, |c| c.len() as u32),
+            clients: clients_per_insats.get(&(insats, Regi::Egen)).map_or(0, |c| c.len() as u32),
+            annan_clients: clients_per_insats.get(&(insats, Regi::Annan)).map_or(0, |c| c.len() as u32),
         });
     }
     UnitCosts { units, insatser, annan }
@@ -178,7 +182,9 @@ mod tests {
         assert_eq!(u.annan[&Insats::Hemtjanst].rate, Some(Decimal::from(30)));
         assert_eq!(u.units[1].total, Decimal::from(1000));
         let hemtjanst = &u.insatser[0];
-        assert_eq!((hemtjanst.cost, hemtjanst.volume, hemtjanst.clients), (Decimal::from(1200), Decimal::from(40), 4));
+        // The egen regi brukare beside the egen regi cost and volume; annan regi's apart.
+        assert_eq!((hemtjanst.cost, hemtjanst.volume, hemtjanst.clients), (Decimal::from(1200), Decimal::from(40), 2));
+        assert_eq!((u.units[0].clients, u.units[1].clients, hemtjanst.annan_clients), (2, 2, 2));
         assert_eq!(hemtjanst.annan_volume, Decimal::from(30));
     }
 }
