@@ -124,9 +124,9 @@ fn DearestClients(report: std::sync::Arc<kpb::Report>) -> impl IntoView {
             <h2 id="dyraste-rubrik">"De dyraste brukarna"</h2>
             <p class="hint" data-testid="dearest-hint">
                 {format!(
-                    "De {} dyraste av {} brukare, med pseudonym: de dyraste och alla ytterfall. Alla brukare finns i Brukare.csv under Export. Välj en brukare för att se insatsmixen.",
+                    "De {} dyraste av {} brukare med kostnad, med pseudonym: de dyraste och alla ytterfall. Alla brukare finns i Brukare.csv under Export. Välj en brukare för att se insatsmixen.",
                     format::count(n),
-                    format::count(report.client_count)
+                    format::count(report.distribution.clients)
                 )}
             </p>
             <ClientTable id="brukare-list" rows=Signal::stored(rows) cost_label="Årskostnad" />
