@@ -1,4 +1,5 @@
-// Service worker: keeps the app working offline once it has been loaded.
+// Service worker: keeps the app working offline once it has been loaded, and the example data
+// once it has been used.
 // Generated from scripts/sw.js by scripts/post-build.sh, which fills in the file list and the
 // version (a hash of every built file). It only ever serves the app's own static files; user
 // data never passes through it (files are read by the page, not fetched).
@@ -23,7 +24,15 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) {
     return;
   }
-  // Navigations get the cached page; everything else comes from the cache first.
+  // Navigations get the cached page; everything else comes from the cache first. A file that
+  // was not cached on install (the example data) is kept once fetched: offline, what the user
+  // has used still works.
   const lookup = request.mode === 'navigate' ? caches.match('./index.html', { cacheName: CACHE }) : caches.match(request, { cacheName: CACHE });
-  event.respondWith(lookup.then((hit) => hit || fetch(request)));
+  event.respondWith(lookup.then((hit) => hit || fetch(request).then((response) => {
+    if (response.ok && response.type === 'basic' && request.mode !== 'navigate') {
+      const copy = response.clone();
+      event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)));
+    }
+    return response;
+  })));
 });

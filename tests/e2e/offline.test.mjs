@@ -1,4 +1,5 @@
-// Offline: once loaded, the app opens and computes with the server gone.
+// Offline: once loaded, the app opens and computes with the server gone – the example data too,
+// once it has been used (it is cached when first fetched, not on install).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, screenshot, watchErrors, generation, nextReport } from './harness.mjs';
@@ -16,6 +17,17 @@ test('loads, then reloads and computes with the server stopped', async () => {
       await navigator.serviceWorker.ready;
       while (!navigator.serviceWorker.controller) await new Promise((r) => setTimeout(r, 50));
     });
+    const cached = () => page.evaluate(async () => (await Promise.all((await caches.keys())
+      .map(async (k) => (await (await caches.open(k)).keys()).map((r) => new URL(r.url).pathname)))).flat());
+    // The app is cached on install; the example data (1,4 MB) is not downloaded until it is used.
+    const installed = await cached();
+    assert.ok(installed.some((p) => p.endsWith('.wasm')) && installed.some((p) => p.endsWith('/mallar/brukare.csv')), installed.join(' '));
+    assert.ok(!installed.some((p) => p.includes('/exempel/')), installed.join(' '));
+    // Used once online, the example is kept for offline use.
+    const first = await generation(page);
+    await page.getByTestId('example').click();
+    await nextReport(page, first);
+    await page.waitForFunction(async () => (await caches.match('exempel/kostnader.csv')) !== undefined);
     await server.close();
     await assert.rejects(fetch(server.url), 'the server is really gone');
 
