@@ -24,15 +24,18 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) {
     return;
   }
-  // Navigations get the cached page; everything else comes from the cache first. A file that
-  // was not cached on install (the example data) is kept once fetched: offline, what the user
-  // has used still works.
+  // Navigations get the cached page; everything else comes from the cache first. The example
+  // data, not cached on install, is kept once fetched whole (fresh from the server, not from
+  // the browser's HTTP cache): offline, what the user has used still works. Nothing else is
+  // added at run time.
+  const url = new URL(request.url);
+  const example = url.pathname.includes('/exempel/') && !url.search && request.mode !== 'navigate';
   const lookup = request.mode === 'navigate' ? caches.match('./index.html', { cacheName: CACHE }) : caches.match(request, { cacheName: CACHE });
-  event.respondWith(lookup.then((hit) => hit || fetch(request).then((response) => {
-    if (response.ok && response.type === 'basic' && request.mode !== 'navigate') {
+  event.respondWith(lookup.then((hit) => hit || (example ? fetch(request, { cache: 'no-cache' }).then((response) => {
+    if (response.status === 200 && response.type === 'basic') {
       const copy = response.clone();
       event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)));
     }
     return response;
-  })));
+  }) : fetch(request))));
 });

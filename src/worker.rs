@@ -643,7 +643,7 @@ pub mod serve {
         let compute_ms = now() - start;
         // The page lists only the ytterfall and the most expensive clients; the exports (made
         // here) use the whole report.
-        let display = report.for_display(100);
+        let display = report.for_display(kpb::report::SHOWN_CLIENTS);
         REPORT.set(Some(Rc::new(report)));
         let memory_bytes = wasm_bindgen::memory()
             .unchecked_into::<js_sys::WebAssembly::Memory>()

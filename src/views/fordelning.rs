@@ -116,15 +116,20 @@ pub fn decile_bars(d: &kpb::report::Distribution) -> Vec<Bar> {
 /// sortable and in pages; all of them are in the export.
 #[component]
 fn DearestClients(report: std::sync::Arc<kpb::Report>) -> impl IntoView {
-    let rows: Vec<ClientRow> =
-        report.clients.iter().map(|c| ClientRow { scope: None, cost: c.total, client: c.clone() }).collect();
+    let rows: Vec<ClientRow> = report
+        .clients
+        .iter()
+        .filter(|c| c.total > rust_decimal::Decimal::ZERO)
+        .map(|c| ClientRow { scope: None, cost: c.total, client: c.clone() })
+        .collect();
     let n = rows.len() as u32;
     view! {
         <section aria-labelledby="dyraste-rubrik">
             <h2 id="dyraste-rubrik">"De dyraste brukarna"</h2>
             <p class="hint" data-testid="dearest-hint">
                 {format!(
-                    "De {} dyraste av {} brukare med kostnad, med pseudonym: de dyraste och alla ytterfall. Alla brukare finns i Brukare.csv under Export. Välj en brukare för att se insatsmixen.",
+                    "De {} dyraste brukarna och alla ytterfall: {} av {} brukare med kostnad, med pseudonym. Alla finns i Brukare.csv under Export. Välj en brukare för att se insatsmixen.",
+                    kpb::report::SHOWN_CLIENTS,
                     format::count(n),
                     format::count(report.distribution.clients)
                 )}

@@ -188,7 +188,8 @@ fn FindingGroup(title: String, list: Vec<Finding>) -> impl IntoView {
     let count = if total as usize == list.len() {
         format!(" ({})", list.len())
     } else {
-        format!(" ({} meddelanden, {} förekomster)", format::count(list.len() as u32), format::count(total))
+        let messages = if list.len() == 1 { "meddelande" } else { "meddelanden" };
+        format!(" ({} {messages}, {} förekomster)", format::count(list.len() as u32), format::count(total))
     };
     let worst = list.iter().map(|f| f.severity).min().unwrap_or(Severity::Info);
     let class = match worst {

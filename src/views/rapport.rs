@@ -96,6 +96,16 @@ fn title(r: &Report, meta: &Meta) -> String {
     }
 }
 
+/// "4 fel och 1 varning".
+fn checked(errors: u32, warnings: u32) -> String {
+    format!(
+        "{} fel och {} {}",
+        format::count(errors),
+        format::count(warnings),
+        if warnings == 1 { "varning" } else { "varningar" }
+    )
+}
+
 /// "1 december 2026".
 fn day(meta: &Meta) -> String {
     let (y, m, d, ..) = meta.created;
@@ -108,7 +118,6 @@ fn SummaryPage(report: Arc<Report>, meta: Meta, summary: Summary, sources: Strin
     let (errors, warnings) = (r.finding_count(Severity::Fel), r.finding_count(Severity::Varning));
     let placed =
         r.reconciliation.lines.iter().find(|l| l.key == ReconKey::Placerat).map(|l| l.amount).unwrap_or_default();
-    let ytterfall: u32 = r.ytterfall.iter().map(|y| y.count).sum();
     let validated = meta.status == kpb::export::Status::Validerad;
     let with_last = summary.last_year;
     let with_reference = summary.rows.iter().any(|row| row.reference.is_some());
@@ -143,11 +152,11 @@ fn SummaryPage(report: Arc<Report>, meta: Meta, summary: Summary, sources: Strin
                 </div>
                 <div>
                     <dt>"Ytterfall"</dt>
-                    <dd>{format!("{} brukare", format::count(ytterfall))}</dd>
+                    <dd>{format!("{} brukare", format::count(summary.ytterfall))}</dd>
                 </div>
                 <div>
                     <dt>"Kontrollen"</dt>
-                    <dd>{format!("{errors} fel, {warnings} varningar")}</dd>
+                    <dd>{checked(errors, warnings)}</dd>
                 </div>
             </dl>
             <h2>"Det här sticker ut"</h2>
@@ -196,7 +205,7 @@ fn SummaryPage(report: Arc<Report>, meta: Meta, summary: Summary, sources: Strin
             </table>
             <p class="note">
                 {format!(
-                    "{last_note} {reference_note} N-id är Koladas nyckeltal (alla regier, jämförbara med alla kommuner); U-id och KPB är kostnad per brukare enligt KPB-metoden, egen regi."
+                    "{last_note} {reference_note} N-id: Koladas nyckeltal (egen och annan regi, jämförbara med alla kommuner). U-id: KPB-metodens (per timme, dygn eller dag i egen regi; ytterfall). KPB-BRUKARE: alla insatser per brukare."
                 )}
             </p>
         </section>
@@ -405,7 +414,7 @@ fn MethodPage(report: Arc<Report>) -> impl IntoView {
                     format::kr(t.lss)
                 )}</li>
                 <li>{if excluded.is_empty() { "Inga enheter är bortvalda.".to_owned() } else { format!("Bortvalda enheter: {excluded}.") }}</li>
-                <li>{format!("Kontrollen: {errors} fel och {warnings} varningar i underlaget (listade under Kontroll i verktyget).")}</li>
+                <li>{format!("Kontrollen: {} i underlaget (listade under Kontroll i verktyget).", checked(errors, warnings))}</li>
                 <li>{format!("Beräknat år: {}.", r.year_basis)}</li>
                 <li>{format!("Filer: {}.", r.files.iter().map(|f| f.name.clone()).collect::<Vec<_>>().join(", "))}</li>
             </ul>

@@ -195,7 +195,8 @@ pub fn ClientTable(
     let selected: RwSignal<Option<String>> = RwSignal::new(None);
     let sort = RwSignal::new((Column::Cost, true));
     let query = RwSignal::new(String::new());
-    let page = RwSignal::new(0usize);
+    // The page chosen; `page` below is the one shown.
+    let chosen_page = RwSignal::new(0usize);
     let with_scope = move || rows.with(|r| r.iter().any(|r| r.scope.is_some()));
     let found = Memo::new(move |_| {
         let q = query.get().trim().to_lowercase();
@@ -229,13 +230,16 @@ pub fn ClientTable(
         });
         found
     });
-    // A new search or a new set of rows starts at the first page.
+    // A new search, order or set of rows starts at the first page; until the effect has run,
+    // the page shown is never past the last.
     Effect::new(move |_| {
         query.track();
+        sort.track();
         rows.track();
-        page.set(0);
+        chosen_page.set(0);
     });
     let pages = move || found.with(|f| f.len().div_ceil(PAGE).max(1));
+    let page = Signal::derive(move || chosen_page.get().min(pages() - 1));
     let header = move |label: &'static str, by: Column| {
         view! {
             <th scope="col" class:num=by == Column::Cost aria-sort=move || match sort.get() {
@@ -325,11 +329,11 @@ pub fn ClientTable(
             </table>
         </div>
         <nav class="pager" aria-label="Sidor i listan">
-            <button class="secondary" data-testid=format!("{id}-previous") disabled=move || { page.get() == 0 } on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
+            <button class="secondary" data-testid=format!("{id}-previous") disabled=move || { page.get() == 0 } on:click=move |_| chosen_page.set(page.get().saturating_sub(1))>
                 "Föregående"
             </button>
             <span>{move || format!("Sida {} av {}", page.get() + 1, pages())}</span>
-            <button class="secondary" data-testid=format!("{id}-next") disabled=move || { page.get() + 1 >= pages() } on:click=move |_| page.update(|p| *p += 1)>
+            <button class="secondary" data-testid=format!("{id}-next") disabled=move || { page.get() + 1 >= pages() } on:click=move |_| chosen_page.set(page.get() + 1)>
                 "Nästa"
             </button>
         </nav>

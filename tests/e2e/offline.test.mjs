@@ -27,7 +27,8 @@ test('loads, then reloads and computes with the server stopped', async () => {
     const first = await generation(page);
     await page.getByTestId('example').click();
     await nextReport(page, first);
-    await page.waitForFunction(async () => (await caches.match('exempel/kostnader.csv')) !== undefined);
+    const exampleFiles = ['befolkning', 'brukare', 'konton', 'kostnader', 'mappning', 'platser'].map((f) => `exempel/${f}.csv`);
+    await page.waitForFunction(async (files) => (await Promise.all(files.map((f) => caches.match(f)))).every(Boolean), exampleFiles);
     await server.close();
     await assert.rejects(fetch(server.url), 'the server is really gone');
 

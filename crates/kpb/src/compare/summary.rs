@@ -33,6 +33,8 @@ pub struct Summary {
     pub rows: Vec<SummaryRow>,
     /// What stands out, most telling first: at most three sentences.
     pub points: Vec<String>,
+    /// Brukare who are ytterfall in some area, each once (one can be in two areas).
+    pub ytterfall: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -94,7 +96,12 @@ pub fn summary(report: &Report, history: &[YearFigures], comparisons: &[KpiCompa
     .flatten()
     .take(3)
     .collect();
-    Summary { last_year: last.map(|y| y.year), rows, points }
+    Summary { last_year: last.map(|y| y.year), rows, points, ytterfall: ytterfall_brukare(report) }
+}
+
+/// Brukare who are ytterfall in some area, each once.
+fn ytterfall_brukare(report: &Report) -> u32 {
+    report.ytterfall.iter().flat_map(|y| &y.list).collect::<std::collections::BTreeSet<_>>().len() as u32
 }
 
 /// The money figure among the key figures that moved most (in %) since last year.
@@ -113,7 +120,7 @@ fn largest_change(rows: &[SummaryRow], year: i32) -> Option<String> {
         format!("{} är oförändrad mot {year}: {now}.", row.name)
     } else {
         let verb = if p > Decimal::ZERO { "steg" } else { "sjönk" };
-        format!("{} {verb} {} från {year}, från {last} till {now}.", row.name, format::percent(p.abs()))
+        format!("{} {verb} {} sedan {year}, från {last} till {now}.", row.name, format::percent(p.abs()))
     })
 }
 
@@ -131,7 +138,7 @@ fn largest_difference(rows: &[SummaryRow]) -> Option<String> {
     let now = format::figure(row.unit, row.value);
     let then = format::figure(row.unit, *reference);
     Some(if p.round_dp(1).is_zero() {
-        format!("{} är {now}, som {label}.", row.name)
+        format!("{} är {now}, lika med {label}.", row.name)
     } else {
         let side = if p > Decimal::ZERO { "högre" } else { "lägre" };
         format!("{} är {now}, {} {side} än {label} ({then}).", row.name, format::percent(p.abs()))
@@ -159,24 +166,32 @@ fn widest_spread(report: &Report) -> Option<String> {
     ))
 }
 
-/// The insats that costs most (egen and annan regi), and its share of all insatser's cost.
+/// The insats that costs most (every enhet in egen and annan regi, those in data error too),
+/// and its share of all insatser's cost.
 fn largest_insats(report: &Report) -> Option<String> {
-    let cost = |i: &crate::report::InsatsSummary| i.cost + i.annan_cost;
-    let total: Decimal = report.insatser.iter().map(cost).sum();
-    let largest = report.insatser.iter().max_by_key(|i| cost(i))?;
-    let share = crate::report::percent_of(cost(largest), total)?;
+    let mut cost: std::collections::BTreeMap<crate::model::Insats, Decimal> = std::collections::BTreeMap::new();
+    for u in &report.units {
+        *cost.entry(u.insats).or_default() += u.total;
+    }
+    let total: Decimal = cost.values().sum();
+    let (insats, largest) = cost.iter().max_by_key(|(_, c)| **c)?;
+    let share = crate::report::percent_of(*largest, total)?;
     Some(format!(
         "Mest kostar {}: {} kr i egen och annan regi, {} av insatsernas kostnad.",
-        crate::model::lower_first(largest.insats.name()),
-        format::kr(cost(largest)),
+        crate::model::lower_first(insats.name()),
+        format::kr(*largest),
         format::percent(share)
     ))
 }
 
-/// How much of the cost the most expensive tenth of the brukare stands for.
+/// How much of the cost the most expensive tenth of the brukare stands for (with ten brukare
+/// or more: of fewer, a tenth is no one or more than a tenth).
 fn concentration(report: &Report) -> Option<String> {
+    if report.distribution.clients < 10 {
+        return None;
+    }
     let (_, share) = report.distribution.top.iter().find(|(x, _)| *x == Decimal::TEN)?;
-    let count: u32 = report.ytterfall.iter().map(|y| y.count).sum();
+    let count = ytterfall_brukare(report);
     Some(format!(
         "De dyraste 10 % av brukarna står för {} av kostnaden{}.",
         format::percent(*share),
@@ -291,7 +306,7 @@ mod tests {
         assert_eq!(
             plain(&s.points),
             [
-                "Kostnad hemtjänst, egen regi, kr/beviljad timme steg 9,4 % från 2024, från 320 kr till 350 kr.",
+                "Kostnad hemtjänst, egen regi, kr/beviljad timme steg 9,4 % sedan 2024, från 320 kr till 350 kr.",
                 "Kostnad hemtjänst, egen regi, kr/beviljad timme är 350 kr, 16,7 % högre än det ovägda medelvärdet av de valda (300 kr).",
                 "Störst skillnad mellan egna enheter har hemtjänst: från 300 kr per timme (NORR) till 400 kr per timme (SYD).",
             ]
@@ -299,19 +314,56 @@ mod tests {
     }
 
     #[test]
-    fn without_other_years_or_comparison_the_units_and_the_concentration_stand_out() {
+    fn without_other_years_or_comparison_the_units_and_the_largest_insats_stand_out() {
         let s = summary(&report(), &[], &[]);
         assert_eq!(s.last_year, None);
         assert!(s.rows.iter().all(|r| r.last_year.is_none() && r.reference.is_none()));
-        // Five brukare: the most expensive tenth is one, the särskilt boende resident (365 000
-        // of 435 000 kr, 83,9 %).
+        // Five brukare: too few for a tenth, so two sentences.
         assert_eq!(
             plain(&s.points),
             [
                 "Störst skillnad mellan egna enheter har hemtjänst: från 300 kr per timme (NORR) till 400 kr per timme (SYD).",
                 "Mest kostar särskilt boende: 365 000 kr i egen och annan regi, 83,9 % av insatsernas kostnad.",
-                "De dyraste 10 % av brukarna står för 83,9 % av kostnaden.",
             ]
+        );
+        assert_eq!(s.ytterfall, 0);
+    }
+
+    #[test]
+    fn a_brukare_ytterfall_in_two_areas_counts_once() {
+        // Ten hemtjänst brukare (10 000 kr each); the first two also in gruppbostad (36 500 kr
+        // each); every cost over the thresholds: 10 ytterfall in ordinärt boende, 2 in LSS.
+        let mut brukare = String::from("Personnummer;Insats;Enhet;Regi;Från;Till;Beviljad timmar\n");
+        for i in 1..=10 {
+            brukare.push_str(&format!("194001{i:02}-1234;HT;NORR;Egen;2025-01-01;2025-12-31;10\n"));
+        }
+        for i in 1..=2 {
+            brukare.push_str(&format!("194001{i:02}-1234;GRUPP;GB;Egen;2025-01-01;2025-12-31;\n"));
+        }
+        let files = [
+            InputFile {
+                name: "kostnader.csv".into(),
+                bytes: "Ansvar;Konto;Belopp\n4110;5011;100000\n4310;5011;73000\n".into(),
+            },
+            InputFile {
+                name: "mappning.csv".into(),
+                bytes: "Ansvar;Insats;Enhet;Regi\n4110;HT;NORR;Egen\n4310;GRUPP;GB;Egen\n".into(),
+            },
+            InputFile { name: "brukare.csv".into(), bytes: brukare.into_bytes() },
+        ];
+        let one = Decimal::ONE;
+        let settings = Settings {
+            thresholds: crate::settings::Thresholds { ordinart: one, sarskilt: one, lss: one },
+            ..Settings::default()
+        };
+        let r = compute(&load(&files, &ImportSettings::default()), &settings);
+        assert_eq!(r.ytterfall.iter().map(|y| y.count).sum::<u32>(), 12);
+        let s = summary(&r, &[], &[]);
+        assert_eq!(s.ytterfall, 10);
+        // The dearest tenth is one brukare: 46 500 of 173 000 kr.
+        assert_eq!(
+            plain(&s.points).last().unwrap(),
+            "De dyraste 10 % av brukarna står för 26,9 % av kostnaden; 10 brukare är ytterfall."
         );
     }
 }
