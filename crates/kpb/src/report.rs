@@ -304,8 +304,8 @@ pub struct InsatsSummary {
     /// Annan regi: what was paid and the volume.
     pub annan_cost: Decimal,
     pub annan_volume: Decimal,
-    /// Brukare of the insats in egen regi, and in annan regi ([`BRUKARE_RULE`]; one brukare
-    /// with both is in both).
+    /// Brukare of the insats in egen regi (of the enheter its cost and volume count: not those in
+    /// data error), and in annan regi ([`BRUKARE_RULE`]; one brukare with both is in both).
     pub clients: u32,
     pub annan_clients: u32,
 }

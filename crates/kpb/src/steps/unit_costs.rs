@@ -62,13 +62,13 @@ pub(crate) fn unit_costs(ds: &Dataset, allocated: &Allocated, volumes: &Volumes)
 
     let name = |code: &str| ds.org.enhet(code).map_or_else(|| code.to_owned(), |e| e.name.clone());
     let mut units = Vec::with_capacity(allocated.cells.len());
-    // The brukare of an insats in each regi: every cell's members, each once.
+    // The brukare of an insats in each regi: every cell's members, each once (not those of a
+    // cell in data error, which the insats' cost and volume leave out).
     let mut clients_per_insats: BTreeMap<(Insats, Regi), BTreeSet<u32>> = BTreeMap::new();
     for (k, cell) in &allocated.cells {
         let cell_volume = volumes.cells.get(k);
         let brukare = members(k, cell, cell_volume);
         let count = brukare.len() as u32;
-        clients_per_insats.entry((k.insats, k.regi)).or_default().extend(brukare);
         let clients = cell_volume.map(|v| &v.clients);
         let total = match k.regi {
             Regi::Egen => cell.total(),
@@ -79,6 +79,10 @@ pub(crate) fn unit_costs(ds: &Dataset, allocated: &Allocated, volumes: &Volumes)
         };
         let volume = cell_volume.map_or(Decimal::ZERO, |v| v.volume);
         let error = (k.regi == Regi::Egen).then(|| data_error(total, volume)).flatten();
+        // A cell in data error is left out of its insats' figures: its brukare too.
+        if error.is_none() {
+            clients_per_insats.entry((k.insats, k.regi)).or_default().extend(brukare);
+        }
         let per = |x: Decimal| (!volume.is_zero() && error.is_none()).then(|| x / volume);
         units.push(UnitCost {
             insats: k.insats,
@@ -146,12 +150,18 @@ mod tests {
         let ds = Dataset::default();
         let egen = CellKey { insats: Insats::Hemtjanst, enhet: "A".into(), regi: Regi::Egen };
         let annan = CellKey { insats: Insats::Hemtjanst, enhet: "B".into(), regi: Regi::Annan };
+        // Volume but no cost: a data error, left out of the insats' figures.
+        let broken = CellKey { insats: Insats::Hemtjanst, enhet: "C".into(), regi: Regi::Egen };
         let cost = |direct: i64, allocated: i64| CellCost {
             direct: DirectCost { amount: Decimal::from(direct), ..DirectCost::default() },
             allocated: Decimal::from(allocated),
         };
         let allocated = Allocated {
-            cells: BTreeMap::from([(egen.clone(), cost(900, 300)), (annan.clone(), cost(1000, 0))]),
+            cells: BTreeMap::from([
+                (egen.clone(), cost(900, 300)),
+                (annan.clone(), cost(1000, 0)),
+                (broken.clone(), cost(0, 0)),
+            ]),
             pools: Vec::new(),
             remainders: Default::default(),
             findings: Vec::new(),
@@ -173,6 +183,7 @@ mod tests {
                 (egen.clone(), cell(vec![(0, client(30, 0)), (1, client(10, 0))])),
                 // Client 2 was paid 400 kr; client 3's 20 hours carry the unpaid 600 kr.
                 (annan.clone(), cell(vec![(2, client(10, 400)), (3, client(20, 0))])),
+                (broken.clone(), cell(vec![(4, client(5, 0))])),
             ]),
             boendeform: Default::default(),
             findings: Vec::new(),
@@ -182,9 +193,11 @@ mod tests {
         assert_eq!(u.annan[&Insats::Hemtjanst].rate, Some(Decimal::from(30)));
         assert_eq!(u.units[1].total, Decimal::from(1000));
         let hemtjanst = &u.insatser[0];
-        // The egen regi brukare beside the egen regi cost and volume; annan regi's apart.
+        // The egen regi brukare beside the egen regi cost and volume (the broken cell's in
+        // neither); annan regi's apart.
+        assert_eq!(u.units[2].error.as_deref(), Some("volym men ingen kostnad"));
         assert_eq!((hemtjanst.cost, hemtjanst.volume, hemtjanst.clients), (Decimal::from(1200), Decimal::from(40), 2));
-        assert_eq!((u.units[0].clients, u.units[1].clients, hemtjanst.annan_clients), (2, 2, 2));
+        assert_eq!((u.units[0].clients, u.units[1].clients, u.units[2].clients, hemtjanst.annan_clients), (2, 2, 1, 2));
         assert_eq!(hemtjanst.annan_volume, Decimal::from(30));
     }
 }
