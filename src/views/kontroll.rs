@@ -244,6 +244,7 @@ pub fn Reconciliation(report: std::sync::Arc<kpb::Report>, #[prop(optional)] com
             <p class="hint">
                 "Allt i kostnadsfilen ska antingen ligga på en brukare eller redovisas här med sitt skäl. Differensen ska vara 0."
             </p>
+            <div class="scroll">
             <table class="recon">
                 <tbody>
                     <tr class="total">
@@ -275,6 +276,7 @@ pub fn Reconciliation(report: std::sync::Arc<kpb::Report>, #[prop(optional)] com
                     </tr>
                 </tbody>
             </table>
+            </div>
         </section>
     }
 }

@@ -164,6 +164,7 @@ fn SummaryPage(report: Arc<Report>, meta: Meta, summary: Summary, sources: Strin
                 {summary.points.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
             </ul>
             <h2>"Nyckeltal"</h2>
+            <div class="scroll">
             <table class="compact report-figures" data-testid="report-figures">
                 <thead>
                     <tr>
@@ -203,6 +204,7 @@ fn SummaryPage(report: Arc<Report>, meta: Meta, summary: Summary, sources: Strin
                         .collect_view()}
                 </tbody>
             </table>
+            </div>
             <p class="note">
                 {format!(
                     "{last_note} {reference_note} N-id: Koladas nyckeltal (egen och annan regi, jämförbara med alla kommuner). U-id: KPB-metodens (per timme, dygn eller dag i egen regi; ytterfall). KPB-BRUKARE: alla insatser per brukare."
@@ -269,6 +271,7 @@ fn UnitsPage(report: Arc<Report>) -> impl IntoView {
             {(!single.is_empty()).then(|| view! {
                 <div class="avoid-break">
                     <h3>"Insatser med en enhet i egen regi"</h3>
+                    <div class="scroll">
                     <table class="compact">
                         <thead>
                             <tr>
@@ -290,6 +293,7 @@ fn UnitsPage(report: Arc<Report>) -> impl IntoView {
                                 .collect_view()}
                         </tbody>
                     </table>
+                    </div>
                 </div>
             })}
         </section>
@@ -312,6 +316,7 @@ fn YtterfallPage(report: Arc<Report>) -> impl IntoView {
         <section class="report-page" data-testid="report-ytterfall">
             <h2>"Ytterfall och kostnadsfördelning"</h2>
             <p>"Ytterfall är brukare vars kostnad för året (alla insatser i området, egen och annan regi) är över gränsen."</p>
+            <div class="scroll">
             <table class="compact">
                 <thead>
                     <tr>
@@ -341,6 +346,7 @@ fn YtterfallPage(report: Arc<Report>) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
+            </div>
             {(d.clients > 0).then(|| view! {
                 <ul class="report-points">{top.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
                 <div class="avoid-break report-chart">

@@ -61,6 +61,13 @@ test('the nämnd report prints as a numbered A4 document, summary first, method 
     const bars = await page.locator('.report-doc svg').evaluateAll((svgs) => svgs.map((s) => s.querySelectorAll('rect.bar').length));
     assert.ok(bars.length >= 5 && bars.every((n) => n >= 2), `bars per chart: ${bars}`);
     await check(page, '50-rapport');
+    // On a narrow screen the report's wide tables scroll in their own box, not the page.
+    for (const width of [768, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(scroll <= client, `the report scrolls sideways at ${width} px: ${scroll} > ${client}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // Printed by the browser, read back page by page.
     await page.emulateMedia({ media: 'print' });
