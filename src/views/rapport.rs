@@ -207,7 +207,7 @@ fn SummaryPage(report: Arc<Report>, meta: Meta, summary: Summary, sources: Strin
             </div>
             <p class="note">
                 {format!(
-                    "{last_note} {reference_note} N-id: Koladas nyckeltal (egen och annan regi, jämförbara med alla kommuner). U-id: KPB-metodens (per timme, dygn eller dag i egen regi; ytterfall). KPB-BRUKARE: alla insatser per brukare."
+                    "{last_note} {reference_note} N-id: Koladas nyckeltal (egen och annan regi, jämförbara med alla kommuner). U-id: KPB-metodens (per timme, dygn eller dag i egen regi). KPB-BRUKARE: alla insatser per brukare."
                 )}
             </p>
         </section>

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 /// The figures a nämnd is shown first, in this order: the cost per brukare over all insatser;
 /// per area Kolada's cost per brukare or inhabitant (comparable with every municipality) beside
-/// the KPB unit cost in egen regi; and the share of ytterfall in ordinärt boende. A figure the
-/// files give no value for is left out.
+/// the KPB unit cost in egen regi (personlig assistans too: a large cost in many
+/// municipalities). The ytterfall are the page's facts and sentences. A figure the files give no
+/// value for is left out. Twelve rows: what fits the first page.
 pub const KEY_FIGURES: [&str; 12] = [
     "KPB-BRUKARE",
     "N21006",
@@ -22,8 +23,8 @@ pub const KEY_FIGURES: [&str; 12] = [
     "N28015",
     "U28031",
     "N28008",
+    "U25012",
     "N25016",
-    "U21002",
 ];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
