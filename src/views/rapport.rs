@@ -120,10 +120,11 @@ fn SummaryPage(report: Arc<Report>, meta: Meta, summary: Summary, sources: Strin
         r.reconciliation.lines.iter().find(|l| l.key == ReconKey::Placerat).map(|l| l.amount).unwrap_or_default();
     let validated = meta.status == kpb::export::Status::Validerad;
     let with_last = summary.last_year;
-    let with_reference = summary.rows.iter().any(|row| row.reference.is_some());
-    let reference_note = match (with_reference, summary.rows.iter().find_map(|row| row.reference.as_ref())) {
-        (true, Some((label, _))) => format!("Jämförelse: {label} ur {sources}."),
-        _ => "Ingen jämförelse med andra kommuner är inläst (läs in Koladas värden under Jämförelse).".to_owned(),
+    let reference = summary.rows.iter().find_map(|row| row.reference.as_ref());
+    let with_reference = reference.is_some();
+    let reference_note = match reference {
+        Some((label, _)) => format!("Jämförelse: {label} ur {sources}."),
+        None => "Ingen jämförelse med andra kommuner är inläst (läs in Koladas värden under Jämförelse).".to_owned(),
     };
     let last_note = match with_last {
         Some(y) => format!("Förändring mot {y}, räknad ur {y} års filer."),

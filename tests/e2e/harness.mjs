@@ -180,9 +180,11 @@ export async function unzip(buffer) {
 
 /** Runs the engine natively on a directory (crates/kpb/examples/figures.rs): the figures the
  *  page should show, formatted as the page formats them. */
-export async function engineFigures(dir) {
+export async function engineFigures(dir, { references = [], env = {} } = {}) {
   const { execFileSync } = await import('node:child_process');
-  const out = execFileSync('cargo', ['run', '-q', '-p', 'kpb', '--example', 'figures', '--', dir], { cwd: root, encoding: 'utf8' });
+  const out = execFileSync('cargo', ['run', '-q', '-p', 'kpb', '--example', 'figures', '--', dir, ...references], {
+    cwd: root, encoding: 'utf8', env: { ...process.env, ...env },
+  });
   return JSON.parse(out);
 }
 

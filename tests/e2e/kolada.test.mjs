@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   openExample,
-  serve, launch, watchErrors, plain, root, dist, uploadReference, run, visit, check,
+  serve, launch, watchErrors, plain, root, dist, uploadReference, engineFigures, visit, check,
 } from './harness.mjs';
 
 const kolada = path.join(root, 'tests/e2e/data/kolada');
@@ -18,7 +18,7 @@ const page2 = path.join(kolada, 'kolada-v3-n-sida2.json');
 const table = path.join(kolada, 'kolada-webbtabell.csv');
 
 test("Kolada's N-KPIs: pages, deleted and null values, the web table, the own value in Kolada", async () => {
-  const expected = JSON.parse(await run('cargo', ['run', '-q', '-p', 'kpb', '--example', 'figures', '--', path.join(dist, 'exempel'), page1, page2, table], { env: { ...process.env, KPB_OWN: '9999' } }));
+  const expected = await engineFigures(path.join(dist, 'exempel'), { references: [page1, page2, table], env: { KPB_OWN: '9999' } });
   const server = await serve();
   const browser = await launch();
   try {

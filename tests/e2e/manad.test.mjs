@@ -8,13 +8,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  serve, launch, watchErrors, generation, nextReport, plain, root, dist, visit, check, screenshot, run, openExample, upload,
+  serve, launch, watchErrors, generation, nextReport, plain, root, dist, visit, check, screenshot, engineFigures, openExample, upload,
 } from './harness.mjs';
 
 /** The engine's figures for a directory, with the monthly follow-up's settings as environment. */
 async function engine(dir, env = {}) {
-  const out = await run('cargo', ['run', '-q', '-p', 'kpb', '--example', 'figures', '--', dir], { env: { ...process.env, ...env } });
-  return JSON.parse(out).monthly;
+  return (await engineFigures(dir, { env })).monthly;
 }
 
 /** Changes one of the view's settings and waits for the recomputed report. */

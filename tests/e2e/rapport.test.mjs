@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  serve, launch, dist, out, run, openExample, loadExampleComparisons, visit, check, watchErrors, plain, readPdf,
+  serve, launch, dist, out, engineFigures, openExample, loadExampleComparisons, visit, check, watchErrors, plain, readPdf,
 } from './harness.mjs';
 
 const squash = (text) => plain(text).replace(/\s+/g, '');
@@ -18,9 +18,7 @@ test('the nämnd report prints as a numbered A4 document, summary first, method 
   const example = path.join(dist, 'exempel');
   const comparison = path.join(example, 'jamforelse');
   const references = ['kolada-exempel.json', 'natverk-granvik.json', 'natverk-ekeby.json'].map((f) => path.join(comparison, f));
-  const expected = JSON.parse(await run('cargo', ['run', '-q', '-p', 'kpb', '--example', 'figures', '--', example, ...references], {
-    env: { ...process.env, KPB_OWN: '9999', KPB_HISTORY: path.join(comparison, '2024') },
-  }));
+  const expected = await engineFigures(example, { references, env: { KPB_OWN: '9999', KPB_HISTORY: path.join(comparison, '2024') } });
   const server = await serve();
   const browser = await launch();
   try {
