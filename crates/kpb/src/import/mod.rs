@@ -321,6 +321,9 @@ pub fn load_with_progress(
         client_index: FxHashMap::default(),
         raw_client: FxHashMap::default(),
         enhet_index: FxHashMap::default(),
+        raw_enhet: FxHashMap::default(),
+        regier: FxHashMap::default(),
+        koner: FxHashMap::default(),
         insats_cache: FxHashMap::default(),
         periods: FxHashMap::default(),
         boendeformer: FxHashMap::default(),
@@ -371,6 +374,10 @@ struct Loader<'s> {
     /// personnummer as written until the loader is dropped at the end of `load`; nothing else does.
     raw_client: FxHashMap<String, u32>,
     enhet_index: FxHashMap<String, u32>,
+    /// Enheter as the files write them (unmasked), to their number: masking once per text.
+    raw_enhet: FxHashMap<String, u32>,
+    regier: FxHashMap<String, Option<Regi>>,
+    koner: FxHashMap<String, Option<Kon>>,
     insats_cache: FxHashMap<String, Option<Insats>>,
     /// Period texts already parsed.
     periods: FxHashMap<String, Option<Period>>,
@@ -1039,11 +1046,15 @@ impl Loader<'_> {
 
     fn volume_row(&mut self, file: u16, c: &Cells) -> Result<(), ()> {
         c.required("brukare", "Brukare", &mut self.findings)?;
-        let brukare = c.id("brukare", "Brukare", &mut self.findings)?.to_owned();
-        let insats_text = c.required("insats", "Insats", &mut self.findings)?.to_owned();
-        let enhet_text = self.pseudo.mask(c.id("enhet", "Enhet", &mut self.findings)?);
-        let regi =
-            c.recognised("regi", Regi::recognise, |text| FindingKind::UnknownRegi { text }, &mut self.findings)?;
+        let brukare = c.id("brukare", "Brukare", &mut self.findings)?;
+        let insats_text = c.required("insats", "Insats", &mut self.findings)?;
+        let enhet_text = c.id("enhet", "Enhet", &mut self.findings)?;
+        let regi = c.recognised(
+            "regi",
+            |t| cached(&mut self.regier, t, Regi::recognise),
+            |text| FindingKind::UnknownRegi { text },
+            &mut self.findings,
+        )?;
         // (Not recognised, a boendeform or a kön is a warning: the row is read without it.)
         let boendeform = c
             .recognised(
@@ -1074,27 +1085,32 @@ impl Loader<'_> {
             None => None,
         };
         let kon = c
-            .recognised("kon", Kon::recognise, |text| FindingKind::UnknownKon { text }, &mut self.findings)
+            .recognised(
+                "kon",
+                |t| cached(&mut self.koner, t, Kon::recognise),
+                |text| FindingKind::UnknownKon { text },
+                &mut self.findings,
+            )
             .unwrap_or(None);
-        let client = self.client(&brukare, c, "brukare");
+        let client = self.client(brukare, c, "brukare");
         self.client_attributes(client, birth_year, age, kon, c);
 
-        let insats = match self.insats(&insats_text) {
+        let insats = match self.insats(insats_text) {
             Some(i) => i,
-            None if self.excluded_insats(&insats_text) => {
-                let text = clip(&insats_text);
+            None if self.excluded_insats(insats_text) => {
+                let text = clip(insats_text);
                 self.findings.push(Finding::at(c.pos("insats"), FindingKind::InsatsOutsideKpb { text }));
                 return Err(());
             }
             None => {
-                self.unknown_insats(&insats_text, c);
+                self.unknown_insats(insats_text, c);
                 return Err(());
             }
         };
         if enhet_text.is_empty() && regi != Some(Regi::Annan) {
             c.required("enhet", "Enhet", &mut self.findings)?;
         }
-        let enhet = self.enhet(&enhet_text);
+        let enhet = self.enhet(enhet_text);
 
         let date = |key, findings: &mut Findings| {
             c.recognised(key, Date::parse, |text| FindingKind::BadDate { text }, findings)
@@ -1258,13 +1274,18 @@ impl Loader<'_> {
         }
     }
 
-    fn enhet(&mut self, text: &str) -> u32 {
-        if let Some(&idx) = self.enhet_index.get(text) {
+    /// The number of an enhet as the file writes it (masked: a personnummer never passes).
+    fn enhet(&mut self, raw: &str) -> u32 {
+        if let Some(&idx) = self.raw_enhet.get(raw) {
             return idx;
         }
-        let idx = self.ds.enhet_codes.len() as u32;
-        self.enhet_index.insert(text.to_owned(), idx);
-        self.ds.enhet_codes.push(text.to_owned());
+        let text = self.pseudo.mask(raw);
+        let next = self.ds.enhet_codes.len() as u32;
+        let idx = *self.enhet_index.entry(text.clone()).or_insert(next);
+        if idx == next {
+            self.ds.enhet_codes.push(text);
+        }
+        self.raw_enhet.insert(raw.to_owned(), idx);
         idx
     }
 
