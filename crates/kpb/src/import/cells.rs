@@ -145,7 +145,12 @@ impl Cells<'_, '_> {
 
 /// `1,93804E+11`, `1.9E+11`, `2E+11`: what Excel writes for a long number in a narrow column.
 fn is_exponent_form(text: &str) -> bool {
-    let Some((mantissa, exponent)) = text.split_once(['E', 'e']) else { return false };
+    // (Checked on every id of every row: most begin with a letter and are done here.)
+    if !text.as_bytes().first().is_some_and(|b| b.is_ascii_digit() || *b == b'-') {
+        return false;
+    }
+    let Some(at) = text.bytes().position(|b| b == b'E' || b == b'e') else { return false };
+    let (mantissa, exponent) = (&text[..at], &text[at + 1..]);
     let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
     let mantissa = mantissa.strip_prefix('-').unwrap_or(mantissa);
     !exponent.is_empty()
