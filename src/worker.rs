@@ -403,10 +403,20 @@ impl Client {
 /// A message from the worker. One that cannot be read is a `Failed` answer to its request, when
 /// its id can be read; otherwise `None`.
 fn read_posted(data: &JsValue) -> Option<Posted> {
-    serde_wasm_bindgen::from_value::<Posted>(data.clone()).map_or_else(
+    let text = data.as_string();
+    let read = match &text {
+        Some(text) => serde_json::from_str::<Posted>(text).map_err(|e| e.to_string()),
+        None => serde_wasm_bindgen::from_value::<Posted>(data.clone()).map_err(|e| e.to_string()),
+    };
+    read.map_or_else(
         |e| {
-            let answer = js_sys::Reflect::get(data, &"Answer".into()).ok()?;
-            let id = js_sys::Reflect::get(&answer, &"id".into()).ok()?.as_f64()?;
+            let id = match &text {
+                Some(text) => serde_json::from_str::<serde_json::Value>(text).ok()?["Answer"]["id"].as_f64()?,
+                None => {
+                    let answer = js_sys::Reflect::get(data, &"Answer".into()).ok()?;
+                    js_sys::Reflect::get(&answer, &"id".into()).ok()?.as_f64()?
+                }
+            };
             Some(Posted::Answer {
                 id: RequestId(id as u32),
                 response: Response::Failed { message: format!("Svaret från beräkningen kunde inte läsas ({e}).") },
@@ -513,8 +523,24 @@ pub mod serve {
         js_sys::global().unchecked_into()
     }
 
+    /// What the worker says goes to the page as JSON text: one string is copied at once, where a
+    /// tree of JavaScript objects is built and read field by field (a second for the report at a
+    /// million rows). A file keeps its bytes as a `Uint8Array`.
     fn post(posted: &Posted) {
-        let _ = scope().post_message(&to_js(posted));
+        let message = match posted {
+            Posted::Answer { response: Response::File { .. }, .. } => to_js(posted),
+            _ => match serde_json::to_string(posted) {
+                Ok(text) => JsValue::from_str(&text),
+                Err(e) => match posted {
+                    Posted::Answer { id, .. } => to_js(&Posted::Answer {
+                        id: *id,
+                        response: Response::Failed { message: format!("Svaret kunde inte skickas till sidan ({e}).") },
+                    }),
+                    Posted::Ready => to_js(posted),
+                },
+            },
+        };
+        let _ = scope().post_message(&message);
     }
 
     /// Installs the message handler. Called once from the worker binary's `main`.
