@@ -2,7 +2,10 @@
 //!
 //! `cargo run --release -p kpb --example bench -- DIR [RUNS]` prints one JSON line:
 //! the median load and compute times in milliseconds over RUNS runs (default 3), the number of
-//! volume rows and clients, and the peak resident memory of the process.
+//! volume rows and clients, and the peak resident memory of the process. With `KPB_CELLS=PATH`,
+//! the egen regi cells (insats code, enhet, total kr, volume) and the brukare with cost in egen
+//! regi (their number and cost) go to PATH, for `bench/plain.py
+//! --check` to hold the competitors' figures against.
 
 use kpb::{ImportSettings, Settings, compute, load};
 use std::time::Instant;
@@ -25,6 +28,9 @@ fn main() {
         let report = compute(&data, &Settings::default());
         computes.push(t.elapsed().as_secs_f64() * 1000.0);
         last = Some((data.volumes.len(), report.clients.len(), report.reconciliation.difference));
+        if let Ok(path) = std::env::var("KPB_CELLS") {
+            write_cells(&path, &report);
+        }
         drop(report);
         drop(data);
     }
@@ -46,4 +52,21 @@ fn main() {
         median(&mut computes),
         peak_kib as f64 / 1024.0
     );
+}
+
+fn write_cells(path: &str, report: &kpb::Report) {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for u in report.units.iter().filter(|u| u.regi == kpb::Regi::Egen) {
+        let _ = writeln!(out, "{}\t{}\t{}\t{}", u.insats.code(), u.enhet, u.total.round_dp(2), u.volume);
+    }
+    // And the brukare with cost in egen regi, and that cost.
+    let costs: Vec<_> = report
+        .clients
+        .iter()
+        .map(|c| c.lines.iter().filter(|l| l.regi == kpb::Regi::Egen).map(|l| l.cost).sum::<rust_decimal::Decimal>())
+        .filter(|c| !c.is_zero())
+        .collect();
+    let _ = writeln!(out, "brukare\t{}\t{}\t", costs.len(), costs.iter().sum::<rust_decimal::Decimal>().round_dp(2));
+    std::fs::write(path, out).expect("write the cells");
 }
