@@ -89,7 +89,8 @@ pub enum Response {
     /// A file to download.
     File {
         name: String,
-        #[serde(with = "serde_bytes")]
+        /// Not in the JSON text: posted beside it as a `Uint8Array`.
+        #[serde(skip)]
         bytes: Vec<u8>,
         mime: String,
     },
@@ -403,27 +404,25 @@ impl Client {
 /// A message from the worker. One that cannot be read is a `Failed` answer to its request, when
 /// its id can be read; otherwise `None`.
 fn read_posted(data: &JsValue) -> Option<Posted> {
-    let text = data.as_string();
-    let read = match &text {
-        Some(text) => serde_json::from_str::<Posted>(text).map_err(|e| e.to_string()),
-        None => serde_wasm_bindgen::from_value::<Posted>(data.clone()).map_err(|e| e.to_string()),
-    };
-    read.map_or_else(
-        |e| {
-            let id = match &text {
-                Some(text) => serde_json::from_str::<serde_json::Value>(text).ok()?["Answer"]["id"].as_f64()?,
-                None => {
-                    let answer = js_sys::Reflect::get(data, &"Answer".into()).ok()?;
-                    js_sys::Reflect::get(&answer, &"id".into()).ok()?.as_f64()?
-                }
-            };
+    let text = js_sys::Reflect::get(data, &"text".into()).ok()?.as_string()?;
+    match serde_json::from_str::<Posted>(&text) {
+        Ok(Posted::Answer { id, response: Response::File { name, mime, .. } }) => {
+            let bytes = js_sys::Reflect::get(data, &"bytes".into())
+                .ok()
+                .filter(|b| b.is_instance_of::<js_sys::Uint8Array>())
+                .map(|b| js_sys::Uint8Array::new(&b).to_vec())
+                .unwrap_or_default();
+            Some(Posted::Answer { id, response: Response::File { name, bytes, mime } })
+        }
+        Ok(posted) => Some(posted),
+        Err(e) => {
+            let id = serde_json::from_str::<serde_json::Value>(&text).ok()?["Answer"]["id"].as_f64()?;
             Some(Posted::Answer {
                 id: RequestId(id as u32),
                 response: Response::Failed { message: format!("Svaret från beräkningen kunde inte läsas ({e}).") },
             })
-        },
-        Some,
-    )
+        }
+    }
 }
 
 /// Answers the requests refused on the page that are next in turn.
@@ -523,23 +522,23 @@ pub mod serve {
         js_sys::global().unchecked_into()
     }
 
-    /// What the worker says goes to the page as JSON text: one string is copied at once, where a
-    /// tree of JavaScript objects is built and read field by field (a second for the report at a
-    /// million rows). A file keeps its bytes as a `Uint8Array`.
+    /// What the worker says goes to the page as JSON text (`{ text }`): one string is copied at
+    /// once, where a tree of JavaScript objects is built and read field by field (a second for the
+    /// report at a million rows). A file's bytes go beside it as a `Uint8Array` (`{ text, bytes }`).
     fn post(posted: &Posted) {
-        let message = match posted {
-            Posted::Answer { response: Response::File { .. }, .. } => to_js(posted),
-            _ => match serde_json::to_string(posted) {
-                Ok(text) => JsValue::from_str(&text),
-                Err(e) => match posted {
-                    Posted::Answer { id, .. } => to_js(&Posted::Answer {
-                        id: *id,
-                        response: Response::Failed { message: format!("Svaret kunde inte skickas till sidan ({e}).") },
-                    }),
-                    Posted::Ready => to_js(posted),
-                },
-            },
-        };
+        let text = serde_json::to_string(posted).unwrap_or_else(|e| {
+            let id = match posted {
+                Posted::Answer { id, .. } => *id,
+                Posted::Ready => RequestId(0),
+            };
+            let message = format!("Svaret kunde inte skickas till sidan ({e}).");
+            serde_json::to_string(&Posted::Answer { id, response: Response::Failed { message } }).unwrap_or_default()
+        });
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"text".into(), &JsValue::from_str(&text));
+        if let Posted::Answer { response: Response::File { bytes, .. }, .. } = posted {
+            let _ = js_sys::Reflect::set(&message, &"bytes".into(), &js_sys::Uint8Array::from(&bytes[..]));
+        }
         let _ = scope().post_message(&message);
     }
 
