@@ -1,6 +1,7 @@
 // Browser benchmark: loads the files of a directory into the real app (through the file input)
 // in headless Chromium and prints one JSON line: the worker's load and compute times, the whole
-// time from choosing the files to the rendered result, and the worker's memory.
+// time from choosing the files to the rendered result, the worker's memory, and the longest
+// task on the page's main thread meanwhile (how long the page was ever unresponsive).
 //   node tests/e2e/bench.mjs DIR [RUNS]
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +20,14 @@ try {
     await page.goto(server.url);
     await page.getByTestId('file-input').waitFor({ state: 'attached' });
     const g = await generation(page);
+    // How long the page was ever unresponsive: the longest task on its main thread while the
+    // files were read and computed (the Long Tasks API reports every task over 50 ms).
+    await page.evaluate(() => {
+      window.longestTask = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.longestTask = Math.max(window.longestTask, e.duration);
+      }).observe({ type: 'longtask' });
+    });
     const t0 = Date.now();
     await page.getByTestId('file-input').setInputFiles(files);
     await nextReport(page, g, 600000);
@@ -29,6 +38,7 @@ try {
       compute_ms: Number(await main.getAttribute('data-compute-ms')),
       total_ms: total,
       memory_mib: Number(await main.getAttribute('data-memory')) / 1048576,
+      longest_task_ms: await page.evaluate(() => window.longestTask),
     });
     await context.close();
   }
@@ -40,4 +50,5 @@ const median = (k) => results.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(
 console.log(JSON.stringify({
   load_ms: median('load_ms'), compute_ms: median('compute_ms'), total_ms: median('total_ms'),
   memory_mib: Math.max(...results.map((r) => r.memory_mib)),
+  longest_task_ms: Math.max(...results.map((r) => r.longest_task_ms)),
 }));
