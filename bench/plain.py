@@ -10,8 +10,8 @@ ranges; the KPB cost of each ledger row (konto ranges; revenues deducted); each 
 (insats, enhet, regi) or its pool (enhet, område, förvaltning) by ansvar and verksamhet; the
 pools onto the egen regi cells by direct cost; each cell's volume (beviljad if the insats has any,
 else utförd; a stay's days in the year); each cell's unit cost; each brukare's cost (its volume ×
-its cells' unit costs), summed per brukare. Money is DECIMAL (DuckDB) or exact integer öre read
-as Decimal (Polars); a division is a division. What the app also does and these do not: the
+its cells' unit costs), summed per brukare. Money is read as DECIMAL(18, 2) in both; a division is a
+division in floating point. What the app also does and these do not: the
 checks and their findings with file, line and column, personnummer, annan regi's payments, the
 nyckeltal, ytterfall, the reconciliation, the exports.
 
@@ -184,7 +184,8 @@ def run_polars(d):
     rest = rest.join(by_a.select("row"), on="row", how="anti")
     by_w = (rest.join(wild.drop("m_verksamhet"), how="cross")
             .filter(pl.col("Ansvar").str.starts_with(pl.col("m_ansvar").str.strip_chars_end("*")))
-            .unique("row", keep="first"))
+            .sort(pl.col("m_ansvar").str.len_chars(), descending=True)  # the longest prefix
+            .unique("row", keep="first", maintain_order=True))
     cols = ["Belopp", "insats", "enhet", "omrade", "regi", "fordelning"]
     placed = pl.concat([by_v.select(cols), by_a.select(cols), by_w.select(cols)])
 
