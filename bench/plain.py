@@ -15,7 +15,7 @@ division in floating point. What the app also does and these do not: the
 checks and their findings with file, line and column, personnummer, annan regi's payments, the
 nyckeltal, ytterfall, the reconciliation, the exports.
 
-Prints "time load=<s> compute=<s> peak_rss_mib=<MiB> clients=<n> cost=<kr>" to stderr. With
+Prints one JSON line: {"load_ms", "compute_ms", "peak_mib", "clients", "cost"}. With
 --check, holds its egen regi cells (insats code, enhet, total kr, volume) against the engine's
 (`KPB_CELLS=ENGINE.tsv target/release/examples/bench DIR`) and fails, naming the cells, unless
 every cell is there with the same volume and its total within a krona (the engine's allocation is
@@ -252,8 +252,8 @@ def main():
     which, d = sys.argv[1], sys.argv[2]
     engine = sys.argv[sys.argv.index("--check") + 1] if "--check" in sys.argv else None
     load, compute, n, cost, cells = {"duckdb": run_duckdb, "polars": run_polars}[which](d)
-    print(f"time load={load:.3f}s compute={compute:.3f}s peak_rss_mib={peak_mib():.1f} clients={n} cost={cost:.2f}",
-          file=sys.stderr)
+    print(json.dumps({"load_ms": load * 1000, "compute_ms": compute * 1000, "peak_mib": peak_mib(),
+                      "clients": n, "cost": f"{cost:.2f}"}))
     if engine:
         ours = {(i, e): (Decimal(str(t)), Decimal(str(v))) for i, e, t, v in cells}
         if len(ours) != len(cells):

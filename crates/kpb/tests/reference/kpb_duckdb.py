@@ -8,7 +8,7 @@ that the text leaves open. `crates/kpb/tests/reference.rs` runs it against the e
 Usage:
 
     .tools/venv/bin/python crates/kpb/tests/reference/kpb_duckdb.py DIR [--key direct|volume|personnel]
-                                                                         [--json] [--time]
+                                                                         [--json]
 
 DIR holds the input files in the shapes FORMAT.md describes, restricted to what the generator
 (crates/kpb-gen) writes: `;`-separated UTF-8 CSV, header on the first line, decimal comma
@@ -36,7 +36,6 @@ plain decimals with 10 decimals (DECIMAL(38,10)), an empty field for "no value":
     nyckeltal   <id> <enhet, or * for the whole> <numerator> <denominator> <value>
 
 With --json the same records are printed as one JSON object (decimals as strings).
-With --time, "time load=<s> compute=<s> peak_rss_mib=<MiB>" is printed to stderr.
 
 Rules METHOD.md leaves open, and the choice made here (the engine agrees on all but the last):
 - a stay's days count as utförd (performed) volume;
@@ -64,9 +63,7 @@ import argparse
 import decimal
 import json
 import os
-import resource
 import sys
-import time
 
 import duckdb
 
@@ -732,23 +729,16 @@ def main():
     ap.add_argument("--key", choices=["direct", "volume", "personnel"], default="direct",
                     help="allocation key for common costs (default: direct cost)")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of TSV records")
-    ap.add_argument("--time", action="store_true", help="print load/compute wall time and peak RSS to stderr")
     args = ap.parse_args()
 
     con = duckdb.connect()  # in memory
-    t0 = time.perf_counter()
     load(con, args.dir)
-    t1 = time.perf_counter()
     compute(con, args.key)
-    t2 = time.perf_counter()
     recs = records(con, args.key)
     if args.json:
         print(as_json(recs))
     else:
         sys.stdout.write("".join("\t".join(map(str, r)) + "\n" for r in recs))
-    if args.time:
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-        print(f"time load={t1 - t0:.3f}s compute={t2 - t1:.3f}s peak_rss_mib={rss:.1f}", file=sys.stderr)
 
 
 if __name__ == "__main__":
