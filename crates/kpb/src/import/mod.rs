@@ -1678,6 +1678,26 @@ mod tests {
     }
 
     #[test]
+    fn an_enhet_written_two_ways_with_the_same_personnummer_is_one_masked_enhet() {
+        // (An enhet is interned by its text as written, and by its masked text: both spellings
+        // of one personnummer must land on the same enhet, and neither be kept.)
+        let ds = load(
+            &[file(
+                "b.csv",
+                "Brukare;Insats;Enhet;Utförd tid\nB1;Hemtjänst;19121212-1212;3\nB2;Hemtjänst;191212121212;4\nB3;Hemtjänst;HT1;5\nB4;Hemtjänst;HT1;6\n",
+            )],
+            &settings(),
+        );
+        assert_eq!(ds.volumes.len(), 4);
+        assert_eq!(ds.enhet_codes.len(), 2, "{:?}", ds.enhet_codes);
+        assert_eq!(ds.volumes[0].enhet, ds.volumes[1].enhet);
+        assert_eq!(ds.volumes[2].enhet, ds.volumes[3].enhet);
+        assert_ne!(ds.volumes[0].enhet, ds.volumes[2].enhet);
+        assert_eq!(ds.enhet_codes[1], "HT1");
+        assert!(!ds.enhet_codes[0].contains("1212"), "{:?}", ds.enhet_codes);
+    }
+
+    #[test]
     fn volume_rows_with_granted_and_performed_time_and_personnummer() {
         let ds = load(
             &[file(
