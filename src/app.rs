@@ -33,6 +33,7 @@ pub fn App() -> impl IntoView {
                 data-load-ms=move || s.timing.get().load_ms
                 data-compute-ms=move || s.timing.get().compute_ms
                 data-memory=move || s.timing.get().memory_bytes
+                data-worker=move || if s.worker_ready.get() { "ready" } else { "starting" }
             >
                 <BusyLine />
                 {move || {

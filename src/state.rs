@@ -166,6 +166,9 @@ pub struct Session {
     pub generation: RwSignal<u32>,
     /// How long the worker took for the last report.
     pub timing: RwSignal<crate::worker::Timing>,
+    /// Whether the worker has started and warmed up (shown on the page: the browser benchmark
+    /// chooses its files once it has, as a user would some seconds after opening the page).
+    pub worker_ready: RwSignal<bool>,
     /// Set when new files are chosen: the next report opens the Import view.
     show_import: RwSignal<bool>,
     /// Every year read (figures only), for the trends.
@@ -229,6 +232,7 @@ impl Session {
             download: RwSignal::new(None),
             generation: RwSignal::new(0),
             timing: RwSignal::new(Default::default()),
+            worker_ready: RwSignal::new(false),
             show_import: RwSignal::new(false),
             history: RwSignal::new(Vec::new()),
             other_years: StoredValue::new_local(Vec::new()),
@@ -241,7 +245,11 @@ impl Session {
             ),
         };
         let client =
-            Client::spawn(move |id, response| session.receive(id, response), move |message| session.crashed(message));
+            Client::spawn(
+                move |id, response| session.receive(id, response),
+                move || session.worker_ready.set(true),
+                move |message| session.crashed(message),
+            );
         let client = client.ok().map(Rc::new);
         if client.is_none() {
             session.busy.set(Busy::Failed("Webbläsaren kunde inte starta beräkningen (Web Worker).".into()));
@@ -289,6 +297,7 @@ impl Session {
     /// The chosen files stay listed under Import, so that the one that caused it can be removed
     /// before they are read again (not at once: it could die again).
     fn crashed(&self, message: String) {
+        self.worker_ready.set(false);
         self.other_years.set_value(Vec::new());
         self.report.set(None);
         self.history.set(Vec::new());

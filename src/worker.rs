@@ -292,10 +292,12 @@ impl Drop for Client {
 }
 
 impl Client {
-    /// Starts the worker. `on_answer` gets every answer with its request's id; `on_crash` the
-    /// message when the worker died (after the requests it had not answered got theirs).
+    /// Starts the worker. `on_answer` gets every answer with its request's id; `on_ready` is
+    /// called when a worker has started (and warmed up) and takes requests at once; `on_crash`
+    /// gets the message when the worker died (after the requests it had not answered got theirs).
     pub fn spawn(
         on_answer: impl Fn(RequestId, Response) + 'static,
+        on_ready: impl Fn() + 'static,
         on_crash: impl Fn(String) + 'static,
     ) -> Result<Client, JsValue> {
         let answer: Rc<dyn Fn(RequestId, Response)> = Rc::new(on_answer);
@@ -316,6 +318,8 @@ impl Client {
                                 let _ = worker.post_message(&message);
                             }
                         }
+                        drop(state);
+                        on_ready();
                     }
                     Some(Posted::Answer { id, response }) if response.is_final() => {
                         inner.borrow_mut().pending.remove(&id);
@@ -496,6 +500,24 @@ fn crashed(
     on_crash(message);
 }
 
+/// A small municipality's files (`src/warmup/`), which the worker runs through the engine once
+/// as it starts. The browser compiles WebAssembly a function at a time, on its first call: without
+/// this, the user's first result waits for all of it (half a second at 10 000 rows, most of the
+/// wait; measured in docs/BENCHMARKS.md).
+pub fn warm_up_files() -> Vec<kpb::import::InputFile> {
+    [
+        ("kostnader.csv", include_str!("warmup/kostnader.csv")),
+        ("mappning.csv", include_str!("warmup/mappning.csv")),
+        ("konton.csv", include_str!("warmup/konton.csv")),
+        ("brukare.csv", include_str!("warmup/brukare.csv")),
+        ("platser.csv", include_str!("warmup/platser.csv")),
+        ("befolkning.csv", include_str!("warmup/befolkning.csv")),
+    ]
+    .into_iter()
+    .map(|(name, text)| kpb::import::InputFile { name: name.into(), bytes: text.as_bytes().to_vec() })
+    .collect()
+}
+
 /// The worker's side: answers requests until the page goes away.
 pub mod serve {
     use super::*;
@@ -554,7 +576,22 @@ pub mod serve {
         });
         scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
         handler.forget();
+        warm_up();
         post(&Posted::Ready);
+    }
+
+    /// Runs the engine once on [`warm_up_files`] and writes its answer as the page would get it,
+    /// keeping nothing: the code a first result needs is then compiled before the user chooses
+    /// a file. (Before `Ready`: should it ever fail, the page says the worker could not start,
+    /// instead of starting it again and again.)
+    fn warm_up() {
+        let import = ImportSettings { pseudonym_key: b"warm-up".to_vec(), reference_year: 2025, ..ImportSettings::default() };
+        let data = kpb::import::load(&warm_up_files(), &import);
+        let report = kpb::compute(&data, &Settings::default());
+        let history = vec![YearFigures::of(&report)];
+        let display = Box::new(report.for_display(kpb::report::SHOWN_CLIENTS));
+        let done = Response::Done { report: display, timing: Timing::default(), history };
+        let _ = serde_json::to_string(&Posted::Answer { id: RequestId(0), response: done });
     }
 
     /// Tells the page how far the request `id` has come.

@@ -91,3 +91,22 @@ fn axis_ticks_are_round_and_cover_the_data() {
     let (_, lo, hi) = ticks(-750.0, 12_000.0, 5);
     assert!(lo <= -750.0 && hi >= 12_000.0);
 }
+
+#[wasm_bindgen_test]
+fn the_worker_warms_up_on_a_whole_small_municipality() {
+    // The files the worker runs once as it starts: every one read, nothing wrong in them, so
+    // that the warm-up goes through the whole engine (a file not read would leave its code cold).
+    let files = kpb_app::worker::warm_up_files();
+    assert_eq!(files.len(), 6);
+    let import = ImportSettings { reference_year: 2025, ..ImportSettings::default() };
+    let report = kpb::compute(&kpb::load(&files, &import), &Settings::default());
+    assert!(report.files.iter().all(|f| f.status == kpb::import::FileStatus::Read), "{:?}", report.files);
+    assert_eq!(report.finding_count(kpb::finding::Severity::Fel), 0);
+    assert_eq!(report.clients.len(), 6);
+    let mut egen: Vec<&str> =
+        report.units.iter().filter(|u| u.regi == kpb::Regi::Egen).map(|u| u.enhet.as_str()).collect();
+    egen.sort();
+    assert_eq!(egen, ["GB-LARKAN", "HT-NORR", "SB-BJORK"]);
+    assert!(report.monthly.is_some(), "the ledger has months: the monthly follow-up is warmed too");
+    assert_eq!(report.reconciliation.difference, Decimal::ZERO);
+}

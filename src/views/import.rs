@@ -67,13 +67,27 @@ pub fn Import() -> impl IntoView {
                         {to_fix.into_iter().map(|f| view! { <FileCard file=f /> }).collect_view()}
                     </div>
                     {(!fine.is_empty())
-                        .then(|| view! {
-                            <details class="file-details">
-                                <summary>"Förhandsvisning och kolumner för de inlästa filerna"</summary>
-                                <div class="file-list">
-                                    {fine.into_iter().map(|f| view! { <FileCard file=f /> }).collect_view()}
-                                </div>
-                            </details>
+                        .then(|| {
+                            // The cards (a preview and a select per column each) are built only
+                            // once opened: unseen, they would be laid out on every result.
+                            let opened = RwSignal::new(false);
+                            view! {
+                                <details
+                                    class="file-details"
+                                    on:toggle=move |ev| {
+                                        if event_target::<web_sys::HtmlDetailsElement>(&ev).open() {
+                                            opened.set(true);
+                                        }
+                                    }
+                                >
+                                    <summary>"Förhandsvisning och kolumner för de inlästa filerna"</summary>
+                                    {move || opened.get().then(|| view! {
+                                        <div class="file-list">
+                                            {fine.iter().cloned().map(|f| view! { <FileCard file=f /> }).collect_view()}
+                                        </div>
+                                    })}
+                                </details>
+                            }
                         })}
                     {(!unknown.is_empty()).then(|| view! { <InsatsMapping unknown=unknown /> })}
                     <crate::views::mapping::MappingEditor />

@@ -135,6 +135,9 @@ pub fn MappingEditor() -> impl IntoView {
                 })}
             <details class="mapping-tables" prop:open=move || open.get() on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
             <summary>{move || format!("Mappningen ({} rader) och kontotyperna ({} rader)", rows.with(Vec::len), konton.with(Vec::len))}</summary>
+            // The tables are built only while open: hundreds of rows of selects would otherwise be
+            // laid out on every result, unseen.
+            {move || open.get().then(|| view! {
             <div class="toolbar">
                 <label class="field">
                     <span>"Filtrera"</span>
@@ -246,6 +249,7 @@ pub fn MappingEditor() -> impl IntoView {
                 konton.update(|k| k.push([String::new(), String::new(), "kostnad".into()]));
                 changed.set(true);
             }>"Nytt konto"</button>
+            })}
             </details>
             <div class="actions">
                 <button data-testid="save-mapping" on:click=save disabled=move || !changed.get()>"Spara och räkna om"</button>
