@@ -197,11 +197,30 @@ impl Findings {
         self.list.is_empty()
     }
 
+    /// Adds a finding made after the rows it belongs among were read (at the end of a file), in
+    /// its place: before the first finding since `mark` on its line or a later one, as if it had
+    /// been pushed when its row was read. (The findings since `mark` are in the order of their
+    /// lines.)
+    pub fn push_in_line_order(&mut self, mark: usize, finding: Finding) {
+        let line = finding.pos.line;
+        let end = self.list.len();
+        self.push(finding);
+        if self.list.len() > end {
+            let at = mark + self.list[mark..end].partition_point(|f| f.pos.line < line);
+            self.list[at..].rotate_right(1);
+            self.reindex();
+        }
+    }
+
     /// Forgets every finding in `file` (a file found to repeat another).
     pub fn remove_file(&mut self, file: &str) {
         self.list.retain(|f| f.pos.file != file);
         self.groups.retain(|(_, f, _), _| f != file);
-        // (Indices into the list changed: the overflow findings are found anew.)
+        self.reindex();
+    }
+
+    /// Finds the findings' places in the list anew, after the list has changed order.
+    fn reindex(&mut self) {
         for ((code, f, column), group) in &mut self.groups {
             group.1 = self
                 .list

@@ -388,8 +388,9 @@ struct Loader<'s> {
     bad_checksums: u32,
     /// Decimal marks and two-way numbers of the file being read.
     marks: Marks,
-    /// Per kind of file, the hash of every row read and the file it was first seen in.
-    seen: BTreeMap<FileKind, FxHashMap<u64, u16>>,
+    /// Per kind of file, the hash of every row read and the file it was first seen in, in the
+    /// order of the hashes.
+    seen: BTreeMap<FileKind, Vec<(u64, u16)>>,
     /// Per file read: its kind, its typed rows' count and content hash (any order).
     fingerprints: Vec<(u16, FileKind, usize, u64)>,
     /// Kinds of mapping for which a file read wins over the mapping saved in the browser.
@@ -566,7 +567,7 @@ impl Loader<'_> {
             self.truncate(before);
             // Its rows are the first file's: later files are compared with that one.
             if let Some(seen) = self.seen.get_mut(&kind) {
-                seen.retain(|_, f| *f != index);
+                seen.retain(|&(_, f)| f != index);
             }
             let first = self.ds.file_name(first).to_owned();
             self.duplicate(report, &first, subset);
@@ -751,9 +752,17 @@ impl Loader<'_> {
         let mut n = Counts::default();
         self.first_total = None;
         let lines_estimate = sheet.line_count();
-        // Row hashes of this kind of file, with the file each was first seen in.
-        let mut seen = self.seen.remove(&kind).unwrap_or_default();
-        seen.reserve(lines_estimate);
+        // Each row's content hash and line, for the duplicates at the end of the file; and the
+        // lines of the rows with a finding.
+        let mut hashes: Vec<(u64, u32)> = Vec::with_capacity(lines_estimate);
+        let mut flagged_lines = Vec::new();
+        let since = self.findings.len();
+        // The work list per enhet: the row's enhet (or ansvar) on what it gave rise to.
+        let enhet_key = match kind {
+            FileKind::Kostnader | FileKind::Mappning => "ansvar",
+            FileKind::Brukare | FileKind::Platser => "enhet",
+            FileKind::Konton | FileKind::Befolkning => "",
+        };
         if kind == FileKind::Brukare {
             self.ds.volumes.reserve(lines_estimate);
         }
@@ -803,19 +812,9 @@ impl Loader<'_> {
                     self.findings
                         .push(Finding::at(sheet.pos(line), FindingKind::ShortRow { fields: row.len(), width }));
                 }
-                // Duplicate rows: the same content twice in one file, or in an earlier file.
-                match seen.entry(row_hash(&row)) {
-                    std::collections::hash_map::Entry::Vacant(v) => {
-                        v.insert(file);
-                    }
-                    std::collections::hash_map::Entry::Occupied(o) if *o.get() == file => {
-                        self.findings.push(Finding::at(sheet.pos(line), FindingKind::DuplicateRow));
-                    }
-                    std::collections::hash_map::Entry::Occupied(o) => {
-                        let (count, _, _) = n.overlap.get_or_insert((0, *o.get(), line));
-                        *count += 1;
-                    }
-                }
+                // Duplicate rows (the same content twice in one file, or in an earlier file) are
+                // found at the end of the file.
+                hashes.push((row_hash(&row), line));
                 match kind {
                     FileKind::Kostnader => self.ledger_row(file, &cells),
                     FileKind::Brukare => self.volume_row(file, &cells),
@@ -826,26 +825,79 @@ impl Loader<'_> {
                 }
             };
             n.used += u32::from(ok.is_ok());
-            n.flagged += u32::from(self.findings.pushed() > pushed);
-            // The work list per enhet: the row's enhet (or ansvar) on what it gave rise to.
-            let enhet = match kind {
-                FileKind::Kostnader | FileKind::Mappning => cells.text("ansvar"),
-                FileKind::Brukare | FileKind::Platser => cells.text("enhet"),
-                _ => "",
-            };
+            if self.findings.pushed() > pushed {
+                n.flagged += 1;
+                flagged_lines.push(line);
+            }
+            let enhet = cells.text(enhet_key);
             if !enhet.is_empty() && structural.is_none() && self.findings.len() > mark {
                 self.findings.set_enhet_since(mark, &self.pseudo.mask(enhet));
             }
             true
         });
+        let repeated = self.duplicates(file, kind, hashes, &mut n);
+        if let Some(&line) = repeated.first() {
+            // One finding for them all, on the first with its enhet (the row is read again).
+            let column = cols.get(enhet_key);
+            let mut enhet = String::new();
+            sheet.read(Some(width), |item| match item {
+                Item::Row { line: l, row, .. } if l == line => {
+                    enhet = column.map_or("", |c| row.get(c)).to_owned();
+                    false
+                }
+                _ => true,
+            });
+            let mut finding = Finding::at(sheet.pos(line), FindingKind::DuplicateRow);
+            finding.enhet = (!enhet.is_empty()).then(|| self.pseudo.mask(&enhet));
+            self.findings.push_in_line_order(since, finding);
+            for &line in &repeated[1..] {
+                self.findings.push(Finding::at(sheet.pos(line), FindingKind::DuplicateRow));
+            }
+            n.flagged += repeated.iter().filter(|line| flagged_lines.binary_search(line).is_err()).count() as u32;
+        }
         if let (Some(line), Some(false)) = (last_short, sheet.ends_with_newline()) {
             self.findings.push(Finding::at(sheet.pos(line), FindingKind::TruncatedFile { file: sheet.file.clone() }));
         }
-        self.seen.insert(kind, seen);
         let changes = self.marks.settle(headers, &mut self.findings);
         self.read_internationally(file, kind, cols, &changes);
         progress(1.0);
         n
+    }
+
+    /// Rows read before: those of the file `file` whose content an earlier file of the kind
+    /// has (counted in `n.overlap`, with the first of them and that file), and the lines of
+    /// those that repeat a row above them in this file (returned, in order). `hashes`: every
+    /// row's content hash and line. (Sorting them here costs less than looking each row up in a
+    /// table of all rows as it is read: a cache miss a row.)
+    fn duplicates(&mut self, file: u16, kind: FileKind, mut hashes: Vec<(u64, u32)>, n: &mut Counts) -> Vec<u32> {
+        hashes.sort_unstable();
+        let earlier = self.seen.remove(&kind).unwrap_or_default();
+        let mut seen = Vec::with_capacity(earlier.len() + hashes.len());
+        let mut earlier = earlier.into_iter().peekable();
+        let mut repeated = Vec::new();
+        for same in hashes.chunk_by(|a, b| a.0 == b.0) {
+            let (hash, first) = same[0];
+            while let Some(e) = earlier.next_if(|e| e.0 < hash) {
+                seen.push(e);
+            }
+            match earlier.peek() {
+                Some(&(h, other)) if h == hash => {
+                    let overlap = n.overlap.get_or_insert((0, other, first));
+                    overlap.0 += same.len() as u32;
+                    if first < overlap.2 {
+                        (overlap.1, overlap.2) = (other, first);
+                    }
+                }
+                _ => {
+                    seen.push((hash, file));
+                    repeated.extend(same[1..].iter().map(|&(_, line)| line));
+                }
+            }
+        }
+        seen.extend(earlier);
+        self.seen.insert(kind, seen);
+        repeated.sort_unstable();
+        repeated
     }
 
     /// A row that is not data: the header repeated, a subtotal, more fields than the header
@@ -1695,6 +1747,47 @@ mod tests {
         assert_ne!(ds.volumes[0].enhet, ds.volumes[2].enhet);
         assert_eq!(ds.enhet_codes[1], "HT1");
         assert!(!ds.enhet_codes[0].contains("1212"), "{:?}", ds.enhet_codes);
+    }
+
+    #[test]
+    fn repeated_rows_are_one_finding_in_its_place_and_rows_in_an_earlier_file_are_an_overlap() {
+        let ds = load(
+            &[
+                file(
+                    "b.csv",
+                    "Brukare;Insats;Enhet;Utförd tid\nB1;Hemtjänst;19121212-1212;3\nB2;Hemtjänst;HT1;ca 8\nB1;Hemtjänst;19121212-1212;3\nB3;Fotvård;HT1;2\nB1;Hemtjänst;19121212-1212;3\nB2;Hemtjänst;HT1;ca 8\n",
+                ),
+                file("b del 2.csv", "Brukare;Insats;Enhet;Utförd tid\nB1;Hemtjänst;19121212-1212;3\nB4;Hemtjänst;HT1;1\nB4;Hemtjänst;HT1;1\n"),
+            ],
+            &settings(),
+        );
+        let of = |name: &str| -> Vec<(&str, Option<u32>, u32, Vec<u32>)> {
+            ds.findings
+                .iter()
+                .filter(|f| f.pos.file == name)
+                .map(|f| (f.kind.code(), f.pos.line, f.count, f.more_lines.clone()))
+                .collect()
+        };
+        // Rows 4, 6 and 7 repeat rows above them: one finding, on row 4, between the findings of
+        // rows 3 and 5. Row 7 has a finding of its own as well.
+        assert_eq!(
+            of("b.csv"),
+            [
+                ("inte-ett-tal", Some(3), 2, vec![7]),
+                ("dubblett", Some(4), 3, vec![6, 7]),
+                ("okand-insats", Some(5), 1, vec![])
+            ]
+        );
+        let repeated = ds.findings.iter().find(|f| f.kind.code() == "dubblett" && f.pos.file == "b.csv").unwrap();
+        let enhet = repeated.enhet.as_deref().expect("the repeated row's enhet");
+        assert_eq!(enhet, ds.enhet_codes[ds.volumes[0].enhet as usize], "masked, as the enhet is");
+        assert!(!enhet.contains("1212"));
+        let report = |name: &str| ds.files.iter().find(|f| f.name == name).unwrap();
+        assert_eq!((report("b.csv").rows, report("b.csv").rows_flagged), (6, 5));
+        // The second file: its first row is the first file's (said once the file is read), its
+        // last repeats the one above.
+        assert_eq!(of("b del 2.csv"), [("dubblett", Some(4), 1, vec![]), ("overlappande-filer", Some(2), 1, vec![])]);
+        assert!(ds.findings.iter().any(|f| f.message() == "1 av 3 rader i b del 2.csv finns också i b.csv."));
     }
 
     #[test]
