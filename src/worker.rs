@@ -501,9 +501,9 @@ fn crashed(
 }
 
 /// A small municipality's files (`src/warmup/`), which the worker runs through the engine once
-/// as it starts. The browser compiles WebAssembly a function at a time, on its first call: without
-/// this, the user's first result waits for all of it (half a second at 10 000 rows, most of the
-/// wait; measured in docs/BENCHMARKS.md).
+/// as it starts. Chromium compiles WebAssembly a function at a time, on its first call: without
+/// this, the user's first result waits for the compiling of all the code CSV files need (half a
+/// second at 10 000 rows, most of the wait; measured in docs/BENCHMARKS.md).
 pub fn warm_up_files() -> Vec<kpb::import::InputFile> {
     [
         ("kostnader.csv", include_str!("warmup/kostnader.csv")),
@@ -591,7 +591,7 @@ pub mod serve {
         let history = vec![YearFigures::of(&report)];
         let display = Box::new(report.for_display(kpb::report::SHOWN_CLIENTS));
         let done = Response::Done { report: display, timing: Timing::default(), history };
-        let _ = serde_json::to_string(&Posted::Answer { id: RequestId(0), response: done });
+        std::hint::black_box(serde_json::to_string(&Posted::Answer { id: RequestId(0), response: done }).ok());
     }
 
     /// Tells the page how far the request `id` has come.

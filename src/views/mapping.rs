@@ -141,7 +141,7 @@ pub fn MappingEditor() -> impl IntoView {
             <div class="toolbar">
                 <label class="field">
                     <span>"Filtrera"</span>
-                    <input type="text" placeholder="ansvar, enhet eller område" on:input=move |ev| filter.set(event_target_value(&ev)) />
+                    <input type="text" placeholder="ansvar, enhet eller område" prop:value=move || filter.get() on:input=move |ev| filter.set(event_target_value(&ev)) />
                 </label>
                 <button class="secondary" on:click=move |_| add(String::new())>"Ny rad"</button>
             </div>

@@ -198,12 +198,12 @@ impl Findings {
     }
 
     /// Adds a finding made after the rows it belongs among were read (at the end of a file), in
-    /// its place: before the first finding since `mark` on its line or a later one, as if it had
-    /// been pushed when its row was read. (The findings since `mark` are in the order of their
-    /// lines.)
+    /// the order of lines: before the first finding since `mark` on its line or a later one.
+    /// (The findings since `mark` are in the order of their lines.)
     pub fn push_in_line_order(&mut self, mark: usize, finding: Finding) {
         let line = finding.pos.line;
         let end = self.list.len();
+        debug_assert!(mark <= end);
         self.push(finding);
         if self.list.len() > end {
             let at = mark + self.list[mark..end].partition_point(|f| f.pos.line < line);

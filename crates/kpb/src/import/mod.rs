@@ -752,9 +752,10 @@ impl Loader<'_> {
         let mut n = Counts::default();
         self.first_total = None;
         let lines_estimate = sheet.line_count();
-        // Each row's content hash and line, for the duplicates at the end of the file; and the
-        // lines of the rows with a finding.
-        let mut hashes: Vec<(u64, u32)> = Vec::with_capacity(lines_estimate);
+        // Each row's content hash, line and enhet (numbered: `enheter`), for the duplicates at
+        // the end of the file; and the lines of the rows with a finding.
+        let mut hashes: Vec<(u64, u32, u32)> = Vec::with_capacity(lines_estimate);
+        let (mut enheter, mut enhet_ids): (Vec<String>, FxHashMap<String, u32>) = Default::default();
         let mut flagged_lines = Vec::new();
         let since = self.findings.len();
         // The work list per enhet: the row's enhet (or ansvar) on what it gave rise to.
@@ -814,7 +815,11 @@ impl Loader<'_> {
                 }
                 // Duplicate rows (the same content twice in one file, or in an earlier file) are
                 // found at the end of the file.
-                hashes.push((row_hash(&row), line));
+                let enhet = cached(&mut enhet_ids, cells.text(enhet_key), |text| {
+                    enheter.push(text.to_owned());
+                    enheter.len() as u32 - 1
+                });
+                hashes.push((row_hash(&row), line, enhet));
                 match kind {
                     FileKind::Kostnader => self.ledger_row(file, &cells),
                     FileKind::Brukare => self.volume_row(file, &cells),
@@ -836,24 +841,16 @@ impl Loader<'_> {
             true
         });
         let repeated = self.duplicates(file, kind, hashes, &mut n);
-        if let Some(&line) = repeated.first() {
-            // One finding for them all, on the first with its enhet (the row is read again).
-            let column = cols.get(enhet_key);
-            let mut enhet = String::new();
-            sheet.read(Some(width), |item| match item {
-                Item::Row { line: l, row, .. } if l == line => {
-                    enhet = column.map_or("", |c| row.get(c)).to_owned();
-                    false
-                }
-                _ => true,
-            });
+        if let Some(&(line, enhet)) = repeated.first() {
+            // One finding for them all, on the first, with its enhet.
+            let enhet = &enheter[enhet as usize];
             let mut finding = Finding::at(sheet.pos(line), FindingKind::DuplicateRow);
-            finding.enhet = (!enhet.is_empty()).then(|| self.pseudo.mask(&enhet));
+            finding.enhet = (!enhet.is_empty()).then(|| self.pseudo.mask(enhet));
             self.findings.push_in_line_order(since, finding);
-            for &line in &repeated[1..] {
+            for &(line, _) in &repeated[1..] {
                 self.findings.push(Finding::at(sheet.pos(line), FindingKind::DuplicateRow));
             }
-            n.flagged += repeated.iter().filter(|line| flagged_lines.binary_search(line).is_err()).count() as u32;
+            n.flagged += repeated.iter().filter(|(line, _)| flagged_lines.binary_search(line).is_err()).count() as u32;
         }
         if let (Some(line), Some(false)) = (last_short, sheet.ends_with_newline()) {
             self.findings.push(Finding::at(sheet.pos(line), FindingKind::TruncatedFile { file: sheet.file.clone() }));
@@ -866,17 +863,25 @@ impl Loader<'_> {
 
     /// Rows read before: those of the file `file` whose content an earlier file of the kind
     /// has (counted in `n.overlap`, with the first of them and that file), and the lines of
-    /// those that repeat a row above them in this file (returned, in order). `hashes`: every
-    /// row's content hash and line. (Sorting them here costs less than looking each row up in a
-    /// table of all rows as it is read: a cache miss a row.)
-    fn duplicates(&mut self, file: u16, kind: FileKind, mut hashes: Vec<(u64, u32)>, n: &mut Counts) -> Vec<u32> {
-        hashes.sort_unstable();
+    /// those that repeat a row above them in this file (returned with their enhet, in order).
+    /// `hashes`: every row's content hash, line and enhet. (Sorting them here costs less than
+    /// looking each row up in a table of all rows as it is read: a cache miss a row.)
+    fn duplicates(
+        &mut self,
+        file: u16,
+        kind: FileKind,
+        mut hashes: Vec<(u64, u32, u32)>,
+        n: &mut Counts,
+    ) -> Vec<(u32, u32)> {
+        // By hash; the few rows of one hash by line below.
+        hashes.sort_unstable_by_key(|&(hash, _, _)| hash);
         let earlier = self.seen.remove(&kind).unwrap_or_default();
         let mut seen = Vec::with_capacity(earlier.len() + hashes.len());
         let mut earlier = earlier.into_iter().peekable();
         let mut repeated = Vec::new();
-        for same in hashes.chunk_by(|a, b| a.0 == b.0) {
-            let (hash, first) = same[0];
+        for same in hashes.chunk_by_mut(|a, b| a.0 == b.0) {
+            same.sort_unstable_by_key(|&(_, line, _)| line);
+            let (hash, first, _) = same[0];
             while let Some(e) = earlier.next_if(|e| e.0 < hash) {
                 seen.push(e);
             }
@@ -890,7 +895,7 @@ impl Loader<'_> {
                 }
                 _ => {
                     seen.push((hash, file));
-                    repeated.extend(same[1..].iter().map(|&(_, line)| line));
+                    repeated.extend(same[1..].iter().map(|&(_, line, enhet)| (line, enhet)));
                 }
             }
         }
