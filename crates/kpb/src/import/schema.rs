@@ -454,16 +454,30 @@ pub fn normalise_header(h: &str) -> String {
     normalise(&h.replace('_', " ").replace('\u{feff}', "")).trim_end_matches(':').trim().to_owned()
 }
 
-/// Which column of the file each field is read from. A short list, looked up once per cell of
-/// every row: a linear scan beats a tree of strings here.
+/// Which column of the file each field is read from. A short list, looked up a score of times
+/// for every row (fields that are there and fields that are not): found through a small table
+/// of slots, without comparing keys with every entry.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Columns {
     /// (field key, 0-based column index).
     found: Vec<(&'static str, usize)>,
+    /// `found`'s entries by the [`slot`] of their key: the entry's index + 1, 0 for none, or
+    /// [`SHARED`] when two keys have the slot (then `found` is searched). Kept by `insert` and
+    /// `remove`.
+    slots: [u8; 32],
     /// Conversions of number columns whose header names a unit (field key, scale).
     scales: Vec<(&'static str, Scale)>,
     /// The units named in headers (field key, unit).
     units: Vec<(&'static str, Unit)>,
+}
+
+/// A slot of [`Columns::slots`] shared by two keys.
+const SHARED: u8 = u8::MAX;
+
+/// Where a key is in [`Columns::slots`]: from its length and its first and last letters.
+fn slot(key: &str) -> usize {
+    let b = key.as_bytes();
+    (b.len() * 7 + usize::from(b.first().copied().unwrap_or(0)) + usize::from(b.last().copied().unwrap_or(0)) * 3) % 32
 }
 
 /// Whether two field keys are the same. (Looked up a score of times a row: most keys differ in
@@ -475,7 +489,14 @@ fn same_key(a: &str, b: &str) -> bool {
 
 impl Columns {
     pub fn get(&self, key: &str) -> Option<usize> {
-        self.found.iter().find(|(k, _)| same_key(k, key)).map(|(_, i)| *i)
+        match self.slots[slot(key)] {
+            0 => None,
+            SHARED => self.found.iter().find(|(k, _)| same_key(k, key)).map(|(_, i)| *i),
+            at => {
+                let (k, i) = self.found[usize::from(at) - 1];
+                same_key(k, key).then_some(i)
+            }
+        }
     }
 
     /// How the column's numbers convert (one to one unless its header names a unit).
@@ -501,6 +522,7 @@ impl Columns {
     /// Forgets a column (one whose unit does not fit).
     pub fn remove(&mut self, key: &str) {
         self.found.retain(|(k, _)| *k != key);
+        self.fill_slots();
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -517,6 +539,15 @@ impl Columns {
 
     fn insert(&mut self, key: &'static str, column: usize) {
         self.found.push((key, column));
+        self.fill_slots();
+    }
+
+    fn fill_slots(&mut self) {
+        self.slots = [0; 32];
+        for (at, (key, _)) in self.found.iter().enumerate() {
+            let slot = &mut self.slots[slot(key)];
+            *slot = if *slot == 0 { u8::try_from(at + 1).unwrap_or(SHARED) } else { SHARED };
+        }
     }
 
     /// Required groups with none of their columns found, as the labels to show.

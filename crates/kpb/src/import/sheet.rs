@@ -44,7 +44,7 @@ impl Row<'_> {
     pub fn get(&self, index: usize) -> &str {
         match self {
             Row::Fields(f) => f.get(index).map_or("", |c| c.as_ref()),
-            Row::Cells(c) => c.get(index).map_or("", |c| c.trim()),
+            Row::Cells(c) => c.get(index).map_or("", |c| trim(c)),
         }
     }
 
@@ -345,7 +345,7 @@ impl<'t> TextReader<'t> {
                 i = rest_end;
             } else {
                 let end = field_end(bytes, i, d);
-                fields.push(Cow::Borrowed(self.text[i..end].trim()));
+                fields.push(Cow::Borrowed(trim(&self.text[i..end])));
                 i = end;
             }
             if i < bytes.len() && bytes[i] == d {
@@ -354,6 +354,16 @@ impl<'t> TextReader<'t> {
             }
             return Parsed::Done { end: i, lines };
         }
+    }
+}
+
+/// `str::trim`, told at the two ends' bytes for most fields: a printable ASCII letter at each
+/// end is not white space. (Called for every field.)
+fn trim(s: &str) -> &str {
+    let plain = |b: &u8| (b'!'..=b'~').contains(b);
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if plain(a) && plain(b) => s,
+        _ => s.trim(),
     }
 }
 
@@ -422,6 +432,13 @@ pub fn detect_delimiter(text: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_are_trimmed_as_str_trim_trims() {
+        for text in ["", "a", " a", "a ", "\ta\r", "\u{0b}a", "a\u{0c}", "\u{a0}1 234", "1 234\u{202f}", "é", "aé", "éa", "~x!"] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
 
     #[test]
     fn detects_semicolon_with_decimal_commas() {
