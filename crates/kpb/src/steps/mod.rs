@@ -50,13 +50,27 @@ pub(crate) struct CellKey {
 }
 
 /// The rows an amount or a volume came from: line numbers per file, capped at [`MAX_LINES`],
-/// and how many rows in all.
+/// and how many rows in all: `(file, lines, count)` in the order of the files. (A short list,
+/// not a tree: a row is added to several of these, nearly always in the last one's file.)
 #[derive(Default, Clone, Debug)]
-pub(crate) struct Lines(BTreeMap<u16, (Vec<u32>, u32)>);
+pub(crate) struct Lines(Vec<(u16, Vec<u32>, u32)>);
 
 impl Lines {
+    /// The lines and count of `file`, new if there are none.
+    fn of(&mut self, file: u16) -> (&mut Vec<u32>, &mut u32) {
+        let at = match self.0.last() {
+            Some(last) if last.0 == file => self.0.len() - 1,
+            _ => self.0.binary_search_by_key(&file, |e| e.0).unwrap_or_else(|at| {
+                self.0.insert(at, (file, Vec::new(), 0));
+                at
+            }),
+        };
+        let (_, lines, count) = &mut self.0[at];
+        (lines, count)
+    }
+
     pub fn add(&mut self, file: u16, line: u32) {
-        let (lines, count) = self.0.entry(file).or_default();
+        let (lines, count) = self.of(file);
         *count += 1;
         if lines.len() < MAX_LINES && lines.last() != Some(&line) {
             lines.push(line);
@@ -65,7 +79,7 @@ impl Lines {
 
     /// Adds every line `other` kept (counting those only).
     pub fn add_all(&mut self, other: &Lines) {
-        for (f, (ls, _)) in &other.0 {
+        for (f, ls, _) in &other.0 {
             for l in ls {
                 self.add(*f, *l);
             }
@@ -74,8 +88,8 @@ impl Lines {
 
     /// Adds `other`'s lines and counts, keeping at most [`MAX_LINES`] lines per file.
     pub fn merge(&mut self, other: Lines) {
-        for (file, (lines, count)) in other.0 {
-            let (to, n) = self.0.entry(file).or_default();
+        for (file, lines, count) in other.0 {
+            let (to, n) = self.of(file);
             *n += count;
             to.extend(lines.into_iter().take(MAX_LINES.saturating_sub(to.len())));
         }
@@ -87,22 +101,18 @@ impl Lines {
 
     /// How many rows in all.
     pub fn count(&self) -> u32 {
-        self.0.values().map(|(_, n)| n).sum()
+        self.0.iter().map(|(_, _, n)| n).sum()
     }
 
     pub fn sources(&self, ds: &Dataset) -> Vec<Source> {
         self.0
             .iter()
-            .map(|(f, (lines, count))| Source {
-                file: ds.file_name(*f).to_owned(),
-                lines: lines.clone(),
-                count: *count,
-            })
+            .map(|(f, lines, count)| Source { file: ds.file_name(*f).to_owned(), lines: lines.clone(), count: *count })
             .collect()
     }
 
     pub fn first(&self, ds: &Dataset) -> Option<Position> {
-        self.0.iter().next().and_then(|(f, (l, _))| l.first().map(|l| ds.pos(*f, *l)))
+        self.0.first().and_then(|(f, l, _)| l.first().map(|l| ds.pos(*f, *l)))
     }
 }
 
