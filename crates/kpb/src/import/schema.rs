@@ -663,6 +663,8 @@ impl Scale {
 
     pub fn apply(self, value: Decimal) -> Decimal {
         match self {
+            // (Most columns: a multiplication by one costs as much as any other.)
+            Scale::Times(f) if f.mantissa() == 1 && f.scale() == 0 => value,
             Scale::Times(f) => value * f,
             Scale::Per(d) => value / d,
         }

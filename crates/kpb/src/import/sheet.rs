@@ -176,11 +176,16 @@ impl<'a> Sheet<'a> {
         match &self.source {
             Source::Csv { text, .. } => {
                 let bytes = text.as_bytes();
-                let breaks = bytes
-                    .iter()
-                    .enumerate()
-                    .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
-                    .count();
+                let count = |byte: u8| bytes.iter().filter(|&&b| b == byte).count();
+                // LF and lone CR; CRLF is one. (Counted byte by byte only when there is a CR.)
+                let breaks = match count(b'\r') {
+                    0 => count(b'\n'),
+                    _ => bytes
+                        .iter()
+                        .enumerate()
+                        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+                        .count(),
+                };
                 breaks + usize::from(!matches!(bytes.last(), None | Some(b'\n' | b'\r')))
             }
             // Rows that exist (a far-away cell's row number says nothing of the work).
