@@ -1614,12 +1614,16 @@ fn digest(bytes: &[u8]) -> String {
 
 /// Whether a row's first cell marks a subtotal: `Summa 4110`, `Totalt`, `S:a`, `Delsumma:`.
 fn is_total(cell: &str) -> bool {
-    starts_with_word(cell, &["summa", "totalt", "total", "delsumma", "totalsumma", "summering", "s:a"])
+    // (Asked of every row: told at the first letter for most.)
+    matches!(cell.as_bytes().first(), Some(b's' | b'S' | b't' | b'T' | b'd' | b'D'))
+        && starts_with_word(cell, &["summa", "totalt", "total", "delsumma", "totalsumma", "summering", "s:a"])
 }
 
 /// Whether any cell marks a subtotal: `Summa personalkostnader`, `Delsumma`.
 fn is_sum(cell: &str) -> bool {
-    starts_with_word(cell, &["summa", "delsumma", "totalsumma", "s:a"])
+    // (Asked of every cell of every row: told at the first letter for most.)
+    matches!(cell.as_bytes().first(), Some(b's' | b'S' | b't' | b'T' | b'd' | b'D'))
+        && starts_with_word(cell, &["summa", "delsumma", "totalsumma", "s:a"])
 }
 
 /// Whether `cell` begins with one of `words` (ASCII, any case) followed by a space, a colon or
