@@ -4,6 +4,7 @@
 //! browser's localStorage, never data.
 
 use crate::worker::{Client, Request, RequestId, Response};
+use kpb::client_list::{ClientPage, ClientQuery};
 use kpb::Report;
 use kpb::export::Status as ResultStatus;
 use kpb::import::ImportSettings;
@@ -178,6 +179,8 @@ pub struct Session {
     /// Another year's files, by the request that reads them: kept once the worker has read
     /// them (not if refused).
     years_in_flight: StoredValue<BTreeMap<RequestId, Files>, LocalStorage>,
+    /// The requests for a page of a list of brukare not yet answered, and whom to give the answer.
+    list_pages: StoredValue<BTreeMap<RequestId, Box<dyn Fn(Result<ClientPage, String>)>>, LocalStorage>,
     /// Kolada values, network partners' files and quality results.
     pub reference: RwSignal<Arc<kpb::compare::RefData>>,
     /// How many times reference data has arrived (for the end-to-end tests).
@@ -237,6 +240,7 @@ impl Session {
             history: RwSignal::new(Vec::new()),
             other_years: StoredValue::new_local(Vec::new()),
             years_in_flight: StoredValue::new_local(BTreeMap::new()),
+            list_pages: StoredValue::new_local(BTreeMap::new()),
             reference: RwSignal::new(Arc::new(Default::default())),
             reference_generation: RwSignal::new(0),
             compare_settings: RwSignal::new(
@@ -260,6 +264,14 @@ impl Session {
 
     /// An answer from the worker to the request `id`.
     fn receive(&self, id: RequestId, response: Response) {
+        if let Some(give) = self.list_pages.try_update_value(|pages| pages.remove(&id)).flatten() {
+            match response {
+                Response::Clients(page) => give(Ok(page)),
+                Response::Failed { message } => give(Err(message)),
+                _ => {}
+            }
+            return;
+        }
         if response.is_final() {
             let year = self.years_in_flight.try_update_value(|years| years.remove(&id)).flatten();
             if let (Some(files), Response::Done { .. }) = (year, &response) {
@@ -285,6 +297,8 @@ impl Session {
                 self.download.set(Some(Download { name, bytes: Arc::new(bytes), mime }));
             }
             Response::Failed { message } => self.busy.set(Busy::Failed(message)),
+            // Answered above, to whoever asked.
+            Response::Clients(_) => {}
             Response::Reference(data) => {
                 self.busy.set(Busy::Idle);
                 self.reference.set(Arc::new(*data));
@@ -505,6 +519,17 @@ impl Session {
     }
 
     /// Asks the worker for an export file.
+    /// Asks for a page of a list of brukare of the report shown; `give` gets the page, or why
+    /// there is none. (Not the page's busy state: a list says itself that it is waiting.)
+    pub fn client_page(&self, query: ClientQuery, give: impl Fn(Result<ClientPage, String>) + 'static) {
+        match self.client.with_value(|c| c.as_ref().map(|c| c.send(&Request::Clients(query), &[]))) {
+            Some(Ok(id)) => self.list_pages.update_value(|pages| {
+                pages.insert(id, Box::new(give));
+            }),
+            _ => give(Err("Listan kunde inte hämtas: beräkningen är inte igång.".into())),
+        }
+    }
+
     pub fn export(&self, what: crate::worker::ExportKind) {
         self.busy.set(Busy::Working { message: "Skapar filen …".into(), fraction: 0.5 });
         let meta = untrack(|| self.meta());

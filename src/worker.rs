@@ -36,6 +36,9 @@ pub enum Request {
     Compute { settings: Settings },
     /// Make an export file of the last report.
     Export { what: ExportKind, meta: kpb::export::Meta },
+    /// One page of a list of brukare of the last report (the page gets the report without its
+    /// clients).
+    Clients(kpb::client_list::ClientQuery),
 }
 
 /// Which export file.
@@ -86,6 +89,8 @@ pub enum Response {
     },
     /// What the reference files held (all of them, not only the last chosen).
     Reference(Box<kpb::compare::RefData>),
+    /// A page of a list of brukare.
+    Clients(kpb::client_list::ClientPage),
     /// A file to download.
     File {
         name: String,
@@ -186,6 +191,7 @@ fn doing(request: &Request, files: &[String], main_files: &[String]) -> String {
         Request::Export { what: ExportKind::Csv(name), .. } => format!("tabellen {name} skapades som CSV-fil"),
         Request::Export { what: ExportKind::CsvZip, .. } => "zip-filen med tabellerna skapades".into(),
         Request::Export { what: ExportKind::Network { .. }, .. } => "nätverksfilen skapades".into(),
+        Request::Clients(_) => "listan över brukare hämtades".into(),
     }
 }
 
@@ -521,6 +527,7 @@ pub fn warm_up_files() -> Vec<kpb::import::InputFile> {
 /// The worker's side: answers requests until the page goes away.
 pub mod serve {
     use super::*;
+    use kpb::client_list::{ClientList, ClientQuery, ClientSort};
     use kpb::compare::{RefData, YearFigures};
     use kpb::import::{Dataset, InputFile};
     use std::collections::BTreeMap;
@@ -589,7 +596,12 @@ pub mod serve {
         let data = kpb::import::load(&warm_up_files(), &import);
         let report = kpb::compute(&data, &Settings::default());
         let history = vec![YearFigures::of(&report)];
-        let display = Box::new(report.for_display(kpb::report::SHOWN_CLIENTS));
+        for list in [ClientList::WithCost, ClientList::Ytterfall(None)] {
+            let query = ClientQuery { list, search: "a".into(), sort: ClientSort::Cost, descending: true, page: 0 };
+            let page = Response::Clients(report.client_page(&query));
+            std::hint::black_box(serde_json::to_string(&Posted::Answer { id: RequestId(0), response: page }).ok());
+        }
+        let display = Box::new(report.for_display());
         let done = Response::Done { report: display, timing: Timing::default(), history };
         std::hint::black_box(serde_json::to_string(&Posted::Answer { id: RequestId(0), response: done }).ok());
     }
@@ -642,6 +654,10 @@ pub mod serve {
             Request::ClearReference => {
                 REFERENCE.set(RefData::default());
                 Ok(Response::Reference(Box::default()))
+            }
+            Request::Clients(query) => {
+                let report = REPORT.with_borrow(Clone::clone).ok_or("Det finns inget resultat att visa.")?;
+                Ok(Response::Clients(report.client_page(&query)))
             }
             Request::Export { what, meta } => {
                 let report = REPORT.with_borrow(Clone::clone).ok_or("Det finns inget resultat att exportera.")?;
@@ -703,9 +719,9 @@ pub mod serve {
         history.push(YearFigures::of(&report));
         history.sort_by_key(|h| h.year);
         let compute_ms = now() - start;
-        // The page lists only the ytterfall and the most expensive clients; the exports (made
-        // here) use the whole report.
-        let display = report.for_display(kpb::report::SHOWN_CLIENTS);
+        // The page asks for its lists of clients a page at a time; the exports (made here) use
+        // the whole report.
+        let display = report.for_display();
         REPORT.set(Some(Rc::new(report)));
         let memory_bytes = wasm_bindgen::memory()
             .unchecked_into::<js_sys::WebAssembly::Memory>()

@@ -3,7 +3,8 @@
 
 use crate::charts::{Bar, BarChart, DARK, LineChart, MUTED, Series, Unit};
 use crate::state::session;
-use crate::views::ytterfall::{ClientRow, ClientTable};
+use crate::views::ytterfall::ClientTable;
+use kpb::client_list::ClientList;
 use kpb::format;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
@@ -112,29 +113,19 @@ pub fn decile_bars(d: &kpb::report::Distribution) -> Vec<Bar> {
         .collect()
 }
 
-/// The dearest brukare: those the page has (the most expensive and every ytterfall), searchable,
-/// sortable and in pages; all of them are in the export.
+/// Every brukare with a cost, dearest first: searchable, sortable and in pages (from the worker).
 #[component]
 fn DearestClients(report: std::sync::Arc<kpb::Report>) -> impl IntoView {
-    let rows: Vec<ClientRow> = report
-        .clients
-        .iter()
-        .filter(|c| c.total > rust_decimal::Decimal::ZERO)
-        .map(|c| ClientRow { scope: None, cost: c.total, client: c.clone() })
-        .collect();
-    let n = rows.len() as u32;
     view! {
         <section aria-labelledby="dyraste-rubrik">
-            <h2 id="dyraste-rubrik">"De dyraste brukarna"</h2>
+            <h2 id="dyraste-rubrik">"Brukarna, dyraste först"</h2>
             <p class="hint" data-testid="dearest-hint">
                 {format!(
-                    "De {} dyraste brukarna och alla ytterfall: {} av {} brukare med kostnad, med pseudonym. Alla finns i Brukare.csv under Export. Välj en brukare för att se insatsmixen.",
-                    kpb::report::SHOWN_CLIENTS,
-                    format::count(n),
+                    "Alla {} brukare med kostnad, med pseudonym. Sök på pseudonym, insats, enhet eller boendeform, eller sortera på en kolumn. Listan finns också i Brukare.csv under Export. Välj en brukare för att se insatsmixen.",
                     format::count(report.distribution.clients)
                 )}
             </p>
-            <ClientTable id="brukare-list" rows=Signal::stored(rows) cost_label="Årskostnad" />
+            <ClientTable id="brukare-list" list=ClientList::WithCost cost_label="Årskostnad" />
         </section>
     }
 }

@@ -4,6 +4,7 @@
 use crate::charts::{Bar, BarChart, Unit};
 use crate::state::session;
 use kpb::Report;
+use kpb::client_list::{ClientList, ClientPage, ClientQuery, ClientSort, PAGE};
 use kpb::format;
 use kpb::model::Scope;
 use kpb::report::ClientCost;
@@ -108,28 +109,13 @@ pub fn Ytterfall() -> impl IntoView {
 #[component]
 fn ClientList(report: Arc<Report>) -> impl IntoView {
     let scope_filter: RwSignal<Option<Scope>> = RwSignal::new(None);
-    let by_id: std::collections::HashMap<&str, &ClientCost> =
-        report.clients.iter().map(|c| (c.id.as_str(), c)).collect();
-    // A row for every ytterfall, once per scope, with its cost in the scope.
-    let rows: Vec<ClientRow> = report
-        .ytterfall
-        .iter()
-        .flat_map(|y| {
-            y.list.iter().filter_map(|id| by_id.get(id.as_str())).map(|c| ClientRow {
-                scope: Some(y.scope),
-                cost: c.in_scope(y.scope),
-                client: (*c).clone(),
-            })
+    // A brukare is listed once per area it is an ytterfall in.
+    let counts: Vec<(Option<Scope>, u32)> = [None, Some(Scope::Ordinart), Some(Scope::Sarskilt), Some(Scope::Lss)]
+        .into_iter()
+        .map(|scope| {
+            (scope, report.ytterfall.iter().filter(|y| scope.is_none_or(|x| y.scope == x)).map(|y| y.count).sum())
         })
         .collect();
-    let counts: Vec<(Option<Scope>, usize)> = [None, Some(Scope::Ordinart), Some(Scope::Sarskilt), Some(Scope::Lss)]
-        .into_iter()
-        .map(|scope| (scope, rows.iter().filter(|r| scope.is_none_or(|x| r.scope == Some(x))).count()))
-        .collect();
-    let shown = Signal::derive(move || {
-        let scope = scope_filter.get();
-        rows.iter().filter(|r| scope.is_none_or(|x| r.scope == Some(x))).cloned().collect::<Vec<_>>()
-    });
     view! {
         <section aria-labelledby="lista-rubrik">
             <h2 id="lista-rubrik">"Brukarna över gränsen"</h2>
@@ -149,107 +135,72 @@ fn ClientList(report: Arc<Report>) -> impl IntoView {
                                     checked=move || scope_filter.get() == scope
                                     on:change=move |_| scope_filter.set(scope)
                                 />
-                                {format!("{} ({})", scope.map_or("alla områden", Scope::name), format::count(n as u32))}
+                                {format!("{} ({})", scope.map_or("alla områden", Scope::name), format::count(n))}
                             </label>
                         }
                     })
                     .collect_view()}
             </fieldset>
-            <ClientTable id="ytterfall-list" rows=shown cost_label="Årskostnad i området" />
+            <ClientTable
+                id="ytterfall-list"
+                list=Signal::derive(move || ClientList::Ytterfall(scope_filter.get()))
+                cost_label="Årskostnad i området"
+            />
         </section>
     }
 }
 
-/// One row of a list of brukare: the client, the area it is listed for, its cost there.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ClientRow {
-    pub scope: Option<Scope>,
-    pub cost: rust_decimal::Decimal,
-    pub client: ClientCost,
-}
-
-/// What a list of brukare is sorted by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Column {
-    Id,
-    Scope,
-    Age,
-    Kon,
-    Boendeform,
-    Cost,
-}
-
-/// How many rows a page of a list of brukare shows.
-const PAGE: usize = 25;
-
-/// A list of brukare at any size: a search box (pseudonym, insats, enhet, boendeform), sorting
-/// by any column (again: the other way), pages of [`PAGE`] rows; a row's pseudonym opens its
-/// insatsmix above the list.
+/// A list of brukare at any size, a page at a time from the worker ([`Session::client_page`]): a
+/// search box (pseudonym, insats, enhet, boendeform), sorting by any column (again: the other
+/// way), pages of [`PAGE`] rows; a row's pseudonym opens its insatsmix above the list. The table
+/// is `aria-busy` from a change until its page has come.
+///
+/// [`Session::client_page`]: crate::state::Session::client_page
 #[component]
 pub fn ClientTable(
     /// The table's test id.
     id: &'static str,
-    #[prop(into)] rows: Signal<Vec<ClientRow>>,
+    #[prop(into)] list: Signal<ClientList>,
     cost_label: &'static str,
 ) -> impl IntoView {
-    let selected: RwSignal<Option<String>> = RwSignal::new(None);
-    let sort = RwSignal::new((Column::Cost, true));
-    let query = RwSignal::new(String::new());
-    // The page chosen; `page` below is the one shown.
+    let s = session();
+    let selected: RwSignal<Option<ClientCost>> = RwSignal::new(None);
+    let sort = RwSignal::new((ClientSort::Cost, true));
+    let search = RwSignal::new(String::new());
     let chosen_page = RwSignal::new(0usize);
-    let with_scope = move || rows.with(|r| r.iter().any(|r| r.scope.is_some()));
-    let found = Memo::new(move |_| {
-        let q = query.get().trim().to_lowercase();
-        let mut found: Vec<ClientRow> = rows.with(|rows| {
-            rows.iter()
-                .filter(|r| {
-                    q.is_empty()
-                        || r.client.id.to_lowercase().contains(&q)
-                        || r.client.boendeform.name().to_lowercase().contains(&q)
-                        || r.client
-                            .lines
-                            .iter()
-                            .any(|l| l.insats.name().to_lowercase().contains(&q) || l.enhet.to_lowercase().contains(&q))
-                })
-                .cloned()
-                .collect()
-        });
-        let (by, descending) = sort.get();
-        found.sort_by(|a, b| {
-            let order = match by {
-                Column::Id => a.client.id.cmp(&b.client.id),
-                Column::Scope => a.scope.cmp(&b.scope),
-                Column::Age => a.client.age.cmp(&b.client.age),
-                Column::Kon => a.client.kon.map(|k| k.kolada()).cmp(&b.client.kon.map(|k| k.kolada())),
-                Column::Boendeform => a.client.boendeform.name().cmp(b.client.boendeform.name()),
-                Column::Cost => a.cost.cmp(&b.cost),
-            };
-            // Ties by cost, dearest first, then by pseudonym: the same order every time.
-            let order = if descending { order.reverse() } else { order };
-            order.then_with(|| b.cost.cmp(&a.cost)).then_with(|| a.client.id.cmp(&b.client.id))
-        });
-        found
-    });
-    // A new search, order or set of rows starts at the first page; until the effect has run,
-    // the page shown is never past the last.
+    // Another area starts at the first page (a new search or order does so where it is made).
+    Effect::watch(move || list.get(), move |_, _, _| chosen_page.set(0), false);
+    // Requests are numbered: only the answer to the last one is shown.
+    let asked = RwSignal::new(0u32);
+    let answer: RwSignal<Option<(u32, Result<ClientPage, String>)>> = RwSignal::new(None);
     Effect::new(move |_| {
-        query.track();
-        sort.track();
-        rows.track();
-        chosen_page.set(0);
+        s.generation.track();
+        let (by, descending) = sort.get();
+        let query = ClientQuery { list: list.get(), search: search.get(), sort: by, descending, page: chosen_page.get() };
+        let n = asked.get_untracked() + 1;
+        asked.set(n);
+        s.client_page(query, move |page| {
+            if asked.try_get_untracked() == Some(n) {
+                answer.try_set(Some((n, page)));
+            }
+        });
     });
-    let pages = move || found.with(|f| f.len().div_ceil(PAGE).max(1));
-    let page = Signal::derive(move || chosen_page.get().min(pages() - 1));
-    let header = move |label: &'static str, by: Column| {
+    let busy = move || answer.with(|a| a.as_ref().map(|(n, _)| *n)) != Some(asked.get());
+    let page = move || answer.with(|a| a.as_ref().and_then(|(_, p)| p.as_ref().ok().map(|p| (p.page, p.pages()))));
+    let with_scope = move || matches!(list.get(), ClientList::Ytterfall(_));
+    let header = move |label: &'static str, by: ClientSort| {
         view! {
-            <th scope="col" class:num=by == Column::Cost aria-sort=move || match sort.get() {
+            <th scope="col" class:num=by == ClientSort::Cost aria-sort=move || match sort.get() {
                 (b, true) if b == by => "descending",
                 (b, false) if b == by => "ascending",
                 _ => "none",
             }>
                 <button
                     class="sort"
-                    on:click=move |_| sort.update(|(b, d)| if *b == by { *d = !*d } else { (*b, *d) = (by, matches!(by, Column::Cost | Column::Age)) })
+                    on:click=move |_| {
+                        sort.update(|(b, d)| if *b == by { *d = !*d } else { (*b, *d) = (by, matches!(by, ClientSort::Cost | ClientSort::Age)) });
+                        chosen_page.set(0);
+                    }
                 >
                     {label}
                 </button>
@@ -257,11 +208,7 @@ pub fn ClientTable(
         }
     };
     view! {
-        {move || {
-            let id = selected.get()?;
-            rows.with(|rows| rows.iter().find(|r| r.client.id == id).map(|r| r.client.clone()))
-                .map(|c| view! { <ClientDetail client=c /> })
-        }}
+        {move || selected.get().map(|c| view! { <ClientDetail client=c /> })}
         <div class="list-tools">
             <label class="field">
                 <span>"Sök"</span>
@@ -269,57 +216,75 @@ pub fn ClientTable(
                     type="search"
                     data-testid=format!("{id}-search")
                     placeholder="Pseudonym, insats, enhet eller boendeform"
-                    prop:value=move || query.get()
-                    on:input=move |ev| query.set(event_target_value(&ev))
+                    prop:value=move || search.get()
+                    on:input=move |ev| {
+                        search.set(event_target_value(&ev));
+                        chosen_page.set(0);
+                    }
                 />
             </label>
             <p class="list-status" role="status" data-testid=format!("{id}-status")>
-                {move || {
-                    let n = found.with(Vec::len);
-                    let of = rows.with(Vec::len);
-                    let first = page.get() * PAGE;
-                    let shown = if n == 0 { "Ingen brukare".to_owned() } else { format!("Visar {}–{} av {}", format::count((first + 1) as u32), format::count((first + PAGE).min(n) as u32), format::count(n as u32)) };
-                    if n == of { format!("{shown}.") } else { format!("{shown} (sökningen; {} i listan).", format::count(of as u32)) }
-                }}
+                {move || answer.with(|a| match a {
+                    None => "Hämtar listan …".to_owned(),
+                    Some((_, Err(message))) => message.clone(),
+                    Some((_, Ok(p))) => {
+                        let first = p.page * PAGE;
+                        let shown = if p.found == 0 {
+                            "Ingen brukare".to_owned()
+                        } else {
+                            format!("Visar {}–{} av {}", format::count((first + 1) as u32), format::count((first + PAGE).min(p.found) as u32), format::count(p.found as u32))
+                        };
+                        if p.found == p.of { format!("{shown}.") } else { format!("{shown} (sökningen; {} i listan).", format::count(p.of as u32)) }
+                    }
+                })}
             </p>
         </div>
         <div class="scroll">
-            <table data-testid=id>
+            <table data-testid=id aria-busy=move || busy().to_string()>
                 <thead>
                     <tr>
-                        {header("Brukare", Column::Id)}
-                        {move || with_scope().then(|| header("Område", Column::Scope))}
-                        {header("Ålder", Column::Age)}
-                        {header("Kön", Column::Kon)}
-                        {header("Boendeform", Column::Boendeform)}
+                        {header("Brukare", ClientSort::Id)}
+                        {move || with_scope().then(|| header("Område", ClientSort::Scope))}
+                        {header("Ålder", ClientSort::Age)}
+                        {header("Kön", ClientSort::Kon)}
+                        {header("Boendeform", ClientSort::Boendeform)}
                         <th scope="col">"Insatser"</th>
-                        {header(cost_label, Column::Cost)}
+                        {header(cost_label, ClientSort::Cost)}
                     </tr>
                 </thead>
                 <tbody>
                     {move || {
-                        let first = page.get() * PAGE;
-                        found.with(|f| f.iter().skip(first).take(PAGE).cloned().collect::<Vec<_>>())
+                        answer
+                            .with(|a| match a {
+                                Some((_, Ok(p))) => p.rows.clone(),
+                                _ => Vec::new(),
+                            })
                             .into_iter()
                             .map(|row| {
                                 let c = row.client;
                                 let id = c.id.clone();
-                                let id2 = id.clone();
                                 let mut insatser: Vec<&str> = c.lines.iter().map(|l| l.insats.name()).collect();
                                 insatser.dedup();
+                                let cells = view! {
+                                    {row.scope.map(|s| view! { <td>{s.name()}</td> })}
+                                    <td>{c.age.map(|a| a.to_string()).unwrap_or_else(|| "–".into())}</td>
+                                    <td>{c.kon.map(|k| k.kolada()).unwrap_or("–")}</td>
+                                    <td>{c.boendeform.name()}</td>
+                                    <td>{insatser.join(", ")}</td>
+                                    <td class="num">{format!("{} kr", format::kr(row.cost))}</td>
+                                };
+                                let is_selected = {
+                                    let id = id.clone();
+                                    move || selected.with(|s| s.as_ref().is_some_and(|s| s.id == id))
+                                };
                                 view! {
-                                    <tr class:selected=move || selected.get().as_deref() == Some(id2.as_str())>
+                                    <tr class:selected=is_selected>
                                         <th scope="row">
-                                            <button class="link" data-testid="client-button" on:click=move |_| selected.set(Some(id.clone()))>
-                                                {c.id.clone()}
+                                            <button class="link" data-testid="client-button" on:click=move |_| selected.set(Some(c.clone()))>
+                                                {id}
                                             </button>
                                         </th>
-                                        {row.scope.map(|s| view! { <td>{s.name()}</td> })}
-                                        <td>{c.age.map(|a| a.to_string()).unwrap_or_else(|| "–".into())}</td>
-                                        <td>{c.kon.map(|k| k.kolada()).unwrap_or("–")}</td>
-                                        <td>{c.boendeform.name()}</td>
-                                        <td>{insatser.join(", ")}</td>
-                                        <td class="num">{format!("{} kr", format::kr(row.cost))}</td>
+                                        {cells}
                                     </tr>
                                 }
                             })
@@ -329,11 +294,21 @@ pub fn ClientTable(
             </table>
         </div>
         <nav class="pager" aria-label="Sidor i listan">
-            <button class="secondary" data-testid=format!("{id}-previous") disabled=move || { page.get() == 0 } on:click=move |_| chosen_page.set(page.get().saturating_sub(1))>
+            <button
+                class="secondary"
+                data-testid=format!("{id}-previous")
+                disabled=move || { page().is_none_or(|(p, _)| p == 0) }
+                on:click=move |_| chosen_page.set(page().map_or(0, |(p, _)| p.saturating_sub(1)))
+            >
                 "Föregående"
             </button>
-            <span>{move || format!("Sida {} av {}", page.get() + 1, pages())}</span>
-            <button class="secondary" data-testid=format!("{id}-next") disabled=move || { page.get() + 1 >= pages() } on:click=move |_| chosen_page.set(page.get() + 1)>
+            <span>{move || page().map(|(p, pages)| format!("Sida {} av {pages}", p + 1))}</span>
+            <button
+                class="secondary"
+                data-testid=format!("{id}-next")
+                disabled=move || { page().is_none_or(|(p, pages)| p + 1 >= pages) }
+                on:click=move |_| chosen_page.set(page().map_or(0, |(p, _)| p + 1))
+            >
                 "Nästa"
             </button>
         </nav>

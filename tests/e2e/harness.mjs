@@ -152,6 +152,12 @@ export async function nextReport(page, before, timeout = 60000) {
   await page.waitForFunction((b) => Number(document.querySelector('main')?.dataset.generation ?? 0) > b, before, { timeout });
 }
 
+/** Waits until the list of brukare `id` (a table whose pages come from the worker) shows the
+ *  page for its last search, order, area or page (it is aria-busy from the change until then). */
+export async function listed(page, id) {
+  await page.locator(`table[data-testid="${id}"][aria-busy="false"]`).waitFor();
+}
+
 /** The files of a ZIP archive (an .xlsx), as { name: Buffer }. Enough of the format for
  *  checking exports: the central directory, stored and deflated entries. */
 export async function unzip(buffer) {

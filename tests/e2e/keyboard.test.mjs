@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, dist, generation, nextReport, watchErrors, plain, screenshot } from './harness.mjs';
+import { serve, launch, dist, generation, nextReport, watchErrors, plain, screenshot, listed } from './harness.mjs';
 
 /** What has the focus: tag, test id, text and whether it is inside the content. */
 const focused = (page) => page.evaluate(() => {
@@ -80,6 +80,7 @@ test('the keyboard alone walks the import, a result view and the drill-down', as
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => location.hash === '#/ytterfall');
     await inContent(page, 'Ytterfall chosen');
+    await listed(page, 'ytterfall-list');
 
     // Sorting by age with Enter: the order turns and the focus stays on the header.
     await tabTo(page, 'the age header', (f) => f.tag === 'BUTTON' && f.text === 'Ålder');
@@ -89,6 +90,7 @@ test('the keyboard alone walks the import, a result view and the drill-down', as
     assert.equal((await focused(page)).text, 'Ålder');
     await page.keyboard.press('Enter');
     assert.equal(await age.getAttribute('aria-sort'), 'ascending');
+    await listed(page, 'ytterfall-list');
 
     // One client's insatsmix with Enter; the focus stays on the client's button.
     await tabTo(page, 'a client', (f) => f.testid === 'client-button');
@@ -100,6 +102,7 @@ test('the keyboard alone walks the import, a result view and the drill-down', as
     // The next page with Enter; the focus stays on the button.
     await tabTo(page, 'the next page', (f) => f.testid === 'ytterfall-list-next');
     await page.keyboard.press('Enter');
+    await listed(page, 'ytterfall-list');
     assert.match(plain(await page.getByTestId('ytterfall-list-status').innerText()), /^Visar 26–50 av \d+\.$/);
     assert.equal((await focused(page)).testid, 'ytterfall-list-next');
     await screenshot(page, '61-tangentbord-ytterfall');

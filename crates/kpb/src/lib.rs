@@ -29,6 +29,7 @@
 //! assert_eq!(report.reconciliation.difference, 0.into());
 //! ```
 
+pub mod client_list;
 pub mod compare;
 pub mod compute;
 pub mod date;

@@ -35,7 +35,7 @@ pub struct Report {
     pub pools: Vec<Pool>,
     pub nyckeltal: Vec<Nyckeltal>,
     pub ytterfall: Vec<Ytterfall>,
-    /// Every client with a cost or a volume, most expensive first (for display, only some: see
+    /// Every client with a cost or a volume, most expensive first (for display, none: see
     /// [`Report::for_display`]).
     pub clients: Vec<ClientCost>,
     /// How many clients the computation had (also when `clients` holds only some).
@@ -208,19 +208,10 @@ impl MonthlyFlag {
 }
 
 impl Report {
-    /// The report without the clients no view lists: the ytterfall and the `top` most expensive
-    /// stay (clients are sorted most expensive first). Everything else in the report is already
-    /// aggregated, so this is what the page needs; the exports use the whole report.
-    pub fn for_display(&self, top: usize) -> Report {
-        let listed: std::collections::BTreeSet<&str> =
-            self.ytterfall.iter().flat_map(|y| y.list.iter().map(String::as_str)).collect();
-        let clients = self
-            .clients
-            .iter()
-            .enumerate()
-            .filter(|(i, c)| *i < top || listed.contains(c.id.as_str()))
-            .map(|(_, c)| c.clone())
-            .collect();
+    /// The report without its clients: everything else in it is aggregated, and the page asks
+    /// the lists of brukare a page at a time ([`Report::client_page`]); the exports use the whole
+    /// report.
+    pub fn for_display(&self) -> Report {
         Report {
             year: self.year,
             year_basis: self.year_basis.clone(),
@@ -236,7 +227,7 @@ impl Report {
             pools: self.pools.clone(),
             nyckeltal: self.nyckeltal.clone(),
             ytterfall: self.ytterfall.clone(),
-            clients,
+            clients: Vec::new(),
             client_count: self.client_count,
             distribution: self.distribution.clone(),
             mix: self.mix.clone(),
@@ -314,9 +305,6 @@ pub struct InsatsSummary {
 /// brukare of an enhet are those its cost is divided among; an insats, an area and the
 /// municipality count each of their enheter's brukare once.
 pub const BRUKARE_RULE: &str = "En brukare räknas hos en enhet när enhetens kostnad fördelas på hen: hen har volym där (timmar, dygn eller dagar) eller huvudboken har bokfört kostnad direkt på hen. En insats och kommunen räknar varje brukare en gång, egen och annan regi var för sig. Nyckeltalen per brukare och ytterfallen räknar brukare med en kostnad (skild från noll) i insatserna eller området, kostnadsfördelningen brukare med en kostnad över noll.";
-
-/// How many of the dearest brukare the page gets (beside every ytterfall): [`Report::for_display`].
-pub const SHOWN_CLIENTS: usize = 100;
 
 /// A pool of common cost and where it went.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

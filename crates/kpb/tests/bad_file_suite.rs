@@ -9,6 +9,7 @@
 //! One test runs the cases one after the other, so that the peak memory measured by the
 //! counting allocator below is one case's.
 
+use kpb::client_list::{ClientList, ClientQuery, ClientSort};
 use kpb::export::{Meta, Status};
 use kpb::import::{FileStatus, ImportSettings, InputFile, sheet::Item};
 use kpb::pseudonym::contains_personnummer;
@@ -855,8 +856,9 @@ fn personnummer_everywhere() -> Case {
     c
 }
 
-/// Every output of the report, as text: the report as the page gets it (JSON), every export
-/// table as CSV, the Excel workbook's cells, the network file.
+/// Every output of the report, as text: the report and the first page of each list of brukare as
+/// the page gets them (JSON), every export table as CSV, the Excel workbook's cells, the network
+/// file.
 fn outputs(report: &Report) -> Vec<(String, String)> {
     let meta = Meta {
         organisation: "Testkommun".into(),
@@ -865,9 +867,13 @@ fn outputs(report: &Report) -> Vec<(String, String)> {
         validation: Default::default(),
     };
     let mut out = vec![
-        ("rapporten".to_owned(), serde_json::to_string(&report.for_display(100)).unwrap()),
+        ("rapporten".to_owned(), serde_json::to_string(&report.for_display()).unwrap()),
         ("hela rapporten".to_owned(), serde_json::to_string(report).unwrap()),
     ];
+    for list in [ClientList::WithCost, ClientList::Ytterfall(None)] {
+        let query = ClientQuery { list, search: String::new(), sort: ClientSort::Cost, descending: true, page: 0 };
+        out.push((format!("listan {list:?}"), serde_json::to_string(&report.client_page(&query)).unwrap()));
+    }
     let tables = kpb::export::tables(report, &meta);
     for t in &tables {
         out.push((format!("{}.csv", t.name), String::from_utf8(kpb::export::csv(t)).unwrap()));
