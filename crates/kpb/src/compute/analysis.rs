@@ -73,22 +73,22 @@ pub(super) fn distribution(clients: &[ClientCost]) -> Distribution {
     }
 }
 
-fn groups(clients: &[ClientCost], key: impl Fn(&ClientCost) -> String, order: &[String]) -> Vec<Group> {
+fn groups<'c>(clients: &'c [ClientCost], key: impl Fn(&'c ClientCost) -> &'c str, order: &[String]) -> Vec<Group> {
     let total: Decimal = clients.iter().map(|c| c.total).sum();
-    let mut acc: BTreeMap<String, (u32, Decimal)> = BTreeMap::new();
+    let mut acc: BTreeMap<&str, (u32, Decimal)> = BTreeMap::new();
     for c in clients {
         let e = acc.entry(key(c)).or_default();
         e.0 += 1;
         e.1 += c.total;
     }
-    let mut labels: Vec<String> = order.iter().filter(|l| acc.contains_key(*l)).cloned().collect();
-    labels.extend(acc.keys().filter(|k| !order.contains(k)).cloned());
+    let mut labels: Vec<&str> = order.iter().map(String::as_str).filter(|l| acc.contains_key(l)).collect();
+    labels.extend(acc.keys().filter(|k| !order.iter().any(|o| o == *k)));
     labels
         .into_iter()
         .map(|label| {
-            let (clients, cost) = acc[&label];
+            let (clients, cost) = acc[label];
             Group {
-                label,
+                label: label.to_owned(),
                 clients,
                 cost,
                 per_client: (clients > 0).then(|| cost / Decimal::from(clients)),
@@ -103,27 +103,27 @@ const UNKNOWN_KON: &str = "Okänt kön";
 
 pub(super) fn mix(clients: &[ClientCost], settings: &Settings) -> Mix {
     let by_age =
-        groups(clients, |c| c.age_group.clone().unwrap_or_else(|| UNKNOWN_AGE.to_owned()), &settings.age_groups());
+        groups(clients, |c| c.age_group.as_deref().unwrap_or(UNKNOWN_AGE), &settings.age_groups());
     let by_kon = groups(
         clients,
-        |c| c.kon.map_or(UNKNOWN_KON, Kon::name).to_owned(),
+        |c| c.kon.map_or(UNKNOWN_KON, Kon::name),
         &[Kon::Kvinna.name().to_owned(), Kon::Man.name().to_owned()],
     );
     let by_boendeform = groups(
         clients,
-        |c| c.boendeform.name().to_owned(),
+        |c| c.boendeform.name(),
         &[Boendeform::Ordinart, Boendeform::Sarskilt, Boendeform::LssBostad].map(|b| b.name().to_owned()),
     );
     let total: Decimal = clients.iter().map(|c| c.total).sum();
     // One pass: per insats, the clients having it and their cost on it.
     let mut per_insats: BTreeMap<Insats, (u32, Decimal)> = BTreeMap::new();
     for c in clients {
-        let mut seen: Vec<Insats> = Vec::with_capacity(c.lines.len());
+        let mut seen = 0u32;
         for l in &c.lines {
             let e = per_insats.entry(l.insats).or_default();
             e.1 += l.cost;
-            if !seen.contains(&l.insats) {
-                seen.push(l.insats);
+            if seen & l.insats.bit() == 0 {
+                seen |= l.insats.bit();
                 e.0 += 1;
             }
         }
@@ -143,11 +143,11 @@ pub(super) fn mix(clients: &[ClientCost], settings: &Settings) -> Mix {
 
 /// Performed over granted time per cell in egen regi, where the data has both.
 pub(super) fn utforandegrad(clients: &[ClientCost], units: &[UnitCost]) -> Vec<Utforandegrad> {
-    let mut acc: BTreeMap<(Insats, String), (Decimal, Decimal, u32)> = BTreeMap::new();
+    let mut acc: BTreeMap<(Insats, &str), (Decimal, Decimal, u32)> = BTreeMap::new();
     for c in clients {
         for l in c.lines.iter().filter(|l| l.regi == Regi::Egen) {
             if l.beviljad > Decimal::ZERO || l.utford > Decimal::ZERO {
-                let e = acc.entry((l.insats, l.enhet.clone())).or_default();
+                let e = acc.entry((l.insats, l.enhet.as_str())).or_default();
                 e.0 += l.beviljad;
                 e.1 += l.utford;
                 e.2 += 1;
@@ -158,8 +158,8 @@ pub(super) fn utforandegrad(clients: &[ClientCost], units: &[UnitCost]) -> Vec<U
     acc.into_iter()
         .filter(|(_, (b, u, _))| *b > Decimal::ZERO && *u > Decimal::ZERO)
         .map(|((insats, enhet), (beviljad, utford, clients))| {
-            let enhet_name = names.get(enhet.as_str()).map_or_else(|| enhet.clone(), |n| (*n).to_owned());
-            Utforandegrad { insats, enhet, enhet_name, beviljad, utford, grad: percent_of(utford, beviljad), clients }
+            let enhet_name = names.get(enhet).map_or(enhet, |n| n).to_owned();
+            Utforandegrad { insats, enhet: enhet.to_owned(), enhet_name, beviljad, utford, grad: percent_of(utford, beviljad), clients }
         })
         .collect()
 }

@@ -13,6 +13,7 @@ use crate::report::{ClientCost, ClientLine, EnhetValue, FigureUnit, InsatsSummar
 use crate::settings::Settings;
 use crate::steps::unit_costs::UnitCosts;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
 use Insats::*;
@@ -602,17 +603,31 @@ pub(super) fn nyckeltal(
     year: i32,
     unit_costs: &UnitCosts,
     clients: &[ClientCost],
+    insatser_of: &[u32],
     ytterfall: &[Ytterfall],
 ) -> Vec<Nyckeltal> {
-    let mut lines: BTreeMap<Insats, Vec<(Option<u32>, &ClientLine)>> = BTreeMap::new();
+    // The enheter of the clients' lines, numbered in the order of their codes (the order a
+    // figure lists its enheter in): a line's enhet is looked up once here, not per figure.
+    let mut number: FxHashMap<&str, u32> = FxHashMap::default();
+    for l in clients.iter().flat_map(|c| &c.lines) {
+        let next = number.len() as u32;
+        number.entry(l.enhet.as_str()).or_insert(next);
+    }
+    let mut enheter: Vec<&str> = number.keys().copied().collect();
+    enheter.sort_unstable();
+    for (i, e) in enheter.iter().enumerate() {
+        number.insert(e, i as u32);
+    }
+    let mut lines: BTreeMap<Insats, Vec<Line>> = BTreeMap::new();
     for c in clients {
         for l in &c.lines {
-            lines.entry(l.insats).or_default().push((c.age, l));
+            lines.entry(l.insats).or_default().push(Line { age: c.age, enhet: number[l.enhet.as_str()], line: l });
         }
     }
     let units = &unit_costs.units;
     let names = units.iter().map(|u| (u.enhet.as_str(), u.enhet_name.as_str())).collect();
-    let f = Figures { ds, settings, year, units, insatser: &unit_costs.insatser, clients, ytterfall, lines, names };
+    let f =
+        Figures { ds, settings, year, units, insatser: &unit_costs.insatser, clients, insatser_of, ytterfall, lines, enheter, names };
     // The table's unit costs, then the tool's own for the insatser they leave out, then the rest.
     let unit_costs = NYCKELTAL.iter().take_while(|d| matches!(d.measure, Measure::UnitCost(_))).count();
     let (unit_cost_defs, rest) = NYCKELTAL.split_at(unit_costs);
@@ -629,11 +644,22 @@ struct Figures<'a> {
     units: &'a [UnitCost],
     insatser: &'a [InsatsSummary],
     clients: &'a [ClientCost],
+    /// Each client's insatser ([`Insats::bits`]), beside `clients`.
+    insatser_of: &'a [u32],
     ytterfall: &'a [Ytterfall],
-    /// Every client line by insats, with the client's age: what the unit figures add up.
-    lines: BTreeMap<Insats, Vec<(Option<u32>, &'a ClientLine)>>,
+    /// Every client line by insats: what the unit figures add up.
+    lines: BTreeMap<Insats, Vec<Line<'a>>>,
+    /// The enheter of the lines, in order ([`Line::enhet`] is a place here).
+    enheter: Vec<&'a str>,
     /// Enhet code → name.
     names: BTreeMap<&'a str, &'a str>,
+}
+
+/// A client's line, with the client's age and the line's enhet by number.
+struct Line<'a> {
+    age: Option<u32>,
+    enhet: u32,
+    line: &'a ClientLine,
 }
 
 /// The figure `def` names, not yet counted.
@@ -701,6 +727,12 @@ impl Figures<'_> {
         n
     }
 
+    /// The clients with one of the insatser `want` ([`Insats::bits`]), without reading the
+    /// others' lines.
+    fn having(&self, want: u32) -> impl Iterator<Item = &ClientCost> {
+        self.clients.iter().zip(self.insatser_of).filter(move |(_, of)| *of & want != 0).map(|(c, _)| c)
+    }
+
     fn name(&self, code: &str) -> String {
         self.names.get(code).map_or(code, |n| n).to_owned()
     }
@@ -727,18 +759,18 @@ impl Figures<'_> {
         }
         let regi_ok = |r: Regi| spec.all_regi || r == Regi::Egen;
         // Per enhet, from the clients' lines (so that an age limit can apply).
-        let mut per_enhet: BTreeMap<&str, (Decimal, Decimal)> = BTreeMap::new();
+        let mut per_enhet: Vec<(Decimal, Decimal)> = vec![(Decimal::ZERO, Decimal::ZERO); self.enheter.len()];
         let mut insatser: Vec<Insats> = spec.num.to_vec();
         if !insatser.contains(&spec.den) {
             insatser.push(spec.den);
         }
         for insats in insatser {
             let lines = self.lines.get(&insats).map_or(&[][..], Vec::as_slice);
-            for (age, l) in lines {
+            for Line { age, enhet, line: l } in lines {
                 if !regi_ok(l.regi) || spec.min_age.is_some_and(|min| age.is_some_and(|a| a < min)) {
                     continue;
                 }
-                let e = per_enhet.entry(l.enhet.as_str()).or_default();
+                let e = &mut per_enhet[*enhet as usize];
                 if spec.num.contains(&insats) {
                     e.0 += l.cost + if spec.net { l.assistansersattning } else { Decimal::ZERO };
                 }
@@ -747,10 +779,13 @@ impl Figures<'_> {
                 }
             }
         }
-        per_enhet.retain(|_, (num, den)| !num.is_zero() || !den.is_zero());
+        let per_enhet: Vec<(&str, Decimal, Decimal)> = (self.enheter.iter().zip(per_enhet))
+            .filter(|(_, (num, den))| !num.is_zero() || !den.is_zero())
+            .map(|(e, (num, den))| (*e, num, den))
+            .collect();
         n.by_enhet = per_enhet
             .iter()
-            .map(|(e, (num, den))| {
+            .map(|(e, num, den)| {
                 let error = crate::steps::data_error(*num, *den);
                 EnhetValue {
                     enhet: (*e).to_owned(),
@@ -763,8 +798,8 @@ impl Figures<'_> {
             })
             .collect();
         // An enhet with a data error is left out of the municipality's ratio.
-        let ok = per_enhet.values().filter(|(num, den)| crate::steps::data_error(*num, *den).is_none());
-        let (num, den) = ok.fold((Decimal::ZERO, Decimal::ZERO), |(n, d), v| (n + v.0, d + v.1));
+        let ok = per_enhet.iter().filter(|(_, num, den)| crate::steps::data_error(*num, *den).is_none());
+        let (num, den) = ok.fold((Decimal::ZERO, Decimal::ZERO), |(n, d), v| (n + v.1, d + v.2));
         ratio(n, num, den, Decimal::ONE, || {
             if has_any {
                 format!(
@@ -846,7 +881,8 @@ impl Figures<'_> {
     fn per_client(&self, n: &mut Nyckeltal, insatser: &[Insats], missing: &str) {
         let mut cost = Decimal::ZERO;
         let mut clients = 0u32;
-        for c in self.clients {
+        let want = if insatser.is_empty() { u32::MAX } else { Insats::bits(insatser) };
+        for c in self.having(want) {
             let sum: Decimal =
                 c.lines.iter().filter(|l| insatser.is_empty() || insatser.contains(&l.insats)).map(|l| l.cost).sum();
             if !sum.is_zero() {
@@ -874,7 +910,7 @@ impl Figures<'_> {
 
     fn volume_per_client(&self, n: &mut Nyckeltal, insats: Insats, missing: &str) {
         let (mut volume, mut clients) = (Decimal::ZERO, 0u32);
-        for c in self.clients {
+        for c in self.having(insats.bit()) {
             let v: Decimal = c.lines.iter().filter(|l| l.insats == insats).map(|l| l.volume).sum();
             if !v.is_zero() {
                 volume += v;
@@ -885,7 +921,8 @@ impl Figures<'_> {
     }
 
     fn share_of_lss_sfb(&self, n: &mut Nyckeltal, insatser: &[Insats], missing: &str) {
-        let lines = || self.clients.iter().flat_map(|c| &c.lines);
+        let lss_sfb = Insats::all().filter(|i| matches!(i.scope(), Scope::Lss | Scope::Sfb)).fold(0, |b, i| b | i.bit());
+        let lines = || self.having(lss_sfb).flat_map(|c| &c.lines);
         let all: Decimal =
             lines().filter(|l| matches!(l.insats.scope(), Scope::Lss | Scope::Sfb)).map(|l| l.cost).sum();
         let part: Decimal = lines().filter(|l| insatser.contains(&l.insats)).map(|l| l.cost).sum();
@@ -894,7 +931,7 @@ impl Figures<'_> {
 
     fn volume_share_from_65(&self, n: &mut Nyckeltal, insats: Insats, missing: &str) {
         let (mut old, mut all) = (Decimal::ZERO, Decimal::ZERO);
-        for c in self.clients {
+        for c in self.having(insats.bit()) {
             let v: Decimal = c.lines.iter().filter(|l| l.insats == insats).map(|l| l.volume).sum();
             all += v;
             if c.age.is_some_and(|a| a >= 65) {
@@ -933,8 +970,7 @@ impl Figures<'_> {
             sabo.iter().filter(|u| u.insats == SarskiltBoende).map(|u| u.enhet.as_str()).collect();
         let n_places: Decimal = places.iter().filter(|(e, _)| enheter.contains(e.as_str())).map(|(_, p)| *p).sum();
         let clients = self
-            .clients
-            .iter()
+            .having(SarskiltBoende.bit())
             .filter(|c| {
                 c.lines
                     .iter()

@@ -238,9 +238,9 @@ const SPECS: &[Spec] = &[
 ];
 
 /// Every reproducible N-KPI, computed or with what is missing.
-pub(crate) fn figures(ds: &Dataset, year: i32, clients: &[ClientCost]) -> Vec<Nyckeltal> {
+pub(crate) fn figures(ds: &Dataset, year: i32, clients: &[ClientCost], insatser_of: &[u32]) -> Vec<Nyckeltal> {
     let months = Months::read(ds, year);
-    let inputs = Inputs { ds, year, clients, months: &months, done: Default::default() };
+    let inputs = Inputs { ds, year, clients, insatser_of, months: &months, done: Default::default() };
     SPECS.iter().map(|s| inputs.figure(s)).collect()
 }
 
@@ -256,6 +256,8 @@ struct Inputs<'a> {
     ds: &'a Dataset,
     year: i32,
     clients: &'a [ClientCost],
+    /// Each client's insatser ([`Insats::bits`]), beside `clients`.
+    insatser_of: &'a [u32],
     months: &'a Months,
     /// Quantities already worked out (several figures share a numerator or denominator).
     done: std::cell::RefCell<Vec<(Q, Result<Value, String>)>>,
@@ -337,10 +339,11 @@ impl Inputs<'_> {
         let mut amount = Decimal::ZERO;
         let mut any = false;
         let (mut ageless, mut ageless_cost) = (0u32, Decimal::ZERO);
-        let want = bits(insatser);
-        for c in self.clients {
+        let want = Insats::bits(insatser);
+        let having = self.clients.iter().zip(self.insatser_of).filter(|(_, of)| *of & want != 0);
+        for (c, _) in having {
             let (mut has, mut of_client) = (false, Decimal::ZERO);
-            for l in c.lines.iter().filter(|l| bit(l.insats) & want != 0) {
+            for l in c.lines.iter().filter(|l| l.insats.bit() & want != 0) {
                 has = true;
                 if regi.is_none_or(|r| l.regi == r) {
                     of_client += l.cost + if net { l.assistansersattning } else { Decimal::ZERO };
@@ -432,14 +435,6 @@ struct Months {
     undated: FxHashMap<Insats, u32>,
 }
 
-fn bit(insats: Insats) -> u32 {
-    1 << insats as u32
-}
-
-fn bits(insatser: &[Insats]) -> u32 {
-    insatser.iter().fold(0, |b, i| b | bit(*i))
-}
-
 fn last_day(year: i32, month: u8) -> Date {
     Date { year, month, day: days_in_month(year, month) }
 }
@@ -454,7 +449,7 @@ impl Months {
             if r.volume.is_some_and(|v| v <= Decimal::ZERO) {
                 continue;
             }
-            let b = bit(r.insats);
+            let b = r.insats.bit();
             match r.span {
                 Span::Period(p) if p.year == year => match p.month {
                     Some(month) => {
@@ -495,13 +490,13 @@ impl Months {
 
     /// Why counting by month cannot be done for `insatser`, if it cannot.
     fn undatable(&self, insatser: &[Insats]) -> Option<String> {
-        (self.dated & bits(insatser) == 0)
+        (self.dated & Insats::bits(insatser) == 0)
             .then(|| format!("brukarstatistiken har inga månader eller datum för {}", names(insatser)))
     }
 
     /// The clients who held one of `insatser` on some month's last day.
     fn clients(&self, insatser: &[Insats]) -> impl Iterator<Item = u32> + '_ {
-        let want = bits(insatser);
+        let want = Insats::bits(insatser);
         let ever = |months: &[u32; 12]| months.iter().fold(0, |a, b| a | b);
         (0u32..).zip(&self.held).filter(move |(_, m)| ever(m) & want != 0).map(|(c, _)| c)
     }
@@ -549,7 +544,7 @@ impl Months {
         if let Some(why) = self.undatable(insatser) {
             return Err(why);
         }
-        let want = bits(insatser);
+        let want = Insats::bits(insatser);
         let mut counts = Vec::with_capacity(12);
         let limit = hours.map(Decimal::from);
         for &month in &self.covered {
@@ -592,7 +587,7 @@ impl Months {
         if let Some(why) = self.undatable(insatser) {
             return Err(why);
         }
-        let want = bits(insatser);
+        let want = Insats::bits(insatser);
         let counted: Vec<u32> =
             (0u32..).zip(&self.october).filter(|(_, held)| **held & want != 0).map(|(c, _)| c).collect();
         let what = names(insatser);

@@ -49,8 +49,11 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Report {
     // The figures on the clients' costs.
     let clients = client_costs.clients;
     let ytterfall = analysis::ytterfall(&clients, &settings.thresholds);
-    let mut nyckeltal = figures::nyckeltal(ds, settings, y, &unit_costs, &clients, &ytterfall);
-    nyckeltal.extend(kolada::figures(ds, y, &clients));
+    // Each client's insatser as bits: a figure of some insatser skips the other clients
+    // without reading their lines.
+    let insatser_of: Vec<u32> = clients.iter().map(|c| c.lines.iter().fold(0, |b, l| b | l.insats.bit())).collect();
+    let mut nyckeltal = figures::nyckeltal(ds, settings, y, &unit_costs, &clients, &insatser_of, &ytterfall);
+    nyckeltal.extend(kolada::figures(ds, y, &clients, &insatser_of));
 
     // Findings: import first, then the steps', in the order of the steps; errors before
     // warnings before info.

@@ -385,6 +385,16 @@ impl Insats {
         self.info().scope
     }
 
+    /// The insats as one bit of a set of insatser in a `u32`.
+    pub fn bit(self) -> u32 {
+        1 << self as u32
+    }
+
+    /// A set of insatser as bits ([`Insats::bit`]).
+    pub fn bits(insatser: &[Insats]) -> u32 {
+        insatser.iter().fold(0, |b, i| b | i.bit())
+    }
+
     /// Finds an insats by catalogue code or a built-in local name.
     pub fn recognise(text: &str) -> Option<Insats> {
         let key = normalise(text);

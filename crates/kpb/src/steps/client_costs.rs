@@ -33,13 +33,15 @@ pub(crate) fn client_costs(
     volumes: &Volumes,
     unit_costs: &UnitCosts,
 ) -> ClientCosts {
-    // Per client: lines (insats, enhet, regi) → line. A few lines per client: a short list,
-    // not a tree, whose nodes would cost more than the lines.
-    let mut lines: Vec<Vec<(CellKey, ClientLine)>> = vec![Vec::new(); ds.clients.len()];
+    // Per client: lines by cell, the cell by its number in the cells' order (which is the order
+    // of their keys). A few lines per client: a short list, not a tree, whose nodes would cost
+    // more than the lines.
+    let mut lines: Vec<Vec<(u32, ClientLine)>> = vec![Vec::new(); ds.clients.len()];
     let mut remainders = Remainders::new();
     let mut annan_placed: BTreeMap<Insats, Decimal> = BTreeMap::new();
     let no_volume = ClientVolume::default();
-    for (key, cell) in &allocated.cells {
+    for (number, (key, cell)) in allocated.cells.iter().enumerate() {
+        let at = (number as u32, key);
         let cell_volume = volumes.cells.get(key);
         let volume_of = |client: u32| cell_volume.and_then(|v| v.clients.get(&client)).unwrap_or(&no_volume);
         if key.regi == Regi::Annan {
@@ -48,7 +50,7 @@ pub(crate) fn client_costs(
                 let v = volume_of(client);
                 let cost = annan_price(v, rate);
                 *annan_placed.entry(key.insats).or_default() += cost;
-                add_line(&mut lines[client as usize], key, v, cost, Decimal::ZERO, Decimal::ZERO);
+                add_line(&mut lines[client as usize], at, v, cost, Decimal::ZERO, Decimal::ZERO);
             }
             continue;
         }
@@ -65,7 +67,7 @@ pub(crate) fn client_costs(
             let booked_assistans = b.assistansersattning_on_client.get(&client).copied().unwrap_or_default();
             let cost = booked + share(rest, v);
             let assistans = booked_assistans + share(rest_assistans, v);
-            add_line(&mut lines[client as usize], key, v, cost, assistans, booked);
+            add_line(&mut lines[client as usize], at, v, cost, assistans, booked);
         }
         if total_volume.is_zero() {
             if !rest.is_zero() {
@@ -104,16 +106,17 @@ pub(crate) fn client_costs(
     ClientCosts { clients, remainders }
 }
 
-/// Adds a client's volume and cost in the cell `key` to the client's lines.
+/// Adds a client's volume and cost in the cell `key` (number `cell` in the cells' order) to the
+/// client's lines.
 fn add_line(
-    lines: &mut Vec<(CellKey, ClientLine)>,
-    key: &CellKey,
+    lines: &mut Vec<(u32, ClientLine)>,
+    (cell, key): (u32, &CellKey),
     volume: &ClientVolume,
     cost: Decimal,
     assistansersattning: Decimal,
     booked: Decimal,
 ) {
-    let at = match lines.iter().position(|(k, _)| k == key) {
+    let at = match lines.iter().position(|(c, _)| *c == cell) {
         Some(at) => at,
         None => {
             let line = ClientLine {
@@ -127,7 +130,7 @@ fn add_line(
                 beviljad: Decimal::ZERO,
                 utford: Decimal::ZERO,
             };
-            lines.push((key.clone(), line));
+            lines.push((cell, line));
             lines.len() - 1
         }
     };
@@ -147,11 +150,11 @@ fn client_cost(
     year: i32,
     volumes: &Volumes,
     client: u32,
-    mut lines: Vec<(CellKey, ClientLine)>,
+    mut lines: Vec<(u32, ClientLine)>,
 ) -> ClientCost {
     let info = &ds.clients[client as usize];
     let age = info.birth_year.map(|y| (year - y).max(0) as u32).or(info.age);
-    lines.sort_by(|a, b| a.0.cmp(&b.0));
+    lines.sort_by_key(|(cell, _)| *cell);
     let lines: Vec<ClientLine> = lines.into_iter().map(|(_, l)| l).collect();
     // The boendeform the file gives, else the one the insatser imply; särskilt boende first.
     let given = volumes.boendeform.get(&client).copied().unwrap_or(0);
