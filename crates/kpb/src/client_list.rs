@@ -3,7 +3,7 @@
 //! page number) and gets [`PAGE`] rows and the counts, so that tens of thousands of clients
 //! never cross to the page.
 
-use crate::model::Scope;
+use crate::model::{Boendeform, Insats, Scope};
 use crate::report::{ClientCost, Report};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -77,9 +77,9 @@ impl Report {
     pub fn client_page(&self, query: &ClientQuery) -> ClientPage {
         let rows = self.list_rows(query.list);
         let of = rows.len();
-        let needle = query.search.trim().to_lowercase();
+        let search = Search::new(&query.search);
         let mut found: Vec<(Option<Scope>, Decimal, &ClientCost)> =
-            rows.into_iter().filter(|(_, _, c)| needle.is_empty() || matches(c, &needle)).collect();
+            rows.into_iter().filter(|(_, _, c)| search.matches(c)).collect();
         let order = |a: &(Option<Scope>, Decimal, &ClientCost), b: &(Option<Scope>, Decimal, &ClientCost)| {
             let by = match query.sort {
                 ClientSort::Id => a.2.id.cmp(&b.2.id),
@@ -133,17 +133,53 @@ impl Report {
     }
 }
 
-/// Whether a client's pseudonym, boendeform or one of its insatser or enheter contains
-/// `needle` (lower case).
-fn matches(c: &ClientCost, needle: &str) -> bool {
-    let has = |text: &str| text.to_lowercase().contains(needle);
-    has(&c.id) || has(c.boendeform.name()) || c.lines.iter().any(|l| has(l.insats.name()) || has(&l.enhet))
+/// A search of a list: part of a pseudonym, insats, enhet or boendeform, in any case.
+struct Search {
+    /// In lower case; empty finds every client.
+    needle: String,
+    /// The insatser and boendeformer whose names contain it (as bits: [`Insats::bit`], and
+    /// bit `Boendeform as u8`), told once, not per client.
+    insatser: u32,
+    boendeformer: u8,
+}
+
+impl Search {
+    fn new(text: &str) -> Search {
+        let needle = text.trim().to_lowercase();
+        let has = |name: &str| name.to_lowercase().contains(&needle);
+        Search {
+            insatser: Insats::all().filter(|i| has(i.name())).fold(0, |b, i| b | i.bit()),
+            boendeformer: [Boendeform::Ordinart, Boendeform::Sarskilt, Boendeform::LssBostad]
+                .into_iter()
+                .filter(|b| has(b.name()))
+                .fold(0, |m, b| m | 1 << b as u8),
+            needle,
+        }
+    }
+
+    fn matches(&self, c: &ClientCost) -> bool {
+        self.needle.is_empty()
+            || self.boendeformer & (1 << c.boendeform as u8) != 0
+            || self.contained_in(&c.id)
+            || c.lines.iter().any(|l| self.insatser & l.insats.bit() != 0 || self.contained_in(&l.enhet))
+    }
+
+    /// Whether `text` contains the needle, in any case (without a lower-case copy of an ASCII
+    /// text, which pseudonyms and enhet codes mostly are).
+    fn contained_in(&self, text: &str) -> bool {
+        let needle = self.needle.as_bytes();
+        if text.is_ascii() {
+            needle.is_ascii() && text.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+        } else {
+            text.to_lowercase().contains(&self.needle)
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Boendeform, Insats, Kon, Regi};
+    use crate::model::{Kon, Regi};
     use crate::report::{ClientLine, Ytterfall};
 
     fn line(insats: Insats, enhet: &str, cost: i64) -> ClientLine {
@@ -252,6 +288,12 @@ mod tests {
         assert_eq!(ids(&page), ["K07"]);
         let page = report.client_page(&query(ClientList::WithCost, "söder", ClientSort::Cost, true, 0));
         assert_eq!(page.found, 30);
+        let page = report.client_page(&query(ClientList::WithCost, "K0", ClientSort::Cost, true, 0));
+        assert_eq!(page.found, 9);
+        let page = report.client_page(&query(ClientList::WithCost, "ORDINÄRT", ClientSort::Cost, true, 0));
+        assert_eq!(page.found, 60);
+        let page = report.client_page(&query(ClientList::WithCost, "vill", ClientSort::Cost, true, 0));
+        assert_eq!(ids(&page), ["K07"]);
         let page = report.client_page(&query(ClientList::WithCost, "ingen", ClientSort::Cost, true, 3));
         assert_eq!((page.found, page.page, page.pages(), page.rows.len()), (0, 0, 1, 0));
     }
