@@ -444,6 +444,8 @@ impl Months {
         let mut m =
             Months { held: vec![[0; 12]; ds.clients.len()], october: vec![0; ds.clients.len()], ..Months::default() };
         let mut stays = false;
+        // The months with rows, as bits (bit 0 = January): a set per row would cost more.
+        let mut covered = 0u16;
         let october = Date { year, month: 10, day: 1 };
         for r in &ds.volumes {
             if r.volume.is_some_and(|v| v <= Decimal::ZERO) {
@@ -454,7 +456,7 @@ impl Months {
                 Span::Period(p) if p.year == year => match p.month {
                     Some(month) => {
                         m.held[r.client as usize][usize::from(month - 1)] |= b;
-                        m.covered.insert(month);
+                        covered |= 1 << (month - 1);
                         m.dated |= b;
                         if month == 10 {
                             m.october[r.client as usize] |= b;
@@ -482,6 +484,7 @@ impl Months {
                 }
             }
         }
+        m.covered.extend((1..=12).filter(|month| covered & 1 << (month - 1) != 0));
         if m.covered.is_empty() && stays {
             m.covered.extend(1..=12);
         }

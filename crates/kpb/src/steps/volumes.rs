@@ -310,4 +310,45 @@ mod tests {
         assert_eq!((a.volume, a.beviljad, a.periods.len()), (Decimal::from(22), Decimal::from(22), 2));
         assert_eq!(v.findings.iter().map(|f| f.kind.code()).collect::<Vec<_>>(), ["annat-ar"]);
     }
+
+    #[test]
+    fn a_clients_rows_in_a_cell_add_up_wherever_they_are_in_the_file() {
+        // A's rows in Norr come in two runs, with B's and another cell's between them.
+        let files = [InputFile {
+            name: "brukare.csv".into(),
+            bytes: "Brukare;Insats;Enhet;Beviljad tid;Utförd tid;Period;Belopp\n\
+                    A;Hemtjänst;Norr;10;8;2025-01;\n\
+                    A;Hemtjänst;Norr;1;1;2025-02;\n\
+                    B;Hemtjänst;Norr;4;3;2025-02;\n\
+                    A;Hemtjänst;Söder;5;5;2025-02;\n\
+                    A;Hemtjänst;Norr;2;2;2025-02;\n\
+                    A;Hemtjänst;Norr;3;2;2025-03;\n"
+                .into(),
+        }];
+        let ds = load(&files, &ImportSettings::default());
+        let v = volumes(&ds, &Settings::default(), 2025);
+        let norr = &v.cells[&CellKey { insats: Insats::Hemtjanst, enhet: "Norr".into(), regi: Regi::Egen }];
+        let a = norr.clients.values().find(|c| c.volume == Decimal::from(16)).expect("A in Norr: 10 + 1 + 2 + 3");
+        assert_eq!((a.beviljad, a.utford, a.first_line.1), (Decimal::from(16), Decimal::from(13), 2));
+        // Its periods in the order first seen, each with its sums and its first line.
+        let periods: Vec<(u8, Decimal, Decimal, u32)> = a
+            .periods
+            .iter()
+            .map(|(p, v)| (p.and_then(|p| p.month).unwrap(), v.beviljad, v.utford, v.first_line.1))
+            .collect();
+        assert_eq!(
+            periods,
+            [
+                (1, Decimal::from(10), Decimal::from(8), 2),
+                (2, Decimal::from(3), Decimal::from(3), 3),
+                (3, Decimal::from(3), Decimal::from(2), 7)
+            ]
+        );
+        assert_eq!(a.months, 0b111);
+        assert_eq!(a.unpaid_volume, Decimal::from(16));
+        assert_eq!(norr.clients.len(), 2);
+        assert_eq!(norr.volume, Decimal::from(20));
+        let soder = &v.cells[&CellKey { insats: Insats::Hemtjanst, enhet: "Söder".into(), regi: Regi::Egen }];
+        assert_eq!((soder.clients.len(), soder.volume), (1, Decimal::from(5)));
+    }
 }
