@@ -518,7 +518,6 @@ impl Session {
         }
     }
 
-    /// Asks the worker for an export file.
     /// Asks for a page of a list of brukare of the report shown; `give` gets the page, or why
     /// there is none. (Not the page's busy state: a list says itself that it is waiting.)
     pub fn client_page(&self, query: ClientQuery, give: impl Fn(Result<ClientPage, String>) + 'static) {
@@ -530,6 +529,7 @@ impl Session {
         }
     }
 
+    /// Asks the worker for an export file.
     pub fn export(&self, what: crate::worker::ExportKind) {
         self.busy.set(Busy::Working { message: "Skapar filen …".into(), fraction: 0.5 });
         let meta = untrack(|| self.meta());

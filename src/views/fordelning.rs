@@ -118,10 +118,10 @@ pub fn decile_bars(d: &kpb::report::Distribution) -> Vec<Bar> {
 fn DearestClients(report: std::sync::Arc<kpb::Report>) -> impl IntoView {
     view! {
         <section aria-labelledby="dyraste-rubrik">
-            <h2 id="dyraste-rubrik">"Brukarna, dyraste först"</h2>
+            <h2 id="dyraste-rubrik">"Alla brukare med kostnad"</h2>
             <p class="hint" data-testid="dearest-hint">
                 {format!(
-                    "Alla {} brukare med kostnad, med pseudonym. Sök på pseudonym, insats, enhet eller boendeform, eller sortera på en kolumn. Listan finns också i Brukare.csv under Export. Välj en brukare för att se insatsmixen.",
+                    "Alla {} brukare med kostnad, med pseudonym, de dyraste först. Sök på pseudonym, insats, enhet eller boendeform, eller sortera på en kolumn. Listan finns också i Brukare.csv under Export. Välj en brukare för att se insatsmixen.",
                     format::count(report.distribution.clients)
                 )}
             </p>

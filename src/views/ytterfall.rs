@@ -167,9 +167,20 @@ pub fn ClientTable(
     let selected: RwSignal<Option<ClientCost>> = RwSignal::new(None);
     let sort = RwSignal::new((ClientSort::Cost, true));
     let search = RwSignal::new(String::new());
+    // The page asked for last: the pager steps from it (not from the page shown, which may be
+    // an answer behind), and it is set to the page given when the worker gives an earlier one
+    // (a page past the last).
     let chosen_page = RwSignal::new(0usize);
-    // Another area starts at the first page (a new search or order does so where it is made).
-    Effect::watch(move || list.get(), move |_, _, _| chosen_page.set(0), false);
+    // Another area starts at the first page, without a brukare chosen from the area before (a
+    // new search or order starts at the first page where it is made).
+    Effect::watch(
+        move || list.get(),
+        move |_, _, _| {
+            chosen_page.set(0);
+            selected.set(None);
+        },
+        false,
+    );
     // Requests are numbered: only the answer to the last one is shown.
     let asked = RwSignal::new(0u32);
     let answer: RwSignal<Option<(u32, Result<ClientPage, String>)>> = RwSignal::new(None);
@@ -181,12 +192,20 @@ pub fn ClientTable(
         asked.set(n);
         s.client_page(query, move |page| {
             if asked.try_get_untracked() == Some(n) {
+                if let Ok(p) = &page {
+                    chosen_page.try_update_untracked(|chosen| *chosen = p.page);
+                }
                 answer.try_set(Some((n, page)));
             }
         });
     });
     let busy = move || answer.with(|a| a.as_ref().map(|(n, _)| *n)) != Some(asked.get());
     let page = move || answer.with(|a| a.as_ref().and_then(|(_, p)| p.as_ref().ok().map(|p| (p.page, p.pages()))));
+    // Pages there are (as the last answer says), and whether the pager can go back or on from
+    // the page asked for.
+    let pages = move || page().map_or(1, |(_, pages)| pages);
+    let at_first = move || chosen_page.get() == 0;
+    let at_last = move || chosen_page.get() + 1 >= pages();
     let with_scope = move || matches!(list.get(), ClientList::Ytterfall(_));
     let header = move |label: &'static str, by: ClientSort| {
         view! {
@@ -293,23 +312,40 @@ pub fn ClientTable(
                 </tbody>
             </table>
         </div>
+        // The buttons at an end are aria-disabled, not disabled: the focus stays on them.
         <nav class="pager" aria-label="Sidor i listan">
             <button
                 class="secondary"
+                data-testid=format!("{id}-first")
+                aria-disabled=move || at_first().to_string()
+                on:click=move |_| if !at_first() { chosen_page.set(0) }
+            >
+                "Första"
+            </button>
+            <button
+                class="secondary"
                 data-testid=format!("{id}-previous")
-                disabled=move || { page().is_none_or(|(p, _)| p == 0) }
-                on:click=move |_| chosen_page.set(page().map_or(0, |(p, _)| p.saturating_sub(1)))
+                aria-disabled=move || at_first().to_string()
+                on:click=move |_| if !at_first() { chosen_page.update(|p| *p -= 1) }
             >
                 "Föregående"
             </button>
-            <span>{move || page().map(|(p, pages)| format!("Sida {} av {pages}", p + 1))}</span>
+            <span>{move || page().map(|(p, pages)| format!("Sida {} av {}", format::count(p as u32 + 1), format::count(pages as u32)))}</span>
             <button
                 class="secondary"
                 data-testid=format!("{id}-next")
-                disabled=move || { page().is_none_or(|(p, pages)| p + 1 >= pages) }
-                on:click=move |_| chosen_page.set(page().map_or(0, |(p, _)| p + 1))
+                aria-disabled=move || at_last().to_string()
+                on:click=move |_| if !at_last() { chosen_page.update(|p| *p += 1) }
             >
                 "Nästa"
+            </button>
+            <button
+                class="secondary"
+                data-testid=format!("{id}-last")
+                aria-disabled=move || at_last().to_string()
+                on:click=move |_| if !at_last() { chosen_page.set(pages() - 1) }
+            >
+                "Sista"
             </button>
         </nav>
     }

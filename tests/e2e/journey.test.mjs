@@ -206,6 +206,8 @@ test('the whole journey', async () => {
     // One area: its count in the filter, every row in it.
     await page.locator('.scope-filter label', { hasText: /^LSS \(/ }).click();
     await listed(page, list);
+    // The brukare chosen before is not shown under another area.
+    assert.equal(await page.getByTestId('client-detail').count(), 0, 'the client chosen in another area is not shown');
     const lss = counts[3];
     assert.match(plain(await status.innerText()), new RegExp(`^(Visar 1–${Math.min(lss, 25)} av ${lss}|Ingen brukare)\\.$`));
     const areas = await page.getByTestId(list).locator('tbody tr td:nth-child(2)').allInnerTexts();
@@ -239,7 +241,7 @@ test('the whole journey', async () => {
     // Every brukare with cost, in the same kind of list, dearest first: as many as the headline
     // counts.
     const withCost = plain(await page.getByTestId('distribution-headline').innerText()).match(/^([\d ]+) brukare med kostnad/)[1];
-    assert.match(plain(await page.getByTestId('dearest-hint').innerText()), new RegExp(`^Alla ${withCost} brukare med kostnad, med pseudonym\\.`));
+    assert.match(plain(await page.getByTestId('dearest-hint').innerText()), new RegExp(`^Alla ${withCost} brukare med kostnad, med pseudonym, de dyraste först\\.`));
     await listed(page, 'brukare-list');
     assert.match(plain(await page.getByTestId('brukare-list-status').innerText()), new RegExp(`^Visar 1–25 av ${withCost}\\.$`));
     const costs = (await page.getByTestId('brukare-list').locator('tbody tr td.num').allInnerTexts()).map((t) => Number(plain(t).replace(/[ kr]/g, '').replace(',', '.')));
@@ -247,6 +249,19 @@ test('the whole journey', async () => {
     await page.getByTestId('brukare-list-next').click();
     await listed(page, 'brukare-list');
     assert.match(plain(await page.getByTestId('brukare-list-status').innerText()), new RegExp(`^Visar 26–50 av ${withCost}\\.$`));
+    // Clicks faster than the pages come each go a page on; the last page and back to the first.
+    await page.getByTestId('brukare-list-next').evaluate((b) => { b.click(); b.click(); });
+    await listed(page, 'brukare-list');
+    assert.match(plain(await page.getByTestId('brukare-list-status').innerText()), new RegExp(`^Visar 76–100 av ${withCost}\\.$`));
+    const n = Number(withCost.replace(/ /g, ''));
+    await page.getByTestId('brukare-list-last').click();
+    await listed(page, 'brukare-list');
+    const lastFirst = Math.floor((n - 1) / 25) * 25 + 1;
+    assert.equal(plain(await page.getByTestId('brukare-list-status').innerText()), `Visar ${plain(lastFirst.toLocaleString('sv-SE'))}–${withCost} av ${withCost}.`);
+    assert.equal(await page.getByTestId('brukare-list-next').getAttribute('aria-disabled'), 'true');
+    await page.getByTestId('brukare-list-first').click();
+    await listed(page, 'brukare-list');
+    assert.match(plain(await page.getByTestId('brukare-list-status').innerText()), new RegExp(`^Visar 1–25 av ${withCost}\\.$`));
     const chart = page.getByTestId('chart-koncentration');
     const svg = await download(page, () => chart.getByRole('button', { name: 'Spara som SVG' }).click());
     assert.equal(svg.name, 'KPB – koncentration.svg');
