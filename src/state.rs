@@ -180,7 +180,7 @@ pub struct Session {
     /// them (not if refused).
     years_in_flight: StoredValue<BTreeMap<RequestId, Files>, LocalStorage>,
     /// The requests for a page of a list of brukare not yet answered, and whom to give the answer.
-    list_pages: StoredValue<BTreeMap<RequestId, Box<dyn Fn(Result<ClientPage, String>)>>, LocalStorage>,
+    list_pages: StoredValue<BTreeMap<RequestId, GivePage>, LocalStorage>,
     /// Kolada values, network partners' files and quality results.
     pub reference: RwSignal<Arc<kpb::compare::RefData>>,
     /// How many times reference data has arrived (for the end-to-end tests).
@@ -188,6 +188,10 @@ pub struct Session {
     /// Who the own municipality is and what to compare with (remembered: choices, not data).
     pub compare_settings: RwSignal<kpb::compare::CompareSettings>,
 }
+
+/// Who gets the answer to a request for a page of a list of brukare: the page, or why there is
+/// none.
+type GivePage = Box<dyn FnOnce(Result<ClientPage, String>)>;
 
 const IMPORT_KEY: &str = "kpb.import.v1";
 const SETTINGS_KEY: &str = "kpb.settings.v1";
@@ -321,12 +325,16 @@ impl Session {
 
     /// Sends a request; its id when it was sent.
     fn send(&self, request: &Request, files: &[(String, web_sys::Blob)]) -> Option<RequestId> {
+        self.try_send(request, files).map_err(|message| self.busy.set(Busy::Failed(message))).ok()
+    }
+
+    /// Sends a request; its id, or why it could not be sent.
+    fn try_send(&self, request: &Request, files: &[(String, web_sys::Blob)]) -> Result<RequestId, String> {
         match self.client.with_value(|c| c.as_ref().map(|c| c.send(request, files))) {
-            Some(Ok(id)) => return Some(id),
-            Some(Err(_)) => self.busy.set(Busy::Failed("Begäran kunde inte skickas till beräkningen.".into())),
-            None => self.busy.set(Busy::Failed("Beräkningen är inte igång (Web Worker saknas).".into())),
+            Some(Ok(id)) => Ok(id),
+            Some(Err(_)) => Err("Begäran kunde inte skickas till beräkningen.".into()),
+            None => Err("Beräkningen är inte igång (Web Worker saknas).".into()),
         }
-        None
     }
 
     /// Adds files the user chose to the session's files (a file of the same name as one
@@ -520,12 +528,12 @@ impl Session {
 
     /// Asks for a page of a list of brukare of the report shown; `give` gets the page, or why
     /// there is none. (Not the page's busy state: a list says itself that it is waiting.)
-    pub fn client_page(&self, query: ClientQuery, give: impl Fn(Result<ClientPage, String>) + 'static) {
-        match self.client.with_value(|c| c.as_ref().map(|c| c.send(&Request::Clients(query), &[]))) {
-            Some(Ok(id)) => self.list_pages.update_value(|pages| {
+    pub fn client_page(&self, query: ClientQuery, give: impl FnOnce(Result<ClientPage, String>) + 'static) {
+        match self.try_send(&Request::Clients(query), &[]) {
+            Ok(id) => self.list_pages.update_value(|pages| {
                 pages.insert(id, Box::new(give));
             }),
-            _ => give(Err("Listan kunde inte hämtas: beräkningen är inte igång.".into())),
+            Err(message) => give(Err(message)),
         }
     }
 

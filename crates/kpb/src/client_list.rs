@@ -67,8 +67,13 @@ pub struct ClientPage {
 impl ClientPage {
     /// How many pages the rows found fill (one when there are none).
     pub fn pages(&self) -> usize {
-        self.found.div_ceil(PAGE).max(1)
+        pages(self.found)
     }
+}
+
+/// How many pages `rows` fill (one when there are none).
+fn pages(rows: usize) -> usize {
+    rows.div_ceil(PAGE).max(1)
 }
 
 impl Report {
@@ -93,7 +98,7 @@ impl Report {
             by.then_with(|| b.1.cmp(&a.1)).then_with(|| a.2.id.cmp(&b.2.id)).then_with(|| a.0.cmp(&b.0))
         };
         let found_count = found.len();
-        let page = query.page.min(found_count.div_ceil(PAGE).max(1) - 1);
+        let page = query.page.min(pages(found_count) - 1);
         let end = ((page + 1) * PAGE).min(found_count);
         // Only the rows up to the page's end need their order.
         if end < found_count {
@@ -115,20 +120,11 @@ impl Report {
             ClientList::WithCost => {
                 self.clients.iter().filter(|c| c.total > Decimal::ZERO).map(|c| (None, c.total, c)).collect()
             }
-            ClientList::Ytterfall(scope) => {
-                let by_id: std::collections::HashMap<&str, &ClientCost> =
-                    self.clients.iter().map(|c| (c.id.as_str(), c)).collect();
-                self.ytterfall
-                    .iter()
-                    .filter(|y| scope.is_none_or(|s| s == y.scope))
-                    .flat_map(|y| {
-                        y.list
-                            .iter()
-                            .filter_map(|id| by_id.get(id.as_str()))
-                            .map(|c| (Some(y.scope), c.in_scope(y.scope), *c))
-                    })
-                    .collect()
-            }
+            ClientList::Ytterfall(scope) => self
+                .ytterfall_clients(scope)
+                .into_iter()
+                .map(|(y, c)| (Some(y.scope), c.in_scope(y.scope), c))
+                .collect(),
         }
     }
 }

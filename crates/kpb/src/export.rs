@@ -424,9 +424,7 @@ fn ytterfall(report: &Report) -> Table {
 }
 
 fn ytterfall_clients(report: &Report) -> Table {
-    let client = |id: &String| report.clients.iter().find(|c| &c.id == id);
-    let rows: Vec<_> =
-        report.ytterfall.iter().flat_map(|y| y.list.iter().filter_map(client).map(move |c| (y, c))).collect();
+    let rows = report.ytterfall_clients(None);
     table(
         "Ytterfall brukare",
         "Brukarna över gränsen, dyrast först (underlag för individgenomgång)",

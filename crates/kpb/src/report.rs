@@ -208,6 +208,19 @@ impl MonthlyFlag {
 }
 
 impl Report {
+    /// The ytterfall of one area, or of every area, with their clients: a client once per area
+    /// it is an ytterfall in, in the order of the areas and, in each, most expensive first.
+    pub fn ytterfall_clients(&self, scope: Option<Scope>) -> Vec<(&Ytterfall, &ClientCost)> {
+        let by_id: rustc_hash::FxHashMap<&str, &ClientCost> =
+            self.clients.iter().map(|c| (c.id.as_str(), c)).collect();
+        let by_id = &by_id;
+        self.ytterfall
+            .iter()
+            .filter(|y| scope.is_none_or(|s| s == y.scope))
+            .flat_map(|y| y.list.iter().filter_map(move |id| by_id.get(id.as_str())).map(move |c| (y, *c)))
+            .collect()
+    }
+
     /// The report without its clients: everything else in it is aggregated, and the page asks
     /// the lists of brukare a page at a time ([`Report::client_page`]); the exports use the whole
     /// report.

@@ -730,7 +730,7 @@ impl Figures<'_> {
     /// The clients with one of the insatser `want` ([`Insats::bits`]), without reading the
     /// others' lines.
     fn having(&self, want: u32) -> impl Iterator<Item = &ClientCost> {
-        self.clients.iter().zip(self.insatser_of).filter(move |(_, of)| *of & want != 0).map(|(c, _)| c)
+        super::having(self.clients, self.insatser_of, want)
     }
 
     fn name(&self, code: &str) -> String {

@@ -340,17 +340,13 @@ impl Inputs<'_> {
         let mut any = false;
         let (mut ageless, mut ageless_cost) = (0u32, Decimal::ZERO);
         let want = Insats::bits(insatser);
-        let having = self.clients.iter().zip(self.insatser_of).filter(|(_, of)| *of & want != 0);
-        for (c, _) in having {
-            let (mut has, mut of_client) = (false, Decimal::ZERO);
-            for l in c.lines.iter().filter(|l| l.insats.bit() & want != 0) {
-                has = true;
-                if regi.is_none_or(|r| l.regi == r) {
-                    of_client += l.cost + if net { l.assistansersattning } else { Decimal::ZERO };
-                }
+        // (Each of these clients has one of the insatser.)
+        for c in super::having(self.clients, self.insatser_of, want) {
+            let mut of_client = Decimal::ZERO;
+            for l in c.lines.iter().filter(|l| l.insats.bit() & want != 0 && regi.is_none_or(|r| l.regi == r)) {
+                of_client += l.cost + if net { l.assistansersattning } else { Decimal::ZERO };
             }
             match c.age {
-                _ if !has => continue,
                 None if min_age > 0 => {
                     ageless += 1;
                     ageless_cost += of_client;

@@ -14,7 +14,7 @@ pub mod year;
 pub use year::infer_year;
 
 use crate::import::Dataset;
-use crate::report::Report;
+use crate::report::{ClientCost, Report};
 use crate::settings::Settings;
 use crate::steps::{add_remainders, allocate, client_costs, place, reconcile, unit_costs, validate, volumes};
 
@@ -95,4 +95,15 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Report {
         reconciliation,
         monthly,
     }
+}
+
+/// The clients with one of the insatser `want` ([`Insats::bits`](crate::model::Insats::bits)),
+/// told by each client's insatser as bits (`insatser_of`, beside `clients`): a figure of some
+/// insatser never reads the other clients' lines.
+fn having<'a>(
+    clients: &'a [ClientCost],
+    insatser_of: &'a [u32],
+    want: u32,
+) -> impl Iterator<Item = &'a ClientCost> {
+    clients.iter().zip(insatser_of).filter(move |(_, of)| *of & want != 0).map(|(c, _)| c)
 }

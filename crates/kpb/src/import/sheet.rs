@@ -374,9 +374,9 @@ fn trim(s: &str) -> &str {
 
 fn trim_cow(c: Cow<'_, str>) -> Cow<'_, str> {
     match c {
-        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
-        Cow::Owned(s) if s.trim().len() == s.len() => Cow::Owned(s),
-        Cow::Owned(s) => Cow::Owned(s.trim().to_owned()),
+        Cow::Borrowed(s) => Cow::Borrowed(trim(s)),
+        Cow::Owned(s) if trim(&s).len() == s.len() => Cow::Owned(s),
+        Cow::Owned(s) => Cow::Owned(trim(&s).to_owned()),
     }
 }
 
