@@ -4,8 +4,8 @@
 //! browser's localStorage, never data.
 
 use crate::worker::{Client, Request, RequestId, Response};
-use kpb::client_list::{ClientPage, ClientQuery};
 use kpb::Report;
+use kpb::client_list::{ClientPage, ClientQuery};
 use kpb::export::Status as ResultStatus;
 use kpb::import::ImportSettings;
 use kpb::settings::Settings;
@@ -252,12 +252,11 @@ impl Session {
                     .unwrap_or_else(|| kpb::compare::CompareSettings { min_clients: 5, ..Default::default() }),
             ),
         };
-        let client =
-            Client::spawn(
-                move |id, response| session.receive(id, response),
-                move || session.worker_ready.set(true),
-                move |message| session.crashed(message),
-            );
+        let client = Client::spawn(
+            move |id, response| session.receive(id, response),
+            move || session.worker_ready.set(true),
+            move |message| session.crashed(message),
+        );
         let client = client.ok().map(Rc::new);
         if client.is_none() {
             session.busy.set(Busy::Failed("Webbläsaren kunde inte starta beräkningen (Web Worker).".into()));

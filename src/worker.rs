@@ -592,7 +592,8 @@ pub mod serve {
     /// a file. (Before `Ready`: should it ever fail, the page says the worker could not start,
     /// instead of starting it again and again.)
     fn warm_up() {
-        let import = ImportSettings { pseudonym_key: b"warm-up".to_vec(), reference_year: 2025, ..ImportSettings::default() };
+        let import =
+            ImportSettings { pseudonym_key: b"warm-up".to_vec(), reference_year: 2025, ..ImportSettings::default() };
         let data = kpb::import::load(&warm_up_files(), &import);
         let report = kpb::compute(&data, &Settings::default());
         let history = vec![YearFigures::of(&report)];

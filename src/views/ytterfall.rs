@@ -187,7 +187,8 @@ pub fn ClientTable(
     Effect::new(move |_| {
         s.generation.track();
         let (by, descending) = sort.get();
-        let query = ClientQuery { list: list.get(), search: search.get(), sort: by, descending, page: chosen_page.get() };
+        let query =
+            ClientQuery { list: list.get(), search: search.get(), sort: by, descending, page: chosen_page.get() };
         let n = asked.get_untracked() + 1;
         asked.set(n);
         s.client_page(query, move |page| {

@@ -211,8 +211,7 @@ impl Report {
     /// The ytterfall of one area, or of every area, with their clients: a client once per area
     /// it is an ytterfall in, in the order of the areas and, in each, most expensive first.
     pub fn ytterfall_clients(&self, scope: Option<Scope>) -> Vec<(&Ytterfall, &ClientCost)> {
-        let by_id: rustc_hash::FxHashMap<&str, &ClientCost> =
-            self.clients.iter().map(|c| (c.id.as_str(), c)).collect();
+        let by_id: rustc_hash::FxHashMap<&str, &ClientCost> = self.clients.iter().map(|c| (c.id.as_str(), c)).collect();
         let by_id = &by_id;
         self.ytterfall
             .iter()

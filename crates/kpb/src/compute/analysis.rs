@@ -102,8 +102,7 @@ const UNKNOWN_AGE: &str = "Okänd ålder";
 const UNKNOWN_KON: &str = "Okänt kön";
 
 pub(super) fn mix(clients: &[ClientCost], settings: &Settings) -> Mix {
-    let by_age =
-        groups(clients, |c| c.age_group.as_deref().unwrap_or(UNKNOWN_AGE), &settings.age_groups());
+    let by_age = groups(clients, |c| c.age_group.as_deref().unwrap_or(UNKNOWN_AGE), &settings.age_groups());
     let by_kon = groups(
         clients,
         |c| c.kon.map_or(UNKNOWN_KON, Kon::name),
@@ -159,7 +158,15 @@ pub(super) fn utforandegrad(clients: &[ClientCost], units: &[UnitCost]) -> Vec<U
         .filter(|(_, (b, u, _))| *b > Decimal::ZERO && *u > Decimal::ZERO)
         .map(|((insats, enhet), (beviljad, utford, clients))| {
             let enhet_name = names.get(enhet).map_or(enhet, |n| n).to_owned();
-            Utforandegrad { insats, enhet: enhet.to_owned(), enhet_name, beviljad, utford, grad: percent_of(utford, beviljad), clients }
+            Utforandegrad {
+                insats,
+                enhet: enhet.to_owned(),
+                enhet_name,
+                beviljad,
+                utford,
+                grad: percent_of(utford, beviljad),
+                clients,
+            }
         })
         .collect()
 }

@@ -626,8 +626,19 @@ pub(super) fn nyckeltal(
     }
     let units = &unit_costs.units;
     let names = units.iter().map(|u| (u.enhet.as_str(), u.enhet_name.as_str())).collect();
-    let f =
-        Figures { ds, settings, year, units, insatser: &unit_costs.insatser, clients, insatser_of, ytterfall, lines, enheter, names };
+    let f = Figures {
+        ds,
+        settings,
+        year,
+        units,
+        insatser: &unit_costs.insatser,
+        clients,
+        insatser_of,
+        ytterfall,
+        lines,
+        enheter,
+        names,
+    };
     // The table's unit costs, then the tool's own for the insatser they leave out, then the rest.
     let unit_costs = NYCKELTAL.iter().take_while(|d| matches!(d.measure, Measure::UnitCost(_))).count();
     let (unit_cost_defs, rest) = NYCKELTAL.split_at(unit_costs);
@@ -921,7 +932,8 @@ impl Figures<'_> {
     }
 
     fn share_of_lss_sfb(&self, n: &mut Nyckeltal, insatser: &[Insats], missing: &str) {
-        let lss_sfb = Insats::all().filter(|i| matches!(i.scope(), Scope::Lss | Scope::Sfb)).fold(0, |b, i| b | i.bit());
+        let lss_sfb =
+            Insats::all().filter(|i| matches!(i.scope(), Scope::Lss | Scope::Sfb)).fold(0, |b, i| b | i.bit());
         let lines = || self.having(lss_sfb).flat_map(|c| &c.lines);
         let all: Decimal =
             lines().filter(|l| matches!(l.insats.scope(), Scope::Lss | Scope::Sfb)).map(|l| l.cost).sum();

@@ -100,10 +100,6 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Report {
 /// The clients with one of the insatser `want` ([`Insats::bits`](crate::model::Insats::bits)),
 /// told by each client's insatser as bits (`insatser_of`, beside `clients`): a figure of some
 /// insatser never reads the other clients' lines.
-fn having<'a>(
-    clients: &'a [ClientCost],
-    insatser_of: &'a [u32],
-    want: u32,
-) -> impl Iterator<Item = &'a ClientCost> {
+fn having<'a>(clients: &'a [ClientCost], insatser_of: &'a [u32], want: u32) -> impl Iterator<Item = &'a ClientCost> {
     clients.iter().zip(insatser_of).filter(move |(_, of)| *of & want != 0).map(|(c, _)| c)
 }

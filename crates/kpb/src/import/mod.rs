@@ -1766,7 +1766,10 @@ mod tests {
                     "b.csv",
                     "Brukare;Insats;Enhet;Utförd tid\nB1;Hemtjänst;19121212-1212;3\nB2;Hemtjänst;HT1;ca 8\nB1;Hemtjänst;19121212-1212;3\nB3;Fotvård;HT1;2\nB1;Hemtjänst;19121212-1212;3\nB2;Hemtjänst;HT1;ca 8\n",
                 ),
-                file("b del 2.csv", "Brukare;Insats;Enhet;Utförd tid\nB1;Hemtjänst;19121212-1212;3\nB4;Hemtjänst;HT1;1\nB4;Hemtjänst;HT1;1\n"),
+                file(
+                    "b del 2.csv",
+                    "Brukare;Insats;Enhet;Utförd tid\nB1;Hemtjänst;19121212-1212;3\nB4;Hemtjänst;HT1;1\nB4;Hemtjänst;HT1;1\n",
+                ),
             ],
             &settings(),
         );

@@ -440,7 +440,9 @@ mod tests {
 
     #[test]
     fn fields_are_trimmed_as_str_trim_trims() {
-        for text in ["", "a", " a", "a ", "\ta\r", "\u{0b}a", "a\u{0c}", "\u{a0}1 234", "1 234\u{202f}", "é", "aé", "éa", "~x!"] {
+        for text in
+            ["", "a", " a", "a ", "\ta\r", "\u{0b}a", "a\u{0c}", "\u{a0}1 234", "1 234\u{202f}", "é", "aé", "éa", "~x!"]
+        {
             assert_eq!(trim(text), text.trim(), "{text:?}");
         }
     }
