@@ -22,6 +22,7 @@ pub struct Cells<'a, 'r> {
 }
 
 impl Cells<'_, '_> {
+    #[inline(always)]
     pub fn text(&self, key: &str) -> &str {
         self.cols.get(key).map_or("", |i| self.row.get(i))
     }
@@ -34,6 +35,7 @@ impl Cells<'_, '_> {
         pos
     }
 
+    #[inline(always)]
     pub fn column(&self, key: &str) -> u32 {
         self.cols.get(key).map_or(0, |i| i as u32 + 1)
     }
@@ -194,15 +196,20 @@ pub struct Pending {
 /// The decimal marks one file's number columns show, and its cells that read two ways.
 #[derive(Default)]
 pub struct Marks {
-    /// Per column: cells with a decimal comma, cells with a decimal point.
-    seen: BTreeMap<usize, [u32; 2]>,
+    /// Per column (by index): cells with a decimal comma, cells with a decimal point.
+    seen: Vec<[u32; 2]>,
     pending: Vec<Pending>,
 }
 
 impl Marks {
     fn note(&mut self, column: usize, mark: Option<Mark>) {
-        if let Some(mark) = mark {
-            self.seen.entry(column).or_default()[usize::from(mark == Mark::Point)] += 1;
+        if let Some(mark) = mark
+            && column != usize::MAX
+        {
+            if column >= self.seen.len() {
+                self.seen.resize(column + 1, [0; 2]);
+            }
+            self.seen[column][usize::from(mark == Mark::Point)] += 1;
         }
     }
 
@@ -216,7 +223,7 @@ impl Marks {
         // One finding per column (its first such cell the example), repeated at each cell.
         let mut example: BTreeMap<usize, String> = BTreeMap::new();
         for p in std::mem::take(&mut self.pending) {
-            let [comma, point] = self.seen.get(&p.column).copied().unwrap_or_default();
+            let [comma, point] = self.seen.get(p.column).copied().unwrap_or_default();
             let header = headers.get(p.column).map_or("", String::as_str);
             let text = example.entry(p.column).or_insert_with(|| p.text.clone()).clone();
             if point > 0 && comma == 0 {

@@ -106,8 +106,11 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 /// Text that was UTF-8, read as Windows-1252 and saved as UTF-8 again ("KÃ¶n" for "Kön"):
 /// undone when it reads back as valid UTF-8.
 fn repair_double_encoding(text: &str) -> Option<String> {
-    const MARKS: [&str; 6] = ["Ã¥", "Ã¤", "Ã¶", "Ã…", "Ã„", "Ã–"];
-    if !MARKS.iter().any(|m| text.contains(m)) {
+    // å ä ö Å Ä Ö so read: "Ã" and one of these. (One search for "Ã" through the text.)
+    const SECOND: [char; 6] = ['¥', '¤', '¶', '…', '„', '–'];
+    let marked = memchr::memmem::find_iter(text.as_bytes(), "Ã")
+        .any(|at| text[at + 'Ã'.len_utf8()..].chars().next().is_some_and(|c| SECOND.contains(&c)));
+    if !marked {
         return None;
     }
     let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
@@ -169,6 +172,15 @@ mod tests {
         assert_eq!(text(decode(&bytes)), ("Kön;År".into(), Encoding::Utf16));
         let twice = "KÃ¶n;SÃ¤rskilt boende".as_bytes();
         assert_eq!(text(decode(twice)), ("Kön;Särskilt boende".into(), Encoding::Utf8Repaired));
+        // Each of å ä ö Å Ä Ö alone is a sign of it; "Ã" alone, or before another letter, is not.
+        for (twice, once) in [("Ã¥", "å"), ("Ã¤", "ä"), ("Ã¶", "ö"), ("Ã…", "Å"), ("Ã„", "Ä"), ("Ã–", "Ö")]
+        {
+            let bytes = format!("Enhet;{twice}");
+            assert_eq!(text(decode(bytes.as_bytes())), (format!("Enhet;{once}"), Encoding::Utf8Repaired), "{twice}");
+        }
+        for plain in ["Ã", "Enhet;ÃX", "São Tomé;Ã"] {
+            assert_eq!(text(decode(plain.as_bytes())), (plain.into(), Encoding::Utf8), "{plain}");
+        }
     }
 
     #[test]

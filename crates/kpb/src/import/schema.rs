@@ -476,6 +476,7 @@ const SHARED: u8 = u8::MAX;
 
 /// Where a key is in [`Columns::slots`]: from its length and its first and last letters, so
 /// that no two fields of a kind of file share a slot (a unit test holds them to it).
+#[inline(always)]
 fn slot(key: &str) -> usize {
     let b = key.as_bytes();
     (b.len() * 2 + usize::from(b.first().copied().unwrap_or(0)) + usize::from(b.last().copied().unwrap_or(0)) * 10) % 64
@@ -490,12 +491,14 @@ impl Default for Columns {
 /// Whether two field keys are the same. (Asked a score of times a row: a key told apart by its
 /// length or its first or last letter, or the same literal, needs no call to `memcmp`; without
 /// this, `==` here made the load 6 % more instructions.)
+#[inline(always)]
 fn same_key(a: &str, b: &str) -> bool {
     let (x, y) = (a.as_bytes(), b.as_bytes());
     x.len() == y.len() && (std::ptr::eq(x, y) || (x.first() == y.first() && x.last() == y.last() && x == y))
 }
 
 impl Columns {
+    #[inline(always)]
     pub fn get(&self, key: &str) -> Option<usize> {
         match self.slots[slot(key)] {
             0 => None,
@@ -508,6 +511,7 @@ impl Columns {
     }
 
     /// How the column's numbers convert (one to one unless its header names a unit).
+    #[inline(always)]
     pub fn scale(&self, key: &str) -> Scale {
         self.scales.iter().find(|(k, _)| same_key(k, key)).map_or(Scale::ONE, |(_, s)| *s)
     }
@@ -533,6 +537,7 @@ impl Columns {
         self.fill_slots();
     }
 
+    #[inline(always)]
     pub fn has(&self, key: &str) -> bool {
         self.get(key).is_some()
     }

@@ -176,7 +176,7 @@ impl<'a> Sheet<'a> {
         match &self.source {
             Source::Csv { text, .. } => {
                 let bytes = text.as_bytes();
-                let count = |byte: u8| bytes.iter().filter(|&&b| b == byte).count();
+                let count = |byte: u8| memchr::memchr_iter(byte, bytes).count();
                 // LF and lone CR; CRLF is one. (Counted byte by byte only when there is a CR.)
                 let breaks = match count(b'\r') {
                     0 => count(b'\n'),
@@ -255,6 +255,19 @@ impl<'t> TextReader<'t> {
             return Some(Next::TooLong { line, bytes: line_end - start });
         }
         fields.clear();
+        if memchr::memchr(b'"', &bytes[start..line_end]).is_none() {
+            // Most lines have no quote: their fields are what lies between the delimiters.
+            // (What `parse` gives such a line, found with a fast search.)
+            let mut from = start;
+            for at in memchr::memchr_iter(self.delimiter, &bytes[start..line_end]) {
+                fields.push(Cow::Borrowed(trim(&self.text[from..start + at])));
+                from = start + at + 1;
+            }
+            fields.push(Cow::Borrowed(trim(&self.text[from..line_end])));
+            self.pos = after_break(bytes, line_end);
+            self.line += 1;
+            return Some(Next::Row { line, lines: 1, stray_quote: None });
+        }
         let (end, lines, stray_quote) = match self.parse(start, true, usize::MAX, fields) {
             Parsed::Done { end, lines } if lines == 1 || self.joins_well(line_end, end, fields.len()) => {
                 (end, lines, None)
@@ -368,6 +381,7 @@ fn trim(s: &str) -> &str {
     let plain = |b: &u8| (b'!'..=b'~').contains(b);
     match (s.as_bytes().first(), s.as_bytes().last()) {
         (Some(a), Some(b)) if plain(a) && plain(b) => s,
+        (None, _) => s,
         _ => s.trim(),
     }
 }
@@ -387,7 +401,7 @@ fn field_end(bytes: &[u8], from: usize, delimiter: u8) -> usize {
 
 /// The start of the line break ending the line at `from` (or the end of the text).
 fn line_end(bytes: &[u8], from: usize) -> usize {
-    bytes[from..].iter().position(|&b| b == b'\n' || b == b'\r').map_or(bytes.len(), |p| from + p)
+    memchr::memchr2(b'\n', b'\r', &bytes[from..]).map_or(bytes.len(), |p| from + p)
 }
 
 /// The first byte after the line break at `at` (LF, CRLF or CR).
@@ -576,5 +590,31 @@ mod tests {
         assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 2, 4]);
         assert_eq!(other, vec![format!("lång 3 {}", MAX_LINE_BYTES + 3)]);
         assert_eq!(lines, 4);
+    }
+
+    proptest::proptest! {
+        /// A line without quotes is split by a fast search, not by `parse`: the two must give
+        /// the same fields and the same lines, whatever the delimiters, spaces and line ends.
+        #[test]
+        fn lines_without_quotes_read_as_parse_reads_them(
+            text in "[a; \t,1\u{a0}é\r\n]{0,60}",
+            delimiter in proptest::sample::select(vec![b';', b',', b'\t']),
+        ) {
+            let mut reader = TextReader::new(&text, delimiter, None);
+            let mut fields = Vec::new();
+            while reader.pos < text.len() {
+                let (start, line) = (reader.pos, reader.line);
+                let Some(Next::Row { line: read_line, lines, stray_quote }) = reader.next(&mut fields) else {
+                    panic!("no row at {start}");
+                };
+                let mut parsed = Vec::new();
+                let Parsed::Done { end, lines: parsed_lines } = reader.parse(start, true, usize::MAX, &mut parsed) else {
+                    panic!("parse did not finish at {start}");
+                };
+                proptest::prop_assert_eq!((read_line, lines, stray_quote), (line, parsed_lines, None));
+                proptest::prop_assert_eq!(&fields, &parsed);
+                proptest::prop_assert_eq!(reader.pos, after_break(text.as_bytes(), end));
+            }
+        }
     }
 }
