@@ -33,15 +33,13 @@ pub(crate) fn client_costs(
     volumes: &Volumes,
     unit_costs: &UnitCosts,
 ) -> ClientCosts {
-    // Per client: lines by cell, the cell by its number in the cells' order (which is the order
-    // of their keys). A few lines per client: a short list, not a tree, whose nodes would cost
-    // more than the lines.
-    let mut lines: Vec<Vec<(u32, ClientLine)>> = vec![Vec::new(); ds.clients.len()];
+    // Per client its lines, in the cells' order (the order of their keys): the cells are gone
+    // through in that order, and each gives a client at most one line (`members` are distinct).
+    let mut lines: Vec<Vec<ClientLine>> = vec![Vec::new(); ds.clients.len()];
     let mut remainders = Remainders::new();
     let mut annan_placed: BTreeMap<Insats, Decimal> = BTreeMap::new();
     let no_volume = ClientVolume::default();
-    for (number, (key, cell)) in allocated.cells.iter().enumerate() {
-        let at = (number as u32, key);
+    for (key, cell) in &allocated.cells {
         let cell_volume = volumes.cells.get(key);
         let volume_of = |client: u32| cell_volume.and_then(|v| v.clients.get(&client)).unwrap_or(&no_volume);
         if key.regi == Regi::Annan {
@@ -50,7 +48,7 @@ pub(crate) fn client_costs(
                 let v = volume_of(client);
                 let cost = annan_price(v, rate);
                 *annan_placed.entry(key.insats).or_default() += cost;
-                add_line(&mut lines[client as usize], at, v, cost, Decimal::ZERO, Decimal::ZERO);
+                lines[client as usize].push(line(key, v, cost, Decimal::ZERO, Decimal::ZERO));
             }
             continue;
         }
@@ -67,7 +65,7 @@ pub(crate) fn client_costs(
             let booked_assistans = b.assistansersattning_on_client.get(&client).copied().unwrap_or_default();
             let cost = booked + share(rest, v);
             let assistans = booked_assistans + share(rest_assistans, v);
-            add_line(&mut lines[client as usize], at, v, cost, assistans, booked);
+            lines[client as usize].push(line(key, v, cost, assistans, booked));
         }
         if total_volume.is_zero() {
             if !rest.is_zero() {
@@ -106,41 +104,25 @@ pub(crate) fn client_costs(
     ClientCosts { clients, remainders }
 }
 
-/// Adds a client's volume and cost in the cell `key` (number `cell` in the cells' order) to the
-/// client's lines.
-fn add_line(
-    lines: &mut Vec<(u32, ClientLine)>,
-    (cell, key): (u32, &CellKey),
+/// A client's line in the cell `key`: its volume there and its cost.
+fn line(
+    key: &CellKey,
     volume: &ClientVolume,
     cost: Decimal,
     assistansersattning: Decimal,
     booked: Decimal,
-) {
-    let at = match lines.iter().position(|(c, _)| *c == cell) {
-        Some(at) => at,
-        None => {
-            let line = ClientLine {
-                insats: key.insats,
-                enhet: key.enhet.clone(),
-                regi: key.regi,
-                volume: Decimal::ZERO,
-                cost: Decimal::ZERO,
-                assistansersattning: Decimal::ZERO,
-                booked: Decimal::ZERO,
-                beviljad: Decimal::ZERO,
-                utford: Decimal::ZERO,
-            };
-            lines.push((cell, line));
-            lines.len() - 1
-        }
-    };
-    let line = &mut lines[at].1;
-    line.volume += volume.volume;
-    line.cost += cost;
-    line.assistansersattning += assistansersattning;
-    line.booked += booked;
-    line.beviljad += volume.beviljad;
-    line.utford += volume.utford;
+) -> ClientLine {
+    ClientLine {
+        insats: key.insats,
+        enhet: key.enhet.clone(),
+        regi: key.regi,
+        volume: volume.volume,
+        cost,
+        assistansersattning,
+        booked,
+        beviljad: volume.beviljad,
+        utford: volume.utford,
+    }
 }
 
 /// One client's year: the lines in cell order, the totals, age and boendeform.
@@ -150,12 +132,10 @@ fn client_cost(
     year: i32,
     volumes: &Volumes,
     client: u32,
-    mut lines: Vec<(u32, ClientLine)>,
+    lines: Vec<ClientLine>,
 ) -> ClientCost {
     let info = &ds.clients[client as usize];
     let age = info.birth_year.map(|y| (year - y).max(0) as u32).or(info.age);
-    lines.sort_by_key(|(cell, _)| *cell);
-    let lines: Vec<ClientLine> = lines.into_iter().map(|(_, l)| l).collect();
     // The boendeform the file gives, else the one the insatser imply; särskilt boende first.
     let given = volumes.boendeform.get(&client).copied().unwrap_or(0);
     let implied = lines.iter().filter_map(|l| Boendeform::implied_by(l.insats)).fold(0u8, |m, b| m | 1 << b as u8);
