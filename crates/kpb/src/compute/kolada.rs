@@ -419,8 +419,11 @@ struct Months {
     /// Per client (dense, as in [`Dataset::clients`]), per month (index 0 = January): the
     /// insatser held on the month's last day (a bit per insats).
     held: Vec<[u32; 12]>,
-    /// (client, month) → granted hemtjänst hours.
-    hours: FxHashMap<(u32, u8), Decimal>,
+    /// Per client with granted hemtjänst in a month: its hours in each month (index 0 =
+    /// January). (A vector, not a map from client and month: a lookup a row and a client.)
+    hours: Vec<[Decimal; 12]>,
+    /// Per client: its place in `hours`, [`NO_HOURS`] for none.
+    hours_of: Vec<u32>,
     /// Per client: the insatser held on 1 October.
     october: Vec<u32>,
     /// The months the data has rows for (all twelve when it has stays only).
@@ -431,14 +434,21 @@ struct Months {
     undated: FxHashMap<Insats, u32>,
 }
 
+/// A client without granted hemtjänst by month, in [`Months::hours_of`].
+const NO_HOURS: u32 = u32::MAX;
+
 fn last_day(year: i32, month: u8) -> Date {
     Date { year, month, day: days_in_month(year, month) }
 }
 
 impl Months {
     fn read(ds: &Dataset, year: i32) -> Months {
-        let mut m =
-            Months { held: vec![[0; 12]; ds.clients.len()], october: vec![0; ds.clients.len()], ..Months::default() };
+        let mut m = Months {
+            held: vec![[0; 12]; ds.clients.len()],
+            october: vec![0; ds.clients.len()],
+            hours_of: vec![NO_HOURS; ds.clients.len()],
+            ..Months::default()
+        };
         let mut stays = false;
         // The months with rows, as bits (bit 0 = January): a set per row would cost more.
         let mut covered = 0u16;
@@ -458,7 +468,12 @@ impl Months {
                             m.october[r.client as usize] |= b;
                         }
                         if r.insats == Hemtjanst && r.kind == VolumeKind::Beviljad {
-                            *m.hours.entry((r.client, month)).or_default() += r.volume.unwrap_or_default();
+                            let at = &mut m.hours_of[r.client as usize];
+                            if *at == NO_HOURS {
+                                *at = m.hours.len() as u32;
+                                m.hours.push([Decimal::ZERO; 12]);
+                            }
+                            m.hours[*at as usize][usize::from(month - 1)] += r.volume.unwrap_or_default();
                         }
                     }
                     None => *m.undated.entry(r.insats).or_default() += 1,
@@ -554,7 +569,11 @@ impl Months {
                     continue;
                 }
                 let old = age_on(&ds.clients[client as usize], day).is_some_and(|a| a >= min_age);
-                let many = limit.is_none_or(|l| self.hours.get(&(client, month)).is_some_and(|h| *h >= l));
+                // (A month without rows has no hours: below any limit, which is positive.)
+                let many = limit.is_none_or(|l| {
+                    let at = self.hours_of[client as usize];
+                    at != NO_HOURS && self.hours[at as usize][usize::from(month - 1)] >= l
+                });
                 if (min_age == 0 || old) && many {
                     n += 1;
                 }
