@@ -137,7 +137,7 @@ fn client_cost(
     let info = &ds.clients[client as usize];
     let age = info.birth_year.map(|y| (year - y).max(0) as u32).or(info.age);
     // The boendeform the file gives, else the one the insatser imply; särskilt boende first.
-    let given = volumes.boendeform.get(&client).copied().unwrap_or(0);
+    let given = volumes.boendeform.get(client as usize).copied().unwrap_or(0);
     let implied = lines.iter().filter_map(|l| Boendeform::implied_by(l.insats)).fold(0u8, |m, b| m | 1 << b as u8);
     let forms = if given != 0 { given } else { implied };
     let has = |b: Boendeform| forms & (1 << b as u8) != 0;

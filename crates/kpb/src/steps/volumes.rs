@@ -19,8 +19,9 @@ pub(crate) struct Volumes {
     /// The kind of volume each insats' cost is divided by.
     pub basis: BTreeMap<Insats, VolumeKind>,
     pub cells: BTreeMap<CellKey, CellVolume>,
-    /// The boendeformer the file gives each client, as a bit set (bit = `Boendeform as u8`).
-    pub boendeform: FxHashMap<u32, u8>,
+    /// The boendeformer the file gives each client, by client number, as a bit set (bit =
+    /// `Boendeform as u8`); a client past its end has none.
+    pub boendeform: Vec<u8>,
     pub findings: Vec<Finding>,
 }
 
@@ -125,7 +126,7 @@ fn basis(ds: &Dataset, settings: &Settings, year: i32) -> BTreeMap<Insats, Volum
 pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
     let basis = basis(ds, settings, year);
     let mut findings = Findings::default();
-    let mut boendeform: FxHashMap<u32, u8> = FxHashMap::default();
+    let mut boendeform = vec![0u8; ds.clients.len()];
     // Canonical enhet code, and the regi the mapping gives it, for each enhet text of the file.
     let enhet_code: Vec<String> =
         ds.enhet_codes.iter().map(|raw| ds.org.enhet(raw).map_or_else(|| raw.clone(), |e| e.code.clone())).collect();
@@ -191,7 +192,7 @@ pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
             continue;
         }
         if let Some(b) = row.boendeform {
-            *boendeform.entry(row.client).or_default() |= 1 << b as u8;
+            boendeform[row.client as usize] |= 1 << b as u8;
         }
         let at = *cell_index.entry((row.insats, row.enhet, regi)).or_insert_with(|| {
             by_text.push((CellKey { insats: row.insats, enhet: code.clone(), regi }, CellVolume::default()));
