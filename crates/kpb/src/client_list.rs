@@ -145,10 +145,7 @@ impl Search {
         let has = |name: &str| name.to_lowercase().contains(&needle);
         Search {
             insatser: Insats::all().filter(|i| has(i.name())).fold(0, |b, i| b | i.bit()),
-            boendeformer: [Boendeform::Ordinart, Boendeform::Sarskilt, Boendeform::LssBostad]
-                .into_iter()
-                .filter(|b| has(b.name()))
-                .fold(0, |m, b| m | 1 << b as u8),
+            boendeformer: Boendeform::ALL.into_iter().filter(|b| has(b.name())).fold(0, |m, b| m | 1 << b as u8),
             needle,
         }
     }

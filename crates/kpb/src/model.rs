@@ -107,6 +107,8 @@ pub enum Boendeform {
 }
 
 impl Boendeform {
+    pub const ALL: [Boendeform; 3] = [Boendeform::Ordinart, Boendeform::Sarskilt, Boendeform::LssBostad];
+
     pub fn name(self) -> &'static str {
         match self {
             Boendeform::Ordinart => "Ordinärt boende",

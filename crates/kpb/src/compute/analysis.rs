@@ -108,11 +108,7 @@ pub(super) fn mix(clients: &[ClientCost], settings: &Settings) -> Mix {
         |c| c.kon.map_or(UNKNOWN_KON, Kon::name),
         &[Kon::Kvinna.name().to_owned(), Kon::Man.name().to_owned()],
     );
-    let by_boendeform = groups(
-        clients,
-        |c| c.boendeform.name(),
-        &[Boendeform::Ordinart, Boendeform::Sarskilt, Boendeform::LssBostad].map(|b| b.name().to_owned()),
-    );
+    let by_boendeform = groups(clients, |c| c.boendeform.name(), &Boendeform::ALL.map(|b| b.name().to_owned()));
     let total: Decimal = clients.iter().map(|c| c.total).sum();
     // One pass: per insats, the clients having it and their cost on it.
     let mut per_insats: BTreeMap<Insats, (u32, Decimal)> = BTreeMap::new();
