@@ -189,6 +189,15 @@ pub struct ClientInfo {
     pub kon: Option<Kon>,
 }
 
+/// The columns of a volume file that hold a volume of a known kind (besides `volym`, whose kind
+/// the `volymtyp` column says): each gives a [`VolumeRow`] of its own.
+const VOLUME_COLUMNS: [(&str, VolumeKind); 4] = [
+    ("beviljad", VolumeKind::Beviljad),
+    ("utford", VolumeKind::Utford),
+    ("beviljad_min", VolumeKind::Beviljad),
+    ("utford_min", VolumeKind::Utford),
+];
+
 /// Places per enhet (for kr/plats and beläggning).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlaceRow {
@@ -765,7 +774,11 @@ impl Loader<'_> {
             FileKind::Konton | FileKind::Befolkning => "",
         };
         if kind == FileKind::Brukare {
-            self.ds.volumes.reserve(lines_estimate);
+            // A volume row for each volume a line gives (beviljad and utförd: two), so that the
+            // rows are never moved to a larger vector.
+            let per_line =
+                VOLUME_COLUMNS.iter().filter(|(key, _)| cols.has(key)).count() + usize::from(cols.has("volym"));
+            self.ds.volumes.reserve(lines_estimate * per_line.max(1));
         }
         let width = headers.len();
         let lines = lines_estimate.max(1) as f64;
@@ -1192,12 +1205,7 @@ impl Loader<'_> {
 
         // (kind, volume, column key) of each volume the row gives.
         let mut found: Vec<(VolumeKind, Option<Decimal>, &str)> = Vec::new();
-        for (key, kind) in [
-            ("beviljad", VolumeKind::Beviljad),
-            ("utford", VolumeKind::Utford),
-            ("beviljad_min", VolumeKind::Beviljad),
-            ("utford_min", VolumeKind::Utford),
-        ] {
+        for (key, kind) in VOLUME_COLUMNS {
             if let Some(v) = c.number(key, &mut self.findings, &mut self.marks)? {
                 found.push((kind, Some(v), key));
             }
