@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, '../..');
-// DIST=other/dist serves another build (to time two builds side by side).
+// DIST=/tmp/other-dist serves another build (to time two builds side by side).
 export const dist = process.env.DIST ?? path.join(root, 'dist');
 export const out = path.join(here, 'out');
 const require = createRequire(path.join(root, 'tools', 'package.json'));

@@ -775,10 +775,11 @@ impl Loader<'_> {
         };
         if kind == FileKind::Brukare {
             // A volume row for each volume a line gives (beviljad and utförd: two), so that the
-            // rows are never moved to a larger vector.
+            // rows are not moved to a larger vector while this file is read. At most two a
+            // line: a file with columns in hours and in minutes fills one or the other.
             let per_line =
                 VOLUME_COLUMNS.iter().filter(|(key, _)| cols.has(key)).count() + usize::from(cols.has("volym"));
-            self.ds.volumes.reserve(lines_estimate * per_line.max(1));
+            self.ds.volumes.reserve(lines_estimate * per_line.clamp(1, 2));
         }
         let width = headers.len();
         let lines = lines_estimate.max(1) as f64;
