@@ -124,24 +124,26 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
                         .for_enhet(Some(&k.enhet)),
                     );
                 } else {
-                    let mut periods = acc.periods.clone();
-                    periods.sort_by_key(|(p, _)| *p);
-                    for (period, per) in &periods {
-                        let (b, u) = (&per.beviljad, &per.utford);
-                        if *u > *b && *b > Decimal::ZERO {
-                            findings.push(
-                                Finding::at(
-                                    ds.pos(per.first_line.0, per.first_line.1),
-                                    FindingKind::OverGranted {
-                                        client: cid.clone(),
-                                        period: *period,
-                                        performed: *u,
-                                        granted: *b,
-                                    },
-                                )
-                                .for_enhet(Some(&k.enhet)),
-                            );
-                        }
+                    // The periods with more performed than granted (seldom any), in order.
+                    let mut over: Vec<_> = acc
+                        .periods
+                        .iter()
+                        .filter(|(_, per)| per.utford > per.beviljad && per.beviljad > Decimal::ZERO)
+                        .collect();
+                    over.sort_by_key(|(p, _)| *p);
+                    for (period, per) in over {
+                        findings.push(
+                            Finding::at(
+                                ds.pos(per.first_line.0, per.first_line.1),
+                                FindingKind::OverGranted {
+                                    client: cid.clone(),
+                                    period: *period,
+                                    performed: per.utford,
+                                    granted: per.beviljad,
+                                },
+                            )
+                            .for_enhet(Some(&k.enhet)),
+                        );
                     }
                 }
             }
@@ -250,6 +252,36 @@ mod tests {
     use crate::steps::allocate::CellCost;
     use crate::steps::place::DirectCost;
     use crate::steps::volumes::ClientVolume;
+
+    #[test]
+    fn more_performed_than_granted_is_found_in_each_such_period() {
+        use crate::import::{ImportSettings, InputFile, load};
+        // A: over in March and January, under in February; in April performed without granted
+        // time (not over what was granted). B: under.
+        let files = [InputFile {
+            name: "brukare.csv".into(),
+            bytes: "Brukare;Insats;Enhet;Beviljad tid;Utförd tid;Period\n\
+                    A;Hemtjänst;Norr;10;12;2025-03\n\
+                    A;Hemtjänst;Norr;10;8;2025-02\n\
+                    A;Hemtjänst;Norr;5;6,5;2025-01\n\
+                    A;Hemtjänst;Norr;0;3;2025-04\n\
+                    B;Hemtjänst;Norr;4;3;2025-01\n"
+                .into(),
+        }];
+        let report = crate::compute(&load(&files, &ImportSettings::default()), &crate::Settings::default());
+        let over: Vec<(Option<u32>, Decimal, Decimal)> = report
+            .findings
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FindingKind::OverGranted { performed, granted, .. } => Some((f.pos.line, *performed, *granted)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            over,
+            [(Some(4), Decimal::new(65, 1), Decimal::from(5)), (Some(2), Decimal::from(12), Decimal::from(10))]
+        );
+    }
 
     #[test]
     fn cost_without_volume_volume_without_cost_and_an_outlying_enhet_are_found() {
