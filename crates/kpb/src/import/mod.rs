@@ -1708,7 +1708,7 @@ fn row_hash(row: &Row) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn file(name: &str, text: &str) -> InputFile {

@@ -255,19 +255,18 @@ mod tests {
 
     #[test]
     fn more_performed_than_granted_is_found_in_each_such_period() {
-        use crate::import::{ImportSettings, InputFile, load};
+        use crate::import::{ImportSettings, load, tests::file};
         // A: over in March and January, under in February; in April performed without granted
         // time (not over what was granted). B: under.
-        let files = [InputFile {
-            name: "brukare.csv".into(),
-            bytes: "Brukare;Insats;Enhet;Beviljad tid;Utförd tid;Period\n\
-                    A;Hemtjänst;Norr;10;12;2025-03\n\
-                    A;Hemtjänst;Norr;10;8;2025-02\n\
-                    A;Hemtjänst;Norr;5;6,5;2025-01\n\
-                    A;Hemtjänst;Norr;0;3;2025-04\n\
-                    B;Hemtjänst;Norr;4;3;2025-01\n"
-                .into(),
-        }];
+        let files = [file(
+            "brukare.csv",
+            "Brukare;Insats;Enhet;Beviljad tid;Utförd tid;Period\n\
+             A;Hemtjänst;Norr;10;12;2025-03\n\
+             A;Hemtjänst;Norr;10;8;2025-02\n\
+             A;Hemtjänst;Norr;5;6,5;2025-01\n\
+             A;Hemtjänst;Norr;0;3;2025-04\n\
+             B;Hemtjänst;Norr;4;3;2025-01\n",
+        )];
         let report = crate::compute(&load(&files, &ImportSettings::default()), &crate::Settings::default());
         let over: Vec<(Option<u32>, Decimal, Decimal)> = report
             .findings
