@@ -4,10 +4,25 @@
 # that changes whenever any file's content changes.
 set -euo pipefail
 dir="${TRUNK_STAGING_DIR:?run by trunk}"
+
+# First the workbook module (crates/xlsx: reading .xlsx and the other workbooks, writing the .xlsx
+# and zip exports), which the worker loads only when it needs it (src/xlsx.rs). Built here because
+# trunk builds no wasm-bindgen script with a global of its own, and the worker's glue has taken
+# the default one.
+profile="${TRUNK_PROFILE:-release}"
+target="${CARGO_TARGET_DIR:-$TRUNK_SOURCE_DIR/target}/wasm32-unknown-unknown/$profile"
+(cd "$TRUNK_SOURCE_DIR" && cargo build --quiet --offline --locked --target wasm32-unknown-unknown -p kpb-xlsx \
+  $([ "$profile" = release ] && echo --release))
+wasm-bindgen --target no-modules --no-modules-global kpb_xlsx --no-typescript --out-dir "$dir/xlsx" "$target/kpb_xlsx.wasm"
+if [ "$profile" = release ]; then
+  wasm-opt -O3 --output="$dir/xlsx/kpb_xlsx_bg.wasm" "$dir/xlsx/kpb_xlsx_bg.wasm"
+fi
+
 cd "$dir"
 files=$(find . -type f ! -name sw.js ! -name '*.map' | sed 's|^\./||' | LC_ALL=C sort)
 version=$(printf '%s\n' $files | xargs sha256sum | sha256sum | cut -c1-16)
-# The app itself is cached on install; the example files (1,4 MB) only once they are used.
-shell=$(printf '%s\n' $files | grep -v '^exempel/')
+# The app itself is cached on install; the example files (1,4 MB) and the workbook module only
+# once they are used.
+shell=$(printf '%s\n' $files | grep -v -e '^exempel/' -e '^xlsx/')
 list=$( { echo './'; printf '%s\n' $shell | sed 's|^|./|'; } | sed 's/.*/"&"/' | paste -sd, )
 sed -e "s|__VERSION__|$version|" -e "s|__FILES__|[$list]|" "$TRUNK_SOURCE_DIR/scripts/sw.js" > sw.js

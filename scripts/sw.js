@@ -1,5 +1,5 @@
 // Service worker: keeps the app working offline once it has been loaded, and the example data
-// once it has been used.
+// and the workbook module (Excel files) once they have been used.
 // Generated from scripts/sw.js by scripts/post-build.sh, which fills in the file list and the
 // version (a hash of every built file). It only ever serves the app's own static files; user
 // data never passes through it (files are read by the page, not fetched).
@@ -25,13 +25,13 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   // Navigations get the cached page; everything else comes from the cache first. The example
-  // data, not cached on install, is kept once fetched whole (fresh from the server, not from
-  // the browser's HTTP cache): offline, what the user has used still works. Nothing else is
-  // added at run time.
+  // data and the workbook module, not cached on install, are kept once fetched whole (fresh
+  // from the server, not from the browser's HTTP cache): offline, what the user has used still
+  // works. Nothing else is added at run time.
   const url = new URL(request.url);
-  const example = url.pathname.includes('/exempel/') && !url.search && request.mode !== 'navigate';
+  const onDemand = /\/(exempel|xlsx)\//.test(url.pathname) && !url.search && request.mode !== 'navigate';
   const lookup = request.mode === 'navigate' ? caches.match('./index.html', { cacheName: CACHE }) : caches.match(request, { cacheName: CACHE });
-  event.respondWith(lookup.then((hit) => hit || (example ? fetch(request, { cache: 'no-cache' }).then((response) => {
+  event.respondWith(lookup.then((hit) => hit || (onDemand ? fetch(request, { cache: 'no-cache' }).then((response) => {
     if (response.status === 200 && response.type === 'basic') {
       const copy = response.clone();
       event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)));

@@ -7,3 +7,4 @@ pub mod download;
 pub mod state;
 pub mod views;
 pub mod worker;
+pub mod xlsx;

@@ -234,7 +234,8 @@ impl Inner {
     /// Content-Security-Policy (a worker loaded from an address of its own would not, and could
     /// connect anywhere). Its script loads `worker.js` and `worker_bg.wasm` beside the page by
     /// absolute addresses (relative ones would resolve against the `blob:` address), so the app
-    /// works from any path; offline, the service worker serves both. An error while starting is
+    /// works from any path; offline, the service worker serves both. It also leaves the app's
+    /// address in `kpbBase`, for the workbook module ([`crate::xlsx`]). An error while starting is
     /// thrown again outside the promise, so that it reaches the page as the worker's error event.
     fn start(&mut self) -> Result<(), JsValue> {
         let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
@@ -244,7 +245,8 @@ impl Inner {
             serde_json::to_string(&href).map_err(|e| JsValue::from_str(&e.to_string()))
         };
         let script = format!(
-            "importScripts({});\nwasm_bindgen({{ module_or_path: {} }}).catch((e) => setTimeout(() => {{ throw e; }}));\n",
+            "self.kpbBase = {};\nimportScripts({});\nwasm_bindgen({{ module_or_path: {} }}).catch((e) => setTimeout(() => {{ throw e; }}));\n",
+            address("")?,
             address("worker.js")?,
             address("worker_bg.wasm")?,
         );
@@ -612,7 +614,7 @@ pub mod serve {
     fn warm_up() {
         let import =
             ImportSettings { pseudonym_key: b"warm-up".to_vec(), reference_year: 2025, ..ImportSettings::default() };
-        let data = kpb::import::load(&warm_up_files(), &import);
+        let data = kpb::import::load_with(&warm_up_files(), &import, &crate::xlsx::read_workbook, &mut |_| {});
         let report = kpb::compute(&data, &Settings::default());
         let history = vec![YearFigures::of(&report)];
         for list in [ClientList::WithCost, ClientList::Ytterfall(None)] {
@@ -638,7 +640,7 @@ pub mod serve {
             Request::Load { import, settings, add_year } => {
                 let files = read_files(message)?;
                 let start = now();
-                let data = kpb::import::load_with_progress(&files, &import, &mut |p| {
+                let data = kpb::import::load_with(&files, &import, &crate::xlsx::read_workbook, &mut |p| {
                     progress(id, format!("Läser {} …", p.file), 0.05 + 0.75 * p.overall());
                 });
                 drop(files);
@@ -664,7 +666,7 @@ pub mod serve {
             Request::Compute { settings } => compute_all(&settings, 0.0),
             Request::LoadReference => {
                 let files = read_files(message)?;
-                let read = kpb::compare::load(&files);
+                let read = kpb::compare::load_with(&files, &crate::xlsx::read_workbook);
                 let mut all = REFERENCE.take();
                 all.merge(read);
                 REFERENCE.set(all.clone());
@@ -685,8 +687,7 @@ pub mod serve {
                 let year = report.year;
                 match what {
                     ExportKind::Workbook => {
-                        let bytes = kpb::export::xlsx(&tables, &meta, year)
-                            .map_err(|e| format!("Excel-filen kunde inte skapas ({e})."))?;
+                        let bytes = crate::xlsx::write_xlsx(&tables, &meta, year)?;
                         Ok(Response::File {
                             name: format!("KPB {year} ({}).xlsx", meta.status.name().to_lowercase()),
                             bytes,
@@ -701,8 +702,7 @@ pub mod serve {
                     }),
                     ExportKind::CsvZip => Ok(Response::File {
                         name: format!("KPB {year} – tabeller (CSV, {}).zip", meta.status.name().to_lowercase()),
-                        bytes: kpb::export::csv_zip(&tables)
-                            .map_err(|e| format!("Zip-filen kunde inte skapas ({e})."))?,
+                        bytes: crate::xlsx::write_csv_zip(&tables)?,
                         mime: "application/zip".into(),
                     }),
                     ExportKind::Csv(name) => {

@@ -21,7 +21,8 @@ fn halmstad() -> kpb::Report {
         file("mappning.csv", include_str!("../crates/kpb/tests/data/halmstad/mappning.csv")),
         file("konton.csv", include_str!("../crates/kpb/tests/data/halmstad/konton.csv")),
     ];
-    kpb::compute(&kpb::load(&files, &ImportSettings::default()), &Settings::default())
+    let data = kpb::import::load_with(&files, &ImportSettings::default(), &kpb_app::xlsx::read_workbook, &mut |_| {});
+    kpb::compute(&data, &Settings::default())
 }
 
 #[wasm_bindgen_test]

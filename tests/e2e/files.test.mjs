@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   serve, launch, screenshot, watchErrors, generation, nextReport, unzip, engineFigures, plain, root, dist,
-  visit, upload,
+  visit, upload, openAll,
 } from './harness.mjs';
 
 const example = path.join(dist, 'exempel');
@@ -38,22 +38,6 @@ function personnummerIn(text) {
     if (hit) return `${hit} in "${run}"`;
   }
   return null;
-}
-
-/** Opens every `<details>` on the page, so that its text is read too: again and again, for
- *  what a `<details>` builds only once opened may hold more of them. */
-async function openAll(page) {
-  for (let round = 0; round < 10; round++) {
-    const opened = await page.evaluate(() => {
-      const closed = [...document.querySelectorAll('details:not([open])')];
-      closed.forEach((d) => { d.open = true; });
-      return closed.length;
-    });
-    if (opened === 0) return;
-    // (The toggle events, and what they build, come after a frame.)
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
-  }
-  throw new Error('<details> kept appearing');
 }
 
 /** Every view's text, one after another. */

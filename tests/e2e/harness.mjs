@@ -211,6 +211,22 @@ export async function visit(page, slug) {
   await page.waitForFunction((s) => location.hash === `#/${s}`, slug);
 }
 
+/** Opens every `<details>` on the page, so that its text is read too: again and again, for
+ *  what a `<details>` builds only once opened may hold more of them. */
+export async function openAll(page) {
+  for (let round = 0; round < 10; round++) {
+    const opened = await page.evaluate(() => {
+      const closed = [...document.querySelectorAll('details:not([open])')];
+      closed.forEach((d) => { d.open = true; });
+      return closed.length;
+    });
+    if (opened === 0) return;
+    // (The toggle events, and what they build, come after a frame.)
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+  }
+  throw new Error('<details> kept appearing');
+}
+
 /** Checks a view with axe (no serious or critical violation) and saves its screenshot. */
 export async function check(page, name) {
   assert.deepEqual(await axe(page), [], `axe on ${name}`);

@@ -1,34 +1,53 @@
-// Offline: once loaded, the app opens and computes with the server gone – the example data too,
-// once it has been used (it is cached when first fetched, not on install).
+// Offline: once loaded, the app opens and computes with the server gone – the example data and
+// the workbook module (Excel files) too, once they have been used (they are cached when first
+// fetched, not on install); a workbook never read before gets a clear message offline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, screenshot, watchErrors, generation, nextReport } from './harness.mjs';
+import path from 'node:path';
+import { serve, launch, screenshot, watchErrors, generation, nextReport, root, plain, upload, visit, openAll } from './harness.mjs';
+
+/** A workbook that reads (a cell at XFD1048576 gives a finding, the rest is read). */
+const WORKBOOK = path.join(root, 'crates/kpb/tests/data/bad/langt-bort.xlsx');
+const MODULE = ['xlsx/kpb_xlsx.js', 'xlsx/kpb_xlsx_bg.wasm'];
+
+/** Opens the app and waits until the service worker has cached it and controls the page. */
+async function openControlled(browser, server) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByTestId('example').waitFor();
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    while (!navigator.serviceWorker.controller) await new Promise((r) => setTimeout(r, 50));
+  });
+  return page;
+}
+
+/** What the import page says of the file `name`. */
+const status = (page, name) => page.getByTestId('file-row').filter({ hasText: name }).getByTestId('file-status').innerText();
 
 test('loads, then reloads and computes with the server stopped', async () => {
   const server = await serve();
   const browser = await launch();
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await page.getByTestId('example').waitFor();
-    // Wait until the service worker has cached everything and controls the page.
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-      while (!navigator.serviceWorker.controller) await new Promise((r) => setTimeout(r, 50));
-    });
+    const page = await openControlled(browser, server);
     const cached = () => page.evaluate(async () => (await Promise.all((await caches.keys())
       .map(async (k) => (await (await caches.open(k)).keys()).map((r) => new URL(r.url).pathname)))).flat());
     // The app is cached on install; the example data (1,4 MB) is not downloaded until it is used.
     const installed = await cached();
     assert.ok(installed.some((p) => p.endsWith('.wasm')) && installed.some((p) => p.endsWith('/mallar/brukare.csv')), installed.join(' '));
-    assert.ok(!installed.some((p) => p.includes('/exempel/')), installed.join(' '));
+    assert.ok(!installed.some((p) => p.includes('/exempel/') || p.includes('/xlsx/')), installed.join(' '));
     // Used once online, the example is kept for offline use.
     const first = await generation(page);
     await page.getByTestId('example').click();
     await nextReport(page, first);
     const exampleFiles = ['befolkning', 'brukare', 'konton', 'kostnader', 'mappning', 'platser'].map((f) => `exempel/${f}.csv`);
     await page.waitForFunction(async (files) => (await Promise.all(files.map((f) => caches.match(f)))).every(Boolean), exampleFiles);
+    // So is the workbook module, once a workbook has been read.
+    await visit(page, 'import');
+    await upload(page, [WORKBOOK]);
+    assert.equal(await status(page, 'langt-bort.xlsx'), 'Inläst');
+    await page.waitForFunction(async (files) => (await Promise.all(files.map((f) => caches.match(f)))).every(Boolean), MODULE);
     await server.close();
     await assert.rejects(fetch(server.url), 'the server is really gone');
 
@@ -42,7 +61,40 @@ test('loads, then reloads and computes with the server stopped', async () => {
     const value = await page.getByTestId('kpi-U21003').getByTestId('kpi-value').innerText();
     assert.match(value, /^\d[\d\u00a0]* kr per timme$/);
     await screenshot(page, 'offline');
+    await visit(page, 'import');
+    await upload(page, [WORKBOOK]);
+    assert.equal(await status(page, 'langt-bort.xlsx'), 'Inläst');
     assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('offline, a workbook before the workbook module was ever used gets a clear message; online again, it is read', async () => {
+  const server = await serve();
+  const browser = await launch();
+  try {
+    const page = await openControlled(browser, server);
+    await server.close();
+    await page.reload();
+    await visit(page, 'import');
+    await upload(page, [WORKBOOK]);
+    assert.equal(await status(page, 'langt-bort.xlsx'), 'Kunde inte läsas');
+    await visit(page, 'kontroll');
+    await openAll(page);
+    const findings = plain((await page.locator('.findings').allInnerTexts()).join('\n'));
+    assert.match(findings, /Filen langt-bort\.xlsx kunde inte läsas\. Delen av appen som läser och skriver Excel-filer kunde inte hämtas/);
+    assert.match(findings, /Spara filen som CSV \(semikolonseparerad\) och välj den i stället/);
+    await screenshot(page, 'offline-excel-aldrig-anvant');
+    // Back online, the same file chosen again is read.
+    const again = await serve(server.port);
+    try {
+      await visit(page, 'import');
+      await upload(page, [WORKBOOK]);
+      assert.equal(await status(page, 'langt-bort.xlsx'), 'Inläst');
+    } finally {
+      await again.close();
+    }
   } finally {
     await browser.close();
   }

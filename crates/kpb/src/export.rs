@@ -7,8 +7,10 @@
 use crate::report::{MonthFigure, MonthlyRow, Report};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+#[cfg(feature = "xlsx")]
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Whether the figures have been checked.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,7 +69,7 @@ impl Meta {
 }
 
 /// How a column's values are written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kind {
     Text,
     /// Kronor, to the öre.
@@ -80,7 +82,7 @@ pub enum Kind {
     Percent,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Cell {
     Text(String),
     Number(Decimal),
@@ -118,14 +120,15 @@ impl From<u32> for Cell {
     }
 }
 
-/// One table: a CSV file or a worksheet.
-#[derive(Clone, Debug, PartialEq)]
+/// One table: a CSV file or a worksheet. (Owned text only when it has crossed to the web app's
+/// workbook module.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     /// File and sheet name (no extension, at most 31 characters).
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     /// What the table is, one line.
-    pub title: &'static str,
-    pub columns: Vec<(&'static str, Kind)>,
+    pub title: Cow<'static, str>,
+    pub columns: Vec<(Cow<'static, str>, Kind)>,
     pub rows: Vec<Vec<Cell>>,
 }
 
@@ -144,9 +147,9 @@ fn col<T>(header: &'static str, kind: Kind, value: fn(&T) -> Cell) -> Column<T> 
 /// A table with a row per item of `rows`, a cell per column.
 fn table<T>(name: &'static str, title: &'static str, rows: &[T], columns: &[Column<T>]) -> Table {
     Table {
-        name,
-        title,
-        columns: columns.iter().map(|c| (c.header, c.kind)).collect(),
+        name: name.into(),
+        title: title.into(),
+        columns: columns.iter().map(|c| (c.header.into(), c.kind)).collect(),
         rows: rows.iter().map(|row| columns.iter().map(|c| (c.value)(row)).collect()).collect(),
     }
 }
@@ -603,6 +606,7 @@ fn round(value: Decimal, kind: Kind) -> Decimal {
 
 /// Every table as CSV in one zip archive (`<table>.csv` each): all tables in one download,
 /// which no browser holds back as it may a burst of downloads.
+#[cfg(feature = "xlsx")]
 pub fn csv_zip(tables: &[Table]) -> Result<Vec<u8>, zip::result::ZipError> {
     use std::io::Write;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -628,7 +632,7 @@ pub fn csv(table: &Table) -> Vec<u8> {
     let text = |t: &str| -> String {
         if t.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{t}") } else { t.to_owned() }
     };
-    let _ = writer.write_record(table.columns.iter().map(|c| text(c.0)));
+    let _ = writer.write_record(table.columns.iter().map(|c| text(&c.0)));
     for row in &table.rows {
         let cells = row.iter().zip(&table.columns).map(|(cell, (_, kind))| match cell {
             Cell::Text(t) => text(t),
@@ -641,6 +645,7 @@ pub fn csv(table: &Table) -> Vec<u8> {
 }
 
 /// All tables as one workbook, a sheet per table, with the title and status on top.
+#[cfg(feature = "xlsx")]
 pub fn xlsx(tables: &[Table], meta: &Meta, year: i32) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let (y, mo, d, h, mi) = meta.created;
@@ -667,12 +672,12 @@ pub fn xlsx(tables: &[Table], meta: &Meta, year: i32) -> Result<Vec<u8>, XlsxErr
     let percent = Format::new().set_num_format("0.0%");
     for table in tables {
         let sheet = book.add_worksheet();
-        sheet.set_name(table.name)?;
-        sheet.write_with_format(0, 0, table.title, &title)?;
+        sheet.set_name(table.name.as_ref())?;
+        sheet.write_with_format(0, 0, table.title.as_ref(), &title)?;
         sheet.write_with_format(1, 0, format!("KPB {year} – {}", meta.status_line()), &bold)?;
         let top = 3u32;
         for (c, (name, kind)) in table.columns.iter().enumerate() {
-            sheet.write_with_format(top, c as u16, *name, &head)?;
+            sheet.write_with_format(top, c as u16, name.as_ref(), &head)?;
             sheet.set_column_width(c as u16, if *kind == Text { 22 } else { 14 })?;
         }
         for (r, row) in table.rows.iter().enumerate() {
@@ -713,7 +718,7 @@ mod tests {
         let rows = [("Enhet 1", Some(Decimal::from(12))), ("Enhet 2", None)];
         let t =
             table("T", "Test", &rows, &[col("Enhet", Text, |&(e, _)| e.into()), col("Kr", Money, |&(_, k)| k.into())]);
-        assert_eq!(t.columns, [("Enhet", Text), ("Kr", Money)]);
+        assert_eq!(t.columns, [("Enhet".into(), Text), ("Kr".into(), Money)]);
         assert_eq!(
             t.rows,
             [

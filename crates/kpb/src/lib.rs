@@ -47,7 +47,9 @@ mod steps;
 
 pub use compute::compute;
 pub use finding::{Finding, Position, Severity};
-pub use import::{Dataset, ImportSettings, InputFile, load};
+#[cfg(feature = "xlsx")]
+pub use import::load;
+pub use import::{Dataset, ImportSettings, InputFile};
 pub use model::{Insats, Regi};
 pub use report::Report;
 pub use settings::Settings;

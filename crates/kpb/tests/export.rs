@@ -151,9 +151,9 @@ fn every_csv_in_one_zip() {
 fn table(rows: &[(&str, &str)]) -> kpb::export::Table {
     use kpb::export::{Cell, Kind, Table};
     Table {
-        name: "Test",
-        title: "Test",
-        columns: vec![("Namn", Kind::Text), ("Belopp", Kind::Money)],
+        name: "Test".into(),
+        title: "Test".into(),
+        columns: vec![("Namn".into(), Kind::Text), ("Belopp".into(), Kind::Money)],
         rows: rows
             .iter()
             .map(|(t, n)| vec![Cell::Text((*t).to_owned()), Cell::Number(n.parse::<rust_decimal::Decimal>().unwrap())])

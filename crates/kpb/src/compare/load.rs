@@ -10,7 +10,7 @@ use crate::import::InputFile;
 use crate::import::decode::{Content, decode};
 use crate::import::number::parse_decimal;
 use crate::import::schema::normalise_header;
-use crate::import::sheet::Sheet;
+use crate::import::sheet::{Sheet, WorkbookReader};
 use crate::model::{Insats, normalise};
 use crate::reference;
 use rust_decimal::Decimal;
@@ -18,14 +18,21 @@ use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 use std::str::FromStr;
 
-/// Reads reference files. Never fails: what cannot be read is a finding.
+/// Reads reference files, workbooks with the engine's own reader. Never fails: what cannot be
+/// read is a finding.
+#[cfg(feature = "xlsx")]
 pub fn load(files: &[InputFile]) -> RefData {
+    load_with(files, &crate::import::read_workbook)
+}
+
+/// [`load`] with the workbooks read by `read_workbook`.
+pub fn load_with(files: &[InputFile], read_workbook: WorkbookReader) -> RefData {
     let mut r = Reader::default();
     for file in files {
         let before = r.data.values.len();
         r.historical.clear();
         r.network = false;
-        r.file(file);
+        r.file(file, read_workbook);
         r.only_gendered(file, before);
         r.historical_note(&file.name);
         if let Some(f) = r.data.files.iter_mut().rev().find(|f| f.name == file.name) {
@@ -300,7 +307,7 @@ impl Reader {
         ));
     }
 
-    fn file(&mut self, file: &InputFile) {
+    fn file(&mut self, file: &InputFile, read_workbook: WorkbookReader) {
         let pos = Position::file(&file.name);
         let trimmed =
             file.bytes.iter().find(|b| !(b.is_ascii_whitespace() || **b == 0xEF || **b == 0xBB || **b == 0xBF));
@@ -309,8 +316,8 @@ impl Reader {
         }
         let sheets = match decode(&file.bytes) {
             Content::Text { text, .. } => vec![Sheet::csv(&file.name, text.into_owned())],
-            Content::Zip | Content::LegacyExcel => match crate::import::workbook_sheets(&file.name, &file.bytes) {
-                Ok(s) => s,
+            Content::Zip | Content::LegacyExcel => match read_workbook(&file.name, &file.bytes) {
+                Ok(s) => s.into_iter().map(|w| Sheet::worksheet(&file.name, w)).collect(),
                 Err(text) => {
                     self.findings.push(Finding::at(pos, FindingKind::BrokenReferenceWorkbook { text }));
                     return;

@@ -8,7 +8,9 @@ mod load;
 pub mod network;
 mod summary;
 
+#[cfg(feature = "xlsx")]
 pub use load::load;
+pub use load::load_with;
 pub use summary::{KEY_FIGURES, Summary, SummaryRow, change, summary};
 
 use crate::finding::{Finding, FindingKind, Position};

@@ -6,9 +6,11 @@ pub mod decode;
 pub mod number;
 pub mod schema;
 pub mod sheet;
+#[cfg(feature = "xlsx")]
 mod xlsx;
 
-pub use xlsx::sheets as workbook_sheets;
+#[cfg(feature = "xlsx")]
+pub use xlsx::sheets as read_workbook;
 
 use crate::date::{Date, Period};
 use crate::finding::{Finding, FindingKind, Findings, Position};
@@ -21,7 +23,7 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use schema::{Columns, FileKind, Scale, Unit};
 use serde::{Deserialize, Serialize};
-use sheet::{Item, Row, Sheet};
+use sheet::{Item, Row, Sheet, WorkbookReader};
 use std::collections::BTreeMap;
 
 /// A file as the user gave it.
@@ -310,16 +312,19 @@ impl Progress<'_> {
     }
 }
 
-/// Reads every file into one data set. Never panics and never fails: what cannot be read is a
-/// finding and a [`FileStatus`].
+/// Reads every file into one data set, workbooks with the engine's own reader. Never panics and
+/// never fails: what cannot be read is a finding and a [`FileStatus`].
+#[cfg(feature = "xlsx")]
 pub fn load(files: &[InputFile], settings: &ImportSettings) -> Dataset {
-    load_with_progress(files, settings, &mut |_| {})
+    load_with(files, settings, &read_workbook, &mut |_| {})
 }
 
-/// [`load`], reporting progress every few thousand rows.
-pub fn load_with_progress(
+/// [`load`] with the workbooks read by `read_workbook`, reporting progress every few thousand
+/// rows.
+pub fn load_with(
     files: &[InputFile],
     settings: &ImportSettings,
+    read_workbook: WorkbookReader,
     progress: &mut dyn FnMut(Progress),
 ) -> Dataset {
     let mut loader = Loader {
@@ -327,6 +332,7 @@ pub fn load_with_progress(
         findings: Findings::default(),
         pseudo: Pseudonymizer::new(&settings.pseudonym_key, settings.reference_year.max(1900)),
         settings,
+        read_workbook,
         client_index: FxHashMap::default(),
         raw_client: FxHashMap::default(),
         enhet_index: FxHashMap::default(),
@@ -377,6 +383,7 @@ struct Loader<'s> {
     findings: Findings,
     pseudo: Pseudonymizer,
     settings: &'s ImportSettings,
+    read_workbook: WorkbookReader<'s>,
     /// Client id (pseudonym or the file's own) → index.
     client_index: FxHashMap<String, u32>,
     /// The id as written in the file → index, so that a repeated client costs one lookup. Holds
@@ -440,10 +447,10 @@ impl Loader<'_> {
                 self.ds.files.push(report);
                 return;
             }
-            Content::Zip | Content::LegacyExcel => match xlsx::sheets(&name, &file.bytes) {
+            Content::Zip | Content::LegacyExcel => match (self.read_workbook)(&name, &file.bytes) {
                 Ok(sheets) => {
                     report.encoding = Some("Excel (.xlsx)".into());
-                    sheets
+                    sheets.into_iter().map(|w| Sheet::worksheet(&name, w)).collect()
                 }
                 Err(text) => {
                     about_file(&mut self.findings, FindingKind::BrokenWorkbook { text });

@@ -10,6 +10,7 @@
 //! one runaway line can never swallow the rest of a file.
 
 use crate::finding::Position;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 /// The longest line (or record) read as data. Real extracts have lines of a few hundred bytes.
@@ -23,6 +24,19 @@ pub struct Sheet<'a> {
     pub sheet: Option<String>,
     pub source: Source<'a>,
 }
+
+/// One worksheet of a workbook as its cells' text: what a [`WorkbookReader`] gives the loader.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Worksheet {
+    pub name: String,
+    /// Rows of cells with their row numbers from 1, in increasing order (blank rows left out).
+    pub rows: Vec<(u32, Vec<String>)>,
+}
+
+/// Reads a workbook (.xlsx, .xlsm, .xlsb, .xls, .ods) into its worksheets, or says in Swedish
+/// why it cannot; given the file's name and bytes. Natively the engine's own (feature `xlsx`);
+/// the web app's worker passes one that calls a module loaded only when a workbook is met.
+pub type WorkbookReader<'r> = &'r dyn Fn(&str, &[u8]) -> Result<Vec<Worksheet>, String>;
 
 pub enum Source<'a> {
     /// Delimited text and its delimiter.
@@ -90,6 +104,10 @@ impl<'a> Sheet<'a> {
         let text = text.into();
         let delimiter = detect_delimiter(&text);
         Sheet { file: file.to_owned(), sheet: None, source: Source::Csv { text, delimiter } }
+    }
+
+    pub fn worksheet(file: &str, worksheet: Worksheet) -> Sheet<'static> {
+        Sheet { file: file.to_owned(), sheet: Some(worksheet.name), source: Source::Cells(worksheet.rows) }
     }
 
     /// A position in this sheet.

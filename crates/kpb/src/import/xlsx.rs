@@ -34,7 +34,7 @@
 //!   overflow checks; a short .xls or .xlsb record indexes out of bounds). The release build of
 //!   the worker aborts on panic, so the net catches nothing there; it does not replace the checks.
 
-use super::sheet::{Sheet, Source};
+use super::sheet::Worksheet;
 use crate::date::Date;
 use calamine::{Cell as CalamineCell, Data, DataRef, Ods, Range, Reader, Xls, XlsError, Xlsb, Xlsx, XlsxError};
 use rust_decimal::Decimal;
@@ -81,11 +81,11 @@ const LIMITS: Limits = Limits { unpacked: MAX_UNPACKED, cells: MAX_CELLS, text: 
 /// Every worksheet of a workbook as rows of text, with the sheet's own row numbers. Numbers keep
 /// their shortest exact decimal form; dates become `ÅÅÅÅ-MM-DD`. Never panics on any bytes; a
 /// workbook that cannot be read, or is beyond the limits, gives a message for the user.
-pub fn sheets(file: &str, bytes: &[u8]) -> Result<Vec<Sheet<'static>>, String> {
+pub fn sheets(file: &str, bytes: &[u8]) -> Result<Vec<Worksheet>, String> {
     read_within(file, bytes, &LIMITS)
 }
 
-fn read_within(file: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet<'static>>, String> {
+fn read_within(file: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Worksheet>, String> {
     match std::panic::catch_unwind(|| read(file, bytes, limits)) {
         Ok(result) => result,
         Err(_) => Err(format!("Filen {file} kunde inte läsas som Excel-arbetsbok (den är skadad).")),
@@ -95,7 +95,7 @@ fn read_within(file: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet<'s
 /// The magic number of an OLE compound file: a legacy .xls, or an encrypted .xlsx.
 const OLE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-fn read(file: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet<'static>>, String> {
+fn read(file: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Worksheet>, String> {
     if bytes.starts_with(&OLE) {
         return legacy(file, bytes, limits);
     }
@@ -111,7 +111,7 @@ fn read(file: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet<'static>>
 // ---------------------------------------------------------------------------------------------
 // The formats
 
-fn xlsx(file: &str, bytes: &[u8], mut parts: Parts, limits: &Limits) -> Result<Vec<Sheet<'static>>, String> {
+fn xlsx(file: &str, bytes: &[u8], mut parts: Parts, limits: &Limits) -> Result<Vec<Worksheet>, String> {
     parts.check_shared_strings(limits).map_err(|r| message(file, None, &r, limits))?;
     let meter = Meter::new(limits.unpacked);
     let mut book = Xlsx::new(Metered::new(bytes, &parts.starts, &meter))
@@ -141,7 +141,7 @@ fn xlsx(file: &str, bytes: &[u8], mut parts: Parts, limits: &Limits) -> Result<V
     Ok(out)
 }
 
-fn xlsb(file: &str, bytes: &[u8], parts: Parts, limits: &Limits) -> Result<Vec<Sheet<'static>>, String> {
+fn xlsb(file: &str, bytes: &[u8], parts: Parts, limits: &Limits) -> Result<Vec<Worksheet>, String> {
     let meter = Meter::new(limits.unpacked);
     let mut book = Xlsb::new(Metered::new(bytes, &parts.starts, &meter))
         .map_err(|e| failed(file, None, &meter, &e.to_string(), matches!(e, calamine::XlsbError::Password), limits))?;
@@ -170,7 +170,7 @@ fn xlsb(file: &str, bytes: &[u8], parts: Parts, limits: &Limits) -> Result<Vec<S
 
 /// .ods: calamine builds every sheet when it opens the file, so the scan comes first; the
 /// grids it builds are then read sparsely like any others.
-fn ods(file: &str, bytes: &[u8], mut parts: Parts, limits: &Limits) -> Result<Vec<Sheet<'static>>, String> {
+fn ods(file: &str, bytes: &[u8], mut parts: Parts, limits: &Limits) -> Result<Vec<Worksheet>, String> {
     parts.check_ods(limits).map_err(|(sheet, r)| message(file, sheet.as_deref(), &r, limits))?;
     let meter = Meter::new(limits.unpacked);
     let mut book = Ods::new(Metered::new(bytes, &parts.starts, &meter))
@@ -186,7 +186,7 @@ fn ods(file: &str, bytes: &[u8], mut parts: Parts, limits: &Limits) -> Result<Ve
 
 /// .xls (or an encrypted .xlsx, which is an OLE file too). See the module's notes for what is
 /// not guarded here.
-fn legacy(file: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet<'static>>, String> {
+fn legacy(file: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Worksheet>, String> {
     let meter = Meter::new(limits.unpacked);
     let mut book = match Xls::new(Cursor::new(bytes)) {
         Ok(book) => book,
@@ -221,10 +221,10 @@ fn finish_sheet(
     totals: &mut Totals,
     meter: &Meter,
     limits: &Limits,
-) -> Result<Sheet<'static>, String> {
+) -> Result<Worksheet, String> {
     let rows = read.and_then(|()| rows.finish(totals, limits).map_err(Failure::Refused));
     match rows {
-        Ok(rows) => Ok(Sheet { file: file.to_owned(), sheet: Some(name), source: Source::Cells(rows) }),
+        Ok(rows) => Ok(Worksheet { name, rows }),
         Err(Failure::Refused(r)) => Err(message(file, Some(&name), &r, limits)),
         Err(Failure::Calamine(e)) => Err(failed(file, Some(&name), meter, &e, false, limits)),
     }
@@ -238,7 +238,7 @@ fn grid_sheet(
     totals: &mut Totals,
     meter: &Meter,
     limits: &Limits,
-) -> Result<Sheet<'static>, String> {
+) -> Result<Worksheet, String> {
     let mut rows = Rows::default();
     let read = range.and_then(|range| {
         let Some((top, left)) = range.start() else { return Ok(()) };
@@ -1684,15 +1684,8 @@ mod tests {
         zip(entries)
     }
 
-    fn cells<'s>(sheet: &'s Sheet<'_>) -> &'s [(u32, Vec<String>)] {
-        match &sheet.source {
-            Source::Cells(rows) => rows,
-            Source::Csv { .. } => panic!("not a worksheet"),
-        }
-    }
-
-    /// The message of a refusal (`Sheet` is not `Debug`).
-    fn refused(result: Result<Vec<Sheet<'static>>, String>) -> String {
+    /// The message of a refusal.
+    fn refused(result: Result<Vec<super::Worksheet>, String>) -> String {
         match result {
             Ok(_) => panic!("read, not refused"),
             Err(message) => message,
@@ -1733,8 +1726,8 @@ mod tests {
         });
         let sheets = sheets("a.xlsx", &bytes).unwrap();
         assert_eq!(sheets.len(), 1);
-        assert_eq!(sheets[0].sheet.as_deref(), Some("Sheet1"));
-        let rows = cells(&sheets[0]);
+        assert_eq!(sheets[0].name, "Sheet1");
+        let rows = &sheets[0].rows;
         let row = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         // Row 3 holds only blanks; every row is as wide as the widest of the first ones.
         assert_eq!(
@@ -1763,7 +1756,7 @@ mod tests {
         });
         let started = std::time::Instant::now();
         let sheets = sheets("långt-bort.xlsx", &bytes).unwrap();
-        let rows = cells(&sheets[0]);
+        let rows = &sheets[0].rows;
         assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 2, 3, 1_048_576]);
         assert_eq!(rows[0].1[..3], ["Ansvar", "Konto", "Belopp"]);
         assert_eq!(rows[2].1[..3], ["4110", "5012", "200"]);
@@ -1787,7 +1780,7 @@ mod tests {
         );
         let sheets = sheets("dimension.xlsx", &rezip(&parts)).unwrap();
         let row = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(cells(&sheets[0]), &[(1, row(&["a", "", "b"])), (5, row(&["", "c", ""]))]);
+        assert_eq!(&sheets[0].rows, &[(1, row(&["a", "", "b"])), (5, row(&["", "c", ""]))]);
     }
 
     #[test]
@@ -1802,7 +1795,7 @@ mod tests {
         *part(&mut parts, "xl/worksheets/sheet1.xml") = format!("{before}{sheet_data}{after}").into_bytes();
         let sheets = sheets("ordning.xlsx", &rezip(&parts)).unwrap();
         let row = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(cells(&sheets[0]), &[(1, row(&["", "a", ""])), (3, row(&["c", "", "d"]))]);
+        assert_eq!(&sheets[0].rows, &[(1, row(&["", "a", ""])), (3, row(&["c", "", "d"]))]);
     }
 
     // -- Limits ----------------------------------------------------------------------------
@@ -1871,7 +1864,7 @@ mod tests {
         );
         let read = sheets("samma.xlsx", &book(150 << 20)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(read.len(), 3);
-        assert!(read.iter().all(|s| cells(s).len() == 3));
+        assert!(read.iter().all(|s| s.rows.len() == 3));
     }
 
     #[test]
@@ -2090,8 +2083,8 @@ mod tests {
         );
         let bytes = ods_book(&format!(r#"<table:table table:name="Blad 1">{}{far}</table:table>"#, ods_ledger()));
         let sheets = sheets("kalkyl.ods", &bytes).unwrap();
-        assert_eq!(sheets[0].sheet.as_deref(), Some("Blad 1"));
-        let rows = cells(&sheets[0]);
+        assert_eq!(sheets[0].name, "Blad 1");
+        let rows = &sheets[0].rows;
         assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 2, 3, 1_000]);
         assert_eq!(rows[1].1[..3], ["4110", "5011", "100"]);
         assert_eq!(rows[3].1.len(), 100);
