@@ -10,9 +10,12 @@ dir="${TRUNK_STAGING_DIR:?run by trunk}"
 # trunk builds no wasm-bindgen script with a global of its own, and the worker's glue has taken
 # the default one.
 profile="${TRUNK_PROFILE:-release}"
-target="${CARGO_TARGET_DIR:-$TRUNK_SOURCE_DIR/target}/wasm32-unknown-unknown/$profile"
-(cd "$TRUNK_SOURCE_DIR" && cargo build --quiet --offline --locked --target wasm32-unknown-unknown -p kpb-xlsx \
-  $([ "$profile" = release ] && echo --release))
+cd "$TRUNK_SOURCE_DIR"
+# Where cargo puts it, however its target directory is set (environment, config, relative).
+target_dir=$(cargo metadata --offline --locked --format-version 1 --no-deps |
+  node -e 'let s = ""; process.stdin.on("data", (d) => { s += d; }).on("end", () => console.log(JSON.parse(s).target_directory))')
+target="$target_dir/wasm32-unknown-unknown/$profile"
+cargo build --quiet --offline --locked --target wasm32-unknown-unknown -p kpb-xlsx $([ "$profile" = release ] && echo --release)
 wasm-bindgen --target no-modules --no-modules-global kpb_xlsx --no-typescript --out-dir "$dir/xlsx" "$target/kpb_xlsx.wasm"
 if [ "$profile" = release ]; then
   wasm-opt -O3 --output="$dir/xlsx/kpb_xlsx_bg.wasm" "$dir/xlsx/kpb_xlsx_bg.wasm"

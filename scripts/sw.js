@@ -7,8 +7,31 @@ const VERSION = '__VERSION__';
 const FILES = __FILES__;
 const CACHE = 'kpb-' + VERSION;
 
+// The example data and the workbook module are cached when first used, not on install.
+const SCOPE = new URL(self.registration.scope).pathname;
+const onDemand = (url) => ['exempel/', 'xlsx/'].some((dir) => url.pathname.startsWith(SCOPE + dir)) && !url.search;
+
+// A new version fetches, besides the app, the on-demand files the old one had kept (their new
+// versions): an update never takes away what worked offline. One that is gone is left out.
+async function usedBefore() {
+  const used = new Set();
+  for (const key of await caches.keys()) {
+    if (key.startsWith('kpb-') && key !== CACHE) {
+      for (const request of await (await caches.open(key)).keys()) {
+        if (onDemand(new URL(request.url))) used.add(request.url);
+      }
+    }
+  }
+  return [...used];
+}
+
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await cache.addAll(FILES);
+    await Promise.all((await usedBefore()).map((url) => cache.add(new Request(url, { cache: 'no-cache' })).catch(() => {})));
+    await self.skipWaiting();
+  })());
 });
 
 self.addEventListener('activate', (event) => {
@@ -29,9 +52,9 @@ self.addEventListener('fetch', (event) => {
   // from the server, not from the browser's HTTP cache): offline, what the user has used still
   // works. Nothing else is added at run time.
   const url = new URL(request.url);
-  const onDemand = /\/(exempel|xlsx)\//.test(url.pathname) && !url.search && request.mode !== 'navigate';
+  const fetchAndKeep = onDemand(url) && request.mode !== 'navigate';
   const lookup = request.mode === 'navigate' ? caches.match('./index.html', { cacheName: CACHE }) : caches.match(request, { cacheName: CACHE });
-  event.respondWith(lookup.then((hit) => hit || (onDemand ? fetch(request, { cache: 'no-cache' }).then((response) => {
+  event.respondWith(lookup.then((hit) => hit || (fetchAndKeep ? fetch(request, { cache: 'no-cache' }).then((response) => {
     if (response.status === 200 && response.type === 'basic') {
       const copy = response.clone();
       event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)));

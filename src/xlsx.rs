@@ -6,6 +6,9 @@
 //! the worker's glue with `importScripts`; its wasm is fetched and compiled synchronously, which
 //! a worker may do, so the engine's loader can call [`read_workbook`] as it meets a workbook.
 //! The service worker keeps both files once fetched: offline, what the user has used still works.
+//!
+//! What goes wrong here is told to the user in Swedish; the browser's own explanation, in
+//! English, goes to the console.
 
 use kpb::export::{Meta, Table};
 use kpb::import::sheet::Worksheet;
@@ -15,6 +18,8 @@ use wasm_bindgen::prelude::*;
 
 const SCRIPT: &str = "xlsx/kpb_xlsx.js";
 const WASM: &str = "xlsx/kpb_xlsx_bg.wasm";
+/// How long fetching the module's wasm may take before the worker gives up (the worker waits).
+const TIMEOUT_MS: u32 = 60_000;
 
 #[wasm_bindgen]
 extern "C" {
@@ -36,71 +41,121 @@ thread_local! {
     static LOADED: Cell<bool> = const { Cell::new(false) };
 }
 
+/// Why the module could not be used.
+enum Failure {
+    /// It could not be fetched or started (no network, most likely).
+    Unavailable,
+    /// It stopped on a file: a panic, or its memory ran out.
+    Trapped,
+    /// Its answer could not be read (a module of another version).
+    Garbled,
+}
+
+fn log(what: &str, error: &JsValue) {
+    web_sys::console::warn_2(&format!("Arbetsboksmodulen: {what}").into(), error);
+}
+
 /// Loads the module, once; after a failure (no network), again when next needed.
-fn load() -> Result<(), String> {
+fn load() -> Result<(), Failure> {
     if LOADED.get() {
         return Ok(());
     }
-    // The browser's own explanation (in English) goes to the console, not to the user.
-    let failed = |what: &str, e: JsValue| {
-        web_sys::console::warn_2(&format!("{what} kunde inte hämtas:").into(), &e);
-        "Delen av appen som läser och skriver Excel-filer kunde inte hämtas. Den hämtas första gången den behövs; utan nät fungerar den bara om den har använts förut. Spara filen som CSV (semikolonseparerad) och välj den i stället, eller försök igen med nät.".to_owned()
-    };
     // The worker runs from a `blob:` address: the module's are made absolute with the app's,
     // which the worker's script leaves in `kpbBase`.
     let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
     let base = js_sys::Reflect::get(&scope, &"kpbBase".into()).ok().and_then(|b| b.as_string()).unwrap_or_default();
-    let address = |file: &str| web_sys::Url::new_with_base(file, &base).map(|u| u.href()).map_err(|e| failed(file, e));
+    let address =
+        |file: &'static str| web_sys::Url::new_with_base(file, &base).map(|u| u.href()).map_err(unavailable(file));
     let (script, wasm) = (address(SCRIPT)?, address(WASM)?);
     if !SCRIPT_RUN.get() {
-        scope.import_scripts_1(&script).map_err(|e| failed(SCRIPT, e))?;
+        scope.import_scripts_1(&script).map_err(unavailable(SCRIPT))?;
         SCRIPT_RUN.set(true);
     }
-    let request = web_sys::XmlHttpRequest::new().map_err(|e| failed(WASM, e))?;
-    request.open_with_async("GET", &wasm, false).map_err(|e| failed(WASM, e))?;
+    let request = web_sys::XmlHttpRequest::new().map_err(unavailable(WASM))?;
+    request.open_with_async("GET", &wasm, false).map_err(unavailable(WASM))?;
     request.set_response_type(web_sys::XmlHttpRequestResponseType::Arraybuffer);
-    request.send().map_err(|e| failed(WASM, e))?;
+    request.set_timeout(TIMEOUT_MS);
+    request.send().map_err(unavailable(WASM))?;
     let status = request.status().unwrap_or(0);
     if status != 200 {
-        return Err(failed(WASM, JsValue::from_str(&format!("svar {status}"))));
+        return Err(unavailable(WASM)(JsValue::from(status)));
     }
     let module = js_sys::Object::new();
-    let bytes = request.response().map_err(|e| failed(WASM, e))?;
-    js_sys::Reflect::set(&module, &"module".into(), &bytes).map_err(|e| failed(WASM, e))?;
-    init_sync(&module).map_err(|e| failed(WASM, e))?;
+    let bytes = request.response().map_err(unavailable(WASM))?;
+    js_sys::Reflect::set(&module, &"module".into(), &bytes).map_err(unavailable(WASM))?;
+    init_sync(&module).map_err(unavailable(WASM))?;
     LOADED.set(true);
     Ok(())
 }
 
+/// Fetching or starting the module failed.
+fn unavailable(what: &'static str) -> impl Fn(JsValue) -> Failure {
+    move |e| {
+        log(what, &e);
+        Failure::Unavailable
+    }
+}
+
+/// A call into the module that threw: a trap, after which the module is used on (a panic leaves
+/// it as it was; memory it could not get it never had).
+fn trapped(error: JsValue) -> Failure {
+    log("stannade", &error);
+    Failure::Trapped
+}
+
 /// A [`kpb::import::sheet::WorkbookReader`]: the worksheets of the workbook `name`, or why not.
 pub fn read_workbook(name: &str, bytes: &[u8]) -> Result<Vec<Worksheet>, String> {
-    load().map_err(|e| format!("Filen {name} kunde inte läsas. {e}"))?;
-    // A trap in the module (a panic) is an exception here; the engine's own reader says the same
-    // of a panic natively.
-    let json = module_read_workbook(name, bytes)
-        .map_err(|_| format!("Filen {name} kunde inte läsas som Excel-arbetsbok (den är skadad)."))?;
-    serde_json::from_slice::<Result<Vec<Worksheet>, String>>(&json)
-        .map_err(|e| format!("Filen {name} kunde inte läsas som Excel-arbetsbok ({e})."))?
+    let read = || -> Result<Result<Vec<Worksheet>, String>, Failure> {
+        load()?;
+        let json = module_read_workbook(name, bytes).map_err(trapped)?;
+        serde_json::from_slice(&json).map_err(|e| {
+            log("svaret kunde inte läsas", &e.to_string().into());
+            Failure::Garbled
+        })
+    };
+    read().unwrap_or_else(|failure| {
+        Err(match failure {
+            Failure::Unavailable => format!(
+                "Filen {name} kunde inte läsas: den del av appen som läser Excel-filer kunde inte hämtas. Den hämtas första gången en Excel-fil läses och fungerar sedan också utan internetanslutning. Spara filen som CSV (semikolonseparerad) och välj den i stället, eller välj den igen med internetanslutning."
+            ),
+            Failure::Trapped => {
+                format!("Filen {name} kunde inte läsas som Excel-arbetsbok (den är skadad eller för stor).")
+            }
+            Failure::Garbled => format!(
+                "Filen {name} kunde inte läsas: appen har uppdaterats medan den var öppen. Ladda om sidan och välj filen igen."
+            ),
+        })
+    })
 }
 
 /// Every table as one .xlsx workbook.
 pub fn write_xlsx(tables: &[Table], meta: &Meta, year: i32) -> Result<Vec<u8>, String> {
-    load()?;
-    let (tables, meta) = (to_json(tables)?, to_json(meta)?);
-    module_write_xlsx(&tables, &meta, year).map_err(|e| message(e, "Excel-filen kunde inte skapas."))
+    write("Excel-filen", || module_write_xlsx(&to_json(tables), &to_json(meta), year))
 }
 
 /// Every table as CSV in one zip archive.
 pub fn write_csv_zip(tables: &[Table]) -> Result<Vec<u8>, String> {
-    load()?;
-    module_write_csv_zip(&to_json(tables)?).map_err(|e| message(e, "Zip-filen kunde inte skapas."))
+    write("Zip-filen", || module_write_csv_zip(&to_json(tables)))
 }
 
-fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, String> {
-    serde_json::to_vec(value).map_err(|e| format!("Exporten kunde inte förberedas ({e})."))
+/// An export made by the module: its bytes, or why not. The module's own errors are Swedish
+/// text already.
+fn write(what: &str, call: impl FnOnce() -> Result<Vec<u8>, JsValue>) -> Result<Vec<u8>, String> {
+    load().map_err(|_| {
+        format!(
+            "{what} kunde inte skapas: den del av appen som skriver Excel- och zip-filer kunde inte hämtas. Försök igen med internetanslutning, eller ladda ned tabellerna en och en som CSV."
+        )
+    })?;
+    call().map_err(|e| match e.as_string() {
+        Some(message) => message,
+        None => {
+            trapped(e);
+            format!("{what} kunde inte skapas (för lite minne i webbläsaren?). Ladda ned tabellerna en och en som CSV.")
+        }
+    })
 }
 
-/// The module's own message (a `String` it returned as an error), or `otherwise` after a trap.
-fn message(error: JsValue, otherwise: &str) -> String {
-    error.as_string().unwrap_or_else(|| otherwise.to_owned())
+/// The engine's tables and meta serialise without fail (strings, numbers and `Decimal`s).
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_default()
 }

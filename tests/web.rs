@@ -14,6 +14,11 @@ fn file(name: &str, text: &str) -> InputFile {
     InputFile { name: name.into(), bytes: text.as_bytes().to_vec() }
 }
 
+/// Reads files as the worker does (workbooks through the workbook module; these tests have none).
+fn load(files: &[InputFile], import: &ImportSettings) -> kpb::Dataset {
+    kpb::import::load_with(files, import, &kpb_app::xlsx::read_workbook, &mut |_| {})
+}
+
 fn halmstad() -> kpb::Report {
     let files = [
         file("kostnader.csv", include_str!("../crates/kpb/tests/data/halmstad/kostnader.csv")),
@@ -21,8 +26,7 @@ fn halmstad() -> kpb::Report {
         file("mappning.csv", include_str!("../crates/kpb/tests/data/halmstad/mappning.csv")),
         file("konton.csv", include_str!("../crates/kpb/tests/data/halmstad/konton.csv")),
     ];
-    let data = kpb::import::load_with(&files, &ImportSettings::default(), &kpb_app::xlsx::read_workbook, &mut |_| {});
-    kpb::compute(&data, &Settings::default())
+    kpb::compute(&load(&files, &ImportSettings::default()), &Settings::default())
 }
 
 #[wasm_bindgen_test]
@@ -42,7 +46,7 @@ async fn bar_chart_is_labelled_accessible_and_has_a_table_view() {
         file("k.csv", "Ansvar;Konto;Belopp;Insats\n4110;5011;1 234 567,80;Hemtjänst\n4120;5011;600 000;Hemtjänst\n"),
         file("b.csv", "Brukare;Insats;Enhet;Beviljad tid\nA;Hemtjänst;4110;2000\nB;Hemtjänst;4120;1000,5\n"),
     ];
-    let report = Arc::new(kpb::compute(&kpb::load(&files, &ImportSettings::default()), &Settings::default()));
+    let report = Arc::new(kpb::compute(&load(&files, &ImportSettings::default()), &Settings::default()));
     let figure = report.nyckeltal.iter().find(|n| n.id == "U21003").unwrap().clone();
     let bars: Vec<Bar> = figure
         .by_enhet
@@ -100,7 +104,7 @@ fn the_worker_warms_up_on_a_whole_small_municipality() {
     let files = kpb_app::worker::warm_up_files();
     assert_eq!(files.len(), 6);
     let import = ImportSettings { reference_year: 2025, ..ImportSettings::default() };
-    let report = kpb::compute(&kpb::load(&files, &import), &Settings::default());
+    let report = kpb::compute(&load(&files, &import), &Settings::default());
     assert!(report.files.iter().all(|f| f.status == kpb::import::FileStatus::Read), "{:?}", report.files);
     assert_eq!(report.finding_count(kpb::finding::Severity::Fel), 0);
     // Its six clients, each copy under its own ids.

@@ -50,9 +50,10 @@ export function staticPaths() {
 
 /**
  * Starts a static server for dist/ on 127.0.0.1 (a free port unless given). Every request it
- * receives is logged in `server.log` as { method, url, bodyBytes }.
+ * receives is logged in `server.log` as { method, url, bodyBytes }. `replace` maps a file's path
+ * in dist/ to other content to serve for it (a new version of the app, say).
  */
-export async function serve(port = 0) {
+export async function serve(port = 0, replace = {}) {
   const log = [];
   const server = http.createServer((req, res) => {
     let body = 0;
@@ -63,6 +64,10 @@ export async function serve(port = 0) {
       if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405).end(); return; }
       if (!url.pathname.startsWith(BASE)) { res.writeHead(302, { Location: BASE }).end(); return; }
       let rel = decodeURIComponent(url.pathname.slice(BASE.length)) || 'index.html';
+      if (rel in replace) {
+        res.writeHead(200, { 'Content-Type': TYPES[path.extname(rel)], 'Cache-Control': 'no-cache' }).end(replace[rel]);
+        return;
+      }
       const file = path.join(dist, rel);
       if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
         res.writeHead(404).end('Finns inte');
@@ -141,6 +146,17 @@ export function watchErrors(page) {
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   return errors;
+}
+
+/** Waits until `fn(arg)`, evaluated in the page, resolves to a truthy value: for a condition
+ *  that needs `await` (the Cache API), which `page.waitForFunction` takes as a truthy promise
+ *  at once. */
+export async function until(page, fn, arg, timeout = 30000) {
+  const end = Date.now() + timeout;
+  while (!(await page.evaluate(fn, arg))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${fn}`);
+    await page.waitForTimeout(100);
+  }
 }
 
 /** The number of reports the page has received so far. */

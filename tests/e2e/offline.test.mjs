@@ -3,8 +3,9 @@
 // fetched, not on install); a workbook never read before gets a clear message offline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, screenshot, watchErrors, generation, nextReport, root, plain, upload, visit, openAll } from './harness.mjs';
+import { serve, launch, screenshot, watchErrors, generation, nextReport, root, dist, plain, upload, visit, openAll, until } from './harness.mjs';
 
 /** A workbook that reads (a cell at XFD1048576 gives a finding, the rest is read). */
 const WORKBOOK = path.join(root, 'crates/kpb/tests/data/bad/langt-bort.xlsx');
@@ -42,12 +43,12 @@ test('loads, then reloads and computes with the server stopped', async () => {
     await page.getByTestId('example').click();
     await nextReport(page, first);
     const exampleFiles = ['befolkning', 'brukare', 'konton', 'kostnader', 'mappning', 'platser'].map((f) => `exempel/${f}.csv`);
-    await page.waitForFunction(async (files) => (await Promise.all(files.map((f) => caches.match(f)))).every(Boolean), exampleFiles);
+    await until(page, async (files) => (await Promise.all(files.map((f) => caches.match(f)))).every(Boolean), exampleFiles);
     // So is the workbook module, once a workbook has been read.
     await visit(page, 'import');
     await upload(page, [WORKBOOK]);
     assert.equal(await status(page, 'langt-bort.xlsx'), 'Inläst');
-    await page.waitForFunction(async (files) => (await Promise.all(files.map((f) => caches.match(f)))).every(Boolean), MODULE);
+    await until(page, async (files) => (await Promise.all(files.map((f) => caches.match(f)))).every(Boolean), MODULE);
     await server.close();
     await assert.rejects(fetch(server.url), 'the server is really gone');
 
@@ -65,6 +66,23 @@ test('loads, then reloads and computes with the server stopped', async () => {
     await upload(page, [WORKBOOK]);
     assert.equal(await status(page, 'langt-bort.xlsx'), 'Inläst');
     assert.deepEqual(errors, []);
+
+    // A new version of the app keeps what the old one had kept: it fetches the example data and
+    // the workbook module as it installs, and they work offline after the update too.
+    const sw = fs.readFileSync(path.join(dist, 'sw.js'), 'utf8');
+    const version = sw.match(/const VERSION = '([0-9a-f]+)'/)[1];
+    const updated = await serve(server.port, { 'sw.js': sw.replace(version, `${version}-ny`) });
+    await page.evaluate(async () => (await navigator.serviceWorker.ready).update());
+    // (The old version's cache goes once the new one is active; wait for that, then look in the
+    // new one alone.)
+    await until(page, async (v) => (await caches.keys()).includes(`kpb-${v}-ny`) && !(await caches.keys()).includes(`kpb-${v}`), version);
+    const kept = await page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname), `kpb-${version}-ny`);
+    assert.ok([...exampleFiles, ...MODULE].every((f) => kept.some((p) => p.endsWith(`/${f}`))), kept.join(' '));
+    await updated.close();
+    await page.reload();
+    await visit(page, 'import');
+    await upload(page, [WORKBOOK]);
+    assert.equal(await status(page, 'langt-bort.xlsx'), 'Inläst');
   } finally {
     await browser.close();
   }
@@ -83,7 +101,7 @@ test('offline, a workbook before the workbook module was ever used gets a clear 
     await visit(page, 'kontroll');
     await openAll(page);
     const findings = plain((await page.locator('.findings').allInnerTexts()).join('\n'));
-    assert.match(findings, /Filen langt-bort\.xlsx kunde inte läsas\. Delen av appen som läser och skriver Excel-filer kunde inte hämtas/);
+    assert.match(findings, /Filen langt-bort\.xlsx kunde inte läsas: den del av appen som läser Excel-filer kunde inte hämtas/);
     assert.match(findings, /Spara filen som CSV \(semikolonseparerad\) och välj den i stället/);
     await screenshot(page, 'offline-excel-aldrig-anvant');
     // Back online, the same file chosen again is read.

@@ -1,7 +1,7 @@
 //! The web app's workbook module: the engine's own code for reading workbooks (.xlsx, .xlsm,
 //! .xlsb, .xls, .ods) and writing the .xlsx and zip exports (kpb's `xlsx` feature), as a wasm
-//! module of its own. The worker loads it only when a workbook is read or written: it is a third
-//! of the engine's size, and a user with CSV files never needs it (`scripts/post-build.sh`
+//! module of its own. The worker loads it only when a workbook is read or written: it is two
+//! fifths of the worker's size, and a user with CSV files never needs it (`scripts/post-build.sh`
 //! builds it, `src/worker.rs` loads it).
 //!
 //! Values cross as JSON bytes of the engine's own types; a file's bytes as they are.

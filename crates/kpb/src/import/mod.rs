@@ -1745,6 +1745,37 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_workbook_is_read_by_the_reader_given_and_its_refusal_is_a_finding() {
+        use super::sheet::Worksheet;
+        let settings = settings();
+        let cells = |rows: &[&[&str]]| -> Vec<(u32, Vec<String>)> {
+            (1..).zip(rows).map(|(line, row)| (line, row.iter().map(|c| c.to_string()).collect())).collect()
+        };
+        let book = InputFile { name: "k.xlsx".into(), bytes: b"PK\x03\x04 a workbook".to_vec() };
+        let reader = |name: &str, bytes: &[u8]| -> Result<Vec<Worksheet>, String> {
+            assert_eq!((name, bytes), ("k.xlsx", &b"PK\x03\x04 a workbook"[..]));
+            Ok(vec![Worksheet {
+                name: "Blad1".into(),
+                rows: cells(&[&["Ansvar", "Konto", "Belopp"], &["4110", "5011", "12,5"]]),
+            }])
+        };
+        let ds = load_with(std::slice::from_ref(&book), &settings, &reader, &mut |_| {});
+        assert_eq!(ds.files[0].status, FileStatus::Read);
+        assert_eq!(ds.files[0].sheet.as_deref(), Some("Blad1"));
+        assert_eq!((ds.ledger.len(), ds.ledger[0].line), (1, 2));
+        assert_eq!(ds.ledger[0].belopp, "12.5".parse().unwrap());
+
+        let refuse =
+            |name: &str, _: &[u8]| -> Result<Vec<Worksheet>, String> { Err(format!("Filen {name} gick inte.")) };
+        let ds = load_with(&[book], &settings, &refuse, &mut |_| {});
+        assert_ne!(ds.files[0].status, FileStatus::Read);
+        assert!(ds.ledger.is_empty());
+        assert_eq!(ds.findings.len(), 1, "{:?}", ds.findings);
+        assert_eq!(ds.findings[0].kind.code(), "trasig-xlsx");
+        assert_eq!(ds.findings[0].message(), "Filen k.xlsx gick inte.");
+    }
+
+    #[test]
     fn bad_number_names_file_line_and_column() {
         let ds = load(&[file("k.csv", "Ansvar;Konto;Belopp\n4110;5011;12,5\n4110;5011;tolv\n")], &settings());
         assert_eq!(ds.ledger.len(), 1);

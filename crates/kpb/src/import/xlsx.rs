@@ -32,7 +32,9 @@
 //! - **Panics.** The whole read runs under `catch_unwind`: a net for panics inside calamine on
 //!   malformed input (arithmetic overflow on absurd cell references panics in builds with
 //!   overflow checks; a short .xls or .xlsb record indexes out of bounds). The release build of
-//!   the worker aborts on panic, so the net catches nothing there; it does not replace the checks.
+//!   the web app's workbook module (crates/xlsx) aborts on panic, so the net catches nothing
+//!   there (the worker tells the user the file could not be read); it does not replace the
+//!   checks.
 
 use super::sheet::Worksheet;
 use crate::date::Date;
