@@ -1,4 +1,8 @@
 //! Bytes to text: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode-text"), Windows-1252.
+//!
+//! With the standard library and Windows-1252's 32 own characters, not encoding_rs: decoding a
+//! runtime-chosen encoding there links every encoding's decoder and tables into the web app.
+//! The tests hold both to encoding_rs, byte for byte.
 
 use std::borrow::Cow;
 
@@ -51,26 +55,21 @@ pub fn decode(bytes: &[u8]) -> Content<'_> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Content::LegacyExcel;
     }
-    if let Some((enc, _)) = encoding_rs::Encoding::for_bom(bytes) {
-        if enc == encoding_rs::UTF_8 {
-            return match std::str::from_utf8(&bytes[3..]) {
-                Ok(text) => text_or_binary(Cow::Borrowed(text), Encoding::Utf8Bom),
-                Err(_) => Content::Binary,
-            };
-        }
-        let (text, _, malformed) = enc.decode(bytes);
-        return if malformed {
-            Content::Binary
-        } else {
-            text_or_binary(Cow::Owned(text.into_owned()), Encoding::Utf16)
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return match std::str::from_utf8(rest) {
+            Ok(text) => text_or_binary(Cow::Borrowed(text), Encoding::Utf8Bom),
+            Err(_) => Content::Binary,
         };
     }
-    if let Some(enc) = utf16_without_bom(bytes) {
-        let (text, malformed) = enc.decode_without_bom_handling(bytes);
-        return if malformed {
-            Content::Binary
-        } else {
-            text_or_binary(Cow::Owned(text.into_owned()), Encoding::Utf16)
+    let wide = match bytes {
+        [0xFF, 0xFE, rest @ ..] => Some((rest, Endian::Little)),
+        [0xFE, 0xFF, rest @ ..] => Some((rest, Endian::Big)),
+        _ => utf16_without_bom(bytes).map(|endian| (bytes, endian)),
+    };
+    if let Some((units, endian)) = wide {
+        return match utf16(units, endian) {
+            Some(text) => text_or_binary(Cow::Owned(text), Encoding::Utf16),
+            None => Content::Binary,
         };
     }
     match std::str::from_utf8(bytes) {
@@ -78,15 +77,62 @@ pub fn decode(bytes: &[u8]) -> Content<'_> {
             Some(fixed) => text_or_binary(Cow::Owned(fixed), Encoding::Utf8Repaired),
             None => text_or_binary(Cow::Borrowed(text), Encoding::Utf8),
         },
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            text_or_binary(Cow::Owned(text.into_owned()), Encoding::Windows1252)
-        }
+        Err(_) => text_or_binary(Cow::Owned(windows_1252(bytes)), Encoding::Windows1252),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Endian {
+    Little,
+    Big,
+}
+
+/// UTF-16 text, or `None` when it is malformed (an unpaired surrogate, an odd byte at the end).
+fn utf16(bytes: &[u8], endian: Endian) -> Option<String> {
+    let pairs = bytes.chunks_exact(2);
+    if !pairs.remainder().is_empty() {
+        return None;
+    }
+    let units = pairs.map(|p| match endian {
+        Endian::Little => u16::from_le_bytes([p[0], p[1]]),
+        Endian::Big => u16::from_be_bytes([p[0], p[1]]),
+    });
+    char::decode_utf16(units).collect::<Result<String, _>>().ok()
+}
+
+/// Windows-1252's characters for the bytes 0x80–0x9F, as the WHATWG Encoding Standard has them
+/// (the five bytes it leaves undefined are the C1 controls of the same number). Every other
+/// byte is the character of the same number.
+const CP1252_80_9F: [char; 32] = [
+    '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{2C6}', '\u{2030}',
+    '\u{160}', '\u{2039}', '\u{152}', '\u{8D}', '\u{17D}', '\u{8F}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201C}',
+    '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}', '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}', '\u{153}', '\u{9D}',
+    '\u{17E}', '\u{178}',
+];
+
+/// Windows-1252 text (every byte is a character). Runs of ASCII are copied as they are.
+fn windows_1252(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 4);
+    let mut rest = bytes;
+    loop {
+        let ascii = rest.iter().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        out.push_str(std::str::from_utf8(&rest[..ascii]).unwrap_or_default());
+        let Some((&b, after)) = rest[ascii..].split_first() else { return out };
+        out.push(if (0x80..0xA0).contains(&b) { CP1252_80_9F[usize::from(b - 0x80)] } else { char::from(b) });
+        rest = after;
+    }
+}
+
+/// A character's Windows-1252 byte, if it has one.
+fn windows_1252_byte(c: char) -> Option<u8> {
+    match u32::from(c) {
+        n @ (0..0x80 | 0xA0..0x100) => u8::try_from(n).ok(),
+        _ => CP1252_80_9F.iter().position(|&x| x == c).and_then(|i| u8::try_from(0x80 + i).ok()),
     }
 }
 
 /// UTF-16 without a byte order mark: ASCII text has every other byte zero.
-fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+fn utf16_without_bom(bytes: &[u8]) -> Option<Endian> {
     let head = &bytes[..bytes.len().min(512) & !1];
     if head.len() < 4 {
         return None;
@@ -95,9 +141,9 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let zero_at = |parity: usize| head.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
     let (even, odd) = (zero_at(0), zero_at(1));
     if odd * 10 >= pairs * 9 && even == 0 {
-        Some(encoding_rs::UTF_16LE)
+        Some(Endian::Little)
     } else if even * 10 >= pairs * 9 && odd == 0 {
-        Some(encoding_rs::UTF_16BE)
+        Some(Endian::Big)
     } else {
         None
     }
@@ -113,11 +159,8 @@ fn repair_double_encoding(text: &str) -> Option<String> {
     if !marked {
         return None;
     }
-    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
-    if unmappable {
-        return None;
-    }
-    String::from_utf8(bytes.into_owned()).ok()
+    let bytes: Option<Vec<u8>> = text.chars().map(windows_1252_byte).collect();
+    String::from_utf8(bytes?).ok()
 }
 
 fn text_or_binary(text: Cow<'_, str>, encoding: Encoding) -> Content<'_> {
@@ -180,6 +223,49 @@ mod tests {
         }
         for plain in ["Ã", "Enhet;ÃX", "São Tomé;Ã"] {
             assert_eq!(text(decode(plain.as_bytes())), (plain.into(), Encoding::Utf8), "{plain}");
+        }
+    }
+
+    // The decoders against encoding_rs, the reference implementation of the WHATWG standard.
+
+    #[test]
+    fn windows_1252_is_encoding_rs_for_every_byte_and_every_character() {
+        let all: Vec<u8> = (0..=255).collect();
+        let (reference, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&all);
+        assert_eq!(windows_1252(&all), reference);
+        for b in 0..=255u8 {
+            assert_eq!(
+                windows_1252(&[b'a', b, b'z']),
+                encoding_rs::WINDOWS_1252.decode_without_bom_handling(&[b'a', b, b'z']).0
+            );
+        }
+        let mut buffer = [0; 4];
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buffer));
+            assert_eq!(windows_1252_byte(c), (!unmappable).then(|| bytes[0]), "{c:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn utf16_is_encoding_rs(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64), little: bool) {
+            let (endian, reference) =
+                if little { (Endian::Little, encoding_rs::UTF_16LE) } else { (Endian::Big, encoding_rs::UTF_16BE) };
+            let (text, malformed) = reference.decode_without_bom_handling(&bytes);
+            proptest::prop_assert_eq!(utf16(&bytes, endian), (!malformed).then(|| text.into_owned()));
+        }
+
+        #[test]
+        fn utf16_of_real_text_is_encoding_rs(text in "\\PC{0,40}", little: bool) {
+            let units = text.encode_utf16();
+            let bytes: Vec<u8> = if little { units.flat_map(u16::to_le_bytes).collect() } else { units.flat_map(u16::to_be_bytes).collect() };
+            let endian = if little { Endian::Little } else { Endian::Big };
+            proptest::prop_assert_eq!(utf16(&bytes, endian), Some(text));
+        }
+
+        #[test]
+        fn windows_1252_text_is_encoding_rs(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            proptest::prop_assert_eq!(windows_1252(&bytes), encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes).0);
         }
     }
 
