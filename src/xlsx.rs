@@ -107,9 +107,9 @@ fn trapped(error: JsValue) -> Failure {
 pub fn read_workbook(name: &str, bytes: &[u8]) -> Result<Vec<Worksheet>, String> {
     let read = || -> Result<Result<Vec<Worksheet>, String>, Failure> {
         load()?;
-        let json = module_read_workbook(name, bytes).map_err(trapped)?;
-        serde_json::from_slice(&json).map_err(|e| {
-            log("svaret kunde inte läsas", &e.to_string().into());
+        let answer = module_read_workbook(name, bytes).map_err(trapped)?;
+        kpb::import::sheet::decode_workbook(&answer).ok_or_else(|| {
+            log("svaret kunde inte läsas", &JsValue::from(answer.len()));
             Failure::Garbled
         })
     };

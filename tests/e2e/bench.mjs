@@ -10,7 +10,7 @@ import { serve, launch, generation, nextReport } from './harness.mjs';
 
 const dir = process.argv[2];
 const runs = Number(process.argv[3] ?? 3);
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.csv')).sort().map((f) => path.join(dir, f));
+const files = fs.readdirSync(dir).filter((f) => /\.(csv|xlsx)$/.test(f)).sort().map((f) => path.join(dir, f));
 const server = await serve();
 const browser = await launch();
 const results = [];

@@ -4,16 +4,17 @@
 //! fifths of the worker's size, and a user with CSV files never needs it (`scripts/post-build.sh`
 //! builds it, `src/worker.rs` loads it).
 //!
-//! Values cross as JSON bytes of the engine's own types; a file's bytes as they are.
+//! A workbook's cells cross as [`kpb::import::sheet::encode_workbook`]'s bytes, the tables of an
+//! export as JSON of the engine's own types; a file's bytes as they are.
 
 use kpb::export::{Meta, Table};
 use wasm_bindgen::prelude::*;
 
-/// The worksheets of a workbook: JSON of `Result<Vec<Worksheet>, String>`, as
-/// [`kpb::import::read_workbook`] gives them.
+/// The worksheets of a workbook, or why not, as [`kpb::import::read_workbook`] gives them, in
+/// bytes ([`kpb::import::sheet::encode_workbook`]).
 #[wasm_bindgen]
 pub fn read_workbook(name: &str, bytes: &[u8]) -> Vec<u8> {
-    serde_json::to_vec(&kpb::import::read_workbook(name, bytes)).unwrap_or_default()
+    kpb::import::sheet::encode_workbook(&kpb::import::read_workbook(name, bytes))
 }
 
 /// Every table as one .xlsx workbook ([`kpb::export::xlsx`]); `tables` and `meta` are JSON.
@@ -62,8 +63,8 @@ mod tests {
     }
 
     /// What the worker does with the module's answer.
-    fn worksheets(json: &[u8]) -> Result<Vec<Worksheet>, String> {
-        serde_json::from_slice::<Result<Vec<Worksheet>, String>>(json).unwrap()
+    fn worksheets(bytes: &[u8]) -> Result<Vec<Worksheet>, String> {
+        kpb::import::sheet::decode_workbook(bytes).unwrap()
     }
 
     #[test]
