@@ -210,6 +210,17 @@ mod tests {
     }
 
     #[test]
+    fn utf16_in_either_byte_order_with_or_without_bom() {
+        let big: Vec<u8> = "Kön;År".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(text(decode(&[&[0xFE, 0xFF][..], &big].concat())), ("Kön;År".into(), Encoding::Utf16));
+        assert_eq!(text(decode(&big)), ("Kön;År".into(), Encoding::Utf16));
+        // A BOM alone is an empty text; an odd byte or a lone surrogate after one is no text.
+        assert_eq!(text(decode(&[0xFF, 0xFE])), (String::new(), Encoding::Utf16));
+        assert_eq!(decode(&[0xFF, 0xFE, b'K', 0, b'o']), Content::Binary);
+        assert_eq!(decode(&[0xFF, 0xFE, b'K', 0, 0x00, 0xD8, b'o', 0]), Content::Binary);
+    }
+
+    #[test]
     fn utf16_without_bom_and_double_encoded_utf8() {
         let bytes: Vec<u8> = "Kön;År".encode_utf16().flat_map(u16::to_le_bytes).collect();
         assert_eq!(text(decode(&bytes)), ("Kön;År".into(), Encoding::Utf16));

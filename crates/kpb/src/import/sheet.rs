@@ -86,9 +86,10 @@ pub fn decode_workbook(bytes: &[u8]) -> Option<Result<Vec<Worksheet>, String>> {
             let n = self.number()? as usize;
             String::from_utf8(self.take(n)?.to_vec()).ok()
         }
-        /// Room for `n` items of at least `size` bytes each: no more than the bytes left hold.
+        /// Room for `n` items of at least `size` bytes each: no more than the bytes left hold,
+        /// nor than 65 536 at once (a count in garbled bytes reserves little).
         fn list<T>(&self, n: u32, size: usize) -> Vec<T> {
-            Vec::with_capacity((n as usize).min(self.0.len() / size))
+            Vec::with_capacity((n as usize).min(self.0.len() / size).min(1 << 16))
         }
     }
     let mut r = Reader(bytes);
