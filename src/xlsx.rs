@@ -146,12 +146,11 @@ fn write(what: &str, call: impl FnOnce() -> Result<Vec<u8>, JsValue>) -> Result<
             "{what} kunde inte skapas: den del av appen som skriver Excel- och zip-filer kunde inte hämtas. Försök igen med internetanslutning, eller ladda ned tabellerna en och en som CSV."
         )
     })?;
-    call().map_err(|e| match e.as_string() {
-        Some(message) => message,
-        None => {
-            trapped(e);
+    call().map_err(|e| {
+        e.as_string().unwrap_or_else(|| {
+            log("stannade", &e);
             format!("{what} kunde inte skapas (för lite minne i webbläsaren?). Ladda ned tabellerna en och en som CSV.")
-        }
+        })
     })
 }
 

@@ -2,7 +2,7 @@
 //! .xlsb, .xls, .ods) and writing the .xlsx and zip exports (kpb's `xlsx` feature), as a wasm
 //! module of its own. The worker loads it only when a workbook is read or written: it is two
 //! fifths of the worker's size, and a user with CSV files never needs it (`scripts/post-build.sh`
-//! builds it, `src/worker.rs` loads it).
+//! builds it, `src/xlsx.rs` in the worker loads it).
 //!
 //! A workbook's cells cross as [`kpb::import::sheet::encode_workbook`]'s bytes, the tables of an
 //! export as JSON of the engine's own types; a file's bytes as they are.
