@@ -1,6 +1,11 @@
 //! The KPB web app: renders and orchestrates; all KPB arithmetic is in the `kpb` crate, run in a
 //! Web Worker (see [`worker`]).
 
+// The app's WebAssembly is built with SIMD (.cargo/config.toml; public/boot.js tells a browser
+// without it). A RUSTFLAGS in the environment replaces that file's flags: stop, not drop it.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "simd128")))]
+compile_error!("build the wasm with .cargo/config.toml's rustflags (target-feature=+simd128); RUSTFLAGS replaces them");
+
 pub mod app;
 pub mod charts;
 pub mod download;

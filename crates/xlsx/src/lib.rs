@@ -7,6 +7,11 @@
 //! A workbook's cells cross as [`kpb::import::sheet::encode_workbook`]'s bytes, the tables of an
 //! export as JSON of the engine's own types; a file's bytes as they are.
 
+// The app's WebAssembly is built with SIMD (.cargo/config.toml; public/boot.js tells a browser
+// without it). A RUSTFLAGS in the environment replaces that file's flags: stop, not drop it.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "simd128")))]
+compile_error!("build the wasm with .cargo/config.toml's rustflags (target-feature=+simd128); RUSTFLAGS replaces them");
+
 use kpb::export::{Meta, Table};
 use wasm_bindgen::prelude::*;
 
