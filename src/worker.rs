@@ -639,6 +639,13 @@ pub mod serve {
         match request {
             Request::Load { import, settings, add_year } => {
                 let files = read_files(message)?;
+                // WebAssembly memory never shrinks, so what the last files gave goes before
+                // the new ones are read: files chosen again, or in several goes, need no more
+                // memory than the first time. (A year added to the trends keeps the others.)
+                if !add_year {
+                    REPORT.set(None);
+                    YEARS.with_borrow_mut(BTreeMap::clear);
+                }
                 let start = now();
                 let data = kpb::import::load_with(&files, &import, &crate::xlsx::read_workbook, &mut |p| {
                     progress(id, format!("Läser {} …", p.file), 0.05 + 0.75 * p.overall());
@@ -725,6 +732,8 @@ pub mod serve {
         let start = now();
         let main = MAIN.with_borrow(|m| *m).ok_or("Inga filer är inlästa.")?;
         let years: BTreeMap<i32, Rc<Dataset>> = YEARS.with_borrow(Clone::clone);
+        // The last report goes before the next is computed (memory, as above).
+        REPORT.set(None);
         let report = kpb::compute(years.get(&main).ok_or("Inga filer är inlästa.")?, settings);
         // The main year may be set to another year in Inställningar: an other year of the
         // same number then gives way, so that no year is in the trends twice.

@@ -1,0 +1,33 @@
+// Files chosen in several goes, as a user does: the files of DIR but platser.csv, then
+// platser.csv added, then all of them again, in the app (served from DIST, or dist/). Prints the
+// worker's WebAssembly memory after each (its high-water mark: wasm memory never shrinks), so
+// that a second reading can be seen to need no more memory than the first.
+//   node bench/again.mjs bench/out/1m
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, generation, nextReport } from '../tests/e2e/harness.mjs';
+
+const dir = process.argv[2];
+const files = fs.readdirSync(dir).filter((f) => f.endsWith('.csv')).sort().map((f) => path.join(dir, f));
+const server = await serve();
+const browser = await launch();
+try {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(server.url);
+  await page.locator('main[data-worker="ready"]').waitFor({ state: 'attached' });
+  const goes = [
+    ['all but platser.csv', files.filter((f) => !f.endsWith('platser.csv'))],
+    ['platser.csv added', files.filter((f) => f.endsWith('platser.csv'))],
+    ['all again', files],
+  ];
+  for (const [what, list] of goes) {
+    const g = await generation(page);
+    await page.getByTestId('file-input').setInputFiles(list);
+    await nextReport(page, g, 600000);
+    const mib = Number(await page.locator('main').getAttribute('data-memory')) / 1048576;
+    console.log(`${what}: worker memory ${mib.toFixed(0)} MiB`);
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
