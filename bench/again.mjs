@@ -5,16 +5,14 @@
 //   node bench/again.mjs bench/out/1m
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, generation, nextReport } from '../tests/e2e/harness.mjs';
+import { serve, launch, openReady, generation, nextReport } from '../tests/e2e/harness.mjs';
 
 const dir = process.argv[2];
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.csv')).sort().map((f) => path.join(dir, f));
 const server = await serve();
 const browser = await launch();
 try {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(server.url);
-  await page.locator('main[data-worker="ready"]').waitFor({ state: 'attached' });
+  const page = await openReady(browser, server.url);
   const goes = [
     ['all but platser.csv', files.filter((f) => !f.endsWith('platser.csv'))],
     ['platser.csv added', files.filter((f) => f.endsWith('platser.csv'))],

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, generation, nextReport } from '../tests/e2e/harness.mjs';
+import { serve, launch, openReady, generation, nextReport } from '../tests/e2e/harness.mjs';
 
 const dir = process.argv[2];
 const top = Number(process.argv[3] ?? 30);
@@ -17,9 +17,7 @@ const trace = path.join(os.tmpdir(), `kpb-worker-profile-${process.pid}.json`);
 const server = await serve();
 const browser = await launch();
 try {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(server.url);
-  await page.locator('main[data-worker="ready"]').waitFor({ state: 'attached' });
+  const page = await openReady(browser, server.url);
   const g = await generation(page);
   await browser.startTracing(page, { path: trace, categories: ['disabled-by-default-v8.cpu_profiler'] });
   await page.getByTestId('file-input').setInputFiles(files);

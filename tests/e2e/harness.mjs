@@ -159,6 +159,14 @@ export async function until(page, fn, arg, timeout = 30000) {
   }
 }
 
+/** The app opened in a new context of `browser`, once its worker has started (and warmed up). */
+export async function openReady(browser, url) {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(url);
+  await page.locator('main[data-worker="ready"]').waitFor({ state: 'attached' });
+  return page;
+}
+
 /** The number of reports the page has received so far. */
 export async function generation(page) {
   return Number(await page.locator('main').getAttribute('data-generation'));
