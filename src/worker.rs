@@ -639,9 +639,11 @@ pub mod serve {
         match request {
             Request::Load { import, settings, add_year } => {
                 let files = read_files(message)?;
-                // WebAssembly memory never shrinks, so what the last files gave goes before
-                // the new ones are read: files chosen again, or in several goes, need no more
-                // memory than the first time. (A year added to the trends keeps the others.)
+                // WebAssembly memory never shrinks, so what the last files gave goes before the
+                // new ones are loaded: files chosen again, or in several goes, need little more
+                // memory than the first time. (Only after their bytes are read, so that a file
+                // that cannot be read leaves the last result whole; a year added to the trends
+                // keeps the others.)
                 if !add_year {
                     REPORT.set(None);
                     YEARS.with_borrow_mut(BTreeMap::clear);

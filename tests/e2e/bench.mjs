@@ -6,7 +6,7 @@
 //   node tests/e2e/bench.mjs DIR [RUNS]
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, generation, nextReport } from './harness.mjs';
+import { serve, launch, openReady, generation, nextReport } from './harness.mjs';
 
 const dir = process.argv[2];
 const runs = Number(process.argv[3] ?? 3);
@@ -16,13 +16,9 @@ const browser = await launch();
 const results = [];
 try {
   for (let i = 0; i < runs; i++) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await page.getByTestId('file-input').waitFor({ state: 'attached' });
     // The files are chosen once the worker has started (and warmed up), as a user chooses them
     // some seconds after opening the page; DuckDB-wasm's database is started before, too.
-    await page.locator('main[data-worker="ready"]').waitFor({ state: 'attached' });
+    const page = await openReady(browser, server.url);
     const g = await generation(page);
     // How long the page was ever unresponsive: the longest task on its main thread while the
     // files were read and computed (the Long Tasks API reports every task over 50 ms).
@@ -44,7 +40,7 @@ try {
       memory_mib: Number(await main.getAttribute('data-memory')) / 1048576,
       longest_task_ms: await page.evaluate(() => window.longestTask),
     });
-    await context.close();
+    await page.context().close();
   }
 } finally {
   await browser.close();
