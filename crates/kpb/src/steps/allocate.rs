@@ -13,7 +13,7 @@ use crate::model::{Insats, Regi, normalise};
 use crate::report::{Pool, ReconKey};
 use crate::settings::AllocationKey;
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Every cell with cost or volume, with its direct and allocated cost.
 pub(crate) struct Allocated {
@@ -53,34 +53,39 @@ pub(crate) fn allocate(
     for k in volumes.cells.keys() {
         cells.entry(k.clone()).or_default();
     }
-    let volume = |k: &CellKey| volumes.cells.get(k).map_or(Decimal::ZERO, |v| v.volume);
+    let mut cells: Vec<(CellKey, CellCost)> = cells.into_iter().collect();
+    let volume: Vec<Decimal> =
+        cells.iter().map(|(k, _)| volumes.cells.get(k).map_or(Decimal::ZERO, |v| v.volume)).collect();
+    // The cells that can receive, in order, and under each enhet and område: every pool
+    // finds its receivers without reading all the cells.
+    let mut everywhere: Vec<usize> = Vec::new();
+    let mut in_enhet: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut in_omrade: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, (k, c)) in cells.iter().enumerate() {
+        if k.regi != Regi::Egen || (c.direct.amount.is_zero() && volume[i].is_zero()) {
+            continue;
+        }
+        everywhere.push(i);
+        in_enhet.entry(k.enhet.clone()).or_default().push(i);
+        if let Some(omrade) = ds.org.enhet(&k.enhet).and_then(|e| e.omrade.as_deref()) {
+            in_omrade.entry(normalise(omrade)).or_default().push(i);
+        }
+    }
     let mut allocated =
         Allocated { cells: BTreeMap::new(), pools: Vec::new(), remainders: Remainders::new(), findings: Vec::new() };
     for (level, pool) in pools {
-        let receivers: Vec<CellKey> = cells
-            .iter()
-            .filter(|(k, c)| {
-                k.regi == Regi::Egen
-                    && (c.direct.amount != Decimal::ZERO || volume(k) != Decimal::ZERO)
-                    && match &level {
-                        Level::Enhet(e) => k.enhet == *e,
-                        Level::Omrade(o) => ds
-                            .org
-                            .enhet(&k.enhet)
-                            .and_then(|e| e.omrade.as_deref())
-                            .is_some_and(|name| normalise(name) == normalise(o)),
-                        Level::Forvaltning => true,
-                    }
-            })
-            .map(|(k, _)| k.clone())
-            .collect();
+        let receivers: &[usize] = match &level {
+            Level::Enhet(e) => in_enhet.get(e).map_or(&[], Vec::as_slice),
+            Level::Omrade(o) => in_omrade.get(&normalise(o)).map_or(&[], Vec::as_slice),
+            Level::Forvaltning => &everywhere,
+        };
         let measures: Vec<Measures> = receivers
             .iter()
-            .map(|k| Measures {
-                insats: k.insats,
-                direct: cells[k].direct.amount,
-                personnel: cells[k].direct.personnel,
-                volume: volume(k),
+            .map(|&i| Measures {
+                insats: cells[i].0.insats,
+                direct: cells[i].1.direct.amount,
+                personnel: cells[i].1.direct.personnel,
+                volume: volume[i],
             })
             .collect();
         let weights = weights(key, &measures);
@@ -88,12 +93,13 @@ pub(crate) fn allocate(
         let mut shares = Vec::new();
         let mut unplaced = Decimal::ZERO;
         if sum > Decimal::ZERO {
-            for (k, w) in receivers.iter().zip(&weights) {
+            for (&i, w) in receivers.iter().zip(&weights) {
                 if w.is_zero() {
                     continue;
                 }
                 let part = share_of(pool.amount, *w, sum);
-                cells.get_mut(k).expect("a receiver is a cell").allocated += part;
+                let (k, cell) = &mut cells[i];
+                cell.allocated += part;
                 shares.push((k.insats, k.enhet.clone(), part));
             }
         } else {
@@ -113,7 +119,7 @@ pub(crate) fn allocate(
             ledger_rows: pool.lines.sources(ds),
         });
     }
-    allocated.cells = cells;
+    allocated.cells = cells.into_iter().collect();
     allocated
 }
 

@@ -6,11 +6,12 @@
 use super::{Amount, CellKey, MonthCost, Months, Remainders};
 use crate::finding::{Finding, FindingKind, Findings};
 use crate::import::Dataset;
-use crate::mapping::{KontoTyp, Level, Target};
+use crate::mapping::{KontoTyp, Level, OrgRule, Target};
 use crate::model::{Insats, Regi};
 use crate::report::ReconKey;
 use crate::settings::Settings;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 /// The ledger, placed.
@@ -68,6 +69,10 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
     };
     let mut findings = Findings::default();
     let excluded = |enhet: &str| settings.excluded_enheter.contains(enhet);
+    // The konto and mapping rules, looked up once per distinct konto and ansvar–verksamhet
+    // pair: a ledger has few of them and many rows.
+    let mut konto_typ: FxHashMap<&str, Option<KontoTyp>> = FxHashMap::default();
+    let mut org_rule: FxHashMap<(&str, &str), Option<&OrgRule>> = FxHashMap::default();
     for row in &ds.ledger {
         placed.ledger_total += row.belopp;
         placed.ledger_rows += 1;
@@ -82,8 +87,9 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
         }
         // The month's index, for the monthly follow-up.
         let month = row.period.and_then(|p| p.month).map(|m| usize::from(m - 1));
-        let typ = match ds.konton.lookup(&row.konto) {
-            Some(rule) => rule.typ,
+        let known = *konto_typ.entry(&row.konto).or_insert_with(|| ds.konton.lookup(&row.konto).map(|r| r.typ));
+        let typ = match known {
+            Some(typ) => typ,
             None => {
                 let typ = if row.belopp < Decimal::ZERO { KontoTyp::OvrigIntakt } else { KontoTyp::Kostnad };
                 findings.push(Finding::at(pos(), FindingKind::KontoWithoutTyp { konto: row.konto.clone(), typ }));
@@ -101,7 +107,10 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
             }
             _ => {}
         }
-        let target = match ds.org.lookup(&row.ansvar, &row.verksamhet) {
+        let rule = *org_rule
+            .entry((&row.ansvar, &row.verksamhet))
+            .or_insert_with(|| ds.org.lookup(&row.ansvar, &row.verksamhet));
+        let target = match rule {
             Some(rule) => match (&rule.target, row.insats) {
                 (Target::Direct { enhet, regi, .. }, Some(insats)) => {
                     Target::Direct { insats, enhet: enhet.clone(), regi: *regi }
