@@ -5,6 +5,7 @@ use crate::model::{Boendeform, Insats, Kon, Regi, Scope};
 use crate::report::{ClientCost, Distribution, Group, Mix, UnitCost, Utforandegrad, Ytterfall, percent_of};
 use crate::settings::{Settings, Thresholds};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 /// KPB.md §3: a client's cost in a scope is the sum of the client's costs on rows of that scope;
@@ -73,14 +74,10 @@ pub(super) fn distribution(clients: &[ClientCost]) -> Distribution {
     }
 }
 
-fn groups<'c>(clients: &'c [ClientCost], key: impl Fn(&'c ClientCost) -> &'c str, order: &[String]) -> Vec<Group> {
-    let total: Decimal = clients.iter().map(|c| c.total).sum();
-    let mut acc: BTreeMap<&str, (u32, Decimal)> = BTreeMap::new();
-    for c in clients {
-        let e = acc.entry(key(c)).or_default();
-        e.0 += 1;
-        e.1 += c.total;
-    }
+/// Clients and cost per label, in `order` and then the other labels in their order.
+type Tally<'c> = BTreeMap<&'c str, (u32, Decimal)>;
+
+fn groups(acc: &Tally, order: &[String], total: Decimal) -> Vec<Group> {
     let mut labels: Vec<&str> = order.iter().map(String::as_str).filter(|l| acc.contains_key(l)).collect();
     labels.extend(acc.keys().filter(|k| !order.iter().any(|o| o == *k)));
     labels
@@ -102,17 +99,22 @@ const UNKNOWN_AGE: &str = "Okänd ålder";
 const UNKNOWN_KON: &str = "Okänt kön";
 
 pub(super) fn mix(clients: &[ClientCost], settings: &Settings) -> Mix {
-    let by_age = groups(clients, |c| c.age_group.as_deref().unwrap_or(UNKNOWN_AGE), &settings.age_groups());
-    let by_kon = groups(
-        clients,
-        |c| c.kon.map_or(UNKNOWN_KON, Kon::name),
-        &[Kon::Kvinna.name().to_owned(), Kon::Man.name().to_owned()],
-    );
-    let by_boendeform = groups(clients, |c| c.boendeform.name(), &Boendeform::ALL.map(|b| b.name().to_owned()));
-    let total: Decimal = clients.iter().map(|c| c.total).sum();
-    // One pass: per insats, the clients having it and their cost on it.
+    // One pass: each client into its age group, kön and boendeform, and per insats the clients
+    // having it and their cost on it.
+    let mut total = Decimal::ZERO;
+    let (mut by_age, mut by_kon, mut by_boendeform) = (Tally::new(), Tally::new(), Tally::new());
     let mut per_insats: BTreeMap<Insats, (u32, Decimal)> = BTreeMap::new();
     for c in clients {
+        total += c.total;
+        for (tally, label) in [
+            (&mut by_age, c.age_group.as_deref().unwrap_or(UNKNOWN_AGE)),
+            (&mut by_kon, c.kon.map_or(UNKNOWN_KON, Kon::name)),
+            (&mut by_boendeform, c.boendeform.name()),
+        ] {
+            let e = tally.entry(label).or_default();
+            e.0 += 1;
+            e.1 += c.total;
+        }
         let mut seen = 0u32;
         for l in &c.lines {
             let e = per_insats.entry(l.insats).or_default();
@@ -133,12 +135,18 @@ pub(super) fn mix(clients: &[ClientCost], settings: &Settings) -> Mix {
             share: percent_of(cost, total),
         })
         .collect();
-    Mix { by_age, by_kon, by_boendeform, by_insats }
+    Mix {
+        by_age: groups(&by_age, &settings.age_groups(), total),
+        by_kon: groups(&by_kon, &[Kon::Kvinna.name().to_owned(), Kon::Man.name().to_owned()], total),
+        by_boendeform: groups(&by_boendeform, &Boendeform::ALL.map(|b| b.name().to_owned()), total),
+        by_insats,
+    }
 }
 
 /// Performed over granted time per cell in egen regi, where the data has both.
 pub(super) fn utforandegrad(clients: &[ClientCost], units: &[UnitCost]) -> Vec<Utforandegrad> {
-    let mut acc: BTreeMap<(Insats, &str), (Decimal, Decimal, u32)> = BTreeMap::new();
+    // (A hash map, sorted at the end: a tree keyed by enhet text is slow per line.)
+    let mut acc: FxHashMap<(Insats, &str), (Decimal, Decimal, u32)> = FxHashMap::default();
     for c in clients {
         for l in c.lines.iter().filter(|l| l.regi == Regi::Egen) {
             if l.beviljad > Decimal::ZERO || l.utford > Decimal::ZERO {
@@ -149,6 +157,8 @@ pub(super) fn utforandegrad(clients: &[ClientCost], units: &[UnitCost]) -> Vec<U
             }
         }
     }
+    let mut acc: Vec<_> = acc.into_iter().collect();
+    acc.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let names: BTreeMap<&str, &str> = units.iter().map(|u| (u.enhet.as_str(), u.enhet_name.as_str())).collect();
     acc.into_iter()
         .filter(|(_, (b, u, _))| *b > Decimal::ZERO && *u > Decimal::ZERO)
