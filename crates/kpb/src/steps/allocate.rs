@@ -199,6 +199,46 @@ mod tests {
     }
 
     #[test]
+    fn each_pool_goes_to_the_cells_under_its_level_only() {
+        use crate::import::{ImportSettings, InputFile, load};
+        // Norr and Syd in the område "Hemtjänst Öst" (written two ways), Väst in another.
+        let files = [InputFile {
+            name: "mappning.csv".into(),
+            bytes: "Ansvar;Insats;Enhet;Enhetsnamn;Område;Fördelning\n\
+                    1;Hemtjänst;Norr;Norr;Hemtjänst Öst;\n\
+                    2;Hemtjänst;Syd;Syd;hemtjänst  öst;\n\
+                    3;Hemtjänst;Väst;Väst;Hemtjänst Väst;\n"
+                .into(),
+        }];
+        let ds = load(&files, &ImportSettings::default());
+        let direct = || {
+            let mut c = cells(&[(Insats::Hemtjanst, "Norr", 100), (Insats::Hemtjanst, "Syd", 300)]);
+            c.extend(cells(&[(Insats::Hemtjanst, "Väst", 600), (Insats::Dagverksamhet, "Norr", 100)]));
+            c.insert(
+                CellKey { regi: Regi::Annan, ..key(Insats::Hemtjanst, "Syd") },
+                DirectCost { amount: Decimal::from(1000), ..DirectCost::default() },
+            );
+            c
+        };
+        let pool = |amount: i64| Amount { amount: Decimal::from(amount), ..Amount::default() };
+        let pools = BTreeMap::from([
+            (Level::Enhet("Norr".into()), pool(20)),
+            (Level::Omrade("HEMTJÄNST ÖST".into()), pool(500)),
+            (Level::Forvaltning, pool(1100)),
+        ]);
+        let a = allocate(direct(), pools, &no_volumes(), &AllocationKey::DirectCost, &ds);
+        let allocated = |i, e| a.cells[&key(i, e)].allocated;
+        // Norr: 20 × 100/200 + 500 × 100/500 + 1 100 × 100/1 100; the annan regi cell gets nothing.
+        assert_eq!(allocated(Insats::Hemtjanst, "Norr"), Decimal::from(10 + 100 + 100));
+        assert_eq!(allocated(Insats::Dagverksamhet, "Norr"), Decimal::from(10 + 100 + 100));
+        assert_eq!(allocated(Insats::Hemtjanst, "Syd"), Decimal::from(300 + 300));
+        assert_eq!(allocated(Insats::Hemtjanst, "Väst"), Decimal::from(600));
+        assert!(a.cells[&CellKey { regi: Regi::Annan, ..key(Insats::Hemtjanst, "Syd") }].allocated.is_zero());
+        let receivers: Vec<usize> = a.pools.iter().map(|p| p.shares.len()).collect();
+        assert_eq!(receivers, [2, 3, 4]);
+    }
+
+    #[test]
     fn a_pool_without_receivers_is_left_unplaced() {
         let ds = Dataset::default();
         let pools =
