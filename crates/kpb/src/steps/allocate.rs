@@ -13,7 +13,8 @@ use crate::model::{Insats, Regi, normalise};
 use crate::report::{Pool, ReconKey};
 use crate::settings::AllocationKey;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 
 /// Every cell with cost or volume, with its direct and allocated cost.
 pub(crate) struct Allocated {
@@ -59,8 +60,8 @@ pub(crate) fn allocate(
     // The cells that can receive, in order, and under each enhet and område: every pool
     // finds its receivers without reading all the cells.
     let mut everywhere: Vec<usize> = Vec::new();
-    let mut in_enhet: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut in_omrade: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut in_enhet: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    let mut in_omrade: FxHashMap<String, Vec<usize>> = FxHashMap::default();
     for (i, (k, c)) in cells.iter().enumerate() {
         if k.regi != Regi::Egen || (c.direct.amount.is_zero() && volume[i].is_zero()) {
             continue;
