@@ -171,11 +171,15 @@ pub struct VolumeRow {
     /// `None` when the volume is to be counted from the stay's dates.
     pub volume: Option<Decimal>,
     pub span: Span,
-    /// What was paid for this volume (annan regi).
-    pub paid: Option<Decimal>,
+    /// What was paid for this volume (annan regi): its place in [`Dataset::paid`], or
+    /// [`NOT_PAID`]. (Few rows have one: beside the row it would take 20 bytes of every row.)
+    pub paid: u32,
     /// Column of the volume, for findings.
     pub volume_column: u32,
 }
+
+/// [`VolumeRow::paid`] of a row without a paid amount.
+pub const NOT_PAID: u32 = u32::MAX;
 
 /// What is known of a client across all files.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -271,6 +275,8 @@ pub struct Dataset {
     pub files: Vec<FileReport>,
     pub ledger: Vec<LedgerRow>,
     pub volumes: Vec<VolumeRow>,
+    /// The paid amounts of the volume rows that have one ([`VolumeRow::paid`]).
+    pub paid: Vec<Decimal>,
     pub enhet_codes: Vec<String>,
     pub clients: Vec<ClientInfo>,
     pub org: OrgMap,
@@ -284,6 +290,11 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// What was paid for the volume of `row`, if the file says.
+    pub fn paid(&self, row: &VolumeRow) -> Option<Decimal> {
+        self.paid.get(row.paid as usize).copied()
+    }
+
     pub fn file_name(&self, file: u16) -> &str {
         self.files.get(usize::from(file)).map_or("", |f| f.name.as_str())
     }
@@ -647,6 +658,7 @@ impl Loader<'_> {
         Lengths {
             ledger: self.ds.ledger.len(),
             volumes: self.ds.volumes.len(),
+            paid: self.ds.paid.len(),
             places: self.ds.places.len(),
             population: self.ds.population.len(),
         }
@@ -656,6 +668,7 @@ impl Loader<'_> {
     fn truncate(&mut self, before: Lengths) {
         self.ds.ledger.truncate(before.ledger);
         self.ds.volumes.truncate(before.volumes);
+        self.ds.paid.truncate(before.paid);
         self.ds.places.truncate(before.places);
         self.ds.population.truncate(before.population);
     }
@@ -686,7 +699,7 @@ impl Loader<'_> {
                 let rows = &ds.volumes[before.volumes..];
                 let hash = sum(rows, |r, h| {
                     (r.client, r.insats, r.enhet, r.regi, r.boendeform, r.kind, r.span).hash(h);
-                    (r.volume.map(|v| v.normalize()), r.paid.map(|v| v.normalize())).hash(h);
+                    (r.volume.map(|v| v.normalize()), ds.paid(r).map(|v| v.normalize())).hash(h);
                 });
                 (rows.len(), hash)
             }
@@ -997,8 +1010,8 @@ impl Loader<'_> {
                     for r in at(&mut self.ds.volumes, |r| (r.file, r.line), file, line) {
                         if r.volume_column as usize == column + 1 {
                             r.volume = Some(value);
-                        } else if is("belopp") && r.paid.is_some() {
-                            r.paid = Some(value);
+                        } else if is("belopp") && r.paid != NOT_PAID {
+                            self.ds.paid[r.paid as usize] = value;
                         }
                     }
                 }
@@ -1246,6 +1259,11 @@ impl Loader<'_> {
                 self.volume_in_unit(c, key, insats, *v)?;
             }
         }
+        // The paid amount belongs to the row once, with its first volume.
+        let paid = paid.map_or(NOT_PAID, |p| {
+            self.ds.paid.push(p);
+            (self.ds.paid.len() - 1) as u32
+        });
         for (i, (kind, volume, key)) in found.into_iter().enumerate() {
             self.ds.volumes.push(VolumeRow {
                 file,
@@ -1258,8 +1276,7 @@ impl Loader<'_> {
                 kind,
                 volume,
                 span,
-                // The paid amount belongs to the row once, with its first volume.
-                paid: if i == 0 { paid } else { None },
+                paid: if i == 0 { paid } else { NOT_PAID },
                 volume_column: c.column(key),
             });
         }
@@ -1670,6 +1687,7 @@ struct Counts {
 struct Lengths {
     ledger: usize,
     volumes: usize,
+    paid: usize,
     places: usize,
     population: usize,
 }
@@ -1865,6 +1883,24 @@ pub(crate) mod tests {
         assert!(c.id.starts_with('P') && !c.id.contains("1212"));
         assert_eq!((c.birth_year, c.kon), (Some(1912), Some(Kon::Man)));
         assert_eq!(ds.volumes[0].span, Span::Period(Period { year: 2025, month: Some(1) }));
+    }
+
+    #[test]
+    fn a_paid_amount_belongs_to_its_row_once_is_read_again_with_its_column_and_goes_with_a_duplicate() {
+        // Row 2 gives two volumes and a paid amount (with the first only); row 3 no amount; the
+        // column shows decimal points (4.25), so 1.500 is one and a half kronor, not 1 500.
+        let text = "Brukare;Insats;Enhet;Regi;Beviljad tid;Utförd tid;Belopp;Period\n\
+                    1;Hemtjänst;Bolaget;annan;10;8;1.500;2025-01\n\
+                    2;Hemtjänst;Bolaget;annan;5;;;2025-01\n\
+                    3;Hemtjänst;Bolaget;annan;;6;4.25;2025-01\n";
+        let paid = |ds: &Dataset| ds.volumes.iter().map(|r| ds.paid(r)).collect::<Vec<_>>();
+        let expected = [Some(Decimal::new(15, 1)), None, None, Some(Decimal::new(425, 2))];
+        let ds = load(&[file("b.csv", text)], &settings());
+        assert_eq!(paid(&ds), expected);
+        // The same rows again in another file (other line ends) are not read, nor their amounts.
+        let ds = load(&[file("b.csv", text), file("b2.csv", &text.replace('\n', "\r\n"))], &settings());
+        assert_eq!(ds.files[1].status, FileStatus::Duplicate);
+        assert_eq!((paid(&ds).as_slice(), ds.paid.len()), (&expected[..], 2));
     }
 
     #[test]

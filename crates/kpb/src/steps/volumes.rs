@@ -250,13 +250,13 @@ pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
                 }
                 (None, None) => cell.without_month.add(row.file, row.line),
             }
-            match row.paid {
+            match ds.paid(row) {
                 Some(p) => acc.paid += p,
                 None => acc.unpaid_volume += volume,
             }
         } else {
             cell.other_kind_volume += volume;
-            if let Some(p) = row.paid {
+            if let Some(p) = ds.paid(row) {
                 acc.paid += p;
             }
         }
