@@ -74,9 +74,10 @@ pub(super) fn distribution(clients: &[ClientCost]) -> Distribution {
     }
 }
 
-/// Clients and cost per label, in `order` and then the other labels in their order.
+/// Clients and their cost per label (an age group, a kön, a boendeform).
 type Tally<'c> = BTreeMap<&'c str, (u32, Decimal)>;
 
+/// The groups of a tally: the labels of `order` first, then the others in their order.
 fn groups(acc: &Tally, order: &[String], total: Decimal) -> Vec<Group> {
     let mut labels: Vec<&str> = order.iter().map(String::as_str).filter(|l| acc.contains_key(l)).collect();
     labels.extend(acc.keys().filter(|k| !order.iter().any(|o| o == *k)));
