@@ -1,5 +1,5 @@
-// Service worker: keeps the app working offline once it has been loaded, and the example data
-// and the workbook module (Excel files) once they have been used.
+// Service worker: keeps the app working offline once it has been loaded, and the example data,
+// the workbook module (Excel files) and Kolada's list of groups once they have been used.
 // Generated from scripts/sw.js by scripts/post-build.sh, which fills in the file list and the
 // version (a hash of every built file). It only ever serves the app's own static files; user
 // data never passes through it (files are read by the page, not fetched).
@@ -7,9 +7,10 @@ const VERSION = '__VERSION__';
 const FILES = __FILES__;
 const CACHE = 'kpb-' + VERSION;
 
-// The example data and the workbook module are cached when first used, not on install.
+// The example data, the workbook module and Kolada's groups are cached when first used, not on
+// install.
 const SCOPE = new URL(self.registration.scope).pathname;
-const onDemand = (url) => ['exempel/', 'xlsx/'].some((dir) => url.pathname.startsWith(SCOPE + dir)) && !url.search;
+const onDemand = (url) => ['exempel/', 'xlsx/', 'kolada/'].some((dir) => url.pathname.startsWith(SCOPE + dir)) && !url.search;
 
 // A new version fetches, besides the app, the on-demand files the old one had kept (their new
 // versions): an update never takes away what worked offline. One that is gone is left out.
@@ -48,7 +49,7 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   // Navigations get the cached page; everything else comes from the cache first. The example
-  // data and the workbook module, not cached on install, are kept once fetched whole (fresh
+  // data, the workbook module and the groups, not cached on install, are kept once fetched whole (fresh
   // from the server, not from the browser's HTTP cache): offline, what the user has used still
   // works. Nothing else is added at run time.
   const url = new URL(request.url);

@@ -9,6 +9,7 @@ compile_error!("build the wasm with .cargo/config.toml's rustflags (target-featu
 pub mod app;
 pub mod charts;
 pub mod download;
+pub mod groups;
 pub mod state;
 pub mod views;
 pub mod worker;

@@ -18,6 +18,14 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+/// The absolute address of one of the app's files, in the worker. The worker runs from a `blob:`
+/// address, against which a relative one would resolve; its script leaves the app's address in
+/// `kpbBase` ([`Inner::start`]).
+pub fn beside_app(file: &str) -> Result<String, JsValue> {
+    let base = js_sys::Reflect::get(&js_sys::global(), &"kpbBase".into())?.as_string().unwrap_or_default();
+    Ok(web_sys::Url::new_with_base(file, &base)?.href())
+}
+
 /// A request's number, given by the page ([`Client::send`]); every answer names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RequestId(pub u32);
@@ -235,7 +243,7 @@ impl Inner {
     /// connect anywhere). Its script loads `worker.js` and `worker_bg.wasm` beside the page by
     /// absolute addresses (relative ones would resolve against the `blob:` address), so the app
     /// works from any path; offline, the service worker serves both. It also leaves the app's
-    /// address in `kpbBase`, for the workbook module ([`crate::xlsx`]). An error while starting is
+    /// address in `kpbBase`, for the files it fetches ([`beside_app`]). An error while starting is
     /// thrown again outside the promise, so that it reaches the page as the worker's error event.
     fn start(&mut self) -> Result<(), JsValue> {
         let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
@@ -675,9 +683,17 @@ pub mod serve {
             Request::Compute { settings } => compute_all(&settings, 0.0),
             Request::LoadReference => {
                 let files = read_files(message)?;
+                // A file may name a group by its title, or give a group's values.
+                crate::groups::fetch_in_worker();
                 let read = kpb::compare::load_with(&files, &crate::xlsx::read_workbook);
                 let mut all = REFERENCE.take();
                 all.merge(read);
+                // The page fetches the groups only for its search: the names of those in the data
+                // go with it (after the names the files gave).
+                let groups: Vec<_> = all.values.iter().filter_map(|v| kpb::reference::group(&v.area)).collect();
+                for g in groups {
+                    all.names.entry(g.id.to_owned()).or_insert_with(|| g.title.to_owned());
+                }
                 REFERENCE.set(all.clone());
                 Ok(Response::Reference(Box::new(all)))
             }

@@ -60,12 +60,8 @@ fn load() -> Result<(), Failure> {
     if LOADED.get() {
         return Ok(());
     }
-    // The worker runs from a `blob:` address: the module's are made absolute with the app's,
-    // which the worker's script leaves in `kpbBase`.
     let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-    let base = js_sys::Reflect::get(&scope, &"kpbBase".into()).ok().and_then(|b| b.as_string()).unwrap_or_default();
-    let address =
-        |file: &'static str| web_sys::Url::new_with_base(file, &base).map(|u| u.href()).map_err(unavailable(file));
+    let address = |file: &'static str| crate::worker::beside_app(file).map_err(unavailable(file));
     let (script, wasm) = (address(SCRIPT)?, address(WASM)?);
     if !SCRIPT_RUN.get() {
         scope.import_scripts_1(&script).map_err(unavailable(SCRIPT))?;

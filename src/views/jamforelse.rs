@@ -300,8 +300,18 @@ fn KoladaAddress() -> impl IntoView {
         let refs: Vec<&str> = all.iter().map(String::as_str).collect();
         (address::kolada_addresses(&kpis, &refs, &list), kpis.len(), all.len())
     };
+    // Kolada's groups come as a file of their own the first time they are needed (crate::groups):
+    // `None` while it is fetched.
+    let groups: RwSignal<Option<Result<(), String>>> = RwSignal::new(reference::groups_known().then_some(Ok(())));
+    if !reference::groups_known() {
+        leptos::task::spawn_local(async move {
+            // The view may have been left meanwhile.
+            let _ = groups.try_set(Some(crate::groups::fetch().await));
+        });
+    }
     let found = move || {
         let q = query.get();
+        groups.track();
         if q.trim().chars().count() < 2 {
             return (Vec::new(), 0);
         }
@@ -367,9 +377,13 @@ fn KoladaAddress() -> impl IntoView {
                 </label>
             </div>
             {move || {
+                let status = groups.get().map_or_else(|| Some("Hämtar Koladas kommungrupper …".to_owned()), Result::err);
+                status.map(|text| view! { <p class="hint" data-testid="groups-status" role="status">{text}</p> })
+            }}
+            {move || {
                 let (list, n) = found();
                 let q = query.get();
-                if q.trim().chars().count() >= 2 && list.is_empty() {
+                if q.trim().chars().count() >= 2 && list.is_empty() && groups.with(Option::is_some) {
                     return Some(view! { <p class="hint" data-testid="area-none">{format!("Ingen kommun eller grupp heter något med ”{}”.", q.trim())}</p> }.into_any());
                 }
                 (!list.is_empty()).then(|| view! {
@@ -418,6 +432,8 @@ fn KoladaAddress() -> impl IntoView {
             {move || {
                 let chosen_areas = areas();
                 let own = own_in();
+                // A chosen group is named once the groups are known.
+                groups.track();
                 view! {
                     <div class="chosen" data-testid="chosen-areas">
                         <h3 class="small-heading">{format!("Valda ({})", chosen_areas.len())}</h3>

@@ -22,7 +22,12 @@ test('Kolada address: own municipality by name, a network as members, a group, a
     const page = await context.newPage();
     const errors = watchErrors(page);
     await openExample(page, server.url);
+    // Kolada's groups are a file of their own, fetched when a comparison first needs them.
+    const groupsFetched = () => server.log.filter((r) => r.url.endsWith('/kolada/kommungrupper.tsv')).length;
+    assert.equal(groupsFetched(), 0, 'the groups not fetched with the app');
     await visit(page, 'jamforelse');
+    for (let i = 0; i < 100 && groupsFetched() === 0; i++) await page.waitForTimeout(50);
+    assert.equal(groupsFetched(), 1, 'the groups fetched once the view is opened');
 
     // Nothing chosen yet: no address, and no U-KPI offered anywhere in the address part.
     const box = page.locator('details.kolada-address');

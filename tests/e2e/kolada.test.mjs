@@ -1,7 +1,7 @@
 // Kolada as it is in 2026, in headless Chromium: a v3 answer for N-KPIs in two pages (the first
 // asks for the second, which is then read), a deleted value, null values, a group id named from
-// the shipped list, and Kolada's web table download with titles and names (an unknown title and an
-// unknown name named by row and column). The own figures computed by Kolada's definitions, Kolada's
+// the shipped list, and Kolada's web table download with titles and names (a group by its title,
+// an unknown title and an unknown name named by row and column). The own figures computed by Kolada's definitions, Kolada's
 // own value beside them, the mean, rank and potential are checked against the engine run natively
 // on the same files.
 import { test } from 'node:test';
@@ -57,7 +57,7 @@ test("Kolada's N-KPIs: pages, deleted and null values, the web table, the own va
     assert.match(findings, /kolada-webbtabell\.csv, rad 6, kolumn 1 \(Nyckeltal\)/);
     assert.match(findings, /kolada-webbtabell\.csv, rad 7, kolumn 2 \(Kommun\/Landsting\)/);
     const files = plain(await page.getByTestId('reference-table').innerText());
-    assert.match(files, /kolada-webbtabell\.csv\tKoladatabell\t4/);
+    assert.match(files, /kolada-webbtabell\.csv\tKoladatabell\t5/);
 
     // Kolada's figures are shown first, each with Kolada's value for the own municipality.
     const n21006 = page.getByTestId('compare-N21006');
@@ -88,8 +88,13 @@ test("Kolada's N-KPIs: pages, deleted and null values, the web table, the own va
       assert.ok(row.endsWith(e.potential === '0 kr' ? '\t–' : `\t${plain(e.potential)}`), `${id}: ${row}`);
     }
     assert.deepEqual(['N21006', 'N23009', 'N25016'].map((id) => expected.compare[id].potential !== '0 kr'), [true, false, false], 'a potential and none');
-    // The web table's N25016 (Stockholm, Malmö; Riket beside) compares like the API's values.
+    // The web table's N25016 (Stockholm, Malmö; Riket and a group named by its title beside)
+    // compares like the API's values. (The worker knows the group's title from Kolada's list of
+    // groups, which it fetches before it reads comparison files.)
     assert.equal(expected.compare.N25016.rank, '1 av 3');
+    const n25016 = page.getByTestId('compare-N25016');
+    await n25016.locator('details.chart-table summary').click();
+    assert.match(plain(await n25016.locator('details.chart-table table').innerText()), /Pendlingskommun nära större stad \(ovägt medel\) \(grupp\)\t5 100/);
     await check(page, '40-kolada-jamforelse');
     assert.deepEqual(errors, []);
   } finally {

@@ -1,6 +1,7 @@
-// Offline: once loaded, the app opens and computes with the server gone – the example data and
-// the workbook module (Excel files) too, once they have been used (they are cached when first
-// fetched, not on install); a workbook never read before gets a clear message offline.
+// Offline: once loaded, the app opens and computes with the server gone – the example data, the
+// workbook module (Excel files) and Kolada's groups too, once they have been used (they are cached
+// when first fetched, not on install); a workbook never read before gets a clear message offline,
+// and so does the search for groups.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,6 +11,27 @@ import { serve, launch, screenshot, watchErrors, generation, nextReport, root, d
 /** A workbook that reads (a cell at XFD1048576 gives a finding, the rest is read). */
 const WORKBOOK = path.join(root, 'crates/kpb/tests/data/bad/langt-bort.xlsx');
 const MODULE = ['xlsx/kpb_xlsx.js', 'xlsx/kpb_xlsx_bg.wasm'];
+const GROUPS = ['kolada/kommungrupper.tsv'];
+const EXAMPLE = ['befolkning', 'brukare', 'konton', 'kostnader', 'mappning', 'platser'].map((f) => `exempel/${f}.csv`);
+
+/** Clicks "Prova med exempeldata" on the start page and waits for the result. */
+async function openExample(page) {
+  await page.getByTestId('nav-start').click();
+  const g = await generation(page);
+  await page.getByTestId('example').click();
+  await nextReport(page, g);
+}
+
+/** Waits until the service worker has cached `files`. */
+const cachedAll = (page, files) => until(page, async (f) => (await Promise.all(f.map((x) => caches.match(x)))).every(Boolean), files);
+
+/** The names found in Jämförelse's search of municipalities and groups for `query`. */
+async function areasFound(page, query) {
+  await visit(page, 'jamforelse');
+  await page.getByTestId('area-search').fill(query);
+  await page.waitForFunction(() => document.querySelector('[data-testid=area-results], [data-testid=area-none]'));
+  return page.locator('[data-testid=area-results] li .name').allInnerTexts();
+}
 
 /** Opens the app and waits until the service worker has cached it and controls the page. */
 async function openControlled(browser, server) {
@@ -37,27 +59,24 @@ test('loads, then reloads and computes with the server stopped', async () => {
     // The app is cached on install; the example data (1,4 MB) is not downloaded until it is used.
     const installed = await cached();
     assert.ok(installed.some((p) => p.endsWith('.wasm')) && installed.some((p) => p.endsWith('/mallar/brukare.csv')), installed.join(' '));
-    assert.ok(!installed.some((p) => p.includes('/exempel/') || p.includes('/xlsx/')), installed.join(' '));
+    assert.ok(!installed.some((p) => ['/exempel/', '/xlsx/', '/kolada/'].some((dir) => p.includes(dir))), installed.join(' '));
     // Used once online, the example is kept for offline use.
-    const first = await generation(page);
-    await page.getByTestId('example').click();
-    await nextReport(page, first);
-    const exampleFiles = ['befolkning', 'brukare', 'konton', 'kostnader', 'mappning', 'platser'].map((f) => `exempel/${f}.csv`);
-    await until(page, async (files) => (await Promise.all(files.map((f) => caches.match(f)))).every(Boolean), exampleFiles);
+    await openExample(page);
+    await cachedAll(page, EXAMPLE);
     // So is the workbook module, once a workbook has been read.
     await visit(page, 'import');
     await upload(page, [WORKBOOK]);
     assert.equal(await status(page, 'langt-bort.xlsx'), 'Inläst');
-    await until(page, async (files) => (await Promise.all(files.map((f) => caches.match(f)))).every(Boolean), MODULE);
+    await cachedAll(page, MODULE);
+    // And Kolada's groups, once searched.
+    assert.deepEqual(await areasFound(page, 'fyrkommuns'), ['Fyrkommunsnätverket']);
+    await cachedAll(page, GROUPS);
     await server.close();
     await assert.rejects(fetch(server.url), 'the server is really gone');
 
     const errors = watchErrors(page);
     await page.reload();
-    await page.getByTestId('nav-start').click();
-    const g = await generation(page);
-    await page.getByTestId('example').click();
-    await nextReport(page, g);
+    await openExample(page);
     await page.getByTestId('nav-nyckeltal').click();
     const value = await page.getByTestId('kpi-U21003').getByTestId('kpi-value').innerText();
     assert.match(value, /^\d[\d\u00a0]* kr per timme$/);
@@ -65,6 +84,7 @@ test('loads, then reloads and computes with the server stopped', async () => {
     await visit(page, 'import');
     await upload(page, [WORKBOOK]);
     assert.equal(await status(page, 'langt-bort.xlsx'), 'Inläst');
+    assert.deepEqual(await areasFound(page, 'fyrkommuns'), ['Fyrkommunsnätverket']);
     assert.deepEqual(errors, []);
 
     // A new version of the app keeps what the old one had kept: it fetches the example data and
@@ -77,7 +97,7 @@ test('loads, then reloads and computes with the server stopped', async () => {
     // new one alone.)
     await until(page, async (v) => (await caches.keys()).includes(`kpb-${v}-ny`) && !(await caches.keys()).includes(`kpb-${v}`), version);
     const kept = await page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname), `kpb-${version}-ny`);
-    assert.ok([...exampleFiles, ...MODULE].every((f) => kept.some((p) => p.endsWith(`/${f}`))), kept.join(' '));
+    assert.ok([...EXAMPLE, ...MODULE, ...GROUPS].every((f) => kept.some((p) => p.endsWith(`/${f}`))), kept.join(' '));
     await updated.close();
     await page.reload();
     await visit(page, 'import');
@@ -88,11 +108,14 @@ test('loads, then reloads and computes with the server stopped', async () => {
   }
 });
 
-test('offline, a workbook before the workbook module was ever used gets a clear message; online again, it is read', async () => {
+test('offline, a workbook before the workbook module was ever used, and a search for groups before they were, get a clear message; online again, they work', async () => {
   const server = await serve();
   const browser = await launch();
   try {
     const page = await openControlled(browser, server);
+    // The example used online (for a result to compare offline), nothing else.
+    await openExample(page);
+    await cachedAll(page, EXAMPLE);
     await server.close();
     await page.reload();
     await visit(page, 'import');
@@ -104,12 +127,22 @@ test('offline, a workbook before the workbook module was ever used gets a clear 
     assert.match(findings, /Filen langt-bort\.xlsx kunde inte läsas: den del av appen som läser Excel-filer kunde inte hämtas/);
     assert.match(findings, /Spara filen som CSV \(semikolonseparerad\) och välj den i stället/);
     await screenshot(page, 'offline-excel-aldrig-anvant');
-    // Back online, the same file chosen again is read.
+    // Nor were Kolada's groups ever fetched: municipalities are found, groups not, and the page
+    // says why.
+    await openExample(page);
+    assert.deepEqual(await areasFound(page, 'borl'), ['Borlänge']);
+    await page.getByTestId('groups-status').filter({ hasText: 'kunde inte' }).waitFor();
+    assert.match(plain(await page.getByTestId('groups-status').innerText()), /^Koladas kommungrupper kunde inte hämtas, troligen för att datorn saknar internetanslutning\. Kommuner går att söka ändå\./);
+    await screenshot(page, 'offline-grupper-aldrig-anvanda');
+    // Back online, the same file chosen again is read, and the groups come when the view is
+    // opened again.
     const again = await serve(server.port);
     try {
       await visit(page, 'import');
       await upload(page, [WORKBOOK]);
       assert.equal(await status(page, 'langt-bort.xlsx'), 'Inläst');
+      assert.deepEqual(await areasFound(page, 'fyrkommuns'), ['Fyrkommunsnätverket']);
+      assert.equal(await page.getByTestId('groups-status').count(), 0);
     } finally {
       await again.close();
     }

@@ -2,13 +2,22 @@
 //! municipalities and regions and its municipality groups (a March 2026 snapshot, see
 //! `data/kolada/`), the historical KPB U-KPIs (no longer published by Kolada), and the public
 //! KPB reference values of KPB.md §7 with their sources.
+//!
+//! The groups are four fifths of the lists' weight and are needed only for comparisons, so the
+//! web app leaves them out of its WebAssembly (feature `kolada-groups` off) and gives them with
+//! [`provide_groups`] once it has fetched the file ([`GROUPS_FILE`]). Built with the feature (the
+//! default), the engine has them from the start.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 const CATALOGUE: &str = include_str!("../data/kolada/kpi-aldre-funktionshinder.tsv");
 const MUNICIPALITIES: &str = include_str!("../data/kolada/kommuner.tsv");
-const GROUPS: &str = include_str!("../data/kolada/kommungrupper.tsv");
+/// Kolada's groups, when built in.
+#[cfg(feature = "kolada-groups")]
+const GROUPS: Option<&str> = Some(include_str!("../data/kolada/kommungrupper.tsv"));
+#[cfg(not(feature = "kolada-groups"))]
+const GROUPS: Option<&str> = None;
 /// The 35 "KPB - …" KPIs as Kolada's April 2024 catalogue had them: the ids and titles of SKR's
 /// method, absent from Kolada since 2025.
 const KPB_KPIS: &str = include_str!("../data/kpb-kpis-2024.tsv");
@@ -116,17 +125,68 @@ pub struct Group {
     pub members: Vec<&'static str>,
 }
 
-/// Every group of Kolada's list.
-pub fn groups() -> impl Iterator<Item = Group> {
-    rows(GROUPS).filter(|r| r.len() >= 3).map(|r| Group {
-        id: r[0],
-        title: r[1],
-        members: r[2].split(',').map(str::trim).filter(|m| !m.is_empty()).collect(),
-    })
+/// Where the web app serves the list of groups from (a copy of `data/kolada/kommungrupper.tsv`),
+/// relative to the app.
+pub const GROUPS_FILE: &str = "kolada/kommungrupper.tsv";
+
+/// Kolada's groups in the list's order, and where each id is.
+struct Groups {
+    list: Vec<Group>,
+    by_id: std::collections::HashMap<&'static str, usize>,
 }
 
-pub fn group(id: &str) -> Option<Group> {
-    groups().find(|g| g.id == id)
+impl Groups {
+    fn read(tsv: &'static str) -> Groups {
+        let list: Vec<Group> = rows(tsv)
+            .filter(|r| r.len() >= 3)
+            .map(|r| Group {
+                id: r[0],
+                title: r[1],
+                members: r[2].split(',').map(str::trim).filter(|m| !m.is_empty()).collect(),
+            })
+            .collect();
+        let by_id = list.iter().enumerate().map(|(i, g)| (g.id, i)).collect();
+        Groups { list, by_id }
+    }
+}
+
+/// The groups given by [`provide_groups`].
+static PROVIDED: std::sync::OnceLock<Groups> = std::sync::OnceLock::new();
+/// The groups built in, read on first use.
+static BUILT_IN: std::sync::OnceLock<Groups> = std::sync::OnceLock::new();
+
+/// Gives the engine Kolada's groups: the text of [`GROUPS_FILE`]. Refused (with why, for the
+/// console) when the text is not that list, such as a web server's page for a missing file;
+/// once given, the groups stay (a second call changes nothing).
+pub fn provide_groups(tsv: String) -> Result<(), String> {
+    let header = tsv.trim_start_matches('\u{feff}').lines().next().map(str::trim_end);
+    if header != Some("id\ttitle\tmembers") {
+        return Err(format!("not Kolada's list of groups: {:?}", tsv.chars().take(40).collect::<String>()));
+    }
+    if groups_known() {
+        return Ok(());
+    }
+    // Provided once in a process's life, and read as long as it lasts.
+    PROVIDED.get_or_init(|| Groups::read(String::leak(tsv)));
+    Ok(())
+}
+
+/// Whether the engine has Kolada's groups (built in, or given).
+pub fn groups_known() -> bool {
+    GROUPS.is_some() || PROVIDED.get().is_some()
+}
+
+fn known() -> Option<&'static Groups> {
+    PROVIDED.get().or_else(|| GROUPS.map(|tsv| BUILT_IN.get_or_init(|| Groups::read(tsv))))
+}
+
+/// Every group of Kolada's list; none until the list is known ([`groups_known`]).
+pub fn groups() -> impl Iterator<Item = &'static Group> {
+    known().map_or(&[][..], |g| g.list.as_slice()).iter()
+}
+
+pub fn group(id: &str) -> Option<&'static Group> {
+    known().and_then(|g| g.by_id.get(id).map(|&i| &g.list[i]))
 }
 
 /// A published reference value.
@@ -195,7 +255,27 @@ mod tests {
         assert_eq!(municipality("0180").map(|m| m.title), Some("Stockholm"));
         assert_eq!(groups().count(), 3630);
         let four = groups().find(|g| g.title.starts_with("Fyrkommunsnätverket")).unwrap();
-        assert_eq!((four.id, four.members), ("G114418", vec!["0682", "1499", "1885", "2081"]));
+        assert_eq!((four.id, four.members.as_slice()), ("G114418", ["0682", "1499", "1885", "2081"].as_slice()));
         assert!(group("G92792").unwrap().title.starts_with("Pendlingskommun nära större stad"));
+    }
+
+    #[test]
+    fn a_list_of_groups_is_read_in_its_order_and_found_by_id() {
+        let read = Groups::read("id\ttitle\tmembers\nG2\tTvå\t0180, 1480,\nG1\tEn\t\nkort\trad\n");
+        let titles: Vec<_> = read.list.iter().map(|g| (g.id, g.title, g.members.clone())).collect();
+        assert_eq!(titles, [("G2", "Två", vec!["0180", "1480"]), ("G1", "En", vec![])]);
+        assert_eq!(read.by_id.get("G1"), Some(&1));
+    }
+
+    #[test]
+    fn only_the_list_of_groups_is_taken_as_it() {
+        // What a web server may answer for a missing file, nothing, another list.
+        for not in ["<!doctype html><html lang=\"sv\">", "", "id;title;members\n"] {
+            assert!(provide_groups(not.to_owned()).is_err(), "{not:?}");
+        }
+        assert_eq!(provide_groups(include_str!("../data/kolada/kommungrupper.tsv").to_owned()), Ok(()));
+        // Saved again with a BOM and Windows line ends, it is the list still.
+        assert_eq!(provide_groups("\u{feff}id\ttitle\tmembers\r\nG1\tEn\t0180\r\n".to_owned()), Ok(()));
+        assert!(groups_known());
     }
 }

@@ -53,7 +53,7 @@ fn unique<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<String> {
 
 /// The member municipalities of a Kolada group (empty for an unknown id).
 pub fn group_members(id: &str) -> Vec<&'static str> {
-    reference::group(id).map(|g| g.members).unwrap_or_default()
+    reference::group(id).map(|g| g.members.clone()).unwrap_or_default()
 }
 
 /// A municipality, region or group found by [`find_areas`].

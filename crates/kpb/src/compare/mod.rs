@@ -150,7 +150,9 @@ pub struct Partner {
 pub struct RefData {
     pub values: Vec<RefValue>,
     /// Area id → name as read files give it (Kolada's municipality list, table downloads,
-    /// network files). [`RefData::name`] falls back on the names shipped with the tool.
+    /// network files); the web app's worker adds Kolada's titles of the groups in the data, which
+    /// its page may not have (`reference::provide_groups`). [`RefData::name`] falls back on the
+    /// names shipped with the tool.
     pub names: BTreeMap<String, String>,
     pub quality: Vec<QualityValue>,
     pub files: Vec<RefFile>,
@@ -169,15 +171,10 @@ fn shipped_name(area: &str) -> Option<&'static str> {
     use std::collections::HashMap;
     use std::sync::OnceLock;
     static NAMES: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-    NAMES
-        .get_or_init(|| {
-            reference::municipalities()
-                .map(|m| (m.id, m.title))
-                .chain(reference::groups().map(|g| (g.id, g.title)))
-                .collect()
-        })
-        .get(area)
-        .copied()
+    let municipality =
+        || NAMES.get_or_init(|| reference::municipalities().map(|m| (m.id, m.title)).collect()).get(area);
+    // The groups may come later than the first name asked for (`reference::provide_groups`).
+    municipality().copied().or_else(|| reference::group(area).map(|g| g.title))
 }
 
 /// Whether an area is a group, Riket (`0000`) or a region (`00xx`): shown beside the
