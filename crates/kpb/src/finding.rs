@@ -287,9 +287,30 @@ mod tests {
         );
         assert_eq!((f.message().as_str(), f.help()), ("Regi \"x\" känns inte igen.", "Skriv egen eller annan."));
         assert_eq!(f.to_string(), "Fel: Regi \"x\" känns inte igen. (b.csv, rad 4, kolumn 3 (Regi))");
-        // As it crosses to the page.
+        // As it crosses to the page: as its text, which reads back the same (the values stay
+        // where the finding was made).
+        let year = Finding::at(Position::file("b.csv"), FindingKind::YearGuessed { year: 2025 });
+        for f in [f, year] {
+            let back: Finding = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
+            assert!(matches!(back.kind, FindingKind::Shown(_)));
+            let text = |f: &Finding| {
+                let k = &f.kind;
+                (k.code(), k.severity(), k.title(), f.message(), f.help(), k.is_year_question(), f.to_string())
+            };
+            assert_eq!(text(&back), text(&f));
+            assert_eq!(
+                (&back.pos, back.count, &back.more_lines, back.overflow),
+                (&f.pos, f.count, &f.more_lines, f.overflow)
+            );
+        }
+    }
+
+    #[test]
+    fn the_texts_read_back_are_kept_once() {
+        let f = Finding::at(Position::file("b.csv"), FindingKind::UnknownRegi { text: "x".into() });
         let json = serde_json::to_string(&f).unwrap();
-        assert_eq!(serde_json::from_str::<Finding>(&json).unwrap(), f);
+        let [a, b]: [Finding; 2] = std::array::from_fn(|_| serde_json::from_str(&json).unwrap());
+        assert!(std::ptr::eq(a.help(), b.help()) && std::ptr::eq(a.kind.code(), b.kind.code()));
     }
 
     #[test]

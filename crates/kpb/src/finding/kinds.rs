@@ -6,6 +6,11 @@
 //! severity differs. Texts quoted from the user's files are kept as `String`s (numbers too, as
 //! they are shown), so that the import can mask a personnummer in them
 //! ([`FindingKind::quoted_mut`]).
+//!
+//! A kind is serialised as its text ([`Shown`]: code, heading, severity, message, help) and read
+//! back as [`FindingKind::Shown`]: what reads a report (the web app's page) shows the findings
+//! and never needs their values, and a reader of every kind's values would be the largest
+//! function of the page.
 
 use super::Severity;
 use crate::date::{Date, Period};
@@ -15,12 +20,14 @@ use crate::import::schema::{FileKind, Unit};
 use crate::mapping::{KontoTyp, Level};
 use crate::model::{Insats, VolumeKind, lower_first};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// What a finding is about, with the values its message names (never its position: that is
 /// [`super::Finding::pos`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum FindingKind {
+    /// A finding read back from its serialised text: its values stayed where it was made.
+    Shown(Box<Shown>),
     // Reading files (import).
     /// A file with the content of an earlier one (`subset`: only rows the earlier one has).
     DuplicateFile { file: String, first: String, subset: bool },
@@ -247,8 +254,73 @@ pub enum FindingKind {
     KoladaValueTwice { kpi: String, area: String, period: i32, values: [Option<Decimal>; 2], files: [String; 2] },
 }
 
+/// A finding's text, as the engine made it from the values: how a [`FindingKind`] is serialised.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Shown {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    pub message: String,
+    pub help: &'static str,
+    pub year_question: bool,
+}
+
+/// [`Shown`] as read: its texts owned, until kept.
+#[derive(Deserialize)]
+struct Read {
+    code: String,
+    severity: Severity,
+    title: String,
+    message: String,
+    help: String,
+    year_question: bool,
+}
+
+/// A code, heading or help text read back, as the `&'static str` the kinds give: each distinct
+/// text is kept once for the life of the program (there are as many as there are kinds, so
+/// reading reports again and again adds nothing).
+fn kept(text: String) -> &'static str {
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+    static TEXTS: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut texts = TEXTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    match texts.get(text.as_str()) {
+        Some(kept) => kept,
+        None => {
+            let kept: &'static str = String::leak(text);
+            texts.insert(kept);
+            kept
+        }
+    }
+}
+
+impl Serialize for FindingKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FindingKind::Shown(shown) => shown.serialize(s),
+            _ => Shown {
+                code: self.code(),
+                severity: self.severity(),
+                title: self.title(),
+                message: self.message(),
+                help: self.help(),
+                year_question: self.is_year_question(),
+            }
+            .serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FindingKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Read { code, severity, title, message, help, year_question } = Read::deserialize(d)?;
+        let (code, title, help) = (kept(code), kept(title), kept(help));
+        Ok(FindingKind::Shown(Box::new(Shown { code, severity, title, message, help, year_question })))
+    }
+}
+
 /// Why a record of a Kolada answer cannot be used.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RecordProblem {
     NoKpi,
     NoUnit { kpi: String },
@@ -285,7 +357,13 @@ impl FindingKind {
     /// Whether the finding asks the user to confirm the year computed.
     pub fn is_year_question(&self) -> bool {
         use FindingKind::*;
-        matches!(self, YearNotInFiles { .. } | YearGuessed { .. } | YearFromFileName { .. } | YearsDiffer { .. })
+        match self {
+            Shown(shown) => shown.year_question,
+            _ => matches!(
+                self,
+                YearNotInFiles { .. } | YearGuessed { .. } | YearFromFileName { .. } | YearsDiffer { .. }
+            ),
+        }
     }
 
     /// Code, severity and heading: one line per kind.
@@ -293,6 +371,7 @@ impl FindingKind {
         use FindingKind::*;
         use Severity::{Fel, Info, Varning};
         match self {
+            Shown(shown) => (shown.code, shown.severity, shown.title),
             DuplicateFile { .. } => ("dubblettfil", Fel, "Samma fil två gånger"),
             EmptyFile { .. } | NoSheets { .. } => ("tom-fil", Fel, "Tomma filer"),
             BinaryFile { .. } => ("binar-fil", Fel, "Filer som inte är text eller Excel"),
@@ -413,6 +492,7 @@ impl FindingKind {
     pub fn message(&self) -> String {
         use FindingKind::*;
         match self {
+            Shown(shown) => shown.message.clone(),
             DuplicateFile { file, first, subset: true } => format!(
                 "Alla rader i filen {file} finns redan i {first}; den läses inte, så att ingenting räknas två gånger."
             ),
@@ -712,6 +792,7 @@ impl FindingKind {
     pub fn help(&self) -> &'static str {
         use FindingKind::*;
         match self {
+            Shown(shown) => shown.help,
             DuplicateFile { .. } => {
                 "Samma uppgifter valdes två gånger (t.ex. kostnader.csv och kostnader (1).csv, eller samma utdrag som CSV och som Excel). Ta bort den ena filen under Import."
             }
