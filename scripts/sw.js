@@ -56,7 +56,10 @@ self.addEventListener('fetch', (event) => {
   const fetchAndKeep = onDemand(url) && request.mode !== 'navigate';
   const lookup = request.mode === 'navigate' ? caches.match('./index.html', { cacheName: CACHE }) : caches.match(request, { cacheName: CACHE });
   event.respondWith(lookup.then((hit) => hit || (fetchAndKeep ? fetch(request, { cache: 'no-cache' }).then((response) => {
-    if (response.status === 200 && response.type === 'basic') {
+    // Not a web page in place of the file (a host answering every address with one): kept, it
+    // would stand in for the file until the next version of the app.
+    const page = (response.headers.get('content-type') || '').startsWith('text/html');
+    if (response.status === 200 && response.type === 'basic' && !page) {
       const copy = response.clone();
       event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)));
     }

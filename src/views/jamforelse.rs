@@ -384,7 +384,9 @@ fn KoladaAddress() -> impl IntoView {
                 let (list, n) = found();
                 let q = query.get();
                 if q.trim().chars().count() >= 2 && list.is_empty() && groups.with(Option::is_some) {
-                    return Some(view! { <p class="hint" data-testid="area-none">{format!("Ingen kommun eller grupp heter något med ”{}”.", q.trim())}</p> }.into_any());
+                    // Without the groups (they could not be fetched: said above) only kommuner are searched.
+                    let what = if reference::groups_known() { "Ingen kommun eller grupp" } else { "Ingen kommun" };
+                    return Some(view! { <p class="hint" data-testid="area-none">{format!("{what} heter något med ”{}”.", q.trim())}</p> }.into_any());
                 }
                 (!list.is_empty()).then(|| view! {
                     <ul class="search-results" aria-label="Kommuner och grupper som passar" data-testid="area-results">

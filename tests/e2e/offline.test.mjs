@@ -6,12 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, screenshot, watchErrors, generation, nextReport, root, dist, plain, upload, visit, openAll, until } from './harness.mjs';
+import { serve, launch, screenshot, watchErrors, generation, nextReport, root, dist, plain, upload, uploadReference, visit, openAll, until } from './harness.mjs';
 
 /** A workbook that reads (a cell at XFD1048576 gives a finding, the rest is read). */
 const WORKBOOK = path.join(root, 'crates/kpb/tests/data/bad/langt-bort.xlsx');
 const MODULE = ['xlsx/kpb_xlsx.js', 'xlsx/kpb_xlsx_bg.wasm'];
 const GROUPS = ['kolada/kommungrupper.tsv'];
+/** Kolada's web table, one row of it naming a group by its title. */
+const TABLE = path.join(root, 'tests/e2e/data/kolada/kolada-webbtabell.csv');
 const EXAMPLE = ['befolkning', 'brukare', 'konton', 'kostnader', 'mappning', 'platser'].map((f) => `exempel/${f}.csv`);
 
 /** Clicks "Prova med exempeldata" on the start page and waits for the result. */
@@ -133,6 +135,14 @@ test('offline, a workbook before the workbook module was ever used, and a search
     assert.deepEqual(await areasFound(page, 'borl'), ['Borlänge']);
     await page.getByTestId('groups-status').filter({ hasText: 'kunde inte' }).waitFor();
     assert.match(plain(await page.getByTestId('groups-status').innerText()), /^Koladas kommungrupper kunde inte hämtas, troligen för att datorn saknar internetanslutning\. Kommuner går att söka ändå\./);
+    // A name that matches nothing says what was searched; a table naming a group by its title
+    // says why the group is not known.
+    await page.getByTestId('area-search').fill('pendlingskommun');
+    assert.equal(plain(await page.getByTestId('area-none').innerText()), 'Ingen kommun heter något med ”pendlingskommun”.');
+    await uploadReference(page, [TABLE]);
+    const unknown = plain(await page.getByTestId('reference-findings').innerText());
+    assert.match(unknown, /Kommunen eller gruppen "Pendlingskommun nära större stad \(ovägt medel\)" finns inte i Koladas lista över kommuner och regioner, och listan över Koladas kommungrupper kunde inte hämtas\./);
+    assert.match(unknown, /Läs in filen igen när datorn har anslutning\./);
     await screenshot(page, 'offline-grupper-aldrig-anvanda');
     // Back online, the same file chosen again is read, and the groups come when the view is
     // opened again.
@@ -143,6 +153,9 @@ test('offline, a workbook before the workbook module was ever used, and a search
       assert.equal(await status(page, 'langt-bort.xlsx'), 'Inläst');
       assert.deepEqual(await areasFound(page, 'fyrkommuns'), ['Fyrkommunsnätverket']);
       assert.equal(await page.getByTestId('groups-status').count(), 0);
+      // The table read again: its group is known now.
+      await uploadReference(page, [TABLE]);
+      assert.doesNotMatch(plain(await page.getByTestId('reference-findings').innerText()), /Pendlingskommun/);
     } finally {
       await again.close();
     }

@@ -622,6 +622,7 @@ impl Reader {
         let kind = match (titles.find(&text), is_kpi) {
             (Match::One(id), _) => return Some(id.to_owned()),
             (Match::None, true) => FindingKind::UnknownKpiTitle { text },
+            (Match::None, false) if !reference::groups_known() => FindingKind::UnknownAreaWithoutGroups { text },
             (Match::None, false) => FindingKind::UnknownArea { text },
             (Match::Several(ids), _) => {
                 let ids = ids.into_iter().map(str::to_owned).collect();

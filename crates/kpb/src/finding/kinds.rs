@@ -237,6 +237,9 @@ pub enum FindingKind {
     UnknownKpiTitle { text: String },
     /// An area name that matches none of Kolada's.
     UnknownArea { text: String },
+    /// An area name not found while Kolada's list of groups is not at hand (the web app could not
+    /// fetch it): perhaps a group.
+    UnknownAreaWithoutGroups { text: String },
     /// A KPI title that matches several of Kolada's (`ids`).
     AmbiguousKpiTitle { text: String, ids: Vec<String> },
     /// An area name that matches several of Kolada's (`ids`).
@@ -478,7 +481,9 @@ impl FindingKind {
             }
             KoladaBadValue { .. } | QualityNotANumber { .. } => ("inte-ett-tal", Fel, "Text där det ska stå ett tal"),
             UnknownKpiTitle { .. } => ("kolada-okant-nyckeltalsnamn", Fel, "Nyckeltalsnamn som inte känns igen"),
-            UnknownArea { .. } => ("kolada-okant-omrade", Fel, "Kommunnamn som inte känns igen"),
+            UnknownArea { .. } | UnknownAreaWithoutGroups { .. } => {
+                ("kolada-okant-omrade", Fel, "Kommunnamn som inte känns igen")
+            }
             AmbiguousKpiTitle { .. } => ("kolada-tvetydigt-nyckeltal", Fel, "Nyckeltalsnamn som kan vara flera"),
             AmbiguousArea { .. } => ("kolada-tvetydigt-omrade", Fel, "Kommunnamn som kan vara flera"),
             QualityIncomplete { .. } => ("kvalitet-ofullstandig", Varning, "Ofullständiga kvalitetsresultat"),
@@ -767,6 +772,9 @@ impl FindingKind {
             }
             UnknownKpiTitle { text } => format!("Nyckeltalet \"{text}\" finns inte i {KPI_LIST}."),
             UnknownArea { text } => format!("Kommunen eller gruppen \"{text}\" finns inte i {AREA_LIST}."),
+            UnknownAreaWithoutGroups { text } => format!(
+                "Kommunen eller gruppen \"{text}\" finns inte i Koladas lista över kommuner och regioner, och listan över Koladas kommungrupper kunde inte hämtas."
+            ),
             AmbiguousKpiTitle { text, ids } => {
                 format!("Nyckeltalet \"{text}\" kan vara flera i {KPI_LIST}: {}.", ids.join(", "))
             }
@@ -1007,6 +1015,9 @@ impl FindingKind {
             KoladaBadValue { .. } => "Värdet används inte.",
             UnknownKpiTitle { .. } | AmbiguousKpiTitle { .. } => KPI_TITLE_HELP,
             UnknownArea { .. } | AmbiguousArea { .. } => AREA_NAME_HELP,
+            UnknownAreaWithoutGroups { .. } => {
+                "Raden används inte. Listan över kommungrupperna hämtas första gången en jämförelse behöver den (troligen saknade datorn internetanslutning) och finns sedan kvar också utan anslutning. Läs in filen igen när datorn har anslutning."
+            }
             QualityIncomplete { .. } => "Raden visas inte.",
             QualityUnknownInsats { .. } => "Resultatet kopplas till alla enhetens insatser.",
             QualityNotANumber { .. } => "Raden används inte.",
