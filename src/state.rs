@@ -170,6 +170,8 @@ pub struct Session {
     /// Whether the worker has started and warmed up (shown on the page: the browser benchmark
     /// chooses its files once it has, as a user would some seconds after opening the page).
     pub worker_ready: RwSignal<bool>,
+    /// Where the page's fetch of Kolada's groups stands (`crate::groups`).
+    pub groups: RwSignal<crate::groups::Status>,
     /// Set when new files are chosen: the next report opens the Import view.
     show_import: RwSignal<bool>,
     /// Every year read (figures only), for the trends.
@@ -240,6 +242,7 @@ impl Session {
             generation: RwSignal::new(0),
             timing: RwSignal::new(Default::default()),
             worker_ready: RwSignal::new(false),
+            groups: RwSignal::new(crate::groups::Status::initial()),
             show_import: RwSignal::new(false),
             history: RwSignal::new(Vec::new()),
             other_years: StoredValue::new_local(Vec::new()),

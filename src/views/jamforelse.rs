@@ -300,15 +300,11 @@ fn KoladaAddress() -> impl IntoView {
         let refs: Vec<&str> = all.iter().map(String::as_str).collect();
         (address::kolada_addresses(&kpis, &refs, &list), kpis.len(), all.len())
     };
-    // Kolada's groups come as a file of their own the first time they are needed (crate::groups):
-    // `None` while it is fetched.
-    let groups: RwSignal<Option<Result<(), String>>> = RwSignal::new(reference::groups_known().then_some(Ok(())));
-    if !reference::groups_known() {
-        leptos::task::spawn_local(async move {
-            // The view may have been left meanwhile.
-            let _ = groups.try_set(Some(crate::groups::fetch().await));
-        });
-    }
+    // Kolada's groups come as a file of their own the first time they are needed (crate::groups).
+    use crate::groups::Status;
+    let groups = s.groups;
+    crate::groups::ask(groups);
+    let asked = move || groups.with(|g| matches!(g, Status::Ready | Status::Failed(_)));
     let found = move || {
         let q = query.get();
         groups.track();
@@ -377,13 +373,17 @@ fn KoladaAddress() -> impl IntoView {
                 </label>
             </div>
             {move || {
-                let status = groups.get().map_or_else(|| Some("Hämtar Koladas kommungrupper …".to_owned()), Result::err);
+                let status = match groups.get() {
+                    Status::Ready => None,
+                    Status::Failed(why) => Some(why),
+                    Status::Unasked | Status::Fetching => Some("Hämtar Koladas kommungrupper …".to_owned()),
+                };
                 status.map(|text| view! { <p class="hint" data-testid="groups-status" role="status">{text}</p> })
             }}
             {move || {
                 let (list, n) = found();
                 let q = query.get();
-                if q.trim().chars().count() >= 2 && list.is_empty() && groups.with(Option::is_some) {
+                if q.trim().chars().count() >= 2 && list.is_empty() && asked() {
                     // Without the groups (they could not be fetched: said above) only kommuner are searched.
                     let what = if reference::groups_known() { "Ingen kommun eller grupp" } else { "Ingen kommun" };
                     return Some(view! { <p class="hint" data-testid="area-none">{format!("{what} heter något med ”{}”.", q.trim())}</p> }.into_any());
