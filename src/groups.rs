@@ -3,9 +3,9 @@
 //! it ([`kpb::reference::GROUPS_FILE`], copied by trunk from `crates/kpb/data/kolada/`), fetched
 //! the first time a comparison needs it and given to the engine with
 //! [`kpb::reference::provide_groups`]. The page fetches it for the search of municipalities and
-//! groups in Jämförelse ([`ask`], one fetch at a time for the session); the worker for reading comparison files ([`fetch_in_worker`]),
-//! which can name a group or give its values. The service worker keeps the file once fetched: offline,
-//! what the user has used still works.
+//! groups in Jämförelse ([`ask`], one fetch at a time for the session); the worker for reading
+//! comparison files ([`fetch_in_worker`]), which can name a group or give its values. The service
+//! worker keeps the file once fetched: offline, what the user has used still works.
 //!
 //! Without the list (offline before it was ever fetched) groups cannot be searched or named by
 //! their titles; their ids still work.
