@@ -49,9 +49,9 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   // Navigations get the cached page; everything else comes from the cache first. The example
-  // data, the workbook module and the groups, not cached on install, are kept once fetched whole (fresh
-  // from the server, not from the browser's HTTP cache): offline, what the user has used still
-  // works. Nothing else is added at run time.
+  // data, the workbook module and the groups, not cached on install, are kept once fetched whole
+  // (fresh from the server, not from the browser's HTTP cache): offline, what the user has used
+  // still works. Nothing else is added at run time.
   const url = new URL(request.url);
   const fetchAndKeep = onDemand(url) && request.mode !== 'navigate';
   const lookup = request.mode === 'navigate' ? caches.match('./index.html', { cacheName: CACHE }) : caches.match(request, { cacheName: CACHE });
