@@ -46,7 +46,7 @@ impl Date {
     pub fn parse(text: &str) -> Option<Date> {
         let t = text.trim();
         let t = t.split([' ', 'T']).next().unwrap_or(t);
-        // Excel's serial day (45921 is 2025-09-22), as a date column saved as numbers shows.
+        // Excel's serial day (45921 is 2025-09-21), as a date column saved as numbers shows.
         if t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit()) {
             let serial: i64 = t.parse().ok()?;
             return (20_000..=80_000).contains(&serial).then(|| Date::from_days(serial - 25_569));

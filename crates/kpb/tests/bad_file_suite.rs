@@ -370,7 +370,7 @@ fn cases() -> Vec<Case> {
             with(vec![file("brukare.csv", BRUKARE.replace(";200;", ";1.620;").replace(";150;", ";150,5;"))]),
         )
         .not(&["tvetydigt-tal", "decimalpunkt"])
-        .check(|ds, _| assert!(ds.volumes.iter().any(|v| v.volume == Some(d("1620"))))),
+        .check(|ds, _| assert!(ds.volumes.iter().any(|v| v.volume() == Some(d("1620"))))),
     );
     all.push(
         case("amounts in öre", with(vec![file("kostnader.csv", KOSTNADER.replace("Belopp", "Belopp (öre)"))]))
@@ -385,7 +385,7 @@ fn cases() -> Vec<Case> {
     all.push(
         case("hours in minutes", with(vec![file("brukare.csv", BRUKARE.replace(";Volym;", ";Tid (min);"))]))
             .want("enhet-i-rubrik", "brukare.csv", 1, Some(6))
-            .check(|ds, _| assert_eq!(ds.volumes[0].volume, Some(d("100") / d("60")))),
+            .check(|ds, _| assert_eq!(ds.volumes[0].volume(), Some(d("100") / d("60")))),
     );
     all.push(
         case(

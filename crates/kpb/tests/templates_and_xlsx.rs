@@ -67,9 +67,9 @@ fn xlsx_is_read_directly() {
     assert_eq!(file.header_line, 3, "the header is on Excel row 3, below a title");
     assert_eq!(data.volumes.len(), 2);
     assert_eq!(data.volumes[0].insats, Insats::Hemtjanst);
-    assert_eq!(data.volumes[0].volume, Some(Decimal::new(4225, 2)));
+    assert_eq!(data.volumes[0].volume(), Some(Decimal::new(4225, 2)));
     assert_eq!(data.clients[0].birth_year, Some(1938));
-    match data.volumes[1].span {
+    match data.volumes[1].span() {
         Span::Stay { from, to } => {
             assert_eq!((from.to_string(), to.map(|t| t.to_string())), ("2025-03-01".into(), Some("2025-03-31".into())))
         }

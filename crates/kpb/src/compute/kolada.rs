@@ -454,11 +454,11 @@ impl Months {
         let mut covered = 0u16;
         let october = Date { year, month: 10, day: 1 };
         for r in &ds.volumes {
-            if r.volume.is_some_and(|v| v <= Decimal::ZERO) {
+            if r.volume().is_some_and(|v| v <= Decimal::ZERO) {
                 continue;
             }
             let b = r.insats.bit();
-            match r.span {
+            match r.span() {
                 Span::Period(p) if p.year == year => match p.month {
                     Some(month) => {
                         m.held[r.client as usize][usize::from(month - 1)] |= b;
@@ -473,7 +473,7 @@ impl Months {
                                 *at = m.hours.len() as u32;
                                 m.hours.push([Decimal::ZERO; 12]);
                             }
-                            m.hours[*at as usize][usize::from(month - 1)] += r.volume.unwrap_or_default();
+                            m.hours[*at as usize][usize::from(month - 1)] += r.volume().unwrap_or_default();
                         }
                     }
                     None => *m.undated.entry(r.insats).or_default() += 1,

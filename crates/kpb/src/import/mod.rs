@@ -157,6 +157,10 @@ pub enum Span {
 }
 
 /// One volume row, typed. A file row with both granted and performed volume gives two.
+///
+/// A volume file of a year often has a million rows, so a row is kept small (52 bytes, where
+/// `Option<Decimal>` and [`Span`] as fields would make it 68): its volume and its span are
+/// stored packed and read with [`VolumeRow::volume`] and [`VolumeRow::span`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VolumeRow {
     pub file: u16,
@@ -168,14 +172,104 @@ pub struct VolumeRow {
     pub regi: Option<Regi>,
     pub boendeform: Option<Boendeform>,
     pub kind: VolumeKind,
-    /// `None` when the volume is to be counted from the stay's dates.
-    pub volume: Option<Decimal>,
-    pub span: Span,
+    /// The volume; zero, and `has_volume` false, when it is counted from the stay's dates.
+    volume: Decimal,
+    has_volume: bool,
+    /// The span, packed: see [`VolumeRow::span`].
+    span_kind: u8,
+    span_a: u32,
+    span_b: u32,
     /// What was paid for this volume (annan regi): its place in [`Dataset::paid`], or
     /// [`NOT_PAID`]. (Few rows have one: beside the row it would take 20 bytes of every row.)
     pub paid: u32,
     /// Column of the volume, for findings.
     pub volume_column: u32,
+}
+
+// The packed spans' kinds (`VolumeRow::span_kind`).
+const UNSPECIFIED: u8 = 0;
+const PERIOD: u8 = 1;
+const STAY_TO: u8 = 2;
+const STAY_OPEN: u8 = 3;
+
+/// A date of a stay in 32 bits: the year above the month (4 bits) and the day (5 bits). Every
+/// date the import reads is in 1900–2200 ([`Date::new`]), far within the 23 bits left.
+fn pack_date(d: Date) -> u32 {
+    ((d.year as u32) << 9) | (u32::from(d.month) << 5) | u32::from(d.day)
+}
+
+fn unpack_date(v: u32) -> Date {
+    Date { year: (v as i32) >> 9, month: ((v >> 5) & 0xf) as u8, day: (v & 0x1f) as u8 }
+}
+
+impl VolumeRow {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        (file, line): (u16, u32),
+        client: u32,
+        insats: Insats,
+        enhet: u32,
+        regi: Option<Regi>,
+        boendeform: Option<Boendeform>,
+        kind: VolumeKind,
+        volume: Option<Decimal>,
+        span: Span,
+        paid: u32,
+        volume_column: u32,
+    ) -> VolumeRow {
+        let (span_kind, span_a, span_b) = match span {
+            Span::Unspecified => (UNSPECIFIED, 0, 0),
+            Span::Period(p) => (PERIOD, p.year as u32, p.month.map_or(u32::MAX, u32::from)),
+            Span::Stay { from, to: Some(to) } => (STAY_TO, pack_date(from), pack_date(to)),
+            Span::Stay { from, to: None } => (STAY_OPEN, pack_date(from), 0),
+        };
+        debug_assert!(match span {
+            Span::Stay { from, to } => [Some(from), to].into_iter().flatten().all(|d| unpack_date(pack_date(d)) == d),
+            _ => true,
+        });
+        let mut row = VolumeRow {
+            file,
+            line,
+            client,
+            insats,
+            enhet,
+            regi,
+            boendeform,
+            kind,
+            volume: Decimal::ZERO,
+            has_volume: false,
+            span_kind,
+            span_a,
+            span_b,
+            paid,
+            volume_column,
+        };
+        row.set_volume(volume);
+        row
+    }
+
+    /// `None` when the volume is to be counted from the stay's dates.
+    pub fn volume(&self) -> Option<Decimal> {
+        self.has_volume.then_some(self.volume)
+    }
+
+    pub fn set_volume(&mut self, volume: Option<Decimal>) {
+        self.has_volume = volume.is_some();
+        self.volume = volume.unwrap_or_default();
+    }
+
+    /// When the row applies.
+    pub fn span(&self) -> Span {
+        match self.span_kind {
+            PERIOD => Span::Period(Period {
+                year: self.span_a as i32,
+                month: (self.span_b != u32::MAX).then_some(self.span_b as u8),
+            }),
+            STAY_TO => Span::Stay { from: unpack_date(self.span_a), to: Some(unpack_date(self.span_b)) },
+            STAY_OPEN => Span::Stay { from: unpack_date(self.span_a), to: None },
+            _ => Span::Unspecified,
+        }
+    }
 }
 
 /// [`VolumeRow::paid`] of a row without a paid amount.
@@ -698,8 +792,8 @@ impl Loader<'_> {
             FileKind::Brukare => {
                 let rows = &ds.volumes[before.volumes..];
                 let hash = sum(rows, |r, h| {
-                    (r.client, r.insats, r.enhet, r.regi, r.boendeform, r.kind, r.span).hash(h);
-                    (r.volume.map(|v| v.normalize()), ds.paid(r).map(|v| v.normalize())).hash(h);
+                    (r.client, r.insats, r.enhet, r.regi, r.boendeform, r.kind, r.span()).hash(h);
+                    (r.volume().map(|v| v.normalize()), ds.paid(r).map(|v| v.normalize())).hash(h);
                 });
                 (rows.len(), hash)
             }
@@ -1009,7 +1103,7 @@ impl Loader<'_> {
                 FileKind::Brukare => {
                     for r in at(&mut self.ds.volumes, |r| (r.file, r.line), file, line) {
                         if r.volume_column as usize == column + 1 {
-                            r.volume = Some(value);
+                            r.set_volume(Some(value));
                         } else if is("belopp") && r.paid != NOT_PAID {
                             self.ds.paid[r.paid as usize] = value;
                         }
@@ -1265,9 +1359,8 @@ impl Loader<'_> {
             (self.ds.paid.len() - 1) as u32
         });
         for (i, (kind, volume, key)) in found.into_iter().enumerate() {
-            self.ds.volumes.push(VolumeRow {
-                file,
-                line: c.line,
+            self.ds.volumes.push(VolumeRow::new(
+                (file, c.line),
                 client,
                 insats,
                 enhet,
@@ -1276,9 +1369,9 @@ impl Loader<'_> {
                 kind,
                 volume,
                 span,
-                paid: if i == 0 { paid } else { NOT_PAID },
-                volume_column: c.column(key),
-            });
+                if i == 0 { paid } else { NOT_PAID },
+                c.column(key),
+            ));
         }
         Ok(())
     }
@@ -1506,7 +1599,7 @@ impl Loader<'_> {
         let mut rows: BTreeMap<(u16, i32), u32> = BTreeMap::new();
         let mut last = None;
         for row in &self.ds.volumes {
-            let year = match row.span {
+            let year = match row.span() {
                 Span::Period(p) => p.year,
                 Span::Stay { from, to } => to.map_or(from.year, |t| t.year),
                 Span::Unspecified => continue,
@@ -1868,6 +1961,43 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_volume_row_gives_back_the_volume_and_span_it_was_made_with() {
+        let date = |y, m, d| Date::new(y, m, d).expect("a date");
+        let spans = [
+            Span::Unspecified,
+            Span::Period(Period { year: 2025, month: None }),
+            Span::Period(Period { year: 2025, month: Some(1) }),
+            Span::Period(Period { year: -3, month: Some(12) }),
+            Span::Stay { from: date(1900, 1, 1), to: Some(date(2200, 12, 31)) },
+            Span::Stay { from: date(2024, 2, 29), to: None },
+            Span::Stay { from: Date::parse("45921").expect("Excel's serial day"), to: Some(date(2025, 12, 31)) },
+        ];
+        for span in spans {
+            for volume in [None, Some(Decimal::ZERO), Some(Decimal::new(-1005, 2)), Some(Decimal::MAX)] {
+                let row = VolumeRow::new(
+                    (3, 17),
+                    1,
+                    Insats::Hemtjanst,
+                    2,
+                    None,
+                    None,
+                    VolumeKind::Utford,
+                    volume,
+                    span,
+                    NOT_PAID,
+                    5,
+                );
+                assert_eq!((row.span(), row.volume()), (span, volume));
+            }
+        }
+        assert_eq!(
+            VolumeRow::new((0, 0), 0, Insats::Hemtjanst, 0, None, None, VolumeKind::Utford, None, spans[6], 0, 0)
+                .span(),
+            Span::Stay { from: date(2025, 9, 21), to: Some(date(2025, 12, 31)) }
+        );
+    }
+
+    #[test]
     fn volume_rows_with_granted_and_performed_time_and_personnummer() {
         let ds = load(
             &[file(
@@ -1882,7 +2012,7 @@ pub(crate) mod tests {
         let c = &ds.clients[0];
         assert!(c.id.starts_with('P') && !c.id.contains("1212"));
         assert_eq!((c.birth_year, c.kon), (Some(1912), Some(Kon::Man)));
-        assert_eq!(ds.volumes[0].span, Span::Period(Period { year: 2025, month: Some(1) }));
+        assert_eq!(ds.volumes[0].span(), Span::Period(Period { year: 2025, month: Some(1) }));
     }
 
     #[test]

@@ -104,12 +104,12 @@ impl ClientVolume {
 fn basis(ds: &Dataset, settings: &Settings, year: i32) -> BTreeMap<Insats, VolumeKind> {
     let mut has_granted: BTreeSet<Insats> = BTreeSet::new();
     for row in &ds.volumes {
-        let in_year = match row.span {
+        let in_year = match row.span() {
             Span::Unspecified => true,
             Span::Period(p) => p.year == year,
             Span::Stay { from, to } => days_in_year_of_stay(year, from, to) > 0,
         };
-        if in_year && row.kind == VolumeKind::Beviljad && row.volume.is_some_and(|v| v > Decimal::ZERO) {
+        if in_year && row.kind == VolumeKind::Beviljad && row.volume().is_some_and(|v| v > Decimal::ZERO) {
             has_granted.insert(row.insats);
         }
     }
@@ -140,9 +140,9 @@ pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
         let pos = || ds.pos(row.file, row.line);
         // The row's volume by month: in its month, or a stay's days in each month.
         let mut month_days: Option<[u32; 12]> = None;
-        let (volume, period) = match row.span {
-            Span::Unspecified => (row.volume, None),
-            Span::Period(p) if p.year == year => (row.volume, Some(p)),
+        let (volume, period) = match row.span() {
+            Span::Unspecified => (row.volume(), None),
+            Span::Period(p) if p.year == year => (row.volume(), Some(p)),
             Span::Period(p) => {
                 findings.push(Finding::at(pos(), FindingKind::VolumeRowOtherYear { period: p, year }));
                 continue;
@@ -154,7 +154,7 @@ pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
                     continue;
                 }
                 month_days = Some(days_per_month_of_stay(year, from, to));
-                (Some(row.volume.unwrap_or(Decimal::from(days))), None)
+                (Some(row.volume().unwrap_or(Decimal::from(days))), None)
             }
         };
         let Some(volume) = volume else { continue };
