@@ -364,7 +364,7 @@ fn client_lines(report: &Report) -> Table {
         &[
             col("Brukare", Text, |(c, _)| c.id.clone().into()),
             col("Insats", Text, |(_, l)| l.insats.name().into()),
-            col("Enhet", Text, |(_, l)| l.enhet.clone().into()),
+            col("Enhet", Text, |(_, l)| l.enhet.to_string().into()),
             col("Regi", Text, |(_, l)| l.regi.name().into()),
             col("Volym", Number, |(_, l)| l.volume.into()),
             col("Kostnad", Money, |(_, l)| l.cost.into()),

@@ -9,6 +9,7 @@ use crate::model::{Boendeform, Insats, Kon, Regi, Scope, VolumeKind, VolumeUnit}
 use crate::settings::{CostBasis, Settings};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// The whole result.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -532,7 +533,8 @@ impl ClientCost {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClientLine {
     pub insats: Insats,
-    pub enhet: String,
+    /// Shared by the lines of a cell (a client's line is one of hundreds of thousands).
+    pub enhet: Arc<str>,
     pub regi: Regi,
     pub volume: Decimal,
     pub cost: Decimal,

@@ -436,7 +436,7 @@ fn figures_of_boenden_with_places_rest_on_their_clients() {
         .filter(|c| {
             c.lines
                 .iter()
-                .any(|l| l.insats == kpb::Insats::SarskiltBoende && l.regi == kpb::Regi::Egen && l.enhet == "SB-EKEN")
+                .any(|l| l.insats == kpb::Insats::SarskiltBoende && l.regi == kpb::Regi::Egen && &*l.enhet == "SB-EKEN")
         })
         .count() as u32;
     let all = report.insatser.iter().find(|i| i.insats == kpb::Insats::SarskiltBoende).unwrap().clients;

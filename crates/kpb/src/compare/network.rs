@@ -56,7 +56,7 @@ fn clients_behind(report: &Report, id: &str) -> u32 {
             c.lines.iter().any(|l| {
                 n.insatser.contains(&l.insats)
                     && (!egen_only || l.regi == Regi::Egen)
-                    && (enheter.is_empty() || enheter.contains(l.enhet.as_str()))
+                    && (enheter.is_empty() || enheter.contains(&*l.enhet))
             })
         })
         .count() as u32;

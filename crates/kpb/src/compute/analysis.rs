@@ -151,7 +151,7 @@ pub(super) fn utforandegrad(clients: &[ClientCost], units: &[UnitCost]) -> Vec<U
     for c in clients {
         for l in c.lines.iter().filter(|l| l.regi == Regi::Egen) {
             if l.beviljad > Decimal::ZERO || l.utford > Decimal::ZERO {
-                let e = acc.entry((l.insats, l.enhet.as_str())).or_default();
+                let e = acc.entry((l.insats, &*l.enhet)).or_default();
                 e.0 += l.beviljad;
                 e.1 += l.utford;
                 e.2 += 1;

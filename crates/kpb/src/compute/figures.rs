@@ -611,7 +611,7 @@ pub(super) fn nyckeltal(
     let mut number: FxHashMap<&str, u32> = FxHashMap::default();
     for l in clients.iter().flat_map(|c| &c.lines) {
         let next = number.len() as u32;
-        number.entry(l.enhet.as_str()).or_insert(next);
+        number.entry(&*l.enhet).or_insert(next);
     }
     let mut enheter: Vec<&str> = number.keys().copied().collect();
     enheter.sort_unstable();
@@ -621,7 +621,7 @@ pub(super) fn nyckeltal(
     let mut lines: BTreeMap<Insats, Vec<Line>> = BTreeMap::new();
     for c in clients {
         for l in &c.lines {
-            lines.entry(l.insats).or_default().push(Line { age: c.age, enhet: number[l.enhet.as_str()], line: l });
+            lines.entry(l.insats).or_default().push(Line { age: c.age, enhet: number[&*l.enhet], line: l });
         }
     }
     let units = &unit_costs.units;
@@ -986,7 +986,7 @@ impl Figures<'_> {
             .filter(|c| {
                 c.lines
                     .iter()
-                    .any(|l| l.insats == SarskiltBoende && l.regi == Regi::Egen && places.contains_key(&l.enhet))
+                    .any(|l| l.insats == SarskiltBoende && l.regi == Regi::Egen && places.contains_key(&*l.enhet))
             })
             .count();
         n.clients = Some(clients as u32);

@@ -15,6 +15,7 @@ use crate::report::{ClientCost, ClientLine, ReconKey};
 use crate::settings::Settings;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The clients' costs.
 pub(crate) struct ClientCosts {
@@ -35,12 +36,20 @@ pub(crate) fn client_costs(
 ) -> ClientCosts {
     // Per client its lines, in the cells' order (the order of their keys): the cells are gone
     // through in that order, and each gives a client at most one line (`members` are distinct).
-    let mut lines: Vec<Vec<ClientLine>> = vec![Vec::new(); ds.clients.len()];
+    // (Counted first, so that each client's list is made at its length.)
+    let mut count = vec![0usize; ds.clients.len()];
+    for (key, cell) in &allocated.cells {
+        for client in members(key, cell, volumes.cells.get(key)) {
+            count[client as usize] += 1;
+        }
+    }
+    let mut lines: Vec<Vec<ClientLine>> = count.into_iter().map(Vec::with_capacity).collect();
     let mut remainders = Remainders::new();
     let mut annan_placed: BTreeMap<Insats, Decimal> = BTreeMap::new();
     let no_volume = ClientVolume::default();
     for (key, cell) in &allocated.cells {
         let cell_volume = volumes.cells.get(key);
+        let enhet: Arc<str> = key.enhet.as_str().into();
         let volume_of = |client: u32| cell_volume.and_then(|v| v.clients.get(&client)).unwrap_or(&no_volume);
         if key.regi == Regi::Annan {
             let rate = unit_costs.annan.get(&key.insats).and_then(|a| a.rate);
@@ -48,7 +57,7 @@ pub(crate) fn client_costs(
                 let v = volume_of(client);
                 let cost = annan_price(v, rate);
                 *annan_placed.entry(key.insats).or_default() += cost;
-                lines[client as usize].push(line(key, v, cost, Decimal::ZERO, Decimal::ZERO));
+                lines[client as usize].push(line(key, &enhet, v, cost, Decimal::ZERO, Decimal::ZERO));
             }
             continue;
         }
@@ -65,7 +74,7 @@ pub(crate) fn client_costs(
             let booked_assistans = b.assistansersattning_on_client.get(&client).copied().unwrap_or_default();
             let cost = booked + share(rest, v);
             let assistans = booked_assistans + share(rest_assistans, v);
-            lines[client as usize].push(line(key, v, cost, assistans, booked));
+            lines[client as usize].push(line(key, &enhet, v, cost, assistans, booked));
         }
         if total_volume.is_zero() {
             if !rest.is_zero() {
@@ -107,6 +116,7 @@ pub(crate) fn client_costs(
 /// A client's line in the cell `key`: its volume there and its cost.
 fn line(
     key: &CellKey,
+    enhet: &Arc<str>,
     volume: &ClientVolume,
     cost: Decimal,
     assistansersattning: Decimal,
@@ -114,7 +124,7 @@ fn line(
 ) -> ClientLine {
     ClientLine {
         insats: key.insats,
-        enhet: key.enhet.clone(),
+        enhet: Arc::clone(enhet),
         regi: key.regi,
         volume: volume.volume,
         cost,
