@@ -27,11 +27,12 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Report {
     // Step 2: every ledger row to a cell, a pool of common cost or a remainder.
     let placed = place::place(ds, settings, y);
     // Step 3: the volumes per cell and client.
-    let volumes = volumes::volumes(ds, settings, y);
+    let mut volumes = volumes::volumes(ds, settings, y);
     // Step 2, continued: the pools onto the cells in egen regi, by the key.
     let allocated = allocate::allocate(placed.cells, placed.pools, &volumes, &settings.key, ds);
     // Step 4: the checks that need costs and volumes together.
     let checks = validate::validate(ds, y, &allocated, &volumes);
+    volumes.drop_periods();
     // The monthly follow-up, on the same steps' months.
     let (monthly, period_findings) =
         monthly::monthly(ds, settings, y, &allocated, &placed.pool_months, &placed.without_month, &volumes);

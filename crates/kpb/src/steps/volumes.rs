@@ -25,6 +25,17 @@ pub(crate) struct Volumes {
     pub findings: Vec<Finding>,
 }
 
+impl Volumes {
+    /// Lets go of each client's periods ([`ClientVolume::periods`]), which only the checks of
+    /// step 4 read: at a million rows they are the largest part of the volumes' memory, and the
+    /// clients' costs are made after the checks.
+    pub fn drop_periods(&mut self) {
+        for client in self.cells.values_mut().flat_map(|cell| cell.clients.values_mut()) {
+            client.periods = Vec::new();
+        }
+    }
+}
+
 /// The volume of one cell.
 #[derive(Default, Debug)]
 pub(crate) struct CellVolume {
@@ -59,7 +70,8 @@ pub(crate) struct ClientVolume {
     /// Volume of rows without a paid amount (annan regi: to carry the rest of the booked cost).
     pub unpaid_volume: Decimal,
     /// Per period, granted and performed (for the checks): a handful at most (a year, or its
-    /// months), in the order first seen.
+    /// months), in the order first seen. Empty once the checks have run
+    /// ([`Volumes::drop_periods`]).
     pub periods: Vec<(Option<Period>, PeriodVolume)>,
     /// The client's first row in the cell.
     pub first_line: (u16, u32),
