@@ -85,13 +85,13 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
             let cid = &ds.clients[client as usize].id;
             // A row for the whole year beside rows for its months: summed, so a year's
             // total given with its months counts twice.
-            let whole_year = acc.periods.iter().find(|(p, _)| p.is_some_and(|p| p.month.is_none()));
-            if let Some((_, year_row)) = whole_year
-                && acc.periods.iter().any(|(p, _)| p.is_some_and(|p| p.month.is_some()))
+            let whole_year = acc.periods.iter().find(|p| p.period(year).is_some_and(|p| p.month.is_none()));
+            if let Some(year_row) = whole_year
+                && acc.periods.iter().any(|p| p.period(year).is_some_and(|p| p.month.is_some()))
             {
                 findings.push(
                     Finding::at(
-                        ds.pos(year_row.first_line.0, year_row.first_line.1),
+                        ds.pos(year_row.file, year_row.line),
                         FindingKind::YearAndMonths {
                             client: cid.clone(),
                             year,
@@ -128,16 +128,16 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
                     let mut over: Vec<_> = acc
                         .periods
                         .iter()
-                        .filter(|(_, per)| per.utford > per.beviljad && per.beviljad > Decimal::ZERO)
+                        .filter(|per| per.utford > per.beviljad && per.beviljad > Decimal::ZERO)
                         .collect();
-                    over.sort_by_key(|(p, _)| *p);
-                    for (period, per) in over {
+                    over.sort_by_key(|per| per.period);
+                    for per in over {
                         findings.push(
                             Finding::at(
-                                ds.pos(per.first_line.0, per.first_line.1),
+                                ds.pos(per.file, per.line),
                                 FindingKind::OverGranted {
                                     client: cid.clone(),
-                                    period: *period,
+                                    period: per.period(year),
                                     performed: per.utford,
                                     granted: per.beviljad,
                                 },

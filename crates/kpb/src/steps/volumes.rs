@@ -72,19 +72,44 @@ pub(crate) struct ClientVolume {
     /// Per period, granted and performed (for the checks): a handful at most (a year, or its
     /// months), in the order first seen. Empty once the checks have run
     /// ([`Volumes::drop_periods`]).
-    pub periods: Vec<(Option<Period>, PeriodVolume)>,
+    pub periods: Vec<PeriodVolume>,
     /// The client's first row in the cell.
     pub first_line: (u16, u32),
     /// The months with volume of the basis kind, as a bit set (bit 0 = January).
     pub months: u16,
 }
 
-/// Granted and performed volume in one period, and the first row of the period.
+/// Granted and performed volume in one period, and the first row of the period. (Kept small:
+/// at a million rows there are about as many, each client's months in each cell.)
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct PeriodVolume {
     pub beviljad: Decimal,
     pub utford: Decimal,
-    pub first_line: (u16, u32),
+    pub line: u32,
+    pub file: u16,
+    /// Which period of the year: [`PeriodVolume::code`].
+    pub period: u8,
+}
+
+impl PeriodVolume {
+    /// A period of the year computed, as a number in the order of the periods: 0 none given (or
+    /// a stay), 1 the whole year, 2–13 its months.
+    pub fn code(period: Option<Period>) -> u8 {
+        match period {
+            None => 0,
+            Some(Period { month: None, .. }) => 1,
+            Some(Period { month: Some(m), .. }) => m.saturating_add(1),
+        }
+    }
+
+    /// The period, in `year`.
+    pub fn period(&self, year: i32) -> Option<Period> {
+        match self.period {
+            0 => None,
+            1 => Some(Period { year, month: None }),
+            m => Some(Period { year, month: Some(m - 1) }),
+        }
+    }
 }
 
 impl ClientVolume {
@@ -99,13 +124,13 @@ impl ClientVolume {
         self.paid += other.paid;
         self.unpaid_volume += other.unpaid_volume;
         self.months |= other.months;
-        for (period, p) in other.periods {
-            match self.periods.iter_mut().find(|(q, _)| *q == period) {
-                Some((_, mine)) => {
+        for p in other.periods {
+            match self.periods.iter_mut().find(|q| q.period == p.period) {
+                Some(mine) => {
                     mine.beviljad += p.beviljad;
                     mine.utford += p.utford;
                 }
-                None => self.periods.push((period, p)),
+                None => self.periods.push(p),
             }
         }
     }
@@ -216,16 +241,16 @@ pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
             .clients
             .entry(row.client)
             .or_insert_with(|| ClientVolume { first_line: (row.file, row.line), ..ClientVolume::default() });
-        let at = match acc.periods.iter().position(|(p, _)| *p == period) {
+        let code = PeriodVolume::code(period);
+        let at = match acc.periods.iter().position(|p| p.period == code) {
             Some(i) => i,
             None => {
-                let first =
-                    PeriodVolume { beviljad: Decimal::ZERO, utford: Decimal::ZERO, first_line: (row.file, row.line) };
-                acc.periods.push((period, first));
+                let (beviljad, utford) = (Decimal::ZERO, Decimal::ZERO);
+                acc.periods.push(PeriodVolume { beviljad, utford, line: row.line, file: row.file, period: code });
                 acc.periods.len() - 1
             }
         };
-        let per = &mut acc.periods[at].1;
+        let per = &mut acc.periods[at];
         match row.kind {
             VolumeKind::Beviljad => {
                 acc.beviljad += volume;
@@ -347,7 +372,7 @@ mod tests {
         let periods: Vec<(u8, Decimal, Decimal, u32)> = a
             .periods
             .iter()
-            .map(|(p, v)| (p.and_then(|p| p.month).unwrap(), v.beviljad, v.utford, v.first_line.1))
+            .map(|v| (v.period(2025).and_then(|p| p.month).unwrap(), v.beviljad, v.utford, v.line))
             .collect();
         assert_eq!(
             periods,
