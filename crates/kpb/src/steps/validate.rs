@@ -6,7 +6,7 @@
 //! ledger.)
 
 use super::allocate::Allocated;
-use super::volumes::{CellVolume, Volumes};
+use super::volumes::{CellVolume, PeriodVolume, Volumes};
 use super::{CellKey, data_error};
 use crate::date::days_in_year;
 use crate::finding::{Finding, FindingKind, Findings, Position};
@@ -85,9 +85,9 @@ pub(crate) fn validate(ds: &Dataset, year: i32, allocated: &Allocated, volumes: 
             let cid = &ds.clients[client as usize].id;
             // A row for the whole year beside rows for its months: summed, so a year's
             // total given with its months counts twice.
-            let whole_year = acc.periods.iter().find(|p| p.period(year).is_some_and(|p| p.month.is_none()));
+            let whole_year = acc.periods.iter().find(|p| p.period == PeriodVolume::WHOLE_YEAR);
             if let Some(year_row) = whole_year
-                && acc.periods.iter().any(|p| p.period(year).is_some_and(|p| p.month.is_some()))
+                && acc.periods.iter().any(|p| p.period > PeriodVolume::WHOLE_YEAR)
             {
                 findings.push(
                     Finding::at(

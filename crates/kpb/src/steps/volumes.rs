@@ -92,22 +92,26 @@ pub(crate) struct PeriodVolume {
 }
 
 impl PeriodVolume {
-    /// A period of the year computed, as a number in the order of the periods: 0 none given (or
-    /// a stay), 1 the whole year, 2–13 its months.
+    /// [`PeriodVolume::period`] of rows without a period (or a stay's).
+    pub const NONE: u8 = 0;
+    /// [`PeriodVolume::period`] of rows for the whole year; its months follow, January 2.
+    pub const WHOLE_YEAR: u8 = 1;
+
+    /// A period of the year computed, as a number in the order of the periods.
     pub fn code(period: Option<Period>) -> u8 {
         match period {
-            None => 0,
-            Some(Period { month: None, .. }) => 1,
-            Some(Period { month: Some(m), .. }) => m.saturating_add(1),
+            None => Self::NONE,
+            Some(Period { month: None, .. }) => Self::WHOLE_YEAR,
+            Some(Period { month: Some(m), .. }) => m.saturating_add(Self::WHOLE_YEAR),
         }
     }
 
     /// The period, in `year`.
     pub fn period(&self, year: i32) -> Option<Period> {
         match self.period {
-            0 => None,
-            1 => Some(Period { year, month: None }),
-            m => Some(Period { year, month: Some(m - 1) }),
+            Self::NONE => None,
+            Self::WHOLE_YEAR => Some(Period { year, month: None }),
+            m => Some(Period { year, month: Some(m - Self::WHOLE_YEAR) }),
         }
     }
 }
