@@ -439,14 +439,14 @@ pub fn load_with(
         settings,
         read_workbook,
         client_index: FxHashMap::default(),
-        raw_client: FxHashMap::default(),
+        raw_client: Memo::default(),
         enhet_index: FxHashMap::default(),
-        raw_enhet: FxHashMap::default(),
-        regier: FxHashMap::default(),
-        koner: FxHashMap::default(),
-        insats_cache: FxHashMap::default(),
-        periods: FxHashMap::default(),
-        boendeformer: FxHashMap::default(),
+        raw_enhet: Memo::default(),
+        regier: Memo::default(),
+        koner: Memo::default(),
+        insats_cache: Memo::default(),
+        periods: Memo::default(),
+        boendeformer: Memo::default(),
         unknown: BTreeMap::new(),
         konto_rules: Vec::new(),
         bad_checksums: 0,
@@ -493,17 +493,17 @@ struct Loader<'s> {
     client_index: FxHashMap<String, u32>,
     /// The id as written in the file → index, so that a repeated client costs one lookup. Holds
     /// personnummer as written until the loader is dropped at the end of `load`; nothing else does.
-    raw_client: FxHashMap<String, u32>,
+    raw_client: Memo<u32>,
     enhet_index: FxHashMap<String, u32>,
     /// Enheter as the files write them (unmasked), to their number: masking once per text.
-    raw_enhet: FxHashMap<String, u32>,
-    regier: FxHashMap<String, Option<Regi>>,
-    koner: FxHashMap<String, Option<Kon>>,
-    insats_cache: FxHashMap<String, Option<Insats>>,
+    raw_enhet: Memo<u32>,
+    regier: Memo<Option<Regi>>,
+    koner: Memo<Option<Kon>>,
+    insats_cache: Memo<Option<Insats>>,
     /// Period texts already parsed.
-    periods: FxHashMap<String, Option<Period>>,
+    periods: Memo<Option<Period>>,
     /// Boendeform texts already recognised.
-    boendeformer: FxHashMap<String, Option<Boendeform>>,
+    boendeformer: Memo<Option<Boendeform>>,
     unknown: BTreeMap<String, UnknownInsats>,
     konto_rules: Vec<KontoRule>,
     bad_checksums: u32,
@@ -878,7 +878,7 @@ impl Loader<'_> {
         // Each row's content hash, line and enhet (numbered: `enheter`), for the duplicates at
         // the end of the file; and the lines of the rows with a finding.
         let mut hashes: Vec<(u64, u32, u32)> = Vec::with_capacity(lines_estimate);
-        let (mut enheter, mut enhet_ids): (Vec<String>, FxHashMap<String, u32>) = Default::default();
+        let (mut enheter, mut enhet_ids): (Vec<String>, Memo<u32>) = Default::default();
         let mut flagged_lines = Vec::new();
         let since = self.findings.len();
         // The work list per enhet: the row's enhet (or ansvar) on what it gave rise to.
@@ -943,7 +943,7 @@ impl Loader<'_> {
                 }
                 // Duplicate rows (the same content twice in one file, or in an earlier file) are
                 // found at the end of the file.
-                let enhet = cached(&mut enhet_ids, cells.text(enhet_key), |text| {
+                let enhet = enhet_ids.read(cells.text(enhet_key), |text| {
                     enheter.push(text.to_owned());
                     enheter.len() as u32 - 1
                 });
@@ -1125,7 +1125,7 @@ impl Loader<'_> {
     }
 
     fn client(&mut self, raw: &str, cells: &Cells, key: &str) -> u32 {
-        if let Some(&idx) = self.raw_client.get(raw) {
+        if let Some(idx) = self.raw_client.get(raw) {
             return idx;
         }
         let ck = self.pseudo.client(raw);
@@ -1148,13 +1148,13 @@ impl Loader<'_> {
                 info.birthday = ck.birthday;
             }
         }
-        self.raw_client.insert(raw.to_owned(), idx);
+        self.raw_client.insert(raw, idx);
         idx
     }
 
     fn insats(&mut self, text: &str) -> Option<Insats> {
         let map = &self.settings.insats_map;
-        cached(&mut self.insats_cache, text, |text| {
+        self.insats_cache.read(text, |text| {
             let key = normalise(text);
             map.get(&key).and_then(|code| Insats::recognise(code)).or_else(|| Insats::recognise(&key))
         })
@@ -1236,7 +1236,7 @@ impl Loader<'_> {
         let enhet_text = c.id("enhet", "Enhet", &mut self.findings)?;
         let regi = c.recognised(
             "regi",
-            |t| cached(&mut self.regier, t, Regi::recognise),
+            |t| self.regier.read(t, Regi::recognise),
             |text| FindingKind::UnknownRegi { text },
             &mut self.findings,
         )?;
@@ -1244,21 +1244,21 @@ impl Loader<'_> {
         let boendeform = c
             .recognised(
                 "boendeform",
-                |t| cached(&mut self.boendeformer, t, Boendeform::recognise),
+                |t| self.boendeformer.read(t, Boendeform::recognise),
                 |text| FindingKind::UnknownBoendeform { text },
                 &mut self.findings,
             )
             .unwrap_or(None);
         // Attributes of the client.
         let birth_year = match c.number("fodelsear", &mut self.findings, &mut self.marks)? {
-            Some(y) => match i32::try_from(y.trunc().mantissa()).ok().filter(|y| (1890..=2100).contains(y)) {
-                Some(y) if y.to_string().len() == 4 => Some(y),
-                _ => {
+            Some(y) => {
+                let year = i32::try_from(y.trunc().mantissa()).ok().filter(|y| (1890..=2100).contains(y));
+                if year.is_none() {
                     let value = y.to_string();
                     self.findings.push(Finding::at(c.pos("fodelsear"), FindingKind::ImplausibleBirthYear { value }));
-                    None
                 }
-            },
+                year
+            }
             None => None,
         };
         let age = match c.number("alder", &mut self.findings, &mut self.marks)? {
@@ -1272,7 +1272,7 @@ impl Loader<'_> {
         let kon = c
             .recognised(
                 "kon",
-                |t| cached(&mut self.koner, t, Kon::recognise),
+                |t| self.koner.read(t, Kon::recognise),
                 |text| FindingKind::UnknownKon { text },
                 &mut self.findings,
             )
@@ -1318,11 +1318,14 @@ impl Loader<'_> {
             None => None,
         };
 
-        // (kind, volume, column key) of each volume the row gives.
-        let mut found: Vec<(VolumeKind, Option<Decimal>, &str)> = Vec::new();
+        // (kind, volume, column key) of each volume the row gives: one a column of volume
+        // (kept on the stack: a million rows would allocate a million lists).
+        let mut found = [(VolumeKind::Beviljad, None, ""); VOLUME_COLUMNS.len() + 1];
+        let mut count = 0;
         for (key, kind) in VOLUME_COLUMNS {
             if let Some(v) = c.number(key, &mut self.findings, &mut self.marks)? {
-                found.push((kind, Some(v), key));
+                found[count] = (kind, Some(v), key);
+                count += 1;
             }
         }
         if c.cols.has("volym") {
@@ -1335,20 +1338,23 @@ impl Loader<'_> {
                 )?
                 .unwrap_or(VolumeKind::Beviljad);
             if let Some(v) = c.number("volym", &mut self.findings, &mut self.marks)? {
-                found.push((kind, Some(v), "volym"));
+                found[count] = (kind, Some(v), "volym");
+                count += 1;
             }
         }
-        if found.is_empty() {
+        if count == 0 {
             if matches!(span, Span::Stay { .. }) {
                 // Counted from the stay's dates: performed dygn.
-                found.push((VolumeKind::Utford, None, "fran"));
+                found[0] = (VolumeKind::Utford, None, "fran");
+                count = 1;
             } else {
                 let key = if c.cols.has("volym") { "volym" } else { "insats" };
                 self.findings.push(Finding::at(c.pos(key), FindingKind::NoVolume));
                 return Err(());
             }
         }
-        for (_, volume, key) in &found {
+        let found = &found[..count];
+        for (_, volume, key) in found {
             if let Some(v) = volume {
                 self.volume_in_unit(c, key, insats, *v)?;
             }
@@ -1358,7 +1364,7 @@ impl Loader<'_> {
             self.ds.paid.push(p);
             (self.ds.paid.len() - 1) as u32
         });
-        for (i, (kind, volume, key)) in found.into_iter().enumerate() {
+        for (i, &(kind, volume, key)) in found.iter().enumerate() {
             self.ds.volumes.push(VolumeRow::new(
                 (file, c.line),
                 client,
@@ -1408,8 +1414,7 @@ impl Loader<'_> {
         let periods = &mut self.periods;
         let parse = |t: &str| {
             let month = t.trim().strip_suffix(".0").unwrap_or(t);
-            cached(periods, t, Period::parse)
-                .or_else(|| year.and_then(|y| Period::parse(&format!("{month} {}", y.year))))
+            periods.read(t, Period::parse).or_else(|| year.and_then(|y| Period::parse(&format!("{month} {}", y.year))))
         };
         Ok(c.recognised("period", parse, bad, &mut self.findings)?.or(year))
     }
@@ -1459,7 +1464,7 @@ impl Loader<'_> {
 
     /// The number of an enhet as the file writes it (masked: a personnummer never passes).
     fn enhet(&mut self, raw: &str) -> u32 {
-        if let Some(&idx) = self.raw_enhet.get(raw) {
+        if let Some(idx) = self.raw_enhet.get(raw) {
             return idx;
         }
         let text = self.pseudo.mask(raw);
@@ -1468,7 +1473,7 @@ impl Loader<'_> {
         if idx == next {
             self.ds.enhet_codes.push(text);
         }
-        self.raw_enhet.insert(raw.to_owned(), idx);
+        self.raw_enhet.insert(raw, idx);
         idx
     }
 
@@ -1662,14 +1667,57 @@ impl Loader<'_> {
     }
 }
 
-/// `read(text)`, remembered in `cache`: a file repeats the same few texts on many rows.
-fn cached<T: Copy>(cache: &mut FxHashMap<String, T>, text: &str, read: impl FnOnce(&str) -> T) -> T {
-    if let Some(hit) = cache.get(text) {
-        return *hit;
+/// What each text of a column was read as, so that a text is read once: a file repeats the
+/// same few texts on many rows. The last text is kept apart, asked first: a row mostly repeats
+/// the one above it (a client's months, an enhet's clients), and comparing with it is cheaper
+/// than looking it up.
+struct Memo<T> {
+    seen: FxHashMap<String, T>,
+    last: String,
+    last_value: Option<T>,
+}
+
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Memo { seen: FxHashMap::default(), last: String::new(), last_value: None }
     }
-    let value = read(text);
-    cache.insert(text.to_owned(), value);
-    value
+}
+
+impl<T: Copy> Memo<T> {
+    /// What `text` was read as, if it was.
+    #[inline]
+    fn get(&mut self, text: &str) -> Option<T> {
+        if let Some(value) = self.last_value
+            && self.last == text
+        {
+            return Some(value);
+        }
+        let value = *self.seen.get(text)?;
+        self.remember_last(text, value);
+        Some(value)
+    }
+
+    fn insert(&mut self, text: &str, value: T) {
+        self.seen.insert(text.to_owned(), value);
+        self.remember_last(text, value);
+    }
+
+    /// `read(text)`, read once.
+    #[inline]
+    fn read(&mut self, text: &str, read: impl FnOnce(&str) -> T) -> T {
+        if let Some(value) = self.get(text) {
+            return value;
+        }
+        let value = read(text);
+        self.insert(text, value);
+        value
+    }
+
+    fn remember_last(&mut self, text: &str, value: T) {
+        self.last.clear();
+        self.last.push_str(text);
+        self.last_value = Some(value);
+    }
 }
 
 /// `83`, `80-84`, `80–84`, `90-w`, `95+`, `90 år och äldre`, `0-17 år`.
@@ -1835,6 +1883,21 @@ pub(crate) mod tests {
 
     fn settings() -> ImportSettings {
         ImportSettings { pseudonym_key: b"test".to_vec(), reference_year: 2025, ..ImportSettings::default() }
+    }
+
+    #[test]
+    fn a_memo_reads_each_text_once_and_gives_it_back_whether_last_or_not() {
+        let mut memo: Memo<usize> = Memo::default();
+        let mut reads = 0;
+        let mut read = |text: &str| {
+            reads += 1;
+            text.len()
+        };
+        let texts = ["Norr", "Norr", "Söder", "Norr", "", "Söder", "", "Västra"];
+        let got: Vec<usize> = texts.iter().map(|t| memo.read(t, &mut read)).collect();
+        assert_eq!(got, [4, 4, 6, 4, 0, 6, 0, 7], "bytes: ö and ä take two");
+        assert_eq!(reads, 4, "Norr, Söder, the empty text and Västra, once each");
+        assert_eq!((memo.get("Söder"), memo.get("Öster")), (Some(6), None));
     }
 
     #[test]
