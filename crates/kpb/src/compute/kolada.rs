@@ -559,26 +559,30 @@ impl Months {
             return Err(why);
         }
         let want = Insats::bits(insatser);
-        let mut counts = Vec::with_capacity(12);
         let limit = hours.map(Decimal::from);
-        for &month in &self.covered {
-            let day = last_day(year, month);
-            let mut n = 0u32;
-            for (client, months) in (0u32..).zip(&self.held) {
-                if months[usize::from(month - 1)] & want == 0 {
+        // The months counted (index 0 = January) and their last days; each client is read once.
+        let months: Vec<(usize, Date)> =
+            self.covered.iter().map(|&m| (usize::from(m - 1), last_day(year, m))).collect();
+        let mut counts = vec![0u32; months.len()];
+        for (client, held) in (0u32..).zip(&self.held) {
+            if held.iter().fold(0, |a, b| a | b) & want == 0 {
+                continue;
+            }
+            let info = &ds.clients[client as usize];
+            for (n, &(month, day)) in counts.iter_mut().zip(&months) {
+                if held[month] & want == 0 {
                     continue;
                 }
-                let old = age_on(&ds.clients[client as usize], day).is_some_and(|a| a >= min_age);
+                let old = min_age == 0 || age_on(info, day).is_some_and(|a| a >= min_age);
                 // (A month without rows has no hours: below any limit, which is positive.)
                 let many = limit.is_none_or(|l| {
                     let at = self.hours_of[client as usize];
-                    at != NO_HOURS && self.hours[at as usize][usize::from(month - 1)] >= l
+                    at != NO_HOURS && self.hours[at as usize][month] >= l
                 });
-                if (min_age == 0 || old) && many {
-                    n += 1;
+                if old && many {
+                    *n += 1;
                 }
             }
-            counts.push(n);
         }
         let what = names(insatser);
         let seen: Vec<u32> = self.clients(insatser).collect();

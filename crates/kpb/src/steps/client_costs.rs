@@ -14,6 +14,7 @@ use crate::model::{Boendeform, Insats, Regi};
 use crate::report::{ClientCost, ClientLine, ReconKey};
 use crate::settings::Settings;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -103,13 +104,17 @@ pub(crate) fn client_costs(
         }
     }
 
+    // Each age's group, labelled once: the clients share a few score ages.
+    let mut age_groups: FxHashMap<u32, String> = FxHashMap::default();
+    let mut age_group = |age: u32| age_groups.entry(age).or_insert_with(|| settings.age_group(age)).clone();
     let mut clients: Vec<ClientCost> = lines
         .into_iter()
         .enumerate()
         .filter(|(_, lines)| !lines.is_empty())
-        .map(|(client, lines)| client_cost(ds, settings, year, volumes, client as u32, lines))
+        .map(|(client, lines)| client_cost(ds, year, volumes, &mut age_group, client as u32, lines))
         .collect();
-    clients.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.id.cmp(&b.id)));
+    // (The ids are distinct, so the order is total: no need of a stable sort's buffer.)
+    clients.sort_unstable_by(|a, b| b.total.cmp(&a.total).then_with(|| a.id.cmp(&b.id)));
     ClientCosts { clients, remainders }
 }
 
@@ -138,9 +143,9 @@ fn line(
 /// One client's year: the lines in cell order, the totals, age and boendeform.
 fn client_cost(
     ds: &Dataset,
-    settings: &Settings,
     year: i32,
     volumes: &Volumes,
+    age_group: &mut impl FnMut(u32) -> String,
     client: u32,
     lines: Vec<ClientLine>,
 ) -> ClientCost {
@@ -161,7 +166,7 @@ fn client_cost(
     ClientCost {
         id: info.id.clone(),
         age,
-        age_group: age.map(|a| settings.age_group(a)),
+        age_group: age.map(age_group),
         kon: info.kon,
         boendeform,
         total: lines.iter().map(|l| l.cost).sum(),

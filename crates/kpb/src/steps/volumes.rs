@@ -249,6 +249,11 @@ pub(crate) fn volumes(ds: &Dataset, settings: &Settings, year: i32) -> Volumes {
         let at = match acc.periods.iter().position(|p| p.period == code) {
             Some(i) => i,
             None => {
+                // A client's first month in the cell: room for the year's twelve at once (a list
+                // grown by doubling would move three times and end with room for sixteen).
+                if code > PeriodVolume::WHOLE_YEAR && acc.periods.capacity() == 0 {
+                    acc.periods.reserve_exact(12);
+                }
                 let (beviljad, utford) = (Decimal::ZERO, Decimal::ZERO);
                 acc.periods.push(PeriodVolume { beviljad, utford, line: row.line, file: row.file, period: code });
                 acc.periods.len() - 1
