@@ -226,23 +226,29 @@ impl std::fmt::Display for Period {
 /// Days of the stay `from..=to` (both days counted) that fall in `year`; an open end runs to
 /// the end of the year.
 pub fn days_in_year_of_stay(year: i32, from: Date, to: Option<Date>) -> u32 {
-    days_of_stay_between(Date { year, month: 1, day: 1 }, Date { year, month: 12, day: 31 }, from, to)
+    let (first, last) = (Date { year, month: 1, day: 1 }.days(), Date { year, month: 12, day: 31 }.days());
+    days_of_stay_between(first, last, from.days(), to.map(Date::days))
 }
 
 /// Days of the stay `from..=to` that fall in each month of `year`, January first; an open end
 /// runs to the end of the year. They sum to [`days_in_year_of_stay`].
 pub fn days_per_month_of_stay(year: i32, from: Date, to: Option<Date>) -> [u32; 12] {
+    // (As day numbers, each month's first day from the one before: a stay is a few additions a
+    // month, not four conversions of a date.)
+    let (from, to) = (from.days(), to.map(Date::days));
+    let mut first = Date { year, month: 1, day: 1 }.days();
     std::array::from_fn(|i| {
-        let month = i as u8 + 1;
-        let last = Date { year, month, day: days_in_month(year, month) };
-        days_of_stay_between(Date { year, month, day: 1 }, last, from, to)
+        let last = first + i64::from(days_in_month(year, i as u8 + 1)) - 1;
+        let days = days_of_stay_between(first, last, from, to);
+        first = last + 1;
+        days
     })
 }
 
-/// Days of the stay `from..=to` (an open end runs to `last`) within `first..=last`.
-fn days_of_stay_between(first: Date, last: Date, from: Date, to: Option<Date>) -> u32 {
-    let start = from.days().max(first.days());
-    let end = to.map_or(last.days(), Date::days).min(last.days());
+/// Days of the stay `from..=to` (an open end runs to `last`) within `first..=last`, all as day
+/// numbers ([`Date::days`]).
+fn days_of_stay_between(first: i64, last: i64, from: i64, to: Option<i64>) -> u32 {
+    let (start, end) = (from.max(first), to.map_or(last, |to| to.min(last)));
     if end < start { 0 } else { (end - start + 1) as u32 }
 }
 
