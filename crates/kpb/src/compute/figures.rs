@@ -894,8 +894,12 @@ impl Figures<'_> {
         let mut clients = 0u32;
         let want = if insatser.is_empty() { u32::MAX } else { Insats::bits(insatser) };
         for c in self.having(want) {
-            let sum: Decimal =
-                c.lines.iter().filter(|l| insatser.is_empty() || insatser.contains(&l.insats)).map(|l| l.cost).sum();
+            // (Of all insatser, the client's total: the same sum of the same lines in order.)
+            let sum: Decimal = if insatser.is_empty() {
+                c.total
+            } else {
+                c.lines.iter().filter(|l| insatser.contains(&l.insats)).map(|l| l.cost).sum()
+            };
             if !sum.is_zero() {
                 cost += sum;
                 clients += 1;

@@ -512,8 +512,9 @@ struct Loader<'s> {
     /// Per kind of file, the hash of every row read and the file it was first seen in, in the
     /// order of the hashes.
     seen: BTreeMap<FileKind, Vec<(u64, u16)>>,
-    /// Per file read: its kind, its typed rows' count and content hash (any order).
-    fingerprints: Vec<(u16, FileKind, usize, u64)>,
+    /// Per file read: its number, kind and typed rows (a range of the data set's rows of the
+    /// kind), and their content hash (in any order) once a later file has asked for it.
+    fingerprints: Vec<(u16, FileKind, std::ops::Range<usize>, Option<u64>)>,
     /// Kinds of mapping for which a file read wins over the mapping saved in the browser.
     file_wins: BTreeMap<FileKind, String>,
     /// The first subtotal row's text in the file being read (its findings name it).
@@ -768,49 +769,31 @@ impl Loader<'_> {
     }
 
     /// An earlier file of the kind whose typed rows are the same as those read since `before`,
-    /// in any order: the same data in another format (`.xlsx` and `.csv`).
+    /// in any order: the same data in another format (`.xlsx` and `.csv`). The rows are hashed
+    /// only when an earlier file of the kind has as many (most sets of files have one of each
+    /// kind, and hashing a million rows is not free).
     fn same_rows(&mut self, file: u16, kind: FileKind, before: Lengths) -> Option<u16> {
-        use std::hash::{Hash, Hasher};
-        fn sum<T>(rows: &[T], hash: impl Fn(&T, &mut rustc_hash::FxHasher)) -> u64 {
-            rows.iter().fold(0u64, |acc, r| {
-                let mut h = rustc_hash::FxHasher::default();
-                hash(r, &mut h);
-                acc.wrapping_add(h.finish())
-            })
-        }
-        let ds = &self.ds;
-        let (count, hash) = match kind {
-            FileKind::Kostnader => {
-                let rows = &ds.ledger[before.ledger..];
-                (
-                    rows.len(),
-                    sum(rows, |r, h| {
-                        (&r.ansvar, &r.verksamhet, &r.konto, r.belopp.normalize(), r.insats, r.client, r.period).hash(h)
-                    }),
-                )
-            }
-            FileKind::Brukare => {
-                let rows = &ds.volumes[before.volumes..];
-                let hash = sum(rows, |r, h| {
-                    (r.client, r.insats, r.enhet, r.regi, r.boendeform, r.kind, r.span()).hash(h);
-                    (r.volume().map(|v| v.normalize()), ds.paid(r).map(|v| v.normalize())).hash(h);
-                });
-                (rows.len(), hash)
-            }
-            FileKind::Platser => {
-                let rows = &ds.places[before.places..];
-                (rows.len(), sum(rows, |r, h| (&r.enhet, r.platser.normalize()).hash(h)))
-            }
-            FileKind::Befolkning => {
-                let rows = &ds.population[before.population..];
-                (rows.len(), sum(rows, |r, h| (r.from, r.to, r.antal.normalize()).hash(h)))
-            }
+        let (from, to) = match kind {
+            FileKind::Kostnader => (before.ledger, self.ds.ledger.len()),
+            FileKind::Brukare => (before.volumes, self.ds.volumes.len()),
+            FileKind::Platser => (before.places, self.ds.places.len()),
+            FileKind::Befolkning => (before.population, self.ds.population.len()),
             FileKind::Mappning | FileKind::Konton => return None,
         };
-        let same =
-            self.fingerprints.iter().find(|f| f.1 == kind && f.2 == count && f.3 == hash && count > 0).map(|f| f.0);
+        let mut mine = None;
+        let mut same = None;
+        for (earlier, of, rows, hash) in &mut self.fingerprints {
+            if *of != kind || rows.len() != to - from || from == to {
+                continue;
+            }
+            let theirs = *hash.get_or_insert_with(|| rows_hash(&self.ds, kind, rows.clone()));
+            if theirs == *mine.get_or_insert_with(|| rows_hash(&self.ds, kind, from..to)) {
+                same = Some(*earlier);
+                break;
+            }
+        }
         if same.is_none() {
-            self.fingerprints.push((file, kind, count, hash));
+            self.fingerprints.push((file, kind, from..to, mine));
         }
         same
     }
@@ -1860,6 +1843,30 @@ impl FileReport {
     /// Data rows that did not become data (each has a finding).
     pub fn rows_not_used(&self) -> u32 {
         self.rows - self.rows_used
+    }
+}
+
+/// A content hash of the typed rows `rows` of a kind of file, in any order (a sum of each row's).
+fn rows_hash(ds: &Dataset, kind: FileKind, rows: std::ops::Range<usize>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    fn sum<T>(rows: &[T], hash: impl Fn(&T, &mut rustc_hash::FxHasher)) -> u64 {
+        rows.iter().fold(0u64, |acc, r| {
+            let mut h = rustc_hash::FxHasher::default();
+            hash(r, &mut h);
+            acc.wrapping_add(h.finish())
+        })
+    }
+    match kind {
+        FileKind::Kostnader => sum(&ds.ledger[rows], |r, h| {
+            (&r.ansvar, &r.verksamhet, &r.konto, r.belopp.normalize(), r.insats, r.client, r.period).hash(h)
+        }),
+        FileKind::Brukare => sum(&ds.volumes[rows], |r, h| {
+            (r.client, r.insats, r.enhet, r.regi, r.boendeform, r.kind, r.span()).hash(h);
+            (r.volume().map(|v| v.normalize()), ds.paid(r).map(|v| v.normalize())).hash(h);
+        }),
+        FileKind::Platser => sum(&ds.places[rows], |r, h| (&r.enhet, r.platser.normalize()).hash(h)),
+        FileKind::Befolkning => sum(&ds.population[rows], |r, h| (r.from, r.to, r.antal.normalize()).hash(h)),
+        FileKind::Mappning | FileKind::Konton => 0,
     }
 }
 
