@@ -44,6 +44,10 @@ impl Cells<'_, '_> {
     /// hours), or a finding when the cell holds something else.
     pub fn number(&self, key: &str, findings: &mut Findings, marks: &mut Marks) -> Result<Option<Decimal>, ()> {
         let text = self.text(key);
+        if text.is_empty() {
+            // (An empty cell, or a column the file does not have: most number columns of a row.)
+            return Ok(None);
+        }
         match parse_number(text) {
             Ok(None) => Ok(None),
             Ok(Some(n)) => {

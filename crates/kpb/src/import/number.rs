@@ -63,7 +63,11 @@ pub fn parse_decimal(cell: &str) -> Result<Option<Decimal>, NumberError> {
 /// be either; it is read the Swedish way (point as thousands separator, comma as decimal mark)
 /// and the other reading is given too, for the column to decide.
 pub fn parse_number(cell: &str) -> Result<Option<Number>, NumberError> {
-    let mut s = cell.trim();
+    // (A cell that begins and ends with a visible ASCII character, nearly every one, has nothing
+    // to trim: a few million cells skip the search for Unicode spaces.)
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    let bytes = cell.as_bytes();
+    let mut s = if visible(bytes.first()) && visible(bytes.last()) { cell } else { cell.trim() };
     if s.is_empty() {
         return Ok(None);
     }
