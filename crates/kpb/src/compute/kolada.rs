@@ -437,6 +437,11 @@ struct Months {
 /// A client without granted hemtjänst by month, in [`Months::hours_of`].
 const NO_HOURS: u32 = u32::MAX;
 
+/// The insatser (bits) a client held on any month's last day, from its months in [`Months::held`].
+fn ever(held: &[u32; 12]) -> u32 {
+    held.iter().fold(0, |a, b| a | b)
+}
+
 fn last_day(year: i32, month: u8) -> Date {
     Date { year, month, day: days_in_month(year, month) }
 }
@@ -511,7 +516,6 @@ impl Months {
     /// The clients who held one of `insatser` on some month's last day.
     fn clients(&self, insatser: &[Insats]) -> impl Iterator<Item = u32> + '_ {
         let want = Insats::bits(insatser);
-        let ever = |months: &[u32; 12]| months.iter().fold(0, |a, b| a | b);
         (0u32..).zip(&self.held).filter(move |(_, m)| ever(m) & want != 0).map(|(c, _)| c)
     }
 
@@ -565,7 +569,7 @@ impl Months {
             self.covered.iter().map(|&m| (usize::from(m - 1), last_day(year, m))).collect();
         let mut counts = vec![0u32; months.len()];
         for (client, held) in (0u32..).zip(&self.held) {
-            if held.iter().fold(0, |a, b| a | b) & want == 0 {
+            if ever(held) & want == 0 {
                 continue;
             }
             let info = &ds.clients[client as usize];
