@@ -237,10 +237,7 @@ fn sources_of(report: &Report, figure: &Figure) -> Vec<String> {
 
 /// A source as "file rad a, b, c … (n rader)".
 pub fn describe(src: &Source) -> String {
-    let mut lines = src.lines.clone();
-    lines.sort_unstable();
-    lines.dedup();
-    let shown: Vec<String> = lines.iter().take(12).map(u32::to_string).collect();
+    let shown: Vec<String> = src.shown_lines().iter().map(u32::to_string).collect();
     let more = if src.count as usize > shown.len() { " …" } else { "" };
     format!("{} rad {}{more} ({} rader)", src.file, shown.join(", "), src.count)
 }

@@ -221,9 +221,10 @@ impl Report {
             .collect()
     }
 
-    /// The report without its clients: everything else in it is aggregated, and the page asks
-    /// the lists of brukare a page at a time ([`Report::client_page`]); the exports use the whole
-    /// report.
+    /// The report as the page gets it: without its clients (everything else in it is
+    /// aggregated, and the page asks the lists of brukare a page at a time,
+    /// [`Report::client_page`]), and with only the line numbers of the rows behind a figure that
+    /// the views name ([`Source::SHOWN`]). The exports use the whole report.
     pub fn for_display(&self) -> Report {
         Report {
             year: self.year,
@@ -235,9 +236,21 @@ impl Report {
             konto_rules: self.konto_rules.clone(),
             unmapped: self.unmapped.clone(),
             findings: self.findings.clone(),
-            units: self.units.clone(),
+            units: self
+                .units
+                .iter()
+                .map(|u| UnitCost {
+                    ledger_rows: u.ledger_rows.iter().map(Source::for_display).collect(),
+                    volume_rows: u.volume_rows.iter().map(Source::for_display).collect(),
+                    ..u.clone()
+                })
+                .collect(),
             insatser: self.insatser.clone(),
-            pools: self.pools.clone(),
+            pools: self
+                .pools
+                .iter()
+                .map(|p| Pool { ledger_rows: p.ledger_rows.iter().map(Source::for_display).collect(), ..p.clone() })
+                .collect(),
             nyckeltal: self.nyckeltal.clone(),
             ytterfall: self.ytterfall.clone(),
             clients: Vec::new(),
@@ -258,6 +271,26 @@ pub struct Source {
     pub lines: Vec<u32>,
     /// Rows in all (the list of lines may be cut short).
     pub count: u32,
+}
+
+impl Source {
+    /// How many line numbers a view names.
+    pub const SHOWN: usize = 12;
+
+    /// The line numbers a view names: the first [`Source::SHOWN`] in order, each once.
+    pub fn shown_lines(&self) -> Vec<u32> {
+        let mut lines = self.lines.clone();
+        lines.sort_unstable();
+        lines.dedup();
+        lines.truncate(Self::SHOWN);
+        lines
+    }
+
+    /// The source with only the lines a view names: of several sources' lines together, too, the
+    /// first [`Source::SHOWN`] are among each one's first.
+    fn for_display(&self) -> Source {
+        Source { file: self.file.clone(), lines: self.shown_lines(), count: self.count }
+    }
 }
 
 /// One cell: an insats at an enhet in one regi.
