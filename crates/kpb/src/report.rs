@@ -32,7 +32,8 @@ pub struct Report {
     pub units: Vec<UnitCost>,
     /// Per insats for the whole municipality.
     pub insatser: Vec<InsatsSummary>,
-    /// How each pool of common cost was distributed.
+    /// How each pool of common cost was distributed (for the exports; none for display: see
+    /// [`Report::for_display`]).
     pub pools: Vec<Pool>,
     pub nyckeltal: Vec<Nyckeltal>,
     pub ytterfall: Vec<Ytterfall>,
@@ -43,6 +44,7 @@ pub struct Report {
     pub client_count: u32,
     pub distribution: Distribution,
     pub mix: Mix,
+    /// Performed against granted time per enhet (for the exports; none for display).
     pub utforandegrad: Vec<Utforandegrad>,
     pub reconciliation: Reconciliation,
     /// The monthly follow-up, when the ledger has months.
@@ -223,8 +225,9 @@ impl Report {
 
     /// The report as the page gets it: without its clients (everything else in it is
     /// aggregated, and the page asks the lists of brukare a page at a time,
-    /// [`Report::client_page`]), and with only the line numbers of the rows behind a figure that
-    /// the views name ([`Source::SHOWN`]). The exports use the whole report.
+    /// [`Report::client_page`]), without the tables only the exports have (the pools of common
+    /// cost, utförandegrad), and with only the line numbers of the rows behind a figure that the
+    /// views name ([`Source::SHOWN`]). The exports use the whole report.
     pub fn for_display(&self) -> Report {
         Report {
             year: self.year,
@@ -246,18 +249,14 @@ impl Report {
                 })
                 .collect(),
             insatser: self.insatser.clone(),
-            pools: self
-                .pools
-                .iter()
-                .map(|p| Pool { ledger_rows: p.ledger_rows.iter().map(Source::for_display).collect(), ..p.clone() })
-                .collect(),
+            pools: Vec::new(),
             nyckeltal: self.nyckeltal.clone(),
             ytterfall: self.ytterfall.clone(),
             clients: Vec::new(),
             client_count: self.client_count,
             distribution: self.distribution.clone(),
             mix: self.mix.clone(),
-            utforandegrad: self.utforandegrad.clone(),
+            utforandegrad: Vec::new(),
             reconciliation: self.reconciliation.clone(),
             monthly: self.monthly.clone(),
         }
