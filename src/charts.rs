@@ -3,6 +3,7 @@
 //! which the CSP forbids) and differ in lightness, so they read in greyscale and in print.
 
 use crate::download;
+use crate::views::Fold;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -540,18 +541,18 @@ fn ChartFrame(
                 {children()}
             </svg>
             <ChartTools svg=svg_ref name=id />
-            <details class="chart-table">
-                <summary>"Visa som tabell"</summary>
+            <Fold class="chart-table" summary="Visa som tabell">
                 <table>
                     <thead>
                         <tr>
-                            <th scope="col">{headers.0}</th>
-                            <th scope="col" class="num">{headers.1}</th>
+                            <th scope="col">{headers.0.clone()}</th>
+                            <th scope="col" class="num">{headers.1.clone()}</th>
                         </tr>
                     </thead>
                     <tbody>
                         {rows
-                            .into_iter()
+                            .iter()
+                            .cloned()
                             .map(|(a, b)| {
                                 view! {
                                     <tr>
@@ -563,7 +564,7 @@ fn ChartFrame(
                             .collect_view()}
                     </tbody>
                 </table>
-            </details>
+            </Fold>
         </figure>
     }
 }

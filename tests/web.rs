@@ -83,6 +83,15 @@ async fn bar_chart_is_labelled_accessible_and_has_a_table_view() {
     assert!(text.contains("617\u{a0}kr") || text.contains("617 kr"), "{text}");
     assert!(text.contains("Kommunen: 611"), "{text}");
     assert!(text.contains("Visa som tabell"), "{text}");
+    // The table view is made when it is opened (its `toggle` event comes as a task of its own).
+    assert_eq!(root.query_selector_all("details table").unwrap().length(), 0, "built only once opened");
+    let details: web_sys::HtmlDetailsElement = root.query_selector("details").unwrap().unwrap().unchecked_into();
+    details.set_open(true);
+    let next_task = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(next_task).await.unwrap();
+    leptos::task::tick().await;
     let rows = root.query_selector_all("details table tbody tr").unwrap().length();
     assert_eq!(rows, 3, "two enheter and the reference");
 }

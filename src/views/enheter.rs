@@ -3,6 +3,7 @@
 
 use crate::charts::{Bar, BarChart, Unit};
 use crate::state::session;
+use crate::views::Fold;
 use crate::views::nyckeltal::describe;
 use kpb::format;
 use kpb::model::Regi;
@@ -112,8 +113,7 @@ fn InsatsUnits(summary: InsatsSummary, units: Vec<UnitCost>) -> impl IntoView {
                         </p>
                     }
                 })}
-            <details class="how">
-                <summary>"Hur räknades detta?"</summary>
+            <Fold class="how" summary="Hur räknades detta?">
                 <p>
                     {format!(
                         "Kostnad per {per} = (direkt kostnad + fördelad gemensam kostnad) ÷ {} {}. Hela kommunen = summan av kostnaderna ÷ summan av volymerna.",
@@ -196,7 +196,7 @@ fn InsatsUnits(summary: InsatsSummary, units: Vec<UnitCost>) -> impl IntoView {
                             </p>
                         }
                     })}
-            </details>
+            </Fold>
         </section>
     }
 }

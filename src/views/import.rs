@@ -2,6 +2,7 @@
 //! recognised, and the mapping of local insats names to the catalogue. Choices are remembered.
 
 use crate::state::{View, session};
+use crate::views::Fold;
 use kpb::format;
 use kpb::import::schema::FileKind;
 use kpb::import::{FileReport, FileStatus};
@@ -68,25 +69,13 @@ pub fn Import() -> impl IntoView {
                     </div>
                     {(!fine.is_empty())
                         .then(|| {
-                            // The cards (a preview and a select per column each) are built only
-                            // once opened: unseen, they would be laid out on every result.
-                            let opened = RwSignal::new(false);
+                            // (The cards hold a preview and a select per column each.)
                             view! {
-                                <details
-                                    class="file-details"
-                                    on:toggle=move |ev| {
-                                        if event_target::<web_sys::HtmlDetailsElement>(&ev).open() {
-                                            opened.set(true);
-                                        }
-                                    }
-                                >
-                                    <summary>"Förhandsvisning och kolumner för de inlästa filerna"</summary>
-                                    {move || opened.get().then(|| view! {
-                                        <div class="file-list">
-                                            {fine.iter().cloned().map(|f| view! { <FileCard file=f /> }).collect_view()}
-                                        </div>
-                                    })}
-                                </details>
+                                <Fold class="file-details" summary="Förhandsvisning och kolumner för de inlästa filerna">
+                                    <div class="file-list">
+                                        {fine.iter().cloned().map(|f| view! { <FileCard file=f /> }).collect_view()}
+                                    </div>
+                                </Fold>
                             }
                         })}
                     {(!unknown.is_empty()).then(|| view! { <InsatsMapping unknown=unknown /> })}

@@ -5,6 +5,7 @@
 
 use crate::charts::{DARK, LineChart, OTHERS, Series, Unit};
 use crate::state::session;
+use crate::views::Fold;
 use crate::views::nyckeltal::describe;
 use kpb::compare::YearFigures;
 use kpb::date::{month_name, months_name};
@@ -292,8 +293,7 @@ fn InsatsMonths(insats: Insats, rows: Vec<MonthlyRow>, year: i32) -> impl IntoVi
                     </tbody>
                 </table>
             </div>
-            <details class="how">
-                <summary>"Hur räknades detta?"</summary>
+            <Fold class="how" summary="Hur räknades detta?">
                 <p>
                     {format!(
                         "Kostnad per {0} = månadens kostnad ÷ månadens {1}. Rullande 3 mån = de tre senaste månadernas kostnad ÷ deras {1}, så att en enstaka bokning (en rättelse av en tidigare månad) inte vilseleder. Hittills = summan av månaderna ÷ summan av volymerna. Egen regi, alla enheter = summan över enheterna av de månader som har både kostnad och volym (en månad med bara det ena är ett datafel och flaggas ovan). Brukare = de med volym i månaden (hittills: i någon månad). Annan regi visar den bokförda kostnaden; helårets KPB för annan regi är vad som betalats enligt brukarstatistiken.",
@@ -307,7 +307,7 @@ fn InsatsMonths(insats: Insats, rows: Vec<MonthlyRow>, year: i32) -> impl IntoVi
                     methods.dedup();
                     methods.into_iter().map(|m| view! { <p>{format!("Prognos för helåret: {m}")}</p> }).collect_view()
                 }
-            </details>
+            </Fold>
         </section>
     }
 }

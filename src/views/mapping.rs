@@ -3,6 +3,7 @@
 //! data) and used instead of a mapping file from then on; also downloadable as CSV.
 
 use crate::state::session;
+use crate::views::Fold;
 use kpb::import::schema::FileKind;
 use kpb::mapping::{KontoTyp, MappingRow, konto_csv, mapping_csv};
 use kpb::model::Insats;
@@ -133,11 +134,12 @@ pub fn MappingEditor() -> impl IntoView {
                         </div>
                     }
                 })}
-            <details class="mapping-tables" prop:open=move || open.get() on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
-            <summary>{move || format!("Mappningen ({} rader) och kontotyperna ({} rader)", rows.with(Vec::len), konton.with(Vec::len))}</summary>
-            // The tables are built only while open: hundreds of rows of selects would otherwise be
-            // laid out on every result, unseen.
-            {move || open.get().then(|| view! {
+            // (Hundreds of rows of selects: built once opened.)
+            <Fold
+                class="mapping-tables"
+                open=open
+                summary=move || format!("Mappningen ({} rader) och kontotyperna ({} rader)", rows.with(Vec::len), konton.with(Vec::len))
+            >
             <div class="toolbar">
                 <label class="field">
                     <span>"Filtrera"</span>
@@ -249,8 +251,7 @@ pub fn MappingEditor() -> impl IntoView {
                 konton.update(|k| k.push([String::new(), String::new(), "kostnad".into()]));
                 changed.set(true);
             }>"Nytt konto"</button>
-            })}
-            </details>
+            </Fold>
             <div class="actions">
                 <button data-testid="save-mapping" on:click=save disabled=move || !changed.get()>"Spara och räkna om"</button>
                 <button class="secondary" on:click=download>"Ladda ned som CSV"</button>

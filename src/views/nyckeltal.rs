@@ -3,6 +3,7 @@
 //! allocation key, the figure per enhet and the rows it came from.
 
 use crate::state::session;
+use crate::views::Fold;
 use kpb::Report;
 use kpb::format;
 use kpb::report::{Basis, FigureUnit, Nyckeltal as Figure, Source};
@@ -97,10 +98,10 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
     let unit = figure.unit;
     let value = figure.value.map(|v| format::figure(unit, v));
     let key = report.settings.key.name();
-    let sources = sources_of(&report, &figure);
-    let by_enhet = figure.by_enhet.clone();
     let missing = figure.missing.clone();
     let has_value = value.is_some();
+    // (What the fold shows is made when it is opened.)
+    let how = figure.clone();
     // The KPB figure nearest to a Kolada figure, with its value.
     let beside = figure.kpb.as_ref().map(|(id, text)| {
         let value = report
@@ -129,49 +130,47 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
                 .into_any(),
                 None => view! { <p class="missing-text">{missing.unwrap_or_default()}</p> }.into_any(),
             }}
-            <details class="how">
-                <summary>"Hur räknades detta?"</summary>
+            <Fold class="how" summary="Hur räknades detta?">
                 <p class="formula">
-                    <span>{format!("{}: {}", figure.numerator_label, format::number(figure.numerator, 2))}</span>
+                    <span>{format!("{}: {}", how.numerator_label, format::number(how.numerator, 2))}</span>
                     <span class="op">" ÷ "</span>
-                    <span>{format!("{}: {}", figure.denominator_label, format::number(figure.denominator, 2))}</span>
-                    {figure.value.map(|v| {
+                    <span>{format!("{}: {}", how.denominator_label, format::number(how.denominator, 2))}</span>
+                    {how.value.map(|v| {
                         let scale = if unit == FigureUnit::Procent { " × 100" } else { "" };
                         view! { <span class="op">{format!("{scale} = {}", format::figure(unit, v))}</span> }
                     })}
                 </p>
                 <dl>
                     <dt>"Definition"</dt>
-                    <dd>{figure.definition.clone()}</dd>
-                    {(!figure.includes.is_empty())
+                    <dd>{how.definition.clone()}</dd>
+                    {(!how.includes.is_empty())
                         .then(|| view! {
                             <dt>"Ingår"</dt>
-                            <dd>{figure.includes.clone()}</dd>
+                            <dd>{how.includes.clone()}</dd>
                         })}
-                    {(!figure.excludes.is_empty())
+                    {(!how.excludes.is_empty())
                         .then(|| view! {
                             <dt>"Ingår inte"</dt>
-                            <dd>{figure.excludes.clone()}</dd>
+                            <dd>{how.excludes.clone()}</dd>
                         })}
                     <dt>"Fördelningsnyckel"</dt>
                     <dd>{format!("Gemensamma kostnader fördelade {key}.")}</dd>
-                    {beside.map(|(text, value)| view! {
+                    {beside.clone().map(|(text, value)| view! {
                         <dt>"Skillnad mot KPB"</dt>
                         <dd data-testid="kpb-beside">{text}{value.map(|v| format!(" Värdet enligt KPB: {v}."))}</dd>
                     })}
-                    {(figure.basis == Basis::Kolada).then(|| view! {
+                    {(how.basis == Basis::Kolada).then(|| view! {
                         <dt>"Källa för definitionen"</dt>
-                        <dd>{format!("Koladas nyckeltal {} ({}). ", figure.id, kpb::reference::KOLADA_SOURCE)}
+                        <dd>{format!("Koladas nyckeltal {} ({}). ", how.id, kpb::reference::KOLADA_SOURCE)}
                             "Koladas egna värde bygger på räkenskapssammandraget (RS) och Socialstyrelsens individstatistik; en skillnad mot det egna värdet betyder oftast att huvudboksuttaget och RS inte bokför lika."</dd>
                     })}
-                    {(!figure.notes.is_empty()).then(|| view! {
+                    {(!how.notes.is_empty()).then(|| view! {
                         <dt>"Om underlaget"</dt>
-                        <dd><ul>{figure.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul></dd>
+                        <dd><ul>{how.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul></dd>
                     })}
                 </dl>
-                {(!by_enhet.is_empty())
+                {(!how.by_enhet.is_empty())
                     .then(|| {
-                        let unit = unit.clone();
                         view! {
                             <table class="compact">
                                 <thead>
@@ -183,8 +182,10 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    {by_enhet
-                                        .into_iter()
+                                    {how
+                                        .by_enhet
+                                        .iter()
+                                        .cloned()
                                         .map(|e| {
                                             view! {
                                                 <tr>
@@ -205,8 +206,9 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
                             </table>
                         }
                     })}
-                {(!sources.is_empty())
-                    .then(|| {
+                {Some(sources_of(&report, &how))
+                    .filter(|sources| !sources.is_empty())
+                    .map(|sources| {
                         view! {
                             <p class="sources">
                                 <strong>"Raderna det kommer från: "</strong>
@@ -214,7 +216,7 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
                             </p>
                         }
                     })}
-            </details>
+            </Fold>
         </article>
     }
 }

@@ -129,7 +129,14 @@ export async function recordingContext(browser, origin, options = {}) {
 /** Saves a full-page screenshot as tests/e2e/out/<name>.png. */
 export async function screenshot(page, name) {
   fs.mkdirSync(out, { recursive: true });
+  // A chart off the screen is drawn only once near it (CSS `content-visibility`), and a picture
+  // of the whole page is taken beyond the screen: the screen is made as tall as the page first.
+  const size = page.viewportSize();
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: size.width, height: Math.max(size.height, height) });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
+  await page.setViewportSize(size);
 }
 
 /** Runs axe-core on the page; returns the serious and critical violations. */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   serve, launch, screenshot, watchErrors, generation, nextReport, unzip, engineFigures, plain, root, dist,
-  visit, check, upload, listed,
+  visit, check, upload, listed, openAll,
 } from './harness.mjs';
 
 const data = path.join(root, 'tests/e2e/data');
@@ -154,7 +154,10 @@ test('the whole journey', async () => {
     assert.equal(hemtjanstUnits.length, 4);
     assert.equal(rows, ['Enhet\tKr per timme', ...hemtjanstUnits, `Kommunen\t${plain(expected.nyckeltal.U21003).replace(' kr', '')}`].join('\n'));
     // Each insats' "Hela kommunen, egen regi" row counts the brukare in egen regi, as its cost
-    // and volume (was every regi's), by the engine's one rule, which the view states.
+    // and volume (was every regi's), by the engine's one rule, which the view states. (In
+    // "Hur räknades detta?", built once opened.)
+    assert.equal(await page.getByTestId('insats-total').count(), 0, 'the folds are built only once opened');
+    await openAll(page);
     const totals = await page.getByTestId('insats-total').evaluateAll((rows) => rows.map((r) => [
       r.closest('[data-testid^="units-"]').dataset.testid.slice('units-'.length), r.lastElementChild.textContent.replace(/\s/g, '')]));
     assert.ok(totals.length >= 5, `${totals.length} insatser`);

@@ -13,9 +13,16 @@ const ouValue = (ou) => JSON.parse(fs.readFileSync(path.join(dist, 'exempel', 'j
   .values.find((v) => v.ou === ou && v.kpi === 'U21504').values[0].value;
 
 const table = async (block) => {
-  const summary = block.locator('details.chart-table summary');
-  if (!(await block.locator('details.chart-table').evaluate((d) => d.open))) await summary.click();
-  return plain(await block.locator('details.chart-table table').innerText());
+  // The table is built when its fold is opened; a chart drawn again (the mapping changed) comes
+  // with its fold closed, so it is opened again until its table is there.
+  for (let tries = 0; ; tries++) {
+    if (!(await block.locator('details.chart-table').evaluate((d) => d.open))) await block.locator('details.chart-table summary').click();
+    try {
+      return plain(await block.locator('details.chart-table table').innerText({ timeout: 2000 }));
+    } catch (e) {
+      if (tries === 5) throw e;
+    }
+  }
 };
 
 test('own enheter mapped to Kolada units show Kolada values beside their cost', async () => {
