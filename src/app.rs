@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
                 tabindex="-1"
                 data-generation=move || s.generation.get()
                 data-reference-generation=move || s.reference_generation.get()
+                data-read-ms=move || s.timing.get().read_ms
                 data-load-ms=move || s.timing.get().load_ms
                 data-compute-ms=move || s.timing.get().compute_ms
                 data-memory=move || s.timing.get().memory_bytes

@@ -65,7 +65,9 @@ pub enum ExportKind {
 /// How long the worker took, and how much memory its engine holds (for the benchmarks).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Timing {
-    /// Reading the files (0 when only recomputing).
+    /// Reading the chosen files' bytes into the worker (0 when only recomputing).
+    pub read_ms: f64,
+    /// Loading them: parsing, checking and typing every row (0 when only recomputing).
     pub load_ms: f64,
     pub compute_ms: f64,
     /// Size of the worker's WebAssembly memory, in bytes (its high-water mark: wasm memory
@@ -658,7 +660,9 @@ pub mod serve {
             serde_wasm_bindgen::from_value(req).map_err(|e| format!("Felaktig begäran till beräkningen ({e})."))?;
         match request {
             Request::Load { import, settings, add_year } => {
+                let start = now();
                 let files = read_files(message)?;
+                let read_ms = now() - start;
                 // WebAssembly memory never shrinks, so what the last files gave goes before the
                 // new ones are loaded: files chosen again, or in several goes, need little more
                 // memory than the first time. (Only after their bytes are read, so that a file
@@ -690,9 +694,9 @@ pub mod serve {
                     MAIN.set(Some(year));
                 }
                 progress(id, "Beräknar …".into(), 0.85);
-                compute_all(&settings, load_ms)
+                compute_all(&settings, read_ms, load_ms)
             }
-            Request::Compute { settings } => compute_all(&settings, 0.0),
+            Request::Compute { settings } => compute_all(&settings, 0.0, 0.0),
             Request::LoadReference => {
                 let files = read_files(message)?;
                 // A file may name a group by its title, or give a group's values.
@@ -758,7 +762,7 @@ pub mod serve {
 
     /// Computes the main year (in full) and every other year (their figures), keeps the main
     /// report for the exports and answers with it.
-    fn compute_all(settings: &Settings, load_ms: f64) -> Result<Response, String> {
+    fn compute_all(settings: &Settings, read_ms: f64, load_ms: f64) -> Result<Response, String> {
         let start = now();
         let main = MAIN.with_borrow(|m| *m).ok_or("Inga filer är inlästa.")?;
         let years: BTreeMap<i32, Rc<Dataset>> = YEARS.with_borrow(Clone::clone);
@@ -786,7 +790,11 @@ pub mod serve {
             .buffer()
             .unchecked_into::<js_sys::ArrayBuffer>()
             .byte_length() as f64;
-        Ok(Response::Done { report: Box::new(display), timing: Timing { load_ms, compute_ms, memory_bytes }, history })
+        Ok(Response::Done {
+            report: Box::new(display),
+            timing: Timing { read_ms, load_ms, compute_ms, memory_bytes },
+            history,
+        })
     }
 
     /// Milliseconds from the worker's clock.

@@ -34,6 +34,7 @@ try {
     const total = Date.now() - t0;
     const main = page.locator('main');
     results.push({
+      read_ms: Number(await main.getAttribute('data-read-ms')),
       load_ms: Number(await main.getAttribute('data-load-ms')),
       compute_ms: Number(await main.getAttribute('data-compute-ms')),
       total_ms: total,
@@ -48,7 +49,7 @@ try {
 }
 const median = (k) => results.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(results.length / 2)];
 console.log(JSON.stringify({
-  load_ms: median('load_ms'), compute_ms: median('compute_ms'), total_ms: median('total_ms'),
+  read_ms: median('read_ms'), load_ms: median('load_ms'), compute_ms: median('compute_ms'), total_ms: median('total_ms'),
   memory_mib: Math.max(...results.map((r) => r.memory_mib)),
   longest_task_ms: Math.max(...results.map((r) => r.longest_task_ms)),
 }));

@@ -99,6 +99,8 @@ export async function launch() {
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // More flags for an experiment, space-separated (e.g. `--js-flags=--no-wasm-dynamic-tiering`).
+      ...(process.env.CHROMIUM_FLAGS ?? '').split(' ').filter(Boolean),
     ],
   });
 }
