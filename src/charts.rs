@@ -526,22 +526,24 @@ fn ChartFrame(
                 <span class="chart-title">{title.clone()}</span>
                 <span class="chart-desc">{description.clone()}</span>
             </figcaption>
-            <svg
-                node_ref=svg_ref
-                xmlns="http://www.w3.org/2000/svg"
-                viewBox=format!("0 0 {WIDTH} {height}")
-                width=WIDTH
-                height=height
-                role="img"
-                aria-labelledby=labelled_by
-            >
-                <title id=title_id>{title}</title>
-                <desc id=desc_id>{description}</desc>
-                <rect x="0" y="0" width=WIDTH height=height fill="#ffffff" />
-                {children()}
-            </svg>
-            <ChartTools svg=svg_ref name=id />
-            <Fold class="chart-table" summary="Visa som tabell">
+            <div class="chart-plot">
+                <svg
+                    node_ref=svg_ref
+                    xmlns="http://www.w3.org/2000/svg"
+                    viewBox=format!("0 0 {WIDTH} {height}")
+                    width=WIDTH
+                    height=height
+                    role="img"
+                    aria-labelledby=labelled_by
+                >
+                    <title id=title_id>{title}</title>
+                    <desc id=desc_id>{description}</desc>
+                    <rect x="0" y="0" width=WIDTH height=height fill="#ffffff" />
+                    {children()}
+                </svg>
+            </div>
+            <ChartTools svg=svg_ref name=id.clone() />
+            <Fold class="chart-table" summary="Visa som tabell" keep=format!("{id}-tabell")>
                 <table>
                     <thead>
                         <tr>

@@ -87,13 +87,57 @@ async fn bar_chart_is_labelled_accessible_and_has_a_table_view() {
     assert_eq!(root.query_selector_all("details table").unwrap().length(), 0, "built only once opened");
     let details: web_sys::HtmlDetailsElement = root.query_selector("details").unwrap().unwrap().unchecked_into();
     details.set_open(true);
-    let next_task = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(next_task).await.unwrap();
-    leptos::task::tick().await;
+    next_task().await;
     let rows = root.query_selector_all("details table tbody tr").unwrap().length();
     assert_eq!(rows, 3, "two enheter and the reference");
+}
+
+/// The next task: an event the browser queues (a `<details>`' `toggle`) has been handled.
+async fn next_task() {
+    let next = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(next).await.unwrap();
+    leptos::task::tick().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_charts_table_opened_stays_open_with_the_new_data_when_the_chart_is_drawn_anew() {
+    use kpb_app::charts::{Bar, BarChart, Unit};
+    let bar = |label: &str, kr: i64| Bar { label: label.into(), value: Decimal::from(kr), emphasis: false, note: None };
+    let data = RwSignal::new(vec![bar("Norr", 500)]);
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let _handle = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
+        move || {
+            view! {
+                <BarChart
+                    id="igen".to_owned()
+                    title="Igen".to_owned()
+                    description="".to_owned()
+                    unit=Unit::Kr
+                    value_label="Kr".to_owned()
+                    bars=data.get()
+                    reference=None
+                />
+            }
+        }
+    });
+    leptos::task::tick().await;
+    let rows = || root.query_selector_all("details.chart-table table tbody tr").unwrap().length();
+    let details = || root.query_selector("details.chart-table").unwrap().unwrap().unchecked_into::<web_sys::HtmlDetailsElement>();
+    details().set_open(true);
+    next_task().await;
+    assert_eq!(rows(), 1, "opened: its table");
+    data.set(vec![bar("Norr", 500), bar("Söder", 600)]);
+    next_task().await;
+    assert!(details().open(), "still open");
+    assert_eq!(rows(), 2, "with the new data");
+    details().set_open(false);
+    next_task().await;
+    data.set(vec![bar("Norr", 700)]);
+    next_task().await;
+    assert!(!details().open(), "closed by the user: closed when drawn anew");
 }
 
 #[wasm_bindgen_test]

@@ -93,6 +93,18 @@ pub fn Nyckeltal() -> impl IntoView {
     }
 }
 
+/// The KPB figure nearest to a Kolada figure: what differs, and the KPB figure's value.
+fn beside(figure: &Figure, report: &Report) -> Option<(String, Option<String>)> {
+    figure.kpb.as_ref().map(|(id, text)| {
+        let value = report
+            .nyckeltal
+            .iter()
+            .find(|k| &k.id == id)
+            .and_then(|k| k.value.map(|v| format!("{id} {} {}", format::figure(k.unit, v), k.unit.after_value())));
+        (text.clone(), value)
+    })
+}
+
 #[component]
 fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
     let unit = figure.unit;
@@ -100,23 +112,18 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
     let key = report.settings.key.name();
     let missing = figure.missing.clone();
     let has_value = value.is_some();
-    // (What the fold shows is made when it is opened.)
-    let how = figure.clone();
-    // The KPB figure nearest to a Kolada figure, with its value.
-    let beside = figure.kpb.as_ref().map(|(id, text)| {
-        let value = report
-            .nyckeltal
-            .iter()
-            .find(|k| &k.id == id)
-            .and_then(|k| k.value.map(|v| format!("{id} {} {}", format::figure(k.unit, v), k.unit.after_value())));
-        (text.clone(), value)
-    });
+    let test_id = format!("kpi-{}", figure.id);
+    let name = figure.name.clone();
+    let title = id_title(&figure.id);
+    let id = if figure.id.starts_with("KPB-") { "eget".to_owned() } else { figure.id.clone() };
+    // What the fold shows is made when it is opened.
+    let how = figure;
     view! {
-        <article class="kpi-card" class:missing=!has_value data-testid=format!("kpi-{}", figure.id)>
+        <article class="kpi-card" class:missing=!has_value data-testid=test_id>
             <header>
-                <h3>{figure.name.clone()}</h3>
-                <span class="kolada" title=id_title(&figure.id)>
-                    {if figure.id.starts_with("KPB-") { "eget".to_owned() } else { figure.id.clone() }}
+                <h3>{name}</h3>
+                <span class="kolada" title=title>
+                    {id}
                 </span>
             </header>
             {match value {
@@ -155,7 +162,7 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
                         })}
                     <dt>"Fördelningsnyckel"</dt>
                     <dd>{format!("Gemensamma kostnader fördelade {key}.")}</dd>
-                    {beside.clone().map(|(text, value)| view! {
+                    {beside(&how, &report).map(|(text, value)| view! {
                         <dt>"Skillnad mot KPB"</dt>
                         <dd data-testid="kpb-beside">{text}{value.map(|v| format!(" Värdet enligt KPB: {v}."))}</dd>
                     })}

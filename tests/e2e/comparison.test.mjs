@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   serve, launch, screenshot, watchErrors, generation, nextReport, engineFigures, plain, root, dist, uploadReference, run,
-  visit, check, upload, openExample, loadExampleComparisons,
+  visit, check, upload, openExample, loadExampleComparisons, chartTable,
 } from './harness.mjs';
 
 const kolada = path.join(root, 'tests/e2e/data/kolada');
@@ -68,8 +68,7 @@ test('comparison with Kolada, a network partner, another year and quality', asyn
       assert.ok(plain(await block.getByTestId('potential').innerText()).startsWith(`Potential: ${plain(expectedCompare[id].potential)}`), id);
     }
     const h = page.getByTestId('compare-U21003');
-    await h.locator('details.chart-table summary').click();
-    const bars = plain(await h.locator('details.chart-table table').innerText());
+    const bars = await chartTable(h);
     assert.match(bars, /Kalmar\t431\n/);
     assert.match(bars, /Stockholm\t521\n/);
     assert.match(bars, /Liknande kommuner, äldreomsorg \(grupp\)\t476\n/);
@@ -82,8 +81,7 @@ test('comparison with Kolada, a network partner, another year and quality', asyn
     // Riket a comparison value outside the mean.
     await uploadReference(page, [path.join(kolada, 'kolada-tabell.csv')]);
     assert.match(plain(await page.getByTestId('reference-table').innerText()), /kolada-tabell\.csv\tKoladatabell\t6/);
-    await h.locator('details.chart-table summary').click();
-    const withTable = plain(await h.locator('details.chart-table table').innerText());
+    const withTable = await chartTable(h);
     assert.match(withTable, /Lund\t492\n/);
     assert.match(withTable, /Riket\t478\n/);
     assert.ok(plain(await h.getByTestId('compare-facts').innerText()).includes('Plats 3 av 6'), 'Lund counted, Riket not');
@@ -110,13 +108,11 @@ test('comparison with Kolada, a network partner, another year and quality', asyn
     // Per enhet across the network (own units named with the own name), and the distribution.
     await page.getByTestId('network-unit-kpi').selectOption('U21003');
     const units = page.getByTestId('network-units');
-    await units.locator('details.chart-table summary').click();
-    const unitRows = plain(await units.locator('details.chart-table table').innerText());
+    const unitRows = await chartTable(units);
     assert.ok(unitRows.includes(`Hemtjänst Norr (Exempelkommun)\t${plain(expected.units['HEMTJ Hemtjänst Norr']).replace(' kr', '')}`), unitRows);
     assert.match(unitRows, /\(Grannkommun\)\t\d/);
     const distribution = page.getByTestId('network-distribution');
-    await distribution.locator('details.chart-table summary').click();
-    const distRows = plain(await distribution.locator('details.chart-table table').innerText());
+    const distRows = await chartTable(distribution);
     assert.match(distRows, /Exempelkommun \(egen\)\t\d+,\d %/);
     assert.match(distRows, /Grannkommun\t\d+,\d %/);
     await check(page, '21-natverk');
@@ -131,8 +127,7 @@ test('comparison with Kolada, a network partner, another year and quality', asyn
     assert.ok(kpiRow.includes(`${plain(expected2024.nyckeltal.U21003)}\t${plain(expected.nyckeltal.U21003)}`), kpiRow);
     await page.getByTestId('kpi-trends').locator('tr[data-kpi="U23004"] button').click();
     const trend = page.getByTestId('trend-U23004');
-    await trend.locator('details.chart-table summary').click();
-    const points = plain(await trend.locator('details.chart-table table').innerText());
+    const points = await chartTable(trend);
     assert.ok(points.includes(`Exempelkommun (egen), 2024\t${plain(expected2024.nyckeltal.U23004)}`), points);
     assert.ok(points.includes(`Exempelkommun (egen), 2025\t${plain(expected.nyckeltal.U23004)}`), points);
     assert.match(points, /Stockholm, 2024\t2 201 kr\n/, 'Kolada trend beside the own');
@@ -156,8 +151,7 @@ test('comparison with Kolada, a network partner, another year and quality', asyn
     // Kostnad och kvalitet.
     await visit(page, 'kvalitet');
     await uploadReference(page, [path.join(kolada, 'kvalitet.csv')]);
-    await page.getByTestId('quality-HEMTJ').locator('details.chart-table summary').click();
-    const quality = plain(await page.getByTestId('quality-HEMTJ').locator('details.chart-table table').innerText());
+    const quality = await chartTable(page.getByTestId('quality-HEMTJ'));
     assert.ok(quality.includes(`Hemtjänst Norr\t${plain(expected.units['HEMTJ Hemtjänst Norr']).replace(' kr', '')} · 91`), quality);
     assert.equal(await page.getByTestId('quality-SABO').locator('svg circle').count(), 3);
     await check(page, '23-kvalitet');
@@ -193,8 +187,7 @@ test('the example data shows every comparison view with the example comparison f
     // Kolada's figures first: the invented municipalities, their group and Kolada's value for the
     // own municipality beside the own computed one.
     const h = page.getByTestId('compare-N21006');
-    await h.locator('details.chart-table summary').click();
-    const bars = plain(await h.locator('details.chart-table table').innerText());
+    const bars = await chartTable(h);
     for (const name of ['Björkby (påhittad)', 'Sjöstad (påhittad)', 'Tallvik (påhittad)', 'Granvik', 'Ekeby', 'Liknande kommuner, påhittad (grupp)', 'Exempelkommun enligt Kolada']) {
       assert.match(bars, new RegExp(`${name.replace(/[()]/g, '\\$&')}\\t\\d`), `${name} in ${bars}`);
     }
@@ -212,8 +205,7 @@ test('the example data shows every comparison view with the example comparison f
     assert.equal(koladaKind, 15);
     await page.getByTestId('kpi-kind').selectOption('volym');
     const u = page.getByTestId('compare-U21003');
-    await u.locator('details.chart-table summary').click();
-    const uBars = plain(await u.locator('details.chart-table table').innerText());
+    const uBars = await chartTable(u);
     assert.ok(uBars.includes('Granvik\t') && uBars.includes('Ekeby\t') && !uBars.includes('Björkby'), uBars);
     assert.ok(uBars.includes(`Exempelkommun (egen)\t${plain(expected.nyckeltal.U21003).replace(' kr', '')}`), uBars);
     const perVolume = await page.locator('section.kpi-compare').count();

@@ -136,9 +136,20 @@ export async function screenshot(page, name) {
   const size = page.viewportSize();
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   await page.setViewportSize({ width: size.width, height: Math.max(size.height, height) });
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
-  await page.setViewportSize(size);
+  try {
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
+  } finally {
+    await page.setViewportSize(size);
+  }
+}
+
+/** The table view of the chart in `block` ("Visa som tabell", built once opened), opened if
+ *  it is closed, as text. */
+export async function chartTable(block) {
+  const fold = block.locator('details.chart-table');
+  if (!(await fold.evaluate((d) => d.open))) await fold.locator('summary').click();
+  return plain(await fold.locator('table').innerText());
 }
 
 /** Runs axe-core on the page; returns the serious and critical violations. */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   serve, launch, screenshot, watchErrors, generation, nextReport, unzip, engineFigures, plain, root, dist,
-  visit, check, upload, listed, openAll,
+  visit, check, upload, listed, openAll, chartTable,
 } from './harness.mjs';
 
 const data = path.join(root, 'tests/e2e/data');
@@ -145,8 +145,7 @@ test('the whole journey', async () => {
     assert.equal(await hemtjanst.locator('svg[role="img"]').count(), 1);
     const tableText = plain(await hemtjanst.locator('details.chart-table').innerText());
     assert.equal(tableText, 'Visa som tabell');
-    await hemtjanst.locator('details.chart-table summary').click();
-    const rows = plain(await hemtjanst.locator('details.chart-table table').innerText());
+    const rows = await chartTable(hemtjanst);
     const hemtjanstUnits = Object.entries(expected.units_exact)
       .filter(([k]) => k.startsWith('HEMTJ '))
       .sort((a, b) => b[1] - a[1])

@@ -6,24 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openExample, serve, launch, watchErrors, loadExampleComparisons, plain, visit, check, dist } from './harness.mjs';
+import { openExample, serve, launch, watchErrors, loadExampleComparisons, visit, check, dist, chartTable } from './harness.mjs';
 
 /** A Kolada unit's hemtjänst survey value (U21504) in the example's comparison file. */
 const ouValue = (ou) => JSON.parse(fs.readFileSync(path.join(dist, 'exempel', 'jamforelse', 'kolada-enheter-exempel.json'), 'utf8'))
   .values.find((v) => v.ou === ou && v.kpi === 'U21504').values[0].value;
-
-const table = async (block) => {
-  // The table is built when its fold is opened; a chart drawn again (the mapping changed) comes
-  // with its fold closed, so it is opened again until its table is there.
-  for (let tries = 0; ; tries++) {
-    if (!(await block.locator('details.chart-table').evaluate((d) => d.open))) await block.locator('details.chart-table summary').click();
-    try {
-      return plain(await block.locator('details.chart-table table').innerText({ timeout: 2000 }));
-    } catch (e) {
-      if (tries === 5) throw e;
-    }
-  }
-};
 
 test('own enheter mapped to Kolada units show Kolada values beside their cost', async () => {
   const server = await serve();
@@ -44,14 +31,14 @@ test('own enheter mapped to Kolada units show Kolada values beside their cost', 
     const kolada = page.getByTestId('quality-HEMTJ-2');
     assert.match(await kolada.locator('h2').innerText(), /alltid eller oftast bra bemötande/);
     assert.equal(await kolada.locator('svg circle').count(), 3);
-    assert.match(await table(kolada), new RegExp(`Hemtjänst Norr\t[\\d ]+ · ${ouValue('V15E999900101')}\n`));
+    assert.match(await chartTable(kolada), new RegExp(`Hemtjänst Norr\t[\\d ]+ · ${ouValue('V15E999900101')}\n`));
     // The CSV's results stay where they were.
     assert.equal(await page.getByTestId('quality-HEMTJ').locator('svg circle').count(), 4);
 
     // Mapped by hand: its Kolada value appears, and the choice is remembered (only the choice).
     await page.getByTestId('ou-HT-CENTRUM').selectOption('V15E999900401');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="quality-HEMTJ-2"] svg circle').length === 4);
-    assert.match(await table(page.getByTestId('quality-HEMTJ-2')), new RegExp(`Hemtjänst Centrum\t[\\d ]+ · ${ouValue('V15E999900401')}\n`));
+    assert.match(await chartTable(page.getByTestId('quality-HEMTJ-2')), new RegExp(`Hemtjänst Centrum\t[\\d ]+ · ${ouValue('V15E999900401')}\n`));
     await page.getByTestId('ou-SB-SOL').selectOption('V15E999900601');
     assert.match(
       await page.locator('tr[data-enhet="SB-SOL"]').innerText(),

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   openExample,
-  serve, launch, watchErrors, plain, root, dist, uploadReference, engineFigures, visit, check,
+  serve, launch, watchErrors, plain, root, dist, uploadReference, engineFigures, visit, check, chartTable,
 } from './harness.mjs';
 
 const kolada = path.join(root, 'tests/e2e/data/kolada');
@@ -73,8 +73,7 @@ test("Kolada's N-KPIs: pages, deleted and null values, the web table, the own va
     assert.match(plain(await page.getByTestId('compare-N28013').getByTestId('in-kolada').innerText()), /^Kolada har inget värde för Exempelkommun 2025 \(Saknas\)\.$/);
 
     // Group named from the shipped list, shown but not counted; the deleted value is not shown.
-    await n21006.locator('details.chart-table summary').click();
-    const bars = plain(await n21006.locator('details.chart-table table').innerText());
+    const bars = await chartTable(n21006);
     assert.match(bars, /Pendlingskommun nära större stad \(ovägt medel\) \(grupp\)\t171 000/);
     assert.match(bars, /Stockholm\t139 800/);
     assert.ok(!bars.includes('999 999'), bars);
@@ -93,8 +92,7 @@ test("Kolada's N-KPIs: pages, deleted and null values, the web table, the own va
     // groups, which it fetches before it reads comparison files.)
     assert.equal(expected.compare.N25016.rank, '1 av 3');
     const n25016 = page.getByTestId('compare-N25016');
-    await n25016.locator('details.chart-table summary').click();
-    assert.match(plain(await n25016.locator('details.chart-table table').innerText()), /Pendlingskommun nära större stad \(ovägt medel\) \(grupp\)\t5 100/);
+    assert.match(await chartTable(n25016), /Pendlingskommun nära större stad \(ovägt medel\) \(grupp\)\t5 100/);
     await check(page, '40-kolada-jamforelse');
     assert.deepEqual(errors, []);
   } finally {
