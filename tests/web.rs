@@ -125,7 +125,8 @@ async fn a_charts_table_opened_stays_open_with_the_new_data_when_the_chart_is_dr
     });
     leptos::task::tick().await;
     let rows = || root.query_selector_all("details.chart-table table tbody tr").unwrap().length();
-    let details = || root.query_selector("details.chart-table").unwrap().unwrap().unchecked_into::<web_sys::HtmlDetailsElement>();
+    let details =
+        || root.query_selector("details.chart-table").unwrap().unwrap().unchecked_into::<web_sys::HtmlDetailsElement>();
     details().set_open(true);
     next_task().await;
     assert_eq!(rows(), 1, "opened: its table");

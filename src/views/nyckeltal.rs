@@ -213,16 +213,18 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
                             </table>
                         }
                     })}
-                {Some(sources_of(&report, &how))
-                    .filter(|sources| !sources.is_empty())
-                    .map(|sources| {
-                        view! {
-                            <p class="sources">
-                                <strong>"Raderna det kommer från: "</strong>
-                                {sources.join("; ")}
-                            </p>
-                        }
-                    })}
+                {
+                    let sources = sources_of(&report, &how);
+                    (!sources.is_empty())
+                        .then(|| {
+                            view! {
+                                <p class="sources">
+                                    <strong>"Raderna det kommer från: "</strong>
+                                    {sources.join("; ")}
+                                </p>
+                            }
+                        })
+                }
             </Fold>
         </article>
     }
