@@ -1,7 +1,8 @@
 // Files chosen in several goes, as a user does: the files of DIR but platser.csv, then
 // platser.csv added, then all of them again, in the app (served from DIST, or dist/). Prints the
 // worker's WebAssembly memory after each (its high-water mark: wasm memory never shrinks), so
-// that a second reading can be seen to need no more memory than the first.
+// that a second reading can be seen to need no more memory than the first, and the worker's
+// times (a reading into memory the worker has already used is faster than the first).
 //   node bench/again.mjs bench/out/1m
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,8 +23,10 @@ try {
     const g = await generation(page);
     await page.getByTestId('file-input').setInputFiles(list);
     await nextReport(page, g, 600000);
-    const mib = Number(await page.locator('main').getAttribute('data-memory')) / 1048576;
-    console.log(`${what}: worker memory ${mib.toFixed(0)} MiB`);
+    const main = page.locator('main');
+    const mib = Number(await main.getAttribute('data-memory')) / 1048576;
+    const [read, load, compute] = await Promise.all(['read', 'load', 'compute'].map(async (k) => Math.round(Number(await main.getAttribute(`data-${k}-ms`)))));
+    console.log(`${what}: worker memory ${mib.toFixed(0)} MiB; reading ${read} ms, load ${load} ms, compute ${compute} ms`);
   }
 } finally {
   await browser.close();
