@@ -17,7 +17,8 @@ if (!names.includes('brukare.csv')) throw new Error(`${dir} has no brukare.csv`)
 
 // The halves, split at a line break (the generated files quote no line breaks).
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kpb-halves-'));
-const [first, second] = ['a', 'b'].map((h) => fs.mkdirSync(path.join(tmp, h)) ?? path.join(tmp, h));
+const [first, second] = ['a', 'b'].map((h) => path.join(tmp, h));
+for (const d of [first, second]) fs.mkdirSync(d);
 const text = fs.readFileSync(path.join(dir, 'brukare.csv'));
 const headerEnd = text.indexOf(10) + 1;
 const middle = text.indexOf(10, headerEnd + Math.floor((text.length - headerEnd) / 2)) + 1;
