@@ -1,8 +1,8 @@
 // Files chosen in several goes, as a user does: the files of DIR but platser.csv, then
 // platser.csv added, then all of them again, in the app (served from DIST, or dist/). Prints the
-// worker's WebAssembly memory after each (its high-water mark: wasm memory never shrinks), so
-// that a second reading can be seen to need no more memory than the first, and the worker's
-// times (a reading into memory the worker has already used is faster than the first).
+// worker's WebAssembly memory after each (its high-water mark: wasm memory never shrinks) and its
+// times: how much more room a second reading needs than the first, and whether a reading into
+// memory the worker has used before is faster (docs/BENCHMARKS.md).
 //   node bench/again.mjs bench/out/1m
 import fs from 'node:fs';
 import path from 'node:path';
