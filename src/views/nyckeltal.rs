@@ -116,8 +116,6 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
     let name = figure.name.clone();
     let title = id_title(&figure.id);
     let id = if figure.id.starts_with("KPB-") { "eget".to_owned() } else { figure.id.clone() };
-    // What the fold shows is made when it is opened.
-    let how = figure;
     view! {
         <article class="kpi-card" class:missing=!has_value data-testid=test_id>
             <header>
@@ -139,44 +137,44 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
             }}
             <Fold class="how" summary="Hur räknades detta?">
                 <p class="formula">
-                    <span>{format!("{}: {}", how.numerator_label, format::number(how.numerator, 2))}</span>
+                    <span>{format!("{}: {}", figure.numerator_label, format::number(figure.numerator, 2))}</span>
                     <span class="op">" ÷ "</span>
-                    <span>{format!("{}: {}", how.denominator_label, format::number(how.denominator, 2))}</span>
-                    {how.value.map(|v| {
+                    <span>{format!("{}: {}", figure.denominator_label, format::number(figure.denominator, 2))}</span>
+                    {figure.value.map(|v| {
                         let scale = if unit == FigureUnit::Procent { " × 100" } else { "" };
                         view! { <span class="op">{format!("{scale} = {}", format::figure(unit, v))}</span> }
                     })}
                 </p>
                 <dl>
                     <dt>"Definition"</dt>
-                    <dd>{how.definition.clone()}</dd>
-                    {(!how.includes.is_empty())
+                    <dd>{figure.definition.clone()}</dd>
+                    {(!figure.includes.is_empty())
                         .then(|| view! {
                             <dt>"Ingår"</dt>
-                            <dd>{how.includes.clone()}</dd>
+                            <dd>{figure.includes.clone()}</dd>
                         })}
-                    {(!how.excludes.is_empty())
+                    {(!figure.excludes.is_empty())
                         .then(|| view! {
                             <dt>"Ingår inte"</dt>
-                            <dd>{how.excludes.clone()}</dd>
+                            <dd>{figure.excludes.clone()}</dd>
                         })}
                     <dt>"Fördelningsnyckel"</dt>
                     <dd>{format!("Gemensamma kostnader fördelade {key}.")}</dd>
-                    {beside(&how, &report).map(|(text, value)| view! {
+                    {beside(&figure, &report).map(|(text, value)| view! {
                         <dt>"Skillnad mot KPB"</dt>
                         <dd data-testid="kpb-beside">{text}{value.map(|v| format!(" Värdet enligt KPB: {v}."))}</dd>
                     })}
-                    {(how.basis == Basis::Kolada).then(|| view! {
+                    {(figure.basis == Basis::Kolada).then(|| view! {
                         <dt>"Källa för definitionen"</dt>
-                        <dd>{format!("Koladas nyckeltal {} ({}). ", how.id, kpb::reference::KOLADA_SOURCE)}
+                        <dd>{format!("Koladas nyckeltal {} ({}). ", figure.id, kpb::reference::KOLADA_SOURCE)}
                             "Koladas egna värde bygger på räkenskapssammandraget (RS) och Socialstyrelsens individstatistik; en skillnad mot det egna värdet betyder oftast att huvudboksuttaget och RS inte bokför lika."</dd>
                     })}
-                    {(!how.notes.is_empty()).then(|| view! {
+                    {(!figure.notes.is_empty()).then(|| view! {
                         <dt>"Om underlaget"</dt>
-                        <dd><ul>{how.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul></dd>
+                        <dd><ul>{figure.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul></dd>
                     })}
                 </dl>
-                {(!how.by_enhet.is_empty())
+                {(!figure.by_enhet.is_empty())
                     .then(|| {
                         view! {
                             <table class="compact">
@@ -189,7 +187,7 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    {how
+                                    {figure
                                         .by_enhet
                                         .iter()
                                         .cloned()
@@ -214,7 +212,7 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
                         }
                     })}
                 {
-                    let sources = sources_of(&report, &how);
+                    let sources = sources_of(&report, &figure);
                     (!sources.is_empty())
                         .then(|| {
                             view! {
