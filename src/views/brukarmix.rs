@@ -19,7 +19,7 @@ pub fn Brukarmix() -> impl IntoView {
                     "Kostnad är brukarnas KPB-kostnad för året (egen och annan regi, före assistansersättning). Kostnad per brukare = gruppens kostnad ÷ gruppens brukare. "
                     "Ålder är ålder vid årets slut (året minus födelseåret), indelad efter åldersgrupperna under Inställningar. "
                     "Boendeform: särskilt boende om brukaren någon gång under året bott i särskilt boende, annars bostad enligt LSS, annars ordinärt boende. "
-                    "Per insats räknas en brukare i varje insats hen haft; summan av brukarna är därför större än antalet brukare."
+                    "Brukare utan kostnad räknas inte. Per insats räknas en brukare i varje insats hen haft en kostnad i; summan av brukarna är därför större än antalet brukare."
                 </p>
             </details>
             {move || {

@@ -349,7 +349,7 @@ pub struct InsatsSummary {
 /// Who counts as a brukare, as the views and exports say it. The rule is `steps::members`: the
 /// brukare of an enhet are those its cost is divided among; an insats, an area and the
 /// municipality count each of their enheter's brukare once.
-pub const BRUKARE_RULE: &str = "En brukare räknas hos en enhet när enhetens kostnad fördelas på hen: hen har volym där (timmar, dygn eller dagar) eller huvudboken har bokfört kostnad direkt på hen. En insats och kommunen räknar varje brukare en gång, egen och annan regi var för sig. Nyckeltalen per brukare och ytterfallen räknar brukare med en kostnad (skild från noll) i insatserna eller området, kostnadsfördelningen brukare med en kostnad över noll.";
+pub const BRUKARE_RULE: &str = "En brukare räknas hos en enhet när enhetens kostnad fördelas på hen: hen har volym där (timmar, dygn eller dagar) eller huvudboken har bokfört kostnad direkt på hen. En insats och kommunen räknar varje brukare en gång, egen och annan regi var för sig. Nyckeltalen per brukare, ytterfallen och brukarmixen räknar brukare med en kostnad (skild från noll) i insatserna eller området, kostnadsfördelningen brukare med en kostnad över noll.";
 
 /// A pool of common cost and where it went.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -105,7 +105,10 @@ pub(super) fn mix(clients: &[ClientCost], settings: &Settings) -> Mix {
     let mut total = Decimal::ZERO;
     let (mut by_age, mut by_kon, mut by_boendeform) = (Tally::new(), Tally::new(), Tally::new());
     let mut per_insats: BTreeMap<Insats, (u32, Decimal)> = BTreeMap::new();
-    for c in clients {
+    // As every figure per brukare (`report::BRUKARE_RULE`): the brukare with a cost, and in an insats
+    // those with a cost in it.
+    let mut of_client: Vec<(Insats, Decimal)> = Vec::new();
+    for c in clients.iter().filter(|c| !c.total.is_zero()) {
         total += c.total;
         for (tally, label) in [
             (&mut by_age, c.age_group.as_deref().unwrap_or(UNKNOWN_AGE)),
@@ -116,23 +119,27 @@ pub(super) fn mix(clients: &[ClientCost], settings: &Settings) -> Mix {
             e.0 += 1;
             e.1 += c.total;
         }
-        let mut seen = 0u32;
+        of_client.clear();
         for l in &c.lines {
-            let e = per_insats.entry(l.insats).or_default();
-            e.1 += l.cost;
-            if seen & l.insats.bit() == 0 {
-                seen |= l.insats.bit();
-                e.0 += 1;
+            match of_client.iter_mut().find(|(i, _)| *i == l.insats) {
+                Some((_, cost)) => *cost += l.cost,
+                None => of_client.push((l.insats, l.cost)),
             }
+        }
+        for &(insats, cost) in &of_client {
+            let e = per_insats.entry(insats).or_default();
+            e.1 += cost;
+            e.0 += u32::from(!cost.is_zero());
         }
     }
     let by_insats = per_insats
         .into_iter()
+        .filter(|(_, (clients, _))| *clients > 0)
         .map(|(insats, (clients, cost))| Group {
             label: insats.name().to_owned(),
             clients,
             cost,
-            per_client: Some(cost / Decimal::from(clients)),
+            per_client: (clients > 0).then(|| cost / Decimal::from(clients)),
             share: percent_of(cost, total),
         })
         .collect();
