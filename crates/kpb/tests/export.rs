@@ -213,3 +213,116 @@ fn the_status_says_who_validated_and_when_only_once_validated() {
     // A preliminary result names no validation, even one typed in before it was set back.
     assert_eq!(about(&Meta { status: Status::Preliminar, ..meta() }), "Status;Preliminär");
 }
+
+/// The example data's report (public/exempel).
+fn example() -> kpb::Report {
+    let files: Vec<InputFile> =
+        ["kostnader.csv", "brukare.csv", "mappning.csv", "konton.csv", "platser.csv", "befolkning.csv"]
+            .iter()
+            .map(|n| {
+                let path = format!("{}/../../public/exempel/{n}", env!("CARGO_MANIFEST_DIR"));
+                InputFile { name: n.to_string(), bytes: std::fs::read(&path).unwrap() }
+            })
+            .collect();
+    compute(&load(&files, &ImportSettings::default()), &Settings::default())
+}
+
+/// A table's column by its header: each row's text, or its number.
+fn column<'a>(all: &'a [kpb::export::Table], table: &str, header: &str) -> Vec<&'a kpb::export::Cell> {
+    let t = all.iter().find(|t| t.name == table).unwrap_or_else(|| panic!("{table}"));
+    let c = t.columns.iter().position(|(h, _)| h == header).unwrap_or_else(|| panic!("{table}: {header}"));
+    t.rows.iter().map(|r| &r[c]).collect()
+}
+
+fn number(cell: &kpb::export::Cell) -> rust_decimal::Decimal {
+    match cell {
+        kpb::export::Cell::Number(d) => *d,
+        kpb::export::Cell::Empty => rust_decimal::Decimal::ZERO,
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+fn text(cell: &kpb::export::Cell) -> String {
+    match cell {
+        kpb::export::Cell::Text(s) => s.clone(),
+        other => panic!("not a text: {other:?}"),
+    }
+}
+
+/// Sums of a table's money column by a key of its rows.
+fn sums(
+    all: &[kpb::export::Table],
+    table: &str,
+    keys: &[&str],
+    money: &str,
+) -> std::collections::BTreeMap<Vec<String>, rust_decimal::Decimal> {
+    let keys: Vec<_> = keys.iter().map(|k| column(all, table, k)).collect();
+    let mut sums = std::collections::BTreeMap::new();
+    for (i, m) in column(all, table, money).into_iter().enumerate() {
+        *sums.entry(keys.iter().map(|k| text(k[i])).collect::<Vec<_>>()).or_default() += number(m);
+    }
+    sums
+}
+
+/// The keys whose sums differ, with both sums.
+fn differ(
+    a: &std::collections::BTreeMap<Vec<String>, rust_decimal::Decimal>,
+    b: &std::collections::BTreeMap<Vec<String>, rust_decimal::Decimal>,
+) -> Vec<String> {
+    let keys: std::collections::BTreeSet<_> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| format!("{k:?}: {:?} against {:?}", a.get(k), b.get(k)))
+        .collect()
+}
+
+#[test]
+fn the_exports_add_up_to_the_ore_at_every_level() {
+    use rust_decimal::Decimal;
+    let report = example();
+    let all = tables(&report, &meta());
+    let ore = Decimal::new(1, 2);
+    let near = |rounded: Decimal, exact: Decimal| (rounded / ore).fract().is_zero() && (rounded - exact).abs() < ore;
+    for money in ["Kostnad", "Assistansersättning"] {
+        // A brukare's lines sum to the brukare.
+        let lines = sums(&all, "Brukare per insats", &["Brukare"], money);
+        let clients = sums(&all, "Brukare", &["Brukare"], money);
+        assert_eq!(differ(&lines, &clients), Vec::<String>::new(), "{money}: brukare");
+        // The brukare's lines in a unit sum to the unit (in the example all of a unit's cost goes to its brukare).
+        let cells = sums(&all, "Brukare per insats", &["Insats", "Enhet", "Regi"], money);
+        let units = sums(&all, "Enheter", &["Insats", "Enhet", "Regi"], money);
+        assert_eq!(differ(&cells, &units), Vec::<String>::new(), "{money}: enheter");
+    }
+    // The units sum to the insatser, in each regi.
+    let units = sums(&all, "Enheter", &["Insats", "Regi"], "Kostnad");
+    let insatser = column(&all, "Insatser", "Insats");
+    for (regi, header) in [("egen regi", "Kostnad egen regi"), ("annan regi", "Kostnad annan regi")] {
+        for (insats, cost) in insatser.iter().zip(column(&all, "Insatser", header)) {
+            let of_units = units.get(&vec![text(insats), regi.to_owned()]).copied().unwrap_or_default();
+            assert_eq!(number(cost), of_units, "{} {regi}", text(insats));
+        }
+    }
+    // The brukare sum to the total the app shows, 184 030 308,37 kr (Avstämning, Kostnadsfördelning).
+    let total: Decimal = column(&all, "Brukare", "Kostnad").into_iter().map(number).sum();
+    assert_eq!(total, Decimal::new(18_403_030_837, 2));
+    // Every figure is its exact value rounded up or down to the öre.
+    for (c, cost) in report.clients.iter().zip(column(&all, "Brukare", "Kostnad")) {
+        assert!(near(number(cost), c.total), "{}: {:?} from {}", c.id, cost, c.total);
+    }
+    let lines = report.clients.iter().flat_map(|c| &c.lines);
+    for (l, cost) in lines.zip(column(&all, "Brukare per insats", "Kostnad")) {
+        assert!(near(number(cost), l.cost));
+    }
+    for (u, cost) in report.units.iter().zip(column(&all, "Enheter", "Kostnad")) {
+        assert!(near(number(cost), u.total), "{}: {:?} from {}", u.enhet, cost, u.total);
+    }
+    for (s, cost) in report.insatser.iter().zip(column(&all, "Insatser", "Kostnad egen regi")) {
+        assert!(near(number(cost), s.cost), "{}: {:?} from {}", s.insats.name(), cost, s.cost);
+    }
+    // Each unit's direct and allocated cost sum to its cost.
+    let [direct, allocated, cost] =
+        ["Direkt kostnad", "Fördelad gemensam kostnad", "Kostnad"].map(|h| column(&all, "Enheter", h));
+    for i in 0..cost.len() {
+        assert_eq!(number(direct[i]) + number(allocated[i]), number(cost[i]));
+    }
+}

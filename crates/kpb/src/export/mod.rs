@@ -3,8 +3,13 @@
 //!
 //! Client-level tables carry only the pseudonym (or the file's own non-personal id). Amounts are
 //! exported to the öre, unit costs with two decimals, shares with two; nothing else is rounded.
+//! The costs of the brukare's lines, the brukare, the enheter and the insatser are rounded
+//! together ([`ore`]), so that each sum of them is the sum of its rows.
 
-use crate::report::{MonthFigure, MonthlyRow, Report};
+mod ore;
+
+use crate::model::{Insats, Regi};
+use crate::report::{ClientCost, ClientLine, InsatsSummary, MonthFigure, MonthlyRow, Report, UnitCost};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 #[cfg(feature = "xlsx")]
@@ -158,15 +163,16 @@ use Kind::*;
 
 /// Every table of the report, in the order of the workbook.
 pub fn tables(report: &Report, meta: &Meta) -> Vec<Table> {
+    let money = Rounded::new(report);
     [
         about(report, meta),
         nyckeltal(report),
         nyckeltal_by_enhet(report),
-        units(report),
-        insatser(report),
+        units(report, &money),
+        insatser(report, &money),
         pools(report),
-        clients(report),
-        client_lines(report),
+        clients(report, &money),
+        client_lines(report, &money),
         ytterfall(report),
         ytterfall_clients(report),
         distribution(report),
@@ -202,7 +208,7 @@ fn about(report: &Report, meta: &Meta) -> Table {
         ("Enheter som valts bort", s.excluded_enheter.iter().cloned().collect::<Vec<_>>().join(", ")),
         (
             "Avrundning",
-            "Belopp i kronor med öre. Beloppen per brukare (Brukare, Brukare per insats) är avrundade så att raderna summerar exakt till totalen (största rest-metoden): en enskild rad skiljer sig högst ett öre från sin egen avrundning."
+            "Belopp i kronor med öre. Kostnaderna och assistansersättningen per brukare och insats, per brukare, per enhet och per insats är avrundade tillsammans så att varje summa är summan av sina rader: en brukares insatser summerar till brukaren, brukarna i en enhet till enheten, enheterna till insatsen och brukarna till totalen. Varje belopp är sitt exakta värde avrundat uppåt eller nedåt till helt öre, aldrig mer; totalen för brukarna är avrundad som i appen."
                 .to_owned(),
         ),
     ];
@@ -259,51 +265,70 @@ fn nyckeltal_by_enhet(report: &Report) -> Table {
     )
 }
 
-fn units(report: &Report) -> Table {
+/// A unit's row: the unit, and its direct cost, personnel, cost and assistansersättning rounded.
+type UnitRow<'a> = (&'a UnitCost, [Decimal; 4]);
+
+fn units(report: &Report, money: &Rounded) -> Table {
+    // Direct cost and personnel each to their column's total; the allocated cost is the rest of
+    // the unit's cost, so that direct + allocated = cost on every row.
+    let direct = largest_remainder(&report.units.iter().map(|u| u.direct).collect::<Vec<_>>());
+    let personnel = largest_remainder(&report.units.iter().map(|u| u.personnel).collect::<Vec<_>>());
+    let rows: Vec<UnitRow> = report
+        .units
+        .iter()
+        .zip(&money.units)
+        .zip(direct.into_iter().zip(personnel))
+        .map(|((u, [cost, assistans]), (direct, personnel))| (u, [direct, personnel, *cost, *assistans]))
+        .collect();
     table(
         "Enheter",
         "Kostnad och volym per insats, enhet och regi",
-        &report.units,
+        &rows,
         &[
-            col("Insatskod", Text, |u| u.insats.code().into()),
-            col("Insats", Text, |u| u.insats.name().into()),
-            col("Enhet", Text, |u| u.enhet.clone().into()),
-            col("Enhetsnamn", Text, |u| u.enhet_name.clone().into()),
-            col("Område", Text, |u| u.omrade.clone().into()),
-            col("Regi", Text, |u| u.regi.name().into()),
-            col("Direkt kostnad", Money, |u| u.direct.into()),
-            col("Varav personal", Money, |u| u.personnel.into()),
-            col("Fördelad gemensam kostnad", Money, |u| u.allocated.into()),
-            col("Kostnad", Money, |u| u.total.into()),
-            col("Assistansersättning", Money, |u| u.assistansersattning.into()),
-            col("Volym", Number, |u| u.volume.into()),
-            col("Volymenhet", Text, |u| u.insats.unit().plural().into()),
-            col("Volymtyp", Text, |u| u.basis.name().into()),
-            col("Kr per volymenhet", Rate, |u| u.unit_cost.into()),
-            col("Netto kr per volymenhet", Rate, |u| u.net_unit_cost.into()),
-            col("Brukare", Number, |u| u.clients.into()),
+            col("Insatskod", Text, |(u, _)| u.insats.code().into()),
+            col("Insats", Text, |(u, _)| u.insats.name().into()),
+            col("Enhet", Text, |(u, _)| u.enhet.clone().into()),
+            col("Enhetsnamn", Text, |(u, _)| u.enhet_name.clone().into()),
+            col("Område", Text, |(u, _)| u.omrade.clone().into()),
+            col("Regi", Text, |(u, _)| u.regi.name().into()),
+            col("Direkt kostnad", Money, |(_, m)| m[0].into()),
+            col("Varav personal", Money, |(_, m)| m[1].into()),
+            col("Fördelad gemensam kostnad", Money, |(_, m)| (m[2] - m[0]).into()),
+            col("Kostnad", Money, |(_, m)| m[2].into()),
+            col("Assistansersättning", Money, |(_, m)| m[3].into()),
+            col("Volym", Number, |(u, _)| u.volume.into()),
+            col("Volymenhet", Text, |(u, _)| u.insats.unit().plural().into()),
+            col("Volymtyp", Text, |(u, _)| u.basis.name().into()),
+            col("Kr per volymenhet", Rate, |(u, _)| u.unit_cost.into()),
+            col("Netto kr per volymenhet", Rate, |(u, _)| u.net_unit_cost.into()),
+            col("Brukare", Number, |(u, _)| u.clients.into()),
         ],
     )
 }
 
-fn insatser(report: &Report) -> Table {
+fn insatser(report: &Report, money: &Rounded) -> Table {
+    let rows: Vec<(&InsatsSummary, [Decimal; 2])> = report
+        .insatser
+        .iter()
+        .map(|s| (s, [Regi::Egen, Regi::Annan].map(|regi| money.insats(s.insats, regi))))
+        .collect();
     table(
         "Insatser",
         "Per insats för hela kommunen (egen regi; annan regi för sig)",
-        &report.insatser,
+        &rows,
         &[
-            col("Insats", Text, |s| s.insats.name().into()),
-            col("Kostnad egen regi", Money, |s| s.cost.into()),
-            col("Volym egen regi", Number, |s| s.volume.into()),
-            col("Kr per volymenhet", Rate, |s| s.unit_cost.into()),
-            col("Lägst (enhet)", Text, |s| s.min.as_ref().map(|m| m.0.clone()).into()),
-            col("Lägst, kr", Rate, |s| s.min.as_ref().map(|m| m.1).into()),
-            col("Högst (enhet)", Text, |s| s.max.as_ref().map(|m| m.0.clone()).into()),
-            col("Högst, kr", Rate, |s| s.max.as_ref().map(|m| m.1).into()),
-            col("Brukare egen regi", Number, |s| s.clients.into()),
-            col("Kostnad annan regi", Money, |s| s.annan_cost.into()),
-            col("Volym annan regi", Number, |s| s.annan_volume.into()),
-            col("Brukare annan regi", Number, |s| s.annan_clients.into()),
+            col("Insats", Text, |(s, _)| s.insats.name().into()),
+            col("Kostnad egen regi", Money, |(_, m)| m[0].into()),
+            col("Volym egen regi", Number, |(s, _)| s.volume.into()),
+            col("Kr per volymenhet", Rate, |(s, _)| s.unit_cost.into()),
+            col("Lägst (enhet)", Text, |(s, _)| s.min.as_ref().map(|m| m.0.clone()).into()),
+            col("Lägst, kr", Rate, |(s, _)| s.min.as_ref().map(|m| m.1).into()),
+            col("Högst (enhet)", Text, |(s, _)| s.max.as_ref().map(|m| m.0.clone()).into()),
+            col("Högst, kr", Rate, |(s, _)| s.max.as_ref().map(|m| m.1).into()),
+            col("Brukare egen regi", Number, |(s, _)| s.clients.into()),
+            col("Kostnad annan regi", Money, |(_, m)| m[1].into()),
+            col("Volym annan regi", Number, |(s, _)| s.annan_volume.into()),
+            col("Brukare annan regi", Number, |(s, _)| s.annan_clients.into()),
         ],
     )
 }
@@ -332,58 +357,176 @@ fn pools(report: &Report) -> Table {
     )
 }
 
-fn clients(report: &Report) -> Table {
-    sum_exactly(table(
+fn clients(report: &Report, money: &Rounded) -> Table {
+    let rows: Vec<(&ClientCost, [Decimal; 2])> = report.clients.iter().zip(money.clients.iter().copied()).collect();
+    table(
         "Brukare",
         "Kostnad per brukare och år (pseudonymiserat)",
-        &report.clients,
+        &rows,
         &[
-            col("Brukare", Text, |c| c.id.clone().into()),
-            col("Ålder", Number, |c| c.age.into()),
-            col("Åldersgrupp", Text, |c| c.age_group.clone().into()),
-            col("Kön", Text, |c| c.kon.map(|k| k.kolada()).into()),
-            col("Boendeform", Text, |c| c.boendeform.name().into()),
-            col("Kostnad", Money, |c| c.total.into()),
-            col("Assistansersättning", Money, |c| c.assistansersattning.into()),
-            col("Nettokostnad", Money, |c| c.net().into()),
-            col("Insatser", Text, |c| {
+            col("Brukare", Text, |(c, _)| c.id.clone().into()),
+            col("Ålder", Number, |(c, _)| c.age.into()),
+            col("Åldersgrupp", Text, |(c, _)| c.age_group.clone().into()),
+            col("Kön", Text, |(c, _)| c.kon.map(|k| k.kolada()).into()),
+            col("Boendeform", Text, |(c, _)| c.boendeform.name().into()),
+            col("Kostnad", Money, |(_, m)| m[0].into()),
+            col("Assistansersättning", Money, |(_, m)| m[1].into()),
+            col("Nettokostnad", Money, |(_, m)| (m[0] + m[1]).into()),
+            col("Insatser", Text, |(c, _)| {
                 let mut insatser: Vec<&str> = c.lines.iter().map(|l| l.insats.name()).collect();
                 insatser.dedup();
                 insatser.join(", ").into()
             }),
         ],
-    ))
+    )
 }
 
-fn client_lines(report: &Report) -> Table {
-    let rows: Vec<_> = report.clients.iter().flat_map(|c| c.lines.iter().map(move |l| (c, l))).collect();
+fn client_lines(report: &Report, money: &Rounded) -> Table {
+    let rows: Vec<(&ClientCost, &ClientLine, [Decimal; 2])> = report
+        .clients
+        .iter()
+        .zip(&money.lines)
+        .flat_map(|(c, lines)| c.lines.iter().zip(lines).map(move |(l, m)| (c, l, *m)))
+        .collect();
+    // What was booked on the brukare, to its column's total (the other money is rounded above).
     sum_exactly(table(
         "Brukare per insats",
         "Varje brukares insatser (pseudonymiserat)",
         &rows,
         &[
-            col("Brukare", Text, |(c, _)| c.id.clone().into()),
-            col("Insats", Text, |(_, l)| l.insats.name().into()),
-            col("Enhet", Text, |(_, l)| l.enhet.to_string().into()),
-            col("Regi", Text, |(_, l)| l.regi.name().into()),
-            col("Volym", Number, |(_, l)| l.volume.into()),
-            col("Kostnad", Money, |(_, l)| l.cost.into()),
-            col("Assistansersättning", Money, |(_, l)| l.assistansersattning.into()),
-            col("Varav bokfört på brukaren", Money, |(_, l)| l.booked.into()),
-            col("Beviljad", Number, |(_, l)| l.beviljad.into()),
-            col("Utförd", Number, |(_, l)| l.utford.into()),
+            col("Brukare", Text, |(c, ..)| c.id.clone().into()),
+            col("Insats", Text, |(_, l, _)| l.insats.name().into()),
+            col("Enhet", Text, |(_, l, _)| l.enhet.to_string().into()),
+            col("Regi", Text, |(_, l, _)| l.regi.name().into()),
+            col("Volym", Number, |(_, l, _)| l.volume.into()),
+            col("Kostnad", Money, |(.., m)| m[0].into()),
+            col("Assistansersättning", Money, |(.., m)| m[1].into()),
+            col("Varav bokfört på brukaren", Money, |(_, l, _)| l.booked.into()),
+            col("Beviljad", Number, |(_, l, _)| l.beviljad.into()),
+            col("Utförd", Number, |(_, l, _)| l.utford.into()),
         ],
     ))
 }
 
-/// The money columns of a table of parts (the clients) rounded to the öre so that the rows sum
-/// exactly to the column's total rounded: each row down to the öre, and the öre that leaves to
-/// the rows with the largest remainders (the largest remainder method; ties in row order). A
-/// row then differs from its own rounding by less than an öre.
-fn sum_exactly(mut table: Table) -> Table {
+/// The cost and the assistansersättning of the brukare's lines, the brukare, the units and the
+/// insatser in each regi, rounded together to the öre ([`ore`]).
+struct Rounded {
+    /// Per brukare (the report's order), per line: cost and assistansersättning.
+    lines: Vec<Vec<[Decimal; 2]>>,
+    /// Per brukare: the sums of its lines.
+    clients: Vec<[Decimal; 2]>,
+    /// Per unit (the report's order): cost and assistansersättning.
+    units: Vec<[Decimal; 2]>,
+    /// Per insats and regi: the cost.
+    insatser: Vec<((Insats, Regi), Decimal)>,
+}
+
+impl Rounded {
+    fn new(report: &Report) -> Rounded {
+        // The cells: the units, then any a brukare's line names that is no unit; their groups
+        // (insats and regi).
+        let mut cells: rustc_hash::FxHashMap<(Insats, &str, Regi), usize> =
+            report.units.iter().enumerate().map(|(i, u)| ((u.insats, u.enhet.as_str(), u.regi), i)).collect();
+        let mut group_keys: Vec<(Insats, Regi)> = report.units.iter().map(|u| (u.insats, u.regi)).collect();
+        let cols: Vec<Vec<usize>> = report
+            .clients
+            .iter()
+            .map(|c| {
+                c.lines
+                    .iter()
+                    .map(|l| {
+                        let next = group_keys.len();
+                        *cells.entry((l.insats, &*l.enhet, l.regi)).or_insert_with(|| {
+                            group_keys.push((l.insats, l.regi));
+                            next
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut groups: Vec<(Insats, Regi)> = group_keys.clone();
+        groups.sort_unstable();
+        groups.dedup();
+        let group_of: Vec<usize> = group_keys.iter().map(|k| groups.binary_search(k).unwrap_or(0)).collect();
+
+        // Each kind of money: the lines' parts, and what each unit has beyond its lines.
+        let cell_count = group_keys.len();
+        let round = |line: fn(&ClientLine) -> Decimal, unit: fn(&UnitCost) -> Decimal| {
+            let mut parts = Vec::new();
+            let mut beyond: Vec<Decimal> =
+                report.units.iter().map(unit).chain(std::iter::repeat(Decimal::ZERO)).take(cell_count).collect();
+            for (r, (c, cols)) in report.clients.iter().zip(&cols).enumerate() {
+                for (l, &col) in c.lines.iter().zip(cols) {
+                    parts.push(ore::Part { value: line(l), row: Some(r), col });
+                    beyond[col] -= line(l);
+                }
+            }
+            let lines = parts.len();
+            parts.extend(beyond.into_iter().enumerate().map(|(col, value)| ore::Part { value, row: None, col }));
+            let rounded = ore::round(&parts, report.clients.len(), &group_of);
+            let mut sums = (
+                vec![Decimal::ZERO; report.clients.len()],
+                vec![Decimal::ZERO; cell_count],
+                vec![Decimal::ZERO; groups.len()],
+            );
+            for (p, v) in parts.iter().zip(&rounded) {
+                if let Some(r) = p.row {
+                    sums.0[r] += v;
+                }
+                sums.1[p.col] += v;
+                sums.2[group_of[p.col]] += v;
+            }
+            (rounded[..lines].to_vec(), sums)
+        };
+        let (cost, (client_cost, unit_cost, group_cost)) = round(|l| l.cost, |u| u.total);
+        let (assistans, (client_assistans, unit_assistans, _)) =
+            round(|l| l.assistansersattning, |u| u.assistansersattning);
+        let mut at = 0;
+        let lines = report
+            .clients
+            .iter()
+            .map(|c| {
+                let of = (at..at + c.lines.len()).map(|i| [cost[i], assistans[i]]).collect();
+                at += c.lines.len();
+                of
+            })
+            .collect();
+        Rounded {
+            lines,
+            clients: client_cost.into_iter().zip(client_assistans).map(|(c, a)| [c, a]).collect(),
+            units: unit_cost.into_iter().zip(unit_assistans).take(report.units.len()).map(|(c, a)| [c, a]).collect(),
+            insatser: groups.into_iter().zip(group_cost).collect(),
+        }
+    }
+
+    /// The cost of an insats in a regi (zero where it has none).
+    fn insats(&self, insats: Insats, regi: Regi) -> Decimal {
+        self.insatser.iter().find(|(k, _)| *k == (insats, regi)).map_or(Decimal::ZERO, |(_, d)| *d)
+    }
+}
+
+/// Amounts rounded to the öre so that they sum exactly to their total rounded: each down to the
+/// öre, and the öre that leaves to those with the largest remainders (the largest remainder
+/// method; ties in order). Each then differs from its own rounding by less than an öre.
+fn largest_remainder(values: &[Decimal]) -> Vec<Decimal> {
     let ore = Decimal::new(1, 2);
-    for (c, (_, kind)) in table.columns.iter().enumerate().filter(|(_, (_, k))| *k == Money) {
-        let values: Vec<(usize, Decimal)> = table
+    let total = round(values.iter().sum(), Money);
+    let floors: Vec<Decimal> = values.iter().map(|d| (d / ore).floor() * ore).collect();
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| (values[b] - floors[b]).cmp(&(values[a] - floors[a])).then(a.cmp(&b)));
+    let left = ((total - floors.iter().sum::<Decimal>()) / ore).to_usize().unwrap_or(0);
+    let mut parts = floors;
+    for &i in order.iter().take(left) {
+        parts[i] += ore;
+    }
+    parts
+}
+
+/// The money columns of a table rounded to the öre by [`largest_remainder`], each to its
+/// column's total (a column already in whole öre stays as it is).
+fn sum_exactly(mut table: Table) -> Table {
+    for (c, _) in table.columns.iter().enumerate().filter(|(_, (_, k))| *k == Money) {
+        let at: Vec<(usize, Decimal)> = table
             .rows
             .iter()
             .enumerate()
@@ -392,16 +535,8 @@ fn sum_exactly(mut table: Table) -> Table {
                 _ => None,
             })
             .collect();
-        let total = round(values.iter().map(|(_, d)| d).sum(), *kind);
-        let floors: Vec<Decimal> = values.iter().map(|(_, d)| (d / ore).floor() * ore).collect();
-        let mut order: Vec<usize> = (0..values.len()).collect();
-        order.sort_by(|&a, &b| (values[b].1 - floors[b]).cmp(&(values[a].1 - floors[a])).then(a.cmp(&b)));
-        let left = ((total - floors.iter().sum::<Decimal>()) / ore).to_usize().unwrap_or(0);
-        let mut parts = floors;
-        for &i in order.iter().take(left) {
-            parts[i] += ore;
-        }
-        for ((r, _), part) in values.iter().zip(parts) {
+        let values: Vec<Decimal> = at.iter().map(|(_, d)| *d).collect();
+        for ((r, _), part) in at.iter().zip(largest_remainder(&values)) {
             table.rows[*r][c] = Cell::Number(part);
         }
     }
