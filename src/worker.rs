@@ -750,7 +750,7 @@ pub mod serve {
                         let table =
                             tables.iter().find(|t| t.name == name).ok_or(format!("Tabellen {name} finns inte."))?;
                         Ok(Response::File {
-                            name: format!("KPB {year} – {name}.csv"),
+                            name: format!("KPB {year} – {name} ({}).csv", meta.status.name().to_lowercase()),
                             bytes: kpb::export::csv(table),
                             mime: "text/csv;charset=utf-8".into(),
                         })

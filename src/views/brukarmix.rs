@@ -66,6 +66,7 @@ fn Dimension(id: &'static str, title: &'static str, groups: Vec<Group>) -> impl 
     view! {
         <section class="mix-block" data-testid=format!("mix-{id}")>
             <h2>{format!("Per {lower}")}</h2>
+            <div class="scroll" tabindex="0" role="region" aria-label=format!("Brukarmix per {lower}")>
             <table class="compact mix-table">
                 <thead>
                     <tr>
@@ -93,6 +94,7 @@ fn Dimension(id: &'static str, title: &'static str, groups: Vec<Group>) -> impl 
                         .collect_view()}
                 </tbody>
             </table>
+            </div>
             <BarChart
                 id=format!("mix-{id}")
                 title=format!("Kostnad per brukare och år, per {lower}")

@@ -767,7 +767,7 @@ fn KpiBlock(row: KpiComparison, own_name: String) -> impl IntoView {
             format::ore(excess),
             row.unit.after_value(),
             format::volume(row.volume),
-            row.volume_label
+            kpb::model::lower_first(&row.volume_label)
         )),
         _ => None,
     };

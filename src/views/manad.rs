@@ -351,6 +351,7 @@ fn unit_page(
             view! {
                 <section class="unit-insats" data-testid=format!("unit-page-{}", insats.code())>
                     <h3>{format!("{} – kr per {}", insats.name(), unit.singular())}</h3>
+                    <div class="scroll" tabindex="0" role="region" aria-label=format!("{} per månad", insats.name())>
                     <table class="compact">
                         <thead>
                             <tr>
@@ -368,6 +369,7 @@ fn unit_page(
                             {month_row(&r.year_to_date, "Hittills i år".to_owned(), None, true)}
                         </tbody>
                     </table>
+                    </div>
                     <p class="compare-line" data-testid="unit-page-compare">
                         {format!(
                             "Hittills i år: {} kr per {}. Kommunens egen regi: {} kr. ",

@@ -137,9 +137,9 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
             }}
             <Fold class="how" summary="Hur räknades detta?">
                 <p class="formula">
-                    <span>{format!("{}: {}", figure.numerator_label, format::number(figure.numerator, 2))}</span>
+                    <span>{format!("{}: {}", figure.numerator_label, format::quantity(figure.numerator))}</span>
                     <span class="op">" ÷ "</span>
-                    <span>{format!("{}: {}", figure.denominator_label, format::number(figure.denominator, 2))}</span>
+                    <span>{format!("{}: {}", figure.denominator_label, format::quantity(figure.denominator))}</span>
                     {figure.value.map(|v| {
                         let scale = if unit == FigureUnit::Procent { " × 100" } else { "" };
                         view! { <span class="op">{format!("{scale} = {}", format::figure(unit, v))}</span> }
@@ -244,9 +244,12 @@ fn sources_of(report: &Report, figure: &Figure) -> Vec<String> {
         .collect()
 }
 
-/// A source as "file rad a, b, c … (n rader)".
+/// A source as "file rad a, b, c … (n rader)", or "file rad a" when it is one row.
 pub fn describe(src: &Source) -> String {
     let shown: Vec<String> = src.shown_lines().iter().map(u32::to_string).collect();
+    if src.count == 1 && shown.len() == 1 {
+        return format!("{} rad {}", src.file, shown[0]);
+    }
     let more = if src.count as usize > shown.len() { " …" } else { "" };
-    format!("{} rad {}{more} ({} rader)", src.file, shown.join(", "), src.count)
+    format!("{} rad {}{more} ({} rader)", src.file, shown.join(", "), format::count(src.count))
 }

@@ -24,7 +24,8 @@ pub fn OverTid() -> impl IntoView {
             <h1 id="overtid-rubrik">"Över tid"</h1>
             <p class="lead">
                 "Lägg in utdragen för fler år – samma slags filer som för huvudåret – så visas nyckeltalen och enheterna år för år, "
-                "bredvid Koladas värden för de kommuner du jämför med. Alla år räknas med samma inställningar."
+                "bredvid Koladas värden för de kommuner du jämför med. Alla år räknas med samma inställningar. "
+                "Förändringarna räknas med oavrundade värden och kan därför skilja sig en tiondel från de avrundade värdena bredvid."
             </p>
             <crate::views::jamforelse::ExampleComparison />
             <label class="button">

@@ -75,7 +75,7 @@ test('the monthly follow-up', async () => {
     await check(page, '40-manad');
     // The follow-up as CSV: a row per row of the view and month, and one for the year so far.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('monthly-csv').click()]);
-    assert.equal(download.suggestedFilename(), 'KPB 2025 – Månadsuppföljning.csv');
+    assert.equal(download.suggestedFilename(), 'KPB 2025 – Månadsuppföljning (preliminär).csv');
     const csv = fs.readFileSync(await download.path(), 'utf8').split('\r\n').filter((l) => l);
     assert.equal(csv[0], '\ufeffInsatskod;Insats;Enhet;Enhetsnamn;Regi;Månad;Kostnadsbas;Kostnad;Volym;Volymenhet;Kr per volymenhet;Rullande 3 mån, kr per volymenhet;Brukare;Kostnad helår, prognos');
     assert.equal(csv.length, 1 + 13 * Object.keys(year.rows).length);

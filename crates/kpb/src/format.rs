@@ -128,6 +128,12 @@ pub fn volume(value: Decimal) -> String {
     if value.fract().is_zero() { number(value, 0) } else { number(value, 1) }
 }
 
+/// A figure's numerator or denominator: whole numbers without decimals (a count of brukare,
+/// platser or invånare), others with two: `535`, `23 682 215,97`.
+pub fn quantity(value: Decimal) -> String {
+    if value.fract().is_zero() { number(value, 0) } else { number(value, 2) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +153,8 @@ mod tests {
         assert_eq!(percent(d("12.46")), "12,5\u{a0}%");
         assert_eq!(volume(d("3665")), "3\u{a0}665");
         assert_eq!(volume(d("12.25")), "12,3");
+        assert_eq!(quantity(d("535.00")), "535");
+        assert_eq!(quantity(d("23682215.966")), "23\u{a0}682\u{a0}215,97");
         assert_eq!(kr_compact(d("12500000")), "12,5\u{a0}mnkr");
         assert_eq!(kr_compact(d("950000")), "950\u{a0}tkr");
         assert_eq!(figure(FigureUnit::KrPer(crate::model::VolumeUnit::Timme), d("482.49")), "482 kr");
