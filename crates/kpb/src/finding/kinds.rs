@@ -47,6 +47,8 @@ pub enum FindingKind {
     NoRows { file: String },
     /// A header and no rows.
     HeaderOnly { file: String },
+    /// No ledger row was read (no ledger file, or one without rows): there is no cost.
+    NoLedger,
     /// Headers that fit no kind of file (`headers`: as quoted, clipped).
     UnknownFileKind { file: String, headers: String },
     /// The mapping saved in the browser is not used: the file `file` of `kind` was read.
@@ -383,6 +385,7 @@ impl FindingKind {
             MoreSheets { .. } => ("fler-blad", Varning, "Arbetsböcker med fler blad"),
             NoRows { .. } => ("bara-rubrik", Fel, "Filer utan rader"),
             HeaderOnly { .. } => ("bara-rubrik", Varning, "Filer utan rader"),
+            NoLedger => ("ingen-huvudbok", Fel, "Huvudboken saknas"),
             UnknownFileKind { .. } => ("okand-filtyp", Fel, "Filer som inte kändes igen"),
             SavedMappingNotUsed { .. } | FileReplacedBySaved { .. } => {
                 ("ersatt-av-sparad", Info, "Mappningsfiler som inte används")
@@ -517,6 +520,7 @@ impl FindingKind {
             ),
             NoRows { file } => format!("Filen {file} innehåller inga rader."),
             HeaderOnly { file } => format!("Filen {file} har rubriker men inga rader."),
+            NoLedger => "Ingen rad ur huvudboken lästes in, så det finns inga kostnader: enheternas och brukarnas kostnader blir 0 kr, och nyckeltalen bygger bara på det brukarfilen säger om köpta insatser.".to_owned(),
             UnknownFileKind { file, headers } => {
                 format!("Filen {file} kändes inte igen: rubrikerna ({headers}) passar ingen av filtyperna.")
             }
@@ -816,6 +820,9 @@ impl FindingKind {
             }
             NoRows { .. } => "Kontrollera att rätt fil valdes.",
             HeaderOnly { .. } => "Kontrollera att utdraget togs för rätt period och urval.",
+            NoLedger => {
+                "Välj huvudbokens utdrag (kostnaderna) för året. Är den redan vald, se under Import att den har rader och tolkades som kostnader."
+            }
             UnknownFileKind { .. } => {
                 "Ange vilken sorts fil det är och vilken kolumn som är vad; valet sparas till nästa gång."
             }

@@ -4,7 +4,7 @@
 //! reconciliation with its reason (fees, other years, excluded, unmapped …).
 
 use super::{Amount, CellKey, MonthCost, Months, Remainders};
-use crate::finding::{Finding, FindingKind, Findings};
+use crate::finding::{Finding, FindingKind, Findings, Position};
 use crate::import::Dataset;
 use crate::mapping::{KontoTyp, Level, OrgRule, Target};
 use crate::model::{Insats, Regi};
@@ -197,6 +197,9 @@ pub(crate) fn place(ds: &Dataset, settings: &Settings, year: i32) -> Placed {
             }
         }
     }
+    if ds.ledger.is_empty() {
+        findings.push(Finding::at(Position::default(), FindingKind::NoLedger));
+    }
     placed.findings = findings.into_vec();
     placed
 }
@@ -240,5 +243,17 @@ mod tests {
         assert_eq!((placed.ledger_total, placed.ledger_rows), (Decimal::from(1687), 6));
         let kinds: Vec<&str> = placed.findings.iter().map(|f| f.kind.code()).collect();
         assert_eq!(kinds, ["ansvar-utan-mappning", "annat-ar"]);
+    }
+
+    #[test]
+    fn no_ledger_row_is_an_error() {
+        let mapping =
+            "Ansvar;Verksamhet;Insats;Enhet;Enhetsnamn;Område;Regi;Fördelning\n4110;;Hemtjänst;Norr;Norr;;egen;\n";
+        for ledger in ["", "Ansvar;Konto;Belopp;Period\n"] {
+            let placed = place(&data(ledger, mapping), &Settings::default(), 2025);
+            let kinds: Vec<&str> = placed.findings.iter().map(|f| f.kind.code()).collect();
+            assert_eq!(kinds, ["ingen-huvudbok"], "{ledger:?}");
+            assert_eq!(placed.findings[0].severity, crate::finding::Severity::Fel);
+        }
     }
 }
