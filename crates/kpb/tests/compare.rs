@@ -490,3 +490,62 @@ fn kolada_n_kpis_beside_kolada_own_value() {
     // Potential per person: (own − mean) × the own median number of hemtjänsttagare.
     assert_eq!(row.potential, Some((value - mean).max(Decimal::ZERO) * persons));
 }
+
+/// The pseudonyms in a text: "P" and ten of the pseudonyms' letters and digits, a digit among them.
+fn pseudonyms(text: &str) -> Vec<&str> {
+    const ALPHABET: &str = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| {
+            t.len() == 11
+                && t.starts_with('P')
+                && t[1..].chars().all(|c| ALPHABET.contains(c))
+                && t.chars().any(|c| c.is_ascii_digit())
+        })
+        .collect()
+}
+
+/// Every text of comparison data a view may show, digests left out (a number of twenty digits).
+fn shown_texts(data: &compare::RefData) -> String {
+    let mut data = data.clone();
+    for f in &mut data.files {
+        f.digest = 0;
+    }
+    serde_json::to_string(&data).unwrap()
+}
+
+#[test]
+fn personnummer_in_comparison_files_are_masked_and_kolada_ids_are_not() {
+    // Kolada's own answers and lists, the example's comparison files: nothing changes (no id of
+    // a municipality, unit or KPI is taken for a personnummer).
+    let dir = "public/exempel/jamforelse";
+    let mut files: Vec<InputFile> = std::fs::read_dir(format!("{}/../../{dir}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.contains('.'))
+        .map(|n| file(dir, &n))
+        .collect();
+    files.extend(
+        ["kolada-kommuner.json", "kolada-v3-n-sida1.json", "kolada-v3-sarskilt-boende.json", "kvalitet.csv"]
+            .iter()
+            .map(|n| file(KOLADA, n)),
+    );
+    let data = compare::load(&files);
+    let shown = shown_texts(&data);
+    assert!(!kpb::pseudonym::contains_personnummer(&shown));
+    assert!(data.values.len() > 100 && data.ous.len() > 3, "{} values, {} units", data.values.len(), data.ous.len());
+    assert_eq!(pseudonyms(&shown), Vec::<&str>::new());
+    // A quality file from a sole trader (its organisationsnummer is a personnummer), in its
+    // name, as its enhet and in a broken line; and a file of no known kind with one in its name.
+    let quality = "Enhet;Mått;Värde;År\n19400230-1234;Andel nöjda med hemtjänsten, %;50;2025\nHT-NORR;Andel nöjda 400230-1234;x;2025\n";
+    let data = compare::load(&[
+        InputFile { name: "kvalitet 19400230-1234.csv".into(), bytes: quality.into() },
+        InputFile { name: "okänd 194002301234.csv".into(), bytes: "A;B\n1;2\n".into() },
+    ]);
+    let shown = shown_texts(&data);
+    assert!(!kpb::pseudonym::contains_personnummer(&shown), "{shown}");
+    assert_eq!(data.quality.len(), 1);
+    assert_eq!(pseudonyms(&data.quality[0].enhet).len(), 1, "{}", data.quality[0].enhet);
+    assert_eq!(data.files.len(), 1);
+    assert!(data.files[0].name.starts_with("kvalitet P"), "{}", data.files[0].name);
+    assert!(!data.findings.is_empty());
+}

@@ -43,7 +43,57 @@ pub fn load_with(files: &[InputFile], read_workbook: WorkbookReader) -> RefData 
     data.findings = r.findings.into_vec();
     data.settle();
     data.dedupe();
+    mask_personnummer(&mut data);
     data
+}
+
+/// Every text of the files that the page may show, with each personnummer in it replaced by a
+/// pseudonym, as the import does with its own files: a file's name, a unit's or a partner's
+/// name, a quality file's enhet and measure, the values a finding quotes. (A private provider run
+/// as a sole trader has its owner's personnummer as its organisationsnummer.) Kolada's ids of
+/// municipalities, groups, units and KPIs are codes, kept as they are. The key is the
+/// comparison's own, so a pseudonym here is not the one the same personnummer has in the
+/// year's files.
+fn mask_personnummer(data: &mut RefData) {
+    let year = data.values.iter().map(|v| v.period).max().unwrap_or(2025);
+    let mut pseudo = crate::pseudonym::Pseudonymizer::new(b"jamforelse", year);
+    let mut mask = |text: &mut String| {
+        if let std::borrow::Cow::Owned(masked) = pseudo.mask_cow(text) {
+            *text = masked;
+        }
+    };
+    for v in &mut data.values {
+        mask(&mut v.file);
+        if let Some(name) = &mut v.unit_name {
+            mask(name);
+        }
+    }
+    for q in &mut data.quality {
+        mask(&mut q.enhet);
+        mask(&mut q.measure);
+        mask(&mut q.file);
+    }
+    for f in &mut data.files {
+        mask(&mut f.name);
+    }
+    for name in data.names.values_mut() {
+        mask(name);
+    }
+    for p in data.partners.values_mut() {
+        mask(&mut p.title);
+    }
+    for ou in data.ous.values_mut() {
+        mask(&mut ou.title);
+    }
+    for f in &mut data.findings {
+        mask(&mut f.pos.file);
+        if let Some(enhet) = &mut f.enhet {
+            mask(enhet);
+        }
+        for text in f.kind.quoted_mut() {
+            mask(text);
+        }
+    }
 }
 
 /// A short fingerprint of a file's content, to tell a file read again from another of the same

@@ -1071,7 +1071,34 @@ impl FindingKind {
             | NotANumber { text: a }
             | TooLargeNumber { text: a }
             | MissingValue { label: a }
-            | UnitInHeader { header: a, .. } => vec![a],
+            | UnitInHeader { header: a, .. }
+            | YearFromFileName { file: a, .. }
+            | KoladaOnlyGendered { file: a, .. }
+            | KoladaHistorical { file: a, .. }
+            | BrokenReferenceWorkbook { text: a }
+            | UnreadableReferenceFile { file: a }
+            | UnknownReferenceFile { file: a }
+            | BrokenJson { file: a, .. }
+            | KoladaKpiList { file: a }
+            | KoladaUnitValues { file: a, .. }
+            | KoladaDeleted { file: a, .. }
+            | KoladaNoValues { file: a }
+            | KoladaEmpty { file: a }
+            | KoladaBadRecord { file: a, .. }
+            | KoladaRowMissing { missing: a }
+            | KoladaRowGender { gender: a }
+            | KoladaRowYear { text: a }
+            | KoladaBadValue { text: a, .. }
+            | UnknownKpiTitle { text: a }
+            | UnknownArea { text: a }
+            | UnknownAreaWithoutGroups { text: a }
+            | AmbiguousKpiTitle { text: a, .. }
+            | AmbiguousArea { text: a, .. }
+            | QualityIncomplete { missing: a }
+            | QualityUnknownInsats { text: a }
+            | QualityNotANumber { text: a } => vec![a],
+            UnknownKpi { kpi: a, file: b } | KoladaMorePages { file: a, url: b } => vec![a, b],
+            KoladaValueTwice { files: [a, b], .. } => vec![a, b],
             DuplicateFile { file: a, first: b, .. }
             | OverlappingFiles { file: a, other: b, .. }
             | UnknownFileKind { file: a, headers: b }
