@@ -158,6 +158,10 @@ pub struct Session {
     pub example: RwSignal<bool>,
     /// The files chosen, in order (their names and sizes, for the list on the page).
     pub chosen: RwSignal<Vec<Chosen>>,
+    /// The names of the files that the last files chosen replaced, having the same names: said
+    /// on the page, since a file of another content under the same name (another half year, say)
+    /// is then no longer read.
+    pub replaced: RwSignal<Vec<String>>,
     /// The files of the session (name, content), kept to read them again after a mapping change.
     files: StoredValue<Files, LocalStorage>,
     client: StoredValue<Option<Rc<Client>>, LocalStorage>,
@@ -236,6 +240,7 @@ impl Session {
             organisation: RwSignal::new(String::new()),
             example: RwSignal::new(false),
             chosen: RwSignal::new(Vec::new()),
+            replaced: RwSignal::new(Vec::new()),
             files: StoredValue::new_local(Vec::new()),
             client: StoredValue::new_local(None),
             download: RwSignal::new(None),
@@ -347,13 +352,18 @@ impl Session {
             return;
         }
         let mut all = if self.example.get_untracked() { Vec::new() } else { self.files.get_value() };
+        let mut replaced = Vec::new();
         for (name, blob) in files {
             match all.iter_mut().find(|(n, _)| *n == name) {
-                Some(same) => same.1 = blob,
+                Some(same) => {
+                    same.1 = blob;
+                    replaced.push(name);
+                }
                 None => all.push((name, blob)),
             }
         }
         self.set_files_checked(all);
+        self.replaced.set(replaced);
     }
 
     /// Replaces the file at `index` (in the order chosen) by another.
@@ -402,6 +412,7 @@ impl Session {
 
     /// Makes `files` the session's files (other years go) and reads them.
     fn set_files(&self, files: Files, example: bool) {
+        self.replaced.set(Vec::new());
         self.chosen.set(files.iter().map(|(name, blob)| Chosen { name: name.clone(), size: blob.size() }).collect());
         self.files.set_value(files);
         // Leaving the example: its invented comparison files and identity go with it.

@@ -29,6 +29,7 @@ pub fn Import() -> impl IntoView {
                     // Files chosen, no result (being read, or the reading failed): the list, so
                     // that a file can be removed or replaced.
                     return view! {
+                        <Replaced />
                         <FileTable />
                         <crate::views::start::FilePicker />
                     }
@@ -42,7 +43,10 @@ pub fn Import() -> impl IntoView {
                 let (to_fix, fine): (Vec<FileReport>, Vec<FileReport>) = r.files.iter().cloned().partition(attention);
                 view! {
                     <p class="lead">
-                        {format!("{} filer lästa.", r.files.len())}
+                        {match r.files.len() {
+                            1 => "1 fil läst.".to_owned(),
+                            n => format!("{n} filer lästa."),
+                        }}
                         {if needs {
                             " Någon fil behöver hjälp: se nedan."
                         } else {
@@ -63,6 +67,7 @@ pub fn Import() -> impl IntoView {
                                 </div>
                             }
                         })}
+                    <Replaced />
                     <FileTable />
                     <div class="file-list">
                         {to_fix.into_iter().map(|f| view! { <FileCard file=f /> }).collect_view()}
@@ -100,6 +105,43 @@ fn status_of(status: FileStatus) -> (&'static str, &'static str) {
         FileStatus::Unreadable => ("error", "Kunde inte läsas"),
         FileStatus::Replaced => ("info", "Används inte (ersatt)"),
         FileStatus::Duplicate => ("error", "Dubblett, läses inte"),
+    }
+}
+
+/// The files the last choice replaced, having the same names as files chosen before.
+#[component]
+fn Replaced() -> impl IntoView {
+    let s = session();
+    move || {
+        let names: Vec<String> =
+            s.replaced
+                .get()
+                .iter()
+                .map(|n| {
+                    if contains_personnummer(n) {
+                        "en fil vars namn har ett personnummer".to_owned()
+                    } else {
+                        n.clone()
+                    }
+                })
+                .collect();
+        (!names.is_empty()).then(|| {
+            let text = match names.as_slice() {
+                [one] => format!(
+                    "{one} ersatte filen med samma namn som valdes förut; den tidigare läses inte längre. Var det en annan fil (till exempel andra månader)? Byt då namn på en av dem och välj båda igen, så läses båda."
+                ),
+                [first @ .., last] => format!(
+                    "{} och {last} ersatte filerna med samma namn som valdes förut; de tidigare läses inte längre. Var det andra filer (till exempel andra månader)? Byt då namn på en av varje par och välj alla igen, så läses alla.",
+                    first.join(", ")
+                ),
+                [] => String::new(),
+            };
+            view! {
+                <div class="notice warn" role="status" data-testid="replaced-files">
+                    <p>{text}</p>
+                </div>
+            }
+        })
     }
 }
 

@@ -96,6 +96,22 @@ test('files in two goes, twice, broken; no personnummer in any view or export', 
     await visit(page, 'kontroll');
     assert.equal(plain(await page.getByTestId('reconciliation').locator('tr.total').first().innerText()), ledger);
 
+    // 2b. Another ledger under the same name (the first half year, from another folder): it
+    //     replaces the one chosen before, and the page says so; the first again puts it back.
+    fs.mkdirSync(path.join(tmp, 'halvår'));
+    const half = path.join(tmp, 'halvår', 'kostnader.csv');
+    const lines = fs.readFileSync(path.join(example, 'kostnader.csv'), 'utf8').split('\n');
+    fs.writeFileSync(half, lines.slice(0, 1000).join('\n') + '\n');
+    await visit(page, 'import');
+    await upload(page, [half]);
+    assert.equal(await page.getByTestId('file-row').count(), 6);
+    assert.match(plain(await page.getByTestId('replaced-files').innerText()),
+      /^kostnader\.csv ersatte filen med samma namn som valdes förut; den tidigare läses inte längre\./);
+    await screenshot(page, 'filer-samma-namn');
+    await upload(page, at(example, ['kostnader.csv']));
+    await visit(page, 'kontroll');
+    assert.equal(plain(await page.getByTestId('reconciliation').locator('tr.total').first().innerText()), ledger);
+
     // 3. A workbook with one cell at XFD1048576, and a ledger with a 10 MB line: read while the
     //    page answers, each with a clear message naming the line.
     const long = path.join(tmp, 'kostnader lång rad.csv');
