@@ -117,13 +117,18 @@ impl Cells<'_, '_> {
     /// exponent form (`1,93804E+11`): the digits after the first few are lost, so several ids
     /// can have become one. Such a cell is an error.
     pub fn id(&self, key: &str, label: &str, findings: &mut Findings) -> Result<&str, ()> {
-        let t = self.text(key);
+        let t = excel_code(self.text(key));
         if !is_exponent_form(t) {
             return Ok(t);
         }
         findings
             .push(Finding::at(self.pos(key), FindingKind::ExcelExponent { label: label.to_owned(), text: clip(t) }));
         Err(())
+    }
+
+    /// A code (ansvar, verksamhet, konto) as [`excel_code`] gives it, `""` when empty.
+    pub fn code(&self, key: &str) -> &str {
+        excel_code(self.text(key))
     }
 
     /// The cell `key` as `recognise` reads it, `None` when empty. A value it does not recognise
@@ -264,5 +269,21 @@ mod tests {
         assert_eq!(clip(&text), format!("{}…", "x".repeat(30)));
         assert_eq!(clip("kort"), "kort");
         assert_eq!(clip(&"a".repeat(41)), format!("{}…", "a".repeat(40)));
+    }
+}
+
+/// A code as Excel may have written it, as typed: without the apostrophe that makes a number
+/// text (`'41010`), the formula text `="41010"`, or the `.0` of a number saved as a decimal
+/// (`41010.0`, only after digits alone).
+pub fn excel_code(text: &str) -> &str {
+    if let Some(t) = text.strip_prefix('\'') {
+        return t;
+    }
+    if let Some(t) = text.strip_prefix("=\"").and_then(|t| t.strip_suffix('"')) {
+        return t;
+    }
+    match text.strip_suffix(".0") {
+        Some(t) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => t,
+        _ => text,
     }
 }

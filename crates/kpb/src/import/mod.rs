@@ -1462,8 +1462,9 @@ impl Loader<'_> {
 
     fn org_row(&mut self, c: &Cells) -> Result<(), ()> {
         self.ds.has_org_map = true;
-        let ansvar = Pattern::parse(&self.pseudo.mask(c.required("ansvar", "Ansvar", &mut self.findings)?));
-        let verksamhet = Pattern::parse(&self.pseudo.mask(c.text("verksamhet")));
+        c.required("ansvar", "Ansvar", &mut self.findings)?;
+        let ansvar = Pattern::parse(&self.pseudo.mask(c.code("ansvar")));
+        let verksamhet = Pattern::parse(&self.pseudo.mask(c.code("verksamhet")));
         let enhet = self.pseudo.mask(c.text("enhet"));
         let omrade = self.pseudo.mask(c.text("omrade"));
         let regi = c
@@ -1522,8 +1523,9 @@ impl Loader<'_> {
     }
 
     fn konto_row(&mut self, c: &Cells) -> Result<(), ()> {
-        let from = self.pseudo.mask(c.required("konto_fran", "Konto från", &mut self.findings)?);
-        let to = match c.text("konto_till") {
+        c.required("konto_fran", "Konto från", &mut self.findings)?;
+        let from = self.pseudo.mask(c.code("konto_fran"));
+        let to = match c.code("konto_till") {
             "" => from.clone(),
             t => self.pseudo.mask(t),
         };

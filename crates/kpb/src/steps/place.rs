@@ -246,6 +246,24 @@ mod tests {
     }
 
     #[test]
+    fn codes_as_excel_writes_them_are_the_codes() {
+        // Ansvar and konto as text ('), as formula text (="…") and as decimals (.0), in the
+        // ledger, the mapping and the konto ranges alike.
+        let ds = data(
+            "Ansvar;Konto;Belopp;Period\n\
+             '4110;5011;1000;2025-03\n\
+             =\"4110\";5011.0;200;2025-03\n\
+             4110.0;'5011;30;2025-03\n",
+            "Ansvar;Verksamhet;Insats;Enhet;Enhetsnamn;Område;Regi;Fördelning\n\
+             4110.0;;Hemtjänst;Norr;Norr;;egen;\n",
+        );
+        let placed = place(&ds, &Settings::default(), 2025);
+        let cell = &placed.cells[&CellKey { insats: Insats::Hemtjanst, enhet: "Norr".into(), regi: Regi::Egen }];
+        assert_eq!(cell.amount, Decimal::from(1230));
+        assert!(placed.findings.is_empty(), "{:?}", placed.findings);
+    }
+
+    #[test]
     fn no_ledger_row_is_an_error() {
         let mapping =
             "Ansvar;Verksamhet;Insats;Enhet;Enhetsnamn;Område;Regi;Fördelning\n4110;;Hemtjänst;Norr;Norr;;egen;\n";
