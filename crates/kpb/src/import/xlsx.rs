@@ -452,15 +452,29 @@ fn failed(file: &str, sheet: Option<&str>, meter: &Meter, error: &str, password:
     if password {
         return format!("Filen {file} är lösenordsskyddad. Spara den utan lösenord och läs in den igen.");
     }
-    let error = short(error);
     match sheet {
-        Some(name) => format!("Bladet {name} i {file} kunde inte läsas ({error})."),
-        None => format!("Filen {file} kunde inte läsas som Excel-arbetsbok ({error})."),
+        Some(name) => {
+            format!("Bladet {name} i {file} kunde inte läsas (det är skadat eller i en form som inte stöds).")
+        }
+        None => why_not(file, error),
     }
 }
 
 fn unreadable(file: &str, error: &zip::result::ZipError) -> String {
-    format!("Filen {file} kunde inte läsas som Excel-arbetsbok ({}).", short(&error.to_string()))
+    why_not(file, &error.to_string())
+}
+
+/// Why a file could not be read as a workbook, in Swedish, from the zip or workbook reader's
+/// error (whose own text is English: it is not shown).
+fn why_not(file: &str, error: &str) -> String {
+    let cause = if error.contains("EOCD") || error.contains("invalid Zip archive") {
+        "den är ofullständig och kan ha avbrutits när den sparades eller laddades ned. Spara den igen i Excel och läs in den igen"
+    } else if error.contains("_rels") || error.contains("Content_Types") || error.contains("File not found") {
+        "den är en zip-fil men ingen arbetsbok. Är det en zip med CSV-filer, packa upp den och välj filerna i den"
+    } else {
+        "den är skadad eller i en form som inte stöds. Öppna den i Excel och spara den igen som .xlsx"
+    };
+    format!("Filen {file} kunde inte läsas som Excel-arbetsbok: {cause}.")
 }
 
 /// The zip reader's error for a part that unpacks to more than it declares. (Matched on its
@@ -468,15 +482,6 @@ fn unreadable(file: &str, error: &zip::result::ZipError) -> String {
 /// it.)
 fn is_lie(error: &str) -> bool {
     error.contains("larger than its declared uncompressed size")
-}
-
-/// A library's error text, cut short: it may quote the file.
-fn short(error: &str) -> String {
-    const MAX: usize = 200;
-    match error.char_indices().nth(MAX) {
-        Some((i, _)) => format!("{}…", &error[..i]),
-        None => error.to_owned(),
-    }
 }
 
 /// `1 048 576`.
@@ -1687,6 +1692,15 @@ mod tests {
     }
 
     /// The message of a refusal.
+    #[test]
+    fn a_zip_of_csv_files_is_said_to_be_one_in_swedish() {
+        let bytes = rezip(&[("kostnader.csv".to_owned(), b"Ansvar;Konto;Belopp\n1;2;3\n".to_vec())]);
+        assert_eq!(
+            refused(sheets("exempel.zip", &bytes)),
+            "Filen exempel.zip kunde inte läsas som Excel-arbetsbok: den är en zip-fil men ingen arbetsbok. Är det en zip med CSV-filer, packa upp den och välj filerna i den."
+        );
+    }
+
     fn refused(result: Result<Vec<super::Worksheet>, String>) -> String {
         match result {
             Ok(_) => panic!("read, not refused"),
@@ -2034,7 +2048,7 @@ mod tests {
         }
         assert!(
             refused(sheets("fel.xlsx", &good[..good.len() / 2]))
-                .starts_with("Filen fel.xlsx kunde inte läsas som Excel-arbetsbok (")
+                == "Filen fel.xlsx kunde inte läsas som Excel-arbetsbok: den är ofullständig och kan ha avbrutits när den sparades eller laddades ned. Spara den igen i Excel och läs in den igen."
         );
     }
 
