@@ -136,15 +136,18 @@ fn Card(figure: Figure, report: Arc<Report>) -> impl IntoView {
                 None => view! { <p class="missing-text">{missing.unwrap_or_default()}</p> }.into_any(),
             }}
             <Fold class="how" summary="Hur räknades detta?">
-                <p class="formula">
-                    <span>{format!("{}: {}", figure.numerator_label, format::quantity(figure.numerator))}</span>
-                    <span class="op">" ÷ "</span>
-                    <span>{format!("{}: {}", figure.denominator_label, format::quantity(figure.denominator))}</span>
-                    {figure.value.map(|v| {
-                        let scale = if unit == FigureUnit::Procent { " × 100" } else { "" };
-                        view! { <span class="op">{format!("{scale} = {}", format::figure(unit, v))}</span> }
-                    })}
-                </p>
+                // (A figure that could not be computed has no terms: what is missing is said above.)
+                {(!figure.numerator_label.is_empty()).then(|| view! {
+                    <p class="formula">
+                        <span>{format!("{}: {}", figure.numerator_label, format::quantity(figure.numerator))}</span>
+                        <span class="op">" ÷ "</span>
+                        <span>{format!("{}: {}", figure.denominator_label, format::quantity(figure.denominator))}</span>
+                        {figure.value.map(|v| {
+                            let scale = if unit == FigureUnit::Procent { " × 100" } else { "" };
+                            view! { <span class="op">{format!("{scale} = {}", format::figure(unit, v))}</span> }
+                        })}
+                    </p>
+                })}
                 <dl>
                     <dt>"Definition"</dt>
                     <dd>{figure.definition.clone()}</dd>

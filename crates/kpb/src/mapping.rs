@@ -57,6 +57,15 @@ impl Pattern {
         }
     }
 
+    /// The pattern as the mapping file writes it: `41*`, `4110`, or empty for any.
+    pub fn text(&self) -> String {
+        match self {
+            Pattern::Any => String::new(),
+            Pattern::Prefix(x) => format!("{x}*"),
+            Pattern::Exact(x) => x.clone(),
+        }
+    }
+
     fn matches(&self, code: &str) -> Option<usize> {
         match self {
             Pattern::Any => Some(0),
@@ -122,6 +131,16 @@ impl OrgMap {
         self.rules.push(rule);
     }
 
+    /// The first rule for the same codes as `rule` (the same patterns of ansvar and
+    /// verksamhet), if any.
+    pub fn same_codes(&self, rule: &OrgRule) -> Option<&OrgRule> {
+        let candidates = match &rule.ansvar {
+            Pattern::Exact(a) => self.exact.get(&a.to_lowercase()).map_or(&[][..], Vec::as_slice),
+            _ => self.patterns.as_slice(),
+        };
+        candidates.iter().map(|&i| &self.rules[i]).find(|r| r.ansvar == rule.ansvar && r.verksamhet == rule.verksamhet)
+    }
+
     /// Adds an enhet unless one with the same code is known; returns whether it was added.
     pub fn add_enhet(&mut self, enhet: EnhetInfo) -> bool {
         let code = normalise(&enhet.code);
@@ -155,17 +174,12 @@ impl OrgMap {
 
     /// The mapping as rows of the mapping file, to edit and save again.
     pub fn to_rows(&self) -> Vec<MappingRow> {
-        let pattern = |p: &Pattern| match p {
-            Pattern::Any => String::new(),
-            Pattern::Prefix(x) => format!("{x}*"),
-            Pattern::Exact(x) => x.clone(),
-        };
         self.rules
             .iter()
             .map(|r| {
                 let ansvar = match &r.ansvar {
                     Pattern::Any => "*".to_owned(),
-                    p => pattern(p),
+                    p => p.text(),
                 };
                 let (insats, enhet, regi, fordelning) = match &r.target {
                     Target::Direct { insats, enhet, regi } => {
@@ -187,7 +201,7 @@ impl OrgMap {
                 };
                 MappingRow {
                     ansvar,
-                    verksamhet: pattern(&r.verksamhet),
+                    verksamhet: r.verksamhet.text(),
                     insats,
                     enhet_name: info.map(|e| e.name.clone()).filter(|n| *n != enhet).unwrap_or_default(),
                     enhet,

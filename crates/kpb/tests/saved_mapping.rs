@@ -75,3 +75,49 @@ fn a_saved_mapping_replaces_the_file_and_round_trips() {
     let fifth = compute(&load(&without, &settings), &Settings::default());
     assert!(fifth.unmapped.is_empty());
 }
+
+#[test]
+fn a_row_that_says_otherwise_than_an_earlier_one_is_a_warning_naming_both() {
+    // The example's mapping with a second row for ansvar 41010 (another enhet), and its konton
+    // with 3100–3199 again as another kind; and rows that repeat an earlier one exactly.
+    let mut files = example();
+    for f in &mut files {
+        match f.name.as_str() {
+            "mappning.csv" => f.bytes.extend(b"41010;;HEMTJ;HT-SODER;Hemtj\xc3\xa4nst S\xc3\xb6der;Hemtj\xc3\xa4nst;egen;\n41010;;HEMTJ;HT-NORR;Hemtj\xc3\xa4nst Norr;Hemtj\xc3\xa4nst;egen;\n"),
+            "konton.csv" => f.bytes.extend("3100;3199;intern intäkt\n3400;3469;övrig intäkt\n".as_bytes()),
+            _ => {}
+        }
+    }
+    let ds = load(&files, &ImportSettings::default());
+    let said: Vec<(String, Option<u32>, String)> = ds
+        .findings
+        .iter()
+        .filter(|f| f.kind.code() == "motstridig-rad")
+        .map(|f| (f.pos.file.clone(), f.pos.line, f.message()))
+        .collect();
+    let mapping_lines =
+        std::str::from_utf8(&files.iter().find(|f| f.name == "mappning.csv").unwrap().bytes).unwrap().lines().count()
+            as u32;
+    assert_eq!(
+        said,
+        [
+            (
+                "mappning.csv".to_owned(),
+                Some(mapping_lines - 1),
+                "Raden säger något annat om ansvar 41010 än rad 9; rad 9 används, den här inte.".to_owned()
+            ),
+            (
+                "konton.csv".to_owned(),
+                Some(11),
+                "Raden säger något annat om konto 3100–3199 än rad 2; rad 2 används, den här inte.".to_owned()
+            ),
+        ]
+    );
+    // The first rows are used: the figures are the example's.
+    let report = compute(&ds, &Settings::default());
+    let example = compute(&load(&example(), &ImportSettings::default()), &Settings::default());
+    assert_eq!(
+        report.units.iter().map(|u| u.total).sum::<rust_decimal::Decimal>(),
+        example.units.iter().map(|u| u.total).sum()
+    );
+}

@@ -111,6 +111,9 @@ pub enum FindingKind {
     ConflictingClient { client: String, what: String, here: String, earlier: String },
     /// A fördelning (how a mapped cost is shared) not recognised.
     UnknownFordelning { text: String },
+    /// A mapping or konto row for the same codes as an earlier row, with another target or
+    /// kind (`what`: the codes, as "ansvar 41010" or "konto 3100–3199"); the earlier is used.
+    ConflictingRule { what: String, first: u32 },
     /// A kontotyp not recognised.
     UnknownKontotyp { text: String },
     /// An age or age group of the population not recognised.
@@ -418,6 +421,7 @@ impl FindingKind {
             BadDate { .. } => ("felaktigt-datum", Fel, "Datum som inte känns igen"),
             ConflictingClient { .. } => ("motstridig-brukare", Varning, "Brukare med motstridiga uppgifter"),
             UnknownFordelning { .. } => ("okand-fordelning", Fel, "Fördelningar som inte känns igen"),
+            ConflictingRule { .. } => ("motstridig-rad", Varning, "Rader som säger emot en tidigare rad"),
             UnknownKontotyp { .. } => ("okand-kontotyp", Fel, "Kontotyper som inte känns igen"),
             BadAgeGroup { .. } => ("felaktig-alder", Fel, "Åldrar som inte känns igen"),
             ManyUnknownInsatser { .. } => ("manga-okanda-insatser", Fel, "Fel kolumn vald som insats"),
@@ -588,6 +592,9 @@ impl FindingKind {
                 format!("Brukaren {client} har {what} {here} här men {earlier} på en tidigare rad.")
             }
             UnknownFordelning { text } => format!("Fördelningen \"{text}\" känns inte igen."),
+            ConflictingRule { what, first } => {
+                format!("Raden säger något annat om {what} än rad {first}; rad {first} används, den här inte.")
+            }
             UnknownKontotyp { text } => format!("Kontotypen \"{text}\" känns inte igen."),
             BadAgeGroup { text } => format!("Åldern \"{text}\" känns inte igen."),
             ManyUnknownInsatser { names, rows, column } => format!(
@@ -886,6 +893,7 @@ impl FindingKind {
             UnknownFordelning { .. } => {
                 "Lämna tom för direkt kostnad, eller skriv enhet, område, förvaltning eller exkludera."
             }
+            ConflictingRule { .. } => "Ta bort den rad som är fel och läs in filen igen.",
             UnknownKontotyp { .. } => {
                 "Skriv kostnad, personalkostnad, intern intäkt, försäljning, avgift, assistansersättning eller övrig intäkt."
             }
@@ -1065,6 +1073,7 @@ impl FindingKind {
             | BadPeriod { text: a }
             | BadDate { text: a }
             | UnknownFordelning { text: a }
+            | ConflictingRule { what: a, .. }
             | UnknownKontotyp { text: a }
             | BadAgeGroup { text: a }
             | ManyUnknownInsatser { column: a, .. }

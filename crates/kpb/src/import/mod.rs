@@ -1518,7 +1518,19 @@ impl Loader<'_> {
                 regi,
             });
         }
-        self.ds.org.add_rule(OrgRule { ansvar, verksamhet, target, line: c.line });
+        let rule = OrgRule { ansvar, verksamhet, target, line: c.line };
+        if let Some(first) = self.ds.org.same_codes(&rule).filter(|first| first.target != rule.target) {
+            let ansvar = match rule.ansvar.text() {
+                a if a.is_empty() => "*".to_owned(),
+                a => a,
+            };
+            let what = match rule.verksamhet.text() {
+                v if v.is_empty() => format!("ansvar {ansvar}"),
+                v => format!("ansvar {ansvar} och verksamhet {v}"),
+            };
+            self.findings.push(Finding::at(c.pos("ansvar"), FindingKind::ConflictingRule { what, first: first.line }));
+        }
+        self.ds.org.add_rule(rule);
         Ok(())
     }
 
@@ -1534,6 +1546,11 @@ impl Loader<'_> {
             c.required("kontotyp", "Kontotyp", &mut self.findings)?;
             return Err(());
         };
+        if let Some(first) = self.konto_rules.iter().find(|r| r.from == from && r.to == to && r.typ != typ) {
+            let what = if from == to { format!("konto {from}") } else { format!("konto {from}–{to}") };
+            let first = first.line.unwrap_or_default();
+            self.findings.push(Finding::at(c.pos("konto_fran"), FindingKind::ConflictingRule { what, first }));
+        }
         self.konto_rules.push(KontoRule { from, to, typ, line: Some(c.line) });
         Ok(())
     }
