@@ -115,3 +115,32 @@ fn the_whole_corpus_at_once() {
     let report = kpb::compute(&data, &kpb::Settings::default());
     assert_eq!(report.files.len(), files.len());
 }
+
+#[test]
+fn a_windows_1252_line_in_a_utf8_file_is_read_as_such_and_said() {
+    // The example's brukare.csv (UTF-8) with its line 3001 saved as Windows-1252: every row is
+    // read as in the file, and the line is named.
+    let path = format!("{}/../../public/exempel/brukare.csv", env!("CARGO_MANIFEST_DIR"));
+    let utf8 = std::fs::read(&path).unwrap();
+    let text = String::from_utf8(utf8.clone()).unwrap();
+    let mut mixed = Vec::new();
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        if n + 1 == 3001 {
+            assert!(!line.is_ascii(), "{line}");
+            mixed.extend(line.chars().map(|c| u8::try_from(u32::from(c)).unwrap()));
+        } else {
+            mixed.extend(line.as_bytes());
+        }
+    }
+    let read = |bytes: Vec<u8>| load(&[InputFile { name: "brukare.csv".into(), bytes }], &ImportSettings::default());
+    let (whole, with_line) = (read(utf8), read(mixed));
+    assert_eq!(with_line.volumes.len(), whole.volumes.len());
+    assert_eq!(with_line.files[0].rows_used, whole.files[0].rows_used);
+    assert_eq!(with_line.files[0].encoding.as_deref(), Some("UTF-8, några rader Windows-1252"));
+    let f = with_line.findings.iter().find(|f| f.kind.code() == "blandad-kodning").expect("said");
+    assert_eq!((f.pos.line, f.severity), (Some(3001), Severity::Varning));
+    assert_eq!(
+        f.message(),
+        "Filen brukare.csv är UTF-8, men en rad var i en annan teckenkodning (Windows-1252); den lästes som sådan."
+    );
+}

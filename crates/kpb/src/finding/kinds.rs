@@ -41,6 +41,8 @@ pub enum FindingKind {
     BrokenWorkbook { text: String },
     /// UTF-8 saved twice, repaired.
     DoubleEncoded { file: String },
+    /// A UTF-8 file with lines in Windows-1252, read as such (`lines`: how many).
+    MixedEncoding { file: String, lines: u32 },
     /// A workbook with data on other sheets than the one read.
     MoreSheets { file: String, others: Vec<String>, sheet: String },
     /// A file with nothing at all in it (no header either).
@@ -385,6 +387,7 @@ impl FindingKind {
             BinaryFile { .. } => ("binar-fil", Fel, "Filer som inte är text eller Excel"),
             BrokenWorkbook { .. } => ("trasig-xlsx", Fel, "Excelfiler som inte kunde läsas"),
             DoubleEncoded { .. } => ("dubbelkodad", Varning, "Fel teckenkodning"),
+            MixedEncoding { .. } => ("blandad-kodning", Varning, "Fel teckenkodning"),
             MoreSheets { .. } => ("fler-blad", Varning, "Arbetsböcker med fler blad"),
             NoRows { .. } => ("bara-rubrik", Fel, "Filer utan rader"),
             HeaderOnly { .. } => ("bara-rubrik", Varning, "Filer utan rader"),
@@ -518,6 +521,13 @@ impl FindingKind {
             DoubleEncoded { file } => {
                 format!("Filen {file} hade fel teckenkodning (t.ex. \"Ã¶\" i stället för \"ö\"); den har rättats.")
             }
+            MixedEncoding { file, lines: 1 } => {
+                format!("Filen {file} är UTF-8, men en rad var i en annan teckenkodning (Windows-1252); den lästes som sådan.")
+            }
+            MixedEncoding { file, lines } => format!(
+                "Filen {file} är UTF-8, men {} rader var i en annan teckenkodning (Windows-1252); de lästes som sådana.",
+                crate::format::count(*lines)
+            ),
             MoreSheets { file, others, sheet } => format!(
                 "Arbetsboken {file} har fler blad med data ({}); bara bladet {sheet} lästes.",
                 others.join(", ")
@@ -822,6 +832,9 @@ impl FindingKind {
             DoubleEncoded { .. } => {
                 "Filen har sparats som UTF-8 två gånger. Kontrollera att å, ä och ö ser rätt ut i förhandsvisningen."
             }
+            MixedEncoding { .. } => {
+                "Raderna har troligen klistrats in från en annan fil. Kontrollera att å, ä och ö ser rätt ut på dem, och spara filen som UTF-8 i ett svep."
+            }
             MoreSheets { .. } => {
                 "Ur en arbetsbok läses ett blad. Ska de andra bladen med (t.ex. ett blad per verksamhet), spara dem som egna filer och lägg in dem; är de något annat (t.ex. budget), ta bort dem ur arbetsboken."
             }
@@ -1055,6 +1068,7 @@ impl FindingKind {
             | NoSheets { file: a }
             | BinaryFile { file: a }
             | DoubleEncoded { file: a }
+            | MixedEncoding { file: a, .. }
             | NoRows { file: a }
             | HeaderOnly { file: a }
             | TruncatedFile { file: a }

@@ -30,6 +30,9 @@ pub enum Encoding {
     Windows1252,
     /// UTF-8 that had been encoded twice, repaired.
     Utf8Repaired,
+    /// UTF-8 with some lines in Windows-1252 (a line pasted in from another file), each line
+    /// read in its own: [`windows_1252_lines`].
+    Utf8AndWindows1252,
 }
 
 impl Encoding {
@@ -40,6 +43,7 @@ impl Encoding {
             Encoding::Utf16 => "UTF-16",
             Encoding::Windows1252 => "Windows-1252",
             Encoding::Utf8Repaired => "UTF-8, dubbelkodad (rättad)",
+            Encoding::Utf8AndWindows1252 => "UTF-8, några rader Windows-1252",
         }
     }
 }
@@ -58,6 +62,7 @@ pub fn decode(bytes: &[u8]) -> Content<'_> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return match std::str::from_utf8(rest) {
             Ok(text) => text_or_binary(Cow::Borrowed(text), Encoding::Utf8Bom),
+            Err(_) if mostly_utf8(rest) => text_or_binary(Cow::Owned(by_line(rest)), Encoding::Utf8AndWindows1252),
             Err(_) => Content::Binary,
         };
     }
@@ -77,8 +82,48 @@ pub fn decode(bytes: &[u8]) -> Content<'_> {
             Some(fixed) => text_or_binary(Cow::Owned(fixed), Encoding::Utf8Repaired),
             None => text_or_binary(Cow::Borrowed(text), Encoding::Utf8),
         },
+        Err(_) if mostly_utf8(bytes) => text_or_binary(Cow::Owned(by_line(bytes)), Encoding::Utf8AndWindows1252),
         Err(_) => text_or_binary(Cow::Owned(windows_1252(bytes)), Encoding::Windows1252),
     }
+}
+
+/// The file's lines: on line feeds, or on carriage returns in a file without line feeds (an old
+/// Mac's), each with its end.
+fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let end = if bytes.contains(&b'\n') { b'\n' } else { b'\r' };
+    bytes.split_inclusive(move |b| *b == end)
+}
+
+/// Whether text that is not UTF-8 as a whole is UTF-8 in most of its lines with letters beyond
+/// ASCII: then the others are lines of another encoding pasted in, not a Windows-1252 file
+/// (whose å, ä and ö are never UTF-8).
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut utf8, mut other) = (0usize, 0usize);
+    for line in lines(bytes).filter(|l| !l.is_ascii()) {
+        if std::str::from_utf8(line).is_ok() {
+            utf8 += 1;
+        } else {
+            other += 1;
+        }
+    }
+    utf8 > other
+}
+
+/// Each line as UTF-8 where it is, else as Windows-1252.
+fn by_line(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for line in lines(bytes) {
+        match std::str::from_utf8(line) {
+            Ok(text) => out.push_str(text),
+            Err(_) => out.push_str(&windows_1252(line)),
+        }
+    }
+    out
+}
+
+/// The lines (from 1) of a file read as [`Encoding::Utf8AndWindows1252`] that were Windows-1252.
+pub fn windows_1252_lines(bytes: &[u8]) -> Vec<u32> {
+    lines(bytes).zip(1..).filter(|(line, _)| std::str::from_utf8(line).is_err()).map(|(_, n)| n).collect()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,6 +236,19 @@ mod tests {
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice("Kön".as_bytes());
         assert_eq!(text(decode(&bom)), ("Kön".into(), Encoding::Utf8Bom));
+    }
+
+    #[test]
+    fn a_windows_1252_line_in_utf8_is_read_as_windows_1252_alone() {
+        let bytes = b"Insats;Enhet\nHemtj\xc3\xa4nst;S\xc3\xb6der\nHemtj\xe4nst;S\xf6der\nHemtj\xc3\xa4nst;Norr\n";
+        assert_eq!(
+            text(decode(bytes)),
+            ("Insats;Enhet\nHemtjänst;Söder\nHemtjänst;Söder\nHemtjänst;Norr\n".into(), Encoding::Utf8AndWindows1252)
+        );
+        assert_eq!(windows_1252_lines(bytes), [3]);
+        // A Windows-1252 file stays one, whatever its lines.
+        let cp1252 = b"Insats;Enhet\nHemtj\xe4nst;S\xf6der\nHemtj\xe4nst;Norr\n";
+        assert_eq!(text(decode(cp1252)).1, Encoding::Windows1252);
     }
 
     #[test]
