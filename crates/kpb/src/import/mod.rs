@@ -1806,11 +1806,16 @@ fn is_total(cell: &str) -> bool {
         && starts_with_word(cell, &["summa", "totalt", "total", "delsumma", "totalsumma", "summering", "s:a"])
 }
 
-/// Whether any cell marks a subtotal: `Summa personalkostnader`, `Delsumma`.
+/// Whether any cell marks a subtotal: `Summa personalkostnader`, `Delsumma`, or what Excel's
+/// Delsumma writes under each group, the group and `Summa` (`B128248 Summa`, `HT-NORR Summa`).
 fn is_sum(cell: &str) -> bool {
-    // (Asked of every cell of every row: told at the first letter for most.)
-    matches!(cell.as_bytes().first(), Some(b's' | b'S' | b't' | b'T' | b'd' | b'D'))
-        && starts_with_word(cell, &["summa", "delsumma", "totalsumma", "s:a"])
+    // (Asked of every cell of every row: told at the first and the last letter for most.)
+    let bytes = cell.as_bytes();
+    (matches!(bytes.first(), Some(b's' | b'S' | b't' | b'T' | b'd' | b'D'))
+        && starts_with_word(cell, &["summa", "delsumma", "totalsumma", "s:a"]))
+        || (matches!(bytes.last(), Some(b'a' | b'A'))
+            && bytes.len() > 6
+            && bytes[bytes.len() - 6..].eq_ignore_ascii_case(b" summa"))
 }
 
 /// Whether `cell` begins with one of `words` (ASCII, any case) followed by a space, a colon or
@@ -2131,6 +2136,23 @@ pub(crate) mod tests {
         let ds = load(&[file("b.csv", text), file("b2.csv", &text.replace('\n', "\r\n"))], &settings());
         assert_eq!(ds.files[1].status, FileStatus::Duplicate);
         assert_eq!((paid(&ds).as_slice(), ds.paid.len()), (&expected[..], 2));
+    }
+
+    #[test]
+    fn excel_delsumma_rows_under_each_brukare_are_subtotals() {
+        // Excel's Delsumma writes a row under each group, "<group> Summa", and "Totalsumma" last.
+        let ds = load(
+            &[file(
+                "b.csv",
+                "Brukare;Insats;Enhet;Volym;Period\n1;Hemtjänst;A;5;2025-01\n1;Hemtjänst;A;6;2025-02\n1 Summa;;;11;\n\
+                 2;Hemtjänst;A;4;2025-01\n2 Summa;Hemtjänst;A;4;\nTotalsumma;;;15;\n",
+            )],
+            &settings(),
+        );
+        assert_eq!((ds.volumes.len(), ds.clients.len()), (3, 2));
+        let totals: Vec<_> = ds.findings.iter().filter(|f| f.kind.code() == "summarad").collect();
+        assert_eq!(totals.len(), 1, "{:?}", ds.findings);
+        assert_eq!((totals[0].pos.line, totals[0].count, totals[0].more_lines.clone()), (Some(4), 3, vec![6, 7]));
     }
 
     #[test]
