@@ -455,8 +455,10 @@ impl Session {
         if files.is_empty() {
             return;
         }
-        self.busy
-            .set(Busy::Working { message: format!("Läser ett annat års {} filer …", files.len()), fraction: 0.02 });
+        self.busy.set(Busy::Working {
+            message: format!("Läser ett annat års {} …", files_in_words(files.len())),
+            fraction: 0.02,
+        });
         let request =
             Request::Load { import: self.import_choices(), settings: self.settings.get_untracked(), add_year: true };
         if let Some(id) = self.send(&request, &files) {
@@ -472,7 +474,7 @@ impl Session {
         if files.is_empty() {
             return;
         }
-        self.busy.set(Busy::Working { message: format!("Läser {} filer …", files.len()), fraction: 0.02 });
+        self.busy.set(Busy::Working { message: format!("Läser {} …", files_in_words(files.len())), fraction: 0.02 });
         let (import, settings) = (self.import_choices(), self.settings.get_untracked());
         self.send(&Request::Load { import: import.clone(), settings: settings.clone(), add_year: false }, &files);
         for other in self.other_years.get_value() {
@@ -628,4 +630,9 @@ pub fn chosen_files(ev: &leptos::ev::Event) -> Files {
 /// The session from context.
 pub fn session() -> Session {
     expect_context::<Session>()
+}
+
+/// "1 fil", "3 filer".
+fn files_in_words(n: usize) -> String {
+    if n == 1 { "1 fil".to_owned() } else { format!("{n} filer") }
 }

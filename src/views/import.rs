@@ -83,7 +83,11 @@ pub fn Import() -> impl IntoView {
                                 </Fold>
                             }
                         })}
-                    {(!unknown.is_empty()).then(|| view! { <InsatsMapping unknown=unknown /> })}
+                    {(!unknown.is_empty()).then(|| {
+                        // Beyond the most common names, only their number: said under the table.
+                        let more = r.findings.iter().find(|f| f.kind.code() == "manga-okanda-insatser").map(|f| f.message());
+                        view! { <InsatsMapping unknown=unknown more=more /> }
+                    })}
                     <crate::views::mapping::MappingEditor />
                     <crate::views::start::FilePicker />
                     <div class="actions">
@@ -483,12 +487,17 @@ fn ColumnMapping(file: FileReport, kind: FileKind) -> impl IntoView {
 
 /// Local insats names that matched nothing: choose the catalogue insats for each.
 #[component]
-fn InsatsMapping(unknown: Vec<kpb::import::UnknownInsats>) -> impl IntoView {
+fn InsatsMapping(unknown: Vec<kpb::import::UnknownInsats>, more: Option<String>) -> impl IntoView {
     let s = session();
     view! {
         <section class="insats-mapping" aria-labelledby="insats-rubrik" data-testid="insats-mapping">
             <h2 id="insats-rubrik">"Insatser som inte känns igen"</h2>
             <p class="hint">"Koppla varje lokalt namn till en insats i katalogen. Kopplingen sparas till nästa år. Tills dess räknas raderna inte."</p>
+            {more.map(|text| view! {
+                <p class="notice warn" data-testid="more-unknown-insatser">
+                    {format!("{text} Här visas de {} vanligaste namnen.", format::count(unknown.len() as u32))}
+                </p>
+            })}
             <div class="scroll">
             <table class="form-table">
                 <thead>

@@ -319,6 +319,14 @@ fn the_exports_add_up_to_the_ore_at_every_level() {
     for (s, cost) in report.insatser.iter().zip(column(&all, "Insatser", "Kostnad egen regi")) {
         assert!(near(number(cost), s.cost), "{}: {:?} from {}", s.insats.name(), cost, s.cost);
     }
+    // The deciles' shares of the cost, as the CSV writes them, sum to 100 %.
+    let text = String::from_utf8(csv(all.iter().find(|t| t.name == "Kostnadsfördelning").unwrap())).unwrap();
+    let shares: Decimal = text
+        .split("\r\n")
+        .filter(|l| l.starts_with("Decil"))
+        .map(|l| l.rsplit(';').next().unwrap().replace(',', ".").parse::<Decimal>().unwrap())
+        .sum();
+    assert_eq!(shares, Decimal::ONE_HUNDRED);
     // Each unit's direct and allocated cost sum to its cost.
     let [direct, allocated, cost] =
         ["Direkt kostnad", "Fördelad gemensam kostnad", "Kostnad"].map(|h| column(&all, "Enheter", h));

@@ -214,7 +214,8 @@ fn about(report: &Report, meta: &Meta) -> Table {
     ];
     let files = report.files.iter().map(|f| {
         let kind = f.kind.map_or("okänd filtyp", |k| k.name());
-        (format!("Fil: {}", f.name), format!("{kind} – {} rader, {} använda", f.rows, f.rows_used))
+        let rows = crate::format::count(f.rows);
+        (format!("Fil: {}", f.name), format!("{kind} – {rows} rader, {} använda", crate::format::count(f.rows_used)))
     });
     let rows: Vec<_> = settings.into_iter().map(|(k, v)| (k.to_owned(), v)).chain(files).collect();
     table(
@@ -505,9 +506,10 @@ impl Rounded {
     }
 }
 
-/// Amounts rounded to the öre so that they sum exactly to their total rounded: each down to the
-/// öre, and the öre that leaves to those with the largest remainders (the largest remainder
-/// method; ties in order). Each then differs from its own rounding by less than an öre.
+/// Amounts rounded to the öre (or shares to a hundredth of a percent) so that they sum exactly
+/// to their total rounded: each down to the öre, and the öre that leaves to those with the
+/// largest remainders (the largest remainder method; ties in order). Each then differs from its
+/// own rounding by less than an öre.
 fn largest_remainder(values: &[Decimal]) -> Vec<Decimal> {
     let ore = Decimal::new(1, 2);
     let total = round(values.iter().sum(), Money);
@@ -580,11 +582,11 @@ fn ytterfall_clients(report: &Report) -> Table {
 
 fn distribution(report: &Report) -> Table {
     let d = &report.distribution;
-    let deciles = d
-        .deciles
-        .iter()
+    // The deciles' shares to two decimals that sum to 100,00.
+    let deciles = largest_remainder(&d.deciles)
+        .into_iter()
         .enumerate()
-        .map(|(g, share)| (format!("Decil {} ({}–{} %)", g + 1, g * 10, (g + 1) * 10), *share));
+        .map(|(g, share)| (format!("Decil {} ({}–{} %)", g + 1, g * 10, (g + 1) * 10), share));
     let top = d.top.iter().map(|(x, share)| (format!("De dyraste {x} %"), *share));
     let rows: Vec<_> = deciles.chain(top).collect();
     table(

@@ -553,9 +553,14 @@ impl Loader<'_> {
                 self.ds.files.push(report);
                 return;
             }
-            Content::Zip | Content::LegacyExcel => match (self.read_workbook)(&name, &file.bytes) {
+            content @ (Content::Zip | Content::LegacyExcel) => match (self.read_workbook)(&name, &file.bytes) {
                 Ok(sheets) => {
-                    report.encoding = Some("Excel (.xlsx)".into());
+                    let format = match content {
+                        Content::LegacyExcel => "Excel (.xls)",
+                        _ if name.to_lowercase().ends_with(".ods") => "OpenDocument (.ods)",
+                        _ => "Excel (.xlsx)",
+                    };
+                    report.encoding = Some(format.into());
                     sheets.into_iter().map(|w| Sheet::worksheet(&name, w)).collect()
                 }
                 Err(text) => {
