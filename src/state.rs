@@ -362,8 +362,9 @@ impl Session {
                 None => all.push((name, blob)),
             }
         }
-        self.set_files_checked(all);
-        self.replaced.set(replaced);
+        if self.set_files_checked(all) {
+            self.replaced.set(replaced);
+        }
     }
 
     /// Replaces the file at `index` (in the order chosen) by another.
@@ -403,10 +404,17 @@ impl Session {
 
     /// Makes `files` the session's own files, unless they are too large for the browser: then
     /// the files before stay, and the page says why.
-    fn set_files_checked(&self, files: Files) {
+    /// Whether they were taken.
+    fn set_files_checked(&self, files: Files) -> bool {
         match crate::worker::too_large(&files) {
-            Some(message) => self.busy.set(Busy::Failed(message)),
-            None => self.set_files(files, false),
+            Some(message) => {
+                self.busy.set(Busy::Failed(message));
+                false
+            }
+            None => {
+                self.set_files(files, false);
+                true
+            }
         }
     }
 
@@ -488,7 +496,8 @@ impl Session {
             return;
         }
         self.busy.set(Busy::Working { message: "Läser jämförelsefilerna …".into(), fraction: 0.3 });
-        self.send(&Request::LoadReference, &files);
+        let key = self.import.with_untracked(|i| i.pseudonym_key.clone());
+        self.send(&Request::LoadReference { key }, &files);
     }
 
     pub fn clear_reference(&self) {

@@ -36,8 +36,9 @@ pub enum Request {
     /// Read these files and compute. With `add_year`, the files are another year's: kept beside
     /// the main year for trends; otherwise they replace everything read before.
     Load { import: ImportSettings, settings: Settings, add_year: bool },
-    /// Read reference files (Kolada, network partners, quality results), added to those before.
-    LoadReference,
+    /// Read reference files (Kolada, network partners, quality results), added to those before;
+    /// `key` is the session's key of pseudonyms, for the personnummer in their texts.
+    LoadReference { key: Vec<u8> },
     /// Forget the reference files.
     ClearReference,
     /// Compute again on the files already read, with new settings.
@@ -193,7 +194,7 @@ fn doing(request: &Request, files: &[String], main_files: &[String]) -> String {
     match request {
         Request::Load { add_year: false, .. } => format!("{} lästes", files_text("filen", "filerna")),
         Request::Load { add_year: true, .. } => format!("ett annat års filer ({}) lästes", and_list(files)),
-        Request::LoadReference => format!("{} lästes", files_text("jämförelsefilen", "jämförelsefilerna")),
+        Request::LoadReference { .. } => format!("{} lästes", files_text("jämförelsefilen", "jämförelsefilerna")),
         Request::ClearReference => "jämförelsefilerna togs bort".into(),
         Request::Compute { .. } if main_files.is_empty() => "resultatet räknades om".into(),
         Request::Compute { .. } => format!("resultatet för {} räknades om", and_list(main_files)),
@@ -416,7 +417,7 @@ impl Client {
         if let Request::Load { add_year: false, .. } = request {
             state.main_files = names.clone();
         }
-        let reads_files = matches!(request, Request::Load { .. } | Request::LoadReference);
+        let reads_files = matches!(request, Request::Load { .. } | Request::LoadReference { .. });
         let doing = doing(request, &names, &state.main_files);
         state.pending.insert(id, Pending::Sent { doing, reads_files });
         Ok(id)
@@ -697,11 +698,11 @@ pub mod serve {
                 compute_all(&settings, read_ms, load_ms)
             }
             Request::Compute { settings } => compute_all(&settings, 0.0, 0.0),
-            Request::LoadReference => {
+            Request::LoadReference { key } => {
                 let files = read_files(message)?;
                 // A file may name a group by its title, or give a group's values.
                 crate::groups::fetch_in_worker();
-                let read = kpb::compare::load_with(&files, &crate::xlsx::read_workbook);
+                let read = kpb::compare::load_with(&files, &crate::xlsx::read_workbook, &key);
                 let mut all = REFERENCE.take();
                 all.merge(read);
                 // The page fetches the groups only for its search: the names of those in the data

@@ -59,7 +59,7 @@ fn main() {
         .filter(|u| u.regi == kpb::Regi::Egen)
         .filter_map(|u| u.unit_cost.map(|c| format!("{}:{c}", quote(&format!("{} {}", u.insats.code(), u.enhet_name)))))
         .collect();
-    let data = kpb::compare::load(&references);
+    let data = kpb::compare::load(&references, b"k");
     let settings =
         kpb::compare::CompareSettings { own_id: std::env::var("KPB_OWN").unwrap_or_default(), ..Default::default() };
     let kpis = kpb::compare::kpis(&report, &data, &settings);

@@ -28,11 +28,14 @@ const KOLADA: &str = "tests/e2e/data/kolada";
 
 #[test]
 fn kolada_v2_and_v3_answers_and_the_municipality_list() {
-    let data = compare::load(&[
-        file(KOLADA, "kolada-v2-hemtjanst.json"),
-        file(KOLADA, "kolada-v3-sarskilt-boende.json"),
-        file(KOLADA, "kolada-kommuner.json"),
-    ]);
+    let data = compare::load(
+        &[
+            file(KOLADA, "kolada-v2-hemtjanst.json"),
+            file(KOLADA, "kolada-v3-sarskilt-boende.json"),
+            file(KOLADA, "kolada-kommuner.json"),
+        ],
+        b"k",
+    );
     let kinds: Vec<&str> = data.files.iter().map(|f| f.kind.as_str()).collect();
     assert_eq!(kinds, vec!["Kolada-data (v2)", "Kolada-data (v3)", "Koladas kommunlista"]);
     assert_eq!(data.name("1880"), "Örebro");
@@ -52,7 +55,7 @@ fn kolada_v2_and_v3_answers_and_the_municipality_list() {
 
 #[test]
 fn a_broken_file_says_where() {
-    let data = compare::load(&[file(KOLADA, "kolada-trasig.json")]);
+    let data = compare::load(&[file(KOLADA, "kolada-trasig.json")], b"k");
     let f = &data.findings[0];
     assert_eq!(f.kind.code(), "trasig-json");
     assert_eq!(f.pos.line, Some(3));
@@ -64,10 +67,13 @@ fn a_broken_file_says_where() {
 fn kolada_tables_long_and_wide() {
     let long = "Nyckeltals-ID;Nyckeltal;Kommun-ID;Kommun;År;Kön;Värde\nU21003;Kostnad hemtjänst;0180;Stockholm;2025;T;521,3\nU21003;Kostnad hemtjänst;1880;Örebro;2025;T;498\nU21003;Kostnad hemtjänst;1880;Örebro;2025;X;1\nU21003;Kostnad hemtjänst;;;2025;T;7\nU21003;Kostnad hemtjänst;0180;Stockholm;2024;T;1000000000000000\n";
     let wide = "Kommun;Kommun-ID;Nyckeltals-ID;2023;2024;2025\nKalmar;880;U21003;412,3;420,1;430,9\nMalmö;1280;U21003;466;479,2;..\n";
-    let data = compare::load(&[
-        InputFile { name: "lang.csv".into(), bytes: long.into() },
-        InputFile { name: "bred.csv".into(), bytes: wide.into() },
-    ]);
+    let data = compare::load(
+        &[
+            InputFile { name: "lang.csv".into(), bytes: long.into() },
+            InputFile { name: "bred.csv".into(), bytes: wide.into() },
+        ],
+        b"k",
+    );
     assert_eq!(data.files.iter().map(|f| f.values).collect::<Vec<_>>(), vec![2, 6]);
     assert_eq!(data.name("0880"), "Kalmar");
     let kalmar = data.values.iter().find(|v| v.area == "0880" && v.period == 2025).unwrap();
@@ -101,7 +107,7 @@ fn kolada_table_as_excel_workbook() {
     sheet.write_number(3, 3, 2050.5).unwrap();
     sheet.write_number(3, 4, 2105).unwrap();
     let bytes = book.save_to_buffer().unwrap();
-    let data = compare::load(&[InputFile { name: "kolada.xlsx".into(), bytes }]);
+    let data = compare::load(&[InputFile { name: "kolada.xlsx".into(), bytes }], b"k");
     // U23004 is a historical KPB KPI: said, and read.
     let kinds: Vec<&str> = data.findings.iter().map(|f| f.kind.code()).collect();
     assert_eq!(kinds, ["kolada-historiska"], "{:?}", data.findings);
@@ -115,7 +121,7 @@ fn kolada_table_as_excel_workbook() {
 #[test]
 fn comparison_mean_rank_quartile_and_potential() {
     let report = example();
-    let data = compare::load(&[file(KOLADA, "kolada-v2-hemtjanst.json"), file(KOLADA, "kolada-kommuner.json")]);
+    let data = compare::load(&[file(KOLADA, "kolada-v2-hemtjanst.json"), file(KOLADA, "kolada-kommuner.json")], b"k");
     let settings =
         CompareSettings { own_id: "9999".into(), own_name: "Exempelkommun".into(), ..CompareSettings::default() };
     let rows = compare::kpis(&report, &data, &settings);
@@ -164,7 +170,7 @@ fn the_network_file_round_trips_and_hides_small_groups() {
     let report = example();
     let text = compare::network::write(&report, ("9999", "Exempelkommun"), "Validerad", 5);
     assert!(!text.contains("\"clients\": ["), "no client rows");
-    let data = compare::load(&[InputFile { name: "exempelkommun.json".into(), bytes: text.into_bytes() }]);
+    let data = compare::load(&[InputFile { name: "exempelkommun.json".into(), bytes: text.into_bytes() }], b"k");
     assert_eq!(data.files[0].kind, "Nätverksfil från Exempelkommun");
     assert_eq!(data.name("9999"), "Exempelkommun");
     let own = report.nyckeltal.iter().find(|n| n.id == "U21003").unwrap().value.unwrap();
@@ -223,7 +229,7 @@ fn the_network_file_round_trips_and_hides_small_groups() {
     assert_eq!(top, [5.0, 10.0, 20.0, 50.0]);
     // With a minimum larger than any group, nothing is shown.
     let text = compare::network::write(&report, ("9999", "Exempelkommun"), "Validerad", 100_000);
-    let data = compare::load(&[InputFile { name: "x.json".into(), bytes: text.into_bytes() }]);
+    let data = compare::load(&[InputFile { name: "x.json".into(), bytes: text.into_bytes() }], b"k");
     assert!(data.values.iter().any(|v| v.kpi == "U21003"), "the figures are listed, without values");
     assert!(data.values.iter().all(|v| v.value.is_none() && v.status.as_deref() == Some("för få brukare")));
     assert!(data.deciles.is_empty());
@@ -242,7 +248,7 @@ fn trends_and_the_unit_that_swings() {
     for n in before.nyckeltal.iter_mut() {
         n.3 = n.3.map(|v| v * d("0.95"));
     }
-    let data = compare::load(&[file(KOLADA, "kolada-v2-hemtjanst.json")]);
+    let data = compare::load(&[file(KOLADA, "kolada-v2-hemtjanst.json")], b"k");
     let settings =
         CompareSettings { own_id: "9999".into(), own_name: "Exempelkommun".into(), ..CompareSettings::default() };
     let trends = compare::trends(&[now.clone(), before.clone()], &data, &settings);
@@ -272,7 +278,7 @@ fn trends_and_the_unit_that_swings() {
 #[test]
 fn quality_beside_cost_per_unit() {
     let report = example();
-    let data = compare::load(&[file(KOLADA, "kvalitet.csv")]);
+    let data = compare::load(&[file(KOLADA, "kvalitet.csv")], b"k");
     assert_eq!(data.quality.len(), 8);
     let compare::QualityMatch { points, unmatched, other_years, ambiguous, ou_without_values } =
         compare::quality_points(&report, &data, &CompareSettings::default());
@@ -281,10 +287,10 @@ fn quality_beside_cost_per_unit() {
     assert_eq!(points.len(), 7);
     assert_eq!(unmatched, vec!["Okänd enhet".to_string()]);
     assert!(other_years.is_empty());
-    let older = compare::load(&[InputFile {
-        name: "k.csv".into(),
-        bytes: "Enhet;Mått;Värde;År\nHT-NORR;Nöjdhet;90;2024\n".into(),
-    }]);
+    let older = compare::load(
+        &[InputFile { name: "k.csv".into(), bytes: "Enhet;Mått;Värde;År\nHT-NORR;Nöjdhet;90;2024\n".into() }],
+        b"k",
+    );
     let m = compare::quality_points(&report, &older, &CompareSettings::default());
     assert_eq!((m.points.len(), m.other_years), (0, vec![2024]));
     // PA-ENHET has two insatser (personlig assistans SFB and LSS): without an Insats column the
@@ -292,24 +298,24 @@ fn quality_beside_cost_per_unit() {
     // servicebostad has volume but no cost, a data error planted in the example: it has no unit
     // cost to pair a result with.)
     let pa = report.units.iter().find(|u| u.enhet == "PA-ENHET").unwrap().enhet_name.clone();
-    let both = compare::load(&[InputFile {
-        name: "k.csv".into(),
-        bytes: "Enhet;Mått;Värde\nPA-ENHET;Nöjdhet;90\n".into(),
-    }]);
+    let both = compare::load(
+        &[InputFile { name: "k.csv".into(), bytes: "Enhet;Mått;Värde\nPA-ENHET;Nöjdhet;90\n".into() }],
+        b"k",
+    );
     let m = compare::quality_points(&report, &both, &CompareSettings::default());
     assert_eq!(m.points.len(), 2);
     assert_eq!(m.ambiguous, [pa.clone()]);
-    let svalan = compare::load(&[InputFile {
-        name: "k.csv".into(),
-        bytes: "Enhet;Mått;Värde\nGB-SVALAN;Nöjdhet;90\n".into(),
-    }]);
+    let svalan = compare::load(
+        &[InputFile { name: "k.csv".into(), bytes: "Enhet;Mått;Värde\nGB-SVALAN;Nöjdhet;90\n".into() }],
+        b"k",
+    );
     let m = compare::quality_points(&report, &svalan, &CompareSettings::default());
     assert_eq!((m.points.len(), m.ambiguous.len()), (1, 0));
     let lss = kpb::Insats::PersonligAssistansLss.name();
     let one = compare::load(&[InputFile {
         name: "k.csv".into(),
         bytes: format!("Enhet;Insats;Mått;Värde\nPA-ENHET;{lss};Nöjdhet;90\nGB-SVALAN;Simskola;Nöjdhet;80\nHT-NORR;Gruppbostad LSS;Nöjdhet;70\n").into(),
-    }]);
+    }], b"k");
     let m = compare::quality_points(&report, &one, &CompareSettings::default());
     assert_eq!(
         m.points.iter().filter(|p| p.quality == d("90")).map(|p| p.insats).collect::<Vec<_>>(),
@@ -322,10 +328,13 @@ fn quality_beside_cost_per_unit() {
     assert_eq!(norr.quality, d("91"));
     assert_eq!(Some(norr.cost), report.units.iter().find(|u| u.enhet == "HT-NORR").unwrap().unit_cost);
 
-    let gaps = compare::load(&[InputFile {
-        name: "k.csv".into(),
-        bytes: "Enhet;Mått;Värde\nHT-NORR;Nöjdhet;\n;Nöjdhet;80\nHT-SODER;Nöjdhet;nittio\n".into(),
-    }]);
+    let gaps = compare::load(
+        &[InputFile {
+            name: "k.csv".into(),
+            bytes: "Enhet;Mått;Värde\nHT-NORR;Nöjdhet;\n;Nöjdhet;80\nHT-SODER;Nöjdhet;nittio\n".into(),
+        }],
+        b"k",
+    );
     let messages: Vec<String> = gaps.findings.iter().map(|f| format!("{}: {}", f.pos, f.message())).collect();
     assert_eq!(
         messages,
@@ -364,8 +373,8 @@ fn nothing_is_counted_twice_or_mixed_up() {
             &[record("U21003", "0180", 2025, "T", "530"), record("U21003", "1880", 2025, "T", "498")].join(","),
         ),
     };
-    let mut data = compare::load(std::slice::from_ref(&a));
-    data.merge(compare::load(&[b]));
+    let mut data = compare::load(std::slice::from_ref(&a), b"k");
+    data.merge(compare::load(&[b], b"k"));
     assert_eq!(data.files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["kolada.json", "kolada (2).json"]);
     // Stockholm twice with different values: the first is used, and that is said.
     let stockholm: Vec<_> = data.values.iter().filter(|v| v.area == "0180").collect();
@@ -377,7 +386,7 @@ fn nothing_is_counted_twice_or_mixed_up() {
         "U21003 för Stockholm 2025 finns två gånger med olika värden: 521,3 i kolada.json och 530 i kolada (2).json."
     );
     // The same file again replaces its first reading.
-    data.merge(compare::load(&[a]));
+    data.merge(compare::load(&[a], b"k"));
     assert_eq!(data.files.len(), 2);
     assert_eq!(data.values.iter().filter(|v| v.area == "0180").count(), 1);
     // Riket is shown beside the municipalities, not counted among them.
@@ -402,7 +411,7 @@ fn gendered_only_unit_level_and_absurd_values_are_said() {
     };
     let ou = InputFile { name: "enheter.json".into(), bytes: br#"{"values": [{"kpi": "U21003", "ou": "V15E018000101", "period": 2025, "values": [{"gender": "T", "value": 300}]}]}"#.to_vec() };
     let huge = InputFile { name: "stor.json".into(), bytes: answer(&record("U21003", "0180", 2025, "T", "1e20")) };
-    let data = compare::load(&[only_k, ou, huge]);
+    let data = compare::load(&[only_k, ou, huge], b"k");
     let said =
         |kind: &str| data.findings.iter().filter(|f| f.kind.code() == kind).map(|f| f.message()).collect::<Vec<_>>();
     assert_eq!(
@@ -465,7 +474,7 @@ fn kolada_n_kpis_beside_kolada_own_value() {
         {"kpi": "N21006", "municipality": "1280", "period": 2025, "values": [{"gender": "T", "count": 1, "status": "", "value": 200000}]},
         {"kpi": "N21006", "municipality": "G92792", "period": 2025, "values": [{"gender": "T", "count": 1, "status": "", "value": 90000}]}
     ], "next_url": null, "previous_url": null}"#;
-    let data = compare::load(&[InputFile { name: "kolada.json".into(), bytes: answer.as_bytes().to_vec() }]);
+    let data = compare::load(&[InputFile { name: "kolada.json".into(), bytes: answer.as_bytes().to_vec() }], b"k");
     let settings = CompareSettings { own_id: "9999".into(), own_name: "Exempelkommun".into(), ..Default::default() };
     let rows = compare::kpis(&report, &data, &settings);
     // Kolada's figures come first.
@@ -529,7 +538,7 @@ fn personnummer_in_comparison_files_are_masked_and_kolada_ids_are_not() {
             .iter()
             .map(|n| file(KOLADA, n)),
     );
-    let data = compare::load(&files);
+    let data = compare::load(&files, b"k");
     let shown = shown_texts(&data);
     assert!(!kpb::pseudonym::contains_personnummer(&shown));
     assert!(data.values.len() > 100 && data.ous.len() > 3, "{} values, {} units", data.values.len(), data.ous.len());
@@ -537,10 +546,13 @@ fn personnummer_in_comparison_files_are_masked_and_kolada_ids_are_not() {
     // A quality file from a sole trader (its organisationsnummer is a personnummer), in its
     // name, as its enhet and in a broken line; and a file of no known kind with one in its name.
     let quality = "Enhet;Mått;Värde;År\n19400230-1234;Andel nöjda med hemtjänsten, %;50;2025\nHT-NORR;Andel nöjda 400230-1234;x;2025\n";
-    let data = compare::load(&[
-        InputFile { name: "kvalitet 19400230-1234.csv".into(), bytes: quality.into() },
-        InputFile { name: "okänd 194002301234.csv".into(), bytes: "A;B\n1;2\n".into() },
-    ]);
+    let data = compare::load(
+        &[
+            InputFile { name: "kvalitet 19400230-1234.csv".into(), bytes: quality.into() },
+            InputFile { name: "okänd 194002301234.csv".into(), bytes: "A;B\n1;2\n".into() },
+        ],
+        b"k",
+    );
     let shown = shown_texts(&data);
     assert!(!kpb::pseudonym::contains_personnummer(&shown), "{shown}");
     assert_eq!(data.quality.len(), 1);

@@ -277,6 +277,26 @@ fn differ(
 }
 
 #[test]
+fn an_insats_cost_leaves_out_its_units_in_data_error_as_the_app_does() {
+    // Halmstad with a unit that has cost and no volume (a data error): its cost is in Enheter,
+    // not in the insats' cost in egen regi, as in the app.
+    let dir = format!("{}/tests/data/halmstad", env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<InputFile> = ["kostnader.csv", "brukare.csv", "mappning.csv", "konton.csv"]
+        .iter()
+        .map(|n| InputFile { name: n.to_string(), bytes: std::fs::read(format!("{dir}/{n}")).unwrap() })
+        .collect();
+    files[0].bytes.extend(b"8103;5111;1 000;\n");
+    files[2].bytes.extend(b"8103;PASFB;Enhet 3;Assistans enhet 3;LSS\n");
+    let report = compute(&load(&files, &ImportSettings::default()), &Settings::default());
+    let error = report.units.iter().find(|u| u.enhet == "Enhet 3").unwrap();
+    assert!(error.error.is_some() && error.total == rust_decimal::Decimal::from(1000));
+    let all = tables(&report, &meta());
+    let cost = number(column(&all, "Insatser", "Kostnad egen regi")[0]);
+    assert_eq!(cost, report.insatser[0].cost.round_dp(2));
+    assert_eq!(cost, rust_decimal::Decimal::from(2_754_413));
+}
+
+#[test]
 fn the_exports_add_up_to_the_ore_at_every_level() {
     use rust_decimal::Decimal;
     let report = example();

@@ -65,7 +65,7 @@ const SECOND_PAGE: &str = r#"{
 
 #[test]
 fn a_v3_answer_in_two_pages_deleted_and_missing_values_and_a_group() {
-    let first = compare::load(&[json("sida1.json", FIRST_PAGE)]);
+    let first = compare::load(&[json("sida1.json", FIRST_PAGE)], b"k");
     assert_eq!(first.files[0].kind, "Kolada-data (v3)");
     assert_eq!(first.files[0].next_url.as_deref(), Some(PAGE_2));
     assert_eq!(first.missing_pages(), [("sida1.json".to_owned(), PAGE_2.to_owned())]);
@@ -100,21 +100,21 @@ fn a_v3_answer_in_two_pages_deleted_and_missing_values_and_a_group() {
 
     // The next page read later: the first page's next page is there, and nothing is said.
     let mut data = first.clone();
-    data.merge(compare::load(&[json("sida2.json", SECOND_PAGE)]));
+    data.merge(compare::load(&[json("sida2.json", SECOND_PAGE)], b"k"));
     assert!(data.missing_pages().is_empty());
     assert!(said(&data, "kolada-fler-sidor").is_empty(), "{:?}", data.findings);
     assert_eq!(data.values.iter().find(|v| v.area == "0580").unwrap().value, Some(d("295250")));
     assert_eq!(data.name("0580"), "Linköping");
 
     // Both in one load, the second page first.
-    let both = compare::load(&[json("sida2.json", SECOND_PAGE), json("sida1.json", FIRST_PAGE)]);
+    let both = compare::load(&[json("sida2.json", SECOND_PAGE), json("sida1.json", FIRST_PAGE)], b"k");
     assert!(both.missing_pages().is_empty());
     assert!(said(&both, "kolada-fler-sidor").is_empty());
     assert_eq!(both.files.iter().map(|f| f.values).collect::<Vec<_>>(), [1, 3]);
 
     // A page of another answer is not the next page.
     let other = SECOND_PAGE.replace("N21006/year/2024", "N21009/year/2024");
-    let wrong = compare::load(&[json("sida1.json", FIRST_PAGE), json("annan.json", &other)]);
+    let wrong = compare::load(&[json("sida1.json", FIRST_PAGE), json("annan.json", &other)], b"k");
     assert_eq!(wrong.missing_pages(), [("sida1.json".to_owned(), PAGE_2.to_owned())]);
 }
 
@@ -129,7 +129,7 @@ fn deleted_values_in_v2_and_per_value() {
       {"kpi": "N21006", "municipality": "0580", "period": 2023,
        "values": [{"gender": "T", "value": 7, "isdeleted": true}, {"gender": "K", "value": 280100}]}
     ]}"#;
-    let data = compare::load(&[json("v2.json", text)]);
+    let data = compare::load(&[json("v2.json", text)], b"k");
     assert_eq!(
         said(&data, "kolada-borttagna"),
         ["Filen v2.json har 2 poster som Kolada har tagit bort (isdeleted); de används inte."]
@@ -149,7 +149,7 @@ fn historical_kpis_are_said_once_per_file_but_not_for_a_network_file() {
       {"kpi": "U21003", "municipality": "1880", "period": 2023, "values": [{"gender": "T", "value": 470}]},
       {"kpi": "U99998", "municipality": "1880", "period": 2023, "values": [{"gender": "T", "value": 1}]}
     ]}"#;
-    let data = compare::load(&[json("gamla.json", text)]);
+    let data = compare::load(&[json("gamla.json", text)], b"k");
     assert_eq!(
         said(&data, "kolada-historiska"),
         ["Filen gamla.json har värden för nyckeltal som Kolada inte längre publicerar: N04127, U21003, U23004. \
@@ -169,7 +169,7 @@ fn historical_kpis_are_said_once_per_file_but_not_for_a_network_file() {
         .iter()
         .map(|id| format!(r#"{{"kpi": "{id}", "municipality": "0180", "period": 2016, "values": [{{"gender": "T", "value": 1}}]}}"#))
         .collect();
-    let many = compare::load(&[json("manga.json", &format!(r#"{{"values": [{}]}}"#, records.join(",")))]);
+    let many = compare::load(&[json("manga.json", &format!(r#"{{"values": [{}]}}"#, records.join(",")))], b"k");
     assert_eq!(
         said(&many, "kolada-historiska"),
         ["Filen manga.json har värden för nyckeltal som Kolada inte längre publicerar: U21002, U21003, U21005, \
@@ -184,7 +184,7 @@ fn historical_kpis_are_said_once_per_file_but_not_for_a_network_file() {
                   "values": [{"gender": "T", "count": 1, "status": "", "value": 455}]}],
       "ou_values": [{"kpi": "U21003", "municipality": "9999", "ou": "HT-NORR", "title": "Hemtjänst Norr",
                      "period": 2025, "values": [{"gender": "T", "count": 1, "status": "", "value": 430}]}]}"#;
-    let data = compare::load(&[json("natverk.json", network)]);
+    let data = compare::load(&[json("natverk.json", network)], b"k");
     assert!(said(&data, "kolada-historiska").is_empty(), "{:?}", data.findings);
     assert_eq!(data.files[0].kind, "Nätverksfil från Exempelkommun");
     assert_eq!(data.values.len(), 2);
@@ -203,7 +203,7 @@ fn kolada_web_download_with_titles_and_names() {
         Kommunens köp av insatser till personer med funktionsnedsättning enligt SoL från offentliga utförare, andel (%);Göteborg;2023;T;3,5\n\
         Kostnad hemtjänst äldreomsorg, kr/hemtjänsttagare;Fyrkommunsnätverket;2024;T;250000\n\
         Kostnad hemtjänst äldreomsorg, kr/hemtjänsttagare;Region Stockholm;2024;T;-\n";
-    let data = compare::load(&[InputFile { name: "webb.csv".into(), bytes: csv.into() }]);
+    let data = compare::load(&[InputFile { name: "webb.csv".into(), bytes: csv.into() }], b"k");
     assert_eq!(data.files[0].kind, "Koladatabell");
     assert_eq!(
         totals(&data),
@@ -247,10 +247,13 @@ fn kolada_web_download_wide_with_value_column_named_varde() {
     // The long form with "Värde" and "Kommun"; a wide one with a column per year.
     let long = "Nyckeltal;Kommun;År;Värde\nKostnad hemtjänst äldreomsorg, kr/hemtjänsttagare;Örebro;2024;290 100\n";
     let wide = "Kommun;Nyckeltal;2023;2024\nLinköping;Kostnad hemtjänst äldreomsorg, kr/hemtjänsttagare;281000;..\n";
-    let data = compare::load(&[
-        InputFile { name: "lang.csv".into(), bytes: long.into() },
-        InputFile { name: "bred.csv".into(), bytes: wide.into() },
-    ]);
+    let data = compare::load(
+        &[
+            InputFile { name: "lang.csv".into(), bytes: long.into() },
+            InputFile { name: "bred.csv".into(), bytes: wide.into() },
+        ],
+        b"k",
+    );
     assert!(data.findings.is_empty(), "{:?}", data.findings);
     assert_eq!(
         totals(&data),
@@ -297,7 +300,7 @@ fn kolada_units_with_the_unit_list() {
         // Units are never compared as areas.
         assert!(data.areas().is_empty());
     };
-    let data = compare::load(&[json("enheter.json", OU_DATA), json("ou.json", OU_LIST)]);
+    let data = compare::load(&[json("enheter.json", OU_DATA), json("ou.json", OU_LIST)], b"k");
     assert_eq!(
         data.files.iter().map(|f| (f.kind.as_str(), f.values)).collect::<Vec<_>>(),
         [("Kolada-data (v3)", 2), ("Koladas enhetslista", 1)]
@@ -308,10 +311,10 @@ fn kolada_units_with_the_unit_list() {
     );
     check(&data);
     // The list first, and the list read later.
-    check(&compare::load(&[json("ou.json", OU_LIST), json("enheter.json", OU_DATA)]));
-    let mut later = compare::load(&[json("enheter.json", OU_DATA)]);
+    check(&compare::load(&[json("ou.json", OU_LIST), json("enheter.json", OU_DATA)], b"k"));
+    let mut later = compare::load(&[json("enheter.json", OU_DATA)], b"k");
     let before = later.ou_units();
     assert_eq!(before.iter().find(|u| u.id == "V15E018000301").unwrap().name, None);
-    later.merge(compare::load(&[json("ou.json", OU_LIST)]));
+    later.merge(compare::load(&[json("ou.json", OU_LIST)], b"k"));
     check(&later);
 }

@@ -67,7 +67,7 @@ fn the_catalogue_knows_the_kpis_as_unit_level_user_survey_results() {
 fn mapped_kolada_units_give_quality_points() {
     let report = example();
     assert_eq!(report.year, 2025);
-    let data = compare::load(&[json("enheter.json", OU_DATA), json("ou.json", OU_LIST)]);
+    let data = compare::load(&[json("enheter.json", OU_DATA), json("ou.json", OU_LIST)], b"k");
     let settings = mapped(&[("HT-NORR", "V15E999900101"), ("SB-SOL", "V15E999900201")]);
     let m = compare::quality_points(&report, &data, &settings);
     let points: Vec<(&str, &str, &str, Decimal)> =
@@ -104,7 +104,7 @@ fn mapped_kolada_units_give_quality_points() {
 #[test]
 fn nothing_is_paired_without_a_mapping_or_with_none() {
     let report = example();
-    let data = compare::load(&[json("enheter.json", OU_DATA), json("ou.json", OU_LIST)]);
+    let data = compare::load(&[json("enheter.json", OU_DATA), json("ou.json", OU_LIST)], b"k");
     for settings in [
         CompareSettings::default(),
         // "ingen": chosen, so no suggestion either.
@@ -117,7 +117,7 @@ fn nothing_is_paired_without_a_mapping_or_with_none() {
     }
     // A KPI outside the catalogue is named by its id.
     let odd = OU_DATA.replace("U21504", "X99999");
-    let data = compare::load(&[json("enheter.json", &odd)]);
+    let data = compare::load(&[json("enheter.json", &odd)], b"k");
     let m = compare::quality_points(&report, &data, &mapped(&[("HT-NORR", "V15E999900101")]));
     assert_eq!(m.points.iter().map(|p| p.measure.as_str()).collect::<Vec<_>>(), ["X99999"]);
 }
@@ -125,7 +125,7 @@ fn nothing_is_paired_without_a_mapping_or_with_none() {
 #[test]
 fn the_suggestion_matches_names_only_when_unambiguous() {
     let report = example();
-    let data = compare::load(&[json("enheter.json", OU_DATA), json("ou.json", OU_LIST)]);
+    let data = compare::load(&[json("enheter.json", OU_DATA), json("ou.json", OU_LIST)], b"k");
     // "Hemtjänst Norr" is "Hemtjänstgrupp Norr"; "Solgården" is not "Solgårdens äldreboende".
     assert_eq!(compare::suggest_ou(&report, &data), [("HT-NORR".to_owned(), "V15E999900101".to_owned())]);
     // Another municipality's "Hemtjänst Norr (privat)" too: two units fit, none is suggested.
@@ -136,15 +136,18 @@ fn the_suggestion_matches_names_only_when_unambiguous() {
     let other_list = r#"{"count": 1, "values": [
       {"id": "V15E888800101", "municipality": "8888", "title": "Hemtjänst  NORR (privat)"}],
       "next_url": null, "previous_url": null}"#;
-    let both = compare::load(&[
-        json("enheter.json", OU_DATA),
-        json("ou.json", OU_LIST),
-        json("andra.json", other),
-        json("andra-ou.json", other_list),
-    ]);
+    let both = compare::load(
+        &[
+            json("enheter.json", OU_DATA),
+            json("ou.json", OU_LIST),
+            json("andra.json", other),
+            json("andra-ou.json", other_list),
+        ],
+        b"k",
+    );
     assert!(compare::suggest_ou(&report, &both).is_empty());
     // Without the unit list the units have no names: nothing to match.
-    assert!(compare::suggest_ou(&report, &compare::load(&[json("enheter.json", OU_DATA)])).is_empty());
+    assert!(compare::suggest_ou(&report, &compare::load(&[json("enheter.json", OU_DATA)], b"k")).is_empty());
 }
 
 #[test]

@@ -46,7 +46,7 @@ fn the_report_its_pages_the_years_and_the_reference_files_read_back_as_from_json
         crosses(&page);
     }
     crosses(&vec![YearFigures::of(&report)]);
-    let reference = compare::load(&files("public/exempel/jamforelse"));
+    let reference = compare::load(&files("public/exempel/jamforelse"), b"k");
     assert!(!reference.values.is_empty());
     crosses(&reference);
 }

@@ -24,10 +24,10 @@ fuzz_target!(|data: &[u8]| {
     let (how, rest) = data.split_first().unwrap_or((&0, &[]));
     let name = if how % 2 == 0 { "kolada.json" } else { "tabell.csv" };
     let file = InputFile { name: name.into(), bytes: rest.to_vec() };
-    let mut read = compare::load(std::slice::from_ref(&file));
+    let mut read = compare::load(std::slice::from_ref(&file), b"k");
     assert!(!read.files.is_empty() || !read.findings.is_empty(), "a file is read or said");
     // Read again beside itself: merged, never a panic.
-    read.merge(compare::load(&[file]));
+    read.merge(compare::load(&[file], b"k"));
     let settings = CompareSettings { own_id: "9999".into(), ..Default::default() };
     let report = report();
     let _ = compare::compare(report, &read, &settings);

@@ -21,12 +21,13 @@ use std::str::FromStr;
 /// Reads reference files, workbooks with the engine's own reader. Never fails: what cannot be
 /// read is a finding.
 #[cfg(feature = "xlsx")]
-pub fn load(files: &[InputFile]) -> RefData {
-    load_with(files, &crate::import::read_workbook)
+pub fn load(files: &[InputFile], key: &[u8]) -> RefData {
+    load_with(files, &crate::import::read_workbook, key)
 }
 
-/// [`load`] with the workbooks read by `read_workbook`.
-pub fn load_with(files: &[InputFile], read_workbook: WorkbookReader) -> RefData {
+/// [`load`] with the workbooks read by `read_workbook`. `key` is the key of the pseudonyms of
+/// the personnummer in the files' texts ([`mask_personnummer`]): the session's, never shown.
+pub fn load_with(files: &[InputFile], read_workbook: WorkbookReader, key: &[u8]) -> RefData {
     let mut r = Reader::default();
     for file in files {
         let before = r.data.values.len();
@@ -43,7 +44,7 @@ pub fn load_with(files: &[InputFile], read_workbook: WorkbookReader) -> RefData 
     data.findings = r.findings.into_vec();
     data.settle();
     data.dedupe();
-    mask_personnummer(&mut data);
+    mask_personnummer(&mut data, key);
     data
 }
 
@@ -51,12 +52,10 @@ pub fn load_with(files: &[InputFile], read_workbook: WorkbookReader) -> RefData 
 /// pseudonym, as the import does with its own files: a file's name, a unit's or a partner's
 /// name, a quality file's enhet and measure, the values a finding quotes. (A private provider run
 /// as a sole trader has its owner's personnummer as its organisationsnummer.) Kolada's ids of
-/// municipalities, groups, units and KPIs are codes, kept as they are. The key is the
-/// comparison's own, so a pseudonym here is not the one the same personnummer has in the
-/// year's files.
-fn mask_personnummer(data: &mut RefData) {
+/// municipalities, groups, units and KPIs are codes, kept as they are.
+fn mask_personnummer(data: &mut RefData, key: &[u8]) {
     let year = data.values.iter().map(|v| v.period).max().unwrap_or(2025);
-    let mut pseudo = crate::pseudonym::Pseudonymizer::new(b"jamforelse", year);
+    let mut pseudo = crate::pseudonym::Pseudonymizer::new(key, year);
     let mut mask = |text: &mut String| {
         if let std::borrow::Cow::Owned(masked) = pseudo.mask_cow(text) {
             *text = masked;

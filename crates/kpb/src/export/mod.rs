@@ -409,6 +409,9 @@ fn client_lines(report: &Report, money: &Rounded) -> Table {
     ))
 }
 
+/// An insats in a regi, and whether its units are in data error.
+type Group = (Insats, Regi, bool);
+
 /// The cost and the assistansersättning of the brukare's lines, the brukare, the units and the
 /// insatser in each regi, rounded together to the öre ([`ore`]).
 struct Rounded {
@@ -418,17 +421,17 @@ struct Rounded {
     clients: Vec<[Decimal; 2]>,
     /// Per unit (the report's order): cost and assistansersättning.
     units: Vec<[Decimal; 2]>,
-    /// Per insats and regi: the cost.
-    insatser: Vec<((Insats, Regi), Decimal)>,
+    /// Per insats, regi and whether in data error: the cost.
+    insatser: Vec<(Group, Decimal)>,
 }
 
 impl Rounded {
     fn new(report: &Report) -> Rounded {
         // The cells: the units, then any a brukare's line names that is no unit; their groups
-        // (insats and regi).
+        // (insats and regi, the units in data error apart: the insats' cost leaves them out).
         let mut cells: rustc_hash::FxHashMap<(Insats, &str, Regi), usize> =
             report.units.iter().enumerate().map(|(i, u)| ((u.insats, u.enhet.as_str(), u.regi), i)).collect();
-        let mut group_keys: Vec<(Insats, Regi)> = report.units.iter().map(|u| (u.insats, u.regi)).collect();
+        let mut group_keys: Vec<Group> = report.units.iter().map(|u| (u.insats, u.regi, u.error.is_some())).collect();
         let cols: Vec<Vec<usize>> = report
             .clients
             .iter()
@@ -438,14 +441,14 @@ impl Rounded {
                     .map(|l| {
                         let next = group_keys.len();
                         *cells.entry((l.insats, &*l.enhet, l.regi)).or_insert_with(|| {
-                            group_keys.push((l.insats, l.regi));
+                            group_keys.push((l.insats, l.regi, false));
                             next
                         })
                     })
                     .collect()
             })
             .collect();
-        let mut groups: Vec<(Insats, Regi)> = group_keys.clone();
+        let mut groups: Vec<Group> = group_keys.clone();
         groups.sort_unstable();
         groups.dedup();
         let group_of: Vec<usize> = group_keys.iter().map(|k| groups.binary_search(k).unwrap_or(0)).collect();
@@ -500,9 +503,9 @@ impl Rounded {
         }
     }
 
-    /// The cost of an insats in a regi (zero where it has none).
+    /// The cost of an insats in a regi, without the units in data error (zero where it has none).
     fn insats(&self, insats: Insats, regi: Regi) -> Decimal {
-        self.insatser.iter().find(|(k, _)| *k == (insats, regi)).map_or(Decimal::ZERO, |(_, d)| *d)
+        self.insatser.iter().find(|(k, _)| *k == (insats, regi, false)).map_or(Decimal::ZERO, |(_, d)| *d)
     }
 }
 

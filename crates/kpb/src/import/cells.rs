@@ -126,9 +126,20 @@ impl Cells<'_, '_> {
         Err(())
     }
 
-    /// A code (ansvar, verksamhet, konto) as [`excel_code`] gives it, `""` when empty.
+    /// A code (ansvar, verksamhet, konto, enhet) as [`excel_code`] gives it, `""` when empty.
     pub fn code(&self, key: &str) -> &str {
         excel_code(self.text(key))
+    }
+
+    /// [`Cells::code`], or a finding when it is empty (`=""` and `'` are empty too).
+    pub fn required_code(&self, key: &str, label: &str, findings: &mut Findings) -> Result<&str, ()> {
+        match self.code(key) {
+            "" => {
+                findings.push(Finding::at(self.pos(key), FindingKind::MissingValue { label: label.to_owned() }));
+                Err(())
+            }
+            code => Ok(code),
+        }
     }
 
     /// The cell `key` as `recognise` reads it, `None` when empty. A value it does not recognise
@@ -249,6 +260,22 @@ impl Marks {
     }
 }
 
+/// A code as Excel may have written it, as typed: without the apostrophe that makes a number
+/// text (`'41010`), the formula text `="41010"`, or the `.0` of a number saved as a decimal
+/// (`41010.0`, only after digits alone).
+pub fn excel_code(text: &str) -> &str {
+    if let Some(t) = text.strip_prefix('\'') {
+        return t;
+    }
+    if let Some(t) = text.strip_prefix("=\"").and_then(|t| t.strip_suffix('"')) {
+        return t;
+    }
+    match text.strip_suffix(".0") {
+        Some(t) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => t,
+        _ => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,21 +296,5 @@ mod tests {
         assert_eq!(clip(&text), format!("{}…", "x".repeat(30)));
         assert_eq!(clip("kort"), "kort");
         assert_eq!(clip(&"a".repeat(41)), format!("{}…", "a".repeat(40)));
-    }
-}
-
-/// A code as Excel may have written it, as typed: without the apostrophe that makes a number
-/// text (`'41010`), the formula text `="41010"`, or the `.0` of a number saved as a decimal
-/// (`41010.0`, only after digits alone).
-pub fn excel_code(text: &str) -> &str {
-    if let Some(t) = text.strip_prefix('\'') {
-        return t;
-    }
-    if let Some(t) = text.strip_prefix("=\"").and_then(|t| t.strip_suffix('"')) {
-        return t;
-    }
-    match text.strip_suffix(".0") {
-        Some(t) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => t,
-        _ => text,
     }
 }

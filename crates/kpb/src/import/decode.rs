@@ -87,11 +87,23 @@ pub fn decode(bytes: &[u8]) -> Content<'_> {
     }
 }
 
-/// The file's lines: on line feeds, or on carriage returns in a file without line feeds (an old
-/// Mac's), each with its end.
+/// The file's physical lines, each with its end, as the text reader counts them: a line ends at
+/// LF, CRLF or a CR alone.
 fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let end = if bytes.contains(&b'\n') { b'\n' } else { b'\r' };
-    bytes.split_inclusive(move |b| *b == end)
+    let mut rest = bytes;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = match memchr::memchr2(b'\n', b'\r', rest) {
+            Some(i) if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') => i + 2,
+            Some(i) => i + 1,
+            None => rest.len(),
+        };
+        let (line, after) = rest.split_at(end);
+        rest = after;
+        Some(line)
+    })
 }
 
 /// Whether text that is not UTF-8 as a whole is UTF-8 in most of its lines with letters beyond
@@ -246,6 +258,9 @@ mod tests {
             ("Insats;Enhet\nHemtjänst;Söder\nHemtjänst;Söder\nHemtjänst;Norr\n".into(), Encoding::Utf8AndWindows1252)
         );
         assert_eq!(windows_1252_lines(bytes), [3]);
+        // Lines end as the reader ends them: LF, CRLF or a CR alone.
+        let ends = b"Insats;Enhet\r\nHemtj\xc3\xa4nst;A\rHemtj\xc3\xa4nst;B\nHemtj\xe4nst;C\r\nHemtj\xe4nst;D";
+        assert_eq!(windows_1252_lines(ends), [4, 5]);
         // A Windows-1252 file stays one, whatever its lines.
         let cp1252 = b"Insats;Enhet\nHemtj\xe4nst;S\xf6der\nHemtj\xe4nst;Norr\n";
         assert_eq!(text(decode(cp1252)).1, Encoding::Windows1252);

@@ -1175,8 +1175,8 @@ impl Loader<'_> {
     }
 
     fn ledger_row(&mut self, file: u16, c: &Cells) -> Result<(), ()> {
-        c.required("ansvar", "Ansvar", &mut self.findings)?;
-        c.required("konto", "Konto", &mut self.findings)?;
+        c.required_code("ansvar", "Ansvar", &mut self.findings)?;
+        c.required_code("konto", "Konto", &mut self.findings)?;
         // Codes are kept masked: a personnummer in any column never passes the import.
         let ansvar = self.pseudo.mask(c.id("ansvar", "Ansvar", &mut self.findings)?);
         let konto = self.pseudo.mask(c.id("konto", "Konto", &mut self.findings)?);
@@ -1292,7 +1292,7 @@ impl Loader<'_> {
             }
         };
         if enhet_text.is_empty() && regi != Some(Regi::Annan) {
-            c.required("enhet", "Enhet", &mut self.findings)?;
+            c.required_code("enhet", "Enhet", &mut self.findings)?;
         }
         let enhet = self.enhet(enhet_text);
 
@@ -1478,10 +1478,9 @@ impl Loader<'_> {
 
     fn org_row(&mut self, c: &Cells) -> Result<(), ()> {
         self.ds.has_org_map = true;
-        c.required("ansvar", "Ansvar", &mut self.findings)?;
-        let ansvar = Pattern::parse(&self.pseudo.mask(c.code("ansvar")));
+        let ansvar = Pattern::parse(&self.pseudo.mask(c.required_code("ansvar", "Ansvar", &mut self.findings)?));
         let verksamhet = Pattern::parse(&self.pseudo.mask(c.code("verksamhet")));
-        let enhet = self.pseudo.mask(c.text("enhet"));
+        let enhet = self.pseudo.mask(c.code("enhet"));
         let omrade = self.pseudo.mask(c.text("omrade"));
         let regi = c
             .recognised("regi", Regi::recognise, |text| FindingKind::UnknownRegi { text }, &mut self.findings)?
@@ -1495,7 +1494,7 @@ impl Loader<'_> {
                     return Err(());
                 };
                 let enhet = if enhet.is_empty() {
-                    c.required("enhet", "Enhet", &mut self.findings)?;
+                    c.required_code("enhet", "Enhet", &mut self.findings)?;
                     return Err(());
                 } else {
                     enhet.clone()
@@ -1503,7 +1502,7 @@ impl Loader<'_> {
                 Target::Direct { insats, enhet, regi }
             }
             "enhet" | "gemensam enhet" | "gemensam kostnad enhet" => {
-                Target::Common(Level::Enhet(c.required("enhet", "Enhet", &mut self.findings)?.to_owned()))
+                Target::Common(Level::Enhet(c.required_code("enhet", "Enhet", &mut self.findings)?.to_owned()))
             }
             "område" | "omrade" | "gemensam område" | "gemensam kostnad område" => {
                 Target::Common(Level::Omrade(c.required("omrade", "Område", &mut self.findings)?.to_owned()))
@@ -1551,8 +1550,7 @@ impl Loader<'_> {
     }
 
     fn konto_row(&mut self, c: &Cells) -> Result<(), ()> {
-        c.required("konto_fran", "Konto från", &mut self.findings)?;
-        let from = self.pseudo.mask(c.code("konto_fran"));
+        let from = self.pseudo.mask(c.required_code("konto_fran", "Konto från", &mut self.findings)?);
         let to = match c.code("konto_till") {
             "" => from.clone(),
             t => self.pseudo.mask(t),
@@ -1572,7 +1570,7 @@ impl Loader<'_> {
     }
 
     fn place_row(&mut self, file: u16, c: &Cells) -> Result<(), ()> {
-        let enhet = self.pseudo.mask(c.required("enhet", "Enhet", &mut self.findings)?);
+        let enhet = self.pseudo.mask(c.required_code("enhet", "Enhet", &mut self.findings)?);
         let Some(platser) = c.number("platser", &mut self.findings, &mut self.marks)? else {
             c.required("platser", "Platser", &mut self.findings)?;
             return Err(());
@@ -1804,23 +1802,21 @@ fn digest(bytes: &[u8]) -> String {
     sha2::Sha256::digest(bytes)[..8].iter().flat_map(|b| [letter(b >> 4), letter(b & 15)]).collect()
 }
 
-/// Whether a row's first cell marks a subtotal: `Summa 4110`, `Totalt`, `S:a`, `Delsumma:`.
+/// Whether a row's first cell marks a subtotal: `Summa 4110`, `Totalt`, `S:a`, `Delsumma:`, or
+/// what Excel's Delsumma writes first on the row under each group: the group and `Summa`
+/// (`B128248 Summa`, `HT-NORR Summa`; the cells before the group's column are left empty).
 fn is_total(cell: &str) -> bool {
-    // (Asked of every row: told at the first letter for most.)
-    matches!(cell.as_bytes().first(), Some(b's' | b'S' | b't' | b'T' | b'd' | b'D'))
-        && starts_with_word(cell, &["summa", "totalt", "total", "delsumma", "totalsumma", "summering", "s:a"])
+    // (Asked of every row: told at the first or the last letter for most.)
+    (matches!(cell.as_bytes().first(), Some(b's' | b'S' | b't' | b'T' | b'd' | b'D'))
+        && starts_with_word(cell, &["summa", "totalt", "total", "delsumma", "totalsumma", "summering", "s:a"]))
+        || (cell.ends_with(" Summa") && cell.len() > " Summa".len())
 }
 
-/// Whether any cell marks a subtotal: `Summa personalkostnader`, `Delsumma`, or what Excel's
-/// Delsumma writes under each group, the group and `Summa` (`B128248 Summa`, `HT-NORR Summa`).
+/// Whether any cell marks a subtotal: `Summa personalkostnader`, `Delsumma`.
 fn is_sum(cell: &str) -> bool {
-    // (Asked of every cell of every row: told at the first and the last letter for most.)
-    let bytes = cell.as_bytes();
-    (matches!(bytes.first(), Some(b's' | b'S' | b't' | b'T' | b'd' | b'D'))
-        && starts_with_word(cell, &["summa", "delsumma", "totalsumma", "s:a"]))
-        || (matches!(bytes.last(), Some(b'a' | b'A'))
-            && bytes.len() > 6
-            && bytes[bytes.len() - 6..].eq_ignore_ascii_case(b" summa"))
+    // (Asked of every cell of every row: told at the first letter for most.)
+    matches!(cell.as_bytes().first(), Some(b's' | b'S' | b't' | b'T' | b'd' | b'D'))
+        && starts_with_word(cell, &["summa", "delsumma", "totalsumma", "s:a"])
 }
 
 /// Whether `cell` begins with one of `words` (ASCII, any case) followed by a space, a colon or
@@ -2158,6 +2154,16 @@ pub(crate) mod tests {
         let totals: Vec<_> = ds.findings.iter().filter(|f| f.kind.code() == "summarad").collect();
         assert_eq!(totals.len(), 1, "{:?}", ds.findings);
         assert_eq!((totals[0].pos.line, totals[0].count, totals[0].more_lines.clone()), (Some(4), 3, vec![6, 7]));
+    }
+
+    #[test]
+    fn summa_at_the_end_of_a_later_cell_is_text() {
+        let ds = load(
+            &[file("k.csv", "Ansvar;Konto;Text;Belopp\n4110;5011;Rättelse fel summa;-120\n4110 Summa;;;-120\n")],
+            &settings(),
+        );
+        assert_eq!(ds.ledger.len(), 1);
+        assert_eq!(ds.findings.iter().filter(|f| f.kind.code() == "summarad").count(), 1);
     }
 
     #[test]

@@ -264,6 +264,21 @@ mod tests {
     }
 
     #[test]
+    fn an_excel_code_that_is_empty_is_missing_not_any() {
+        // `=""` and `'` as ansvar are empty: a missing value, not a rule for every ansvar.
+        let ds = data(
+            "Ansvar;Konto;Belopp;Period\n9999;5011;5000;2025-03\n",
+            "Ansvar;Verksamhet;Insats;Enhet;Enhetsnamn;Område;Regi;Fördelning\n\
+             =\"\";;Hemtjänst;Norr;Norr;;egen;\n';;Hemtjänst;Norr;Norr;;egen;\n",
+        );
+        let placed = place(&ds, &Settings::default(), 2025);
+        assert!(placed.cells.is_empty());
+        assert_eq!(placed.remainders[&ReconKey::Omappat].amount, Decimal::from(5000));
+        let missing = ds.findings.iter().find(|f| f.kind.code() == "tom-cell").map(|f| (f.pos.line, f.count));
+        assert_eq!(missing, Some((Some(2), 2)), "{:?}", ds.findings);
+    }
+
+    #[test]
     fn no_ledger_row_is_an_error() {
         let mapping =
             "Ansvar;Verksamhet;Insats;Enhet;Enhetsnamn;Område;Regi;Fördelning\n4110;;Hemtjänst;Norr;Norr;;egen;\n";
