@@ -4,20 +4,10 @@
 //! (cost 0): it counts nowhere.
 
 use kpb::report::Group;
-use kpb::{ImportSettings, InputFile, Settings, compute, load};
 use rust_decimal::Decimal;
 
-fn example() -> kpb::Report {
-    let files: Vec<InputFile> =
-        ["kostnader.csv", "brukare.csv", "mappning.csv", "konton.csv", "platser.csv", "befolkning.csv"]
-            .iter()
-            .map(|n| {
-                let path = format!("{}/../../public/exempel/{n}", env!("CARGO_MANIFEST_DIR"));
-                InputFile { name: n.to_string(), bytes: std::fs::read(&path).unwrap() }
-            })
-            .collect();
-    compute(&load(&files, &ImportSettings::default()), &Settings::default())
-}
+mod common;
+use common::example;
 
 fn count(groups: &[Group]) -> u32 {
     groups.iter().map(|g| g.clients).sum()

@@ -3,26 +3,15 @@
 //! and read back; the comparison's mean, rank, quartile and potential; trends and the swing.
 
 use kpb::compare::{self, CompareSettings, Gender, NoPotential, ReferenceChoice, YearFigures};
-use kpb::{ImportSettings, InputFile, Report, Settings, compute, load};
+use kpb::{ImportSettings, InputFile, Settings, compute, load};
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
-fn file(dir: &str, name: &str) -> InputFile {
-    let path = format!("{}/../../{dir}/{name}", env!("CARGO_MANIFEST_DIR"));
-    InputFile { name: name.into(), bytes: std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")) }
-}
-
-fn example() -> Report {
-    let files: Vec<InputFile> =
-        ["kostnader.csv", "brukare.csv", "mappning.csv", "konton.csv", "platser.csv", "befolkning.csv"]
-            .iter()
-            .map(|n| file("public/exempel", n))
-            .collect();
-    compute(&load(&files, &ImportSettings::default()), &Settings::default())
-}
+mod common;
+use common::{example, file};
 
 const KOLADA: &str = "tests/e2e/data/kolada";
 

@@ -4,6 +4,9 @@ use calamine::{Reader, open_workbook_auto_from_rs};
 use kpb::export::{Meta, Status, csv, tables, xlsx};
 use kpb::{ImportSettings, InputFile, Settings, compute, load};
 
+mod common;
+use common::example;
+
 fn report() -> kpb::Report {
     let dir = format!("{}/tests/data/halmstad", env!("CARGO_MANIFEST_DIR"));
     let files: Vec<InputFile> = ["kostnader.csv", "brukare.csv", "mappning.csv", "konton.csv"]
@@ -212,19 +215,6 @@ fn the_status_says_who_validated_and_when_only_once_validated() {
     assert_eq!(about(&nobody), "Status;Validerad 2026-01-14");
     // A preliminary result names no validation, even one typed in before it was set back.
     assert_eq!(about(&Meta { status: Status::Preliminar, ..meta() }), "Status;Preliminär");
-}
-
-/// The example data's report (public/exempel).
-fn example() -> kpb::Report {
-    let files: Vec<InputFile> =
-        ["kostnader.csv", "brukare.csv", "mappning.csv", "konton.csv", "platser.csv", "befolkning.csv"]
-            .iter()
-            .map(|n| {
-                let path = format!("{}/../../public/exempel/{n}", env!("CARGO_MANIFEST_DIR"));
-                InputFile { name: n.to_string(), bytes: std::fs::read(&path).unwrap() }
-            })
-            .collect();
-    compute(&load(&files, &ImportSettings::default()), &Settings::default())
 }
 
 /// A table's column by its header: each row's text, or its number.
