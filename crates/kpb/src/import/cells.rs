@@ -261,8 +261,8 @@ impl Marks {
 }
 
 /// A code as Excel may have written it, as typed: without the apostrophe that makes a number
-/// text (`'41010`), the formula text `="41010"`, or the `.0` of a number saved as a decimal
-/// (`41010.0`, only after digits alone).
+/// text (`'41010`), the formula text `="41010"`, or the `.0` or `,0` of a number saved as a
+/// decimal (`41010.0`, `41010,0`; only after digits alone).
 pub fn excel_code(text: &str) -> &str {
     if let Some(t) = text.strip_prefix('\'') {
         return t;
@@ -270,7 +270,7 @@ pub fn excel_code(text: &str) -> &str {
     if let Some(t) = text.strip_prefix("=\"").and_then(|t| t.strip_suffix('"')) {
         return t;
     }
-    match text.strip_suffix(".0") {
+    match text.strip_suffix(".0").or_else(|| text.strip_suffix(",0")) {
         Some(t) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => t,
         _ => text,
     }

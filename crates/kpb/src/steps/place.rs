@@ -253,13 +253,14 @@ mod tests {
             "Ansvar;Konto;Belopp;Period\n\
              '4110;5011;1000;2025-03\n\
              =\"4110\";5011.0;200;2025-03\n\
-             4110.0;'5011;30;2025-03\n",
+             4110.0;'5011;30;2025-03\n\
+             \"4110,0\";5011;4;2025-03\n",
             "Ansvar;Verksamhet;Insats;Enhet;Enhetsnamn;Område;Regi;Fördelning\n\
              4110.0;;Hemtjänst;Norr;Norr;;egen;\n",
         );
         let placed = place(&ds, &Settings::default(), 2025);
         let cell = &placed.cells[&CellKey { insats: Insats::Hemtjanst, enhet: "Norr".into(), regi: Regi::Egen }];
-        assert_eq!(cell.amount, Decimal::from(1230));
+        assert_eq!(cell.amount, Decimal::from(1234));
         assert!(placed.findings.is_empty(), "{:?}", placed.findings);
     }
 
