@@ -591,17 +591,20 @@ pub fn ReferenceFiles() -> impl IntoView {
             </label>
             {move || {
                 let data = s.reference.get();
-                (!data.files.is_empty()).then(|| {
+                // (A file that could not be read is no file, but its finding is shown.)
+                (!data.files.is_empty() || !data.findings.is_empty()).then(|| {
                     let findings: Vec<_> = data.findings.clone();
                     view! {
-                        <div class="scroll"><table class="compact" data-testid="reference-table">
-                            <thead><tr><th scope="col">"Fil"</th><th scope="col">"Innehåll"</th><th scope="col" class="num">"Värden"</th></tr></thead>
-                            <tbody>
-                                {data.files.iter().map(|f| view! {
-                                    <tr><th scope="row">{f.name.clone()}</th><td>{f.kind.clone()}</td><td class="num">{f.values}</td></tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table></div>
+                        {(!data.files.is_empty()).then(|| view! {
+                            <div class="scroll"><table class="compact" data-testid="reference-table">
+                                <thead><tr><th scope="col">"Fil"</th><th scope="col">"Innehåll"</th><th scope="col" class="num">"Värden"</th></tr></thead>
+                                <tbody>
+                                    {data.files.iter().map(|f| view! {
+                                        <tr><th scope="row">{f.name.clone()}</th><td>{f.kind.clone()}</td><td class="num">{f.values}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table></div>
+                        })}
                         {(!findings.is_empty()).then(|| view! {
                             <ul class="findings" data-testid="reference-findings">
                                 {findings.into_iter().map(|f| view! {

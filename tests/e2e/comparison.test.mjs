@@ -283,3 +283,37 @@ test('the example data shows every comparison view with the example comparison f
     await server.close();
   }
 });
+
+test('a broken Kolada file chosen first says where, and a personnummer in a quality file is not shown', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kpb-e2e-'));
+  // A sole trader's organisationsnummer is its owner's personnummer: as a quality file's enhet
+  // and in its name.
+  const quality = path.join(tmp, 'kvalitet 19400230-1234.csv');
+  fs.writeFileSync(quality, 'Enhet;Mått;Värde;År\n19400230-1234;Andel nöjda med hemtjänsten, %;50;2025\n');
+  const server = await serve();
+  const browser = await launch();
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const errors = watchErrors(page);
+    await page.goto(server.url);
+    const g = await generation(page);
+    await page.getByTestId('example').click();
+    await nextReport(page, g);
+    await visit(page, 'jamforelse');
+    await uploadReference(page, [path.join(kolada, 'kolada-trasig.json')]);
+    const findings = plain(await page.getByTestId('reference-findings').innerText());
+    assert.match(findings, /Filen kolada-trasig\.json är inte giltig JSON/);
+    assert.match(findings, /kolada-trasig\.json, rad 3, kolumn \d+/);
+    await uploadReference(page, [quality]);
+    for (const slug of ['jamforelse', 'kvalitet', 'natverk']) {
+      await visit(page, slug);
+      const text = await page.locator('main').innerText();
+      assert.doesNotMatch(text, /19400230|400230.?1234/, slug);
+    }
+    assert.match(plain(await page.getByTestId('reference-table').innerText()), /kvalitet P[A-Z2-9]{10}\.csv/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

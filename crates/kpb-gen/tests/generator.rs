@@ -379,7 +379,7 @@ fn the_example_comparison_files_are_current_and_read_cleanly() {
         .filter(|(name, _)| !name.starts_with("2024/"))
         .map(|(name, text)| InputFile { name: name.clone(), bytes: text.clone().into_bytes() })
         .collect();
-    let data = kpb::compare::load(&reference);
+    let data = kpb::compare::load(&reference, b"k");
     // Only the note that the unit answer has values per Kolada unit.
     let kinds: Vec<&str> = data.findings.iter().map(|f| f.kind.code()).collect();
     assert_eq!(kinds, ["kolada-enhetsdata"], "{:?}", data.findings);
@@ -420,7 +420,7 @@ fn the_example_kolada_units_are_suggested_and_paired() {
         .map(|(name, text)| InputFile { name, bytes: text.into_bytes() })
         .collect();
     assert_eq!(reference.len(), 3);
-    let data = kpb::compare::load(&reference);
+    let data = kpb::compare::load(&reference, b"k");
     let own = &example().1;
     // Kolada's invented units: named by the unit list, most suggested for the own enheter by name.
     assert_eq!(data.ou_units().len(), 8);
