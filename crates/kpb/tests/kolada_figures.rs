@@ -119,6 +119,22 @@ fn parts(r: &Report, id: &str) -> (Decimal, Decimal, Decimal) {
 }
 
 #[test]
+fn without_ages_a_figure_of_65_and_older_says_the_age_is_unknown() {
+    // The same brukare under ids that are no personnummer, and no column of birth year or age
+    // (the ledger's rows booked on brukare give some of them an age, but none with hemtjänst).
+    let no_age: String = brukare()
+        .lines()
+        .map(|l| match l.split_once(';') {
+            Some((id, rest)) if id.contains('-') => format!("B{};{rest}\n", &id[9..]),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    let r = report(&no_age, None);
+    let missing = figure(&r, "N21006").missing.clone().unwrap_or_default();
+    assert!(missing.starts_with("åldern är okänd för alla brukare med hemtjänst (4)"), "{missing}");
+}
+
+#[test]
 fn each_n_kpi_by_kolada_definition() {
     let r = report(&brukare(), Some(BEFOLKNING));
     assert_eq!(r.year, 2025);

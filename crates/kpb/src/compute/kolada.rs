@@ -360,9 +360,10 @@ impl Inputs<'_> {
         }
         let what = names(insatser);
         if !any {
-            return Err(match min_age {
-                0 => format!("ingen brukare med {what}"),
-                _ => format!("ingen brukare {min_age} år eller äldre med {what}"),
+            return Err(match (min_age, ageless) {
+                (0, _) => format!("ingen brukare med {what}"),
+                (_, 0) => format!("ingen brukare {min_age} år eller äldre med {what}"),
+                (_, n) => ages_unknown(&what, n),
             });
         }
         if amount.is_zero() && regi.is_none() {
@@ -593,6 +594,10 @@ impl Months {
         if seen.is_empty() {
             return Err(format!("ingen brukare med {what} i brukarstatistiken"));
         }
+        let year_end = last_day(year, 12);
+        if min_age > 0 && seen.iter().all(|&c| age_on(&ds.clients[c as usize], year_end).is_none()) {
+            return Err(ages_unknown(&what, seen.len() as u32));
+        }
         if hours.is_some() && self.hours.is_empty() {
             return Err("brukarstatistiken har ingen beviljad tid per månad för hemtjänst".into());
         }
@@ -631,6 +636,14 @@ impl Months {
     fn distinct(&self, insatser: &[Insats]) -> u32 {
         self.clients(insatser).count() as u32
     }
+}
+
+/// Why a figure of some age cannot be computed when no brukare with its insatser has an age.
+fn ages_unknown(what: &str, clients: u32) -> String {
+    format!(
+        "åldern är okänd för alla brukare med {what} ({}): brukarfilen har inget personnummer, födelseår eller ålder som känns igen",
+        crate::format::count(clients)
+    )
 }
 
 /// The median of sorted counts (the mean of the two middle ones for an even number).
