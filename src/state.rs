@@ -403,8 +403,7 @@ impl Session {
     }
 
     /// Makes `files` the session's own files, unless they are too large for the browser: then
-    /// the files before stay, and the page says why.
-    /// Whether they were taken.
+    /// the files before stay, and the page says why. Whether they were taken.
     fn set_files_checked(&self, files: Files) -> bool {
         match crate::worker::too_large(&files) {
             Some(message) => {
@@ -642,6 +641,6 @@ pub fn session() -> Session {
 }
 
 /// "1 fil", "3 filer".
-fn files_in_words(n: usize) -> String {
+pub fn files_in_words(n: usize) -> String {
     if n == 1 { "1 fil".to_owned() } else { format!("{n} filer") }
 }

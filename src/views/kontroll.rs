@@ -61,10 +61,8 @@ pub fn Kontroll() -> impl IntoView {
                                 <div class="card" class:error={not_used > 0 || files_not_read > 0} data-testid="rows-not-used">
                                     <span class="big">{format::count(not_used)}</span>
                                     <span>
-                                        {if files_not_read == 1 {
-                                            "rader kom inte med, och 1 fil lästes inte".to_owned()
-                                        } else if files_not_read > 0 {
-                                            format!("rader kom inte med, och {files_not_read} filer lästes inte")
+                                        {if files_not_read > 0 {
+                                            format!("rader kom inte med, och {} lästes inte", crate::state::files_in_words(files_not_read))
                                         } else {
                                             "rader kom inte med (se Fel nedan)".to_owned()
                                         }}

@@ -295,10 +295,7 @@ test('a broken Kolada file chosen first says where, and a personnummer in a qual
   try {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const errors = watchErrors(page);
-    await page.goto(server.url);
-    const g = await generation(page);
-    await page.getByTestId('example').click();
-    await nextReport(page, g);
+    await openExample(page, server.url);
     await visit(page, 'jamforelse');
     await uploadReference(page, [path.join(kolada, 'kolada-trasig.json')]);
     const findings = plain(await page.getByTestId('reference-findings').innerText());

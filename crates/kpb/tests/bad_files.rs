@@ -138,9 +138,9 @@ fn a_windows_1252_line_in_a_utf8_file_is_read_as_such_and_said() {
     assert_eq!(with_line.files[0].rows_used, whole.files[0].rows_used);
     assert_eq!(with_line.files[0].encoding.as_deref(), Some("UTF-8, några rader Windows-1252"));
     let f = with_line.findings.iter().find(|f| f.kind.code() == "blandad-kodning").expect("said");
-    assert_eq!((f.pos.line, f.severity), (Some(3001), Severity::Varning));
+    assert_eq!((f.pos.line, f.count, f.severity), (Some(3001), 1, Severity::Varning));
     assert_eq!(
         f.message(),
-        "Filen brukare.csv är UTF-8, men en rad var i en annan teckenkodning (Windows-1252); den lästes som sådan."
+        "Filen brukare.csv är UTF-8, men raden var i en annan teckenkodning (Windows-1252); den lästes som sådan."
     );
 }

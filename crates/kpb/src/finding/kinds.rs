@@ -41,8 +41,8 @@ pub enum FindingKind {
     BrokenWorkbook { text: String },
     /// UTF-8 saved twice, repaired.
     DoubleEncoded { file: String },
-    /// A UTF-8 file with lines in Windows-1252, read as such (`lines`: how many).
-    MixedEncoding { file: String, lines: u32 },
+    /// A line in Windows-1252 in a UTF-8 file, read as such.
+    MixedEncoding { file: String },
     /// A workbook with data on other sheets than the one read.
     MoreSheets { file: String, others: Vec<String>, sheet: String },
     /// A file with nothing at all in it (no header either).
@@ -521,13 +521,9 @@ impl FindingKind {
             DoubleEncoded { file } => {
                 format!("Filen {file} hade fel teckenkodning (t.ex. \"Ã¶\" i stället för \"ö\"); den har rättats.")
             }
-            MixedEncoding { file, lines: 1 } => {
-                format!("Filen {file} är UTF-8, men en rad var i en annan teckenkodning (Windows-1252); den lästes som sådan.")
+            MixedEncoding { file } => {
+                format!("Filen {file} är UTF-8, men raden var i en annan teckenkodning (Windows-1252); den lästes som sådan.")
             }
-            MixedEncoding { file, lines } => format!(
-                "Filen {file} är UTF-8, men {} rader var i en annan teckenkodning (Windows-1252); de lästes som sådana.",
-                crate::format::count(*lines)
-            ),
             MoreSheets { file, others, sheet } => format!(
                 "Arbetsboken {file} har fler blad med data ({}); bara bladet {sheet} lästes.",
                 others.join(", ")
@@ -1068,7 +1064,7 @@ impl FindingKind {
             | NoSheets { file: a }
             | BinaryFile { file: a }
             | DoubleEncoded { file: a }
-            | MixedEncoding { file: a, .. }
+            | MixedEncoding { file: a }
             | NoRows { file: a }
             | HeaderOnly { file: a }
             | TruncatedFile { file: a }

@@ -575,14 +575,9 @@ impl Loader<'_> {
                     about_file(&mut self.findings, FindingKind::DoubleEncoded { file: name.clone() });
                 }
                 if encoding == decode::Encoding::Utf8AndWindows1252 {
-                    // Said at the first such line, with the others after it.
-                    let lines = decode::windows_1252_lines(&file.bytes);
-                    if let Some(&first) = lines.first() {
-                        let kind = FindingKind::MixedEncoding { file: name.clone(), lines: lines.len() as u32 };
-                        let mut finding = Finding::at(Position::line(&name, first), kind);
-                        finding.more_lines = lines[1..].iter().copied().take(crate::finding::MAX_MORE_LINES).collect();
-                        finding.count = lines.len() as u32;
-                        self.findings.push(finding);
+                    for line in decode::windows_1252_lines(&file.bytes) {
+                        let kind = FindingKind::MixedEncoding { file: name.clone() };
+                        self.findings.push(Finding::at(Position::line(&name, line), kind));
                     }
                 }
                 vec![Sheet::csv(&name, text)]
